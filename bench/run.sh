@@ -1,0 +1,320 @@
+#!/usr/bin/env bash
+# retain benchmark: throughput of `retain rate` / `retain norm` against a bare
+# libcsv parse and against the same TRC computation in pandas, DuckDB and
+# Miller, plus an output cross-check.  Markdown report on stdout, progress on
+# stderr.  See bench/README.md.
+#
+#   bench/run.sh [--quick] [--rounds N] [--sizes "1000000 10000000"]
+#
+# Environment:
+#   RETAIN            retain binary (default: <repo>/build/retain)
+#   BENCH_DATA        where exports and scratch files go (default: /dev/shm/retain-bench)
+#   MILLER_MAX_ROWS   largest export Miller is run on (default: 2000000)
+#   BENCH_NO_INSTALL  set to 1 to never run apt-get / npm
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+RETAIN=${RETAIN:-$root/build/retain}
+DATA=${BENCH_DATA:-/dev/shm/retain-bench}
+MILLER_MAX_ROWS=${MILLER_MAX_ROWS:-2000000}
+PY=/usr/bin/python3
+
+quick=0
+rounds=3
+sizes="1000000 10000000"
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1; rounds=1; sizes=100000 ;;
+    --rounds) rounds=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+log() { printf '%s\n' "$*" >&2; }
+die() { log "run.sh: $*"; exit 1; }
+
+mkdir -p "$DATA/bin" "$DATA/out" || die "cannot create $DATA"
+work=$DATA/out
+
+# ---------------------------------------------------------------- packages
+need=()
+command -v cc >/dev/null || need+=(gcc)
+[ -f /usr/include/csv.h ] || need+=(libcsv-dev)
+[ -x /usr/bin/time ] || need+=(time)
+"$PY" -c 'import pandas' 2>/dev/null || need+=(python3-pandas)
+command -v mlr >/dev/null || need+=(miller)
+command -v node >/dev/null || need+=(nodejs npm)
+if [ ${#need[@]} -gt 0 ] && [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+        log "installing Debian packages: ${need[*]}"
+        apt-get update -qq >&2 || log "apt-get update failed"
+        for p in "${need[@]}"; do
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >&2 || log "could not install $p"
+        done
+    else
+        log "missing packages (${need[*]}) and not root with apt-get: continuing without them"
+    fi
+fi
+[ -x /usr/bin/time ] || die "/usr/bin/time is needed (Debian package: time)"
+command -v cc >/dev/null || die "a C compiler is needed"
+
+duck_ok=0 duck_why=""
+if ! command -v node >/dev/null; then
+    duck_why="node not installed"
+else
+    if [ ! -d "$here/reference/node_modules/@duckdb/node-api" ] && [ "${BENCH_NO_INSTALL:-0}" != 1 ]; then
+        log "installing @duckdb/node-api (npm ci in bench/reference)"
+        (cd "$here/reference" && npm ci --no-audit --no-fund >&2) || log "npm ci failed"
+    fi
+    if [ -d "$here/reference/node_modules/@duckdb/node-api" ]; then
+        duck_ok=1
+    else
+        duck_why="@duckdb/node-api not installed (npm ci in bench/reference failed)"
+    fi
+fi
+pandas_ok=0 pandas_why="python3-pandas not importable by $PY"
+"$PY" -c 'import pandas' 2>/dev/null && pandas_ok=1
+mlr_ok=0 mlr_why="mlr (Debian package miller) not installed"
+command -v mlr >/dev/null && mlr_ok=1
+
+# ---------------------------------------------------------------- build
+cflags="-O2 -std=c99 -Wall -Wextra"
+cc $cflags -o "$DATA/bin/gen-crm" "$here/gen-crm.c" || die "building gen-crm failed"
+bare_ok=0 bare_why="libcsv-dev missing or csv-bare failed to build"
+cc $cflags -o "$DATA/bin/csv-bare" "$here/csv-bare.c" -lcsv && bare_ok=1
+
+retain_ok=0 retain_why=""
+if [ ! -x "$RETAIN" ]; then
+    retain_why="$RETAIN not found (build it: cmake -B build && cmake --build build, or set RETAIN)"
+else
+    retain_ok=1
+fi
+
+# ---------------------------------------------------------------- helpers
+now() { date +%s.%N; }
+
+# run_timed NAME OUTFILE CMD... : one timed run; appends "NAME round secs rss_kb status" to timings
+run_timed() {
+    local name=$1 out=$2 t0 t1 st rss
+    shift 2
+    t0=$(now)
+    /usr/bin/time -f '%M' -o "$work/rss.tmp" "$@" >"$out" 2>"$work/$name.err"
+    st=$?
+    t1=$(now)
+    rss=$(tail -n 1 "$work/rss.tmp" 2>/dev/null)
+    case $rss in '' | *[!0-9]*) rss=0 ;; esac
+    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')" "$rss" "$st" >>"$timings"
+    if [ $st -ne 0 ]; then
+        log "  $name: exit $st: $(head -c 300 "$work/$name.err")"
+    fi
+    return $st
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# ---------------------------------------------------------------- header
+ncpu=$(nproc)
+cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
+mem=$(free -g | awk '/^Mem:/ {print $2}')
+echo "# retain benchmark"
+echo
+echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+echo "- machine: $ncpu cores ($cpu), ${mem} GiB RAM, data on $(df -h "$DATA" | awk 'NR==2 {print $1}') ($DATA)"
+if [ $retain_ok = 1 ]; then
+    echo "- retain: \`$RETAIN\` ($(cd "$root" && git log -1 --format='%h %cd' --date=short 2>/dev/null || echo 'no commit'))"
+else
+    echo "- retain: skipped: $retain_why"
+fi
+echo "- runs: $rounds per command, interleaved (A B C ... A B C ...), file warmed before each round; medians"
+echo "- MB = 10^6 bytes; RSS = peak resident set (\`/usr/bin/time -f %M\`), largest over the runs"
+[ $duck_ok = 1 ] && echo "- DuckDB: $(cd "$here/reference" && node -e 'console.log(require("@duckdb/node-api/package.json").version)' 2>/dev/null), threads: ${DUCKDB_THREADS:-all $ncpu cores}; pandas $("$PY" -c 'import pandas; print(pandas.__version__)' 2>/dev/null); $(mlr --version 2>/dev/null)"
+echo
+
+status=0
+
+# ---------------------------------------------------------------- edge cases
+# Small hand-made file with overlapping, adjacent, zero-length and win-back rows,
+# churn after as-of, negative and half-way rates: every implementation must
+# print the expected table byte for byte.
+echo "## Edge cases (bench/reference/edge-cases.csv)"
+echo
+edge=$here/reference/edge-cases.csv
+"$PY" "$here/reference/trc_naive.py" "$edge" >"$work/edge.expected" || die "trc_naive.py failed on edge-cases.csv"
+edge_check() { # NAME CMD...
+    local name=$1
+    shift
+    if "$@" >"$work/edge.$name" 2>"$work/edge.$name.err"; then
+        if cmp -s "$work/edge.expected" "$work/edge.$name"; then
+            echo "- $name: identical to the expected table"
+        else
+            echo "- $name: **DIFFERS** from the expected table:"
+            echo
+            echo '```diff'
+            diff -u --label expected --label "$name" "$work/edge.expected" "$work/edge.$name" | head -n 40
+            echo '```'
+            status=1
+        fi
+    else
+        echo "- $name: **failed**: \`$(head -c 300 "$work/edge.$name.err" | tr '\n' ' ')\`"
+        status=1
+    fi
+}
+[ $pandas_ok = 1 ] && edge_check pandas "$PY" "$here/reference/trc_pandas.py" "$edge"
+[ $duck_ok = 1 ] && edge_check duckdb node "$here/reference/trc_duckdb.mjs" "$edge"
+[ $mlr_ok = 1 ] && edge_check miller mlr --icsv --from "$edge" put -q -f "$here/reference/trc_miller.mlr"
+if [ $retain_ok = 1 ]; then
+    edge_check retain "$RETAIN" rate "$edge"
+else
+    echo "- retain: skipped: $retain_why"
+fi
+echo
+
+# ---------------------------------------------------------------- per size
+for n in $sizes; do
+    f=$DATA/crm-$n.csv
+    if [ ! -s "$f" ]; then
+        log "generating $f"
+        "$DATA/bin/gen-crm" "$n" >"$f.tmp" && mv "$f.tmp" "$f" || die "gen-crm failed"
+    fi
+    bytes=$(stat -c %s "$f")
+    mb=$(awk -v b="$bytes" 'BEGIN {printf "%.6f", b / 1e6}')
+    timings=$work/timings-$n.tsv
+    : >"$timings"
+
+    # command list: name|label|skip-reason
+    names=() labels=() skips=()
+    add() { names+=("$1"); labels+=("$2"); skips+=("$3"); }
+    add bare "csv-bare (libcsv, empty callbacks)" "$([ $bare_ok = 1 ] || echo "$bare_why")"
+    add rate "\`retain rate\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add norm "\`retain norm >/dev/null\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add pandas "pandas (trc_pandas.py)" "$([ $pandas_ok = 1 ] || echo "$pandas_why")"
+    add duckdb "DuckDB (trc_duckdb.mjs)" "$([ $duck_ok = 1 ] || echo "$duck_why")"
+    mskip=""
+    [ $mlr_ok = 1 ] || mskip=$mlr_why
+    [ -z "$mskip" ] && [ "$n" -gt "$MILLER_MAX_ROWS" ] &&
+        mskip="$n rows > MILLER_MAX_ROWS=$MILLER_MAX_ROWS: Miller keeps every row as maps, measured ~4 GB and ~45 s per 1M rows here"
+    add miller "Miller (trc_miller.mlr)" "$mskip"
+
+    failed=" "
+    for ((round = 1; round <= rounds; round++)); do
+        log "== $n rows, round $round/$rounds"
+        cat "$f" >/dev/null # warm
+        for i in "${!names[@]}"; do
+            nm=${names[$i]}
+            [ -n "${skips[$i]}" ] && continue
+            case $failed in *" $nm "*) continue ;; esac
+            log "  $nm"
+            case $nm in
+            bare) run_timed bare "$work/bare.out" "$DATA/bin/csv-bare" "$f" ;;
+            rate) run_timed rate "$work/rate.csv" "$RETAIN" rate "$f" ;;
+            norm) run_timed norm /dev/null "$RETAIN" norm "$f" ;;
+            pandas) run_timed pandas "$work/pandas.csv" "$PY" "$here/reference/trc_pandas.py" "$f" ;;
+            duckdb) run_timed duckdb "$work/duckdb.csv" node "$here/reference/trc_duckdb.mjs" "$f" ;;
+            miller) run_timed miller "$work/miller.csv" mlr --icsv --from "$f" put -q -f "$here/reference/trc_miller.mlr" ;;
+            esac || failed="$failed$nm "
+        done
+        if [ $round = 1 ]; then # keep the first round's outputs for the check
+            for o in rate pandas duckdb miller; do
+                [ -f "$work/$o.csv" ] && cp "$work/$o.csv" "$work/$o.first.csv"
+            done
+        fi
+    done
+
+    # ---- table
+    echo "## $n rows ($(printf '%.1f' "$mb") MB, $(basename "$f"))"
+    echo
+    echo "| command | median s | MB/s | peak RSS MiB | speed vs csv-bare | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---|"
+    for i in "${!names[@]}"; do
+        nm=${names[$i]}
+        if [ -n "${skips[$i]}" ]; then
+            echo "| ${labels[$i]} | | | | | skipped: ${skips[$i]} |"
+            continue
+        fi
+        case $failed in *" $nm "*)
+            echo "| ${labels[$i]} | | | | | failed: \`$(head -c 200 "$work/$nm.err" | tr '\n|' '  ')\` |"
+            status=1
+            continue ;;
+        esac
+        med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
+        rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
+        all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
+        # per-round ratio t(csv-bare)/t(cmd), median over rounds
+        rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
+        [ -n "$rel" ] && rel=$(printf '%.3f' "$rel")
+        printf '| %s | %.3f | %.1f | %.1f | %s | %s |\n' "${labels[$i]}" "$med" "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" \
+            "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" "${rel:--}" "$all"
+        [ "$nm" = rate ] && rate_rel=$rel
+    done
+    echo
+    if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ -n "${rate_rel:-}" ]; then
+        verdict=PASS
+        awk -v r="$rate_rel" 'BEGIN {exit !(r >= 0.70)}' || verdict="BELOW TARGET"
+        echo "**retain rate / csv-bare speed: $rate_rel** (median of per-round ratios; target >= 0.70: $verdict)"
+        echo
+    fi
+    unset rate_rel
+
+    # ---- output cross-check
+    echo "Output check ($n rows):"
+    echo
+    ref=""
+    for o in pandas duckdb miller rate; do
+        [ -s "$work/$o.first.csv" ] || continue
+        case $failed in *" $o "*) continue ;; esac
+        if [ -z "$ref" ]; then
+            ref=$o
+            echo "- $o: reference ($(($(wc -l <"$work/$o.first.csv") - 1)) periods)"
+            continue
+        fi
+        who=$o
+        [ $o = rate ] && who="retain rate"
+        if cmp -s "$work/$ref.first.csv" "$work/$o.first.csv"; then
+            echo "- $who: identical to $ref"
+        else
+            echo "- $who: **DIFFERS** from $ref ($(diff "$work/$ref.first.csv" "$work/$o.first.csv" | grep -c '^>') lines):"
+            echo
+            echo '```diff'
+            diff -u --label "$ref" --label "$who" "$work/$ref.first.csv" "$work/$o.first.csv" | head -n 40
+            echo '```'
+            status=1
+        fi
+    done
+    [ -z "$ref" ] && echo "- nothing to compare"
+    rm -f "$work"/{rate,pandas,duckdb,miller}.first.csv "$work"/{rate,pandas,duckdb,miller}.csv
+    echo
+done
+
+# ---------------------------------------------------------------- French export
+# The same rows as a French Excel export (BOM, ';', CRLF, dd/mm/yyyy, decimal
+# comma) must give retain the same table as the comma export.
+if [ $retain_ok = 1 ]; then
+    echo "## French Excel export (100000 rows)"
+    echo
+    fr=$DATA/crm-100000-fr.csv en=$DATA/crm-100000.csv
+    [ -s "$fr" ] || "$DATA/bin/gen-crm" --french 100000 >"$fr"
+    [ -s "$en" ] || "$DATA/bin/gen-crm" 100000 >"$en"
+    "$RETAIN" rate "$en" >"$work/fr.expected" 2>"$work/fr.err" || echo "- retain rate on the comma export failed: \`$(head -c 300 "$work/fr.err")\`"
+    if "$RETAIN" rate --date-format '%d/%m/%Y' --decimal , "$fr" >"$work/fr.out" 2>"$work/fr.err"; then
+        if cmp -s "$work/fr.expected" "$work/fr.out"; then
+            echo "- \`retain rate --date-format %d/%m/%Y --decimal , \` on it: identical to the comma export"
+        else
+            echo "- \`retain rate --date-format %d/%m/%Y --decimal ,\`: **DIFFERS** from the comma export:"
+            echo
+            echo '```diff'
+            diff -u --label comma --label french "$work/fr.expected" "$work/fr.out" | head -n 30
+            echo '```'
+            status=1
+        fi
+    else
+        echo "- \`retain rate --date-format %d/%m/%Y --decimal ,\`: **failed**: \`$(head -c 300 "$work/fr.err" | tr '\n' ' ')\`"
+        status=1
+    fi
+    echo
+fi
+
+exit $status

@@ -1,0 +1,8 @@
+/* The subcommands, one file each; main.c dispatches to them. */
+#ifndef RETAIN_COMMANDS_H
+#define RETAIN_COMMANDS_H
+
+int cmd_rate(int argc, char **argv);
+int cmd_norm(int argc, char **argv);
+
+#endif

@@ -1,0 +1,162 @@
+/* retain norm: any export in, the canonical customer table out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+#define MAX_KEEP 64
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain norm [OPTIONS] [FILE]\n"
+          "Reads a customer table in any dialect retain understands (CSV; stdin when FILE\n"
+          "is absent or '-') and writes the canonical table: id,start,end,mrr plus the\n"
+          "--keep columns, with ISO dates, '.' decimals, comma-separated, UTF-8, LF.\n"
+          "Nothing is written unless the whole input is valid.\n"
+          "\n"
+          "Options:\n"
+          "      --keep COL[,COL..] also write these columns, in this order (repeatable)\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nWithout --precision, amounts keep every decimal they have (at least two).\n"
+          "\nExamples:\n"
+          "  retain norm --keep plan,country hubspot.csv > customers.csv\n"
+          "  retain norm --date-format %d/%m/%Y --decimal , export-fr.csv | retain rate\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    retain_writer *w;
+    size_t n_keep;
+    int precision; /* -1: as many decimals as the amount has */
+} norm_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    norm_ctx *x = user;
+    char start[11], end[11], mrr[32];
+    retain_day_format(row->start, start);
+    retain_status st = retain_writer_text(x->w, row->id, row->id_len);
+    if (st == RETAIN_OK)
+        st = retain_writer_text(x->w, start, 10);
+    if (st == RETAIN_OK) {
+        if (row->has_end) {
+            retain_day_format(row->end, end);
+            st = retain_writer_text(x->w, end, 10);
+        } else {
+            st = retain_writer_empty(x->w);
+        }
+    }
+    if (st == RETAIN_OK) {
+        if (row->has_mrr) {
+            retain_money_format(row->mrr, x->precision, mrr);
+            st = retain_writer_number(x->w, mrr);
+        } else {
+            st = retain_writer_empty(x->w);
+        }
+    }
+    for (size_t k = 0; k < x->n_keep && st == RETAIN_OK; k++)
+        st = retain_writer_text(x->w, row->extra[k], row->extra_len[k]);
+    if (st == RETAIN_OK)
+        st = retain_writer_end_row(x->w);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line,
+                 st == RETAIN_ERR_IO ? "write error" : retain_status_str(st));
+    return st;
+}
+
+int cmd_norm(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"keep", required_argument, NULL, OPT_KEEP},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "norm");
+    const char *keep[MAX_KEEP];
+    char *lists[MAX_KEEP];
+    size_t n_keep = 0, n_lists = 0;
+    bool precision_given = false;
+    int opt, code = EXIT_OK;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0) {
+            code = EXIT_USAGE;
+            goto out;
+        }
+        if (opt == 'p')
+            precision_given = true;
+        if (handled)
+            continue;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            code = cli_flush_stdout(&c);
+            goto out;
+        case OPT_KEEP: {
+            /* split "a,b" in place, in a copy we own */
+            char *list = n_lists < MAX_KEEP ? strdup(optarg) : NULL;
+            if (!list) {
+                code = cli_usage_error(&c, "too many --keep options");
+                goto out;
+            }
+            lists[n_lists++] = list;
+            for (char *save = NULL, *name = strtok_r(list, ",", &save); name;
+                 name = strtok_r(NULL, ",", &save)) {
+                if (n_keep == MAX_KEEP) {
+                    code = cli_usage_error(&c, "--keep: %d columns at most", MAX_KEEP);
+                    goto out;
+                }
+                keep[n_keep++] = name;
+            }
+            break;
+        }
+        default:
+            fprintf(stderr, "Try 'retain norm --help'.\n");
+            code = EXIT_USAGE;
+            goto out;
+        }
+    }
+
+    FILE *in = cli_open_input(&c, argc, argv, &code);
+    if (!in)
+        goto out;
+    c.input.extra = keep;
+    c.input.n_extra = n_keep;
+    const char *names[4 + MAX_KEEP] = {"id", "start", "end", "mrr"};
+    for (size_t k = 0; k < n_keep; k++)
+        names[4 + k] = keep[k];
+    retain_diag diag;
+    retain_reader *reader = retain_reader_new(&c.input, &diag);
+    norm_ctx x = {retain_writer_new(stdout, c.format, names, 4 + n_keep, true), n_keep,
+                  precision_given ? c.precision : -1};
+    if (!reader || !x.w) {
+        code = reader ? (fprintf(stderr, "retain norm: out of memory\n"), EXIT_OSERR)
+                      : cli_report(&c, &diag);
+        retain_writer_free(x.w);
+    } else {
+        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
+        if (st == RETAIN_OK) {
+            cli_report_skipped(&c, reader);
+            code = cli_finish_output(&c, x.w);
+        } else {
+            retain_writer_free(x.w); /* deferred: nothing was written */
+            code = cli_report(&c, &diag);
+        }
+    }
+    retain_reader_free(reader);
+    cli_close_input(in);
+out:
+    for (size_t i = 0; i < n_lists; i++)
+        free(lists[i]);
+    return code;
+}

@@ -1,0 +1,31 @@
+/* retain/number.h - exact, locale-free formatting of rates.
+ *
+ * Rates are ratios of counts. They are rounded from the exact fraction, half
+ * away from zero (as SQL's ROUND on numerics), never through binary floating
+ * point, so that a recomputation elsewhere gives the same digits. */
+#ifndef RETAIN_NUMBER_H
+#define RETAIN_NUMBER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest text retain_format_ratio() writes, NUL included. */
+#define RETAIN_NUMBER_BUFSIZE 48
+
+/* Writes num / den x scale rounded to `decimals` decimals (0..9) into buf
+ * (RETAIN_NUMBER_BUFSIZE bytes), with '.' and no grouping, never "-0".
+ * Returns false and writes "" when den is 0: an undefined rate is empty,
+ * never inf or NaN. |num| and |scale| must stay below 2^40. */
+RETAIN_API bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals,
+                                    char *buf);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

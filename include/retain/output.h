@@ -1,0 +1,63 @@
+/* retain/output.h - one table writer for every retain command.
+ *
+ * Cells are given row by row; the writer renders them as CSV (RFC 4180),
+ * TSV, JSON (an array of objects) or an aligned text table. A deferred
+ * writer keeps everything (in memory, then in an unlinked temporary file
+ * past a few MiB) until retain_writer_finish(), so that a command that fails
+ * half-way leaves nothing on its output: a partial table never looks like a
+ * complete one. */
+#ifndef RETAIN_OUTPUT_H
+#define RETAIN_OUTPUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum {
+    RETAIN_FORMAT_CSV,
+    RETAIN_FORMAT_TSV,
+    RETAIN_FORMAT_JSON,
+    RETAIN_FORMAT_TABLE
+} retain_format;
+
+/* "csv", "tsv", "json" or "table" to a format. */
+RETAIN_API bool retain_format_parse(const char *name, retain_format *out);
+
+typedef struct retain_writer retain_writer;
+
+/* Starts a table with ncols columns named by columns[] (copied). out stays
+ * the caller's: the writer never closes it. With deferred, nothing reaches
+ * out before retain_writer_finish(). Returns NULL when out of memory.
+ * The caller frees the writer with retain_writer_free(). */
+RETAIN_API retain_writer *retain_writer_new(FILE *out, retain_format format,
+                                            const char *const *columns, size_t ncols,
+                                            bool deferred);
+
+/* Cells, left to right. text is any UTF-8 (len bytes); number is text that
+ * is already a number in retain's style (-12.50), written unquoted in JSON
+ * and right-aligned in a table; an empty cell is null in JSON. */
+RETAIN_API retain_status retain_writer_text(retain_writer *w, const char *text, size_t len);
+RETAIN_API retain_status retain_writer_number(retain_writer *w, const char *number);
+RETAIN_API retain_status retain_writer_int(retain_writer *w, int64_t value);
+RETAIN_API retain_status retain_writer_empty(retain_writer *w);
+
+/* Ends a row; it must have exactly ncols cells. */
+RETAIN_API retain_status retain_writer_end_row(retain_writer *w);
+
+/* Writes what is pending and flushes out. RETAIN_ERR_IO when the stream
+ * failed; errno then tells why (EPIPE for a closed pipe, ENOSPC, ...). */
+RETAIN_API retain_status retain_writer_finish(retain_writer *w);
+
+RETAIN_API void retain_writer_free(retain_writer *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,87 @@
+/* retain/rate.h - retention rate (TRC) per period, from subscription rows.
+ *
+ * For a period [p0, p1]: S = customers active on p0 - 1; N = new (first row
+ * ever starts in the period) + reactivated (not in S, a row starting in the
+ * period and an earlier row); E = customers active on p1; lost = S + N - E;
+ * retention = (E - N) / S x 100. See SPEC and retain-rate(1).
+ *
+ * Rows arrive in any order. The accumulator keeps, per customer, a 128-bit
+ * hash of its id and the intervals of its rows (needed to tell a win-back
+ * from a new customer and to count a customer with overlapping rows once),
+ * and per period only counts. */
+#ifndef RETAIN_RATE_H
+#define RETAIN_RATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+#include <retain/period.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    retain_period_kind period;
+    bool has_as_of; /* else: the latest start seen */
+    retain_day as_of;
+    bool has_from; /* else: the period of the earliest start */
+    int32_t from;  /* period index */
+    bool has_to;   /* else: the period holding as-of */
+    int32_t to;
+} retain_rate_options;
+
+typedef struct retain_rate retain_rate;
+
+/* Returns NULL when out of memory. The caller frees it with retain_rate_free(). */
+RETAIN_API retain_rate *retain_rate_new(const retain_rate_options *options);
+
+/* Adds one subscription row of a customer in a segment (segment_len 0 for
+ * no segment; customers are told apart within their segment). end is
+ * ignored unless has_end. RETAIN_ERR_DATA when end < start. */
+RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
+                                         size_t segment_len, const char *id, size_t id_len,
+                                         retain_day start, retain_day end, bool has_end);
+
+/* Computes the table once every row is in. RETAIN_ERR_DATA (and diag) when
+ * there is no row, RETAIN_ERR_USAGE when --from/--to make an empty range or
+ * reach past as-of. */
+RETAIN_API retain_status retain_rate_finish(retain_rate *rate, retain_diag *diag);
+
+/* One line of the table. */
+typedef struct {
+    int32_t period; /* period index: see retain_period_label() */
+    int64_t customers_start, new_customers, reactivated, lost, customers_end;
+} retain_rate_row;
+
+/* After finish: segments in byte order of their names (one, named "", when
+ * no segment was given), periods from the first to the last. */
+RETAIN_API size_t retain_rate_segments(const retain_rate *rate);
+RETAIN_API const char *retain_rate_segment(const retain_rate *rate, size_t segment, size_t *len);
+RETAIN_API size_t retain_rate_periods(const retain_rate *rate);
+RETAIN_API void retain_rate_get(const retain_rate *rate, size_t segment, size_t period,
+                                retain_rate_row *row);
+RETAIN_API retain_day retain_rate_as_of(const retain_rate *rate);
+
+/* Memory the per-customer state uses, and customers held, for reports. */
+RETAIN_API size_t retain_rate_customer_bytes(const retain_rate *rate);
+RETAIN_API size_t retain_rate_customers(const retain_rate *rate);
+
+/* retention_pct = (E - N) / S x 100 and churn_pct = 100 - retention_pct
+ * (each rounded from the exact fraction) into buf (RETAIN_NUMBER_BUFSIZE),
+ * where N = joined = new + reactivated. Both write "" and return false when
+ * S = 0. */
+RETAIN_API bool retain_retention_pct(int64_t customers_start, int64_t customers_end,
+                                     int64_t joined, int decimals, char *buf);
+RETAIN_API bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
+                                 int decimals, char *buf);
+
+RETAIN_API void retain_rate_free(retain_rate *rate);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

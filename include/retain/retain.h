@@ -1,0 +1,24 @@
+/* retain/retain.h - everything libretain offers, and its version. */
+#ifndef RETAIN_RETAIN_H
+#define RETAIN_RETAIN_H
+
+#include <retain/status.h>
+#include <retain/date.h>
+#include <retain/money.h>
+#include <retain/period.h>
+#include <retain/number.h>
+#include <retain/output.h>
+#include <retain/reader.h>
+#include <retain/rate.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The library's version, "MAJOR.MINOR.PATCH"; static storage. */
+RETAIN_API const char *retain_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,414 @@
+/* Calendar days and date parsing, independent of the process locale.
+ * Day arithmetic follows H. Hinnant's days_from_civil algorithm: exact over
+ * the proleptic Gregorian calendar with no tables and no timegm(). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/date.h>
+
+#include "internal.h"
+
+static bool is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+static int days_in_month(int y, int m)
+{
+    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return m == 2 && is_leap(y) ? 29 : dim[m - 1];
+}
+
+bool retain_day_from_ymd(int year, int month, int mday, retain_day *out)
+{
+    if (year < 1 || year > 9999 || month < 1 || month > 12 || mday < 1 ||
+        mday > days_in_month(year, month))
+        return false;
+    int y = year - (month <= 2);
+    int era = y / 400; /* y >= 0 here */
+    int yoe = y - era * 400;
+    int doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + mday - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    *out = (retain_day)(era * 146097 + doe - 719468);
+    return true;
+}
+
+void retain_day_to_ymd(retain_day day, int *year, int *month, int *mday)
+{
+    long z = (long)day + 719468;
+    long era = (z >= 0 ? z : z - 146096) / 146097;
+    long doe = z - era * 146097;
+    long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long y = yoe + era * 400;
+    long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long mp = (5 * doy + 2) / 153;
+    long d = doy - (153 * mp + 2) / 5 + 1;
+    long m = mp < 10 ? mp + 3 : mp - 9;
+    if (year)
+        *year = (int)(y + (m <= 2));
+    if (month)
+        *month = (int)m;
+    if (mday)
+        *mday = (int)d;
+}
+
+int retain_day_weekday(retain_day day)
+{
+    /* 1970-01-01 was a Thursday (4). */
+    int r = (int)(((long)day + 3) % 7);
+    if (r < 0)
+        r += 7;
+    return r + 1;
+}
+
+static void put_digits(char *p, int value, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + value % 10);
+        value /= 10;
+    }
+}
+
+int retain_day_format(retain_day day, char *buf)
+{
+    int y, m, d;
+    retain_day_to_ymd(day, &y, &m, &d);
+    put_digits(buf, y, 4);
+    buf[4] = '-';
+    put_digits(buf + 5, m, 2);
+    buf[7] = '-';
+    put_digits(buf + 8, d, 2);
+    buf[10] = '\0';
+    return 10;
+}
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* An ISO-style time after the date: hh:mm[:ss[.fff]] then Z, +hh[:mm],
+ * -hhmm or " UTC"; also "10:32 AM" as some CRMs write. Only its shape is
+ * checked: the time is dropped. */
+static bool is_time(const char *s, size_t len)
+{
+    size_t i = 0;
+    if (i < len && is_digit(s[i]))
+        i++;
+    else
+        return false;
+    if (i < len && is_digit(s[i]))
+        i++;
+    if (i + 2 >= len || s[i] != ':' || !is_digit(s[i + 1]) || !is_digit(s[i + 2]))
+        return false;
+    for (i += 3; i < len; i++) {
+        if (!strchr("0123456789:.,+-Z APMUTCGapm", s[i]) || s[i] == '\0')
+            return false;
+    }
+    return true;
+}
+
+static bool trailing_time_ok(const char *s, size_t len)
+{
+    if (len == 0)
+        return true;
+    if (s[0] != 'T' && s[0] != ' ')
+        return false;
+    return is_time(s + 1, len - 1);
+}
+
+static int digits_value(const char *s, size_t n)
+{
+    int v = 0;
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (s[i] - '0');
+    return v;
+}
+
+static bool parse_iso(const char *s, size_t len, retain_day *out)
+{
+    if (len < 10 || !is_digit(s[0]) || !is_digit(s[1]) || !is_digit(s[2]) || !is_digit(s[3]) ||
+        s[4] != '-' || !is_digit(s[5]) || !is_digit(s[6]) || s[7] != '-' || !is_digit(s[8]) ||
+        !is_digit(s[9]))
+        return false;
+    if (len > 10 && !trailing_time_ok(s + 10, len - 10))
+        return false;
+    return retain_day_from_ymd(digits_value(s, 4), digits_value(s + 5, 2),
+                               digits_value(s + 8, 2), out);
+}
+
+/* Compiled formats: one item per conversion or literal. */
+enum item_kind {
+    IT_LITERAL,
+    IT_SPACE,
+    IT_YEAR4,
+    IT_YEAR2,
+    IT_MONTH,
+    IT_DAY,
+    IT_MONTH_NAME, /* %b and %B: both accept either form */
+    IT_YDAY,
+    IT_NUM_DROP, /* %H %M %S: 1-2 digits, dropped */
+    IT_AMPM,
+    IT_ZONE_NUM, /* %z */
+    IT_ZONE_NAME /* %Z */
+};
+
+struct retain_date_format {
+    size_t n;
+    struct {
+        enum item_kind kind;
+        char c;
+    } item[];
+};
+
+retain_date_format *retain_date_format_new(const char *spec, retain_diag *diag)
+{
+    size_t cap = 3 * strlen(spec) + 1; /* %T expands into 5 items */
+    retain_date_format *f = malloc(sizeof *f + cap * sizeof f->item[0]);
+    if (!f) {
+        rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        return NULL;
+    }
+    f->n = 0;
+    bool has_year = false, has_month = false, has_day = false, has_yday = false;
+#define PUSH(k, ch) (f->item[f->n].kind = (k), f->item[f->n].c = (ch), f->n++)
+    for (const char *p = spec; *p; p++) {
+        if (*p == ' ') {
+            PUSH(IT_SPACE, ' ');
+            continue;
+        }
+        if (*p != '%') {
+            PUSH(IT_LITERAL, *p);
+            continue;
+        }
+        p++;
+        switch (*p) {
+        case 'Y':
+            PUSH(IT_YEAR4, 0);
+            has_year = true;
+            break;
+        case 'y':
+            PUSH(IT_YEAR2, 0);
+            has_year = true;
+            break;
+        case 'm':
+            PUSH(IT_MONTH, 0);
+            has_month = true;
+            break;
+        case 'd':
+        case 'e':
+            PUSH(IT_DAY, 0);
+            has_day = true;
+            break;
+        case 'b':
+        case 'B':
+        case 'h':
+            PUSH(IT_MONTH_NAME, 0);
+            has_month = true;
+            break;
+        case 'j':
+            PUSH(IT_YDAY, 0);
+            has_yday = true;
+            break;
+        case 'H':
+        case 'I':
+        case 'M':
+        case 'S':
+            PUSH(IT_NUM_DROP, 0);
+            break;
+        case 'T':
+            PUSH(IT_NUM_DROP, 0);
+            PUSH(IT_LITERAL, ':');
+            PUSH(IT_NUM_DROP, 0);
+            PUSH(IT_LITERAL, ':');
+            PUSH(IT_NUM_DROP, 0);
+            break;
+        case 'p':
+            PUSH(IT_AMPM, 0);
+            break;
+        case 'z':
+            PUSH(IT_ZONE_NUM, 0);
+            break;
+        case 'Z':
+            PUSH(IT_ZONE_NAME, 0);
+            break;
+        case '%':
+            PUSH(IT_LITERAL, '%');
+            break;
+        default:
+            free(f);
+            if (*p == '\0')
+                rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                        "date format \"%s\" ends with a lone %%", spec);
+            else
+                rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                        "date format \"%s\": %%%c is not supported", spec, *p);
+            rt_hint(diag, "supported: %%Y %%y %%m %%d %%e %%b %%B %%j, and %%H %%M %%S "
+                          "%%T %%p %%z %%Z (read and dropped)");
+            return NULL;
+        }
+    }
+#undef PUSH
+    if (!has_year || !((has_month && has_day) || has_yday)) {
+        free(f);
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                "date format \"%s\" does not name a whole day (year, month and day)", spec);
+        rt_hint(diag, "for example --date-format %%d/%%m/%%Y or %%m/%%d/%%Y");
+        return NULL;
+    }
+    return f;
+}
+
+void retain_date_format_free(retain_date_format *fmt)
+{
+    free(fmt);
+}
+
+static const char *const month_names[12] = {"january", "february", "march",     "april",
+                                             "may",     "june",     "july",      "august",
+                                             "september", "october", "november", "december"};
+
+static int lower(int c)
+{
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+/* Reads 1..max digits; returns how many, 0 when none. */
+static size_t read_num(const char *s, size_t len, size_t max, int *value)
+{
+    size_t i = 0;
+    int v = 0;
+    while (i < len && i < max && is_digit(s[i]))
+        v = v * 10 + (s[i++] - '0');
+    *value = v;
+    return i;
+}
+
+static bool parse_format(const char *s, size_t len, const retain_date_format *f, retain_day *out)
+{
+    size_t i = 0;
+    int year = -1, month = -1, day = -1, yday = -1, v;
+    for (size_t k = 0; k < f->n; k++) {
+        size_t n;
+        switch (f->item[k].kind) {
+        case IT_LITERAL:
+            if (i >= len || s[i] != f->item[k].c)
+                return false;
+            i++;
+            break;
+        case IT_SPACE:
+            while (i < len && s[i] == ' ')
+                i++;
+            break;
+        case IT_YEAR4:
+            if (read_num(s + i, len - i, 4, &v) != 4)
+                return false;
+            year = v;
+            i += 4;
+            break;
+        case IT_YEAR2:
+            if (read_num(s + i, len - i, 2, &v) != 2)
+                return false;
+            year = v < 69 ? 2000 + v : 1900 + v; /* POSIX's pivot */
+            i += 2;
+            break;
+        case IT_MONTH:
+        case IT_DAY:
+        case IT_NUM_DROP:
+            n = read_num(s + i, len - i, 2, &v);
+            if (n == 0)
+                return false;
+            if (f->item[k].kind == IT_MONTH)
+                month = v;
+            else if (f->item[k].kind == IT_DAY)
+                day = v;
+            i += n;
+            break;
+        case IT_YDAY:
+            n = read_num(s + i, len - i, 3, &v);
+            if (n == 0)
+                return false;
+            yday = v;
+            i += n;
+            break;
+        case IT_MONTH_NAME: {
+            int found = -1;
+            size_t flen = 0;
+            for (int m = 0; m < 12 && found < 0; m++) {
+                size_t full = strlen(month_names[m]);
+                /* the full name first, then the three-letter abbreviation */
+                size_t tries[2] = {full, 3};
+                for (int t = 0; t < 2 && found < 0; t++) {
+                    size_t L = tries[t];
+                    if (L > len - i)
+                        continue;
+                    size_t j = 0;
+                    while (j < L && lower((unsigned char)s[i + j]) == month_names[m][j])
+                        j++;
+                    if (j == L) {
+                        found = m + 1;
+                        flen = L;
+                    }
+                }
+            }
+            if (found < 0)
+                return false;
+            month = found;
+            i += flen;
+            if (i < len && s[i] == '.') /* "Sept." style abbreviations */
+                i++;
+            break;
+        }
+        case IT_AMPM:
+            if (i + 2 > len || !strchr("AaPp", s[i]) || lower((unsigned char)s[i + 1]) != 'm')
+                return false;
+            i += 2;
+            break;
+        case IT_ZONE_NUM:
+            if (i < len && s[i] == 'Z') {
+                i++;
+                break;
+            }
+            if (i >= len || (s[i] != '+' && s[i] != '-'))
+                return false;
+            i++;
+            n = 0;
+            while (i < len && (is_digit(s[i]) || s[i] == ':') && n < 5) {
+                i++;
+                n++;
+            }
+            if (n < 2)
+                return false;
+            break;
+        case IT_ZONE_NAME:
+            n = 0;
+            while (i < len && ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))) {
+                i++;
+                n++;
+            }
+            if (n == 0)
+                return false;
+            break;
+        }
+    }
+    if (i < len && !trailing_time_ok(s + i, len - i))
+        return false;
+    if (yday >= 0 && month < 0) {
+        retain_day jan1;
+        if (!retain_day_from_ymd(year, 1, 1, &jan1))
+            return false;
+        if (yday < 1 || yday > (is_leap(year) ? 366 : 365))
+            return false;
+        *out = jan1 + yday - 1;
+        return true;
+    }
+    return retain_day_from_ymd(year, month, day, out);
+}
+
+bool retain_date_parse(const char *text, size_t len, const retain_date_format *fmt,
+                       retain_day *out)
+{
+    if (!fmt)
+        return parse_iso(text, len, out);
+    return parse_format(text, len, fmt, out);
+}

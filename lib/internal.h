@@ -1,0 +1,38 @@
+/* Helpers shared inside libretain; nothing here is exported. */
+#ifndef RETAIN_INTERNAL_H
+#define RETAIN_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <retain/status.h>
+
+/* Fills diag (when not NULL) and returns status: the one way the library
+ * reports a failure. column may be NULL. */
+retain_status rt_fail(retain_diag *diag, retain_status status, unsigned long line,
+                      const char *column, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+/* Sets the hint of a diag already filled. */
+void rt_hint(retain_diag *diag, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Writes at most max bytes of text into buf for a message, as a C string
+ * quoted "like this", with control bytes and non-UTF-8 escaped as \xNN and
+ * long text cut with "...". */
+void rt_quote(char *buf, size_t size, const char *text, size_t len);
+
+/* Length of the valid UTF-8 prefix of text: equals len when all is valid. */
+size_t rt_utf8_valid_prefix(const char *text, size_t len);
+
+/* Growable byte buffer. */
+typedef struct {
+    char *data;
+    size_t len, cap;
+} rt_buf;
+
+bool rt_buf_reserve(rt_buf *b, size_t extra);
+bool rt_buf_append(rt_buf *b, const void *data, size_t len);
+void rt_buf_free(rt_buf *b);
+
+#endif

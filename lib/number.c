@@ -1,0 +1,39 @@
+/* Exact rounding of ratios: the digits SQL's ROUND(numeric) would give. */
+#include <stdio.h>
+
+#include <retain/number.h>
+
+bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
+{
+    if (den == 0) {
+        buf[0] = '\0';
+        return false;
+    }
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    __int128 pow10 = 1;
+    for (int i = 0; i < decimals; i++)
+        pow10 *= 10;
+    __int128 n = (__int128)num * scale * pow10, d = den;
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    bool neg = n < 0;
+    if (neg)
+        n = -n;
+    __int128 q = n / d, r = n % d;
+    if (2 * r >= d) /* half away from zero */
+        q++;
+    if (q == 0)
+        neg = false; /* never "-0.00" */
+    unsigned long long ip = (unsigned long long)(q / pow10);
+    unsigned long long fp = (unsigned long long)(q % pow10);
+    if (decimals == 0)
+        snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%s%llu", neg ? "-" : "", ip);
+    else
+        snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%s%llu.%0*llu", neg ? "-" : "", ip, decimals, fp);
+    return true;
+}

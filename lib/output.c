@@ -1,0 +1,376 @@
+/* The table writer: CSV, TSV, JSON and aligned text, with deferred output. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/output.h>
+
+#include "internal.h"
+
+/* Past this much buffered output a deferred writer spills to a temporary
+ * file, so memory stays flat whatever the table's size. */
+#define SPILL_AT (4u << 20)
+#define FLUSH_AT (64u << 10)
+
+enum cell_kind { CELL_TEXT, CELL_NUMBER, CELL_EMPTY };
+
+struct retain_writer {
+    FILE *out;
+    retain_format format;
+    bool deferred;
+    size_t ncols;
+    char **columns;
+    size_t col;      /* cells written in the current row */
+    size_t rows;     /* rows ended */
+    bool failed;     /* a write failed: finish reports it */
+    int saved_errno; /* errno of that failure */
+    rt_buf buf;      /* rendered output not yet written */
+    FILE *spill;     /* deferred output past SPILL_AT */
+    /* TABLE: every cell, kept to measure the columns */
+    rt_buf cells;        /* NUL-separated cell texts */
+    unsigned char *kind; /* per cell */
+    size_t ncells, kind_cap;
+    size_t *width;
+    bool *numeric; /* column holds numbers only */
+};
+
+bool retain_format_parse(const char *name, retain_format *out)
+{
+    static const char *const names[] = {"csv", "tsv", "json", "table"};
+    for (int i = 0; i < 4; i++) {
+        if (strcmp(name, names[i]) == 0) {
+            *out = (retain_format)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void fail_io(retain_writer *w)
+{
+    if (!w->failed) {
+        w->failed = true;
+        w->saved_errno = errno ? errno : EIO;
+    }
+}
+
+/* Moves buffered bytes to out, or to the spill file when deferred. */
+static void drain(retain_writer *w, bool final)
+{
+    if (w->buf.len == 0 || w->failed)
+        return;
+    FILE *to = w->out;
+    if (w->deferred && !final) {
+        if (!w->spill) {
+            w->spill = tmpfile();
+            if (!w->spill) {
+                fail_io(w);
+                return;
+            }
+        }
+        to = w->spill;
+    }
+    if (fwrite(w->buf.data, 1, w->buf.len, to) != w->buf.len)
+        fail_io(w);
+    w->buf.len = 0;
+}
+
+static retain_status put(retain_writer *w, const void *data, size_t len)
+{
+    if (!rt_buf_append(&w->buf, data, len))
+        return RETAIN_ERR_NOMEM;
+    if (w->buf.len >= (w->deferred ? SPILL_AT : FLUSH_AT))
+        drain(w, false);
+    return w->failed ? RETAIN_ERR_IO : RETAIN_OK;
+}
+
+static retain_status puts_(retain_writer *w, const char *s)
+{
+    return put(w, s, strlen(s));
+}
+
+retain_writer *retain_writer_new(FILE *out, retain_format format, const char *const *columns,
+                                 size_t ncols, bool deferred)
+{
+    retain_writer *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    w->out = out;
+    w->format = format;
+    w->deferred = deferred;
+    w->ncols = ncols;
+    w->columns = calloc(ncols ? ncols : 1, sizeof *w->columns);
+    w->width = calloc(ncols ? ncols : 1, sizeof *w->width);
+    w->numeric = calloc(ncols ? ncols : 1, sizeof *w->numeric);
+    if (!w->columns || !w->width || !w->numeric)
+        goto nomem;
+    for (size_t i = 0; i < ncols; i++) {
+        w->columns[i] = strdup(columns[i]);
+        if (!w->columns[i])
+            goto nomem;
+        w->numeric[i] = true;
+    }
+    /* The header goes through the same path as cells. */
+    if (format == RETAIN_FORMAT_CSV || format == RETAIN_FORMAT_TSV ||
+        format == RETAIN_FORMAT_TABLE) {
+        for (size_t i = 0; i < ncols; i++) {
+            if (retain_writer_text(w, columns[i], strlen(columns[i])) != RETAIN_OK)
+                goto nomem;
+        }
+        if (retain_writer_end_row(w) != RETAIN_OK)
+            goto nomem;
+        w->rows = 0;
+        if (format == RETAIN_FORMAT_TABLE)
+            for (size_t i = 0; i < ncols; i++)
+                w->numeric[i] = true; /* the header does not decide alignment */
+    } else if (format == RETAIN_FORMAT_JSON) {
+        if (puts_(w, "[") != RETAIN_OK)
+            goto nomem;
+    }
+    return w;
+nomem:
+    retain_writer_free(w);
+    return NULL;
+}
+
+static retain_status csv_cell(retain_writer *w, const char *s, size_t len)
+{
+    bool quote = false;
+    for (size_t i = 0; i < len && !quote; i++)
+        quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+    if (!quote)
+        return put(w, s, len);
+    retain_status st = put(w, "\"", 1);
+    size_t from = 0;
+    for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
+        if (s[i] == '"') {
+            st = put(w, s + from, i + 1 - from); /* the quote, then its double */
+            from = i;
+        }
+    }
+    if (st == RETAIN_OK)
+        st = put(w, s + from, len - from);
+    return st == RETAIN_OK ? put(w, "\"", 1) : st;
+}
+
+static retain_status tsv_cell(retain_writer *w, const char *s, size_t len)
+{
+    /* TSV cannot hold tabs or newlines: escape them as \t \n \r and \\. */
+    size_t from = 0;
+    retain_status st = RETAIN_OK;
+    for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
+        const char *esc = s[i] == '\t' ? "\\t"
+                          : s[i] == '\n' ? "\\n"
+                          : s[i] == '\r' ? "\\r"
+                          : s[i] == '\\' ? "\\\\"
+                                         : NULL;
+        if (esc) {
+            st = put(w, s + from, i - from);
+            if (st == RETAIN_OK)
+                st = put(w, esc, 2);
+            from = i + 1;
+        }
+    }
+    return st == RETAIN_OK ? put(w, s + from, len - from) : st;
+}
+
+static retain_status json_string(retain_writer *w, const char *s, size_t len)
+{
+    retain_status st = put(w, "\"", 1);
+    size_t from = 0;
+    for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20 || c == '"' || c == '\\') {
+            char esc[8];
+            if (c == '"' || c == '\\')
+                esc[0] = '\\', esc[1] = (char)c, esc[2] = '\0';
+            else if (c == '\n')
+                strcpy(esc, "\\n");
+            else if (c == '\t')
+                strcpy(esc, "\\t");
+            else if (c == '\r')
+                strcpy(esc, "\\r");
+            else
+                snprintf(esc, sizeof esc, "\\u%04x", c);
+            st = put(w, s + from, i - from);
+            if (st == RETAIN_OK)
+                st = puts_(w, esc);
+            from = i + 1;
+        }
+    }
+    if (st == RETAIN_OK)
+        st = put(w, s + from, len - from);
+    return st == RETAIN_OK ? put(w, "\"", 1) : st;
+}
+
+static retain_status table_keep(retain_writer *w, const char *s, size_t len, enum cell_kind k)
+{
+    if (w->ncells == w->kind_cap) {
+        size_t cap = w->kind_cap ? 2 * w->kind_cap : 256;
+        unsigned char *p = realloc(w->kind, cap);
+        if (!p)
+            return RETAIN_ERR_NOMEM;
+        w->kind = p;
+        w->kind_cap = cap;
+    }
+    if (!rt_buf_reserve(&w->cells, len + 1))
+        return RETAIN_ERR_NOMEM;
+    memcpy(w->cells.data + w->cells.len, s, len);
+    w->cells.len += len;
+    w->cells.data[w->cells.len++] = '\0';
+    w->kind[w->ncells++] = (unsigned char)k;
+    /* display width: count UTF-8 lead bytes */
+    size_t width = 0;
+    for (size_t i = 0; i < len; i++)
+        width += ((unsigned char)s[i] & 0xC0) != 0x80;
+    if (width > w->width[w->col])
+        w->width[w->col] = width;
+    if (k == CELL_TEXT)
+        w->numeric[w->col] = false;
+    return RETAIN_OK;
+}
+
+static retain_status cell(retain_writer *w, const char *s, size_t len, enum cell_kind k)
+{
+    if (w->col >= w->ncols)
+        return RETAIN_ERR_USAGE;
+    retain_status st = RETAIN_OK;
+    switch (w->format) {
+    case RETAIN_FORMAT_CSV:
+    case RETAIN_FORMAT_TSV:
+        if (w->col > 0)
+            st = put(w, w->format == RETAIN_FORMAT_CSV ? "," : "\t", 1);
+        if (st == RETAIN_OK)
+            st = w->format == RETAIN_FORMAT_CSV ? csv_cell(w, s, len) : tsv_cell(w, s, len);
+        break;
+    case RETAIN_FORMAT_JSON:
+        st = puts_(w, w->col == 0 ? (w->rows == 0 ? "\n{" : ",\n{") : ",");
+        if (st == RETAIN_OK)
+            st = json_string(w, w->columns[w->col], strlen(w->columns[w->col]));
+        if (st == RETAIN_OK)
+            st = put(w, ":", 1);
+        if (st == RETAIN_OK)
+            st = k == CELL_TEXT ? json_string(w, s, len)
+                 : k == CELL_EMPTY ? puts_(w, "null")
+                                   : put(w, s, len);
+        break;
+    case RETAIN_FORMAT_TABLE:
+        st = table_keep(w, s, len, k);
+        break;
+    }
+    w->col++;
+    return st;
+}
+
+retain_status retain_writer_text(retain_writer *w, const char *text, size_t len)
+{
+    return cell(w, text, len, CELL_TEXT);
+}
+
+retain_status retain_writer_number(retain_writer *w, const char *number)
+{
+    return cell(w, number, strlen(number), CELL_NUMBER);
+}
+
+retain_status retain_writer_int(retain_writer *w, int64_t value)
+{
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%lld", (long long)value);
+    return cell(w, buf, (size_t)n, CELL_NUMBER);
+}
+
+retain_status retain_writer_empty(retain_writer *w)
+{
+    return cell(w, "", 0, CELL_EMPTY);
+}
+
+retain_status retain_writer_end_row(retain_writer *w)
+{
+    if (w->col != w->ncols)
+        return RETAIN_ERR_USAGE;
+    retain_status st = RETAIN_OK;
+    if (w->format == RETAIN_FORMAT_CSV || w->format == RETAIN_FORMAT_TSV)
+        st = put(w, "\n", 1);
+    else if (w->format == RETAIN_FORMAT_JSON)
+        st = put(w, "}", 1);
+    w->col = 0;
+    w->rows++;
+    return st;
+}
+
+static retain_status table_render(retain_writer *w)
+{
+    const char *p = w->cells.data;
+    retain_status st = RETAIN_OK;
+    for (size_t i = 0; i < w->ncells && st == RETAIN_OK; i++) {
+        size_t c = i % w->ncols, len = strlen(p), width = 0;
+        for (size_t k = 0; k < len; k++)
+            width += ((unsigned char)p[k] & 0xC0) != 0x80;
+        bool last = c + 1 == w->ncols;
+        size_t pad = last && len == 0 ? 0 : w->width[c] - width; /* no trailing blanks */
+        bool right = w->numeric[c] && i >= w->ncols; /* headers stay left */
+        if (right || (i < w->ncols && w->numeric[c]))
+            for (size_t k = 0; k < pad && st == RETAIN_OK; k++)
+                st = put(w, " ", 1);
+        if (st == RETAIN_OK)
+            st = put(w, p, len);
+        if (!right && !(i < w->ncols && w->numeric[c]) && !last)
+            for (size_t k = 0; k < pad && st == RETAIN_OK; k++)
+                st = put(w, " ", 1);
+        if (st == RETAIN_OK)
+            st = put(w, last ? "\n" : "  ", last ? 1 : 2);
+        p += len + 1;
+    }
+    return st;
+}
+
+retain_status retain_writer_finish(retain_writer *w)
+{
+    retain_status st = RETAIN_OK;
+    if (w->format == RETAIN_FORMAT_JSON)
+        st = puts_(w, w->rows ? "\n]\n" : "]\n");
+    else if (w->format == RETAIN_FORMAT_TABLE)
+        st = table_render(w);
+    if (st == RETAIN_ERR_NOMEM)
+        return st;
+    if (w->spill && !w->failed) {
+        /* the spilled part first, then what is still in memory */
+        char chunk[1 << 16];
+        size_t n;
+        rewind(w->spill);
+        while ((n = fread(chunk, 1, sizeof chunk, w->spill)) > 0) {
+            if (fwrite(chunk, 1, n, w->out) != n) {
+                fail_io(w);
+                break;
+            }
+        }
+        if (ferror(w->spill))
+            fail_io(w);
+    }
+    drain(w, true);
+    errno = 0;
+    if (fflush(w->out) != 0 || ferror(w->out))
+        fail_io(w);
+    if (w->failed) {
+        errno = w->saved_errno;
+        return RETAIN_ERR_IO;
+    }
+    return RETAIN_OK;
+}
+
+void retain_writer_free(retain_writer *w)
+{
+    if (!w)
+        return;
+    for (size_t i = 0; w->columns && i < w->ncols; i++)
+        free(w->columns[i]);
+    free(w->columns);
+    free(w->width);
+    free(w->numeric);
+    free(w->kind);
+    rt_buf_free(&w->cells);
+    rt_buf_free(&w->buf);
+    if (w->spill)
+        fclose(w->spill);
+    free(w);
+}

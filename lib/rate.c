@@ -1,0 +1,306 @@
+/* Retention rate (TRC): per-customer intervals in, per-period counts out. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/number.h>
+#include <retain/rate.h>
+
+#include "internal.h"
+#include "store.h"
+
+enum { C_START, C_NEW, C_REACT, C_LOST, C_END, C_COUNT };
+
+struct retain_rate {
+    retain_rate_options opt;
+    rt_intern segments;
+    rt_store store;
+    bool any;
+    retain_day min_start, max_start;
+    /* results */
+    bool finished;
+    retain_day as_of;
+    uint32_t *order; /* segments sorted by name */
+    int32_t first, last;
+    size_t nper;
+    int64_t *counts; /* [segment][period][C_COUNT] */
+};
+
+retain_rate *retain_rate_new(const retain_rate_options *options)
+{
+    retain_rate *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->opt = *options;
+    rt_intern_init(&r->segments);
+    rt_store_init(&r->store);
+    return r;
+}
+
+void retain_rate_free(retain_rate *r)
+{
+    if (!r)
+        return;
+    rt_intern_free(&r->segments);
+    rt_store_free(&r->store);
+    free(r->order);
+    free(r->counts);
+    free(r);
+}
+
+retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segment_len,
+                              const char *id, size_t id_len, retain_day start, retain_day end,
+                              bool has_end)
+{
+    if (has_end && end < start)
+        return RETAIN_ERR_DATA;
+    if (r->opt.has_as_of && start > r->opt.as_of)
+        return RETAIN_OK; /* not yet a customer on the observation day */
+    uint32_t seg;
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
+        !rt_store_add(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END))
+        return RETAIN_ERR_NOMEM;
+    if (!r->any || start < r->min_start)
+        r->min_start = start;
+    if (!r->any || start > r->max_start)
+        r->max_start = start;
+    r->any = true;
+    return RETAIN_OK;
+}
+
+/* One row of a customer, its end made open when after as-of. */
+typedef struct {
+    int32_t start, end;
+} span;
+
+static int by_start(const void *a, const void *b)
+{
+    const span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Per-segment accumulation during finish. */
+typedef struct {
+    const retain_rate *r;
+    int64_t *diff;  /* customers_end as differences over periods first-1 .. last */
+    int64_t *fresh; /* new */
+    int64_t *back;  /* reactivated */
+} tally;
+
+/* Counts the customer as active on the last day of every period whose
+ * last day falls in [a, b). */
+static void add_active(const tally *t, int32_t a, int32_t b)
+{
+    const retain_rate *r = t->r;
+    const retain_period_kind k = r->opt.period;
+    if (a >= b)
+        return;
+    int32_t lo = retain_period_of(k, a);
+    int32_t hi = r->last;
+    if (b != RT_NO_END) {
+        hi = retain_period_of(k, b - 1);
+        if (retain_period_last_day(k, hi) != b - 1)
+            hi--; /* that period's last day is not served */
+    }
+    if (lo < r->first - 1)
+        lo = r->first - 1;
+    if (hi > r->last)
+        hi = r->last;
+    if (lo > hi)
+        return;
+    t->diff[lo - (r->first - 1)]++;
+    t->diff[hi - (r->first - 1) + 1]--;
+}
+
+static void add_joined(const tally *t, int32_t period, bool is_new)
+{
+    if (period < t->r->first || period > t->r->last)
+        return;
+    (is_new ? t->fresh : t->back)[period - t->r->first]++;
+}
+
+/* A customer with several rows: merge them into disjoint spans of
+ * service, then count joins against the days just before each period. */
+static void add_customer(const tally *t, span *rows, int32_t *starts, size_t n)
+{
+    const retain_period_kind k = t->r->opt.period;
+    qsort(rows, n, sizeof *rows, by_start);
+    int32_t first_start = rows[0].start;
+    /* merged spans are written over rows[]: keep the sorted starts aside */
+    for (size_t i = 0; i < n; i++)
+        starts[i] = rows[i].start;
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].start >= rows[i].end)
+            continue; /* serves no day */
+        if (m > 0 && rows[i].start <= rows[m - 1].end) {
+            if (rows[i].end > rows[m - 1].end)
+                rows[m - 1].end = rows[i].end;
+        } else {
+            rows[m++] = rows[i];
+        }
+    }
+    for (size_t i = 0; i < m; i++)
+        add_active(t, rows[i].start, rows[i].end);
+    int32_t first_period = retain_period_of(k, first_start);
+    int32_t prev = INT32_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int32_t p = retain_period_of(k, starts[i]);
+        if (p == prev)
+            continue; /* a customer joins at most once a period */
+        prev = p;
+        retain_day before = retain_period_first_day(k, p) - 1;
+        bool active = false;
+        for (size_t j = 0; j < m && !active; j++)
+            active = rows[j].start <= before && before < rows[j].end;
+        if (!active)
+            add_joined(t, p, p == first_period);
+    }
+}
+
+retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
+{
+    const retain_period_kind k = r->opt.period;
+    if (!r->any)
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription on or before as-of");
+    r->as_of = r->opt.has_as_of ? r->opt.as_of : r->max_start;
+    int32_t as_of_period = retain_period_of(k, r->as_of);
+    r->last = r->opt.has_to ? r->opt.to : as_of_period;
+    r->first = r->opt.has_from ? r->opt.from : retain_period_of(k, r->min_start);
+    if (r->last > as_of_period) {
+        char a[16], b[16];
+        retain_period_label(k, r->last, a);
+        retain_period_label(k, as_of_period, b);
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                "--to %s is after %s, the period holding as-of", a, b);
+        rt_hint(diag, "the future is unknown: move --as-of, or drop --to");
+        return RETAIN_ERR_USAGE;
+    }
+    if (r->first > r->last) {
+        char a[16], b[16];
+        retain_period_label(k, r->first, a);
+        retain_period_label(k, r->last, b);
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "empty range: %s is after %s", a, b);
+    }
+    r->nper = (size_t)(r->last - r->first + 1);
+    size_t nseg = r->segments.n;
+    r->order = rt_intern_sorted(&r->segments);
+    r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
+    int64_t *work = calloc(nseg * (3 * r->nper + 2), sizeof *work);
+    size_t span_cap = 64;
+    span *spans = malloc(span_cap * sizeof *spans);
+    int32_t *starts = malloc(span_cap * sizeof *starts);
+    if (!r->order || !r->counts || !work || !spans || !starts) {
+        free(work);
+        free(spans);
+        free(starts);
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
+    const rt_store *s = &r->store;
+    for (size_t i = 0; i < s->n; i++) {
+        const rt_customer *c = &s->cust[i];
+        int64_t *w = work + (size_t)c->segment * (3 * r->nper + 2);
+        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2};
+        int32_t end = c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END;
+        if (c->more == 0) {
+            /* one row: nobody was active before it started */
+            add_active(&t, c->start, end);
+            add_joined(&t, retain_period_of(k, c->start), true);
+            continue;
+        }
+        size_t n = 0;
+        spans[n++] = (span){c->start, end};
+        for (uint32_t e = c->more; e; e = s->extra[e - 1].next) {
+            const rt_extra_row *x = &s->extra[e - 1];
+            if (n == span_cap) {
+                span *p = realloc(spans, 2 * span_cap * sizeof *p);
+                if (p)
+                    spans = p;
+                int32_t *q = p ? realloc(starts, 2 * span_cap * sizeof *q) : NULL;
+                if (!q) {
+                    free(work);
+                    free(spans);
+                    free(starts);
+                    return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+                }
+                starts = q;
+                span_cap *= 2;
+            }
+            spans[n++] = (span){x->start, x->end != RT_NO_END && x->end <= r->as_of ? x->end
+                                                                                    : RT_NO_END};
+        }
+        add_customer(&t, spans, starts, n);
+    }
+    for (size_t g = 0; g < nseg; g++) {
+        const int64_t *w = work + (size_t)g * (3 * r->nper + 2);
+        int64_t *out = r->counts + (size_t)g * r->nper * C_COUNT;
+        int64_t active = w[0]; /* on the last day of period first - 1 */
+        for (size_t p = 0; p < r->nper; p++) {
+            int64_t *o = out + p * C_COUNT;
+            o[C_START] = active;
+            active += w[p + 1];
+            o[C_END] = active;
+            o[C_NEW] = w[r->nper + 2 + p];
+            o[C_REACT] = w[2 * r->nper + 2 + p];
+            o[C_LOST] = o[C_START] + o[C_NEW] + o[C_REACT] - o[C_END];
+        }
+    }
+    free(work);
+    free(spans);
+    free(starts);
+    r->finished = true;
+    return RETAIN_OK;
+}
+
+size_t retain_rate_segments(const retain_rate *r)
+{
+    return r->finished ? r->segments.n : 0;
+}
+
+const char *retain_rate_segment(const retain_rate *r, size_t segment, size_t *len)
+{
+    return rt_intern_str(&r->segments, r->order[segment], len);
+}
+
+size_t retain_rate_periods(const retain_rate *r)
+{
+    return r->finished ? r->nper : 0;
+}
+
+void retain_rate_get(const retain_rate *r, size_t segment, size_t period, retain_rate_row *row)
+{
+    const int64_t *o = r->counts + ((size_t)r->order[segment] * r->nper + period) * C_COUNT;
+    row->period = r->first + (int32_t)period;
+    row->customers_start = o[C_START];
+    row->new_customers = o[C_NEW];
+    row->reactivated = o[C_REACT];
+    row->lost = o[C_LOST];
+    row->customers_end = o[C_END];
+}
+
+retain_day retain_rate_as_of(const retain_rate *r)
+{
+    return r->as_of;
+}
+
+size_t retain_rate_customer_bytes(const retain_rate *r)
+{
+    return rt_store_bytes(&r->store);
+}
+
+size_t retain_rate_customers(const retain_rate *r)
+{
+    return r->store.n;
+}
+
+bool retain_retention_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
+                          int decimals, char *buf)
+{
+    return retain_format_ratio(customers_end - joined, customers_start, 100, decimals, buf);
+}
+
+bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
+                      int decimals, char *buf)
+{
+    return retain_format_ratio(customers_start - customers_end + joined, customers_start, 100,
+                               decimals, buf);
+}

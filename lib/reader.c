@@ -1,0 +1,785 @@
+/* The customer-table reader: dialect detection, header mapping, line
+ * tracking and field conversion around libcsv, which parses every byte.
+ *
+ * Lines: libcsv reports no positions, so input is fed to it one physical
+ * line at a time (memchr finds the ends). After each line we know whether a
+ * record is still open (a quoted field spanning lines), and so the line on
+ * which each record started. */
+#include <csv.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/reader.h>
+
+#include "internal.h"
+
+#define BLOCK_SIZE (1u << 20)
+#define FIELD_MAX (16u << 20) /* a longer field is a runaway quote, not data */
+#define SKIP_LINES_KEPT 8
+
+/* A value the reader hands over: a role or an extra column. */
+#define SLOT_EXTRA RETAIN_COL_ROLES
+
+struct retain_reader {
+    /* options */
+    char delimiter;
+    char *column[RETAIN_COL_ROLES];
+    bool need_mrr;
+    retain_date_format *date_format;
+    char *date_format_text;
+    char decimal;
+    const char *const *extra;
+    size_t n_extra;
+    bool skip_bad;
+
+    /* header */
+    bool header_done;
+    rt_buf header;        /* NUL-separated names as in the file */
+    size_t ncols;         /* fields in the header */
+    size_t *name_off;     /* offsets into header */
+    size_t name_cap;
+    int *slot_col;        /* column of each slot, -1 when absent */
+    int *col_slot;        /* first slot of each column, -1 when unused */
+    int *slot_next;       /* next slot on the same column */
+    size_t nslots;
+
+    /* current record */
+    size_t field;
+    rt_buf scratch;
+    size_t *slot_off, *slot_len;
+    const char **extra_ptr;
+    size_t *extra_len;
+
+    /* position */
+    unsigned long line;     /* physical line being fed */
+    unsigned long rec_line; /* line where the current record started */
+    bool in_record;
+    unsigned long events; /* libcsv callbacks so far */
+
+    /* outcome */
+    retain_row_fn fn;
+    void *user;
+    retain_diag *diag;
+    retain_status status;
+    unsigned long rows, skipped;
+    unsigned long skipped_lines[SKIP_LINES_KEPT];
+    retain_diag first_skip; /* why the first skipped row was bad */
+};
+
+static void *capped_realloc(void *p, size_t size)
+{
+    if (size > FIELD_MAX)
+        return NULL; /* libcsv reports CSV_ENOMEM: see parse_failed() */
+    return realloc(p, size);
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *diag)
+{
+    retain_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        return NULL;
+    }
+    if (o->delimiter && o->delimiter != ',' && o->delimiter != ';' && o->delimiter != '\t' &&
+        o->delimiter != '|') {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "delimiter must be ',', ';', '|' or a tab");
+        goto fail;
+    }
+    if (o->decimal && o->decimal != '.' && o->decimal != ',') {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "decimal separator must be '.' or ','");
+        goto fail;
+    }
+    r->delimiter = o->delimiter;
+    r->need_mrr = o->need_mrr;
+    r->decimal = o->decimal ? o->decimal : '.';
+    r->extra = o->extra;
+    r->n_extra = o->n_extra;
+    r->skip_bad = o->skip_bad;
+    for (int i = 0; i < RETAIN_COL_ROLES; i++) {
+        if (o->column[i] && !(r->column[i] = strdup(o->column[i])))
+            goto nomem;
+    }
+    if (o->date_format) {
+        r->date_format = retain_date_format_new(o->date_format, diag);
+        if (!r->date_format)
+            goto fail;
+        if (!(r->date_format_text = strdup(o->date_format)))
+            goto nomem;
+    }
+    r->nslots = SLOT_EXTRA + r->n_extra;
+    r->slot_col = malloc(r->nslots * sizeof *r->slot_col);
+    r->slot_next = malloc(r->nslots * sizeof *r->slot_next);
+    r->slot_off = calloc(r->nslots, sizeof *r->slot_off);
+    r->slot_len = calloc(r->nslots, sizeof *r->slot_len);
+    r->extra_ptr = calloc(r->n_extra + 1, sizeof *r->extra_ptr);
+    r->extra_len = calloc(r->n_extra + 1, sizeof *r->extra_len);
+    if (!r->slot_col || !r->slot_next || !r->slot_off || !r->slot_len || !r->extra_ptr ||
+        !r->extra_len)
+        goto nomem;
+    return r;
+nomem:
+    rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+fail:
+    retain_reader_free(r);
+    return NULL;
+}
+
+void retain_reader_free(retain_reader *r)
+{
+    if (!r)
+        return;
+    for (int i = 0; i < RETAIN_COL_ROLES; i++)
+        free(r->column[i]);
+    retain_date_format_free(r->date_format);
+    free(r->date_format_text);
+    rt_buf_free(&r->header);
+    rt_buf_free(&r->scratch);
+    free(r->name_off);
+    free(r->slot_col);
+    free(r->col_slot);
+    free(r->slot_next);
+    free(r->slot_off);
+    free(r->slot_len);
+    free(r->extra_ptr);
+    free(r->extra_len);
+    free(r);
+}
+
+unsigned long retain_reader_rows(const retain_reader *r)
+{
+    return r->rows;
+}
+
+unsigned long retain_reader_skipped(const retain_reader *r, unsigned long *first_lines,
+                                    size_t max)
+{
+    for (size_t i = 0; i < max && i < SKIP_LINES_KEPT && i < r->skipped; i++)
+        first_lines[i] = r->skipped_lines[i];
+    return r->skipped;
+}
+
+const retain_diag *retain_reader_first_skip(const retain_reader *r)
+{
+    return r->skipped ? &r->first_skip : NULL;
+}
+
+char retain_reader_delimiter(const retain_reader *r)
+{
+    return r->delimiter;
+}
+
+static const char *header_name(const retain_reader *r, size_t col)
+{
+    return r->header.data + r->name_off[col];
+}
+
+const char *retain_reader_column(const retain_reader *r, retain_column_role role)
+{
+    if (!r->header_done || r->slot_col[role] < 0)
+        return NULL;
+    return header_name(r, (size_t)r->slot_col[role]);
+}
+
+/* ---- header ----------------------------------------------------------- */
+
+/* Header names compare case-insensitively, with spaces and underscores
+ * alike, ignoring blanks around them. */
+static bool same_name(const char *a, const char *b)
+{
+    while (*a == ' ')
+        a++;
+    while (*b == ' ')
+        b++;
+    for (;;) {
+        char ca = *a, cb = *b;
+        if (ca == '\0' || cb == '\0') {
+            while (*a == ' ')
+                a++;
+            while (*b == ' ')
+                b++;
+            return *a == '\0' && *b == '\0';
+        }
+        if (ca >= 'A' && ca <= 'Z')
+            ca = (char)(ca + 32);
+        if (cb >= 'A' && cb <= 'Z')
+            cb = (char)(cb + 32);
+        if (ca == ' ')
+            ca = '_';
+        if (cb == ' ')
+            cb = '_';
+        if (ca != cb)
+            return false;
+        a++;
+        b++;
+    }
+}
+
+/* Headers recognised without a flag, per role. SPEC lists the required
+ * ones; the others are spellings seen in the same exports. */
+static const char *const aliases_id[] = {"id", "customer_id", "record_id", "account_id",
+                                         "customer", NULL};
+static const char *const aliases_start[] = {"start", "start_date", "signup_date",
+                                            "became_a_customer_date", "started_at", NULL};
+static const char *const aliases_end[] = {"end",          "end_date",    "churn_date",
+                                          "cancel_date",  "cancellation_date",
+                                          "canceled_at",  "cancelled_at", "churned_at",
+                                          "ended_at",     NULL};
+static const char *const aliases_mrr[] = {"mrr", "monthly_revenue", "monthly_recurring_revenue",
+                                          NULL};
+static const char *const *const aliases[RETAIN_COL_ROLES] = {aliases_id, aliases_start,
+                                                             aliases_end, aliases_mrr};
+static const char *const role_flag[RETAIN_COL_ROLES] = {"--id", "--start", "--end", "--mrr"};
+static const char *const role_what[RETAIN_COL_ROLES] = {"customer id", "start date", "end date",
+                                                        "MRR"};
+
+/* The header's names, for messages: "a, b, c" cut to fit. */
+static void list_columns(const retain_reader *r, char *buf, size_t size)
+{
+    size_t o = 0;
+    buf[0] = '\0';
+    for (size_t c = 0; c < r->ncols && o + 8 < size; c++) {
+        int n = snprintf(buf + o, size - o, "%s%s", c ? ", " : "", header_name(r, c));
+        if (n < 0 || (size_t)n >= size - o) {
+            snprintf(buf + (o + 5 < size ? o : size - 5), 5, "...");
+            return;
+        }
+        o += (size_t)n;
+    }
+}
+
+static retain_status missing_column(retain_reader *r, retain_status st, const char *what)
+{
+    char cols[200];
+    list_columns(r, cols, sizeof cols);
+    return rt_fail(r->diag, st, 1, NULL, "%s; the header has: %s", what, cols);
+}
+
+/* Finds the column for a name given in the options. */
+static retain_status find_named(retain_reader *r, const char *name, const char *flag, int *col)
+{
+    *col = -1;
+    for (size_t c = 0; c < r->ncols; c++) {
+        if (!same_name(header_name(r, c), name))
+            continue;
+        if (*col >= 0)
+            return rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+                           "the header has two columns named \"%s\" (%s)", name, flag);
+        *col = (int)c;
+    }
+    if (*col < 0) {
+        char what[160];
+        snprintf(what, sizeof what, "%s %s: no such column", flag, name);
+        return missing_column(r, RETAIN_ERR_USAGE, what);
+    }
+    return RETAIN_OK;
+}
+
+/* Finds the column for a role from the aliases. */
+static retain_status find_alias(retain_reader *r, int role, int *col)
+{
+    *col = -1;
+    for (size_t c = 0; c < r->ncols; c++) {
+        for (const char *const *a = aliases[role]; *a; a++) {
+            if (!same_name(header_name(r, c), *a))
+                continue;
+            if (*col >= 0) {
+                rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+                        "both \"%s\" and \"%s\" look like the %s column",
+                        header_name(r, (size_t)*col), header_name(r, c), role_what[role]);
+                rt_hint(r->diag, "choose one with %s COLUMN", role_flag[role]);
+                return RETAIN_ERR_DATA;
+            }
+            *col = (int)c;
+        }
+    }
+    return RETAIN_OK;
+}
+
+static retain_status map_header(retain_reader *r)
+{
+    retain_status st;
+    for (size_t c = 0; c < r->ncols; c++) {
+        const char *name = header_name(r, c);
+        size_t len = strlen(name);
+        if (rt_utf8_valid_prefix(name, len) != len) {
+            char q[120];
+            rt_quote(q, sizeof q, name, len);
+            rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+                    "column %zu of the header is not UTF-8 text: %s", c + 1, q);
+            rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
+            return RETAIN_ERR_DATA;
+        }
+    }
+    for (int role = 0; role < RETAIN_COL_ROLES; role++) {
+        int col;
+        st = r->column[role] ? find_named(r, r->column[role], role_flag[role], &col)
+                             : find_alias(r, role, &col);
+        if (st != RETAIN_OK)
+            return st;
+        bool required = role == RETAIN_COL_ID || role == RETAIN_COL_START ||
+                        (role == RETAIN_COL_MRR && r->need_mrr);
+        if (col < 0 && required) {
+            char what[200];
+            snprintf(what, sizeof what, "no %s column (looked for \"%s\" and the like)",
+                     role_what[role], aliases[role][1]);
+            missing_column(r, RETAIN_ERR_DATA, what);
+            const char *trap = NULL;
+            for (size_t c = 0; c < r->ncols && role == RETAIN_COL_START; c++)
+                if (same_name(header_name(r, c), "create_date") ||
+                    same_name(header_name(r, c), "close_date"))
+                    trap = header_name(r, c);
+            if (trap)
+                rt_hint(r->diag,
+                        "\"%s\" is not a customer's first day in CRM exports; if it is "
+                        "here, say %s \"%s\"",
+                        trap, role_flag[role], trap);
+            else
+                rt_hint(r->diag, "name it with %s COLUMN", role_flag[role]);
+            return RETAIN_ERR_DATA;
+        }
+        r->slot_col[role] = col;
+    }
+    for (size_t k = 0; k < r->n_extra; k++) {
+        int col;
+        st = find_named(r, r->extra[k], "column", &col);
+        if (st != RETAIN_OK)
+            return st;
+        r->slot_col[SLOT_EXTRA + k] = col;
+    }
+    r->col_slot = malloc(r->ncols * sizeof *r->col_slot);
+    if (!r->col_slot)
+        return rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    for (size_t c = 0; c < r->ncols; c++)
+        r->col_slot[c] = -1;
+    for (size_t s = r->nslots; s-- > 0;) {
+        r->slot_next[s] = -1;
+        int c = r->slot_col[s];
+        if (c >= 0) {
+            r->slot_next[s] = r->col_slot[c];
+            r->col_slot[c] = (int)s;
+        }
+    }
+    r->header_done = true;
+    return RETAIN_OK;
+}
+
+/* ---- rows --------------------------------------------------------------- */
+
+static void skip_row(retain_reader *r)
+{
+    if (r->skipped == 0 && r->diag)
+        r->first_skip = *r->diag;
+    if (r->skipped < SKIP_LINES_KEPT)
+        r->skipped_lines[r->skipped] = r->rec_line;
+    r->skipped++;
+}
+
+/* A bad value: fails the read, or skips the row with skip_bad. */
+static bool bad_row(retain_reader *r)
+{
+    if (r->skip_bad) {
+        skip_row(r);
+        return true;
+    }
+    r->status = r->diag ? r->diag->status : RETAIN_ERR_DATA;
+    return false;
+}
+
+static const char *slot_column_name(const retain_reader *r, size_t slot)
+{
+    return header_name(r, (size_t)r->slot_col[slot]);
+}
+
+static bool looks_day_first(const char *s, size_t len)
+{
+    /* 1-2 digits, '/', '.' or '-', 1-2 digits, same separator, 4 digits */
+    size_t i = 0, a = 0, b = 0;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++, a++;
+    if (a < 1 || a > 2 || i >= len || (s[i] != '/' && s[i] != '.' && s[i] != '-'))
+        return false;
+    char sep = s[i++];
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++, b++;
+    if (b < 1 || b > 2 || i >= len || s[i] != sep)
+        return false;
+    return true;
+}
+
+static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
+{
+    const char *s = r->scratch.data + r->slot_off[slot];
+    size_t len = r->slot_len[slot];
+    if (retain_date_parse(s, len, r->date_format, out))
+        return true;
+    char q[100];
+    rt_quote(q, sizeof q, s, len);
+    const char *col = slot_column_name(r, slot);
+    if (r->date_format) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+                "expected a date in the form %s, got %s", r->date_format_text, q);
+        return false;
+    }
+    bool iso_shape = len >= 10 && s[4] == '-' && s[7] == '-';
+    for (size_t i = 0; iso_shape && i < 10; i++)
+        iso_shape = i == 4 || i == 7 || (s[i] >= '0' && s[i] <= '9');
+    if (iso_shape && (len == 10 || s[10] == 'T' || s[10] == ' ')) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "no such day: %s", q);
+        return false;
+    }
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+            "expected a date like 2024-03-15, got %s", q);
+    if (looks_day_first(s, len)) {
+        int first = atoi(s);
+        if (first > 12)
+            rt_hint(r->diag, "for day-first dates, say --date-format %%d/%%m/%%Y");
+        else
+            rt_hint(r->diag, "say --date-format %%d/%%m/%%Y (day first) or %%m/%%d/%%Y "
+                             "(month first, US)");
+    }
+    return false;
+}
+
+static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
+{
+    const char *s = r->scratch.data + r->slot_off[slot];
+    size_t len = r->slot_len[slot];
+    retain_money_error e = retain_money_parse(s, len, r->decimal, out);
+    if (e == RETAIN_MONEY_OK)
+        return true;
+    char q[100];
+    rt_quote(q, sizeof q, s, len);
+    const char *col = slot_column_name(r, slot);
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+            e == RETAIN_MONEY_RANGE ? "amount out of range: %s"
+                                    : "expected an amount such as 1234.50, got %s",
+            q);
+    if (e == RETAIN_MONEY_DECIMAL_COMMA)
+        rt_hint(r->diag, "for decimal commas (1 234,50), say --decimal ,");
+    else if (e == RETAIN_MONEY_DECIMAL_POINT)
+        rt_hint(r->diag, "this looks like a decimal point: drop --decimal ,");
+    return false;
+}
+
+static bool check_text(retain_reader *r, size_t slot)
+{
+    const char *s = r->scratch.data + r->slot_off[slot];
+    size_t len = r->slot_len[slot];
+    if (rt_utf8_valid_prefix(s, len) == len)
+        return true;
+    char q[100];
+    rt_quote(q, sizeof q, s, len);
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, slot),
+            "not UTF-8 text: %s", q);
+    rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
+    return false;
+}
+
+/* Turns the fields of a complete record into a row; false when it is bad. */
+static bool build_row(retain_reader *r, retain_row *row)
+{
+    memset(row, 0, sizeof *row);
+    row->line = r->rec_line;
+    if (!check_text(r, RETAIN_COL_ID))
+        return false;
+    row->id = r->scratch.data + r->slot_off[RETAIN_COL_ID];
+    row->id_len = r->slot_len[RETAIN_COL_ID];
+    if (row->id_len == 0) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_ID),
+                "empty customer id");
+        return false;
+    }
+    if (r->slot_len[RETAIN_COL_START] == 0) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_START),
+                "empty start date");
+        rt_hint(r->diag, "--skip-bad skips such rows (contacts that never became customers)");
+        return false;
+    }
+    if (!convert_date(r, RETAIN_COL_START, &row->start))
+        return false;
+    if (r->slot_col[RETAIN_COL_END] >= 0 && r->slot_len[RETAIN_COL_END] > 0) {
+        if (!convert_date(r, RETAIN_COL_END, &row->end))
+            return false;
+        row->has_end = true;
+        if (row->end < row->start) {
+            char a[11], b[11];
+            retain_day_format(row->end, a);
+            retain_day_format(row->start, b);
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_END),
+                    "end %s is before start %s", a, b);
+            return false;
+        }
+    }
+    if (r->slot_col[RETAIN_COL_MRR] >= 0 && r->slot_len[RETAIN_COL_MRR] > 0) {
+        if (!convert_money(r, RETAIN_COL_MRR, &row->mrr))
+            return false;
+        row->has_mrr = true;
+    }
+    for (size_t k = 0; k < r->n_extra; k++) {
+        if (!check_text(r, SLOT_EXTRA + k))
+            return false;
+        r->extra_ptr[k] = r->scratch.data + r->slot_off[SLOT_EXTRA + k];
+        r->extra_len[k] = r->slot_len[SLOT_EXTRA + k];
+    }
+    row->extra = r->extra_ptr;
+    row->extra_len = r->extra_len;
+    return true;
+}
+
+/* ---- libcsv callbacks ------------------------------------------------- */
+
+static void on_field(void *data, size_t len, void *user)
+{
+    retain_reader *r = user;
+    r->events++;
+    r->in_record = true;
+    if (r->status != RETAIN_OK)
+        return;
+    if (!r->header_done) {
+        if (r->ncols == r->name_cap) {
+            size_t cap = r->name_cap ? 2 * r->name_cap : 16;
+            size_t *p = realloc(r->name_off, cap * sizeof *p);
+            if (!p) {
+                r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+                return;
+            }
+            r->name_off = p;
+            r->name_cap = cap;
+        }
+        r->name_off[r->ncols++] = r->header.len;
+        /* each name is kept with its NUL */
+        if (!rt_buf_append(&r->header, data, len) || !rt_buf_append(&r->header, "", 1))
+            r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        return;
+    }
+    if (r->field < r->ncols) {
+        int s = r->col_slot[r->field];
+        if (s >= 0) {
+            size_t off = r->scratch.len;
+            if (!rt_buf_append(&r->scratch, data, len) || !rt_buf_append(&r->scratch, "", 1)) {
+                r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+                return;
+            }
+            for (; s >= 0; s = r->slot_next[s]) {
+                r->slot_off[s] = off;
+                r->slot_len[s] = len;
+            }
+        }
+    }
+    r->field++;
+}
+
+static void on_record(int term, void *user)
+{
+    (void)term;
+    retain_reader *r = user;
+    r->events++;
+    r->in_record = false;
+    if (r->status == RETAIN_OK) {
+        retain_row row;
+        if (!r->header_done) {
+            r->status = map_header(r);
+        } else if (r->field != r->ncols) {
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
+                    "%zu fields, but the header has %zu", r->field, r->ncols);
+            if (r->field > r->ncols)
+                rt_hint(r->diag, "a value with a delimiter in it must be quoted");
+            bad_row(r);
+        } else if (!build_row(r, &row)) {
+            bad_row(r);
+        } else {
+            r->rows++;
+            r->status = r->fn(&row, r->user, r->diag);
+        }
+    }
+    r->field = 0;
+    r->scratch.len = 0;
+    r->rec_line = r->line; /* a next record on this line starts here */
+}
+
+/* ---- the read loop ---------------------------------------------------- */
+
+static int space_only(unsigned char c)
+{
+    return c == ' '; /* a tab may be the delimiter: never trim it */
+}
+
+static char detect_delimiter(const char *s, size_t len)
+{
+    size_t comma = 0, semi = 0, tab = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '"')
+            quoted = !quoted;
+        else if (quoted)
+            continue;
+        else if (c == '\n' || c == '\r')
+            break;
+        else if (c == ',')
+            comma++;
+        else if (c == ';')
+            semi++;
+        else if (c == '\t')
+            tab++;
+    }
+    if (semi > comma && semi >= tab)
+        return ';';
+    if (tab > comma && tab > semi)
+        return '\t';
+    return ',';
+}
+
+static retain_status parse_failed(retain_reader *r, struct csv_parser *p)
+{
+    if (csv_error(p) == CSV_ENOMEM && csv_get_buffer_size(p) + 128 > FIELD_MAX) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
+                "a field longer than %u MiB starts in this record", FIELD_MAX >> 20);
+        rt_hint(r->diag, "most likely a quote that is never closed");
+        return RETAIN_ERR_DATA;
+    }
+    if (csv_error(p) != CSV_EPARSE)
+        return rt_fail(r->diag, RETAIN_ERR_NOMEM, r->rec_line, NULL, "out of memory");
+    if (r->line != r->rec_line)
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
+                "a quoted field that starts here is not closed properly "
+                "(parsing failed on line %lu)",
+                r->line);
+    else
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
+                "malformed quoted field: a quote must end the field, and quotes "
+                "inside quotes are doubled (\"\")");
+    return RETAIN_ERR_DATA;
+}
+
+/* Feeds one block of input, a physical line at a time. */
+static retain_status feed(retain_reader *r, struct csv_parser *p, const char *buf, size_t n,
+                          char eol)
+{
+    size_t pos = 0;
+    while (pos < n) {
+        if (!r->in_record)
+            r->rec_line = r->line;
+        const char *nl = memchr(buf + pos, eol, n - pos);
+        size_t end = nl ? (size_t)(nl - buf) + 1 : n;
+        unsigned long events = r->events;
+        size_t done = csv_parse(p, buf + pos, end - pos, on_field, on_record, r);
+        if (r->status != RETAIN_OK)
+            return r->status;
+        if (done != end - pos)
+            return parse_failed(r, p);
+        if (events == r->events && !r->in_record) {
+            /* no callback: blank, or a quoted field opened on this line */
+            for (size_t i = pos; i < end; i++) {
+                char c = buf[i];
+                if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                    r->in_record = true;
+                    break;
+                }
+            }
+        }
+        if (nl)
+            r->line++;
+        pos = end;
+    }
+    return RETAIN_OK;
+}
+
+static retain_status first_block_checks(retain_reader *r, const unsigned char *b, size_t n)
+{
+    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL, "the file is UTF-16 text, not UTF-8");
+        rt_hint(r->diag, "convert it first: iconv -f UTF-16 -t UTF-8");
+        return RETAIN_ERR_DATA;
+    }
+    if (memchr(b, '\0', n < 4096 ? n : 4096)) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+                "the input has NUL bytes: not a text export (UTF-16 or binary?)");
+        rt_hint(r->diag, "for UTF-16, convert first: iconv -f UTF-16 -t UTF-8");
+        return RETAIN_ERR_DATA;
+    }
+    return RETAIN_OK;
+}
+
+retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, void *user,
+                                 retain_diag *diag)
+{
+    struct csv_parser p;
+    char *buf = malloc(BLOCK_SIZE);
+    retain_status st = RETAIN_OK;
+    retain_diag scratch_diag;
+    if (!diag)
+        diag = &scratch_diag;
+    retain_diag_clear(diag);
+    if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+        free(buf);
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
+    csv_set_realloc_func(&p, capped_realloc);
+    csv_set_space_func(&p, space_only);
+    r->fn = fn;
+    r->user = user;
+    r->diag = diag;
+    r->status = RETAIN_OK;
+    r->line = r->rec_line = 1;
+
+    bool first = true;
+    char eol = '\n';
+    size_t n;
+    while ((n = fread(buf, 1, BLOCK_SIZE, in)) > 0) {
+        const char *data = buf;
+        if (first) {
+            first = false;
+            st = first_block_checks(r, (const unsigned char *)buf, n);
+            if (st != RETAIN_OK)
+                goto done;
+            if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
+                data += 3; /* libcsv would keep the BOM in the first name */
+                n -= 3;
+            }
+            if (!r->delimiter)
+                r->delimiter = detect_delimiter(data, n);
+            csv_set_delim(&p, (unsigned char)r->delimiter);
+            if (!memchr(data, '\n', n) && memchr(data, '\r', n))
+                eol = '\r'; /* classic Mac line ends */
+        }
+        st = feed(r, &p, data, n, eol);
+        if (st != RETAIN_OK)
+            goto done;
+    }
+    if (ferror(in)) {
+        st = rt_fail(diag, RETAIN_ERR_IO, r->line, NULL, "read error: %s", strerror(errno));
+        goto done;
+    }
+    if (csv_fini(&p, on_field, on_record, r) != 0 || csv_error(&p) == CSV_EPARSE) {
+        if (r->status == RETAIN_OK) {
+            st = rt_fail(diag, RETAIN_ERR_DATA, r->rec_line, NULL,
+                         "a quoted field that starts here is never closed");
+            rt_hint(diag, "every opening quote needs a closing one; quotes inside quotes "
+                          "are doubled (\"\")");
+            goto done;
+        }
+    }
+    st = r->status;
+    if (st != RETAIN_OK)
+        goto done;
+    if (!r->header_done) {
+        st = rt_fail(diag, RETAIN_ERR_DATA, 1, NULL, "empty input: no header line");
+    } else if (r->rows == 0 && r->skipped == 0) {
+        st = rt_fail(diag, RETAIN_ERR_DATA, r->line > 1 ? r->line - 1 : 1, NULL,
+                     "no data rows after the header");
+    } else if (r->rows == 0) {
+        st = rt_fail(diag, RETAIN_ERR_DATA, r->skipped_lines[0], NULL,
+                     "no valid rows: all %lu were skipped", r->skipped);
+    }
+done:
+    csv_free(&p);
+    free(buf);
+    if (st != RETAIN_OK && diag->status == RETAIN_OK)
+        diag->status = st;
+    return st;
+}

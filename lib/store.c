@@ -1,0 +1,209 @@
+/* Customer store and string interning: open addressing, linear probing. */
+#define _GNU_SOURCE /* qsort_r */
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include "store.h"
+
+void rt_store_init(rt_store *s)
+{
+    memset(s, 0, sizeof *s);
+}
+
+void rt_store_free(rt_store *s)
+{
+    free(s->slots);
+    free(s->cust);
+    free(s->extra);
+    memset(s, 0, sizeof *s);
+}
+
+size_t rt_store_bytes(const rt_store *s)
+{
+    return (s->slots ? (s->mask + 1) * sizeof *s->slots : 0) + s->cap * sizeof *s->cust +
+           s->extra_cap * sizeof *s->extra;
+}
+
+static bool grow_slots(rt_store *s)
+{
+    size_t size = s->slots ? 2 * (s->mask + 1) : 1024;
+    uint64_t *slots = calloc(size, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t pos = s->cust[i].lo & (size - 1);
+        while (slots[pos])
+            pos = (pos + 1) & (size - 1);
+        slots[pos] = (s->cust[i].hi & 0xFFFFFFFF00000000ULL) | (uint64_t)(i + 1);
+    }
+    free(s->slots);
+    s->slots = slots;
+    s->mask = size - 1;
+    return true;
+}
+
+bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
+                  int32_t end)
+{
+    /* keep the load under 3/4 */
+    if (!s->slots || 4 * (s->n + 1) > 3 * (s->mask + 1)) {
+        if (!grow_slots(s))
+            return false;
+    }
+    XXH128_hash_t h = XXH3_128bits_withSeed(id, id_len, segment);
+    uint64_t tag = h.high64 & 0xFFFFFFFF00000000ULL;
+    size_t pos = h.low64 & s->mask;
+    for (;;) {
+        uint64_t slot = s->slots[pos];
+        if (slot == 0)
+            break;
+        if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
+            rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
+            if (c->lo == h.low64 && c->hi == h.high64) {
+                if (s->nextra == s->extra_cap) {
+                    size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
+                    rt_extra_row *e = realloc(s->extra, cap * sizeof *e);
+                    if (!e)
+                        return false;
+                    s->extra = e;
+                    s->extra_cap = cap;
+                }
+                rt_extra_row *e = &s->extra[s->nextra++];
+                e->start = start;
+                e->end = end;
+                e->next = c->more;
+                c->more = (uint32_t)s->nextra;
+                return true;
+            }
+        }
+        pos = (pos + 1) & s->mask;
+    }
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 1024;
+        if (cap > 0xFFFFFFFEu)
+            return false;
+        rt_customer *c = realloc(s->cust, cap * sizeof *c);
+        if (!c)
+            return false;
+        s->cust = c;
+        s->cap = cap;
+    }
+    rt_customer *c = &s->cust[s->n++];
+    c->lo = h.low64;
+    c->hi = h.high64;
+    c->start = start;
+    c->end = end;
+    c->more = 0;
+    c->segment = segment;
+    s->slots[pos] = tag | (uint64_t)s->n;
+    return true;
+}
+
+/* ---- interning -------------------------------------------------------- */
+
+void rt_intern_init(rt_intern *t)
+{
+    memset(t, 0, sizeof *t);
+}
+
+void rt_intern_free(rt_intern *t)
+{
+    free(t->slots);
+    free(t->bytes);
+    free(t->off);
+    memset(t, 0, sizeof *t);
+}
+
+const char *rt_intern_str(const rt_intern *t, uint32_t index, size_t *len)
+{
+    if (len)
+        *len = t->off[index + 1] - t->off[index] - 1;
+    return t->bytes + t->off[index];
+}
+
+static bool intern_rehash(rt_intern *t)
+{
+    size_t size = t->slots ? 2 * (t->mask + 1) : 64;
+    uint32_t *slots = calloc(size, sizeof *slots);
+    if (!slots)
+        return false;
+    for (uint32_t i = 0; i < t->n; i++) {
+        size_t len;
+        const char *s = rt_intern_str(t, i, &len);
+        size_t pos = XXH3_64bits(s, len) & (size - 1);
+        while (slots[pos])
+            pos = (pos + 1) & (size - 1);
+        slots[pos] = i + 1;
+    }
+    free(t->slots);
+    t->slots = slots;
+    t->mask = size - 1;
+    return true;
+}
+
+bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
+{
+    if (!t->slots || 2 * (t->n + 1) > t->mask + 1) {
+        if (!intern_rehash(t))
+            return false;
+    }
+    size_t pos = XXH3_64bits(s, len) & t->mask;
+    for (; t->slots[pos]; pos = (pos + 1) & t->mask) {
+        size_t l;
+        const char *v = rt_intern_str(t, t->slots[pos] - 1, &l);
+        if (l == len && memcmp(v, s, len) == 0) {
+            *index = t->slots[pos] - 1;
+            return true;
+        }
+    }
+    if (t->n + 2 > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 16;
+        size_t *off = realloc(t->off, cap * sizeof *off);
+        if (!off)
+            return false;
+        t->off = off;
+        t->cap = cap;
+        if (t->n == 0)
+            t->off[0] = 0;
+    }
+    if (t->bytes_cap - t->bytes_len < len + 1) {
+        size_t cap = t->bytes_cap ? t->bytes_cap : 256;
+        while (cap - t->bytes_len < len + 1)
+            cap *= 2;
+        char *b = realloc(t->bytes, cap);
+        if (!b)
+            return false;
+        t->bytes = b;
+        t->bytes_cap = cap;
+    }
+    memcpy(t->bytes + t->bytes_len, s, len);
+    t->bytes[t->bytes_len + len] = '\0';
+    t->bytes_len += len + 1;
+    t->off[t->n + 1] = t->bytes_len;
+    t->slots[pos] = (uint32_t)(t->n + 1);
+    *index = (uint32_t)t->n++;
+    return true;
+}
+
+static int by_bytes(const void *a, const void *b, void *table)
+{
+    size_t la, lb;
+    const char *sa = rt_intern_str(table, *(const uint32_t *)a, &la);
+    const char *sb = rt_intern_str(table, *(const uint32_t *)b, &lb);
+    int c = memcmp(sa, sb, la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+uint32_t *rt_intern_sorted(const rt_intern *t)
+{
+    uint32_t *idx = malloc((t->n ? t->n : 1) * sizeof *idx);
+    if (!idx)
+        return NULL;
+    for (uint32_t i = 0; i < t->n; i++)
+        idx[i] = i;
+    qsort_r(idx, t->n, sizeof *idx, by_bytes, (void *)t);
+    return idx;
+}

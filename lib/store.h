@@ -1,0 +1,69 @@
+/* Compact per-customer state, shared by the metrics that must recognise a
+ * customer across rows (win-backs, overlapping rows). Not exported.
+ *
+ * A customer is keyed by a 128-bit XXH3 hash of its id, seeded with its
+ * segment: ids themselves are not kept. Two different ids among 10^8 share
+ * a key with probability below 10^-22. */
+#ifndef RETAIN_STORE_H
+#define RETAIN_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+
+#define RT_NO_END INT32_MAX /* an open row: served through as-of and beyond */
+
+/* One subscription row of a customer beyond its first. */
+typedef struct {
+    int32_t start, end;
+    uint32_t next; /* index + 1 of the customer's next extra row; 0 ends */
+} rt_extra_row;
+
+typedef struct {
+    uint64_t lo, hi;
+    int32_t start, end; /* the first row added */
+    uint32_t more;      /* index + 1 of its first extra row; 0 when none */
+    uint32_t segment;
+} rt_customer;
+
+typedef struct {
+    uint64_t *slots; /* (tag << 32) | (customer index + 1); 0 is free */
+    size_t mask;
+    rt_customer *cust;
+    size_t n, cap;
+    rt_extra_row *extra;
+    size_t nextra, extra_cap;
+} rt_store;
+
+void rt_store_init(rt_store *s);
+void rt_store_free(rt_store *s);
+
+/* Adds a row to the customer (segment, id); false when out of memory. */
+bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
+                  int32_t end);
+
+/* Bytes held, for memory reports. */
+size_t rt_store_bytes(const rt_store *s);
+
+/* String interning: small tables of distinct values (segments, reasons)
+ * mapped to dense indices in order of first appearance. */
+typedef struct {
+    uint32_t *slots; /* index + 1; 0 is free */
+    size_t mask;
+    char *bytes;
+    size_t bytes_len, bytes_cap;
+    size_t *off; /* n + 1 offsets into bytes */
+    size_t n, cap;
+} rt_intern;
+
+void rt_intern_init(rt_intern *t);
+void rt_intern_free(rt_intern *t);
+/* Index of the value, added when new; false when out of memory. */
+bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index);
+const char *rt_intern_str(const rt_intern *t, uint32_t index, size_t *len);
+/* Indices sorted by the bytes of their values; the caller frees it. */
+uint32_t *rt_intern_sorted(const rt_intern *t);
+
+#endif
