@@ -116,6 +116,16 @@ run_timed() {
 
 median() { sort -g | awk '{a[NR]=$1} END {if (NR==0) print ""; else if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
 
+# coldiff A B: which columns differ, and in how many rows (files of equal shape)
+coldiff() {
+    awk -F, 'NR==FNR {a[FNR]=$0; next}
+        FNR==1 {for (i=1; i<=NF; i++) h[i]=$i; next}
+        {split(a[FNR], x, ","); for (i=1; i<=NF; i++) if (x[i] != $i) c[i]++}
+        END {if (length(a) != FNR) printf "row counts differ (%d vs %d lines); ", length(a), FNR;
+             s=""; for (i=1; i in h; i++) if (c[i]) s = s (s=="" ? "" : ", ") h[i] " " c[i];
+             print (s=="" ? "no cell differs" : "rows differing per column: " s)}' "$1" "$2"
+}
+
 # ---------------------------------------------------------------- header
 ncpu=$(nproc)
 cpu=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //')
@@ -151,7 +161,7 @@ edge_check() { # NAME CMD...
         if cmp -s "$work/edge.expected" "$work/edge.$name"; then
             echo "- $name: identical to the expected table"
         else
-            echo "- $name: **DIFFERS** from the expected table:"
+            echo "- $name: **DIFFERS** from the expected table ($(coldiff "$work/edge.expected" "$work/edge.$name")):"
             echo
             echo '```diff'
             diff -u --label expected --label "$name" "$work/edge.expected" "$work/edge.$name" | head -n 40
@@ -276,7 +286,7 @@ for n in $sizes; do
         if cmp -s "$work/$ref.first.csv" "$work/$o.first.csv"; then
             echo "- $who: identical to $ref"
         else
-            echo "- $who: **DIFFERS** from $ref ($(diff "$work/$ref.first.csv" "$work/$o.first.csv" | grep -c '^>') lines):"
+            echo "- $who: **DIFFERS** from $ref ($(coldiff "$work/$ref.first.csv" "$work/$o.first.csv")):"
             echo
             echo '```diff'
             diff -u --label "$ref" --label "$who" "$work/$ref.first.csv" "$work/$o.first.csv" | head -n 40

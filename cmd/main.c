@@ -87,5 +87,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "retain: no command '%s'; see 'retain --help'\n", name);
         return EXIT_USAGE;
     }
+    /* getopt_long prefixes its messages with argv[0]: make it "retain CMD" */
+    char prog[64];
+    snprintf(prog, sizeof prog, "retain %s", cmd->name);
+    argv[1] = prog;
     return cmd->fn(argc - 1, argv + 1);
 }

@@ -145,8 +145,8 @@ int cmd_norm(int argc, char **argv)
         retain_writer_free(x.w);
     } else {
         retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
+        cli_report_skipped(&c, reader);
         if (st == RETAIN_OK) {
-            cli_report_skipped(&c, reader);
             code = cli_finish_output(&c, x.w);
         } else {
             retain_writer_free(x.w); /* deferred: nothing was written */

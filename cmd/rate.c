@@ -210,6 +210,7 @@ int cmd_rate(int argc, char **argv)
     const char *extra[1] = {c.by};
     c.input.extra = extra;
     c.input.n_extra = c.by ? 1 : 0;
+    c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
     retain_diag diag;
     retain_reader *reader = retain_reader_new(&c.input, &diag);
     rate_ctx x = {retain_rate_new(&o), c.by != NULL};
@@ -219,10 +220,9 @@ int cmd_rate(int argc, char **argv)
         goto out;
     }
     retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
-    if (st == RETAIN_OK) {
-        cli_report_skipped(&c, reader);
+    cli_report_skipped(&c, reader);
+    if (st == RETAIN_OK)
         st = retain_rate_finish(x.rate, &diag);
-    }
     code = st == RETAIN_OK ? print_table(&c, x.rate, &o) : cli_report(&c, &diag);
 out:
     retain_reader_free(reader);

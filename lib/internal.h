@@ -22,6 +22,9 @@ void rt_hint(retain_diag *diag, const char *fmt, ...) __attribute__((format(prin
  * long text cut with "...". */
 void rt_quote(char *buf, size_t size, const char *text, size_t len);
 
+/* Whether text is valid UTF-8 without NUL bytes; fast on ASCII. */
+bool rt_is_utf8(const char *text, size_t len);
+
 /* Length of the valid UTF-8 prefix of text: equals len when all is valid. */
 size_t rt_utf8_valid_prefix(const char *text, size_t len);
 

@@ -298,27 +298,42 @@ retain_status retain_writer_end_row(retain_writer *w)
     return st;
 }
 
+/* Blanks are held back until text follows them: no line ends in blanks. */
+static retain_status table_pad(retain_writer *w, size_t *pending)
+{
+    retain_status st = RETAIN_OK;
+    for (; *pending > 0 && st == RETAIN_OK; (*pending)--)
+        st = put(w, " ", 1);
+    return st;
+}
+
 static retain_status table_render(retain_writer *w)
 {
     const char *p = w->cells.data;
     retain_status st = RETAIN_OK;
+    size_t pending = 0;
     for (size_t i = 0; i < w->ncells && st == RETAIN_OK; i++) {
         size_t c = i % w->ncols, len = strlen(p), width = 0;
         for (size_t k = 0; k < len; k++)
             width += ((unsigned char)p[k] & 0xC0) != 0x80;
-        bool last = c + 1 == w->ncols;
-        size_t pad = last && len == 0 ? 0 : w->width[c] - width; /* no trailing blanks */
-        bool right = w->numeric[c] && i >= w->ncols; /* headers stay left */
-        if (right || (i < w->ncols && w->numeric[c]))
-            for (size_t k = 0; k < pad && st == RETAIN_OK; k++)
-                st = put(w, " ", 1);
-        if (st == RETAIN_OK)
-            st = put(w, p, len);
-        if (!right && !(i < w->ncols && w->numeric[c]) && !last)
-            for (size_t k = 0; k < pad && st == RETAIN_OK; k++)
-                st = put(w, " ", 1);
-        if (st == RETAIN_OK)
-            st = put(w, last ? "\n" : "  ", last ? 1 : 2);
+        size_t pad = w->width[c] - width;
+        bool right = w->numeric[c]; /* numbers, and their headers, align right */
+        if (right)
+            pending += pad;
+        if (len > 0) {
+            st = table_pad(w, &pending);
+            if (st == RETAIN_OK)
+                st = put(w, p, len);
+        }
+        if (!right)
+            pending += pad;
+        if (c + 1 == w->ncols) {
+            pending = 0;
+            if (st == RETAIN_OK)
+                st = put(w, "\n", 1);
+        } else {
+            pending += 2;
+        }
         p += len + 1;
     }
     return st;

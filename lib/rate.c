@@ -14,8 +14,9 @@ struct retain_rate {
     retain_rate_options opt;
     rt_intern segments;
     rt_store store;
-    bool any;
+    bool any, any_ignored;
     retain_day min_start, max_start;
+    retain_day min_ignored; /* earliest start after as-of, for messages */
     /* results */
     bool finished;
     retain_day as_of;
@@ -53,8 +54,13 @@ retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segmen
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
-    if (r->opt.has_as_of && start > r->opt.as_of)
-        return RETAIN_OK; /* not yet a customer on the observation day */
+    if (r->opt.has_as_of && start > r->opt.as_of) {
+        /* not yet a customer on the observation day */
+        if (!r->any_ignored || start < r->min_ignored)
+            r->min_ignored = start;
+        r->any_ignored = true;
+        return RETAIN_OK;
+    }
     uint32_t seg;
     if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
         !rt_store_add(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END))
@@ -160,8 +166,16 @@ static void add_customer(const tally *t, span *rows, int32_t *starts, size_t n)
 retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
 {
     const retain_period_kind k = r->opt.period;
+    if (!r->any && r->any_ignored) {
+        char a[11], b[11];
+        retain_day_format(r->opt.as_of, a);
+        retain_day_format(r->min_ignored, b);
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "no subscription starts on or before as-of %s (the first starts on %s)",
+                       a, b);
+    }
     if (!r->any)
-        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription on or before as-of");
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
     r->as_of = r->opt.has_as_of ? r->opt.as_of : r->max_start;
     int32_t as_of_period = retain_period_of(k, r->as_of);
     r->last = r->opt.has_to ? r->opt.to : as_of_period;

@@ -26,7 +26,7 @@ struct retain_reader {
     /* options */
     char delimiter;
     char *column[RETAIN_COL_ROLES];
-    bool need_mrr;
+    bool need_mrr, ignore_mrr;
     retain_date_format *date_format;
     char *date_format_text;
     char decimal;
@@ -47,6 +47,8 @@ struct retain_reader {
 
     /* current record */
     size_t field;
+    long bad_text_col; /* first column whose bytes are not UTF-8, or -1 */
+    size_t bad_text_off, bad_text_len; /* its copy in scratch */
     rt_buf scratch;
     size_t *slot_off, *slot_len;
     const char **extra_ptr;
@@ -95,6 +97,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     }
     r->delimiter = o->delimiter;
     r->need_mrr = o->need_mrr;
+    r->ignore_mrr = o->ignore_mrr && !o->need_mrr;
     r->decimal = o->decimal ? o->decimal : '.';
     r->extra = o->extra;
     r->n_extra = o->n_extra;
@@ -267,12 +270,15 @@ static retain_status find_named(retain_reader *r, const char *name, const char *
             continue;
         if (*col >= 0)
             return rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
-                           "the header has two columns named \"%s\" (%s)", name, flag);
+                           "the header has two columns named \"%s\"", name);
         *col = (int)c;
     }
     if (*col < 0) {
         char what[160];
-        snprintf(what, sizeof what, "%s %s: no such column", flag, name);
+        if (flag)
+            snprintf(what, sizeof what, "%s %s: no such column", flag, name);
+        else
+            snprintf(what, sizeof what, "no column \"%s\"", name);
         return missing_column(r, RETAIN_ERR_USAGE, what);
     }
     return RETAIN_OK;
@@ -332,7 +338,10 @@ static retain_status map_header(retain_reader *r)
                 if (same_name(header_name(r, c), "create_date") ||
                     same_name(header_name(r, c), "close_date"))
                     trap = header_name(r, c);
-            if (trap)
+            const char *one = r->ncols == 1 ? header_name(r, 0) : "";
+            if (strpbrk(one, ",;\t|"))
+                rt_hint(r->diag, "the header is one column: is the delimiter right? (-d)");
+            else if (trap)
                 rt_hint(r->diag,
                         "\"%s\" is not a customer's first day in CRM exports; if it is "
                         "here, say %s \"%s\"",
@@ -345,7 +354,7 @@ static retain_status map_header(retain_reader *r)
     }
     for (size_t k = 0; k < r->n_extra; k++) {
         int col;
-        st = find_named(r, r->extra[k], "column", &col);
+        st = find_named(r, r->extra[k], NULL, &col);
         if (st != RETAIN_OK)
             return st;
         r->slot_col[SLOT_EXTRA + k] = col;
@@ -465,27 +474,11 @@ static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
     return false;
 }
 
-static bool check_text(retain_reader *r, size_t slot)
-{
-    const char *s = r->scratch.data + r->slot_off[slot];
-    size_t len = r->slot_len[slot];
-    if (rt_utf8_valid_prefix(s, len) == len)
-        return true;
-    char q[100];
-    rt_quote(q, sizeof q, s, len);
-    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, slot),
-            "not UTF-8 text: %s", q);
-    rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
-    return false;
-}
-
 /* Turns the fields of a complete record into a row; false when it is bad. */
 static bool build_row(retain_reader *r, retain_row *row)
 {
     memset(row, 0, sizeof *row);
     row->line = r->rec_line;
-    if (!check_text(r, RETAIN_COL_ID))
-        return false;
     row->id = r->scratch.data + r->slot_off[RETAIN_COL_ID];
     row->id_len = r->slot_len[RETAIN_COL_ID];
     if (row->id_len == 0) {
@@ -514,14 +507,12 @@ static bool build_row(retain_reader *r, retain_row *row)
             return false;
         }
     }
-    if (r->slot_col[RETAIN_COL_MRR] >= 0 && r->slot_len[RETAIN_COL_MRR] > 0) {
+    if (!r->ignore_mrr && r->slot_col[RETAIN_COL_MRR] >= 0 && r->slot_len[RETAIN_COL_MRR] > 0) {
         if (!convert_money(r, RETAIN_COL_MRR, &row->mrr))
             return false;
         row->has_mrr = true;
     }
     for (size_t k = 0; k < r->n_extra; k++) {
-        if (!check_text(r, SLOT_EXTRA + k))
-            return false;
         r->extra_ptr[k] = r->scratch.data + r->slot_off[SLOT_EXTRA + k];
         r->extra_len[k] = r->slot_len[SLOT_EXTRA + k];
     }
@@ -556,6 +547,16 @@ static void on_field(void *data, size_t len, void *user)
             r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
         return;
     }
+    if (r->bad_text_col < 0 && !rt_is_utf8(data, len)) {
+        /* keep a copy of the value for the message */
+        r->bad_text_col = (long)r->field;
+        r->bad_text_off = r->scratch.len;
+        r->bad_text_len = len;
+        if (!rt_buf_append(&r->scratch, data, len) || !rt_buf_append(&r->scratch, "", 1)) {
+            r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+            return;
+        }
+    }
     if (r->field < r->ncols) {
         int s = r->col_slot[r->field];
         if (s >= 0) {
@@ -589,6 +590,13 @@ static void on_record(int term, void *user)
             if (r->field > r->ncols)
                 rt_hint(r->diag, "a value with a delimiter in it must be quoted");
             bad_row(r);
+        } else if (r->bad_text_col >= 0) {
+            char q[100];
+            rt_quote(q, sizeof q, r->scratch.data + r->bad_text_off, r->bad_text_len);
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, (size_t)r->bad_text_col),
+                    "not UTF-8 text: %s", q);
+            rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
+            bad_row(r);
         } else if (!build_row(r, &row)) {
             bad_row(r);
         } else {
@@ -597,6 +605,7 @@ static void on_record(int term, void *user)
         }
     }
     r->field = 0;
+    r->bad_text_col = -1;
     r->scratch.len = 0;
     r->rec_line = r->line; /* a next record on this line starts here */
 }
@@ -726,6 +735,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->diag = diag;
     r->status = RETAIN_OK;
     r->line = r->rec_line = 1;
+    r->bad_text_col = -1;
 
     bool first = true;
     char eol = '\n';

@@ -1,4 +1,5 @@
 /* Diagnostics, quoting for messages, UTF-8 checks, byte buffers. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,22 @@ size_t rt_utf8_valid_prefix(const char *text, size_t len)
         i += n + 1;
     }
     return len;
+}
+
+bool rt_is_utf8(const char *text, size_t len)
+{
+    /* Most exports are ASCII: test eight bytes at a time for a high bit or
+     * a zero byte, and validate properly only where one shows up. */
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, text + i, 8);
+        uint64_t high = w & 0x8080808080808080ULL;
+        uint64_t zero = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+        if (high | zero)
+            break;
+    }
+    return rt_utf8_valid_prefix(text + i, len - i) == len - i;
 }
 
 void rt_quote(char *buf, size_t size, const char *text, size_t len)

@@ -35,8 +35,11 @@ typedef struct {
     /* Header names for each role, matched case-insensitively with spaces and
      * underscores alike; NULL to recognise the common export headers. */
     const char *column[RETAIN_COL_ROLES];
-    /* Whether the mrr column must exist (the end column never must). */
+    /* Whether the mrr column must exist (the end column never must), and
+     * whether to leave it alone: a command that needs no revenue should
+     * not fail on it. */
     bool need_mrr;
+    bool ignore_mrr;
     /* strptime-style date format; NULL for ISO 8601. */
     const char *date_format;
     /* Decimal separator for money: '.' (also when 0) or ','. */
