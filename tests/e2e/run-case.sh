@@ -16,14 +16,13 @@ FIXTURES=$(cd "$(dirname "$0")/../fixtures" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-retain() { "$RETAIN" "$@"; }
+retain() { env LC_ALL=fr_FR.UTF-8 LANG=fr_FR.UTF-8 "$RETAIN" "$@"; }
 export -f retain 2>/dev/null || true
 export RETAIN
 
 (
     cd "$FIXTURES" || exit 99
     set -o pipefail
-    export LC_ALL=fr_FR.UTF-8 LANG=fr_FR.UTF-8
     . "$CASE/cmd"
 ) >"$tmp/out" 2>"$tmp/err"
 code=$?
