@@ -24,7 +24,14 @@ struct retain_rate {
     int32_t first, last;
     size_t nper;
     int64_t *counts; /* [segment][period][C_COUNT] */
+    int32_t *day_period; /* period of each day min_start .. as_of: a lookup,
+                            not a calendar computation, per row */
 };
+
+static int32_t period_of(const retain_rate *r, retain_day day)
+{
+    return r->day_period[day - r->min_start];
+}
 
 retain_rate *retain_rate_new(const retain_rate_options *options)
 {
@@ -45,6 +52,7 @@ void retain_rate_free(retain_rate *r)
     rt_store_free(&r->store);
     free(r->order);
     free(r->counts);
+    free(r->day_period);
     free(r);
 }
 
@@ -97,15 +105,14 @@ typedef struct {
 static void add_active(const tally *t, int32_t a, int32_t b)
 {
     const retain_rate *r = t->r;
-    const retain_period_kind k = r->opt.period;
     if (a >= b)
         return;
-    int32_t lo = retain_period_of(k, a);
+    int32_t lo = period_of(r, a);
     int32_t hi = r->last;
-    if (b != RT_NO_END) {
-        hi = retain_period_of(k, b - 1);
-        if (retain_period_last_day(k, hi) != b - 1)
-            hi--; /* that period's last day is not served */
+    if (b != RT_NO_END) { /* then b <= as-of */
+        hi = period_of(r, b - 1);
+        if (period_of(r, b) == hi)
+            hi--; /* that period's last day, b or later, is not served */
     }
     if (lo < r->first - 1)
         lo = r->first - 1;
@@ -147,10 +154,10 @@ static void add_customer(const tally *t, span *rows, int32_t *starts, size_t n)
     }
     for (size_t i = 0; i < m; i++)
         add_active(t, rows[i].start, rows[i].end);
-    int32_t first_period = retain_period_of(k, first_start);
+    int32_t first_period = period_of(t->r, first_start);
     int32_t prev = INT32_MIN;
     for (size_t i = 0; i < n; i++) {
-        int32_t p = retain_period_of(k, starts[i]);
+        int32_t p = period_of(t->r, starts[i]);
         if (p == prev)
             continue; /* a customer joins at most once a period */
         prev = p;
@@ -199,11 +206,22 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     size_t nseg = r->segments.n;
     r->order = rt_intern_sorted(&r->segments);
     r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
+    size_t ndays = (size_t)(r->as_of - r->min_start) + 1;
+    r->day_period = malloc(ndays * sizeof *r->day_period);
+    if (r->day_period) {
+        int32_t p = retain_period_of(k, r->min_start);
+        retain_day next = retain_period_first_day(k, p + 1);
+        for (size_t i = 0; i < ndays; i++) {
+            if (r->min_start + (retain_day)i == next)
+                next = retain_period_first_day(k, ++p + 1);
+            r->day_period[i] = p;
+        }
+    }
     int64_t *work = calloc(nseg * (3 * r->nper + 2), sizeof *work);
     size_t span_cap = 64;
     span *spans = malloc(span_cap * sizeof *spans);
     int32_t *starts = malloc(span_cap * sizeof *starts);
-    if (!r->order || !r->counts || !work || !spans || !starts) {
+    if (!r->order || !r->counts || !r->day_period || !work || !spans || !starts) {
         free(work);
         free(spans);
         free(starts);
@@ -218,7 +236,7 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         if (c->more == 0) {
             /* one row: nobody was active before it started */
             add_active(&t, c->start, end);
-            add_joined(&t, retain_period_of(k, c->start), true);
+            add_joined(&t, period_of(r, c->start), true);
             continue;
         }
         size_t n = 0;

@@ -1,11 +1,5 @@
-/* The customer-table reader: dialect detection, header mapping, line
- * tracking and field conversion around libcsv, which parses every byte.
- *
- * Lines: libcsv reports no positions, so input is fed to it one physical
- * line at a time (memchr finds the ends). After each line we know whether a
- * record is still open (a quoted field spanning lines), and so the line on
- * which each record started. */
-#include <csv.h>
+/* The customer-table reader: header mapping and field conversion on the
+ * records that csvstream (libcsv on a thread of its own) hands over. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -13,10 +7,9 @@
 
 #include <retain/reader.h>
 
+#include "csvstream.h"
 #include "internal.h"
 
-#define BLOCK_SIZE (1u << 20)
-#define FIELD_MAX (16u << 20) /* a longer field is a runaway quote, not data */
 #define SKIP_LINES_KEPT 8
 
 /* A value the reader hands over: a role or an extra column. */
@@ -46,19 +39,11 @@ struct retain_reader {
     size_t nslots;
 
     /* current record */
-    size_t field;
-    long bad_text_col; /* first column whose bytes are not UTF-8, or -1 */
-    size_t bad_text_off, bad_text_len; /* its copy in scratch */
-    rt_buf scratch;
-    size_t *slot_off, *slot_len;
+    const char **slot_ptr;
+    size_t *slot_len;
     const char **extra_ptr;
     size_t *extra_len;
-
-    /* position */
-    unsigned long line;     /* physical line being fed */
-    unsigned long rec_line; /* line where the current record started */
-    bool in_record;
-    unsigned long events; /* libcsv callbacks so far */
+    unsigned long rec_line;
 
     /* outcome */
     retain_row_fn fn;
@@ -69,13 +54,6 @@ struct retain_reader {
     unsigned long skipped_lines[SKIP_LINES_KEPT];
     retain_diag first_skip; /* why the first skipped row was bad */
 };
-
-static void *capped_realloc(void *p, size_t size)
-{
-    if (size > FIELD_MAX)
-        return NULL; /* libcsv reports CSV_ENOMEM: see parse_failed() */
-    return realloc(p, size);
-}
 
 /* ---- options ---------------------------------------------------------- */
 
@@ -116,11 +94,11 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->nslots = SLOT_EXTRA + r->n_extra;
     r->slot_col = malloc(r->nslots * sizeof *r->slot_col);
     r->slot_next = malloc(r->nslots * sizeof *r->slot_next);
-    r->slot_off = calloc(r->nslots, sizeof *r->slot_off);
+    r->slot_ptr = calloc(r->nslots, sizeof *r->slot_ptr);
     r->slot_len = calloc(r->nslots, sizeof *r->slot_len);
     r->extra_ptr = calloc(r->n_extra + 1, sizeof *r->extra_ptr);
     r->extra_len = calloc(r->n_extra + 1, sizeof *r->extra_len);
-    if (!r->slot_col || !r->slot_next || !r->slot_off || !r->slot_len || !r->extra_ptr ||
+    if (!r->slot_col || !r->slot_next || !r->slot_ptr || !r->slot_len || !r->extra_ptr ||
         !r->extra_len)
         goto nomem;
     return r;
@@ -140,12 +118,11 @@ void retain_reader_free(retain_reader *r)
     retain_date_format_free(r->date_format);
     free(r->date_format_text);
     rt_buf_free(&r->header);
-    rt_buf_free(&r->scratch);
     free(r->name_off);
     free(r->slot_col);
     free(r->col_slot);
     free(r->slot_next);
-    free(r->slot_off);
+    free(r->slot_ptr);
     free(r->slot_len);
     free(r->extra_ptr);
     free(r->extra_len);
@@ -421,7 +398,7 @@ static bool looks_day_first(const char *s, size_t len)
 
 static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
 {
-    const char *s = r->scratch.data + r->slot_off[slot];
+    const char *s = r->slot_ptr[slot];
     size_t len = r->slot_len[slot];
     if (retain_date_parse(s, len, r->date_format, out))
         return true;
@@ -455,7 +432,7 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
 
 static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
 {
-    const char *s = r->scratch.data + r->slot_off[slot];
+    const char *s = r->slot_ptr[slot];
     size_t len = r->slot_len[slot];
     retain_money_error e = retain_money_parse(s, len, r->decimal, out);
     if (e == RETAIN_MONEY_OK)
@@ -479,7 +456,7 @@ static bool build_row(retain_reader *r, retain_row *row)
 {
     memset(row, 0, sizeof *row);
     row->line = r->rec_line;
-    row->id = r->scratch.data + r->slot_off[RETAIN_COL_ID];
+    row->id = r->slot_ptr[RETAIN_COL_ID];
     row->id_len = r->slot_len[RETAIN_COL_ID];
     if (row->id_len == 0) {
         rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_ID),
@@ -513,7 +490,7 @@ static bool build_row(retain_reader *r, retain_row *row)
         row->has_mrr = true;
     }
     for (size_t k = 0; k < r->n_extra; k++) {
-        r->extra_ptr[k] = r->scratch.data + r->slot_off[SLOT_EXTRA + k];
+        r->extra_ptr[k] = r->slot_ptr[SLOT_EXTRA + k];
         r->extra_len[k] = r->slot_len[SLOT_EXTRA + k];
     }
     row->extra = r->extra_ptr;
@@ -521,275 +498,114 @@ static bool build_row(retain_reader *r, retain_row *row)
     return true;
 }
 
-/* ---- libcsv callbacks ------------------------------------------------- */
+/* ---- records ---------------------------------------------------------- */
 
-static void on_field(void *data, size_t len, void *user)
+static retain_status read_header(retain_reader *r, const rt_batch *b, const rt_record *rec)
 {
-    retain_reader *r = user;
-    r->events++;
-    r->in_record = true;
-    if (r->status != RETAIN_OK)
-        return;
-    if (!r->header_done) {
-        if (r->ncols == r->name_cap) {
-            size_t cap = r->name_cap ? 2 * r->name_cap : 16;
-            size_t *p = realloc(r->name_off, cap * sizeof *p);
-            if (!p) {
-                r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-                return;
-            }
-            r->name_off = p;
-            r->name_cap = cap;
-        }
-        r->name_off[r->ncols++] = r->header.len;
+    r->ncols = rec->n;
+    r->name_off = malloc((rec->n ? rec->n : 1) * sizeof *r->name_off);
+    if (!r->name_off)
+        return rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    for (uint32_t i = 0; i < rec->n; i++) {
+        uint32_t f = rec->first + i;
+        r->name_off[i] = r->header.len;
         /* each name is kept with its NUL */
-        if (!rt_buf_append(&r->header, data, len) || !rt_buf_append(&r->header, "", 1))
-            r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-        return;
+        if (!rt_buf_append(&r->header, b->arena + b->off[f], b->len[f] + 1))
+            return rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
-    if (r->bad_text_col < 0 && !rt_is_utf8(data, len)) {
-        /* keep a copy of the value for the message */
-        r->bad_text_col = (long)r->field;
-        r->bad_text_off = r->scratch.len;
-        r->bad_text_len = len;
-        if (!rt_buf_append(&r->scratch, data, len) || !rt_buf_append(&r->scratch, "", 1)) {
-            r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-            return;
-        }
-    }
-    if (r->field < r->ncols) {
-        int s = r->col_slot[r->field];
-        if (s >= 0) {
-            size_t off = r->scratch.len;
-            if (!rt_buf_append(&r->scratch, data, len) || !rt_buf_append(&r->scratch, "", 1)) {
-                r->status = rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-                return;
-            }
-            for (; s >= 0; s = r->slot_next[s]) {
-                r->slot_off[s] = off;
-                r->slot_len[s] = len;
-            }
-        }
-    }
-    r->field++;
+    return map_header(r);
 }
 
-static void on_record(int term, void *user)
+static void read_record(retain_reader *r, const rt_batch *b, const rt_record *rec)
 {
-    (void)term;
-    retain_reader *r = user;
-    r->events++;
-    r->in_record = false;
-    if (r->status == RETAIN_OK) {
-        retain_row row;
-        if (!r->header_done) {
-            r->status = map_header(r);
-        } else if (r->field != r->ncols) {
-            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
-                    "%zu fields, but the header has %zu", r->field, r->ncols);
-            if (r->field > r->ncols)
-                rt_hint(r->diag, "a value with a delimiter in it must be quoted");
-            bad_row(r);
-        } else if (r->bad_text_col >= 0) {
+    r->rec_line = rec->line;
+    if (!r->header_done) {
+        r->status = read_header(r, b, rec);
+        return;
+    }
+    if (rec->n != r->ncols) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL, "%u fields, but the header has %zu",
+                rec->n, r->ncols);
+        if (rec->n > r->ncols)
+            rt_hint(r->diag, "a value with a delimiter in it must be quoted");
+        bad_row(r);
+        return;
+    }
+    /* a file in another encoding is caught in any column, used or not */
+    for (uint32_t i = 0; i < rec->n; i++) {
+        uint32_t f = rec->first + i;
+        if (!rt_is_utf8(b->arena + b->off[f], b->len[f])) {
             char q[100];
-            rt_quote(q, sizeof q, r->scratch.data + r->bad_text_off, r->bad_text_len);
-            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, (size_t)r->bad_text_col),
+            rt_quote(q, sizeof q, b->arena + b->off[f], b->len[f]);
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, i),
                     "not UTF-8 text: %s", q);
             rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
             bad_row(r);
-        } else if (!build_row(r, &row)) {
-            bad_row(r);
-        } else {
-            r->rows++;
-            r->status = r->fn(&row, r->user, r->diag);
+            return;
         }
     }
-    r->field = 0;
-    r->bad_text_col = -1;
-    r->scratch.len = 0;
-    r->rec_line = r->line; /* a next record on this line starts here */
-}
-
-/* ---- the read loop ---------------------------------------------------- */
-
-static int space_only(unsigned char c)
-{
-    return c == ' '; /* a tab may be the delimiter: never trim it */
-}
-
-static char detect_delimiter(const char *s, size_t len)
-{
-    size_t comma = 0, semi = 0, tab = 0;
-    bool quoted = false;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '"')
-            quoted = !quoted;
-        else if (quoted)
-            continue;
-        else if (c == '\n' || c == '\r')
-            break;
-        else if (c == ',')
-            comma++;
-        else if (c == ';')
-            semi++;
-        else if (c == '\t')
-            tab++;
-    }
-    if (semi > comma && semi >= tab)
-        return ';';
-    if (tab > comma && tab > semi)
-        return '\t';
-    return ',';
-}
-
-static retain_status parse_failed(retain_reader *r, struct csv_parser *p)
-{
-    if (csv_error(p) == CSV_ENOMEM && csv_get_buffer_size(p) + 128 > FIELD_MAX) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
-                "a field longer than %u MiB starts in this record", FIELD_MAX >> 20);
-        rt_hint(r->diag, "most likely a quote that is never closed");
-        return RETAIN_ERR_DATA;
-    }
-    if (csv_error(p) != CSV_EPARSE)
-        return rt_fail(r->diag, RETAIN_ERR_NOMEM, r->rec_line, NULL, "out of memory");
-    if (r->line != r->rec_line)
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
-                "a quoted field that starts here is not closed properly "
-                "(parsing failed on line %lu)",
-                r->line);
-    else
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL,
-                "malformed quoted field: a quote must end the field, and quotes "
-                "inside quotes are doubled (\"\")");
-    return RETAIN_ERR_DATA;
-}
-
-/* Feeds one block of input, a physical line at a time. */
-static retain_status feed(retain_reader *r, struct csv_parser *p, const char *buf, size_t n,
-                          char eol)
-{
-    size_t pos = 0;
-    while (pos < n) {
-        if (!r->in_record)
-            r->rec_line = r->line;
-        const char *nl = memchr(buf + pos, eol, n - pos);
-        size_t end = nl ? (size_t)(nl - buf) + 1 : n;
-        unsigned long events = r->events;
-        size_t done = csv_parse(p, buf + pos, end - pos, on_field, on_record, r);
-        if (r->status != RETAIN_OK)
-            return r->status;
-        if (done != end - pos)
-            return parse_failed(r, p);
-        if (events == r->events && !r->in_record) {
-            /* no callback: blank, or a quoted field opened on this line */
-            for (size_t i = pos; i < end; i++) {
-                char c = buf[i];
-                if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                    r->in_record = true;
-                    break;
-                }
-            }
+    for (size_t slot = 0; slot < r->nslots; slot++) {
+        int c = r->slot_col[slot];
+        if (c >= 0) {
+            uint32_t f = rec->first + (uint32_t)c;
+            r->slot_ptr[slot] = b->arena + b->off[f];
+            r->slot_len[slot] = b->len[f];
         }
-        if (nl)
-            r->line++;
-        pos = end;
     }
-    return RETAIN_OK;
-}
-
-static retain_status first_block_checks(retain_reader *r, const unsigned char *b, size_t n)
-{
-    if (n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF))) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL, "the file is UTF-16 text, not UTF-8");
-        rt_hint(r->diag, "convert it first: iconv -f UTF-16 -t UTF-8");
-        return RETAIN_ERR_DATA;
+    retain_row row;
+    if (!build_row(r, &row)) {
+        bad_row(r);
+        return;
     }
-    if (memchr(b, '\0', n < 4096 ? n : 4096)) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
-                "the input has NUL bytes: not a text export (UTF-16 or binary?)");
-        rt_hint(r->diag, "for UTF-16, convert first: iconv -f UTF-16 -t UTF-8");
-        return RETAIN_ERR_DATA;
-    }
-    return RETAIN_OK;
+    r->rows++;
+    r->status = r->fn(&row, r->user, r->diag);
 }
 
 retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, void *user,
                                  retain_diag *diag)
 {
-    struct csv_parser p;
-    char *buf = malloc(BLOCK_SIZE);
-    retain_status st = RETAIN_OK;
     retain_diag scratch_diag;
     if (!diag)
         diag = &scratch_diag;
     retain_diag_clear(diag);
-    if (!buf || csv_init(&p, CSV_STRICT | CSV_STRICT_FINI) != 0) {
-        free(buf);
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    }
-    csv_set_realloc_func(&p, capped_realloc);
-    csv_set_space_func(&p, space_only);
     r->fn = fn;
     r->user = user;
     r->diag = diag;
     r->status = RETAIN_OK;
-    r->line = r->rec_line = 1;
-    r->bad_text_col = -1;
+    rt_csvstream *cs = rt_csvstream_start(in, r->delimiter);
+    if (!cs)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    const rt_batch *b;
+    while (r->status == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
+        for (size_t i = 0; i < b->nrec && r->status == RETAIN_OK; i++)
+            read_record(r, b, &b->rec[i]);
+        rt_csvstream_release(cs, b);
+    }
+    retain_diag stream_diag;
+    retain_status stream_status = rt_csvstream_stop(cs, &stream_diag);
+    r->delimiter = rt_csvstream_delimiter(cs);
+    unsigned long lines = rt_csvstream_lines(cs);
+    rt_csvstream_free(cs);
 
-    bool first = true;
-    char eol = '\n';
-    size_t n;
-    while ((n = fread(buf, 1, BLOCK_SIZE, in)) > 0) {
-        const char *data = buf;
-        if (first) {
-            first = false;
-            st = first_block_checks(r, (const unsigned char *)buf, n);
-            if (st != RETAIN_OK)
-                goto done;
-            if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0) {
-                data += 3; /* libcsv would keep the BOM in the first name */
-                n -= 3;
-            }
-            if (!r->delimiter)
-                r->delimiter = detect_delimiter(data, n);
-            csv_set_delim(&p, (unsigned char)r->delimiter);
-            if (!memchr(data, '\n', n) && memchr(data, '\r', n))
-                eol = '\r'; /* classic Mac line ends */
-        }
-        st = feed(r, &p, data, n, eol);
-        if (st != RETAIN_OK)
-            goto done;
+    /* the first problem in the file wins: records before a parse error
+     * were all read above */
+    retain_status st = r->status;
+    if (st == RETAIN_OK && stream_status != RETAIN_OK) {
+        *diag = stream_diag;
+        st = stream_status;
     }
-    if (ferror(in)) {
-        st = rt_fail(diag, RETAIN_ERR_IO, r->line, NULL, "read error: %s", strerror(errno));
-        goto done;
+    if (st != RETAIN_OK) {
+        if (diag->status == RETAIN_OK)
+            diag->status = st;
+        return st;
     }
-    if (csv_fini(&p, on_field, on_record, r) != 0 || csv_error(&p) == CSV_EPARSE) {
-        if (r->status == RETAIN_OK) {
-            st = rt_fail(diag, RETAIN_ERR_DATA, r->rec_line, NULL,
-                         "a quoted field that starts here is never closed");
-            rt_hint(diag, "every opening quote needs a closing one; quotes inside quotes "
-                          "are doubled (\"\")");
-            goto done;
-        }
-    }
-    st = r->status;
-    if (st != RETAIN_OK)
-        goto done;
-    if (!r->header_done) {
-        st = rt_fail(diag, RETAIN_ERR_DATA, 1, NULL, "empty input: no header line");
-    } else if (r->rows == 0 && r->skipped == 0) {
-        st = rt_fail(diag, RETAIN_ERR_DATA, r->line > 1 ? r->line - 1 : 1, NULL,
-                     "no data rows after the header");
-    } else if (r->rows == 0) {
-        st = rt_fail(diag, RETAIN_ERR_DATA, r->skipped_lines[0], NULL,
-                     "no valid rows: all %lu were skipped", r->skipped);
-    }
-done:
-    csv_free(&p);
-    free(buf);
-    if (st != RETAIN_OK && diag->status == RETAIN_OK)
-        diag->status = st;
-    return st;
+    if (!r->header_done)
+        return rt_fail(diag, RETAIN_ERR_DATA, 1, NULL, "empty input: no header line");
+    if (r->rows == 0 && r->skipped == 0)
+        return rt_fail(diag, RETAIN_ERR_DATA, lines > 1 ? lines - 1 : 1, NULL,
+                       "no data rows after the header");
+    if (r->rows == 0)
+        return rt_fail(diag, RETAIN_ERR_DATA, r->skipped_lines[0], NULL,
+                       "no valid rows: all %lu were skipped", r->skipped);
+    return RETAIN_OK;
 }

@@ -86,9 +86,14 @@ bool rt_is_utf8(const char *text, size_t len)
         uint64_t high = w & 0x8080808080808080ULL;
         uint64_t zero = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
         if (high | zero)
-            break;
+            return rt_utf8_valid_prefix(text + i, len - i) == len - i;
     }
-    return rt_utf8_valid_prefix(text + i, len - i) == len - i;
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == 0 || c >= 0x80)
+            return rt_utf8_valid_prefix(text + i, len - i) == len - i;
+    }
+    return true;
 }
 
 void rt_quote(char *buf, size_t size, const char *text, size_t len)

@@ -1,0 +1,56 @@
+/* csvstream: CSV records from a stream, parsed by libcsv on a thread of
+ * their own and handed over in batches. Not exported.
+ *
+ * Splitting the work this way lets the caller convert and aggregate one
+ * batch while libcsv parses the next: on two cores a command runs at close
+ * to libcsv's own speed. Records keep their order; each knows the physical
+ * line where it starts. */
+#ifndef RETAIN_CSVSTREAM_H
+#define RETAIN_CSVSTREAM_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include <retain/status.h>
+
+/* One record: fields first .. first + n - 1 of its batch. */
+typedef struct {
+    uint32_t first, n;
+    unsigned long line;
+} rt_record;
+
+/* A batch of records. Field i is arena + off[i], len[i] bytes, followed by
+ * a NUL. */
+typedef struct rt_batch {
+    char *arena;
+    size_t arena_len, arena_cap;
+    uint32_t *off, *len;
+    size_t nfields, fields_cap;
+    rt_record *rec;
+    size_t nrec, rec_cap;
+    struct rt_batch *next;
+} rt_batch;
+
+typedef struct rt_csvstream rt_csvstream;
+
+/* Starts reading in (which stays the caller's). delimiter 0 detects it
+ * from the header line. NULL when out of memory or no thread can start. */
+rt_csvstream *rt_csvstream_start(FILE *in, char delimiter);
+
+/* The next batch, in order; NULL once the input has ended or failed (then
+ * see rt_csvstream_stop). Give each batch back with rt_csvstream_release. */
+const rt_batch *rt_csvstream_next(rt_csvstream *s);
+void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch);
+
+/* Stops reading (early or not), waits for the thread, and returns how the
+ * input ended: RETAIN_OK at its end, else the error with its line in diag.
+ * An error is only meaningful once rt_csvstream_next returned NULL. */
+retain_status rt_csvstream_stop(rt_csvstream *s, retain_diag *diag);
+
+/* After stop: the delimiter used, and the physical lines read. */
+char rt_csvstream_delimiter(const rt_csvstream *s);
+unsigned long rt_csvstream_lines(const rt_csvstream *s);
+
+void rt_csvstream_free(rt_csvstream *s);
+
+#endif
