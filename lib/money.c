@@ -191,7 +191,7 @@ retain_money_error retain_money_parse(const char *text, size_t len, char decimal
     }
     if (i != len || (int_digits == 0 && frac_digits == 0))
         goto bad;
-    if (units > 9000000000000ULL)
+    if (units > 9000000000000ULL || (units == 9000000000000ULL && micro > 0))
         return RETAIN_MONEY_RANGE;
     int64_t v = (int64_t)(units * RETAIN_MONEY_SCALE + micro);
     *out = negative ? -v : v;

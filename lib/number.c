@@ -1,5 +1,4 @@
 /* Exact rounding of ratios: the digits SQL's ROUND(numeric) would give. */
-#include <stdio.h>
 
 #include <retain/number.h>
 
@@ -29,11 +28,21 @@ bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, 
         q++;
     if (q == 0)
         neg = false; /* never "-0.00" */
-    unsigned long long ip = (unsigned long long)(q / pow10);
-    unsigned long long fp = (unsigned long long)(q % pow10);
-    if (decimals == 0)
-        snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%s%llu", neg ? "-" : "", ip);
-    else
-        snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%s%llu.%0*llu", neg ? "-" : "", ip, decimals, fp);
+    /* digits of q, least significant first: q may pass 2^64 */
+    char digits[48];
+    int nd = 0;
+    do {
+        digits[nd++] = (char)('0' + (int)(q % 10));
+        q /= 10;
+    } while (q > 0 || nd <= decimals);
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    for (int i = nd - 1; i >= 0; i--) {
+        *o++ = digits[i];
+        if (i == decimals && decimals > 0)
+            *o++ = '.';
+    }
+    *o = '\0';
     return true;
 }

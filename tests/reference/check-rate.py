@@ -37,6 +37,7 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trc  # noqa: E402
 
+PLAIN = False
 D = dt.date
 ONE = dt.timedelta(days=1)
 
@@ -314,7 +315,7 @@ def render(dl, rows):
             else:
                 fields.append(quote(dl, "note %s" % r["plan"].lower()))
         out.append(dl["delim"].join(fields))
-    text = dl["eol"].join(out) + dl["eol"]
+    text = dl["eol"].join(out) + ("" if dl.get("no_final_eol") else dl["eol"])
     data = text.encode("utf-8")
     if dl["bom"]:
         data = b"\xef\xbb\xbf" + data
@@ -351,21 +352,49 @@ def make_case(seed):
         as_of = hi + dt.timedelta(days=rng.randint(1, 400))
     dl = gen_dialect(rng, rows)
     pass_period = period != "month" or rng.random() < 0.5
-    return {"seed": seed, "period": period, "as_of": as_of, "rows": rows,
-            "dl": dl, "pass_period": pass_period}
+    case = {"seed": seed, "period": period, "as_of": as_of, "rows": rows,
+            "dl": dl, "pass_period": pass_period, "from": None, "to": None,
+            "precision": None}
+    # Extras drawn from a second generator, so that --plain leaves the
+    # table, dialect and command of each seed as they were.
+    x = random.Random(seed * 7919 + 1)
+    dl["no_final_eol"] = x.random() < 0.15
+    if PLAIN:
+        dl["no_final_eol"] = False
+        return case
+    labels = [l.split(",")[0] for l in expected(case).splitlines()[1:]]
+    if labels and x.random() < 0.2:
+        i = x.randrange(len(labels))
+        j = x.randrange(i, len(labels))
+        r = x.random()
+        if r < 0.4:
+            case["from"], case["to"] = labels[i], labels[j]
+        elif r < 0.7:
+            case["from"] = labels[i]
+        else:
+            case["to"] = labels[j]
+    if x.random() < 0.1:
+        case["precision"] = x.randint(0, 4)
+    return case
+
+
+def trc_args(case):
+    return {"from_label": case.get("from"), "to_label": case.get("to"),
+            "precision": 2 if case.get("precision") is None else case["precision"]}
 
 
 def expected(case, rows=None):
     rows = case["rows"] if rows is None else rows
     t = [(0, r["id"], r["start"], r["end"]) for r in rows]
-    lines = trc.trc(t, case["period"], case["as_of"])
+    lines = trc.trc(t, case["period"], case["as_of"], **trc_args(case))
     return "".join(l + "\n" for l in lines)
 
 
 def expected_alt(case, rows=None):
     rows = case["rows"] if rows is None else rows
     t = [(0, r["id"], r["start"], r["end"]) for r in rows]
-    lines = trc.trc(t, case["period"], case["as_of"], churn_from_rounded=True)
+    lines = trc.trc(t, case["period"], case["as_of"], churn_from_rounded=True,
+                    **trc_args(case))
     return "".join(l + "\n" for l in lines)
 
 
@@ -375,6 +404,12 @@ def command(binary, case, path):
         cmd += ["--period", case["period"]]
     if case["as_of"] is not None:
         cmd += ["--as-of", case["as_of"].isoformat()]
+    if case.get("from"):
+        cmd += ["--from", case["from"]]
+    if case.get("to"):
+        cmd += ["--to", case["to"]]
+    if case.get("precision") is not None:
+        cmd += ["--precision", str(case["precision"])]
     if case["dl"]["date"] == "dmy":
         cmd += ["--date-format", "%d/%m/%Y"]
     elif case["dl"]["date"] == "mdy":
@@ -432,8 +467,8 @@ def report(binary, case, rows, tmpdir, title):
     p = sys.stdout.write
     p("=== %s: seed %d ===\n" % (title, case["seed"]))
     dl = case["dl"]
-    p("dialect: delim=%r bom=%s eol=%r date=%s dt_style=%s cols=%s\n" % (
-        dl["delim"], dl["bom"], dl["eol"], dl["date"], dl["dt_style"],
+    p("dialect: delim=%r bom=%s eol=%r final_eol=%s date=%s dt_style=%s cols=%s\n" % (
+        dl["delim"], dl["bom"], dl["eol"], not dl.get("no_final_eol"), dl["date"], dl["dt_style"],
         [h for _, h in dl["cols"]]))
     p("command: %s\n" % " ".join(
         "'%s'" % c if (" " in c or "%" in c) else c for c in cmd))
@@ -441,7 +476,10 @@ def report(binary, case, rows, tmpdir, title):
     p("canonical data:\n%s" % "".join(
         "    | " + l + "\n" for l in canonical_csv(rows).splitlines()))
     p("expected (trc.py%s):\n%s" % (
-        "" if case["as_of"] is None else " --as-of %s" % case["as_of"],
+        "".join(" %s %s" % (k, v) for k, v in (
+            ("--period", case["period"]), ("--as-of", case["as_of"]),
+            ("--from", case.get("from")), ("--to", case.get("to")),
+            ("--precision", case.get("precision"))) if v is not None),
         "".join("    | " + l + "\n" for l in exp.splitlines())))
     p("retain (exit %d):\n%s" % (rc, "".join(
         "    | " + l + "\n" for l in out.decode("utf-8", "replace").splitlines())))
@@ -468,8 +506,13 @@ def main():
                     help="when no row starts on or before as-of, require the "
                     "header-only table trc.py prints (default: also accept a "
                     "non-zero exit with empty stdout; SPEC is silent)")
+    ap.add_argument("--plain", action="store_true",
+                    help="only the flags --period/--as-of/--date-format (no "
+                    "--from/--to/--precision) and always a final line end")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args()
+    global PLAIN
+    PLAIN = a.plain
     binary = os.path.abspath(a.binary) if os.sep in a.binary else a.binary
     seeds = a.seed or range(a.first_seed, a.first_seed + a.seeds)
     passed = failed = empty_errors = 0
