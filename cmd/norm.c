@@ -116,6 +116,19 @@ int cmd_norm(int argc, char **argv)
                     code = cli_usage_error(&c, "--keep: %d columns at most", MAX_KEEP);
                     goto out;
                 }
+                for (size_t k = 0; k < n_keep; k++) {
+                    if (strcmp(keep[k], name) == 0) {
+                        code = cli_usage_error(&c, "--keep names \"%s\" twice", name);
+                        goto out;
+                    }
+                }
+                if (retain_column_recognised(name, NULL)) {
+                    /* two look-alike columns would make the output ambiguous */
+                    code = cli_usage_error(&c, "--keep \"%s\": a column of that name is one "
+                                               "of id, start, end, mrr, which the output has",
+                                           name);
+                    goto out;
+                }
                 keep[n_keep++] = name;
             }
             break;

@@ -138,6 +138,7 @@ int cmd_rate(int argc, char **argv)
     cli_init(&c, "rate");
     retain_rate_options o = {.period = RETAIN_PERIOD_MONTH};
     const char *from = NULL, *to = NULL;
+    bool period_given = false;
     long long counts[3] = {-1, -1, -1}; /* S, E, N */
     int opt;
     optind = 0;
@@ -152,6 +153,7 @@ int cmd_rate(int argc, char **argv)
             usage(stdout);
             return cli_flush_stdout(&c);
         case OPT_PERIOD:
+            period_given = true;
             if (!retain_period_kind_parse(optarg, &o.period))
                 return cli_usage_error(&c, "--period takes day, week, month, quarter or year, "
                                            "not '%s'",
@@ -200,6 +202,9 @@ int cmd_rate(int argc, char **argv)
             return cli_usage_error(&c, "the one-liner needs -S and -E (and -N, default 0)");
         if (optind < argc)
             return cli_usage_error(&c, "the one-liner -S/-E/-N takes no input file");
+        if (c.by || from || to || o.has_as_of || period_given || c.input.skip_bad)
+            return cli_usage_error(&c, "the one-liner -S/-E/-N takes no table options "
+                                       "(--period, --as-of, --from, --to, --by, --skip-bad)");
         return one_liner(&c, counts[0], counts[1], counts[2] < 0 ? 0 : counts[2]);
     }
 

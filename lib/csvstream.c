@@ -166,7 +166,7 @@ static bool publish(rt_csvstream *s, bool last)
 
 static char detect_delimiter(const char *p, size_t len)
 {
-    size_t comma = 0, semi = 0, tab = 0;
+    size_t comma = 0, semi = 0, tab = 0, bar = 0;
     bool quoted = false;
     for (size_t i = 0; i < len; i++) {
         char c = p[i];
@@ -182,7 +182,11 @@ static char detect_delimiter(const char *p, size_t len)
             semi++;
         else if (c == '\t')
             tab++;
+        else if (c == '|')
+            bar++;
     }
+    if (bar > comma && bar > semi && bar > tab)
+        return '|';
     if (semi > comma && semi >= tab)
         return ';';
     if (tab > comma && tab > semi)

@@ -216,6 +216,20 @@ static const char *const role_flag[RETAIN_COL_ROLES] = {"--id", "--start", "--en
 static const char *const role_what[RETAIN_COL_ROLES] = {"customer id", "start date", "end date",
                                                         "MRR"};
 
+bool retain_column_recognised(const char *name, retain_column_role *role)
+{
+    for (int k = 0; k < RETAIN_COL_ROLES; k++) {
+        for (const char *const *a = aliases[k]; *a; a++) {
+            if (same_name(name, *a)) {
+                if (role)
+                    *role = (retain_column_role)k;
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
 /* The header's names, for messages: "a, b, c" cut to fit. */
 static void list_columns(const retain_reader *r, char *buf, size_t size)
 {
@@ -298,7 +312,11 @@ static retain_status map_header(retain_reader *r)
         }
     }
     for (int role = 0; role < RETAIN_COL_ROLES; role++) {
-        int col;
+        int col = -1;
+        if (role == RETAIN_COL_MRR && r->ignore_mrr) {
+            r->slot_col[role] = -1; /* not needed: not even looked for */
+            continue;
+        }
         st = r->column[role] ? find_named(r, r->column[role], role_flag[role], &col)
                              : find_alias(r, role, &col);
         if (st != RETAIN_OK)
@@ -312,8 +330,8 @@ static retain_status map_header(retain_reader *r)
             missing_column(r, RETAIN_ERR_DATA, what);
             const char *trap = NULL;
             for (size_t c = 0; c < r->ncols && role == RETAIN_COL_START; c++)
-                if (same_name(header_name(r, c), "create_date") ||
-                    same_name(header_name(r, c), "close_date"))
+                if (!trap && (same_name(header_name(r, c), "create_date") ||
+                              same_name(header_name(r, c), "close_date")))
                     trap = header_name(r, c);
             const char *one = r->ncols == 1 ? header_name(r, 0) : "";
             if (strpbrk(one, ",;\t|"))
@@ -421,8 +439,14 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
             "expected a date like 2024-03-15, got %s", q);
     if (looks_day_first(s, len)) {
         int first = atoi(s);
+        const char *p = s;
+        while (*p >= '0' && *p <= '9')
+            p++;
+        int second = atoi(p + 1);
         if (first > 12)
             rt_hint(r->diag, "for day-first dates, say --date-format %%d/%%m/%%Y");
+        else if (second > 12)
+            rt_hint(r->diag, "for month-first (US) dates, say --date-format %%m/%%d/%%Y");
         else
             rt_hint(r->diag, "say --date-format %%d/%%m/%%Y (day first) or %%m/%%d/%%Y "
                              "(month first, US)");

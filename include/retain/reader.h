@@ -29,8 +29,12 @@ typedef enum {
     RETAIN_COL_ROLES /* how many roles there are */
 } retain_column_role;
 
+/* Whether a header name is recognised for a role without a flag (see
+ * retain(1) for the list); role may be NULL. */
+RETAIN_API bool retain_column_recognised(const char *name, retain_column_role *role);
+
 typedef struct {
-    /* ',' ';' or '\t'; 0 to detect it from the header line. */
+    /* ',' ';' '|' or '\t'; 0 to detect it from the header line. */
     char delimiter;
     /* Header names for each role, matched case-insensitively with spaces and
      * underscores alike; NULL to recognise the common export headers. */
