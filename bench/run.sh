@@ -135,7 +135,8 @@ echo
 echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "- machine: $ncpu cores ($cpu), ${mem} GiB RAM, data on $(df -h "$DATA" | awk 'NR==2 {print $1}') ($DATA)"
 if [ $retain_ok = 1 ]; then
-    echo "- retain: \`$RETAIN\` ($(cd "$root" && git log -1 --format='%h %cd' --date=short 2>/dev/null || echo 'no commit'))"
+    rv=$("$RETAIN" --version 2>/dev/null | head -n 1)
+    echo "- retain: \`$RETAIN\` (${rv:-no --version}; repo HEAD $(cd "$root" && git log -1 --format='%h %cd' --date=short 2>/dev/null || echo 'none')$(cd "$root" && [ -n "$(git status --porcelain -- lib cmd include 2>/dev/null)" ] && echo ', work tree modified'))"
 else
     echo "- retain: skipped: $retain_why"
 fi

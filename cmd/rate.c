@@ -1,6 +1,7 @@
 /* retain rate: retention rate (TRC) per period, or the one-line formula. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -27,6 +28,7 @@ static void usage(FILE *out)
           "  -S, --customers-start N  one-liner: customers at the start of the period\n"
           "  -E, --customers-end N    one-liner: customers at its end\n"
           "  -N, --new N              one-liner: customers acquired during it (default 0)\n"
+          "  -v, --verbose          report rows, customers, memory and speed on stderr\n"
           "\n",
           out);
     cli_help_input(out);
@@ -132,17 +134,18 @@ int cmd_rate(int argc, char **argv)
         {"customers-start", required_argument, NULL, OPT_S},
         {"customers-end", required_argument, NULL, OPT_E},
         {"new", required_argument, NULL, OPT_N},
+        {"verbose", no_argument, NULL, 'v'},
         {NULL, 0, NULL, 0},
     };
     cli c;
     cli_init(&c, "rate");
     retain_rate_options o = {.period = RETAIN_PERIOD_MONTH};
     const char *from = NULL, *to = NULL;
-    bool period_given = false;
+    bool period_given = false, verbose = false;
     long long counts[3] = {-1, -1, -1}; /* S, E, N */
     int opt;
     optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:S:E:N:", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "d:f:p:S:E:N:v", longopts, NULL)) != -1) {
         int handled = cli_option(&c, opt, optarg);
         if (handled < 0)
             return EXIT_USAGE;
@@ -164,6 +167,9 @@ int cmd_rate(int argc, char **argv)
                 return cli_usage_error(&c, "--as-of takes a date such as 2024-03-31, not '%s'",
                                        optarg);
             o.has_as_of = true;
+            break;
+        case 'v':
+            verbose = true;
             break;
         case OPT_FROM:
             from = optarg;
@@ -224,10 +230,23 @@ int cmd_rate(int argc, char **argv)
                       : cli_report(&c, &diag);
         goto out;
     }
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
     cli_report_skipped(&c, reader);
     if (st == RETAIN_OK)
         st = retain_rate_finish(x.rate, &diag);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    if (verbose && st == RETAIN_OK) {
+        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+        size_t customers = retain_rate_customers(x.rate);
+        size_t bytes = retain_rate_customer_bytes(x.rate);
+        fprintf(stderr,
+                "retain rate: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
+                "(%.1f bytes per customer)\n",
+                c.filename, retain_reader_rows(reader), customers, secs,
+                (double)bytes / (1 << 20), customers ? (double)bytes / (double)customers : 0.0);
+    }
     code = st == RETAIN_OK ? print_table(&c, x.rate, &o) : cli_report(&c, &diag);
 out:
     retain_reader_free(reader);

@@ -8,6 +8,7 @@
 #ifndef RETAIN_CSVSTREAM_H
 #define RETAIN_CSVSTREAM_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -28,6 +29,7 @@ typedef struct rt_batch {
     size_t nfields, fields_cap;
     rt_record *rec;
     size_t nrec, rec_cap;
+    bool ascii; /* every byte of its records is ASCII and none is NUL */
     struct rt_batch *next;
 } rt_batch;
 

@@ -14,6 +14,8 @@ struct retain_rate {
     retain_rate_options opt;
     rt_intern segments;
     rt_store store;
+    rt_pending pending[256]; /* rows on their way into the store */
+    size_t npending;
     bool any, any_ignored;
     retain_day min_start, max_start;
     retain_day min_ignored; /* earliest start after as-of, for messages */
@@ -69,10 +71,19 @@ retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segmen
         r->any_ignored = true;
         return RETAIN_OK;
     }
-    uint32_t seg;
-    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
-        !rt_store_add(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END))
+    uint32_t seg = 0;
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
         return RETAIN_ERR_NOMEM;
+    rt_pending *p = &r->pending[r->npending++];
+    rt_store_key(seg, id, id_len, p);
+    p->start = start;
+    p->end = has_end ? end : RT_NO_END;
+    if (r->npending == sizeof r->pending / sizeof r->pending[0]) {
+        bool ok = rt_store_add_many(&r->store, r->pending, r->npending);
+        r->npending = 0;
+        if (!ok)
+            return RETAIN_ERR_NOMEM;
+    }
     if (!r->any || start < r->min_start)
         r->min_start = start;
     if (!r->any || start > r->max_start)
@@ -173,6 +184,12 @@ static void add_customer(const tally *t, span *rows, int32_t *starts, size_t n)
 retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
 {
     const retain_period_kind k = r->opt.period;
+    if (r->npending > 0) {
+        bool ok = rt_store_add_many(&r->store, r->pending, r->npending);
+        r->npending = 0;
+        if (!ok)
+            return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
     if (!r->any && r->any_ignored) {
         char a[11], b[11];
         retain_day_format(r->opt.as_of, a);

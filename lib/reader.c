@@ -556,7 +556,7 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
         return;
     }
     /* a file in another encoding is caught in any column, used or not */
-    for (uint32_t i = 0; i < rec->n; i++) {
+    for (uint32_t i = 0; !b->ascii && i < rec->n; i++) {
         uint32_t f = rec->first + i;
         if (!rt_is_utf8(b->arena + b->off[f], b->len[f])) {
             char q[100];

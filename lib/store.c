@@ -27,14 +27,25 @@ size_t rt_store_bytes(const rt_store *s)
            s->extra_cap * sizeof *s->extra;
 }
 
-static bool grow_slots(rt_store *s)
+#define PREFETCH_AHEAD 16
+
+static size_t slot_of(uint64_t lo, size_t mask)
+{
+    return (size_t)lo & mask;
+}
+
+static bool grow_slots(rt_store *s, size_t need)
 {
     size_t size = s->slots ? 2 * (s->mask + 1) : 1024;
+    while (4 * need > 3 * size)
+        size *= 2;
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
     for (size_t i = 0; i < s->n; i++) {
-        size_t pos = s->cust[i].lo & (size - 1);
+        if (i + PREFETCH_AHEAD < s->n)
+            __builtin_prefetch(&slots[slot_of(s->cust[i + PREFETCH_AHEAD].lo, size - 1)], 1);
+        size_t pos = slot_of(s->cust[i].lo, size - 1);
         while (slots[pos])
             pos = (pos + 1) & (size - 1);
         slots[pos] = (s->cust[i].hi & 0xFFFFFFFF00000000ULL) | (uint64_t)(i + 1);
@@ -45,26 +56,29 @@ static bool grow_slots(rt_store *s)
     return true;
 }
 
-bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
-                  int32_t end)
+void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p)
 {
-    /* keep the load under 3/4 */
-    if (!s->slots || 4 * (s->n + 1) > 3 * (s->mask + 1)) {
-        if (!grow_slots(s))
-            return false;
-    }
     XXH128_hash_t h = XXH3_128bits_withSeed(id, id_len, segment);
-    uint64_t tag = h.high64 & 0xFFFFFFFF00000000ULL;
-    size_t pos = h.low64 & s->mask;
+    p->lo = h.low64;
+    p->hi = h.high64;
+    p->segment = segment;
+}
+
+static bool add_one(rt_store *s, const rt_pending *p)
+{
+    uint64_t tag = p->hi & 0xFFFFFFFF00000000ULL;
+    size_t pos = slot_of(p->lo, s->mask);
     for (;;) {
         uint64_t slot = s->slots[pos];
         if (slot == 0)
             break;
         if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
             rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
-            if (c->lo == h.low64 && c->hi == h.high64) {
+            if (c->lo == p->lo && c->hi == p->hi) {
                 if (s->nextra == s->extra_cap) {
                     size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
+                    if (cap > 0xFFFFFFFEu)
+                        return false; /* indices are 32-bit */
                     rt_extra_row *e = realloc(s->extra, cap * sizeof *e);
                     if (!e)
                         return false;
@@ -72,8 +86,8 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
                     s->extra_cap = cap;
                 }
                 rt_extra_row *e = &s->extra[s->nextra++];
-                e->start = start;
-                e->end = end;
+                e->start = p->start;
+                e->end = p->end;
                 e->next = c->more;
                 c->more = (uint32_t)s->nextra;
                 return true;
@@ -92,14 +106,42 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
         s->cap = cap;
     }
     rt_customer *c = &s->cust[s->n++];
-    c->lo = h.low64;
-    c->hi = h.high64;
-    c->start = start;
-    c->end = end;
+    c->lo = p->lo;
+    c->hi = p->hi;
+    c->start = p->start;
+    c->end = p->end;
     c->more = 0;
-    c->segment = segment;
+    c->segment = p->segment;
     s->slots[pos] = tag | (uint64_t)s->n;
     return true;
+}
+
+bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
+{
+    /* room for all of them first, so that the prefetched slots stay put */
+    if (!s->slots || 4 * (s->n + n) > 3 * (s->mask + 1)) {
+        if (!grow_slots(s, s->n + n))
+            return false;
+    }
+    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
+        __builtin_prefetch(&s->slots[slot_of(rows[i].lo, s->mask)]);
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            __builtin_prefetch(&s->slots[slot_of(rows[i + PREFETCH_AHEAD].lo, s->mask)]);
+        if (!add_one(s, &rows[i]))
+            return false;
+    }
+    return true;
+}
+
+bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
+                  int32_t end)
+{
+    rt_pending p;
+    rt_store_key(segment, id, id_len, &p);
+    p.start = start;
+    p.end = end;
+    return rt_store_add_many(s, &p, 1);
 }
 
 /* ---- interning -------------------------------------------------------- */

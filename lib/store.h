@@ -40,7 +40,22 @@ typedef struct {
 void rt_store_init(rt_store *s);
 void rt_store_free(rt_store *s);
 
-/* Adds a row to the customer (segment, id); false when out of memory. */
+/* A row waiting to be added: its customer's key already hashed. */
+typedef struct {
+    uint64_t lo, hi;
+    uint32_t segment;
+    int32_t start, end;
+} rt_pending;
+
+/* The key of customer (segment, id). */
+void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p);
+
+/* Adds rows to their customers, in order; false when out of memory. Adding
+ * many at once lets the table's memory be fetched ahead: with millions of
+ * customers each new key is a cache miss. */
+bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n);
+
+/* Adds one row to the customer (segment, id); false when out of memory. */
 bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                   int32_t end);
 

@@ -47,8 +47,8 @@ RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
                                          retain_day start, retain_day end, bool has_end);
 
 /* Computes the table once every row is in. RETAIN_ERR_DATA (and diag) when
- * there is no row, RETAIN_ERR_USAGE when --from/--to make an empty range or
- * reach past as-of. */
+ * no row was added; RETAIN_ERR_USAGE when every row starts after the as-of
+ * given, or when --from/--to make an empty range or reach past as-of. */
 RETAIN_API retain_status retain_rate_finish(retain_rate *rate, retain_diag *diag);
 
 /* One line of the table. */

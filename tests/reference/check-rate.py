@@ -113,7 +113,8 @@ def gen_table(rng, period):
         gap = rng.randint(1, max(1, maxgap or span // 2))
         return d + dt.timedelta(days=gap)
 
-    ids = gen_ids(rng, rng.randint(1, 40))
+    big = rng.random() < 0.03
+    ids = gen_ids(rng, rng.randint(200, 800) if big else rng.randint(1, 40))
     rows = []
     special32 = rng.random() < 0.08
     if special32:
@@ -172,7 +173,7 @@ def gen_table(rng, period):
 
 
 def gen_ids(rng, n):
-    styles = rng.sample(["num", "code", "name", "delim", "quote", "sf"],
+    styles = rng.sample(["num", "code", "name", "delim", "quote", "sf", "zeros"],
                         rng.randint(1, 3))
     names = ["Acme", "Globex", "Initech", "Umbrella", "Hooli", "Stark",
              "Wayne", "Tyrell", "Cyberdyne", "Soylent", "Wonka", "Vandelay"]
@@ -187,6 +188,9 @@ def gen_ids(rng, n):
             cid = "C%03d" % rng.randint(0, 999)
         elif st == "name":
             cid = "%s %d" % (rng.choice(names), i)
+        elif st == "zeros":
+            # "7", "07", "007": distinct strings, distinct customers
+            cid = "0" * rng.randint(0, 2) + str(rng.randint(1, 12 if n <= 30 else 2000))
         elif st == "delim":
             cid = "%s, %s & Co %d" % (rng.choice(names), rng.choice(names), i)
         elif st == "quote":
@@ -228,7 +232,7 @@ def gen_dialect(rng, rows):
         "quote_all": rng.random() < 0.1,
         "date": rng.choices(["iso", "datetime", "mixed", "dmy", "mdy"],
                             [3, 2, 1, 2, 2])[0],
-        "dt_style": rng.choice(["Tz", "Toff", "space", "Tms", "Tnosec"]),
+        "dt_style": rng.choice(["Tz", "Toff", "space", "Tms", "Tnosec", "Tus"]),
     }
     id_h = header_variant(rng, rng.choice(ID_ALIASES))
     st_h = header_variant(rng, rng.choice(START_ALIASES))
@@ -280,6 +284,8 @@ def fmt_date(dl, d, use_dt, r):
         return "%s %02d:%02d" % (d.isoformat(), h, m)
     if s == "Tms":
         return "%sT%02d:%02d:05.123Z" % (d.isoformat(), h, m)
+    if s == "Tus":
+        return "%sT%02d:%02d:59.999999+05:30" % (d.isoformat(), h, m)
     return "%sT%02d:%02d" % (d.isoformat(), h, m)
 
 

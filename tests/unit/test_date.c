@@ -37,8 +37,7 @@ static bool parse(const char *text, const retain_date_format *fmt, retain_day *o
     return retain_date_parse(text, strlen(text), fmt, out);
 }
 
-static void assert_parses_to(const char *text, const retain_date_format *fmt, int y, int m,
-                             int d)
+static void assert_parses_to(const char *text, const retain_date_format *fmt, int y, int m, int d)
 {
     retain_day got = -999999;
     if (!parse(text, fmt, &got))
@@ -46,8 +45,8 @@ static void assert_parses_to(const char *text, const retain_date_format *fmt, in
     if (got != ymd(y, m, d)) {
         int gy, gm, gd;
         retain_day_to_ymd(got, &gy, &gm, &gd);
-        fail_msg("\"%s\" parsed as %04d-%02d-%02d, expected %04d-%02d-%02d", text, gy, gm, gd,
-                 y, m, d);
+        fail_msg("\"%s\" parsed as %04d-%02d-%02d, expected %04d-%02d-%02d", text, gy, gm, gd, y, m,
+                 d);
     }
 }
 
@@ -136,13 +135,13 @@ static void test_round_trip_1900_2100(void **state)
                     continue;
                 }
                 if (!ok || got != expect)
-                    fail_msg("%04d-%02d-%02d: got %d (ok %d), expected %d", y, m, d, (int)got,
-                             ok, (int)expect);
+                    fail_msg("%04d-%02d-%02d: got %d (ok %d), expected %d", y, m, d, (int)got, ok,
+                             (int)expect);
                 int gy = 0, gm = 0, gd = 0;
                 retain_day_to_ymd(got, &gy, &gm, &gd);
                 if (gy != y || gm != m || gd != d)
-                    fail_msg("day %d back to %04d-%02d-%02d, expected %04d-%02d-%02d",
-                             (int)got, gy, gm, gd, y, m, d);
+                    fail_msg("day %d back to %04d-%02d-%02d, expected %04d-%02d-%02d", (int)got, gy,
+                             gm, gd, y, m, d);
                 if (retain_day_weekday(got) != weekday)
                     fail_msg("%04d-%02d-%02d weekday %d, expected %d", y, m, d,
                              retain_day_weekday(got), weekday);
@@ -387,9 +386,9 @@ static void test_bad_formats(void **state)
     (void)state;
     assert_bad_format("%Q");
     assert_bad_format("%d/%m/%Q");
-    assert_bad_format("%m/%Y");    /* no day */
-    assert_bad_format("%d/%m");    /* no year */
-    assert_bad_format("%Y-%d");    /* no month */
+    assert_bad_format("%m/%Y");     /* no day */
+    assert_bad_format("%d/%m");     /* no year */
+    assert_bad_format("%Y-%d");     /* no month */
     assert_bad_format("%d/%m/%Y%"); /* trailing lone % */
     assert_bad_format("%");
     assert_bad_format("");

@@ -85,9 +85,13 @@ static void test_parse_grouping_and_currency(void **state)
     check_ok("1'234.50", '.', 1234500000);
     check_ok("-$12.00", '.', -12000000);
     check_ok("$-12.00", '.', -12000000);
-    check_ok("\xc2\xa3" "99.99", '.', 99990000);      /* £ */
-    check_ok("99.99 \xe2\x82\xac", '.', 99990000);    /* € */
-    check_ok("\xe2\x82\xb9" "1,234", '.', 1234000000); /* ₹ */
+    check_ok("\xc2\xa3"
+             "99.99",
+             '.', 99990000);                       /* £ */
+    check_ok("99.99 \xe2\x82\xac", '.', 99990000); /* € */
+    check_ok("\xe2\x82\xb9"
+             "1,234",
+             '.', 1234000000); /* ₹ */
     check_ok("1,234", '.', 1234000000);
 }
 
@@ -106,9 +110,15 @@ static void test_parse_decimal_comma(void **state)
 {
     (void)state;
     check_ok("1 234,50", ',', 1234500000);
-    check_ok("1\xc2\xa0" "234,50", ',', 1234500000);     /* U+00A0 */
-    check_ok("1\xe2\x80\xaf" "234,50", ',', 1234500000); /* U+202F */
-    check_ok("1\xc2\xa0" "234,50\xc2\xa0\xe2\x82\xac", ',', 1234500000);
+    check_ok("1\xc2\xa0"
+             "234,50",
+             ',', 1234500000); /* U+00A0 */
+    check_ok("1\xe2\x80\xaf"
+             "234,50",
+             ',', 1234500000); /* U+202F */
+    check_ok("1\xc2\xa0"
+             "234,50\xc2\xa0\xe2\x82\xac",
+             ',', 1234500000);
     check_ok("1 234,50 EUR", ',', 1234500000);
     check_ok("1.234,50", ',', 1234500000);
     check_ok("1.234.567,5", ',', 1234567500000);
@@ -140,7 +150,7 @@ static void test_parse_rejects(void **state)
     check_err("1234,567.00", '.', RETAIN_MONEY_SYNTAX);
     check_err(",123.00", '.', RETAIN_MONEY_SYNTAX);
     check_err("abc", '.', RETAIN_MONEY_SYNTAX);
-    check_err("12abcd", '.', RETAIN_MONEY_SYNTAX); /* four letters: not a code */
+    check_err("12abcd", '.', RETAIN_MONEY_SYNTAX);  /* four letters: not a code */
     check_err("12 EURO", '.', RETAIN_MONEY_SYNTAX); /* a code has up to three letters */
     check_err("1.2.3", '.', RETAIN_MONEY_SYNTAX);
     check_err("12..5", '.', RETAIN_MONEY_SYNTAX);
@@ -279,13 +289,12 @@ static void test_format_never_negative_zero(void **state)
 static void test_parse_format_round_trip(void **state)
 {
     (void)state;
-    static const char *const texts[] = {"0.00", "1.50", "-1.50", "1234.567891", "0.000001",
-                                        "-999.99", "42.00"};
+    static const char *const texts[] = {"0.00",     "1.50",    "-1.50", "1234.567891",
+                                        "0.000001", "-999.99", "42.00"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         retain_money m;
         char buf[32];
-        assert_int_equal(retain_money_parse(texts[i], strlen(texts[i]), '.', &m),
-                         RETAIN_MONEY_OK);
+        assert_int_equal(retain_money_parse(texts[i], strlen(texts[i]), '.', &m), RETAIN_MONEY_OK);
         retain_money_format(m, -1, buf);
         assert_string_equal(buf, texts[i]);
     }

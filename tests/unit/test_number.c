@@ -17,8 +17,8 @@ static void check(int64_t num, int64_t den, int64_t scale, int decimals, const c
     memset(buf, 'x', sizeof buf);
     bool ok = retain_format_ratio(num, den, scale, decimals, buf);
     if (!ok)
-        fail_msg("%lld/%lld x %lld (%d decimals) returned false", (long long)num,
-                 (long long)den, (long long)scale, decimals);
+        fail_msg("%lld/%lld x %lld (%d decimals) returned false", (long long)num, (long long)den,
+                 (long long)scale, decimals);
     if (strcmp(buf, expect) != 0)
         fail_msg("%lld/%lld x %lld (%d decimals) = \"%s\", expected \"%s\"", (long long)num,
                  (long long)den, (long long)scale, decimals, buf, expect);
@@ -61,7 +61,7 @@ static void test_ties_half_away_from_zero(void **state)
     check(-1, -160, 100, 2, "0.63");
     check(3, 8, 100, 0, "38"); /* 37.5 */
     check(-3, 8, 100, 0, "-38");
-    check(5, 8, 100, 0, "63"); /* 62.5: half-even would give 62 */
+    check(5, 8, 100, 0, "63");  /* 62.5: half-even would give 62 */
     check(1, 200, 100, 0, "1"); /* 0.5 */
     check(-1, 200, 100, 0, "-1");
     check(1, 2000, 100, 1, "0.1"); /* 0.05 */

@@ -34,8 +34,8 @@ static void assert_label(retain_period_kind k, int32_t p, const char *expect)
 }
 
 /* The period of a day has the expected label, first and last day. */
-static void check_period(retain_period_kind k, retain_day day, const char *label,
-                         retain_day first, retain_day last)
+static void check_period(retain_period_kind k, retain_day day, const char *label, retain_day first,
+                         retain_day last)
 {
     int32_t p = retain_period_of(k, day);
     assert_label(k, p, label);
@@ -167,8 +167,8 @@ static void test_consecutive_periods_tile_days(void **state)
             if (b - a + 1 < min_len[i] || b - a + 1 > max_len[i])
                 fail_msg("%s %d: %d days", retain_period_kind_name(k), (int)p, (int)(b - a + 1));
             if (retain_period_first_day(k, p + 1) != b + 1)
-                fail_msg("%s %d: last day + 1 != first day of the next",
-                         retain_period_kind_name(k), (int)p);
+                fail_msg("%s %d: last day + 1 != first day of the next", retain_period_kind_name(k),
+                         (int)p);
             if (retain_period_of(k, a) != p || retain_period_of(k, b) != p)
                 fail_msg("%s %d: its bounds are not in it", retain_period_kind_name(k), (int)p);
             if (k == RETAIN_PERIOD_WEEK && retain_day_weekday(a) != 1)

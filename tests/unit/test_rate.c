@@ -71,9 +71,9 @@ static void add_rows(retain_rate *r, const row_in *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const row_in *x = &rows[i];
-        retain_status st = retain_rate_add(r, x->seg, x->seg ? strlen(x->seg) : 0, x->id,
-                                           strlen(x->id), day_of(x->start),
-                                           x->end ? day_of(x->end) : 0, x->end != NULL);
+        retain_status st =
+            retain_rate_add(r, x->seg, x->seg ? strlen(x->seg) : 0, x->id, strlen(x->id),
+                            day_of(x->start), x->end ? day_of(x->end) : 0, x->end != NULL);
         if (st != RETAIN_OK)
             fail_msg("row %zu (%s %s) added with status %d", i, x->id, x->start, (int)st);
     }
@@ -119,11 +119,10 @@ static void expect_segment(const retain_rate *r, size_t seg, const row_out *exp,
             row.lost != exp[p].lost || row.customers_end != exp[p].e)
             fail_msg("segment %zu line %zu: got %s S=%lld new=%lld react=%lld lost=%lld "
                      "E=%lld, expected %s S=%lld new=%lld react=%lld lost=%lld E=%lld",
-                     seg, p, label, (long long)row.customers_start,
-                     (long long)row.new_customers, (long long)row.reactivated,
-                     (long long)row.lost, (long long)row.customers_end, l, (long long)exp[p].s,
-                     (long long)exp[p].fresh, (long long)exp[p].back, (long long)exp[p].lost,
-                     (long long)exp[p].e);
+                     seg, p, label, (long long)row.customers_start, (long long)row.new_customers,
+                     (long long)row.reactivated, (long long)row.lost, (long long)row.customers_end,
+                     l, (long long)exp[p].s, (long long)exp[p].fresh, (long long)exp[p].back,
+                     (long long)exp[p].lost, (long long)exp[p].e);
     }
 }
 
@@ -269,13 +268,13 @@ static void test_end_before_start_is_data_error(void **state)
     retain_rate_options o = options(RETAIN_PERIOD_MONTH, NULL, NULL, NULL);
     retain_rate *r = retain_rate_new(&o);
     assert_non_null(r);
-    assert_int_equal(retain_rate_add(r, NULL, 0, "a", 1, day_of("2024-02-01"),
-                                     day_of("2024-01-31"), true),
-                     RETAIN_ERR_DATA);
+    assert_int_equal(
+        retain_rate_add(r, NULL, 0, "a", 1, day_of("2024-02-01"), day_of("2024-01-31"), true),
+        RETAIN_ERR_DATA);
     /* end is ignored unless has_end */
-    assert_int_equal(retain_rate_add(r, NULL, 0, "b", 1, day_of("2024-02-01"),
-                                     day_of("2024-01-31"), false),
-                     RETAIN_OK);
+    assert_int_equal(
+        retain_rate_add(r, NULL, 0, "b", 1, day_of("2024-02-01"), day_of("2024-01-31"), false),
+        RETAIN_OK);
     retain_diag diag;
     assert_int_equal(retain_rate_finish(r, &diag), RETAIN_OK);
     assert_int_equal(retain_rate_customers(r), 1); /* the bad row was not kept */
@@ -565,11 +564,9 @@ static void test_segments(void **state)
 {
     (void)state;
     static const row_in rows[] = {
-        {"pro", "c1", "2024-01-10", NULL},
-        {"pro", "c2", "2024-01-15", "2024-02-10"},
+        {"pro", "c1", "2024-01-10", NULL},   {"pro", "c2", "2024-01-15", "2024-02-10"},
         {"basic", "c1", "2024-01-20", NULL}, /* same id, another segment */
-        {"Zeta", "z", "2024-02-01", NULL},
-        {"\xc3\xa9lite", "e", "2024-01-02", "2024-01-03"},
+        {"Zeta", "z", "2024-02-01", NULL},   {"\xc3\xa9lite", "e", "2024-01-02", "2024-01-03"},
     };
     retain_rate_options o = options(RETAIN_PERIOD_MONTH, "2024-02-29", NULL, NULL);
     retain_rate *r = run(&o, rows, N(rows));
@@ -597,10 +594,8 @@ static void test_segment_prefix_order(void **state)
 {
     (void)state;
     static const row_in rows[] = {
-        {"ab", "x", "2024-01-10", NULL},
-        {"b", "x", "2024-01-10", NULL},
-        {"abc", "x", "2024-01-10", NULL},
-        {"", "x", "2024-01-10", NULL},
+        {"ab", "x", "2024-01-10", NULL},  {"b", "x", "2024-01-10", NULL},
+        {"abc", "x", "2024-01-10", NULL}, {"", "x", "2024-01-10", NULL},
         {"a", "x", "2024-01-10", NULL},
     };
     retain_rate_options o = options(RETAIN_PERIOD_MONTH, "2024-01-31", NULL, NULL);
@@ -701,8 +696,8 @@ static bool oracle_active(const rnd_row *rows, size_t n, int seg, int id, retain
     return false;
 }
 
-static void random_round(retain_period_kind k, bool with_segments, bool explicit_as_of,
-                         int nid, size_t nrows)
+static void random_round(retain_period_kind k, bool with_segments, bool explicit_as_of, int nid,
+                         size_t nrows)
 {
     rnd_row *rows = calloc(nrows, sizeof *rows);
     assert_non_null(rows);
