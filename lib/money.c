@@ -1,7 +1,6 @@
 /* Money parsing and formatting in exact fixed point, locale-free.
  * strtod would be slower (it is a quarter of a whole run, LIBCSV-NOTES),
  * locale-dependent and blind to decimal commas and grouping. */
-#include <stdio.h>
 #include <string.h>
 
 #include <retain/money.h>
@@ -239,8 +238,22 @@ int retain_money_format(retain_money amount, int decimals, char *buf)
         n = decimals;
     }
     bool neg = amount < 0 && (units > 0 || frac > 0);
-    if (n == 0)
-        return snprintf(buf, 32, "%s%llu", neg ? "-" : "", (unsigned long long)units);
-    return snprintf(buf, 32, "%s%llu.%0*llu", neg ? "-" : "", (unsigned long long)units, n,
-                    (unsigned long long)frac);
+    /* by hand: snprintf is a tenth of retain norm's time */
+    char tmp[32];
+    int t = 0;
+    for (int k = 0; k < n; k++, frac /= 10)
+        tmp[t++] = (char)('0' + frac % 10);
+    if (n > 0)
+        tmp[t++] = '.';
+    do {
+        tmp[t++] = (char)('0' + units % 10);
+        units /= 10;
+    } while (units > 0);
+    int o = 0;
+    if (neg)
+        buf[o++] = '-';
+    while (t > 0)
+        buf[o++] = tmp[--t];
+    buf[o] = '\0';
+    return o;
 }

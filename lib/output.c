@@ -77,8 +77,12 @@ static void drain(retain_writer *w, bool final)
 
 static retain_status put(retain_writer *w, const void *data, size_t len)
 {
-    if (!rt_buf_append(&w->buf, data, len))
+    if (w->buf.cap - w->buf.len > len) { /* the common case, inline */
+        memcpy(w->buf.data + w->buf.len, data, len);
+        w->buf.len += len;
+    } else if (!rt_buf_append(&w->buf, data, len)) {
         return RETAIN_ERR_NOMEM;
+    }
     if (w->buf.len >= (w->deferred ? SPILL_AT : FLUSH_AT))
         drain(w, false);
     return w->failed ? RETAIN_ERR_IO : RETAIN_OK;
@@ -274,9 +278,16 @@ retain_status retain_writer_number(retain_writer *w, const char *number)
 
 retain_status retain_writer_int(retain_writer *w, int64_t value)
 {
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%lld", (long long)value);
-    return cell(w, buf, (size_t)n, CELL_NUMBER);
+    char buf[24];
+    size_t i = sizeof buf;
+    uint64_t v = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v > 0);
+    if (value < 0)
+        buf[--i] = '-';
+    return cell(w, buf + i, sizeof buf - i, CELL_NUMBER);
 }
 
 retain_status retain_writer_empty(retain_writer *w)
