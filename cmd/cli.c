@@ -162,8 +162,7 @@ FILE *cli_open_input(cli *c, int argc, char **argv, int *code)
         errno = EISDIR;
     }
     if (!f) {
-        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, c->filename,
-                strerror(errno));
+        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, c->filename, strerror(errno));
         *code = EXIT_NOINPUT;
     }
     return f;

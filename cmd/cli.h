@@ -43,16 +43,20 @@ enum {
 };
 
 /* getopt_long entries, to put in a subcommand's table. */
-#define CLI_INPUT_LONGOPTS                                                                      \
-    {"delimiter", required_argument, NULL, 'd'}, {"id", required_argument, NULL, OPT_ID},       \
-        {"start", required_argument, NULL, OPT_START}, {"end", required_argument, NULL, OPT_END}, \
-        {"mrr", required_argument, NULL, OPT_MRR},                                              \
-        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},                              \
-        {"decimal", required_argument, NULL, OPT_DECIMAL},                                      \
-        {"skip-bad", no_argument, NULL, OPT_SKIP_BAD}
-#define CLI_OUTPUT_LONGOPTS                                                                     \
-    {"format", required_argument, NULL, 'f'}, {"precision", required_argument, NULL, 'p'},      \
-        {"help", no_argument, NULL, OPT_HELP}
+#define CLI_INPUT_LONGOPTS                                                                         \
+    {"delimiter", required_argument, NULL, 'd'}, {"id", required_argument, NULL, OPT_ID},          \
+        {"start", required_argument, NULL, OPT_START}, {"end", required_argument, NULL, OPT_END},  \
+        {"mrr", required_argument, NULL, OPT_MRR},                                                 \
+        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},                                 \
+        {"decimal", required_argument, NULL, OPT_DECIMAL},                                         \
+    {                                                                                              \
+        "skip-bad", no_argument, NULL, OPT_SKIP_BAD                                                \
+    }
+#define CLI_OUTPUT_LONGOPTS                                                                        \
+    {"format", required_argument, NULL, 'f'}, {"precision", required_argument, NULL, 'p'},         \
+    {                                                                                              \
+        "help", no_argument, NULL, OPT_HELP                                                        \
+    }
 
 /* The state of one subcommand run. */
 typedef struct {

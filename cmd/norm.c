@@ -66,8 +66,7 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     if (st == RETAIN_OK)
         st = retain_writer_end_row(x->w);
     if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line,
-                 st == RETAIN_ERR_IO ? "write error" : retain_status_str(st));
+        cli_diag(diag, st, row->line, st == RETAIN_ERR_IO ? "write error" : retain_status_str(st));
     return st;
 }
 
@@ -124,8 +123,9 @@ int cmd_norm(int argc, char **argv)
                 }
                 if (retain_column_recognised(name, NULL)) {
                     /* two look-alike columns would make the output ambiguous */
-                    code = cli_usage_error(&c, "--keep \"%s\": a column of that name is one "
-                                               "of id, start, end, mrr, which the output has",
+                    code = cli_usage_error(&c,
+                                           "--keep \"%s\": a column of that name is one "
+                                           "of id, start, end, mrr, which the output has",
                                            name);
                     goto out;
                 }

@@ -48,8 +48,8 @@ static void usage(FILE *out)
 static int one_liner(cli *c, long long s, long long e, long long n)
 {
     if (e > s + n)
-        return cli_usage_error(c, "customers at the end (%lld) cannot exceed start + new (%lld)",
-                               e, s + n);
+        return cli_usage_error(c, "customers at the end (%lld) cannot exceed start + new (%lld)", e,
+                               s + n);
     char buf[RETAIN_NUMBER_BUFSIZE];
     retain_retention_pct(s, e, n, c->precision, buf);
     printf("%s\n", buf);
@@ -74,9 +74,8 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
 
 static int print_table(cli *c, const retain_rate *rate, const retain_rate_options *o)
 {
-    static const char *const cols[] = {"period",        "customers_start", "new",
-                                       "reactivated",   "lost",            "customers_end",
-                                       "retention_pct", "churn_pct"};
+    static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
+                                       "lost",   "customers_end",   "retention_pct", "churn_pct"};
     const char *names[9];
     size_t ncols = 0;
     if (c->by)
@@ -110,8 +109,8 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
                                                 c->precision, pct);
             if (st == RETAIN_OK)
                 st = defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
-            defined = retain_churn_pct(row.customers_start, row.customers_end, joined,
-                                       c->precision, pct);
+            defined =
+                retain_churn_pct(row.customers_start, row.customers_end, joined, c->precision, pct);
             if (st == RETAIN_OK)
                 st = defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
             if (st == RETAIN_OK)
@@ -158,8 +157,9 @@ int cmd_rate(int argc, char **argv)
         case OPT_PERIOD:
             period_given = true;
             if (!retain_period_kind_parse(optarg, &o.period))
-                return cli_usage_error(&c, "--period takes day, week, month, quarter or year, "
-                                           "not '%s'",
+                return cli_usage_error(&c,
+                                       "--period takes day, week, month, quarter or year, "
+                                       "not '%s'",
                                        optarg);
             break;
         case OPT_AS_OF:
@@ -182,8 +182,7 @@ int cmd_rate(int argc, char **argv)
         case OPT_N: {
             int i = opt == OPT_S ? 0 : opt == OPT_E ? 1 : 2;
             if (!cli_parse_count(optarg, &counts[i]) || counts[i] > (1LL << 40))
-                return cli_usage_error(&c, "-%c takes a count of customers, not '%s'", opt,
-                                       optarg);
+                return cli_usage_error(&c, "-%c takes a count of customers, not '%s'", opt, optarg);
             break;
         }
         default:
@@ -244,8 +243,8 @@ int cmd_rate(int argc, char **argv)
         fprintf(stderr,
                 "retain rate: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
                 "(%.1f bytes per customer)\n",
-                c.filename, retain_reader_rows(reader), customers, secs,
-                (double)bytes / (1 << 20), customers ? (double)bytes / (double)customers : 0.0);
+                c.filename, retain_reader_rows(reader), customers, secs, (double)bytes / (1 << 20),
+                customers ? (double)bytes / (double)customers : 0.0);
     }
     code = st == RETAIN_OK ? print_table(&c, x.rate, &o) : cli_report(&c, &diag);
 out:

@@ -104,8 +104,7 @@ static void on_field(void *data, size_t len, void *user)
     rt_csvstream *s = user;
     rt_batch *b = s->cur;
     s->in_record = true;
-    if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap,
-                         0) &&
+    if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap, 0) &&
         !reserve_field(b, len)) {
         s->nomem = true;
         return;
@@ -138,7 +137,8 @@ static void on_record(int term, void *user)
     rt_csvstream *s = user;
     rt_batch *b = s->cur;
     s->in_record = false;
-    if (b->nrec == b->rec_cap && !grow((void **)&b->rec, &b->rec_cap, b->nrec + 1, sizeof *b->rec)) {
+    if (b->nrec == b->rec_cap &&
+        !grow((void **)&b->rec, &b->rec_cap, b->nrec + 1, sizeof *b->rec)) {
         s->nomem = true;
         return;
     }
@@ -358,10 +358,10 @@ static void *produce(void *arg)
         goto out;
     }
     if (csv_fini(&s->parser, on_field, on_record, s) != 0 || csv_error(&s->parser) == CSV_EPARSE)
-        st = fail(s, RETAIN_ERR_DATA, s->rec_line,
-                  "a quoted field that starts here is never closed",
-                  "every opening quote needs a closing one; quotes inside quotes are doubled "
-                  "(\"\")");
+        st =
+            fail(s, RETAIN_ERR_DATA, s->rec_line, "a quoted field that starts here is never closed",
+                 "every opening quote needs a closing one; quotes inside quotes are doubled "
+                 "(\"\")");
     else if (s->nomem)
         st = fail(s, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
 out:

@@ -133,8 +133,8 @@ static bool parse_iso(const char *s, size_t len, retain_day *out)
         return false;
     if (len > 10 && !trailing_time_ok(s + 10, len - 10))
         return false;
-    return retain_day_from_ymd(digits_value(s, 4), digits_value(s + 5, 2),
-                               digits_value(s + 8, 2), out);
+    return retain_day_from_ymd(digits_value(s, 4), digits_value(s + 5, 2), digits_value(s + 8, 2),
+                               out);
 }
 
 /* Compiled formats: one item per conversion or literal. */
@@ -238,8 +238,8 @@ retain_date_format *retain_date_format_new(const char *spec, retain_diag *diag)
         default:
             free(f);
             if (*p == '\0')
-                rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                        "date format \"%s\" ends with a lone %%", spec);
+                rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "date format \"%s\" ends with a lone %%",
+                        spec);
             else
                 rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
                         "date format \"%s\": %%%c is not supported", spec, *p);
@@ -264,9 +264,9 @@ void retain_date_format_free(retain_date_format *fmt)
     free(fmt);
 }
 
-static const char *const month_names[12] = {"january", "february", "march",     "april",
-                                             "may",     "june",     "july",      "august",
-                                             "september", "october", "november", "december"};
+static const char *const month_names[12] = {"january",   "february", "march",    "april",
+                                            "may",       "june",     "july",     "august",
+                                            "september", "october",  "november", "december"};
 
 static int lower(int c)
 {
@@ -405,8 +405,7 @@ static bool parse_format(const char *s, size_t len, const retain_date_format *f,
     return retain_day_from_ymd(year, month, day, out);
 }
 
-bool retain_date_parse(const char *text, size_t len, const retain_date_format *fmt,
-                       retain_day *out)
+bool retain_date_parse(const char *text, size_t len, const retain_date_format *fmt, retain_day *out)
 {
     if (!fmt)
         return parse_iso(text, len, out);

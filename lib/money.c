@@ -102,8 +102,7 @@ static void strip_currency_back(const unsigned char **s, size_t *len)
     trim(s, len);
 }
 
-retain_money_error retain_money_parse(const char *text, size_t len, char decimal,
-                                      retain_money *out)
+retain_money_error retain_money_parse(const char *text, size_t len, char decimal, retain_money *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     if (decimal != ',')

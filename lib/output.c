@@ -163,7 +163,7 @@ static retain_status tsv_cell(retain_writer *w, const char *s, size_t len)
     size_t from = 0;
     retain_status st = RETAIN_OK;
     for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
-        const char *esc = s[i] == '\t' ? "\\t"
+        const char *esc = s[i] == '\t'   ? "\\t"
                           : s[i] == '\n' ? "\\n"
                           : s[i] == '\r' ? "\\r"
                           : s[i] == '\\' ? "\\\\"
@@ -254,7 +254,7 @@ static retain_status cell(retain_writer *w, const char *s, size_t len, enum cell
         if (st == RETAIN_OK)
             st = put(w, ":", 1);
         if (st == RETAIN_OK)
-            st = k == CELL_TEXT ? json_string(w, s, len)
+            st = k == CELL_TEXT    ? json_string(w, s, len)
                  : k == CELL_EMPTY ? puts_(w, "null")
                                    : put(w, s, len);
         break;

@@ -60,8 +60,7 @@ retain_day retain_period_first_day(retain_period_kind kind, int32_t period)
     case RETAIN_PERIOD_WEEK:
         return period * 7 - 3;
     case RETAIN_PERIOD_MONTH:
-        retain_day_from_ymd(floor_div(period, 12), period - floor_div(period, 12) * 12 + 1, 1,
-                            &d);
+        retain_day_from_ymd(floor_div(period, 12), period - floor_div(period, 12) * 12 + 1, 1, &d);
         return d;
     case RETAIN_PERIOD_QUARTER:
         retain_day_from_ymd(floor_div(period, 4), (period - floor_div(period, 4) * 4) * 3 + 1, 1,

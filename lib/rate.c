@@ -25,7 +25,7 @@ struct retain_rate {
     uint32_t *order; /* segments sorted by name */
     int32_t first, last;
     size_t nper;
-    int64_t *counts; /* [segment][period][C_COUNT] */
+    int64_t *counts;     /* [segment][period][C_COUNT] */
     int32_t *day_period; /* period of each day min_start .. as_of: a lookup,
                             not a calendar computation, per row */
 };
@@ -195,8 +195,8 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         retain_day_format(r->opt.as_of, a);
         retain_day_format(r->min_ignored, b);
         return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                       "no subscription starts on or before as-of %s (the first starts on %s)",
-                       a, b);
+                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
+                       b);
     }
     if (!r->any)
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
@@ -208,8 +208,8 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         char a[16], b[16];
         retain_period_label(k, r->last, a);
         retain_period_label(k, as_of_period, b);
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                "--to %s is after %s, the period holding as-of", a, b);
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--to %s is after %s, the period holding as-of", a,
+                b);
         rt_hint(diag, "the future is unknown: move --as-of, or drop --to");
         return RETAIN_ERR_USAGE;
     }
@@ -274,8 +274,8 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
                 starts = q;
                 span_cap *= 2;
             }
-            spans[n++] = (span){x->start, x->end != RT_NO_END && x->end <= r->as_of ? x->end
-                                                                                    : RT_NO_END};
+            spans[n++] =
+                (span){x->start, x->end != RT_NO_END && x->end <= r->as_of ? x->end : RT_NO_END};
         }
         add_customer(&t, spans, starts, n);
     }
@@ -347,8 +347,8 @@ bool retain_retention_pct(int64_t customers_start, int64_t customers_end, int64_
     return retain_format_ratio(customers_end - joined, customers_start, 100, decimals, buf);
 }
 
-bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
-                      int decimals, char *buf)
+bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined, int decimals,
+                      char *buf)
 {
     return retain_format_ratio(customers_start - customers_end + joined, customers_start, 100,
                                decimals, buf);

@@ -29,13 +29,13 @@ struct retain_reader {
 
     /* header */
     bool header_done;
-    rt_buf header;        /* NUL-separated names as in the file */
-    size_t ncols;         /* fields in the header */
-    size_t *name_off;     /* offsets into header */
+    rt_buf header;    /* NUL-separated names as in the file */
+    size_t ncols;     /* fields in the header */
+    size_t *name_off; /* offsets into header */
     size_t name_cap;
-    int *slot_col;        /* column of each slot, -1 when absent */
-    int *col_slot;        /* first slot of each column, -1 when unused */
-    int *slot_next;       /* next slot on the same column */
+    int *slot_col;  /* column of each slot, -1 when absent */
+    int *col_slot;  /* first slot of each column, -1 when unused */
+    int *slot_next; /* next slot on the same column */
     size_t nslots;
 
     /* current record */
@@ -134,8 +134,7 @@ unsigned long retain_reader_rows(const retain_reader *r)
     return r->rows;
 }
 
-unsigned long retain_reader_skipped(const retain_reader *r, unsigned long *first_lines,
-                                    size_t max)
+unsigned long retain_reader_skipped(const retain_reader *r, unsigned long *first_lines, size_t max)
 {
     for (size_t i = 0; i < max && i < SKIP_LINES_KEPT && i < r->skipped; i++)
         first_lines[i] = r->skipped_lines[i];
@@ -200,18 +199,17 @@ static bool same_name(const char *a, const char *b)
 
 /* Headers recognised without a flag, per role. SPEC lists the required
  * ones; the others are spellings seen in the same exports. */
-static const char *const aliases_id[] = {"id", "customer_id", "record_id", "account_id",
-                                         "customer", NULL};
-static const char *const aliases_start[] = {"start", "start_date", "signup_date",
-                                            "became_a_customer_date", "started_at", NULL};
-static const char *const aliases_end[] = {"end",          "end_date",    "churn_date",
-                                          "cancel_date",  "cancellation_date",
-                                          "canceled_at",  "cancelled_at", "churned_at",
-                                          "ended_at",     NULL};
+static const char *const aliases_id[] = {"id",         "customer_id", "record_id",
+                                         "account_id", "customer",    NULL};
+static const char *const aliases_start[] = {
+    "start", "start_date", "signup_date", "became_a_customer_date", "started_at", NULL};
+static const char *const aliases_end[] = {
+    "end",         "end_date",     "churn_date", "cancel_date", "cancellation_date",
+    "canceled_at", "cancelled_at", "churned_at", "ended_at",    NULL};
 static const char *const aliases_mrr[] = {"mrr", "monthly_revenue", "monthly_recurring_revenue",
                                           NULL};
-static const char *const *const aliases[RETAIN_COL_ROLES] = {aliases_id, aliases_start,
-                                                             aliases_end, aliases_mrr};
+static const char *const *const aliases[RETAIN_COL_ROLES] = {aliases_id, aliases_start, aliases_end,
+                                                             aliases_mrr};
 static const char *const role_flag[RETAIN_COL_ROLES] = {"--id", "--start", "--end", "--mrr"};
 static const char *const role_what[RETAIN_COL_ROLES] = {"customer id", "start date", "end date",
                                                         "MRR"};
@@ -435,8 +433,8 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
         rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "no such day: %s", q);
         return false;
     }
-    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
-            "expected a date like 2024-03-15, got %s", q);
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "expected a date like 2024-03-15, got %s",
+            q);
     if (looks_day_first(s, len)) {
         int first = atoi(s);
         const char *p = s;
@@ -561,8 +559,8 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
         if (!rt_is_utf8(b->arena + b->off[f], b->len[f])) {
             char q[100];
             rt_quote(q, sizeof q, b->arena + b->off[f], b->len[f]);
-            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, i),
-                    "not UTF-8 text: %s", q);
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, i), "not UTF-8 text: %s",
+                    q);
             rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
             bad_row(r);
             return;

@@ -24,11 +24,11 @@ typedef int64_t retain_money;
 /* Why a money field did not parse, for messages that help. */
 typedef enum {
     RETAIN_MONEY_OK = 0,
-    RETAIN_MONEY_EMPTY,          /* nothing but blanks */
-    RETAIN_MONEY_SYNTAX,         /* not a number */
-    RETAIN_MONEY_DECIMAL_COMMA,  /* looks like a decimal comma: use ',' */
-    RETAIN_MONEY_DECIMAL_POINT,  /* looks like a decimal point: use '.' */
-    RETAIN_MONEY_RANGE           /* beyond +-9e12 */
+    RETAIN_MONEY_EMPTY,         /* nothing but blanks */
+    RETAIN_MONEY_SYNTAX,        /* not a number */
+    RETAIN_MONEY_DECIMAL_COMMA, /* looks like a decimal comma: use ',' */
+    RETAIN_MONEY_DECIMAL_POINT, /* looks like a decimal point: use '.' */
+    RETAIN_MONEY_RANGE          /* beyond +-9e12 */
 } retain_money_error;
 
 /* Parses an amount such as 1234.5, 1,234.50, $1,234.50, 1234.50 EUR,

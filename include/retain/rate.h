@@ -42,9 +42,9 @@ RETAIN_API retain_rate *retain_rate_new(const retain_rate_options *options);
 /* Adds one subscription row of a customer in a segment (segment_len 0 for
  * no segment; customers are told apart within their segment). end is
  * ignored unless has_end. RETAIN_ERR_DATA when end < start. */
-RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
-                                         size_t segment_len, const char *id, size_t id_len,
-                                         retain_day start, retain_day end, bool has_end);
+RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment, size_t segment_len,
+                                         const char *id, size_t id_len, retain_day start,
+                                         retain_day end, bool has_end);
 
 /* Computes the table once every row is in. RETAIN_ERR_DATA (and diag) when
  * no row was added; RETAIN_ERR_USAGE when every row starts after the as-of
@@ -74,8 +74,8 @@ RETAIN_API size_t retain_rate_customers(const retain_rate *rate);
  * (each rounded from the exact fraction) into buf (RETAIN_NUMBER_BUFSIZE),
  * where N = joined = new + reactivated. Both write "" and return false when
  * S = 0. */
-RETAIN_API bool retain_retention_pct(int64_t customers_start, int64_t customers_end,
-                                     int64_t joined, int decimals, char *buf);
+RETAIN_API bool retain_retention_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
+                                     int decimals, char *buf);
 RETAIN_API bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
                                  int decimals, char *buf);
 
