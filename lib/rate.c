@@ -202,22 +202,18 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
     r->as_of = r->opt.has_as_of ? r->opt.as_of : r->max_start;
     int32_t as_of_period = retain_period_of(k, r->as_of);
-    r->last = r->opt.has_to ? r->opt.to : as_of_period;
-    r->first = r->opt.has_from ? r->opt.from : retain_period_of(k, r->min_start);
-    if (r->last > as_of_period) {
-        char a[16], b[16];
-        retain_period_label(k, r->last, a);
-        retain_period_label(k, as_of_period, b);
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--to %s is after %s, the period holding as-of", a,
-                b);
-        rt_hint(diag, "the future is unknown: move --as-of, or drop --to");
-        return RETAIN_ERR_USAGE;
-    }
+    /* --from and --to narrow the range of the data, as SPEC says: they
+     * never reach before the first start nor past as-of */
+    int32_t data_first = retain_period_of(k, r->min_start);
+    r->first = r->opt.has_from && r->opt.from > data_first ? r->opt.from : data_first;
+    r->last = r->opt.has_to && r->opt.to < as_of_period ? r->opt.to : as_of_period;
     if (r->first > r->last) {
         char a[16], b[16];
         retain_period_label(k, r->first, a);
         retain_period_label(k, r->last, b);
-        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "empty range: %s is after %s", a, b);
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no period to report: %s is after %s", a, b);
+        rt_hint(diag, "--from and --to narrow the periods from the first start to as-of");
+        return RETAIN_ERR_USAGE;
     }
     r->nper = (size_t)(r->last - r->first + 1);
     size_t nseg = r->segments.n;

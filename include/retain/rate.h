@@ -28,9 +28,11 @@ typedef struct {
     retain_period_kind period;
     bool has_as_of; /* else: the latest start seen */
     retain_day as_of;
-    bool has_from; /* else: the period of the earliest start */
-    int32_t from;  /* period index */
-    bool has_to;   /* else: the period holding as-of */
+    /* --from/--to narrow the periods reported, which run from the one of
+     * the earliest start to the one holding as-of. */
+    bool has_from;
+    int32_t from; /* period index */
+    bool has_to;
     int32_t to;
 } retain_rate_options;
 
@@ -48,7 +50,7 @@ RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
 
 /* Computes the table once every row is in. RETAIN_ERR_DATA (and diag) when
  * no row was added; RETAIN_ERR_USAGE when every row starts after the as-of
- * given, or when --from/--to make an empty range or reach past as-of. */
+ * given, or when --from/--to leave no period. */
 RETAIN_API retain_status retain_rate_finish(retain_rate *rate, retain_diag *diag);
 
 /* One line of the table. */
