@@ -1,5 +1,6 @@
 /* Customer store and string interning: open addressing, linear probing. */
 #define _GNU_SOURCE /* qsort_r */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +24,13 @@ void rt_store_free(rt_store *s)
 
 size_t rt_store_bytes(const rt_store *s)
 {
-    return (s->slots ? (s->mask + 1) * sizeof *s->slots : 0) + s->cap * sizeof *s->cust +
-           s->extra_cap * sizeof *s->extra;
+    /* what is in use: the hash slots, and the customers and extra rows
+     * held (the arrays' spare capacity is address space, never touched) */
+    return (s->slots ? (s->mask + 1) * sizeof *s->slots : 0) + s->n * sizeof *s->cust +
+           s->nextra * sizeof *s->extra;
 }
 
 #define PREFETCH_AHEAD 16
-
 static size_t slot_of(uint64_t lo, size_t mask)
 {
     return (size_t)lo & mask;
