@@ -58,12 +58,17 @@ static int one_liner(cli *c, long long s, long long e, long long n)
 
 typedef struct {
     retain_rate *rate;
-    bool by;
+    const retain_reader *reader;
+    bool by, reserved;
 } rate_ctx;
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     rate_ctx *x = user;
+    if (!x->reserved) { /* size the tables once, from the input's size */
+        x->reserved = true;
+        retain_rate_reserve(x->rate, retain_reader_expected_rows(x->reader));
+    }
     retain_status st =
         retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
                         row->id, row->id_len, row->start, row->end, row->has_end);
@@ -223,7 +228,7 @@ int cmd_rate(int argc, char **argv)
     c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
     retain_diag diag;
     retain_reader *reader = retain_reader_new(&c.input, &diag);
-    rate_ctx x = {retain_rate_new(&o), c.by != NULL};
+    rate_ctx x = {retain_rate_new(&o), reader, c.by != NULL, false};
     if (!reader || !x.rate) {
         code = reader ? (fprintf(stderr, "retain rate: out of memory\n"), EXIT_OSERR)
                       : cli_report(&c, &diag);

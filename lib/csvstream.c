@@ -11,14 +11,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "csvstream.h"
 #include "internal.h"
 
 #define BLOCK_SIZE (1u << 20)
 #define FIELD_MAX (16u << 20) /* a longer field is a runaway quote, not data */
-#define BATCH_RECORDS 4096
-#define BATCH_BYTES (512u << 10)
+#define BATCH_RECORDS 1024
+#define BATCH_BYTES (128u << 10)
 #define BATCHES 4 /* in flight at most: memory stays flat */
 
 struct rt_csvstream {
@@ -42,6 +43,12 @@ struct rt_csvstream {
     unsigned long line, rec_line;
     bool in_record;
     bool nomem;
+
+    /* an estimate of the records in the input, from its size and the
+     * first batch; 0 when the input is not a regular file */
+    long long input_size; /* bytes left in it at the start, or -1 */
+    unsigned long long bytes_fed, records_fed;
+    size_t estimate;
 
     /* outcome, written by the producer before done */
     retain_status status;
@@ -154,7 +161,11 @@ static void on_record(int term, void *user)
  * the consumer stopped. */
 static bool publish(rt_csvstream *s, bool last)
 {
+    s->records_fed += s->cur->nrec;
     pthread_mutex_lock(&s->lock);
+    if (s->estimate == 0 && s->input_size > 0 && s->bytes_fed > 0)
+        s->estimate =
+            (size_t)((double)s->input_size * (double)s->records_fed / (double)s->bytes_fed);
     rt_batch *b = s->cur;
     b->next = NULL;
     if (s->full_tail)
@@ -290,6 +301,7 @@ static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
         }
         if (nl)
             s->line++;
+        s->bytes_fed += end - pos;
         pos = end;
         /* batches end between records, so no record is split */
         if (!s->in_record && (s->cur->nrec >= BATCH_RECORDS || s->cur->arena_len >= BATCH_BYTES)) {
@@ -386,6 +398,11 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
     if (!s)
         return NULL;
     s->in = in;
+    struct stat st;
+    long here = ftell(in);
+    s->input_size = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && here >= 0
+                        ? (long long)st.st_size - here
+                        : -1;
     s->delimiter = delimiter;
     s->eol = '\n';
     s->line = s->rec_line = 1;
@@ -448,6 +465,14 @@ retain_status rt_csvstream_stop(rt_csvstream *s, retain_diag *diag)
     if (s->status != RETAIN_OK && diag)
         *diag = s->diag;
     return s->status;
+}
+
+size_t rt_csvstream_estimate(rt_csvstream *s)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t n = s->estimate;
+    pthread_mutex_unlock(&s->lock);
+    return n;
 }
 
 char rt_csvstream_delimiter(const rt_csvstream *s)

@@ -44,6 +44,11 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter);
 const rt_batch *rt_csvstream_next(rt_csvstream *s);
 void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch);
 
+/* Once a batch was handed over: an estimate of the records in the whole
+ * input, from its size and the bytes of the records so far; 0 when the
+ * input is not a regular file. */
+size_t rt_csvstream_estimate(rt_csvstream *s);
+
 /* Stops reading (early or not), waits for the thread, and returns how the
  * input ended: RETAIN_OK at its end, else the error with its line in diag.
  * An error is only meaningful once rt_csvstream_next returned NULL. */

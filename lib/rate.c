@@ -92,6 +92,11 @@ retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segmen
     return RETAIN_OK;
 }
 
+retain_status retain_rate_reserve(retain_rate *r, size_t customers)
+{
+    return rt_store_reserve(&r->store, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
+}
+
 /* One row of a customer, its end made open when after as-of. */
 typedef struct {
     int32_t start, end;

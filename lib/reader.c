@@ -44,6 +44,7 @@ struct retain_reader {
     const char **extra_ptr;
     size_t *extra_len;
     unsigned long rec_line;
+    rt_csvstream *stream; /* during a read */
 
     /* outcome */
     retain_row_fn fn;
@@ -144,6 +145,11 @@ unsigned long retain_reader_skipped(const retain_reader *r, unsigned long *first
 const retain_diag *retain_reader_first_skip(const retain_reader *r)
 {
     return r->skipped ? &r->first_skip : NULL;
+}
+
+size_t retain_reader_expected_rows(const retain_reader *r)
+{
+    return r->stream ? rt_csvstream_estimate(r->stream) : 0;
 }
 
 char retain_reader_delimiter(const retain_reader *r)
@@ -597,6 +603,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     rt_csvstream *cs = rt_csvstream_start(in, r->delimiter);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    r->stream = cs;
     const rt_batch *b;
     while (r->status == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
         for (size_t i = 0; i < b->nrec && r->status == RETAIN_OK; i++)
@@ -607,6 +614,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     retain_status stream_status = rt_csvstream_stop(cs, &stream_diag);
     r->delimiter = rt_csvstream_delimiter(cs);
     unsigned long lines = rt_csvstream_lines(cs);
+    r->stream = NULL;
     rt_csvstream_free(cs);
 
     /* the first problem in the file wins: records before a parse error

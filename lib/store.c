@@ -16,7 +16,8 @@ void rt_store_init(rt_store *s)
 
 void rt_store_free(rt_store *s)
 {
-    free(s->slots);
+    for (int i = 0; i < RT_SHARDS; i++)
+        free(s->shard[i].slots);
     free(s->cust);
     free(s->extra);
     memset(s, 0, sizeof *s);
@@ -26,35 +27,63 @@ size_t rt_store_bytes(const rt_store *s)
 {
     /* what is in use: the hash slots, and the customers and extra rows
      * held (the arrays' spare capacity is address space, never touched) */
-    return (s->slots ? (s->mask + 1) * sizeof *s->slots : 0) + s->n * sizeof *s->cust +
-           s->nextra * sizeof *s->extra;
+    size_t bytes = s->n * sizeof *s->cust + s->nextra * sizeof *s->extra;
+    for (int i = 0; i < RT_SHARDS; i++)
+        bytes += s->shard[i].slots ? (s->shard[i].mask + 1) * sizeof(uint64_t) : 0;
+    return bytes;
 }
 
 #define PREFETCH_AHEAD 16
-static size_t slot_of(uint64_t lo, size_t mask)
+
+static rt_shard *shard_of(rt_store *s, uint64_t hi)
 {
-    return (size_t)lo & mask;
+    return &s->shard[hi >> 56];
 }
 
-static bool grow_slots(rt_store *s, size_t need)
+static uint64_t tag_of(uint64_t hi)
 {
-    size_t size = s->slots ? 2 * (s->mask + 1) : 1024;
+    return hi << 32; /* the low half of hi; the top byte picked the shard */
+}
+
+static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
+{
+    size_t size = sh->slots ? 2 * (sh->mask + 1) : 64;
     while (4 * need > 3 * size)
         size *= 2;
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
-    for (size_t i = 0; i < s->n; i++) {
-        if (i + PREFETCH_AHEAD < s->n)
-            __builtin_prefetch(&slots[slot_of(s->cust[i + PREFETCH_AHEAD].lo, size - 1)], 1);
-        size_t pos = slot_of(s->cust[i].lo, size - 1);
+    for (size_t i = 0; sh->slots && i <= sh->mask; i++) {
+        uint64_t slot = sh->slots[i];
+        if (!slot)
+            continue;
+        size_t pos = s->cust[(slot & 0xFFFFFFFFu) - 1].lo & (size - 1);
         while (slots[pos])
             pos = (pos + 1) & (size - 1);
-        slots[pos] = (s->cust[i].hi & 0xFFFFFFFF00000000ULL) | (uint64_t)(i + 1);
+        slots[pos] = slot;
     }
-    free(s->slots);
-    s->slots = slots;
-    s->mask = size - 1;
+    free(sh->slots);
+    sh->slots = slots;
+    sh->mask = size - 1;
+    return true;
+}
+
+bool rt_store_reserve(rt_store *s, size_t n)
+{
+    /* shards fill evenly: a little room for the spread between them */
+    size_t per_shard = n / RT_SHARDS + n / RT_SHARDS / 8 + 16;
+    for (int i = 0; i < RT_SHARDS; i++) {
+        rt_shard *sh = &s->shard[i];
+        if ((!sh->slots || 4 * per_shard > 3 * (sh->mask + 1)) && !grow_shard(s, sh, per_shard))
+            return false;
+    }
+    if (n > s->cap && n < 0xFFFFFFFEu) {
+        rt_customer *c = realloc(s->cust, n * sizeof *c);
+        if (!c)
+            return false;
+        s->cust = c;
+        s->cap = n;
+    }
     return true;
 }
 
@@ -68,10 +97,15 @@ void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p
 
 static bool add_one(rt_store *s, const rt_pending *p)
 {
-    uint64_t tag = p->hi & 0xFFFFFFFF00000000ULL;
-    size_t pos = slot_of(p->lo, s->mask);
+    rt_shard *sh = shard_of(s, p->hi);
+    if (!sh->slots || 4 * (sh->used + 1) > 3 * (sh->mask + 1)) {
+        if (!grow_shard(s, sh, sh->used + 1))
+            return false;
+    }
+    uint64_t tag = tag_of(p->hi);
+    size_t pos = (size_t)p->lo & sh->mask;
     for (;;) {
-        uint64_t slot = s->slots[pos];
+        uint64_t slot = sh->slots[pos];
         if (slot == 0)
             break;
         if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
@@ -95,7 +129,7 @@ static bool add_one(rt_store *s, const rt_pending *p)
                 return true;
             }
         }
-        pos = (pos + 1) & s->mask;
+        pos = (pos + 1) & sh->mask;
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
@@ -114,22 +148,20 @@ static bool add_one(rt_store *s, const rt_pending *p)
     c->end = p->end;
     c->more = 0;
     c->segment = p->segment;
-    s->slots[pos] = tag | (uint64_t)s->n;
+    sh->slots[pos] = tag | (uint64_t)s->n;
+    sh->used++;
     return true;
 }
 
 bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
 {
-    /* room for all of them first, so that the prefetched slots stay put */
-    if (!s->slots || 4 * (s->n + n) > 3 * (s->mask + 1)) {
-        if (!grow_slots(s, s->n + n))
-            return false;
-    }
-    for (size_t i = 0; i < n && i < PREFETCH_AHEAD; i++)
-        __builtin_prefetch(&s->slots[slot_of(rows[i].lo, s->mask)]);
     for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n)
-            __builtin_prefetch(&s->slots[slot_of(rows[i + PREFETCH_AHEAD].lo, s->mask)]);
+        if (i + PREFETCH_AHEAD < n) {
+            const rt_pending *q = &rows[i + PREFETCH_AHEAD];
+            const rt_shard *sh = shard_of(s, q->hi);
+            if (sh->slots)
+                __builtin_prefetch(&sh->slots[(size_t)q->lo & sh->mask]);
+        }
         if (!add_one(s, &rows[i]))
             return false;
     }

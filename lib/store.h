@@ -28,9 +28,19 @@ typedef struct {
     uint32_t segment;
 } rt_customer;
 
+/* The hash index is split in shards by the key's top byte, each growing
+ * on its own: growing one big table would stop the caller for a fraction
+ * of a second at every doubling, and with it the parsing thread. */
+#define RT_SHARDS 256
+
 typedef struct {
     uint64_t *slots; /* (tag << 32) | (customer index + 1); 0 is free */
     size_t mask;
+    size_t used;
+} rt_shard;
+
+typedef struct {
+    rt_shard shard[RT_SHARDS];
     rt_customer *cust;
     size_t n, cap;
     rt_extra_row *extra;
@@ -58,6 +68,10 @@ bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n);
 /* Adds one row to the customer (segment, id); false when out of memory. */
 bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                   int32_t end);
+
+/* Makes room for about n customers in all, so that the tables need not
+ * grow on the way; false when out of memory. */
+bool rt_store_reserve(rt_store *s, size_t n);
 
 /* Bytes held, for memory reports. */
 size_t rt_store_bytes(const rt_store *s);

@@ -48,6 +48,10 @@ RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
                                          const char *id, size_t id_len, retain_day start,
                                          retain_day end, bool has_end);
 
+/* Optional: room for about this many customers (retain_reader_expected_rows
+ * is a fair guess), so that no table grows, and stalls, on the way. */
+RETAIN_API retain_status retain_rate_reserve(retain_rate *rate, size_t customers);
+
 /* Computes the table once every row is in. RETAIN_ERR_DATA (and diag) when
  * no row was added; RETAIN_ERR_USAGE when every row starts after the as-of
  * given, or when --from/--to leave no period. */

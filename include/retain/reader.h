@@ -103,6 +103,11 @@ RETAIN_API unsigned long retain_reader_skipped(const retain_reader *reader,
  * when none was. Owned by the reader. */
 RETAIN_API const retain_diag *retain_reader_first_skip(const retain_reader *reader);
 
+/* During a read (from the row callback): an estimate of the rows of the
+ * whole input, from its size and the rows read so far, to size tables
+ * once; 0 when unknown (a pipe). */
+RETAIN_API size_t retain_reader_expected_rows(const retain_reader *reader);
+
 /* After a read: the delimiter that was used. */
 RETAIN_API char retain_reader_delimiter(const retain_reader *reader);
 

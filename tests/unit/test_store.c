@@ -37,9 +37,18 @@ static size_t extra_starts(const rt_store *s, const rt_customer *c, int32_t *out
 static size_t used_slots(const rt_store *s)
 {
     size_t used = 0;
-    for (size_t i = 0; i <= s->mask; i++)
-        used += s->slots[i] != 0;
+    for (int k = 0; k < RT_SHARDS; k++)
+        for (size_t i = 0; s->shard[k].slots && i <= s->shard[k].mask; i++)
+            used += s->shard[k].slots[i] != 0;
     return used;
+}
+
+static size_t all_slots(const rt_store *s)
+{
+    size_t n = 0;
+    for (int k = 0; k < RT_SHARDS; k++)
+        n += s->shard[k].slots ? s->shard[k].mask + 1 : 0;
+    return n;
 }
 
 #define MANY 200000
@@ -59,11 +68,14 @@ static void test_growth_past_rehashes(void **state)
     }
     assert_int_equal(s.n, MANY);
     assert_int_equal(s.nextra, 0);
-    /* a power-of-two table, under 3/4 full, one slot per customer */
-    assert_int_equal(s.mask & (s.mask + 1), 0);
-    assert_true(4 * s.n <= 3 * (s.mask + 1));
+    /* power-of-two shards, each under 3/4 full, one slot per customer */
+    for (int k = 0; k < RT_SHARDS; k++) {
+        const rt_shard *sh = &s.shard[k];
+        assert_int_equal(sh->mask & (sh->mask + 1), 0);
+        assert_true(4 * sh->used <= 3 * (sh->mask + 1));
+    }
     assert_int_equal(used_slots(&s), MANY);
-    assert_true(rt_store_bytes(&s) >= MANY * sizeof(rt_customer) + (s.mask + 1) * 8);
+    assert_true(rt_store_bytes(&s) >= MANY * sizeof(rt_customer) + all_slots(&s) * 8);
     /* customers are where their first row says, with nothing chained */
     int32_t *seen = calloc(MANY, sizeof *seen);
     assert_non_null(seen);
@@ -107,7 +119,7 @@ static void test_growth_past_rehashes(void **state)
         }
     }
     rt_store_free(&s);
-    assert_null(s.slots);
+    assert_null(s.shard[0].slots);
     assert_int_equal(s.n, 0);
 }
 
