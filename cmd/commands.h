@@ -4,5 +4,6 @@
 
 int cmd_rate(int argc, char **argv);
 int cmd_norm(int argc, char **argv);
+int cmd_churn(int argc, char **argv);
 
 #endif

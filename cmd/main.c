@@ -14,6 +14,7 @@ static const struct command {
     const char *summary;
 } commands[] = {
     {"rate", cmd_rate, "retention rate (TRC) per period: start, new, won back, lost, end"},
+    {"churn", cmd_churn, "churn by lifecycle stage (onboarding, renewal, long-term), by reason"},
     {"norm", cmd_norm, "rewrite any export as the canonical table id,start,end,mrr"},
 };
 

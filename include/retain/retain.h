@@ -10,6 +10,7 @@
 #include <retain/output.h>
 #include <retain/reader.h>
 #include <retain/rate.h>
+#include <retain/churn.h>
 
 #ifdef __cplusplus
 extern "C" {

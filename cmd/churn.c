@@ -1,0 +1,259 @@
+/* retain churn: churn by lifecycle stage, by segment, by reason, by revenue. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+enum { OPT_STAGES = OPT_FIRST_FREE, OPT_REASON };
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain churn [OPTIONS] [FILE]\n"
+          "Churn by lifecycle stage from a customer table (CSV; stdin when FILE is absent\n"
+          "or '-'): when in their lifetime do subscriptions end, and why.\n"
+          "\n"
+          "Each row's tenure t = (end, or as-of when still active) - start, in days.\n"
+          "For a stage [from_day, to_day): entered = rows with t >= from_day, churned =\n"
+          "ended rows with t in the stage, churn_pct = churned / entered x 100,\n"
+          "share_pct = churned / all churned rows x 100. With an MRR column, the same\n"
+          "in revenue: mrr_entered, mrr_churned, mrr_churn_pct.\n"
+          "\n"
+          "Metric options:\n"
+          "      --stages LIST      tenure stages in days (default 90,365: onboarding,\n"
+          "                         renewal, long-term), or named:\n"
+          "                         onboarding:90,renewal:365,long-term\n"
+          "      --as-of DATE       observation day (default: the latest start)\n"
+          "      --by COL           one block of stages per value of column COL\n"
+          "      --reason COL       one row per stage and churn reason in COL (empty:\n"
+          "                         unknown)\n"
+          "      --period P         one block of stages per period: day, week, month,\n"
+          "                         quarter or year (churned = ended in the period,\n"
+          "                         entered = in the stage at some day of it)\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nExamples:\n"
+          "  retain churn crm.csv\n"
+          "  retain churn --by plan --reason churn_reason crm.csv\n"
+          "  retain churn --stages trial:14,onboarding:90,renewal:365,loyal --period quarter "
+          "crm.csv\n"
+          "  retain churn --by plan crm.csv | retain ltv --arpu 120 --margin 0.8\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    retain_churn *churn;
+    const char *by, *reason; /* whether extra[0] / extra[1] hold them */
+    size_t reason_index;
+} churn_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    churn_ctx *x = user;
+    const char *seg = x->by ? row->extra[0] : NULL;
+    size_t seglen = x->by ? row->extra_len[0] : 0;
+    const char *reason = x->reason ? row->extra[x->reason_index] : NULL;
+    size_t reasonlen = x->reason ? row->extra_len[x->reason_index] : 0;
+    retain_status st = retain_churn_add(x->churn, seg, seglen, reason, reasonlen, row->start,
+                                        row->end, row->has_end, row->has_mrr ? row->mrr : 0);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}
+
+/* A rate cell: the exact ratio, or empty when undefined. */
+static retain_status ratio_cell(retain_writer *w, int64_t num, int64_t den, int precision)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (!retain_format_ratio(num, den, 100, precision, buf))
+        return retain_writer_empty(w);
+    return retain_writer_number(w, buf);
+}
+
+static retain_status money_cell(retain_writer *w, retain_money m, int precision)
+{
+    char buf[32];
+    retain_money_format(m, precision, buf);
+    return retain_writer_number(w, buf);
+}
+
+static int print_table(cli *c, const retain_churn *churn, const retain_stages *stages,
+                       const retain_churn_options *o, const char *reason_col, bool revenue)
+{
+    const char *names[16];
+    size_t ncols = 0;
+    if (c->by)
+        names[ncols++] = c->by;
+    if (o->by_period)
+        names[ncols++] = "period";
+    names[ncols++] = "stage";
+    names[ncols++] = "from_day";
+    names[ncols++] = "to_day";
+    if (reason_col)
+        names[ncols++] = "reason";
+    static const char *const counts[] = {"entered", "churned", "churn_pct", "share_pct"};
+    static const char *const money[] = {"mrr_entered", "mrr_churned", "mrr_churn_pct"};
+    for (size_t i = 0; i < 4; i++)
+        names[ncols++] = counts[i];
+    for (size_t i = 0; revenue && i < 3; i++)
+        names[ncols++] = money[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    if (!w) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    size_t nreasons = retain_churn_reasons(churn);
+    size_t nrows = reason_col && nreasons ? nreasons : 1;
+    retain_status st = RETAIN_OK;
+    for (size_t g = 0; g < retain_churn_segments(churn); g++) {
+        size_t seglen;
+        const char *seg = retain_churn_segment(churn, g, &seglen);
+        for (size_t p = 0; p < retain_churn_periods(churn); p++) {
+            char label[16];
+            if (o->by_period)
+                retain_period_label(o->period, retain_churn_period(churn, p), label);
+            for (size_t k = 0; k < retain_stages_count(stages); k++) {
+                for (size_t r = 0; r < nrows && st == RETAIN_OK; r++) {
+                    retain_churn_cell cell;
+                    retain_churn_get(churn, g, p, k, r, &cell);
+                    if (c->by)
+                        st = retain_writer_text(w, seg, seglen);
+                    if (st == RETAIN_OK && o->by_period)
+                        st = retain_writer_text(w, label, strlen(label));
+                    const char *name = retain_stages_name(stages, k);
+                    if (st == RETAIN_OK)
+                        st = retain_writer_text(w, name, strlen(name));
+                    if (st == RETAIN_OK)
+                        st = retain_writer_int(w, retain_stages_from(stages, k));
+                    if (st == RETAIN_OK)
+                        st = retain_stages_to(stages, k) < 0
+                                 ? retain_writer_empty(w)
+                                 : retain_writer_int(w, retain_stages_to(stages, k));
+                    if (st == RETAIN_OK && reason_col) {
+                        size_t len = 0;
+                        const char *why = nreasons ? retain_churn_reason(churn, r, &len) : "";
+                        st = retain_writer_text(w, why, len);
+                    }
+                    if (st == RETAIN_OK)
+                        st = retain_writer_int(w, cell.entered);
+                    if (st == RETAIN_OK)
+                        st = retain_writer_int(w, cell.churned);
+                    if (st == RETAIN_OK)
+                        st = ratio_cell(w, cell.churned, cell.entered, c->precision);
+                    if (st == RETAIN_OK)
+                        st = ratio_cell(w, cell.churned, cell.churned_all, c->precision);
+                    if (revenue) {
+                        if (st == RETAIN_OK)
+                            st = money_cell(w, cell.mrr_entered, c->precision);
+                        if (st == RETAIN_OK)
+                            st = money_cell(w, cell.mrr_churned, c->precision);
+                        if (st == RETAIN_OK)
+                            st = ratio_cell(w, cell.mrr_churned, cell.mrr_entered, c->precision);
+                    }
+                    if (st == RETAIN_OK)
+                        st = retain_writer_end_row(w);
+                }
+            }
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+int cmd_churn(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"stages", required_argument, NULL, OPT_STAGES},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"by", required_argument, NULL, OPT_BY},
+        {"reason", required_argument, NULL, OPT_REASON},
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "churn");
+    retain_churn_options o = {.period = RETAIN_PERIOD_MONTH};
+    const char *stages_spec = NULL, *reason_col = NULL;
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            return cli_flush_stdout(&c);
+        case OPT_STAGES:
+            stages_spec = optarg;
+            break;
+        case OPT_REASON:
+            reason_col = optarg;
+            break;
+        case OPT_AS_OF:
+            if (!cli_parse_date(optarg, &o.as_of))
+                return cli_usage_error(&c, "--as-of takes a date such as 2024-03-31, not '%s'",
+                                       optarg);
+            o.has_as_of = true;
+            break;
+        case OPT_PERIOD:
+            if (!retain_period_kind_parse(optarg, &o.period))
+                return cli_usage_error(&c,
+                                       "--period takes day, week, month, quarter or year, "
+                                       "not '%s'",
+                                       optarg);
+            o.by_period = true;
+            break;
+        default:
+            fprintf(stderr, "Try 'retain churn --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    retain_diag diag;
+    retain_stages *stages = retain_stages_parse(stages_spec, &diag);
+    if (!stages)
+        return cli_report(&c, &diag);
+    o.stages = stages;
+
+    int code = EXIT_OK;
+    FILE *in = cli_open_input(&c, argc, argv, &code);
+    if (!in) {
+        retain_stages_free(stages);
+        return code;
+    }
+    const char *extra[2];
+    size_t n_extra = 0;
+    if (c.by)
+        extra[n_extra++] = c.by;
+    churn_ctx x = {retain_churn_new(&o), c.by, reason_col, n_extra};
+    if (reason_col)
+        extra[n_extra++] = reason_col;
+    c.input.extra = extra;
+    c.input.n_extra = n_extra;
+    retain_reader *reader = retain_reader_new(&c.input, &diag);
+    if (!reader || !x.churn) {
+        code = reader ? (fprintf(stderr, "retain churn: out of memory\n"), EXIT_OSERR)
+                      : cli_report(&c, &diag);
+    } else {
+        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
+        cli_report_skipped(&c, reader);
+        bool revenue = st == RETAIN_OK && retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
+        if (st == RETAIN_OK)
+            st = retain_churn_finish(x.churn, &diag);
+        code = st == RETAIN_OK ? print_table(&c, x.churn, stages, &o, reason_col, revenue)
+                               : cli_report(&c, &diag);
+    }
+    retain_reader_free(reader);
+    retain_churn_free(x.churn);
+    retain_stages_free(stages);
+    cli_close_input(in);
+    return code;
+}

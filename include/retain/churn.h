@@ -1,0 +1,100 @@
+/* retain/churn.h - churn by lifecycle stage (tenure ranges in days).
+ *
+ * For each subscription row, tenure t = (end, or as-of when open) - start
+ * in days; the row churned when it has an end on or before as-of. A stage
+ * [from, to) has entered = rows with t >= from, churned = churned rows
+ * with t in [from, to). See SPEC and retain-churn(1).
+ *
+ * The accumulator keeps day-indexed counts per stage (and segment and
+ * reason), never the rows: memory does not grow with the input. */
+#ifndef RETAIN_CHURN_H
+#define RETAIN_CHURN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+#include <retain/money.h>
+#include <retain/period.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A stage table: consecutive tenure ranges [from, to) in days, the first
+ * from 0, the last open-ended, each with a name. */
+typedef struct retain_stages retain_stages;
+
+/* Reads a stage list: NULL or "90,365" for the default (onboarding [0,90),
+ * renewal [90,365), long-term [365,inf)); other day lists such as
+ * "30,90,365" name stages by their range ("0-30", ..., "365+");
+ * "onboarding:90,renewal:365,long-term" names them (a last bare name names
+ * the open stage). Returns NULL and fills diag (RETAIN_ERR_USAGE) when the
+ * days are not increasing whole numbers above 0, a name repeats or is
+ * empty. The caller frees it with retain_stages_free(). */
+RETAIN_API retain_stages *retain_stages_parse(const char *spec, retain_diag *diag);
+RETAIN_API size_t retain_stages_count(const retain_stages *stages);
+/* Name (owned by the table), first day, and first day past the stage (-1
+ * for the open last stage). */
+RETAIN_API const char *retain_stages_name(const retain_stages *stages, size_t stage);
+RETAIN_API int32_t retain_stages_from(const retain_stages *stages, size_t stage);
+RETAIN_API int32_t retain_stages_to(const retain_stages *stages, size_t stage);
+RETAIN_API void retain_stages_free(retain_stages *stages);
+
+typedef struct {
+    const retain_stages *stages; /* the caller's; must outlive the accumulator */
+    bool by_period;              /* one block of stage rows per period */
+    retain_period_kind period;
+    bool has_as_of; /* else: the latest start seen */
+    retain_day as_of;
+} retain_churn_options;
+
+typedef struct retain_churn retain_churn;
+
+/* Returns NULL when out of memory. Free with retain_churn_free(). */
+RETAIN_API retain_churn *retain_churn_new(const retain_churn_options *options);
+
+/* Adds one subscription row. segment: NULL or "" for none. reason: NULL
+ * when the table has no reason column; an empty reason counts as
+ * "unknown". mrr weighs the revenue view (0 when unknown).
+ * RETAIN_ERR_DATA when end < start. */
+RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *segment,
+                                          size_t segment_len, const char *reason, size_t reason_len,
+                                          retain_day start, retain_day end, bool has_end,
+                                          retain_money mrr);
+
+/* Computes the tables once every row is in. RETAIN_ERR_DATA when no row was
+ * added, RETAIN_ERR_USAGE when every row starts after the as-of given. */
+RETAIN_API retain_status retain_churn_finish(retain_churn *churn, retain_diag *diag);
+
+/* After finish: segments in byte order of their names (one, "", when none
+ * was given); periods (1 when not by period); reasons in byte order (0
+ * when no reason was given). */
+RETAIN_API size_t retain_churn_segments(const retain_churn *churn);
+RETAIN_API const char *retain_churn_segment(const retain_churn *churn, size_t segment, size_t *len);
+RETAIN_API size_t retain_churn_periods(const retain_churn *churn);
+RETAIN_API int32_t retain_churn_period(const retain_churn *churn, size_t period);
+RETAIN_API size_t retain_churn_reasons(const retain_churn *churn);
+RETAIN_API const char *retain_churn_reason(const retain_churn *churn, size_t reason, size_t *len);
+RETAIN_API retain_day retain_churn_as_of(const retain_churn *churn);
+
+/* One stage of one segment (and period): entered and churned rows, the
+ * churned rows of all stages (the denominator of share_pct), and the same
+ * in MRR. reason is ignored when there are no reasons; with reasons,
+ * churned and mrr_churned are those of the reason. */
+typedef struct {
+    int64_t entered, churned, churned_all;
+    retain_money mrr_entered, mrr_churned;
+} retain_churn_cell;
+
+RETAIN_API void retain_churn_get(const retain_churn *churn, size_t segment, size_t period,
+                                 size_t stage, size_t reason, retain_churn_cell *cell);
+
+RETAIN_API void retain_churn_free(retain_churn *churn);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

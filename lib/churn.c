@@ -1,0 +1,510 @@
+/* Churn by lifecycle stage from day-indexed counts.
+ *
+ * With as-of unknown until the last row (its default is the latest start),
+ * each row is recorded by the days on which its contribution changes, and
+ * as-of is applied at the end:
+ * - entry: a row reaches stage k (t >= from) on day lower = start + from,
+ *   if it ever does: no end, or end >= lower. Then entered_k = rows with
+ *   lower <= as-of, whether the row ends before as-of or not.
+ * - churn: a row with an end churns in stage k on its end day when
+ *   end - start is in [from, to); it counts when end <= as-of.
+ * - exit (per period only): the last day the row is in stage k,
+ *   min(start + to - 1, end); a row is in stage k during period P when
+ *   lower <= min(last day of P, as-of) and exit >= first day of P. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/churn.h>
+
+#include "internal.h"
+#include "store.h"
+
+/* ---- stage tables ------------------------------------------------------ */
+
+struct retain_stages {
+    size_t n;
+    int32_t *from; /* n + 1 bounds: from[n] = -1 (open) */
+    char **name;
+};
+
+void retain_stages_free(retain_stages *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; t->name && i < t->n; i++)
+        free(t->name[i]);
+    free(t->name);
+    free(t->from);
+    free(t);
+}
+
+size_t retain_stages_count(const retain_stages *t)
+{
+    return t->n;
+}
+
+const char *retain_stages_name(const retain_stages *t, size_t i)
+{
+    return t->name[i];
+}
+
+int32_t retain_stages_from(const retain_stages *t, size_t i)
+{
+    return t->from[i];
+}
+
+int32_t retain_stages_to(const retain_stages *t, size_t i)
+{
+    return t->from[i + 1];
+}
+
+static retain_stages *stages_fail(retain_stages *t, retain_diag *diag, const char *spec,
+                                  const char *why)
+{
+    retain_stages_free(t);
+    rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--stages %s: %s", spec, why);
+    rt_hint(diag, "for example --stages 90,365 or --stages onboarding:90,renewal:365,long-term");
+    return NULL;
+}
+
+retain_stages *retain_stages_parse(const char *spec, retain_diag *diag)
+{
+    const char *text = spec ? spec : "90,365";
+    retain_stages *t = calloc(1, sizeof *t);
+    size_t items = 1;
+    for (const char *p = text; *p; p++)
+        items += *p == ',';
+    if (!t || !(t->from = calloc(items + 2, sizeof *t->from)) ||
+        !(t->name = calloc(items + 1, sizeof *t->name))) {
+        retain_stages_free(t);
+        rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        return NULL;
+    }
+    t->n = items + 1; /* every name slot is freed on failure */
+    bool any_name = false;
+    size_t nb = 0; /* boundaries read */
+    for (const char *p = text;;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        const char *colon = memchr(p, ':', len);
+        const char *num = colon ? colon + 1 : p;
+        size_t numlen = colon ? len - (size_t)(colon - p) - 1 : len;
+        size_t namelen = colon ? (size_t)(colon - p) : len;
+        bool digits = numlen > 0 && numlen <= 6;
+        for (size_t i = 0; i < numlen; i++)
+            digits = digits && num[i] >= '0' && num[i] <= '9';
+        size_t stage = nb; /* the stage this item names */
+        if (!colon && !digits) {
+            /* a bare name: the open stage, last */
+            if (end)
+                return stages_fail(t, diag, text, "only the last stage goes without days");
+            if (len == 0)
+                return stages_fail(t, diag, text, "an empty stage");
+        } else {
+            if (!digits)
+                return stages_fail(t, diag, text, "days must be whole numbers");
+            long days = strtol(num, NULL, 10);
+            if (days <= 0)
+                return stages_fail(t, diag, text, "days must be above 0");
+            if (nb > 0 && days <= t->from[nb])
+                return stages_fail(t, diag, text, "days must increase from stage to stage");
+            t->from[++nb] = (int32_t)days;
+            if (colon && namelen == 0)
+                return stages_fail(t, diag, text, "an empty stage name");
+            if (!colon)
+                namelen = 0;
+        }
+        if (namelen > 0) {
+            any_name = true;
+            if (!(t->name[stage] = strndup(p, namelen))) {
+                retain_stages_free(t);
+                rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+                return NULL;
+            }
+        }
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    t->from[0] = 0;
+    t->from[nb + 1] = -1;
+    static const char *const lifecycle[3] = {"onboarding", "renewal", "long-term"};
+    for (size_t i = 0; i <= nb; i++) {
+        if (!t->name[i]) {
+            char buf[48];
+            if (!any_name && nb == 2)
+                snprintf(buf, sizeof buf, "%s", lifecycle[i]);
+            else if (i < nb)
+                snprintf(buf, sizeof buf, "%d-%d", (int)t->from[i], (int)t->from[i + 1]);
+            else
+                snprintf(buf, sizeof buf, "%d+", (int)t->from[i]);
+            if (!(t->name[i] = strdup(buf))) {
+                retain_stages_free(t);
+                rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+                return NULL;
+            }
+        }
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(t->name[j], t->name[i]) == 0) {
+                char why[96];
+                snprintf(why, sizeof why, "the name \"%.40s\" is used twice", t->name[i]);
+                return stages_fail(t, diag, text, why);
+            }
+        }
+    }
+    for (size_t i = nb + 1; i < t->n; i++) { /* a bare name past the open stage */
+        free(t->name[i]);
+        t->name[i] = NULL;
+    }
+    t->n = nb + 1;
+    return t;
+}
+
+/* ---- day-indexed sums ------------------------------------------------- */
+
+typedef struct {
+    int32_t lo; /* day of v[0] */
+    size_t n;
+    int64_t *v; /* per day; prefix sums after finish */
+} dayhist;
+
+static bool dh_add(dayhist *h, int32_t day, int64_t w)
+{
+    if (!h->v || day < h->lo || (size_t)(day - h->lo) >= h->n) {
+        int32_t lo = h->v ? (day < h->lo ? day : h->lo) : day;
+        int64_t hi = h->v ? (day >= h->lo + (int64_t)h->n ? day : h->lo + (int64_t)h->n - 1) : day;
+        size_t n = (size_t)(hi - lo + 1);
+        size_t cap = h->n ? 2 * h->n : 512; /* grow geometrically, on the side that needs it */
+        if (cap < n)
+            cap = n;
+        if (h->v && day < h->lo)
+            lo = (int32_t)(hi - (int64_t)cap + 1);
+        int64_t *v = calloc(cap, sizeof *v);
+        if (!v)
+            return false;
+        if (h->v)
+            memcpy(v + (h->lo - lo), h->v, h->n * sizeof *v);
+        free(h->v);
+        h->v = v;
+        h->lo = lo;
+        h->n = cap;
+    }
+    return !__builtin_add_overflow(h->v[day - h->lo], w, &h->v[day - h->lo]);
+}
+
+static void dh_prefix(dayhist *h)
+{
+    for (size_t i = 1; i < h->n; i++)
+        h->v[i] += h->v[i - 1];
+}
+
+/* Sum of the days up to `day` (after dh_prefix). */
+static int64_t dh_upto(const dayhist *h, int64_t day)
+{
+    if (!h->v || day < h->lo)
+        return 0;
+    if (day - h->lo >= (int64_t)h->n)
+        return h->v[h->n - 1];
+    return h->v[day - h->lo];
+}
+
+/* Counts and MRR side by side. */
+typedef struct {
+    dayhist count, mrr;
+} tally;
+
+static bool tally_add(tally *t, int32_t day, retain_money mrr)
+{
+    return dh_add(&t->count, day, 1) && dh_add(&t->mrr, day, mrr);
+}
+
+static void tally_free(tally *t)
+{
+    free(t->count.v);
+    free(t->mrr.v);
+}
+
+typedef struct {
+    tally entry, exit;
+    tally *churn; /* per reason (one when there are none) */
+    size_t nchurn;
+} stage_acc;
+
+/* ---- the accumulator ------------------------------------------------- */
+
+struct retain_churn {
+    retain_churn_options opt;
+    size_t nstages;
+    rt_intern segments, reasons;
+    stage_acc **seg; /* per segment: nstages stage_acc */
+    size_t nseg_cap;
+    bool any, any_ignored, with_reasons;
+    retain_day min_start, max_start, min_ignored;
+    /* results */
+    bool finished;
+    retain_day as_of;
+    int32_t first, last;
+    size_t nper, nreasons;
+    uint32_t *seg_order, *reason_order;
+    retain_churn_cell *cells; /* [segment][period][stage][reason] */
+};
+
+retain_churn *retain_churn_new(const retain_churn_options *options)
+{
+    retain_churn *c = calloc(1, sizeof *c);
+    if (!c)
+        return NULL;
+    c->opt = *options;
+    c->nstages = retain_stages_count(options->stages);
+    rt_intern_init(&c->segments);
+    rt_intern_init(&c->reasons);
+    return c;
+}
+
+void retain_churn_free(retain_churn *c)
+{
+    if (!c)
+        return;
+    for (size_t g = 0; g < c->segments.n; g++) {
+        for (size_t k = 0; c->seg[g] && k < c->nstages; k++) {
+            stage_acc *s = &c->seg[g][k];
+            tally_free(&s->entry);
+            tally_free(&s->exit);
+            for (size_t r = 0; r < s->nchurn; r++)
+                tally_free(&s->churn[r]);
+            free(s->churn);
+        }
+        free(c->seg[g]);
+    }
+    free(c->seg);
+    rt_intern_free(&c->segments);
+    rt_intern_free(&c->reasons);
+    free(c->seg_order);
+    free(c->reason_order);
+    free(c->cells);
+    free(c);
+}
+
+static stage_acc *segment_stages(retain_churn *c, const char *name, size_t len)
+{
+    uint32_t g;
+    if (!rt_intern_get(&c->segments, name ? name : "", name ? len : 0, &g))
+        return NULL;
+    if (g >= c->nseg_cap) {
+        size_t cap = c->nseg_cap ? 2 * c->nseg_cap : 8;
+        stage_acc **p = realloc(c->seg, cap * sizeof *p);
+        if (!p)
+            return NULL;
+        memset(p + c->nseg_cap, 0, (cap - c->nseg_cap) * sizeof *p);
+        c->seg = p;
+        c->nseg_cap = cap;
+    }
+    if (!c->seg[g] && !(c->seg[g] = calloc(c->nstages, sizeof **c->seg)))
+        return NULL;
+    return c->seg[g];
+}
+
+static tally *churn_tally(stage_acc *s, uint32_t reason)
+{
+    if (reason >= s->nchurn) {
+        size_t n = reason + 1;
+        tally *p = realloc(s->churn, n * sizeof *p);
+        if (!p)
+            return NULL;
+        memset(p + s->nchurn, 0, (n - s->nchurn) * sizeof *p);
+        s->churn = p;
+        s->nchurn = n;
+    }
+    return &s->churn[reason];
+}
+
+retain_status retain_churn_add(retain_churn *c, const char *segment, size_t segment_len,
+                               const char *reason, size_t reason_len, retain_day start,
+                               retain_day end, bool has_end, retain_money mrr)
+{
+    if (has_end && end < start)
+        return RETAIN_ERR_DATA;
+    if (c->opt.has_as_of && start > c->opt.as_of) {
+        if (!c->any_ignored || start < c->min_ignored)
+            c->min_ignored = start;
+        c->any_ignored = true;
+        return RETAIN_OK;
+    }
+    stage_acc *st = segment_stages(c, segment, segment_len);
+    if (!st)
+        return RETAIN_ERR_NOMEM;
+    uint32_t r = 0;
+    if (reason) {
+        c->with_reasons = true;
+        if (has_end && !rt_intern_get(&c->reasons, reason_len ? reason : "unknown",
+                                      reason_len ? reason_len : 7, &r))
+            return RETAIN_ERR_NOMEM;
+    }
+    const retain_stages *t = c->opt.stages;
+    for (size_t k = 0; k < c->nstages; k++) {
+        int64_t from = t->from[k], to = t->from[k + 1];
+        int64_t lower = (int64_t)start + from;
+        if (has_end && end < lower)
+            break; /* never reaches this stage, nor the later ones */
+        stage_acc *s = &st[k];
+        if (lower > RETAIN_DAY_MAX)
+            break;
+        if (!tally_add(&s->entry, (int32_t)lower, mrr))
+            return RETAIN_ERR_NOMEM;
+        int64_t exit = to < 0 ? INT64_MAX : (int64_t)start + to - 1;
+        if (has_end && end < exit)
+            exit = end;
+        if (c->opt.by_period && exit != INT64_MAX && exit <= RETAIN_DAY_MAX &&
+            !tally_add(&s->exit, (int32_t)exit, mrr))
+            return RETAIN_ERR_NOMEM;
+        if (has_end && (to < 0 || (int64_t)end - start < to)) {
+            tally *ch = churn_tally(s, r);
+            if (!ch || !tally_add(ch, end, mrr))
+                return RETAIN_ERR_NOMEM;
+        }
+    }
+    if (!c->any || start < c->min_start)
+        c->min_start = start;
+    if (!c->any || start > c->max_start)
+        c->max_start = start;
+    c->any = true;
+    return RETAIN_OK;
+}
+
+static void prefix_all(retain_churn *c)
+{
+    for (size_t g = 0; g < c->segments.n; g++) {
+        for (size_t k = 0; k < c->nstages; k++) {
+            stage_acc *s = &c->seg[g][k];
+            dh_prefix(&s->entry.count);
+            dh_prefix(&s->entry.mrr);
+            dh_prefix(&s->exit.count);
+            dh_prefix(&s->exit.mrr);
+            for (size_t r = 0; r < s->nchurn; r++) {
+                dh_prefix(&s->churn[r].count);
+                dh_prefix(&s->churn[r].mrr);
+            }
+        }
+    }
+}
+
+/* Sum of a tally over the days [a, b]. */
+static int64_t span(const dayhist *h, int64_t a, int64_t b)
+{
+    return b < a ? 0 : dh_upto(h, b) - dh_upto(h, a - 1);
+}
+
+retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
+{
+    const retain_period_kind k = c->opt.period;
+    if (!c->any && c->any_ignored) {
+        char a[11], b[11];
+        retain_day_format(c->opt.as_of, a);
+        retain_day_format(c->min_ignored, b);
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
+                       b);
+    }
+    if (!c->any)
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
+    c->as_of = c->opt.has_as_of ? c->opt.as_of : c->max_start;
+    if (c->opt.by_period) {
+        c->first = retain_period_of(k, c->min_start);
+        c->last = retain_period_of(k, c->as_of);
+        c->nper = (size_t)(c->last - c->first + 1);
+    } else {
+        c->nper = 1;
+    }
+    c->nreasons = c->reasons.n;
+    size_t nr = c->nreasons ? c->nreasons : 1;
+    size_t nseg = c->segments.n;
+    c->seg_order = rt_intern_sorted(&c->segments);
+    c->reason_order = rt_intern_sorted(&c->reasons);
+    c->cells = calloc(nseg * c->nper * c->nstages * nr, sizeof *c->cells);
+    if (!c->seg_order || !c->reason_order || !c->cells)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    prefix_all(c);
+    for (size_t g = 0; g < nseg; g++) {
+        for (size_t p = 0; p < c->nper; p++) {
+            /* the days counted: all time, or the period up to as-of */
+            int64_t p0 = INT32_MIN, q = c->as_of;
+            if (c->opt.by_period) {
+                p0 = retain_period_first_day(k, c->first + (int32_t)p);
+                int64_t p1 = retain_period_last_day(k, c->first + (int32_t)p);
+                q = p1 < c->as_of ? p1 : c->as_of;
+            }
+            retain_churn_cell *row = c->cells + ((g * c->nper + p) * c->nstages) * nr;
+            int64_t all = 0;
+            for (size_t s = 0; s < c->nstages; s++) {
+                const stage_acc *a = &c->seg[g][s];
+                int64_t entered = dh_upto(&a->entry.count, q);
+                retain_money mrr_entered = dh_upto(&a->entry.mrr, q);
+                if (c->opt.by_period) {
+                    entered -= dh_upto(&a->exit.count, p0 - 1);
+                    mrr_entered -= dh_upto(&a->exit.mrr, p0 - 1);
+                }
+                for (size_t r = 0; r < nr; r++) {
+                    retain_churn_cell *cell = &row[s * nr + r];
+                    cell->entered = entered;
+                    cell->mrr_entered = mrr_entered;
+                    size_t ri = c->nreasons ? c->reason_order[r] : 0;
+                    if (ri < a->nchurn) {
+                        cell->churned = span(&a->churn[ri].count, p0, q);
+                        cell->mrr_churned = span(&a->churn[ri].mrr, p0, q);
+                    }
+                    all += cell->churned;
+                }
+            }
+            for (size_t i = 0; i < c->nstages * nr; i++)
+                row[i].churned_all = all;
+        }
+    }
+    c->finished = true;
+    return RETAIN_OK;
+}
+
+size_t retain_churn_segments(const retain_churn *c)
+{
+    return c->finished ? c->segments.n : 0;
+}
+
+const char *retain_churn_segment(const retain_churn *c, size_t segment, size_t *len)
+{
+    return rt_intern_str(&c->segments, c->seg_order[segment], len);
+}
+
+size_t retain_churn_periods(const retain_churn *c)
+{
+    return c->finished ? c->nper : 0;
+}
+
+int32_t retain_churn_period(const retain_churn *c, size_t period)
+{
+    return c->first + (int32_t)period;
+}
+
+size_t retain_churn_reasons(const retain_churn *c)
+{
+    return c->finished ? c->nreasons : 0;
+}
+
+const char *retain_churn_reason(const retain_churn *c, size_t reason, size_t *len)
+{
+    return rt_intern_str(&c->reasons, c->reason_order[reason], len);
+}
+
+retain_day retain_churn_as_of(const retain_churn *c)
+{
+    return c->as_of;
+}
+
+void retain_churn_get(const retain_churn *c, size_t segment, size_t period, size_t stage,
+                      size_t reason, retain_churn_cell *cell)
+{
+    size_t nr = c->nreasons ? c->nreasons : 1;
+    if (!c->nreasons)
+        reason = 0;
+    size_t g = c->seg_order[segment];
+    *cell = c->cells[((g * c->nper + period) * c->nstages + stage) * nr + reason];
+}
