@@ -43,6 +43,9 @@ struct rt_csvstream {
     unsigned long line, rec_line;
     bool in_record;
     bool nomem;
+    bool count_lines; /* lines are counted from libcsv's line-end calls */
+    bool block_ascii; /* the block being fed is ASCII without NUL */
+    bool stopped;     /* the consumer wants no more: ignore callbacks */
 
     /* an estimate of the records in the input, from its size and the
      * first batch; 0 when the input is not a regular file */
@@ -110,7 +113,10 @@ static void on_field(void *data, size_t len, void *user)
 {
     rt_csvstream *s = user;
     rt_batch *b = s->cur;
-    s->in_record = true;
+    if (!s->in_record) {
+        s->in_record = true;
+        s->rec_line = s->line;
+    }
     if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap, 0) &&
         !reserve_field(b, len)) {
         s->nomem = true;
@@ -138,11 +144,16 @@ static void on_field(void *data, size_t len, void *user)
     b->arena_len += len + 1;
 }
 
+static bool publish(rt_csvstream *s, bool last);
+
 static void on_record(int term, void *user)
 {
-    (void)term;
     rt_csvstream *s = user;
     rt_batch *b = s->cur;
+    if (s->count_lines && term == (unsigned char)s->eol)
+        s->line++;
+    if (b->nfields == s->rec_first || s->stopped)
+        return; /* a line end with no record: blank line, or the LF of CRLF */
     s->in_record = false;
     if (b->nrec == b->rec_cap &&
         !grow((void **)&b->rec, &b->rec_cap, b->nrec + 1, sizeof *b->rec)) {
@@ -154,7 +165,15 @@ static void on_record(int term, void *user)
     b->rec[b->nrec].line = s->rec_line;
     b->nrec++;
     s->rec_first = (uint32_t)b->nfields;
-    s->rec_line = s->line; /* a next record on this line starts here */
+    /* batches end between records, so no record is split */
+    if (b->nrec >= BATCH_RECORDS || b->arena_len >= BATCH_BYTES) {
+        if (!publish(s, false)) {
+            s->stopped = true;
+            return;
+        }
+        s->rec_first = 0;
+        s->cur->ascii = s->block_ascii;
+    }
 }
 
 /* Hands the current batch to the consumer and takes a free one; false when
@@ -274,27 +293,44 @@ static bool block_is_ascii(const char *buf, size_t n)
     return ((any | zero) & 0x8080808080808080ULL) == 0;
 }
 
-/* Feeds one block, a physical line at a time. */
+/* Feeds one block. Without a quote in it, no record can span lines and
+ * libcsv reports every line end (CSV_REPALL_NL): the block goes in one
+ * call. Otherwise it goes a physical line at a time, so that the line
+ * where a multi-line record starts is known. */
 static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
 {
+    s->block_ascii = block_is_ascii(buf, n);
+    s->cur->ascii &= s->block_ascii;
+    if (!s->parser.quoted && !memchr(buf, '"', n)) {
+        s->count_lines = true;
+        size_t done = csv_parse(&s->parser, buf, n, on_field, on_record, s);
+        s->count_lines = false;
+        if (s->stopped)
+            return RETAIN_OK;
+        if (done != n || s->nomem)
+            return parse_failed(s);
+        s->bytes_fed += n;
+        return RETAIN_OK;
+    }
     size_t pos = 0;
-    bool ascii = block_is_ascii(buf, n);
-    s->cur->ascii &= ascii;
     while (pos < n) {
         if (!s->in_record)
-            s->rec_line = s->line;
+            s->rec_line = s->line; /* for errors before the first field */
         const char *nl = memchr(buf + pos, s->eol, n - pos);
         size_t end = nl ? (size_t)(nl - buf) + 1 : n;
         size_t fields = s->cur->nfields, records = s->cur->nrec;
         size_t done = csv_parse(&s->parser, buf + pos, end - pos, on_field, on_record, s);
+        if (s->stopped)
+            return RETAIN_OK;
         if (done != end - pos || s->nomem)
             return parse_failed(s);
         if (fields == s->cur->nfields && records == s->cur->nrec && !s->in_record) {
-            /* no callback: a blank line, or a quoted field opened on it */
+            /* no field yet: a blank line, or a quoted field opened on it */
             for (size_t i = pos; i < end; i++) {
                 char c = buf[i];
                 if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
                     s->in_record = true;
+                    s->rec_line = s->line;
                     break;
                 }
             }
@@ -303,13 +339,6 @@ static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
             s->line++;
         s->bytes_fed += end - pos;
         pos = end;
-        /* batches end between records, so no record is split */
-        if (!s->in_record && (s->cur->nrec >= BATCH_RECORDS || s->cur->arena_len >= BATCH_BYTES)) {
-            if (!publish(s, false))
-                return RETAIN_OK; /* the consumer stopped */
-            s->rec_first = 0;
-            s->cur->ascii = ascii;
-        }
     }
     return RETAIN_OK;
 }
@@ -406,7 +435,7 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
     s->delimiter = delimiter;
     s->eol = '\n';
     s->line = s->rec_line = 1;
-    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI) != 0) {
+    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
         free(s);
         return NULL;
     }
