@@ -51,8 +51,8 @@ int main(int argc, char **argv)
     }
     while ((n = fread(buf, 1, BLK, f)) > 0) {
         if (csv_parse(&p, buf, n, on_field, on_record, &rows) != n) {
-            fprintf(stderr, "csv-bare: %s: parse error near byte %llu: %s\n", argv[1],
-                    bytes, csv_strerror(csv_error(&p)));
+            fprintf(stderr, "csv-bare: %s: parse error near byte %llu: %s\n", argv[1], bytes,
+                    csv_strerror(csv_error(&p)));
             return 1;
         }
         bytes += n;

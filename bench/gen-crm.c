@@ -48,7 +48,10 @@ static uint32_t rng_below(uint32_t n) /* uniform in [0, n) */
 }
 
 /* per-mille probability */
-static int rng_pm(uint32_t permille) { return rng_below(1000) < permille; }
+static int rng_pm(uint32_t permille)
+{
+    return rng_below(1000) < permille;
+}
 
 static char iso[NDAYS][11], fr[NDAYS][11];
 
@@ -118,7 +121,8 @@ static void emit(const row *r)
     uint32_t v, units, cents;
     char tmp[16];
     int n = 0;
-    if (olen > sizeof obuf - 256) oflush();
+    if (olen > sizeof obuf - 256)
+        oflush();
     p = obuf + olen;
     /* C + 8 digits */
     *p++ = 'C';
@@ -144,7 +148,8 @@ static void emit(const row *r)
         tmp[n++] = (char)('0' + units % 10);
         units /= 10;
     } while (units);
-    while (n) *p++ = tmp[--n];
+    while (n)
+        *p++ = tmp[--n];
     *p++ = french ? ',' : '.';
     *p++ = (char)('0' + cents / 10);
     *p++ = (char)('0' + cents % 10);
@@ -156,7 +161,8 @@ static void emit(const row *r)
     n = (int)strlen(channels[r->channel]);
     memcpy(p, channels[r->channel], (size_t)n);
     p += n;
-    if (french) *p++ = '\r';
+    if (french)
+        *p++ = '\r';
     *p++ = '\n';
     olen = (size_t)(p - obuf);
 }
@@ -174,8 +180,10 @@ static int draw_tenure(void)
 {
     /* mixture: early churners (onboarding), regular, long-lived */
     uint32_t u = rng_below(100);
-    if (u < 30) return 1 + (int)rng_below(90);
-    if (u < 75) return 60 + (int)rng_below(420);
+    if (u < 30)
+        return 1 + (int)rng_below(90);
+    if (u < 75)
+        return 60 + (int)rng_below(420);
     return 300 + (int)rng_below(1500);
 }
 
@@ -231,7 +239,8 @@ static void defer(row *r, uint64_t tick)
     /* append at tail so that emission order inside a bucket is stable */
     row **pp = &bucket[b];
     r->next = NULL;
-    while (*pp) pp = &(*pp)->next;
+    while (*pp)
+        pp = &(*pp)->next;
     *pp = r;
 }
 
@@ -301,17 +310,21 @@ int main(int argc, char **argv)
         /* win-back? (8% of customers); needs room for a second row */
         {
             int wb = rng_pm(80), third = rng_pm(250); /* always drawn: stable stream */
-            if (wb) nrows = third ? 3 : 2;
-            if ((uint64_t)nrows > left) nrows = (int)left;
+            if (wb)
+                nrows = third ? 3 : 2;
+            if ((uint64_t)nrows > left)
+                nrows = (int)left;
         }
 
         active = nrows == 1 ? rng_pm(385) : 0;
-        if (r->signup >= LASTDAY) active = 1, nrows = 1;
+        if (r->signup >= LASTDAY)
+            active = 1, nrows = 1;
         if (active) {
             r->churn = -1;
         } else {
             int ten = draw_tenure();
-            if (r->signup + ten > LASTDAY) ten = 1 + (int)rng_below((uint32_t)(LASTDAY - r->signup));
+            if (r->signup + ten > LASTDAY)
+                ten = 1 + (int)rng_below((uint32_t)(LASTDAY - r->signup));
             r->churn = (int16_t)(r->signup + ten);
         }
         emit(r);
@@ -325,11 +338,14 @@ int main(int argc, char **argv)
             for (k = 1; k < nrows; k++) {
                 row *w;
                 int gap, s;
-                if (prev.churn < 0 || prev.churn >= LASTDAY) break;
+                if (prev.churn < 0 || prev.churn >= LASTDAY)
+                    break;
                 gap = 1 + (int)rng_below(365); /* strictly after the churn */
                 s = prev.churn + gap;
-                if (s > LASTDAY) s = prev.churn + 1 + (int)rng_below((uint32_t)(LASTDAY - prev.churn));
-                if (s > LASTDAY) break;
+                if (s > LASTDAY)
+                    s = prev.churn + 1 + (int)rng_below((uint32_t)(LASTDAY - prev.churn));
+                if (s > LASTDAY)
+                    break;
                 w = alloc_row();
                 w->id = prev.id;
                 w->signup = (int16_t)s;
@@ -341,7 +357,8 @@ int main(int argc, char **argv)
                     w->churn = -1;
                 } else {
                     int ten = draw_tenure();
-                    if (s + ten > LASTDAY) ten = 1 + (int)rng_below((uint32_t)(LASTDAY - s));
+                    if (s + ten > LASTDAY)
+                        ten = 1 + (int)rng_below((uint32_t)(LASTDAY - s));
                     w->churn = (int16_t)(s + ten);
                 }
                 when += 1000 + rng_below(MAXDEFER / 2 - 1000);
@@ -353,7 +370,8 @@ int main(int argc, char **argv)
         {
             size_t b = (size_t)(tick % WINDOW);
             row *r2;
-            for (r2 = bucket[b]; r2; r2 = r2->next) pending--;
+            for (r2 = bucket[b]; r2; r2 = r2->next)
+                pending--;
             flush_bucket(b);
         }
     }
@@ -361,7 +379,8 @@ int main(int argc, char **argv)
     for (t = tick; pending; t++) {
         size_t b = (size_t)(t % WINDOW);
         row *r2;
-        for (r2 = bucket[b]; r2; r2 = r2->next) pending--;
+        for (r2 = bucket[b]; r2; r2 = r2->next)
+            pending--;
         flush_bucket(b);
     }
     oflush();

@@ -265,3 +265,46 @@ void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const cha
     diag->line = line;
     snprintf(diag->message, sizeof diag->message, "%s", message);
 }
+
+bool cli_option_as_of(const cli *c, const char *arg, retain_day *out)
+{
+    if (cli_parse_date(arg, out))
+        return true;
+    cli_usage_error(c, "--as-of takes a date such as 2024-03-31, not '%s'", arg);
+    return false;
+}
+
+bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_period_kind *out)
+{
+    if (retain_period_kind_parse(arg, out) && (allow_day || *out != RETAIN_PERIOD_DAY))
+        return true;
+    cli_usage_error(c, "--period takes %sweek, month, quarter or year, not '%s'",
+                    allow_day ? "day, " : "", arg);
+    return false;
+}
+
+int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
+                   const retain_reader **reader_out)
+{
+    int code = EXIT_OK;
+    FILE *in = cli_open_input(c, argc, argv, &code);
+    if (!in)
+        return code;
+    c->input.extra = &c->by;
+    c->input.n_extra = c->by ? 1 : 0;
+    retain_diag diag;
+    retain_reader *reader = retain_reader_new(&c->input, &diag);
+    if (!reader) {
+        cli_close_input(in);
+        return cli_report(c, &diag);
+    }
+    if (reader_out)
+        *reader_out = reader;
+    retain_status st = retain_reader_read(reader, in, fn, user, &diag);
+    cli_report_skipped(c, reader);
+    if (reader_out)
+        *reader_out = NULL;
+    retain_reader_free(reader);
+    cli_close_input(in);
+    return st == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
+}

@@ -105,6 +105,22 @@ int cli_finish_output(const cli *c, retain_writer *w);
  * handling of failures. */
 int cli_flush_stdout(const cli *c);
 
+/* Option values shared by the table commands: --as-of DATE and --period P
+ * (with the kinds a command allows; RETAIN_PERIOD_DAY excluded when
+ * allow_day is false). Print the usage error and return false on a bad
+ * value. */
+bool cli_option_as_of(const cli *c, const char *arg, retain_day *out);
+bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_period_kind *out);
+
+/* Reads the whole input table (the operand, or stdin) with c->input and
+ * the --by column as the one extra column, calling fn for each row.
+ * *reader is set to the reader before the first row (for
+ * retain_reader_expected_rows) and to NULL after. Reports problems
+ * (skipped rows included) on stderr; returns the exit code, EXIT_OK when
+ * every row was read. */
+int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
+                   const retain_reader **reader);
+
 /* Help text shared by the subcommands. */
 void cli_help_input(FILE *out);
 void cli_help_output(FILE *out);

@@ -4,6 +4,8 @@
 
 int cmd_rate(int argc, char **argv);
 int cmd_norm(int argc, char **argv);
+int cmd_cohort(int argc, char **argv);
+int cmd_survival(int argc, char **argv);
 int cmd_churn(int argc, char **argv);
 
 #endif

@@ -16,6 +16,8 @@ static const struct command {
     {"rate", cmd_rate, "retention rate (TRC) per period: start, new, won back, lost, end"},
     {"churn", cmd_churn, "churn by lifecycle stage (onboarding, renewal, long-term), by reason"},
     {"norm", cmd_norm, "rewrite any export as the canonical table id,start,end,mrr"},
+    {"cohort", cmd_cohort, "cohort retention table: customers (or MRR) kept by age"},
+    {"survival", cmd_survival, "Kaplan-Meier survival over tenure, median, RMST, log-rank"},
 };
 
 static void usage(FILE *out)

@@ -1,5 +1,9 @@
 /* Exact rounding of ratios: the digits SQL's ROUND(numeric) would give. */
 
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
 #include <retain/number.h>
 
 bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
@@ -44,5 +48,53 @@ bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, 
             *o++ = '.';
     }
     *o = '\0';
+    return true;
+}
+
+bool retain_format_real(double value, int decimals, char *buf)
+{
+    if (!isfinite(value) || fabs(value) >= 1e15) {
+        buf[0] = '\0';
+        return false;
+    }
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    /* libretain never calls setlocale(): printf's decimal point is '.' */
+    int n = snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%.*f", decimals, value);
+    if (buf[0] == '-') { /* never "-0.00": a negative that rounds to zero */
+        bool zero = true;
+        for (int i = 1; i < n && zero; i++)
+            zero = buf[i] == '0' || buf[i] == '.';
+        if (zero)
+            memmove(buf, buf + 1, (size_t)n);
+    }
+    return true;
+}
+
+bool retain_round_ratio(int64_t num, int64_t den, int64_t scale, int decimals, int64_t *units)
+{
+    if (den == 0)
+        return false;
+    if (decimals < 0)
+        decimals = 0;
+    if (decimals > 9)
+        decimals = 9;
+    __int128 pow10 = 1;
+    for (int i = 0; i < decimals; i++)
+        pow10 *= 10;
+    __int128 n = (__int128)num * scale * pow10, d = den;
+    if (d < 0) {
+        n = -n;
+        d = -d;
+    }
+    bool neg = n < 0;
+    if (neg)
+        n = -n;
+    __int128 q = n / d;
+    if (2 * (n % d) >= d) /* half away from zero */
+        q++;
+    *units = (int64_t)(neg ? -q : q);
     return true;
 }

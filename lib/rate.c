@@ -351,6 +351,13 @@ bool retain_retention_pct(int64_t customers_start, int64_t customers_end, int64_
 bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined, int decimals,
                       char *buf)
 {
-    return retain_format_ratio(customers_start - customers_end + joined, customers_start, 100,
-                               decimals, buf);
+    /* 100 - retention_pct as printed, so that the two always sum to 100 */
+    int64_t retention, one = 1;
+    if (!retain_round_ratio(customers_end - joined, customers_start, 100, decimals, &retention)) {
+        buf[0] = '\0';
+        return false;
+    }
+    for (int i = 0; i < decimals && i < 9; i++)
+        one *= 10;
+    return retain_format_ratio(100 * one - retention, one, 1, decimals, buf);
 }

@@ -20,7 +20,14 @@ void rt_store_free(rt_store *s)
         free(s->shard[i].slots);
     free(s->cust);
     free(s->extra);
+    free(s->mrr);
+    free(s->extra_mrr);
     memset(s, 0, sizeof *s);
+}
+
+void rt_store_keep_mrr(rt_store *s)
+{
+    s->keep_mrr = true;
 }
 
 size_t rt_store_bytes(const rt_store *s)
@@ -28,6 +35,8 @@ size_t rt_store_bytes(const rt_store *s)
     /* what is in use: the hash slots, and the customers and extra rows
      * held (the arrays' spare capacity is address space, never touched) */
     size_t bytes = s->n * sizeof *s->cust + s->nextra * sizeof *s->extra;
+    if (s->keep_mrr)
+        bytes += (s->n + s->nextra) * sizeof(int64_t);
     for (int i = 0; i < RT_SHARDS; i++)
         bytes += s->shard[i].slots ? (s->shard[i].mask + 1) * sizeof(uint64_t) : 0;
     return bytes;
@@ -82,6 +91,12 @@ bool rt_store_reserve(rt_store *s, size_t n)
         if (!c)
             return false;
         s->cust = c;
+        if (s->keep_mrr) {
+            int64_t *m = realloc(s->mrr, n * sizeof *m);
+            if (!m)
+                return false; /* cap unchanged: the next add grows both */
+            s->mrr = m;
+        }
         s->cap = n;
     }
     return true;
@@ -119,8 +134,16 @@ static bool add_one(rt_store *s, const rt_pending *p)
                     if (!e)
                         return false;
                     s->extra = e;
+                    if (s->keep_mrr) {
+                        int64_t *m = realloc(s->extra_mrr, cap * sizeof *m);
+                        if (!m)
+                            return false;
+                        s->extra_mrr = m;
+                    }
                     s->extra_cap = cap;
                 }
+                if (s->keep_mrr)
+                    s->extra_mrr[s->nextra] = p->mrr;
                 rt_extra_row *e = &s->extra[s->nextra++];
                 e->start = p->start;
                 e->end = p->end;
@@ -139,8 +162,16 @@ static bool add_one(rt_store *s, const rt_pending *p)
         if (!c)
             return false;
         s->cust = c;
+        if (s->keep_mrr) {
+            int64_t *m = realloc(s->mrr, cap * sizeof *m);
+            if (!m)
+                return false;
+            s->mrr = m;
+        }
         s->cap = cap;
     }
+    if (s->keep_mrr)
+        s->mrr[s->n] = p->mrr;
     rt_customer *c = &s->cust[s->n++];
     c->lo = p->lo;
     c->hi = p->hi;
@@ -175,6 +206,7 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
     rt_store_key(segment, id, id_len, &p);
     p.start = start;
     p.end = end;
+    p.mrr = 0;
     return rt_store_add_many(s, &p, 1);
 }
 

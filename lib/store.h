@@ -45,9 +45,17 @@ typedef struct {
     size_t n, cap;
     rt_extra_row *extra;
     size_t nextra, extra_cap;
+    /* With keep_mrr (rt_store_keep_mrr), each row's MRR too, beside the
+     * rows: mrr[i] for cust[i]'s first row, extra_mrr[j] for extra[j].
+     * Off by default: the metrics that count customers pay nothing. */
+    bool keep_mrr;
+    int64_t *mrr, *extra_mrr;
 } rt_store;
 
 void rt_store_init(rt_store *s);
+
+/* Keep each row's MRR (rt_pending.mrr); call before the first add. */
+void rt_store_keep_mrr(rt_store *s);
 void rt_store_free(rt_store *s);
 
 /* A row waiting to be added: its customer's key already hashed. */
@@ -55,6 +63,7 @@ typedef struct {
     uint64_t lo, hi;
     uint32_t segment;
     int32_t start, end;
+    int64_t mrr; /* kept only with keep_mrr */
 } rt_pending;
 
 /* The key of customer (segment, id). */

@@ -25,6 +25,20 @@ extern "C" {
 RETAIN_API bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals,
                                     char *buf);
 
+/* Writes a floating-point value (an estimate, not an exact ratio: a
+ * survival probability, a duration) with `decimals` decimals (0..9) into
+ * buf (RETAIN_NUMBER_BUFSIZE bytes), with '.' and no grouping, never "-0".
+ * The one place where libretain turns a double into text: C-locale
+ * "%.*f", so correctly rounded from the binary value. Returns false and
+ * writes "" when value is NaN, infinite or beyond +-1e15: undefined is
+ * empty. */
+RETAIN_API bool retain_format_real(double value, int decimals, char *buf);
+
+/* The same rounding as a whole number of 10^-decimals units: 1/8 x 100
+ * at 2 decimals gives 1250. False when den is 0. */
+RETAIN_API bool retain_round_ratio(int64_t num, int64_t den, int64_t scale, int decimals,
+                                   int64_t *units);
+
 #ifdef __cplusplus
 }
 #endif

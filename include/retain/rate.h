@@ -76,10 +76,10 @@ RETAIN_API retain_day retain_rate_as_of(const retain_rate *rate);
 RETAIN_API size_t retain_rate_customer_bytes(const retain_rate *rate);
 RETAIN_API size_t retain_rate_customers(const retain_rate *rate);
 
-/* retention_pct = (E - N) / S x 100 and churn_pct = 100 - retention_pct
- * (each rounded from the exact fraction) into buf (RETAIN_NUMBER_BUFSIZE),
- * where N = joined = new + reactivated. Both write "" and return false when
- * S = 0. */
+/* retention_pct = (E - N) / S x 100, rounded from the exact fraction, and
+ * churn_pct = 100 - retention_pct as rounded (the two sum to exactly 100),
+ * into buf (RETAIN_NUMBER_BUFSIZE), where N = joined = new + reactivated.
+ * Both write "" and return false when S = 0. */
 RETAIN_API bool retain_retention_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
                                      int decimals, char *buf);
 RETAIN_API bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,

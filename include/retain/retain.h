@@ -10,6 +10,8 @@
 #include <retain/output.h>
 #include <retain/reader.h>
 #include <retain/rate.h>
+#include <retain/cohort.h>
+#include <retain/survival.h>
 #include <retain/churn.h>
 
 #ifdef __cplusplus

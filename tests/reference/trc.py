@@ -16,9 +16,9 @@ id,start,end.
 Exit status: 0 ok, 64 usage, 65 data error (`line N: ...` on stderr).
 
 Choices where SPEC leaves room (kept in one place so they are easy to audit):
-  * churn_pct is 100 - retention_pct computed on the EXACT rational, then
-    rounded (so retention 3.125 -> 3.13 and churn 96.875 -> 96.88); pass
-    --churn-from-rounded to get 100 - rounded(retention) instead.
+  * churn_pct is 100 - retention_pct as printed (retention 3.125 -> 3.13,
+    churn 96.87), so that the two always sum to 100, as retain does; pass
+    --churn-exact to round 100 - the exact retention instead (96.88).
   * Rounding is half away from zero; a value that rounds to zero prints
     without a sign.
   * --from/--to narrow (intersect) the default range; they never widen it.
@@ -195,7 +195,7 @@ def round_half_away(x, precision):
 
 
 def trc(rows, period="month", as_of=None, from_label=None, to_label=None,
-        precision=2, churn_from_rounded=False):
+        precision=2, churn_from_rounded=True):
     """Return the list of output lines (header included)."""
     if as_of is None:
         if not rows:
@@ -273,7 +273,10 @@ def main(argv=None):
     ap.add_argument("--from", dest="from_label")
     ap.add_argument("--to", dest="to_label")
     ap.add_argument("--precision", type=int, default=2)
-    ap.add_argument("--churn-from-rounded", action="store_true")
+    ap.add_argument("--churn-from-rounded", action="store_true", default=True,
+                    help="churn_pct = 100 - retention_pct as printed (the default)")
+    ap.add_argument("--churn-exact", dest="churn_from_rounded", action="store_false",
+                    help="churn_pct rounded from the exact 100 - retention")
     a = ap.parse_args(argv)
     if a.precision < 0:
         raise SystemExit_usage("bad --precision")

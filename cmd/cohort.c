@@ -1,0 +1,285 @@
+/* retain cohort: cohort retention tables, by customers or by revenue. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+enum { OPT_REVENUE = OPT_FIRST_FREE, OPT_WIDE };
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain cohort [OPTIONS] [FILE]\n"
+          "Cohort retention table from a customer table (CSV; stdin when FILE is absent\n"
+          "or '-').\n"
+          "\n"
+          "A customer's cohort is the period of its first start; age k is the k-th period\n"
+          "after it, up to the period holding as-of. For each cohort and age: active =\n"
+          "customers of the cohort active on the last day of that period, pct = active /\n"
+          "cohort_size x 100. A last row, 'mean', pools the cohorts that reached each age\n"
+          "(the mean weighted by cohort size).\n"
+          "\n"
+          "Metric options:\n"
+          "      --period P         week (ISO), month (default), quarter or year\n"
+          "      --as-of DATE       observation day (default: the latest start)\n"
+          "      --by COL           one table per value of column COL\n"
+          "      --revenue          MRR retention: MRR of the cohort's rows active on that\n"
+          "                         day / the cohort's starting MRR x 100 (may pass 100)\n"
+          "      --wide             the classic triangle: one row per cohort, one pct column\n"
+          "                         per age (default: one row per cohort and age)\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nExamples:\n"
+          "  retain cohort crm.csv\n"
+          "  retain cohort --period quarter --wide --format table crm.csv\n"
+          "  retain cohort --revenue --by plan crm.csv\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    retain_cohort *co;
+    const retain_reader *reader;
+    bool by, reserved;
+} cohort_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    cohort_ctx *x = user;
+    if (!x->reserved && x->reader) {
+        x->reserved = true;
+        retain_cohort_reserve(x->co, retain_reader_expected_rows(x->reader));
+    }
+    retain_status st = retain_cohort_add(
+        x->co, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0, row->id, row->id_len,
+        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}
+
+typedef struct {
+    const cli *c;
+    retain_writer *w;
+    retain_period_kind period;
+    bool revenue;
+    int money_decimals;
+} table;
+
+/* The cells every row starts with: [segment,] cohort, cohort_size[,
+ * starting_mrr]. cohort < 0 is the mean row. */
+static retain_status put_head(const table *t, const retain_cohort *co, size_t g,
+                              const retain_cohort_cell *cell)
+{
+    retain_status st = RETAIN_OK;
+    if (t->c->by) {
+        size_t len;
+        const char *seg = retain_cohort_segment(co, g, &len);
+        st = retain_writer_text(t->w, seg, len);
+    }
+    char label[16];
+    if (cell->cohort < 0)
+        strcpy(label, "mean");
+    else
+        retain_period_label(t->period, cell->cohort, label);
+    if (st == RETAIN_OK)
+        st = retain_writer_text(t->w, label, strlen(label));
+    if (st == RETAIN_OK)
+        st = retain_writer_int(t->w, cell->size);
+    if (st == RETAIN_OK && t->revenue) {
+        char buf[32];
+        retain_money_format(cell->starting_mrr, t->money_decimals, buf);
+        st = retain_writer_number(t->w, buf);
+    }
+    return st;
+}
+
+static retain_status put_pct(const table *t, const retain_cohort_cell *cell)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    bool defined =
+        t->revenue ? retain_format_ratio(cell->mrr, cell->starting_mrr, 100, t->c->precision, buf)
+                   : retain_format_ratio(cell->active, cell->size, 100, t->c->precision, buf);
+    return defined ? retain_writer_number(t->w, buf) : retain_writer_empty(t->w);
+}
+
+static retain_status put_long(const table *t, const retain_cohort *co, size_t g,
+                              const retain_cohort_cell *cell, int32_t age)
+{
+    retain_status st = put_head(t, co, g, cell);
+    if (st == RETAIN_OK)
+        st = retain_writer_int(t->w, age);
+    if (st == RETAIN_OK && t->revenue) {
+        char buf[32];
+        retain_money_format(cell->mrr, t->money_decimals, buf);
+        st = retain_writer_number(t->w, buf);
+    } else if (st == RETAIN_OK) {
+        st = retain_writer_int(t->w, cell->active);
+    }
+    if (st == RETAIN_OK)
+        st = put_pct(t, cell);
+    if (st == RETAIN_OK)
+        st = retain_writer_end_row(t->w);
+    return st;
+}
+
+static retain_status print_long(const table *t, const retain_cohort *co)
+{
+    retain_status st = RETAIN_OK;
+    size_t n = retain_cohort_cohorts(co);
+    for (size_t g = 0; g < retain_cohort_segments(co) && st == RETAIN_OK; g++) {
+        for (size_t c = 0; c < n && st == RETAIN_OK; c++) {
+            retain_cohort_cell cell;
+            for (int32_t age = 0; retain_cohort_get(co, g, c, age, &cell) && st == RETAIN_OK; age++)
+                st = put_long(t, co, g, &cell, age);
+        }
+        for (int32_t age = 0; age < (int32_t)n && st == RETAIN_OK; age++) {
+            retain_cohort_cell cell;
+            retain_cohort_mean(co, g, age, &cell);
+            st = put_long(t, co, g, &cell, age);
+        }
+    }
+    return st;
+}
+
+static retain_status print_wide(const table *t, const retain_cohort *co)
+{
+    retain_status st = RETAIN_OK;
+    size_t n = retain_cohort_cohorts(co);
+    for (size_t g = 0; g < retain_cohort_segments(co) && st == RETAIN_OK; g++) {
+        for (size_t c = 0; c <= n && st == RETAIN_OK; c++) { /* c == n: the mean */
+            retain_cohort_cell cell;
+            if (c < n)
+                retain_cohort_get(co, g, c, 0, &cell);
+            else
+                retain_cohort_mean(co, g, 0, &cell);
+            st = put_head(t, co, g, &cell);
+            for (int32_t age = 0; age < (int32_t)n && st == RETAIN_OK; age++) {
+                bool reached = true;
+                if (c < n)
+                    reached = retain_cohort_get(co, g, c, age, &cell);
+                else
+                    retain_cohort_mean(co, g, age, &cell);
+                st = reached ? put_pct(t, &cell) : retain_writer_empty(t->w);
+            }
+            if (st == RETAIN_OK)
+                st = retain_writer_end_row(t->w);
+        }
+    }
+    return st;
+}
+
+static int print_table(const cli *c, const retain_cohort *co, const retain_cohort_options *o,
+                       bool wide)
+{
+    size_t n = retain_cohort_cohorts(co);
+    size_t ncols = 0;
+    const char **names = malloc((n + 8) * sizeof *names);
+    char *labels = malloc(n * 24 + 1);
+    if (!names || !labels) {
+        free(names);
+        free(labels);
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    if (c->by)
+        names[ncols++] = c->by;
+    names[ncols++] = "cohort";
+    names[ncols++] = "cohort_size";
+    if (o->revenue)
+        names[ncols++] = "starting_mrr";
+    if (wide) {
+        for (size_t a = 0; a < n; a++) {
+            snprintf(labels + a * 24, 24, "%zu", a);
+            names[ncols++] = labels + a * 24;
+        }
+    } else {
+        names[ncols++] = "age";
+        names[ncols++] = o->revenue ? "mrr" : "active";
+        names[ncols++] = "pct";
+    }
+    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    free(names);
+    free(labels);
+    if (!w) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    table t = {c, w, o->period, o->revenue, c->precision > 6 ? 6 : c->precision};
+    if (wide)
+        print_wide(&t, co);
+    else
+        print_long(&t, co);
+    return cli_finish_output(c, w);
+}
+
+int cmd_cohort(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"by", required_argument, NULL, OPT_BY},
+        {"revenue", no_argument, NULL, OPT_REVENUE},
+        {"wide", no_argument, NULL, OPT_WIDE},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "cohort");
+    retain_cohort_options o = {.period = RETAIN_PERIOD_MONTH};
+    bool wide = false;
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            return cli_flush_stdout(&c);
+        case OPT_PERIOD:
+            if (!cli_option_period(&c, optarg, false, &o.period))
+                return EXIT_USAGE;
+            break;
+        case OPT_AS_OF:
+            if (!cli_option_as_of(&c, optarg, &o.as_of))
+                return EXIT_USAGE;
+            o.has_as_of = true;
+            break;
+        case OPT_REVENUE:
+            o.revenue = true;
+            break;
+        case OPT_WIDE:
+            wide = true;
+            break;
+        default:
+            fprintf(stderr, "Try 'retain cohort --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (o.revenue)
+        c.input.need_mrr = true;
+    else
+        c.input.ignore_mrr = true; /* customers, not revenue */
+    cohort_ctx x = {retain_cohort_new(&o), NULL, c.by != NULL, false};
+    if (!x.co) {
+        fprintf(stderr, "retain cohort: out of memory\n");
+        return EXIT_OSERR;
+    }
+    int code = cli_read_table(&c, argc, argv, on_row, &x, &x.reader);
+    if (code == EXIT_OK) {
+        retain_diag diag;
+        code = retain_cohort_finish(x.co, &diag) == RETAIN_OK ? print_table(&c, x.co, &o, wide)
+                                                              : cli_report(&c, &diag);
+    }
+    retain_cohort_free(x.co);
+    return code;
+}

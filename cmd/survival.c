@@ -1,0 +1,350 @@
+/* retain survival: Kaplan-Meier curves of subscriptions, their summary, and
+ * the log-rank test between segments. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+enum { OPT_UNIT = OPT_FIRST_FREE, OPT_CONF, OPT_SUMMARY, OPT_HORIZON, OPT_COMPARE };
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain survival [OPTIONS] [FILE]\n"
+          "Kaplan-Meier survival of subscriptions over tenure, from a customer table\n"
+          "(CSV; stdin when FILE is absent or '-').\n"
+          "\n"
+          "Each row is one life: t = (end, or as-of) - start; an event when it ended by\n"
+          "as-of, censored otherwise. One line per distinct t: t, at_risk, events,\n"
+          "censored, survival = product of (1 - events / at_risk), and its confidence\n"
+          "interval ci_low, ci_high (Greenwood variance, log-log transform).\n"
+          "\n"
+          "Metric options:\n"
+          "      --as-of DATE       observation day (default: the latest start)\n"
+          "      --unit U           tenure in day (default), week (7 days) or month\n"
+          "                         (365.25/12 days)\n"
+          "      --conf LEVEL       confidence level of the interval (default 0.95)\n"
+          "      --by COL           one curve per value of column COL\n"
+          "      --summary          per curve: lives, events, censored, median, horizon,\n"
+          "                         rmst (restricted mean survival time) and rmst_se\n"
+          "      --horizon T        with --summary: the RMST horizon, in units (default:\n"
+          "                         the shortest of the curves' last observed t)\n"
+          "      --compare          with --by: the log-rank test between the curves:\n"
+          "                         events, expected, chisq, df, p_value\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nExamples:\n"
+          "  retain survival crm.csv\n"
+          "  retain survival --unit month --summary --by plan crm.csv\n"
+          "  retain survival --by plan --compare crm.csv    # does Pro keep customers longer?\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    retain_survival *sv;
+    bool by;
+} survival_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    survival_ctx *x = user;
+    retain_status st =
+        retain_survival_add(x->sv, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
+                            row->start, row->end, row->has_end);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}
+
+/* How a run prints. */
+typedef struct {
+    double unit; /* days per unit */
+    int prob_decimals;
+    double conf;
+    bool has_horizon;
+    double horizon; /* days */
+} view;
+
+static retain_status put_real(retain_writer *w, double v, int decimals)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    return retain_format_real(v, decimals, buf) ? retain_writer_number(w, buf)
+                                                : retain_writer_empty(w);
+}
+
+static retain_status put_t(retain_writer *w, const view *v, double days)
+{
+    if (v->unit == 1.0)
+        return retain_writer_int(w, (int64_t)days);
+    return put_real(w, days / v->unit, v->prob_decimals);
+}
+
+static retain_writer *start_table(const cli *c, const char *const *cols, size_t n)
+{
+    const char *names[16];
+    size_t ncols = 0;
+    if (c->by)
+        names[ncols++] = c->by;
+    for (size_t i = 0; i < n; i++)
+        names[ncols++] = cols[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    if (!w)
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+    return w;
+}
+
+static retain_status put_segment(const cli *c, retain_writer *w, const retain_survival *sv,
+                                 size_t g)
+{
+    size_t len;
+    const char *seg = retain_survival_segment(sv, g, &len);
+    return c->by ? retain_writer_text(w, seg, len) : RETAIN_OK;
+}
+
+static int print_curves(const cli *c, const retain_survival *sv, const view *v)
+{
+    static const char *const cols[] = {"t",        "at_risk", "events", "censored",
+                                       "survival", "ci_low",  "ci_high"};
+    retain_writer *w = start_table(c, cols, 7);
+    if (!w)
+        return EXIT_OSERR;
+    retain_status st = RETAIN_OK;
+    for (size_t g = 0; g < retain_survival_segments(sv) && st == RETAIN_OK; g++) {
+        size_t n;
+        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
+        for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
+            const retain_km_step *s = &steps[i];
+            double low = NAN, high = NAN;
+            retain_km_ci(s, v->conf, &low, &high);
+            st = put_segment(c, w, sv, g);
+            if (st == RETAIN_OK)
+                st = put_t(w, v, s->t);
+            int64_t counts[3] = {s->at_risk, s->events, s->censored};
+            for (int k = 0; k < 3 && st == RETAIN_OK; k++)
+                st = retain_writer_int(w, counts[k]);
+            double p[3] = {s->survival, low, high};
+            for (int k = 0; k < 3 && st == RETAIN_OK; k++)
+                st = put_real(w, p[k], v->prob_decimals);
+            if (st == RETAIN_OK)
+                st = retain_writer_end_row(w);
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_summary(const cli *c, const retain_survival *sv, const view *v)
+{
+    static const char *const cols[] = {"lives",   "events", "censored", "median",
+                                       "horizon", "rmst",   "rmst_se"};
+    size_t nseg = retain_survival_segments(sv);
+    double horizon = v->horizon;
+    if (!v->has_horizon) { /* the curves are all known up to there */
+        for (size_t g = 0; g < nseg; g++) {
+            size_t n;
+            const retain_km_step *steps = retain_survival_curve(sv, g, &n);
+            if (n > 0 && (g == 0 || steps[n - 1].t < horizon))
+                horizon = steps[n - 1].t;
+        }
+    }
+    retain_writer *w = start_table(c, cols, 7);
+    if (!w)
+        return EXIT_OSERR;
+    retain_status st = RETAIN_OK;
+    for (size_t g = 0; g < nseg && st == RETAIN_OK; g++) {
+        size_t n;
+        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
+        int64_t counts[3] = {0, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            counts[1] += steps[i].events;
+            counts[2] += steps[i].censored;
+        }
+        counts[0] = counts[1] + counts[2];
+        double median = NAN, rmst = NAN, se = NAN;
+        retain_km_median(steps, n, &median);
+        retain_km_rmst(steps, n, horizon, &rmst, &se);
+        st = put_segment(c, w, sv, g);
+        for (int k = 0; k < 3 && st == RETAIN_OK; k++)
+            st = retain_writer_int(w, counts[k]);
+        double d[4] = {median, horizon, rmst, se};
+        for (int k = 0; k < 4 && st == RETAIN_OK; k++)
+            st = put_real(w, d[k] / v->unit, c->precision);
+        if (st == RETAIN_OK)
+            st = retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+/* A small p-value keeps two significant digits (up to 9 decimals): 4.2e-05
+ * prints 0.000042, not 0.0000. */
+static int p_decimals(double p, int decimals)
+{
+    int d = decimals;
+    if (p > 0 && p < 1) {
+        double want = -floor(log10(p)) + 1;
+        if (want > d)
+            d = want > 9 ? 9 : (int)want;
+    }
+    return d;
+}
+
+static int print_compare(const cli *c, const retain_survival *sv, const view *v)
+{
+    static const char *const cols[] = {"lives", "events", "expected", "chisq", "df", "p_value"};
+    size_t nseg = retain_survival_segments(sv);
+    double *obs = calloc(nseg, sizeof *obs), *expected = calloc(nseg, sizeof *expected);
+    retain_writer *w = obs && expected ? start_table(c, cols, 6) : NULL;
+    if (!w) {
+        free(obs);
+        free(expected);
+        if (!obs || !expected)
+            fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    retain_logrank lr;
+    bool tested = retain_survival_logrank(sv, obs, expected, &lr);
+    retain_status st = RETAIN_OK;
+    for (size_t g = 0; g < nseg && st == RETAIN_OK; g++) {
+        size_t n;
+        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
+        int64_t lives = 0;
+        for (size_t i = 0; i < n; i++)
+            lives += steps[i].events + steps[i].censored;
+        st = put_segment(c, w, sv, g);
+        if (st == RETAIN_OK)
+            st = retain_writer_int(w, lives);
+        if (st == RETAIN_OK)
+            st = retain_writer_int(w, (int64_t)llround(obs[g]));
+        if (st == RETAIN_OK)
+            st = put_real(w, expected[g], c->precision);
+        if (st == RETAIN_OK)
+            st = tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);
+        if (st == RETAIN_OK)
+            st = tested ? retain_writer_int(w, lr.df) : retain_writer_empty(w);
+        if (st == RETAIN_OK)
+            st = tested ? put_real(w, lr.p_value, p_decimals(lr.p_value, v->prob_decimals))
+                        : retain_writer_empty(w);
+        if (st == RETAIN_OK)
+            st = retain_writer_end_row(w);
+    }
+    free(obs);
+    free(expected);
+    return cli_finish_output(c, w);
+}
+
+/* A positive decimal number for an option, read without the locale. */
+static bool parse_positive(const char *text, double *out)
+{
+    char *end;
+    if (!*text || strchr(text, ',') || *text == '-' || *text == '+')
+        return false;
+    double v = strtod(text, &end);
+    if (*end || !isfinite(v) || !(v > 0))
+        return false;
+    *out = v;
+    return true;
+}
+
+int cmd_survival(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"by", required_argument, NULL, OPT_BY},
+        {"unit", required_argument, NULL, OPT_UNIT},
+        {"conf", required_argument, NULL, OPT_CONF},
+        {"summary", no_argument, NULL, OPT_SUMMARY},
+        {"horizon", required_argument, NULL, OPT_HORIZON},
+        {"compare", no_argument, NULL, OPT_COMPARE},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "survival");
+    retain_survival_options o = {0};
+    view v = {.unit = 1.0, .conf = 0.95};
+    bool summary = false, compare = false;
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            return cli_flush_stdout(&c);
+        case OPT_AS_OF:
+            if (!cli_option_as_of(&c, optarg, &o.as_of))
+                return EXIT_USAGE;
+            o.has_as_of = true;
+            break;
+        case OPT_UNIT:
+            if (strcmp(optarg, "day") == 0)
+                v.unit = 1.0;
+            else if (strcmp(optarg, "week") == 0)
+                v.unit = 7.0;
+            else if (strcmp(optarg, "month") == 0)
+                v.unit = 365.25 / 12;
+            else
+                return cli_usage_error(&c, "--unit takes day, week or month, not '%s'", optarg);
+            break;
+        case OPT_CONF:
+            if (!parse_positive(optarg, &v.conf) || v.conf >= 1)
+                return cli_usage_error(
+                    &c, "--conf takes a level between 0 and 1 such as 0.95, not '%s'", optarg);
+            break;
+        case OPT_SUMMARY:
+            summary = true;
+            break;
+        case OPT_HORIZON:
+            if (!parse_positive(optarg, &v.horizon))
+                return cli_usage_error(
+                    &c, "--horizon takes a positive duration (in --unit units), not '%s'", optarg);
+            v.has_horizon = true;
+            break;
+        case OPT_COMPARE:
+            compare = true;
+            break;
+        default:
+            fprintf(stderr, "Try 'retain survival --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    if (summary && compare)
+        return cli_usage_error(&c, "--summary and --compare print different tables: pick one");
+    if (v.has_horizon && !summary)
+        return cli_usage_error(&c, "--horizon goes with --summary");
+    if (compare && !c.by)
+        return cli_usage_error(&c, "--compare needs --by COL: the segments to compare");
+    v.horizon *= v.unit;
+    v.prob_decimals = c.precision > 4 ? c.precision : 4;
+    c.input.ignore_mrr = true; /* lives, not revenue */
+
+    survival_ctx x = {retain_survival_new(&o), c.by != NULL};
+    if (!x.sv) {
+        fprintf(stderr, "retain survival: out of memory\n");
+        return EXIT_OSERR;
+    }
+    int code = cli_read_table(&c, argc, argv, on_row, &x, NULL);
+    if (code == EXIT_OK) {
+        retain_diag diag;
+        if (retain_survival_finish(x.sv, &diag) != RETAIN_OK)
+            code = cli_report(&c, &diag);
+        else if (summary)
+            code = print_summary(&c, x.sv, &v);
+        else if (compare)
+            code = print_compare(&c, x.sv, &v);
+        else
+            code = print_curves(&c, x.sv, &v);
+    }
+    retain_survival_free(x.sv);
+    return code;
+}

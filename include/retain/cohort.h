@@ -1,0 +1,101 @@
+/* retain/cohort.h - cohort retention tables, by customers or by revenue.
+ *
+ * A customer's cohort is the period holding its first start; age k of a
+ * cohort is the k-th period after it, up to the period holding as-of.
+ * active(c, k) = customers of cohort c active on the last day of the
+ * age-k period (SPEC: a row serves start <= d < end; an end after as-of is
+ * open). With revenue, mrr(c, k) = the MRR of the cohort's rows serving
+ * that day, against the cohort's starting MRR: each customer's rows that
+ * start on its first day. See retain-cohort(1).
+ *
+ * Rows arrive in any order. Per customer the accumulator keeps what
+ * retain/rate.h keeps (a 128-bit hash of its id, the intervals of its
+ * rows) and, with revenue, each row's MRR; per cohort and age only counts
+ * and sums. Age 0 of a cohort counts its customers as the `new` of
+ * retain rate for that period; summed over cohorts, active(c, p - c) is
+ * retain rate's customers_end of period p. */
+#ifndef RETAIN_COHORT_H
+#define RETAIN_COHORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+#include <retain/money.h>
+#include <retain/period.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    retain_period_kind period; /* week, month, quarter or year (not day) */
+    bool has_as_of;            /* else: the latest start seen */
+    retain_day as_of;
+    bool revenue; /* keep each row's MRR, for the mrr sums */
+} retain_cohort_options;
+
+typedef struct retain_cohort retain_cohort;
+
+/* Returns NULL when out of memory, or when the period is day (a table of
+ * thousands of ages). The caller frees it with retain_cohort_free(). */
+RETAIN_API retain_cohort *retain_cohort_new(const retain_cohort_options *options);
+
+/* Adds one subscription row of a customer in a segment (segment_len 0 for
+ * no segment; customers are told apart within their segment). end is
+ * ignored unless has_end; mrr is used with revenue only. Rows starting
+ * after an as-of given are ignored. RETAIN_ERR_DATA when end < start. */
+RETAIN_API retain_status retain_cohort_add(retain_cohort *co, const char *segment,
+                                           size_t segment_len, const char *id, size_t id_len,
+                                           retain_day start, retain_day end, bool has_end,
+                                           retain_money mrr);
+
+/* Optional: room for about this many customers. */
+RETAIN_API retain_status retain_cohort_reserve(retain_cohort *co, size_t customers);
+
+/* Computes the tables once every row is in. RETAIN_ERR_DATA (and diag)
+ * when no row was added; RETAIN_ERR_USAGE when every row starts after the
+ * as-of given. */
+RETAIN_API retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag);
+
+/* After finish: segments in byte order of their names (one, named "", when
+ * no segment was given); cohorts, one per period from the one of the
+ * earliest start to the one holding as-of, empty ones included. */
+RETAIN_API size_t retain_cohort_segments(const retain_cohort *co);
+RETAIN_API const char *retain_cohort_segment(const retain_cohort *co, size_t segment, size_t *len);
+RETAIN_API size_t retain_cohort_cohorts(const retain_cohort *co);
+RETAIN_API retain_day retain_cohort_as_of(const retain_cohort *co);
+
+/* A cell: cohort c at age k, or (retain_cohort_mean) the sums over the
+ * cohorts that have reached age k. */
+typedef struct {
+    int32_t cohort;            /* period index of the cohort (see retain_period_label) */
+    int32_t ages;              /* ages reached: 0 .. ages - 1 (cells beyond do not exist) */
+    int64_t size;              /* customers of the cohort(s) */
+    retain_money starting_mrr; /* their starting MRR (revenue only) */
+    int64_t active;            /* customers active on the last day of the age's period */
+    retain_money mrr;          /* MRR of their rows serving that day (revenue only) */
+} retain_cohort_cell;
+
+/* Cohort `cohort` (0 .. retain_cohort_cohorts() - 1) of a segment at age
+ * `age` (0 .. cell.ages - 1). False, and only cohort, ages, size and
+ * starting_mrr filled, when the age is not reached. */
+RETAIN_API bool retain_cohort_get(const retain_cohort *co, size_t segment, size_t cohort,
+                                  int32_t age, retain_cohort_cell *cell);
+
+/* The pooled cell of a segment at age `age` (0 .. cohorts - 1): sizes,
+ * starting MRR, active customers and MRR summed over the cohorts that have
+ * reached that age (cohort = -1, ages = cohorts reached). Its
+ * active / size is the mean of the cohorts' rates weighted by their sizes;
+ * mrr / starting_mrr, weighted by their starting MRR. */
+RETAIN_API void retain_cohort_mean(const retain_cohort *co, size_t segment, int32_t age,
+                                   retain_cohort_cell *cell);
+
+RETAIN_API void retain_cohort_free(retain_cohort *co);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

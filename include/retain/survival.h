@@ -1,0 +1,135 @@
+/* retain/survival.h - Kaplan-Meier survival of subscriptions over tenure.
+ *
+ * Each subscription row is one life (SPEC, Survival): its duration is
+ * t = (end, or as-of) - start in days; it is an event when it churned (an
+ * end on or before as-of), censored otherwise. The accumulator keeps, per
+ * segment, counts of events and censorings per tenure day, never the rows:
+ * memory grows with the longest tenure, not with the rows.
+ *
+ * As-of, when not given, is the latest start, known only once every row is
+ * in. Until then a row that ends after the latest start seen so far may
+ * still turn out censored: it is held as a count per (start, end) pair of
+ * days, and settled as later starts pass its end (at most one count per
+ * pair of days, however many rows). With an as-of given, every row is
+ * settled as it arrives.
+ *
+ * From the counts: the Kaplan-Meier estimate, Greenwood's variance, the
+ * log-log confidence interval, the median (R's rule), the restricted mean
+ * survival time with its standard error (as survRM2), and the log-rank
+ * test between segments (as R's survdiff). See retain-survival(1). */
+#ifndef RETAIN_SURVIVAL_H
+#define RETAIN_SURVIVAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    bool has_as_of; /* else: the latest start seen */
+    retain_day as_of;
+} retain_survival_options;
+
+typedef struct retain_survival retain_survival;
+
+/* Returns NULL when out of memory. The caller frees it with
+ * retain_survival_free(). */
+RETAIN_API retain_survival *retain_survival_new(const retain_survival_options *options);
+
+/* Adds one subscription row in a segment (segment_len 0 for no segment).
+ * end is ignored unless has_end. Rows starting after an as-of given are
+ * ignored. RETAIN_ERR_DATA when end < start, RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_survival_add(retain_survival *sv, const char *segment,
+                                             size_t segment_len, retain_day start, retain_day end,
+                                             bool has_end);
+
+/* Adds `count` lives of duration t days (t >= 0) directly, events or
+ * censored: for durations known otherwise (a study's follow-up times).
+ * They take no part in as-of. RETAIN_ERR_USAGE when t < 0. */
+RETAIN_API retain_status retain_survival_add_lives(retain_survival *sv, const char *segment,
+                                                   size_t segment_len, int32_t t, bool event,
+                                                   int64_t count);
+
+/* Settles every row against as-of and computes the curves.
+ * RETAIN_ERR_DATA (and diag) when nothing was added; RETAIN_ERR_USAGE when
+ * every row starts after the as-of given. */
+RETAIN_API retain_status retain_survival_finish(retain_survival *sv, retain_diag *diag);
+
+/* One step of a Kaplan-Meier curve: a distinct t with an event or a
+ * censoring. Events come before censorings at the same t: at_risk counts
+ * both, survival drops by events / at_risk. */
+typedef struct {
+    int32_t t; /* days */
+    int64_t at_risk, events, censored;
+    double survival;  /* S(t), the product of (1 - events / at_risk) up to t */
+    double greenwood; /* sum of events / (at_risk (at_risk - events)) up to t:
+                         Var(log S(t)); infinite once S(t) = 0 */
+} retain_km_step;
+
+/* After finish: segments in byte order of their names (one, named "", when
+ * no segment was given), the as-of used, and the curve of a segment (owned
+ * by the accumulator, valid until it is freed). */
+RETAIN_API size_t retain_survival_segments(const retain_survival *sv);
+RETAIN_API const char *retain_survival_segment(const retain_survival *sv, size_t segment,
+                                               size_t *len);
+RETAIN_API retain_day retain_survival_as_of(const retain_survival *sv);
+RETAIN_API const retain_km_step *retain_survival_curve(const retain_survival *sv, size_t segment,
+                                                       size_t *nsteps);
+
+/* Functions of any Kaplan-Meier curve (steps in increasing t). */
+
+/* The log-log confidence interval of S(t) at level conf (0 < conf < 1):
+ * S^exp(+-z se / log S), se = sqrt(greenwood), z the normal quantile of
+ * (1 + conf) / 2. False (undefined, as R gives NA) when S is 0 or 1. */
+RETAIN_API bool retain_km_ci(const retain_km_step *step, double conf, double *low, double *high);
+
+/* S(t) at any t >= 0 (days): the value of the last step at or before t; 1
+ * before the first. */
+RETAIN_API double retain_km_survival_at(const retain_km_step *steps, size_t nsteps, double t);
+
+/* The median (R's survfit rule): the first t with S(t) <= 0.5; when S is
+ * exactly 0.5 over a stretch, the middle of it (to the last observed t if
+ * the curve ends flat at 0.5). False when S never reaches 0.5. */
+RETAIN_API bool retain_km_median(const retain_km_step *steps, size_t nsteps, double *median);
+
+/* The restricted mean survival time up to horizon days, the area under S
+ * over [0, horizon], and its standard error (survRM2's: the sum over event
+ * times t <= horizon of A(t)^2 events / (at_risk (at_risk - events)),
+ * A(t) the area from t to horizon; a step where every life at risk ends
+ * adds nothing). False when horizon < 0, or when it passes the last step
+ * while S there is above 0: the curve is unknown beyond. */
+RETAIN_API bool retain_km_rmst(const retain_km_step *steps, size_t nsteps, double horizon,
+                               double *rmst, double *se);
+
+/* The log-rank test of equal survival between the segments (R's survdiff,
+ * rho = 0): observed and expected events per segment (arrays of
+ * retain_survival_segments() entries, in segment order, may be NULL), the
+ * chi-square statistic with df = rank of the variance (segments - 1 unless
+ * some are redundant) and its p-value. False (and df = 0) when there is
+ * nothing to test: one segment, or no event. */
+typedef struct {
+    double chisq;
+    int df;
+    double p_value;
+} retain_logrank;
+
+RETAIN_API bool retain_survival_logrank(const retain_survival *sv, double *observed,
+                                        double *expected, retain_logrank *result);
+
+/* The upper tail P(X > chisq) of the chi-square distribution with df >= 1
+ * degrees of freedom (the regularized upper incomplete gamma function
+ * Q(df/2, chisq/2)); NaN for bad arguments. */
+RETAIN_API double retain_chisq_p_value(double chisq, int df);
+
+RETAIN_API void retain_survival_free(retain_survival *sv);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
