@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "window.h"
 
 /* ---- stage tables ------------------------------------------------------ */
 
@@ -239,8 +240,8 @@ struct retain_churn {
     rt_intern segments, reasons;
     stage_acc **seg; /* per segment: nstages stage_acc */
     size_t nseg_cap;
-    bool any, any_ignored, with_reasons;
-    retain_day min_start, max_start, min_ignored;
+    bool with_reasons;
+    rt_window window;
     /* results */
     bool finished;
     retain_day as_of;
@@ -259,6 +260,7 @@ retain_churn *retain_churn_new(const retain_churn_options *options)
     c->nstages = retain_stages_count(options->stages);
     rt_intern_init(&c->segments);
     rt_intern_init(&c->reasons);
+    rt_window_init(&c->window, options->has_as_of, options->as_of);
     return c;
 }
 
@@ -325,12 +327,8 @@ retain_status retain_churn_add(retain_churn *c, const char *segment, size_t segm
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
-    if (c->opt.has_as_of && start > c->opt.as_of) {
-        if (!c->any_ignored || start < c->min_ignored)
-            c->min_ignored = start;
-        c->any_ignored = true;
-        return RETAIN_OK;
-    }
+    if (!rt_window_keep(&c->window, start))
+        return RETAIN_OK; /* not yet a customer on the observation day */
     stage_acc *st = segment_stages(c, segment, segment_len);
     if (!st)
         return RETAIN_ERR_NOMEM;
@@ -364,11 +362,6 @@ retain_status retain_churn_add(retain_churn *c, const char *segment, size_t segm
                 return RETAIN_ERR_NOMEM;
         }
     }
-    if (!c->any || start < c->min_start)
-        c->min_start = start;
-    if (!c->any || start > c->max_start)
-        c->max_start = start;
-    c->any = true;
     return RETAIN_OK;
 }
 
@@ -398,19 +391,11 @@ static int64_t span(const dayhist *h, int64_t a, int64_t b)
 retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
 {
     const retain_period_kind k = c->opt.period;
-    if (!c->any && c->any_ignored) {
-        char a[11], b[11];
-        retain_day_format(c->opt.as_of, a);
-        retain_day_format(c->min_ignored, b);
-        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
-                       b);
-    }
-    if (!c->any)
-        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
-    c->as_of = c->opt.has_as_of ? c->opt.as_of : c->max_start;
+    retain_status st = rt_window_close(&c->window, &c->as_of, diag);
+    if (st != RETAIN_OK)
+        return st;
     if (c->opt.by_period) {
-        c->first = retain_period_of(k, c->min_start);
+        c->first = retain_period_of(k, c->window.min_start);
         c->last = retain_period_of(k, c->as_of);
         c->nper = (size_t)(c->last - c->first + 1);
     } else {

@@ -6,15 +6,13 @@
 
 #include "internal.h"
 #include "store.h"
+#include "window.h"
 
 struct retain_cohort {
     retain_cohort_options opt;
     rt_intern segments;
     rt_store store;
-    rt_pending pending[256];
-    size_t npending;
-    bool any, any_ignored;
-    retain_day min_start, max_start, min_ignored;
+    rt_window window;
     /* results */
     bool finished;
     retain_day as_of;
@@ -27,7 +25,7 @@ struct retain_cohort {
     int64_t *size, *start_mrr;
     int64_t *active, *mrr;
     size_t tri; /* cells of a segment's triangle */
-    int32_t *day_period;
+    rt_day_periods days;
 };
 
 static size_t row_offset(size_t nper, size_t c)
@@ -46,6 +44,7 @@ retain_cohort *retain_cohort_new(const retain_cohort_options *options)
     co->opt = *options;
     rt_intern_init(&co->segments);
     rt_store_init(&co->store);
+    rt_window_init(&co->window, options->has_as_of, options->as_of);
     if (options->revenue)
         rt_store_keep_mrr(&co->store);
     return co;
@@ -62,7 +61,7 @@ void retain_cohort_free(retain_cohort *co)
     free(co->start_mrr);
     free(co->active);
     free(co->mrr);
-    free(co->day_period);
+    rt_day_periods_free(&co->days);
     free(co);
 }
 
@@ -72,31 +71,12 @@ retain_status retain_cohort_add(retain_cohort *co, const char *segment, size_t s
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
-    if (co->opt.has_as_of && start > co->opt.as_of) {
-        if (!co->any_ignored || start < co->min_ignored)
-            co->min_ignored = start;
-        co->any_ignored = true;
-        return RETAIN_OK;
-    }
+    if (!rt_window_keep(&co->window, start))
+        return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg = 0;
-    if (!rt_intern_get(&co->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+    if (!rt_intern_get(&co->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
+        !rt_store_push(&co->store, seg, id, id_len, start, has_end ? end : RT_NO_END, mrr))
         return RETAIN_ERR_NOMEM;
-    rt_pending *p = &co->pending[co->npending++];
-    rt_store_key(seg, id, id_len, p);
-    p->start = start;
-    p->end = has_end ? end : RT_NO_END;
-    p->mrr = mrr;
-    if (co->npending == sizeof co->pending / sizeof co->pending[0]) {
-        bool ok = rt_store_add_many(&co->store, co->pending, co->npending);
-        co->npending = 0;
-        if (!ok)
-            return RETAIN_ERR_NOMEM;
-    }
-    if (!co->any || start < co->min_start)
-        co->min_start = start;
-    if (!co->any || start > co->max_start)
-        co->max_start = start;
-    co->any = true;
     return RETAIN_OK;
 }
 
@@ -105,33 +85,14 @@ retain_status retain_cohort_reserve(retain_cohort *co, size_t customers)
     return rt_store_reserve(&co->store, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
-typedef struct {
-    int32_t start, end;
-    int64_t mrr;
-} span;
-
-static int by_start(const void *a, const void *b)
-{
-    const span *x = a, *y = b;
-    return (x->start > y->start) - (x->start < y->start);
-}
-
 /* Adds v to the cells of cohort c (of a segment's triangle at tri) for
  * every period whose last day falls in [a, b): running differences. */
 static void add_served(const retain_cohort *co, int64_t *tri, size_t c, int32_t a, int32_t b,
                        int64_t v)
 {
-    if (a >= b || v == 0)
-        return;
-    int32_t last = co->first + (int32_t)co->nper - 1;
-    int32_t lo = co->day_period[a - co->min_start];
-    int32_t hi = last;
-    if (b != RT_NO_END) { /* then b <= as-of */
-        hi = co->day_period[b - 1 - co->min_start];
-        if (co->day_period[b - co->min_start] == hi)
-            hi--; /* that period's last day, b or later, is not served */
-    }
-    if (lo > hi)
+    int32_t lo, hi;
+    if (v == 0 ||
+        !rt_last_days_in(&co->days, a, b, co->first, co->first + (int32_t)co->nper - 1, &lo, &hi))
         return;
     int64_t *row = tri + row_offset(co->nper, c);
     int32_t cp = co->first + (int32_t)c;
@@ -140,10 +101,10 @@ static void add_served(const retain_cohort *co, int64_t *tri, size_t c, int32_t 
 }
 
 /* One customer's rows (end already opened past as-of). */
-static void add_customer(retain_cohort *co, size_t g, span *rows, size_t n)
+static void add_customer(retain_cohort *co, size_t g, rt_span *rows, size_t n)
 {
-    qsort(rows, n, sizeof *rows, by_start);
-    size_t c = (size_t)(co->day_period[rows[0].start - co->min_start] - co->first);
+    rt_spans_sort(rows, n);
+    size_t c = (size_t)(rt_day_period(&co->days, rows[0].start) - co->first);
     co->size[g * co->nper + c]++;
     int64_t *mrr = co->mrr + g * co->tri;
     if (co->opt.revenue) {
@@ -153,18 +114,9 @@ static void add_customer(retain_cohort *co, size_t g, span *rows, size_t n)
             add_served(co, mrr, c, rows[i].start, rows[i].end, rows[i].mrr);
         }
     }
-    /* a customer is active once, however many rows serve the day */
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (rows[i].start >= rows[i].end)
-            continue;
-        if (m > 0 && rows[i].start <= rows[m - 1].end) {
-            if (rows[i].end > rows[m - 1].end)
-                rows[m - 1].end = rows[i].end;
-        } else {
-            rows[m++] = rows[i];
-        }
-    }
+    /* a customer is active once, however many rows serve the day (the
+     * merged spans may overwrite rows: they are not read again) */
+    size_t m = rt_spans_merge(rows, n, rows);
     for (size_t i = 0; i < m; i++)
         add_served(co, co->active + g * co->tri, c, rows[i].start, rows[i].end, 1);
 }
@@ -172,24 +124,12 @@ static void add_customer(retain_cohort *co, size_t g, span *rows, size_t n)
 retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag)
 {
     const retain_period_kind k = co->opt.period;
-    if (co->npending > 0) {
-        bool ok = rt_store_add_many(&co->store, co->pending, co->npending);
-        co->npending = 0;
-        if (!ok)
-            return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    }
-    if (!co->any && co->any_ignored) {
-        char a[11], b[11];
-        retain_day_format(co->opt.as_of, a);
-        retain_day_format(co->min_ignored, b);
-        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
-                       b);
-    }
-    if (!co->any)
-        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
-    co->as_of = co->opt.has_as_of ? co->opt.as_of : co->max_start;
-    co->first = retain_period_of(k, co->min_start);
+    if (!rt_store_flush(&co->store))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    retain_status st = rt_window_close(&co->window, &co->as_of, diag);
+    if (st != RETAIN_OK)
+        return st;
+    co->first = retain_period_of(k, co->window.min_start);
     co->nper = (size_t)(retain_period_of(k, co->as_of) - co->first + 1);
     size_t nseg = co->segments.n;
     co->tri = row_offset(co->nper, co->nper);
@@ -198,46 +138,19 @@ retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag)
     co->start_mrr = calloc(nseg * co->nper, sizeof *co->start_mrr);
     co->active = calloc(nseg * co->tri, sizeof *co->active);
     co->mrr = calloc(co->opt.revenue ? nseg * co->tri : 1, sizeof *co->mrr);
-    size_t ndays = (size_t)(co->as_of - co->min_start) + 1;
-    co->day_period = malloc(ndays * sizeof *co->day_period);
-    size_t span_cap = 64;
-    span *spans = malloc(span_cap * sizeof *spans);
-    if (!co->order || !co->size || !co->start_mrr || !co->active || !co->mrr || !co->day_period ||
-        !spans) {
-        free(spans);
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    }
-    int32_t p = co->first;
-    retain_day next = retain_period_first_day(k, p + 1);
-    for (size_t i = 0; i < ndays; i++) {
-        if (co->min_start + (retain_day)i == next)
-            next = retain_period_first_day(k, ++p + 1);
-        co->day_period[i] = p;
-    }
+    bool ok = co->order && co->size && co->start_mrr && co->active && co->mrr &&
+              rt_day_periods_init(&co->days, k, co->window.min_start, co->as_of);
+    rt_spans rows = {0};
     const rt_store *s = &co->store;
-    for (size_t i = 0; i < s->n; i++) {
-        const rt_customer *c = &s->cust[i];
-        size_t n = 0;
-        int32_t end = c->end != RT_NO_END && c->end <= co->as_of ? c->end : RT_NO_END;
-        spans[n++] = (span){c->start, end, s->keep_mrr ? s->mrr[i] : 0};
-        for (uint32_t e = c->more; e; e = s->extra[e - 1].next) {
-            const rt_extra_row *x = &s->extra[e - 1];
-            if (n == span_cap) {
-                span *q = realloc(spans, 2 * span_cap * sizeof *q);
-                if (!q) {
-                    free(spans);
-                    return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-                }
-                spans = q;
-                span_cap *= 2;
-            }
-            spans[n++] =
-                (span){x->start, x->end != RT_NO_END && x->end <= co->as_of ? x->end : RT_NO_END,
-                       s->keep_mrr ? s->extra_mrr[e - 1] : 0};
-        }
-        add_customer(co, c->segment, spans, n);
+    for (size_t i = 0; ok && i < s->n; i++) {
+        size_t n = rt_store_rows(s, i, co->as_of, &rows);
+        if (n > 0)
+            add_customer(co, s->cust[i].segment, rows.v, n);
+        ok = n > 0;
     }
-    free(spans);
+    free(rows.v);
+    if (!ok)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     /* running differences to values, cohort by cohort */
     for (size_t g = 0; g < nseg; g++) {
         for (size_t c = 0; c < co->nper; c++) {

@@ -199,6 +199,77 @@ bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
     return true;
 }
 
+bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
+                   int32_t end, int64_t mrr)
+{
+    rt_pending *p = &s->queue[s->nqueue++];
+    rt_store_key(segment, id, id_len, p);
+    p->start = start;
+    p->end = end;
+    p->mrr = mrr;
+    if (s->nqueue < sizeof s->queue / sizeof s->queue[0])
+        return true;
+    return rt_store_flush(s);
+}
+
+bool rt_store_flush(rt_store *s)
+{
+    bool ok = rt_store_add_many(s, s->queue, s->nqueue);
+    s->nqueue = 0;
+    return ok;
+}
+
+size_t rt_store_rows(const rt_store *s, size_t i, retain_day as_of, rt_spans *buf)
+{
+    const rt_customer *c = &s->cust[i];
+    size_t n = 0;
+    for (uint32_t e = 0;; e = e ? s->extra[e - 1].next : c->more) {
+        if (n == buf->cap) {
+            size_t cap = buf->cap ? 2 * buf->cap : 64;
+            rt_span *v = realloc(buf->v, cap * sizeof *v);
+            if (!v)
+                return 0;
+            buf->v = v;
+            buf->cap = cap;
+        }
+        int32_t start = e ? s->extra[e - 1].start : c->start;
+        int32_t end = e ? s->extra[e - 1].end : c->end;
+        int64_t mrr = !s->keep_mrr ? 0 : e ? s->extra_mrr[e - 1] : s->mrr[i];
+        buf->v[n++] = (rt_span){start, end != RT_NO_END && end <= as_of ? end : RT_NO_END, mrr};
+        if (e ? s->extra[e - 1].next == 0 : c->more == 0)
+            break;
+    }
+    return n;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const rt_span *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
+void rt_spans_sort(rt_span *rows, size_t n)
+{
+    qsort(rows, n, sizeof *rows, by_start);
+}
+
+size_t rt_spans_merge(const rt_span *rows, size_t n, rt_span *out)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rows[i].start >= rows[i].end)
+            continue; /* serves no day */
+        if (m > 0 && rows[i].start <= out[m - 1].end) {
+            /* overlapping or back to back: one stretch of service */
+            if (rows[i].end > out[m - 1].end)
+                out[m - 1].end = rows[i].end;
+        } else {
+            out[m++] = rows[i];
+        }
+    }
+    return m;
+}
+
 bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                   int32_t end)
 {

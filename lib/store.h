@@ -28,6 +28,14 @@ typedef struct {
     uint32_t segment;
 } rt_customer;
 
+/* A row waiting to be added: its customer's key already hashed. */
+typedef struct {
+    uint64_t lo, hi;
+    uint32_t segment;
+    int32_t start, end;
+    int64_t mrr; /* kept only with keep_mrr */
+} rt_pending;
+
 /* The hash index is split in shards by the key's top byte, each growing
  * on its own: growing one big table would stop the caller for a fraction
  * of a second at every doubling, and with it the parsing thread. */
@@ -50,6 +58,9 @@ typedef struct {
      * Off by default: the metrics that count customers pay nothing. */
     bool keep_mrr;
     int64_t *mrr, *extra_mrr;
+    /* rows queued by rt_store_push, added in batches */
+    rt_pending queue[256];
+    size_t nqueue;
 } rt_store;
 
 void rt_store_init(rt_store *s);
@@ -57,14 +68,6 @@ void rt_store_init(rt_store *s);
 /* Keep each row's MRR (rt_pending.mrr); call before the first add. */
 void rt_store_keep_mrr(rt_store *s);
 void rt_store_free(rt_store *s);
-
-/* A row waiting to be added: its customer's key already hashed. */
-typedef struct {
-    uint64_t lo, hi;
-    uint32_t segment;
-    int32_t start, end;
-    int64_t mrr; /* kept only with keep_mrr */
-} rt_pending;
 
 /* The key of customer (segment, id). */
 void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p);
@@ -81,6 +84,35 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
 /* Makes room for about n customers in all, so that the tables need not
  * grow on the way; false when out of memory. */
 bool rt_store_reserve(rt_store *s, size_t n);
+
+/* Queues a row of customer (segment, id) and adds the queue when full;
+ * false when out of memory. rt_store_flush adds what is queued: call it
+ * before reading the store. */
+bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
+                   int32_t end, int64_t mrr);
+bool rt_store_flush(rt_store *s);
+
+/* One row of a customer as the metrics see it at as-of. */
+typedef struct {
+    int32_t start, end; /* end RT_NO_END when open or after as-of */
+    int64_t mrr;
+} rt_span;
+
+/* A growable buffer of rows, owned by the caller (free its v). */
+typedef struct {
+    rt_span *v;
+    size_t cap;
+} rt_spans;
+
+/* The rows of customer i, ends after as_of made open, into buf; the
+ * number of rows, or 0 when out of memory. */
+size_t rt_store_rows(const rt_store *s, size_t i, retain_day as_of, rt_spans *buf);
+
+/* Sorts rows by start; then merges them into the disjoint spans of days
+ * they serve, rows that serve no day left out: out (n rows at most)
+ * receives the spans, their number is returned. */
+void rt_spans_sort(rt_span *rows, size_t n);
+size_t rt_spans_merge(const rt_span *sorted, size_t n, rt_span *out);
 
 /* Bytes held, for memory reports. */
 size_t rt_store_bytes(const rt_store *s);

@@ -9,6 +9,7 @@
 #include "internal.h"
 #include "stats.h"
 #include "store.h"
+#include "window.h"
 
 /* Events and censorings of one segment, per tenure day. */
 typedef struct {
@@ -33,8 +34,7 @@ struct retain_survival {
     size_t hist_cap;
     pending *slots;
     size_t mask, used;
-    bool any, any_ignored;
-    retain_day max_start, min_ignored;
+    rt_window window;
     /* results */
     bool finished;
     retain_day as_of;
@@ -48,6 +48,7 @@ retain_survival *retain_survival_new(const retain_survival_options *options)
         return NULL;
     sv->opt = *options;
     rt_intern_init(&sv->segments);
+    rt_window_init(&sv->window, options->has_as_of, options->as_of);
     return sv;
 }
 
@@ -131,7 +132,7 @@ static bool rebuild(retain_survival *sv)
         pending *p = &sv->slots[i];
         if (!p->count)
             continue;
-        if (p->end != RT_NO_END && p->end <= sv->max_start) {
+        if (p->end != RT_NO_END && p->end <= sv->window.max_start) {
             if (!count(sv, p->segment, (int64_t)p->end - p->start, true, p->count))
                 return false;
             p->count = 0;
@@ -177,23 +178,16 @@ retain_status retain_survival_add(retain_survival *sv, const char *segment, size
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
-    if (sv->opt.has_as_of && start > sv->opt.as_of) {
-        if (!sv->any_ignored || start < sv->min_ignored)
-            sv->min_ignored = start;
-        sv->any_ignored = true;
-        return RETAIN_OK;
-    }
+    if (!rt_window_keep(&sv->window, start))
+        return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg;
     retain_status st = segment_index(sv, segment, segment_len, &seg);
     if (st != RETAIN_OK)
         return st;
-    if (!sv->any || start > sv->max_start)
-        sv->max_start = start;
-    sv->any = true;
     int32_t e = has_end ? end : RT_NO_END;
     if (sv->opt.has_as_of)
         return settle(sv, seg, start, e, sv->opt.as_of, 1) ? RETAIN_OK : RETAIN_ERR_NOMEM;
-    if (e != RT_NO_END && e <= sv->max_start) /* as-of will be later still */
+    if (e != RT_NO_END && e <= sv->window.max_start) /* as-of will be later still */
         return count(sv, seg, (int64_t)e - start, true, 1) ? RETAIN_OK : RETAIN_ERR_NOMEM;
     if (!sv->slots || 4 * (sv->used + 1) > 3 * (sv->mask + 1)) {
         if (!rebuild(sv))
@@ -256,17 +250,12 @@ static bool build_curve(hist *h)
 
 retain_status retain_survival_finish(retain_survival *sv, retain_diag *diag)
 {
-    if (sv->segments.n == 0 && sv->any_ignored) {
-        char a[11], b[11];
-        retain_day_format(sv->opt.as_of, a);
-        retain_day_format(sv->min_ignored, b);
-        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
-                       b);
+    /* lives given as durations (retain_survival_add_lives) need no as-of */
+    if (sv->segments.n == 0 || sv->window.any) {
+        retain_status st = rt_window_close(&sv->window, &sv->as_of, diag);
+        if (st != RETAIN_OK)
+            return st;
     }
-    if (sv->segments.n == 0)
-        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
-    sv->as_of = sv->opt.has_as_of ? sv->opt.as_of : sv->max_start;
     for (size_t i = 0; sv->slots && i <= sv->mask; i++) {
         const pending *p = &sv->slots[i];
         if (p->count && !settle(sv, p->segment, p->start, p->end, sv->as_of, p->count))

@@ -1,0 +1,88 @@
+/* The observation window and day-to-period tables. */
+#include <stdlib.h>
+
+#include "internal.h"
+#include "store.h"
+#include "window.h"
+
+void rt_window_init(rt_window *w, bool has_as_of, retain_day as_of)
+{
+    *w = (rt_window){.has_as_of = has_as_of, .as_of = as_of};
+}
+
+bool rt_window_keep(rt_window *w, retain_day start)
+{
+    if (w->has_as_of && start > w->as_of) {
+        if (!w->any_ignored || start < w->min_ignored)
+            w->min_ignored = start;
+        w->any_ignored = true;
+        return false;
+    }
+    if (!w->any || start < w->min_start)
+        w->min_start = start;
+    if (!w->any || start > w->max_start)
+        w->max_start = start;
+    w->any = true;
+    return true;
+}
+
+retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag)
+{
+    if (!w->any && w->any_ignored) {
+        char a[11], b[11];
+        retain_day_format(w->as_of, a);
+        retain_day_format(w->min_ignored, b);
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "no subscription starts on or before as-of %s (the first starts on %s)", a,
+                       b);
+    }
+    if (!w->any)
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
+    if (!w->has_as_of)
+        w->as_of = w->max_start;
+    *as_of = w->as_of;
+    return RETAIN_OK;
+}
+
+bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day from, retain_day to)
+{
+    t->from = from;
+    t->n = to >= from ? (size_t)(to - from) + 1 : 0;
+    t->period = malloc((t->n ? t->n : 1) * sizeof *t->period);
+    if (!t->period)
+        return false;
+    int32_t p = retain_period_of(kind, from);
+    retain_day next = retain_period_first_day(kind, p + 1);
+    for (size_t i = 0; i < t->n; i++) {
+        if (from + (retain_day)i == next)
+            next = retain_period_first_day(kind, ++p + 1);
+        t->period[i] = p;
+    }
+    return true;
+}
+
+void rt_day_periods_free(rt_day_periods *t)
+{
+    free(t->period);
+    t->period = NULL;
+    t->n = 0;
+}
+
+bool rt_last_days_in(const rt_day_periods *t, int32_t a, int32_t b, int32_t lo_limit,
+                     int32_t hi_limit, int32_t *lo, int32_t *hi)
+{
+    if (a >= b)
+        return false;
+    *lo = rt_day_period(t, a);
+    *hi = hi_limit;
+    if (b != RT_NO_END) { /* then b <= as-of, in the table */
+        *hi = rt_day_period(t, b - 1);
+        if (rt_day_period(t, b) == *hi)
+            (*hi)--; /* that period's last day, b or later, is not served */
+    }
+    if (*lo < lo_limit)
+        *lo = lo_limit;
+    if (*hi > hi_limit)
+        *hi = hi_limit;
+    return *lo <= *hi;
+}
