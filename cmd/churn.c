@@ -40,7 +40,7 @@ static void usage(FILE *out)
           "  retain churn --by plan --reason churn_reason crm.csv\n"
           "  retain churn --stages trial:14,onboarding:90,renewal:365,loyal --period quarter "
           "crm.csv\n"
-          "  retain churn --by plan crm.csv | retain ltv --arpu 120 --margin 0.8\n"
+
           "\n",
           out);
     cli_help_exit(out);

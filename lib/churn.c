@@ -88,6 +88,12 @@ retain_stages *retain_stages_parse(const char *spec, retain_diag *diag)
     for (const char *p = text;;) {
         const char *end = strchr(p, ',');
         size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len > 0 && *p == ' ') { /* "90, 365" reads as "90,365" */
+            p++;
+            len--;
+        }
+        while (len > 0 && p[len - 1] == ' ')
+            len--;
         const char *colon = memchr(p, ':', len);
         const char *num = colon ? colon + 1 : p;
         size_t numlen = colon ? len - (size_t)(colon - p) - 1 : len;
@@ -96,6 +102,14 @@ retain_stages *retain_stages_parse(const char *spec, retain_diag *diag)
         for (size_t i = 0; i < numlen; i++)
             digits = digits && num[i] >= '0' && num[i] <= '9';
         size_t stage = nb; /* the stage this item names */
+        bool signed_number = numlen > 1 && (num[0] == '-' || num[0] == '+');
+        for (size_t i = 1; signed_number && i < numlen; i++)
+            signed_number = num[i] >= '0' && num[i] <= '9';
+        if (signed_number || (numlen > 6 && num[0] >= '0' && num[0] <= '9'))
+            return stages_fail(t, diag, text,
+                               signed_number && num[0] == '-'
+                                   ? "days must be above 0"
+                                   : "days must be whole numbers from 1 to 999999");
         if (!colon && !digits) {
             /* a bare name: the open stage, last */
             if (end)
@@ -401,15 +415,29 @@ retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
     } else {
         c->nper = 1;
     }
-    c->nreasons = c->reasons.n;
-    size_t nr = c->nreasons ? c->nreasons : 1;
     size_t nseg = c->segments.n;
     c->seg_order = rt_intern_sorted(&c->segments);
     c->reason_order = rt_intern_sorted(&c->reasons);
-    c->cells = calloc(nseg * c->nper * c->nstages * nr, sizeof *c->cells);
-    if (!c->seg_order || !c->reason_order || !c->cells)
+    if (!c->seg_order || !c->reason_order)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     prefix_all(c);
+    /* the reasons of rows that churned by as-of: a row that ends later is
+     * still a customer, and its reason is not one yet */
+    c->nreasons = 0;
+    for (size_t i = 0; i < c->reasons.n; i++) {
+        uint32_t ri = c->reason_order[i];
+        bool seen = false;
+        for (size_t g = 0; g < nseg && !seen; g++)
+            for (size_t k2 = 0; k2 < c->nstages && !seen; k2++)
+                seen = ri < c->seg[g][k2].nchurn &&
+                       dh_upto(&c->seg[g][k2].churn[ri].count, c->as_of) > 0;
+        if (seen)
+            c->reason_order[c->nreasons++] = ri;
+    }
+    size_t nr = c->nreasons ? c->nreasons : 1;
+    c->cells = calloc(nseg * c->nper * c->nstages * nr, sizeof *c->cells);
+    if (!c->cells)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     for (size_t g = 0; g < nseg; g++) {
         for (size_t p = 0; p < c->nper; p++) {
             /* the days counted: all time, or the period up to as-of */

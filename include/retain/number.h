@@ -21,7 +21,8 @@ extern "C" {
 /* Writes num / den x scale rounded to `decimals` decimals (0..9) into buf
  * (RETAIN_NUMBER_BUFSIZE bytes), with '.' and no grouping, never "-0".
  * Returns false and writes "" when den is 0: an undefined rate is empty,
- * never inf or NaN. |num| and |scale| must stay below 2^40. */
+ * never inf or NaN. Exact for any num and den with |scale| <= 10^6
+ * (the arithmetic is 128-bit). */
 RETAIN_API bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals,
                                     char *buf);
 

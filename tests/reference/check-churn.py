@@ -67,7 +67,7 @@ REASONS = ["Price", "Budget cuts", "", "unknown", "Switched, to competitor",
 ANCHORS = [D(2020, 12, 28), D(2021, 1, 1), D(2024, 2, 29), D(2023, 12, 31),
            D(2024, 12, 30), D(2022, 1, 3), D(2023, 3, 31), D(2023, 6, 30)]
 
-SPAN_DAYS = {"day": (20, 150), "week": (60, 500), "month": (150, 1100),
+SPAN_DAYS = {"day": (20, 70), "week": (60, 300), "month": (150, 1100),
              "quarter": (200, 1600), None: (200, 1600), "year": (300, 2200)}
 
 BAD_STAGES = [

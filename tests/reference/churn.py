@@ -338,7 +338,7 @@ def in_stage_during(r, stage, p0, p1, as_of):
 
 
 def csv_cell(v):
-    if any(c in v for c in ',"\r\n'):
+    if ',' in v or '"' in v or '\r' in v or '\n' in v:
         return '"' + v.replace('"', '""') + '"'
     return v
 

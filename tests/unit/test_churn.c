@@ -129,7 +129,7 @@ static void test_stages_errors(void **state)
     expect_refused("a:30,b:90,c:60,d", "increase");
     expect_refused("0,90", "above 0");
     expect_refused("a:0,b", "above 0");
-    expect_refused("a:-5,b", "whole numbers");
+    expect_refused("a:-5,b", "above 0");
     expect_refused("a:1.5,b", "whole numbers");
     expect_refused("a:ninety,b", "whole numbers");
     expect_refused("a:30,a:90", "used twice");
@@ -141,7 +141,7 @@ static void test_stages_errors(void **state)
     expect_refused("", "empty stage");
     expect_refused("onboarding,renewal:365", "only the last stage");
     expect_refused("a:30,b,c:90", "only the last stage");
-    expect_refused("-90,365", "only the last stage"); /* refused, though not for its sign */
+    expect_refused("-90,365", "above 0");
     expect_refused("90,3.5,365", "only the last stage");
     expect_refused("90,,365", "only the last stage");
 }
