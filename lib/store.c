@@ -325,6 +325,14 @@ static bool intern_rehash(rt_intern *t)
 
 bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
 {
+    if (t->last) {
+        size_t l;
+        const char *v = rt_intern_str(t, t->last - 1, &l);
+        if (l == len && memcmp(v, s, len) == 0) {
+            *index = t->last - 1;
+            return true;
+        }
+    }
     if (!t->slots || 2 * (t->n + 1) > t->mask + 1) {
         if (!intern_rehash(t))
             return false;
@@ -335,6 +343,7 @@ bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
         const char *v = rt_intern_str(t, t->slots[pos] - 1, &l);
         if (l == len && memcmp(v, s, len) == 0) {
             *index = t->slots[pos] - 1;
+            t->last = t->slots[pos];
             return true;
         }
     }
@@ -364,6 +373,7 @@ bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
     t->off[t->n + 1] = t->bytes_len;
     t->slots[pos] = (uint32_t)(t->n + 1);
     *index = (uint32_t)t->n++;
+    t->last = (uint32_t)t->n;
     return true;
 }
 

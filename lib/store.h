@@ -126,6 +126,8 @@ typedef struct {
     size_t bytes_len, bytes_cap;
     size_t *off; /* n + 1 offsets into bytes */
     size_t n, cap;
+    uint32_t last; /* index + 1 of the last value looked up: rows often
+                      repeat it (no segment at all, sorted exports) */
 } rt_intern;
 
 void rt_intern_init(rt_intern *t);
