@@ -20,12 +20,11 @@ DATA=${BENCH_DATA:-/dev/shm/retain-bench}
 MILLER_MAX_ROWS=${MILLER_MAX_ROWS:-2000000}
 PY=/usr/bin/python3
 
-quick=0
 rounds=3
 sizes="1000000 10000000"
 while [ $# -gt 0 ]; do
     case $1 in
-    --quick) quick=1; rounds=1; sizes=100000 ;;
+    --quick) rounds=1; sizes=100000 ;;
     --rounds) rounds=$2; shift ;;
     --sizes) sizes=$2; shift ;;
     -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
@@ -37,8 +36,12 @@ done
 log() { printf '%s\n' "$*" >&2; }
 die() { log "run.sh: $*"; exit 1; }
 
-mkdir -p "$DATA/bin" "$DATA/out" || die "cannot create $DATA"
-work=$DATA/out
+mkdir -p "$DATA" || die "cannot create $DATA"
+# scratch (built tools, outputs, timings) is private to this run, so that two
+# runs sharing $DATA cannot overwrite each other's outputs
+work=$(mktemp -d "$DATA/run.XXXXXX") || die "cannot create a scratch directory in $DATA"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/bin"
 
 # ---------------------------------------------------------------- packages
 need=()
@@ -83,9 +86,9 @@ command -v mlr >/dev/null && mlr_ok=1
 
 # ---------------------------------------------------------------- build
 cflags="-O2 -std=c99 -Wall -Wextra"
-cc $cflags -o "$DATA/bin/gen-crm" "$here/gen-crm.c" || die "building gen-crm failed"
+cc $cflags -o "$work/bin/gen-crm" "$here/gen-crm.c" || die "building gen-crm failed"
 bare_ok=0 bare_why="libcsv-dev missing or csv-bare failed to build"
-cc $cflags -o "$DATA/bin/csv-bare" "$here/csv-bare.c" -lcsv && bare_ok=1
+cc $cflags -o "$work/bin/csv-bare" "$here/csv-bare.c" -lcsv && bare_ok=1
 
 retain_ok=0 retain_why=""
 if [ ! -x "$RETAIN" ]; then
@@ -124,6 +127,24 @@ coldiff() {
         END {if (length(a) != FNR) printf "row counts differ (%d vs %d lines); ", length(a), FNR;
              s=""; for (i=1; i in h; i++) if (c[i]) s = s (s=="" ? "" : ", ") h[i] " " c[i];
              print (s=="" ? "no cell differs" : "rows differing per column: " s)}' "$1" "$2"
+}
+
+# busy_pct: % of all CPUs busy over one second (while we run nothing)
+busy_pct() {
+    local a b
+    a=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+    sleep 1
+    b=$(awk '/^cpu / {print $2+$3+$4+$7+$8, $2+$3+$4+$5+$6+$7+$8}' /proc/stat)
+    awk -v a="$a" -v b="$b" 'BEGIN {split(a, x, " "); split(b, y, " "); d = y[2] - x[2]; p = (d > 0) ? 100 * (y[1] - x[1]) / d : 0; printf "%d", p}'
+}
+busy_notes=""
+note_busy() { # WHEN
+    local p
+    p=$(busy_pct)
+    log "  machine busy before $1: $p %"
+    if [ "$p" -ge 15 ]; then
+        busy_notes="$busy_notes $1: ${p}%;"
+    fi
 }
 
 # ---------------------------------------------------------------- header
@@ -189,7 +210,7 @@ for n in $sizes; do
     f=$DATA/crm-$n.csv
     if [ ! -s "$f" ]; then
         log "generating $f"
-        "$DATA/bin/gen-crm" "$n" >"$f.tmp" && mv "$f.tmp" "$f" || die "gen-crm failed"
+        "$work/bin/gen-crm" "$n" >"$f.tmp.$$" && mv "$f.tmp.$$" "$f" || die "gen-crm failed"
     fi
     bytes=$(stat -c %s "$f")
     mb=$(awk -v b="$bytes" 'BEGIN {printf "%.6f", b / 1e6}')
@@ -202,6 +223,9 @@ for n in $sizes; do
     add bare "csv-bare (libcsv, empty callbacks)" "$([ $bare_ok = 1 ] || echo "$bare_why")"
     add rate "\`retain rate\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
     add norm "\`retain norm >/dev/null\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add churn "\`retain churn\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add cohort "\`retain cohort\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add survival "\`retain survival\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
     add pandas "pandas (trc_pandas.py)" "$([ $pandas_ok = 1 ] || echo "$pandas_why")"
     add duckdb "DuckDB (trc_duckdb.mjs)" "$([ $duck_ok = 1 ] || echo "$duck_why")"
     mskip=""
@@ -213,6 +237,7 @@ for n in $sizes; do
     failed=" "
     for ((round = 1; round <= rounds; round++)); do
         log "== $n rows, round $round/$rounds"
+        note_busy "$n rows round $round"
         cat "$f" >/dev/null # warm
         for i in "${!names[@]}"; do
             nm=${names[$i]}
@@ -220,9 +245,12 @@ for n in $sizes; do
             case $failed in *" $nm "*) continue ;; esac
             log "  $nm"
             case $nm in
-            bare) run_timed bare "$work/bare.out" "$DATA/bin/csv-bare" "$f" ;;
+            bare) run_timed bare "$work/bare.out" "$work/bin/csv-bare" "$f" ;;
             rate) run_timed rate "$work/rate.csv" "$RETAIN" rate "$f" ;;
             norm) run_timed norm /dev/null "$RETAIN" norm "$f" ;;
+            churn) run_timed churn /dev/null "$RETAIN" churn "$f" ;;
+            cohort) run_timed cohort /dev/null "$RETAIN" cohort "$f" ;;
+            survival) run_timed survival /dev/null "$RETAIN" survival "$f" ;;
             pandas) run_timed pandas "$work/pandas.csv" "$PY" "$here/reference/trc_pandas.py" "$f" ;;
             duckdb) run_timed duckdb "$work/duckdb.csv" node "$here/reference/trc_duckdb.mjs" "$f" ;;
             miller) run_timed miller "$work/miller.csv" mlr --icsv --from "$f" put -q -f "$here/reference/trc_miller.mlr" ;;
@@ -269,6 +297,11 @@ for n in $sizes; do
         echo
     fi
     unset rate_rel
+    if [ -n "$busy_notes" ]; then
+        echo "**Warning: other processes were using the CPU** (share of both cores busy, sampled for 1 s before a round, nothing of ours running):$busy_notes the figures are unreliable, and two-thread programs (retain, DuckDB) lose more than one-thread ones (csv-bare)."
+        echo
+    fi
+    busy_notes=""
 
     # ---- output cross-check
     echo "Output check ($n rows):"
@@ -307,8 +340,8 @@ if [ $retain_ok = 1 ]; then
     echo "## French Excel export (100000 rows)"
     echo
     fr=$DATA/crm-100000-fr.csv en=$DATA/crm-100000.csv
-    [ -s "$fr" ] || "$DATA/bin/gen-crm" --french 100000 >"$fr"
-    [ -s "$en" ] || "$DATA/bin/gen-crm" 100000 >"$en"
+    [ -s "$fr" ] || { "$work/bin/gen-crm" --french 100000 >"$fr.tmp.$$" && mv "$fr.tmp.$$" "$fr"; }
+    [ -s "$en" ] || { "$work/bin/gen-crm" 100000 >"$en.tmp.$$" && mv "$en.tmp.$$" "$en"; }
     "$RETAIN" rate "$en" >"$work/fr.expected" 2>"$work/fr.err" || echo "- retain rate on the comma export failed: \`$(head -c 300 "$work/fr.err")\`"
     if "$RETAIN" rate --date-format '%d/%m/%Y' --decimal , "$fr" >"$work/fr.out" 2>"$work/fr.err"; then
         if cmp -s "$work/fr.expected" "$work/fr.out"; then
