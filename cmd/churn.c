@@ -223,12 +223,6 @@ int cmd_churn(int argc, char **argv)
         return cli_report(&c, &diag);
     o.stages = stages;
 
-    int code = EXIT_OK;
-    FILE *in = cli_open_input(&c, argc, argv, &code);
-    if (!in) {
-        retain_stages_free(stages);
-        return code;
-    }
     const char *extra[2];
     size_t n_extra = 0;
     if (c.by)
@@ -238,22 +232,13 @@ int cmd_churn(int argc, char **argv)
         extra[n_extra++] = reason_col;
     c.input.extra = extra;
     c.input.n_extra = n_extra;
-    retain_reader *reader = retain_reader_new(&c.input, &diag);
-    if (!reader || !x.churn) {
-        code = reader ? (fprintf(stderr, "retain churn: out of memory\n"), EXIT_OSERR)
-                      : cli_report(&c, &diag);
-    } else {
-        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
-        cli_report_skipped(&c, reader);
-        bool revenue = st == RETAIN_OK && retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
-        if (st == RETAIN_OK)
-            st = retain_churn_finish(x.churn, &diag);
-        code = st == RETAIN_OK ? print_table(&c, x.churn, stages, &o, reason_col, revenue)
-                               : cli_report(&c, &diag);
-    }
-    retain_reader_free(reader);
+    int code = x.churn ? cli_read_table(&c, argc, argv, on_row, &x, NULL)
+                       : (fprintf(stderr, "retain churn: out of memory\n"), EXIT_OSERR);
+    if (code == EXIT_OK && retain_churn_finish(x.churn, &diag) != RETAIN_OK)
+        code = cli_report(&c, &diag);
+    if (code == EXIT_OK)
+        code = print_table(&c, x.churn, stages, &o, reason_col, c.has_mrr);
     retain_churn_free(x.churn);
     retain_stages_free(stages);
-    cli_close_input(in);
     return code;
 }

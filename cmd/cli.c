@@ -290,8 +290,10 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
     FILE *in = cli_open_input(c, argc, argv, &code);
     if (!in)
         return code;
-    c->input.extra = &c->by;
-    c->input.n_extra = c->by ? 1 : 0;
+    if (c->input.n_extra == 0) { /* the caller's own columns, or --by's */
+        c->input.extra = &c->by;
+        c->input.n_extra = c->by ? 1 : 0;
+    }
     retain_diag diag;
     retain_reader *reader = retain_reader_new(&c->input, &diag);
     if (!reader) {
@@ -302,6 +304,8 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
         *reader_out = reader;
     retain_status st = retain_reader_read(reader, in, fn, user, &diag);
     cli_report_skipped(c, reader);
+    c->has_mrr = retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
+    c->rows = retain_reader_rows(reader);
     if (reader_out)
         *reader_out = NULL;
     retain_reader_free(reader);

@@ -66,6 +66,10 @@ typedef struct {
     retain_format format;
     int precision;
     const char *by; /* --by COL, or NULL */
+    /* after cli_read_table: whether the table had an MRR column, and the
+     * rows read */
+    bool has_mrr;
+    unsigned long rows;
 } cli;
 
 void cli_init(cli *c, const char *cmd);
@@ -113,7 +117,8 @@ bool cli_option_as_of(const cli *c, const char *arg, retain_day *out);
 bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_period_kind *out);
 
 /* Reads the whole input table (the operand, or stdin) with c->input and
- * the --by column as the one extra column, calling fn for each row.
+ * its extra columns (when none are set, the --by column), calling fn for
+ * each row; then sets c->has_mrr and c->rows.
  * *reader is set to the reader before the first row (for
  * retain_reader_expected_rows) and to NULL after. Reports problems
  * (skipped rows included) on stderr; returns the exit code, EXIT_OK when

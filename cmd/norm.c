@@ -140,34 +140,23 @@ int cmd_norm(int argc, char **argv)
         }
     }
 
-    FILE *in = cli_open_input(&c, argc, argv, &code);
-    if (!in)
-        goto out;
     c.input.extra = keep;
     c.input.n_extra = n_keep;
     const char *names[4 + MAX_KEEP] = {"id", "start", "end", "mrr"};
     for (size_t k = 0; k < n_keep; k++)
         names[4 + k] = keep[k];
-    retain_diag diag;
-    retain_reader *reader = retain_reader_new(&c.input, &diag);
     norm_ctx x = {retain_writer_new(stdout, c.format, names, 4 + n_keep, true), n_keep,
                   precision_given ? c.precision : -1};
-    if (!reader || !x.w) {
-        code = reader ? (fprintf(stderr, "retain norm: out of memory\n"), EXIT_OSERR)
-                      : cli_report(&c, &diag);
-        retain_writer_free(x.w);
-    } else {
-        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
-        cli_report_skipped(&c, reader);
-        if (st == RETAIN_OK) {
-            code = cli_finish_output(&c, x.w);
-        } else {
-            retain_writer_free(x.w); /* deferred: nothing was written */
-            code = cli_report(&c, &diag);
-        }
+    if (!x.w) {
+        fprintf(stderr, "retain norm: out of memory\n");
+        code = EXIT_OSERR;
+        goto out;
     }
-    retain_reader_free(reader);
-    cli_close_input(in);
+    code = cli_read_table(&c, argc, argv, on_row, &x, NULL);
+    if (code == EXIT_OK)
+        code = cli_finish_output(&c, x.w);
+    else
+        retain_writer_free(x.w); /* deferred: nothing was written */
 out:
     for (size_t i = 0; i < n_lists; i++)
         free(lists[i]);

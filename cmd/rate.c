@@ -218,43 +218,31 @@ int cmd_rate(int argc, char **argv)
         return one_liner(&c, counts[0], counts[1], counts[2] < 0 ? 0 : counts[2]);
     }
 
-    int code = EXIT_OK;
-    FILE *in = cli_open_input(&c, argc, argv, &code);
-    if (!in)
-        return code;
-    const char *extra[1] = {c.by};
-    c.input.extra = extra;
-    c.input.n_extra = c.by ? 1 : 0;
     c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
-    retain_diag diag;
-    retain_reader *reader = retain_reader_new(&c.input, &diag);
-    rate_ctx x = {retain_rate_new(&o), reader, c.by != NULL, false};
-    if (!reader || !x.rate) {
-        code = reader ? (fprintf(stderr, "retain rate: out of memory\n"), EXIT_OSERR)
-                      : cli_report(&c, &diag);
-        goto out;
+    rate_ctx x = {retain_rate_new(&o), NULL, c.by != NULL, false};
+    if (!x.rate) {
+        fprintf(stderr, "retain rate: out of memory\n");
+        return EXIT_OSERR;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
-    cli_report_skipped(&c, reader);
-    if (st == RETAIN_OK)
-        st = retain_rate_finish(x.rate, &diag);
+    int code = cli_read_table(&c, argc, argv, on_row, &x, &x.reader);
+    retain_diag diag;
+    if (code == EXIT_OK && retain_rate_finish(x.rate, &diag) != RETAIN_OK)
+        code = cli_report(&c, &diag);
     clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (verbose && st == RETAIN_OK) {
+    if (verbose && code == EXIT_OK) {
         double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         size_t customers = retain_rate_customers(x.rate);
         size_t bytes = retain_rate_customer_bytes(x.rate);
         fprintf(stderr,
                 "retain rate: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
                 "(%.1f bytes per customer)\n",
-                c.filename, retain_reader_rows(reader), customers, secs, (double)bytes / (1 << 20),
+                c.filename, c.rows, customers, secs, (double)bytes / (1 << 20),
                 customers ? (double)bytes / (double)customers : 0.0);
     }
-    code = st == RETAIN_OK ? print_table(&c, x.rate, &o) : cli_report(&c, &diag);
-out:
-    retain_reader_free(reader);
+    if (code == EXIT_OK)
+        code = print_table(&c, x.rate, &o);
     retain_rate_free(x.rate);
-    cli_close_input(in);
     return code;
 }
