@@ -6,18 +6,16 @@
 
 #include <retain/number.h>
 
-bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
+/* num / den x scale in units of 10^-decimals, rounded half away from
+ * zero; 128-bit so that no input overflows. decimals is clamped to 0..9. */
+static __int128 round_ratio(int64_t num, int64_t den, int64_t scale, int *decimals)
 {
-    if (den == 0) {
-        buf[0] = '\0';
-        return false;
-    }
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 9)
-        decimals = 9;
+    if (*decimals < 0)
+        *decimals = 0;
+    if (*decimals > 9)
+        *decimals = 9;
     __int128 pow10 = 1;
-    for (int i = 0; i < decimals; i++)
+    for (int i = 0; i < *decimals; i++)
         pow10 *= 10;
     __int128 n = (__int128)num * scale * pow10, d = den;
     if (d < 0) {
@@ -27,11 +25,22 @@ bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, 
     bool neg = n < 0;
     if (neg)
         n = -n;
-    __int128 q = n / d, r = n % d;
-    if (2 * r >= d) /* half away from zero */
+    __int128 q = n / d;
+    if (2 * (n % d) >= d)
         q++;
-    if (q == 0)
-        neg = false; /* never "-0.00" */
+    return neg ? -q : q;
+}
+
+bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
+{
+    if (den == 0) {
+        buf[0] = '\0';
+        return false;
+    }
+    __int128 q = round_ratio(num, den, scale, &decimals);
+    bool neg = q < 0; /* never "-0.00": a zero q has no sign */
+    if (neg)
+        q = -q;
     /* digits of q, least significant first: q may pass 2^64 */
     char digits[48];
     int nd = 0;
@@ -77,24 +86,6 @@ bool retain_round_ratio(int64_t num, int64_t den, int64_t scale, int decimals, i
 {
     if (den == 0)
         return false;
-    if (decimals < 0)
-        decimals = 0;
-    if (decimals > 9)
-        decimals = 9;
-    __int128 pow10 = 1;
-    for (int i = 0; i < decimals; i++)
-        pow10 *= 10;
-    __int128 n = (__int128)num * scale * pow10, d = den;
-    if (d < 0) {
-        n = -n;
-        d = -d;
-    }
-    bool neg = n < 0;
-    if (neg)
-        n = -n;
-    __int128 q = n / d;
-    if (2 * (n % d) >= d) /* half away from zero */
-        q++;
-    *units = (int64_t)(neg ? -q : q);
+    *units = (int64_t)round_ratio(num, den, scale, &decimals);
     return true;
 }
