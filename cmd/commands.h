@@ -7,5 +7,7 @@ int cmd_norm(int argc, char **argv);
 int cmd_cohort(int argc, char **argv);
 int cmd_survival(int argc, char **argv);
 int cmd_churn(int argc, char **argv);
+int cmd_ltv(int argc, char **argv);
+int cmd_cac(int argc, char **argv);
 
 #endif

@@ -18,6 +18,8 @@ static const struct command {
     {"norm", cmd_norm, "rewrite any export as the canonical table id,start,end,mrr"},
     {"cohort", cmd_cohort, "cohort retention table: customers (or MRR) kept by age"},
     {"survival", cmd_survival, "Kaplan-Meier survival over tenure, median, RMST, log-rank"},
+    {"ltv", cmd_ltv, "lifetime value from flags, a customer table, or piped churn_pct rows"},
+    {"cac", cmd_cac, "acquisition cost per period and channel, LTV:CAC and payback"},
 };
 
 static void usage(FILE *out)

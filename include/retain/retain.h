@@ -13,6 +13,8 @@
 #include <retain/cohort.h>
 #include <retain/survival.h>
 #include <retain/churn.h>
+#include <retain/ltv.h>
+#include <retain/table.h>
 
 #ifdef __cplusplus
 extern "C" {

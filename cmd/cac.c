@@ -1,0 +1,644 @@
+/* retain cac: acquisition cost from flags, or per period (and channel) from
+ * a spend table and the new customers of a customer table; with LTV, the
+ * LTV:CAC ratio and the payback. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "model.h"
+
+enum {
+    OPT_SPEND = OPT_FIRST_FREE,
+    OPT_NEW,
+    OPT_SPEND_TABLE,
+    OPT_LTV_TABLE,
+    OPT_LTV,
+    OPT_ARPU,
+    OPT_MARGIN,
+    OPT_MIN_RATIO
+};
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain cac --spend AMOUNT --new N\n"
+          "       retain cac --spend-table FILE [OPTIONS] [CUSTOMERS]\n"
+          "Customer acquisition cost: from two numbers (prints one number), or per period\n"
+          "(and channel, with --by) from a spend table joined with the new customers\n"
+          "counted in a customer table (CSV; stdin when CUSTOMERS is absent or '-').\n"
+          "\n"
+          "CAC = spend / new customers. With an LTV (--ltv, or the ltv column of a table\n"
+          "given with --ltv-table or piped on stdin, such as the output of retain ltv):\n"
+          "ltv_cac = LTV / CAC, payback_periods = CAC / (ARPU x margin), and a warning\n"
+          "when ltv_cac is below --min-ratio.\n"
+          "\n"
+          "Metric options:\n"
+          "      --spend AMOUNT     one-liner: acquisition spend\n"
+          "      --new N            one-liner: new customers acquired with it\n"
+          "      --spend-table FILE  spend per period: columns period, spend and, with\n"
+          "                         --by, channel (or COL)\n"
+          "      --by COL           customer table column matched with the channel\n"
+          "      --period P         week, month (default), quarter or year\n"
+          "      --as-of DATE       observation day (default: the latest start)\n"
+          "      --from PERIOD      first period to report (label such as 2024-03, or a date)\n"
+          "      --to PERIOD        last period to report\n"
+          "      --ltv AMOUNT       LTV per customer, for every row\n"
+          "      --ltv-table FILE   a table with an ltv column (and period or COL to join\n"
+          "                         on; arpu and margin for the payback); default: stdin\n"
+          "                         when it is a pipe and CUSTOMERS a file\n"
+          "      --arpu AMOUNT      revenue per customer and period, for the payback\n"
+          "      --margin M         gross margin as a fraction (default 1)\n"
+          "      --min-ratio R      warn below this LTV:CAC (default 3)\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nExamples:\n"
+          "  retain cac --spend 50000 --new 40                  # prints 1250.00\n"
+          "  retain cac --spend-table spend.csv --by channel crm.csv\n"
+          "  retain ltv --by channel crm.csv | retain cac --spend-table spend.csv \\\n"
+          "      --by channel crm.csv\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    double spend, new_customers, ltv, arpu, margin, min_ratio;
+    bool has_spend, has_new, has_ltv, has_arpu, has_margin;
+    const char *min_ratio_text;
+    const char *spend_table, *ltv_table;
+    retain_rate_options rate;
+} cac_opts;
+
+static int one_liner(cli *c, const cac_opts *o)
+{
+    retain_value v;
+    retain_diag d;
+    if (retain_cac(o->spend, o->new_customers, &v, &d) != RETAIN_OK)
+        return cli_usage_error(c, "%s", d.message);
+    char buf[RETAIN_NUMBER_BUFSIZE] = "";
+    if (v.defined)
+        retain_format_real(v.value, c->precision, buf);
+    else
+        fprintf(stderr, "retain %s: no new customer: CAC is undefined (empty)\n", c->cmd);
+    printf("%s\n", buf);
+    return cli_flush_stdout(c);
+}
+
+/* A period label of the spend or LTV table: a label of the kind, a date,
+ * or a month written without its leading zero (2024-3 for 2024-03). */
+static bool parse_period(retain_period_kind k, const char *text, int32_t *out)
+{
+    if (retain_period_parse(k, text, out))
+        return true;
+    size_t len = strlen(text);
+    char fixed[16];
+    if (k == RETAIN_PERIOD_MONTH && len == 6 && text[4] == '-' && text[5] >= '1' &&
+        text[5] <= '9') {
+        snprintf(fixed, sizeof fixed, "%.5s0%c", text, text[5]);
+        return retain_period_parse(k, fixed, out);
+    }
+    if (k == RETAIN_PERIOD_QUARTER && len == 7 && text[5] == 'q') {
+        snprintf(fixed, sizeof fixed, "%.5sQ%c", text, text[6]);
+        return retain_period_parse(k, fixed, out);
+    }
+    if (k == RETAIN_PERIOD_WEEK && len == 7 && text[5] == 'W' && text[6] >= '1' && text[6] <= '9') {
+        snprintf(fixed, sizeof fixed, "%.6s0%c", text, text[6]);
+        return retain_period_parse(k, fixed, out);
+    }
+    return false;
+}
+
+static int bad_period(const cli *c, const char *file, const retain_table *t, size_t row, size_t col,
+                      retain_period_kind k)
+{
+    static const char *const example[] = {"2024-03-15", "2024-W09", "2024-03", "2024-Q1", "2024"};
+    return model_data_error(c, file, retain_table_line(t, row), retain_table_name(t, col),
+                            "'%s' is not a %s label such as %s (nor a date)",
+                            retain_table_cell(t, row, col, NULL), retain_period_kind_name(k),
+                            example[k]);
+}
+
+/* One line of the output. */
+typedef struct {
+    int32_t period;
+    const char *channel; /* "" without --by; owned by a table or the rate */
+    size_t channel_len;
+    bool has_spend;     /* a spend row named it */
+    bool spend_defined; /* and its spend was not empty */
+    retain_money spend;
+    bool has_new;
+    int64_t new_customers;
+} out_row;
+
+typedef struct {
+    out_row *v;
+    size_t n, cap;
+} out_rows;
+
+static out_row *find_row(out_rows *rows, int32_t period, const char *ch, size_t len)
+{
+    for (size_t i = 0; i < rows->n; i++)
+        if (rows->v[i].period == period && rows->v[i].channel_len == len &&
+            memcmp(rows->v[i].channel, ch, len) == 0)
+            return &rows->v[i];
+    if (rows->n == rows->cap) {
+        size_t cap = rows->cap ? 2 * rows->cap : 64;
+        out_row *v = realloc(rows->v, cap * sizeof *v);
+        if (!v)
+            return NULL;
+        rows->v = v;
+        rows->cap = cap;
+    }
+    out_row *r = &rows->v[rows->n++];
+    *r = (out_row){.period = period, .channel = ch, .channel_len = len};
+    return r;
+}
+
+static int by_period_channel(const void *a, const void *b)
+{
+    const out_row *x = a, *y = b;
+    if (x->period != y->period)
+        return x->period < y->period ? -1 : 1;
+    size_t n = x->channel_len < y->channel_len ? x->channel_len : y->channel_len;
+    int cmp = memcmp(x->channel, y->channel, n);
+    if (cmp)
+        return cmp;
+    return (x->channel_len > y->channel_len) - (x->channel_len < y->channel_len);
+}
+
+typedef struct {
+    retain_rate *rate;
+    bool by;
+} rate_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    rate_ctx *x = user;
+    retain_status st =
+        retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
+                        row->id, row->id_len, row->start, row->end, row->has_end);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}
+
+/* The spend rows into rows, summed per period and channel. */
+static int add_spend(const cli *c, const cac_opts *o, const retain_table *t, out_rows *rows)
+{
+    const char *file = o->spend_table;
+    size_t pcol, scol, ccol = 0;
+    bool has_channel =
+        retain_table_find(t, "channel", &ccol) || (c->by && retain_table_find(t, c->by, &ccol));
+    if (!retain_table_find(t, "period", &pcol) || !retain_table_find(t, "spend", &scol))
+        return cli_usage_error(c, "%s: the spend table needs the columns period and spend%s", file,
+                               c->by ? " and channel" : "");
+    if (c->by && !has_channel)
+        return cli_usage_error(c, "%s: no channel (nor %s) column to match --by %s", file, c->by,
+                               c->by);
+    if (!c->by && has_channel)
+        return cli_usage_error(c,
+                               "%s: the spend table has a column %s: name the customer "
+                               "table's column for it with --by",
+                               file, retain_table_name(t, ccol));
+    for (size_t r = 0; r < retain_table_rows(t); r++) {
+        int32_t p;
+        if (!parse_period(o->rate.period, retain_table_cell(t, r, pcol, NULL), &p))
+            return bad_period(c, file, t, r, pcol, o->rate.period);
+        if ((o->rate.has_from && p < o->rate.from) || (o->rate.has_to && p > o->rate.to))
+            continue; /* --from and --to narrow the report */
+        size_t len = 0, slen;
+        const char *ch = has_channel ? retain_table_cell(t, r, ccol, &len) : "";
+        const char *s = retain_table_cell(t, r, scol, &slen);
+        retain_money m = 0;
+        retain_money_error e = RETAIN_MONEY_EMPTY;
+        if (slen > 0) {
+            e = retain_money_parse(s, slen, c->input.decimal ? c->input.decimal : '.', &m);
+            if (e != RETAIN_MONEY_OK || m < 0) {
+                model_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
+                                 "'%s' is not an amount of 0 or more%s", s,
+                                 e == RETAIN_MONEY_DECIMAL_COMMA ? " (decimal comma? use "
+                                                                   "--decimal ,)"
+                                                                 : "");
+                return EXIT_DATAERR;
+            }
+        }
+        out_row *row = find_row(rows, p, ch, len);
+        if (!row) {
+            fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+            return EXIT_OSERR;
+        }
+        row->has_spend = true;
+        if (slen > 0) {
+            row->spend_defined = true;
+            row->spend += m;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* The new customers of each row, and rows for the periods and channels with
+ * new customers but no spend. */
+static int add_new(const cli *c, const retain_rate *rate, out_rows *rows)
+{
+    for (size_t g = 0; g < retain_rate_segments(rate); g++) {
+        size_t len;
+        const char *seg = retain_rate_segment(rate, g, &len);
+        for (size_t p = 0; p < retain_rate_periods(rate); p++) {
+            retain_rate_row rr;
+            retain_rate_get(rate, g, p, &rr);
+            if (rr.new_customers == 0) {
+                /* a spend row without customers: 0 new */
+                for (size_t i = 0; i < rows->n; i++)
+                    if (rows->v[i].period == rr.period && rows->v[i].channel_len == len &&
+                        memcmp(rows->v[i].channel, seg, len) == 0) {
+                        rows->v[i].has_new = true;
+                        rows->v[i].new_customers = 0;
+                    }
+                continue;
+            }
+            out_row *row = find_row(rows, rr.period, seg, len);
+            if (!row) {
+                fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+                return EXIT_OSERR;
+            }
+            row->has_new = true;
+            row->new_customers = rr.new_customers;
+        }
+    }
+    return EXIT_OK;
+}
+
+/* The LTV table and the columns it is joined on. */
+typedef struct {
+    retain_table *t;
+    const char *file;
+    size_t ltv, period, seg, arpu, margin;
+    bool has_period, has_seg, has_arpu, has_margin;
+} ltv_join;
+
+static int open_ltv(const cli *c, const cac_opts *o, bool from_stdin, ltv_join *j)
+{
+    FILE *f = from_stdin ? stdin : fopen(o->ltv_table, "rb");
+    j->file = from_stdin ? "stdin" : o->ltv_table;
+    if (!f) {
+        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, j->file, strerror(errno));
+        return EXIT_NOINPUT;
+    }
+    retain_diag d;
+    retain_status st = retain_table_read(f, 0, &j->t, &d);
+    if (!from_stdin)
+        fclose(f);
+    if (st != RETAIN_OK)
+        return model_report(c, j->file, &d);
+    if (!retain_table_find(j->t, "ltv", &j->ltv))
+        return model_data_error(c, j->file, 1, NULL,
+                                "no ltv column in the LTV table (the output of retain ltv has "
+                                "one)");
+    j->has_period = retain_table_find(j->t, "period", &j->period);
+    j->has_seg = c->by && (retain_table_find(j->t, c->by, &j->seg) ||
+                           retain_table_find(j->t, "channel", &j->seg));
+    j->has_arpu = retain_table_find(j->t, "arpu", &j->arpu);
+    j->has_margin = retain_table_find(j->t, "margin", &j->margin);
+    if (retain_table_rows(j->t) > 1 && !j->has_period && !j->has_seg)
+        return cli_usage_error(c, "%s: %zu LTV rows and no period%s%s column to join them on",
+                               j->file, retain_table_rows(j->t), c->by ? " nor " : "",
+                               c->by ? c->by : "");
+    for (size_t r = 0; j->has_period && r < retain_table_rows(j->t); r++) {
+        int32_t p;
+        if (!parse_period(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p))
+            return bad_period(c, j->file, j->t, r, j->period, o->rate.period);
+    }
+    return EXIT_OK;
+}
+
+/* The LTV row for an output row, or -1. */
+static long ltv_row(const cac_opts *o, const ltv_join *j, const out_row *row)
+{
+    for (size_t r = 0; r < retain_table_rows(j->t); r++) {
+        int32_t p;
+        if (j->has_period &&
+            (!parse_period(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p) ||
+             p != row->period))
+            continue;
+        size_t len;
+        const char *s = j->has_seg ? retain_table_cell(j->t, r, j->seg, &len) : NULL;
+        if (s && (len != row->channel_len || memcmp(s, row->channel, len) != 0))
+            continue;
+        return (long)r;
+    }
+    return -1;
+}
+
+/* A cell of the LTV table as a value: empty when empty; an error when not
+ * a number. */
+static int ltv_cell(const cli *c, const ltv_join *j, long r, size_t col, retain_value *v)
+{
+    size_t len;
+    const char *s = retain_table_cell(j->t, (size_t)r, col, &len);
+    v->defined = false;
+    v->value = 0;
+    if (len == 0)
+        return EXIT_OK;
+    if (!model_parse_number(s, len, &v->value) || v->value < 0)
+        return model_data_error(c, j->file, retain_table_line(j->t, (size_t)r),
+                                retain_table_name(j->t, col), "'%s' is not a number of 0 or more",
+                                s);
+    v->defined = true;
+    return EXIT_OK;
+}
+
+static int print_rows(cli *c, const cac_opts *o, out_rows *rows, const ltv_join *j)
+{
+    bool model = o->has_ltv || o->has_arpu || j->t;
+    const char *names[10];
+    size_t n = 0;
+    names[n++] = "period";
+    if (c->by)
+        names[n++] = c->by;
+    names[n++] = "spend";
+    names[n++] = "new";
+    names[n++] = "cac";
+    if (model) {
+        names[n++] = "ltv";
+        names[n++] = "ltv_cac";
+        names[n++] = "payback_periods";
+        names[n++] = "warning";
+    }
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    if (!w) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    qsort(rows->v, rows->n, sizeof *rows->v, by_period_channel);
+    retain_status st = RETAIN_OK;
+    int code = EXIT_OK;
+    for (size_t i = 0; i < rows->n && st == RETAIN_OK && code == EXIT_OK; i++) {
+        const out_row *row = &rows->v[i];
+        char label[16], money[32];
+        retain_value cac = {0, false}, ltv = {0, false}, arpu = {0, false},
+                     margin = {o->margin, true}, ratio = {0, false}, payback = {0, false};
+        if (row->spend_defined && row->has_new)
+            retain_cac((double)row->spend / RETAIN_MONEY_SCALE, (double)row->new_customers, &cac,
+                       NULL);
+        if (o->has_ltv)
+            ltv = (retain_value){o->ltv, true};
+        if (o->has_arpu)
+            arpu = (retain_value){o->arpu, true};
+        long r = j->t ? ltv_row(o, j, row) : -1;
+        if (r >= 0 && !o->has_ltv)
+            code = ltv_cell(c, j, r, j->ltv, &ltv);
+        if (r >= 0 && !o->has_arpu && j->has_arpu && code == EXIT_OK)
+            code = ltv_cell(c, j, r, j->arpu, &arpu);
+        if (r >= 0 && !o->has_margin && j->has_margin && code == EXIT_OK) {
+            code = ltv_cell(c, j, r, j->margin, &margin);
+            if (code == EXIT_OK && margin.defined && margin.value > 1)
+                code = model_data_error(c, j->file, retain_table_line(j->t, (size_t)r), "margin",
+                                        "a margin is a fraction from 0 to 1");
+        }
+        if (code != EXIT_OK)
+            break;
+        if (cac.defined && ltv.defined)
+            retain_ltv_cac(ltv.value, cac.value, &ratio, NULL);
+        if (cac.defined && arpu.defined && margin.defined)
+            retain_cac_payback(cac.value, arpu.value, margin.value, &payback, NULL);
+        retain_period_label(o->rate.period, row->period, label);
+        st = retain_writer_text(w, label, strlen(label));
+        if (c->by && st == RETAIN_OK)
+            st = retain_writer_text(w, row->channel, row->channel_len);
+        if (st == RETAIN_OK) {
+            if (row->spend_defined) {
+                retain_money_format(row->spend, c->precision < 6 ? c->precision : 6, money);
+                st = retain_writer_number(w, money);
+            } else
+                st = retain_writer_empty(w);
+        }
+        if (st == RETAIN_OK)
+            st = row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
+        if (st == RETAIN_OK)
+            st = model_put(w, c, cac);
+        if (model) {
+            if (st == RETAIN_OK)
+                st = model_put(w, c, ltv);
+            if (st == RETAIN_OK)
+                st = model_put(w, c, ratio);
+            if (st == RETAIN_OK)
+                st = model_put(w, c, payback);
+            if (st == RETAIN_OK) {
+                if (ratio.defined && ratio.value < o->min_ratio) {
+                    char text[64];
+                    snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
+                    st = retain_writer_text(w, text, strlen(text));
+                } else
+                    st = retain_writer_empty(w);
+            }
+        }
+        if (st == RETAIN_OK)
+            st = retain_writer_end_row(w);
+    }
+    if (code != EXIT_OK) {
+        retain_writer_free(w);
+        return code;
+    }
+    return cli_finish_output(c, w);
+}
+
+/* Whether stdin can hold a piped LTV table: a pipe or a file, not a
+ * terminal nor /dev/null. */
+static bool stdin_piped(void)
+{
+    struct stat st;
+    return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
+}
+
+static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
+{
+    out_rows rows = {0};
+    retain_table *spend = NULL;
+    ltv_join j = {0};
+    rate_ctx x = {retain_rate_new(&o->rate), c->by != NULL};
+    int code = EXIT_OK;
+    bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
+    if (!x.rate) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    if (o->ltv_table && strcmp(o->ltv_table, "-") == 0 && customers_on_stdin) {
+        code = cli_usage_error(c, "the customer table and --ltv-table cannot both be stdin");
+        goto out;
+    }
+    /* the spend table first: a mistake there is cheap to find */
+    FILE *f = fopen(o->spend_table, "rb");
+    if (!f) {
+        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, o->spend_table, strerror(errno));
+        code = EXIT_NOINPUT;
+        goto out;
+    }
+    retain_diag d;
+    retain_status st = retain_table_read(f, 0, &spend, &d);
+    fclose(f);
+    if (st != RETAIN_OK) {
+        code = model_report(c, o->spend_table, &d);
+        goto out;
+    }
+    code = add_spend(c, o, spend, &rows);
+    if (code != EXIT_OK)
+        goto out;
+    if (o->ltv_table || (!customers_on_stdin && !o->has_ltv && stdin_piped())) {
+        bool from_stdin = !o->ltv_table || strcmp(o->ltv_table, "-") == 0;
+        code = open_ltv(c, o, from_stdin, &j);
+        if (code != EXIT_OK)
+            goto out;
+    }
+    c->input.ignore_mrr = true; /* new customers are counted, not revenue */
+    code = cli_read_table(c, argc, argv, on_row, &x, NULL);
+    if (code != EXIT_OK)
+        goto out;
+    st = retain_rate_finish(x.rate, &d);
+    if (st != RETAIN_OK) {
+        code = cli_report(c, &d);
+        goto out;
+    }
+    code = add_new(c, x.rate, &rows);
+    if (code == EXIT_OK)
+        code = print_rows(c, o, &rows, &j);
+out:
+    free(rows.v);
+    retain_table_free(spend);
+    retain_table_free(j.t);
+    retain_rate_free(x.rate);
+    return code;
+}
+
+int cmd_cac(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"spend", required_argument, NULL, OPT_SPEND},
+        {"new", required_argument, NULL, OPT_NEW},
+        {"spend-table", required_argument, NULL, OPT_SPEND_TABLE},
+        {"ltv-table", required_argument, NULL, OPT_LTV_TABLE},
+        {"ltv", required_argument, NULL, OPT_LTV},
+        {"arpu", required_argument, NULL, OPT_ARPU},
+        {"margin", required_argument, NULL, OPT_MARGIN},
+        {"min-ratio", required_argument, NULL, OPT_MIN_RATIO},
+        {"by", required_argument, NULL, OPT_BY},
+        {"period", required_argument, NULL, OPT_PERIOD},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"to", required_argument, NULL, OPT_TO},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "cac");
+    cac_opts o = {.margin = 1, .min_ratio = 3, .min_ratio_text = "3"};
+    o.rate.period = RETAIN_PERIOD_MONTH;
+    bool table_opts = false;
+    const char *from = NULL, *to = NULL;
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        double *num = NULL;
+        bool *flag = NULL;
+        const char *name = NULL;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            return cli_flush_stdout(&c);
+        case OPT_SPEND:
+            num = &o.spend, flag = &o.has_spend, name = "--spend";
+            break;
+        case OPT_NEW:
+            num = &o.new_customers, flag = &o.has_new, name = "--new";
+            break;
+        case OPT_LTV:
+            num = &o.ltv, flag = &o.has_ltv, name = "--ltv";
+            break;
+        case OPT_ARPU:
+            num = &o.arpu, flag = &o.has_arpu, name = "--arpu";
+            break;
+        case OPT_MARGIN:
+            num = &o.margin, flag = &o.has_margin, name = "--margin";
+            break;
+        case OPT_MIN_RATIO:
+            num = &o.min_ratio, name = "--min-ratio";
+            o.min_ratio_text = optarg;
+            break;
+        case OPT_FROM:
+            from = optarg;
+            table_opts = true;
+            break;
+        case OPT_TO:
+            to = optarg;
+            table_opts = true;
+            break;
+        case OPT_SPEND_TABLE:
+            o.spend_table = optarg;
+            break;
+        case OPT_LTV_TABLE:
+            o.ltv_table = optarg;
+            break;
+        case OPT_PERIOD:
+            if (!cli_option_period(&c, optarg, false, &o.rate.period))
+                return EXIT_USAGE;
+            table_opts = true;
+            break;
+        case OPT_AS_OF:
+            if (!cli_option_as_of(&c, optarg, &o.rate.as_of))
+                return EXIT_USAGE;
+            o.rate.has_as_of = true;
+            table_opts = true;
+            break;
+        default:
+            fprintf(stderr, "Try 'retain cac --help'.\n");
+            return EXIT_USAGE;
+        }
+        if (num) {
+            if (!model_option_number(&c, name, optarg, num))
+                return EXIT_USAGE;
+            if (*num < 0)
+                return cli_usage_error(&c, "%s takes a number of 0 or more, not '%s'", name,
+                                       optarg);
+            if (flag)
+                *flag = true;
+        }
+    }
+    if (o.margin > 1)
+        return cli_usage_error(&c,
+                               "--margin takes a fraction from 0 to 1 (0.8 for 80 %%), "
+                               "not %g",
+                               o.margin);
+    if (from && !parse_period(o.rate.period, from, &o.rate.from))
+        return cli_usage_error(&c, "--from '%s' is not a %s label nor a date", from,
+                               retain_period_kind_name(o.rate.period));
+    if (to && !parse_period(o.rate.period, to, &o.rate.to))
+        return cli_usage_error(&c, "--to '%s' is not a %s label nor a date", to,
+                               retain_period_kind_name(o.rate.period));
+    o.rate.has_from = from != NULL;
+    o.rate.has_to = to != NULL;
+    if (o.has_spend || o.has_new) {
+        if (!o.has_spend || !o.has_new)
+            return cli_usage_error(&c, "the one-liner needs --spend and --new");
+        if (optind < argc || o.spend_table || o.ltv_table || c.by || table_opts)
+            return cli_usage_error(&c, "the one-liner --spend/--new takes no tables nor table "
+                                       "options");
+        return one_liner(&c, &o);
+    }
+    if (!o.spend_table)
+        return cli_usage_error(&c, "give --spend and --new, or --spend-table FILE with a "
+                                   "customer table");
+    if (argc > optind + 1)
+        return cli_usage_error(&c, "one customer table at most (got '%s' and '%s')", argv[optind],
+                               argv[optind + 1]);
+    return data_mode(&c, &o, argc, argv);
+}

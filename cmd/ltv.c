@@ -1,0 +1,415 @@
+/* retain ltv: lifetime value from flags, from a customer table, or added
+ * to every row of a table with a churn_pct column. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "model.h"
+
+enum { OPT_ARPU = OPT_FIRST_FREE, OPT_MARGIN, OPT_CHURN, OPT_DISCOUNT, OPT_WINDOW };
+
+static void usage(FILE *out)
+{
+    fputs("Usage: retain ltv --arpu AMOUNT --churn PCT [--margin M] [--discount PCT]\n"
+          "       retain ltv [OPTIONS] [FILE]\n"
+          "Customer lifetime value: from flags (prints one number); from a customer table\n"
+          "(CSV; stdin when FILE is absent or '-'); or from any table with a churn_pct\n"
+          "column, such as the output of retain rate or retain churn, which gains the\n"
+          "columns arpu, margin, discount_pct and ltv on every row.\n"
+          "\n"
+          "With churn c and discount d per period (fractions) and margin m:\n"
+          "  LTV = ARPU x m / c;  with --discount: ARPU x m x (1 + d) / (d + c).\n"
+          "From a customer table: ARPU = mean MRR of the customers active on as-of;\n"
+          "c = mean churn_pct (TRC) of the --window last full months; observed_revenue\n"
+          "= mean revenue received per customer to as-of (MRR x months served).\n"
+          "\n"
+          "Metric options:\n"
+          "      --arpu AMOUNT      revenue per customer and period (one-liner, pipes)\n"
+          "      --churn PCT        churn per period in percent, 3.5 = 3.5 % (one-liner)\n"
+          "      --margin M         gross margin as a fraction, 0.8 (default 1)\n"
+          "      --discount PCT     discount rate per period in percent (default 0)\n"
+          "      --as-of DATE       observation day (default: the latest start)\n"
+          "      --window N         months of churn to average (default 12)\n"
+          "      --by COL           one row per value of column COL\n"
+          "\n",
+          out);
+    cli_help_input(out);
+    fputc('\n', out);
+    cli_help_output(out);
+    fputs("\nExamples:\n"
+          "  retain ltv --arpu 120 --margin 0.8 --churn 3.5      # prints 2742.86\n"
+          "  retain ltv --margin 0.8 --by Plan crm.csv\n"
+          "  retain rate --by channel crm.csv | retain ltv --arpu 90 --margin .75\n"
+          "\n",
+          out);
+    cli_help_exit(out);
+}
+
+typedef struct {
+    double arpu, margin, churn, discount; /* margin a fraction, the others as given */
+    bool has_arpu, has_margin, has_churn, has_discount;
+    bool has_as_of;
+    retain_day as_of;
+    long long window;
+} ltv_opts;
+
+/* LTV from fractions, discount or not. */
+static retain_status model_ltv(double arpu, double margin, double churn, double discount,
+                               retain_value *out, retain_diag *diag)
+{
+    return retain_ltv_discounted(arpu, margin, churn, discount, out, diag);
+}
+
+static int one_liner(cli *c, const ltv_opts *o)
+{
+    retain_value v;
+    retain_diag d;
+    retain_diag_clear(&d);
+    if (model_ltv(o->arpu, o->margin, o->churn / 100, o->discount / 100, &v, &d) != RETAIN_OK)
+        return cli_usage_error(c, "%s", d.message);
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (v.defined)
+        retain_format_real(v.value, c->precision, buf);
+    else {
+        buf[0] = '\0';
+        fprintf(stderr,
+                "retain %s: with churn and discount 0 the lifetime has no end: LTV is "
+                "undefined (empty)\n",
+                c->cmd);
+    }
+    printf("%s\n", buf);
+    return cli_flush_stdout(c);
+}
+
+/* ---- a table with churn_pct: ltv on every row ---- */
+
+enum { ADD_ARPU, ADD_MARGIN, ADD_DISCOUNT, ADD_LTV, ADD_COUNT };
+static const char *const added_names[ADD_COUNT] = {"arpu", "margin", "discount_pct", "ltv"};
+
+/* A number from a cell; *present false for an empty cell. */
+static int cell_number(const cli *c, const retain_table *t, size_t row, size_t col, double lo,
+                       double hi, double *out, bool *present)
+{
+    size_t len;
+    const char *s = retain_table_cell(t, row, col, &len);
+    *present = false;
+    if (len == 0)
+        return EXIT_OK;
+    if (!model_parse_number(s, len, out) || *out < lo || *out > hi)
+        return model_data_error(c, c->filename, retain_table_line(t, row),
+                                retain_table_name(t, col), "'%s' is not a number from %g to %g", s,
+                                lo, hi);
+    *present = true;
+    return EXIT_OK;
+}
+
+static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
+{
+    retain_table *t = NULL;
+    retain_diag diag;
+    if (retain_table_read(in, c->input.delimiter, &t, &diag) != RETAIN_OK)
+        return cli_report(c, &diag);
+    size_t churn_col, col[ADD_COUNT];
+    bool has[ADD_COUNT];
+    retain_table_find(t, "churn_pct", &churn_col);
+    for (int i = 0; i < ADD_COUNT; i++)
+        has[i] = retain_table_find(t, added_names[i], &col[i]);
+    int code = EXIT_OK;
+    if (!o->has_arpu && !has[ADD_ARPU]) {
+        retain_table_free(t);
+        return cli_usage_error(c, "%s has churn_pct but no arpu column: give --arpu", c->filename);
+    }
+    size_t ncols = retain_table_columns(t);
+    const char **names = malloc((ncols + ADD_COUNT) * sizeof *names);
+    if (!names) {
+        retain_table_free(t);
+        return EXIT_OSERR;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < ncols; i++)
+        names[n++] = retain_table_name(t, i);
+    for (int i = 0; i < ADD_COUNT; i++)
+        if (!has[i])
+            names[n++] = added_names[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    free(names);
+    if (!w) {
+        retain_table_free(t);
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    retain_status st = RETAIN_OK;
+    for (size_t r = 0; r < retain_table_rows(t) && st == RETAIN_OK && code == EXIT_OK; r++) {
+        /* the inputs of this row: a flag wins over a column */
+        retain_value in_v[ADD_COUNT] = {{0, false}};
+        double churn = 0;
+        bool has_churn = false;
+        code = cell_number(c, t, r, churn_col, 0, 100, &churn, &has_churn);
+        if (o->has_arpu)
+            in_v[ADD_ARPU] = (retain_value){o->arpu, true};
+        else if (code == EXIT_OK)
+            code = cell_number(c, t, r, col[ADD_ARPU], 0, 1e15, &in_v[ADD_ARPU].value,
+                               &in_v[ADD_ARPU].defined);
+        if (o->has_margin || !has[ADD_MARGIN])
+            in_v[ADD_MARGIN] = (retain_value){o->margin, true};
+        else if (code == EXIT_OK)
+            code = cell_number(c, t, r, col[ADD_MARGIN], 0, 1, &in_v[ADD_MARGIN].value,
+                               &in_v[ADD_MARGIN].defined);
+        if (o->has_discount || !has[ADD_DISCOUNT])
+            in_v[ADD_DISCOUNT] = (retain_value){o->discount, true};
+        else if (code == EXIT_OK)
+            code = cell_number(c, t, r, col[ADD_DISCOUNT], 0, 1e6, &in_v[ADD_DISCOUNT].value,
+                               &in_v[ADD_DISCOUNT].defined);
+        if (code != EXIT_OK)
+            break;
+        if (has_churn && in_v[ADD_ARPU].defined && in_v[ADD_MARGIN].defined &&
+            in_v[ADD_DISCOUNT].defined) {
+            retain_diag d;
+            if (model_ltv(in_v[ADD_ARPU].value, in_v[ADD_MARGIN].value, churn / 100,
+                          in_v[ADD_DISCOUNT].value / 100, &in_v[ADD_LTV], &d) != RETAIN_OK) {
+                code = model_data_error(c, c->filename, retain_table_line(t, r), NULL, "%s",
+                                        d.message);
+                break;
+            }
+        }
+        for (size_t i = 0; i < ncols && st == RETAIN_OK; i++) {
+            int k = -1;
+            for (int j = 0; j < ADD_COUNT; j++)
+                if (has[j] && col[j] == i)
+                    k = j;
+            size_t len;
+            const char *cell = retain_table_cell(t, r, i, &len);
+            st = k >= 0 ? model_put(w, c, in_v[k]) : model_put_cell(w, cell, len);
+        }
+        for (int j = 0; j < ADD_COUNT && st == RETAIN_OK; j++)
+            if (!has[j])
+                st = model_put(w, c, in_v[j]);
+        if (st == RETAIN_OK)
+            st = retain_writer_end_row(w);
+    }
+    retain_table_free(t);
+    if (code != EXIT_OK) {
+        retain_writer_free(w); /* deferred: nothing was written */
+        return code;
+    }
+    return cli_finish_output(c, w);
+}
+
+/* ---- a customer table ---- */
+
+typedef struct {
+    retain_ltv_table *table;
+    bool by;
+} table_ctx;
+
+static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    table_ctx *x = user;
+    retain_status st = retain_ltv_table_add(
+        x->table, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0, row->id, row->id_len,
+        row->start, row->end, row->has_end, row->mrr, row->has_mrr);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}
+
+static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table)
+{
+    static const char *const cols[] = {"customers", "arpu",           "margin",
+                                       "churn_pct", "churn_months",   "discount_pct",
+                                       "ltv",       "customers_seen", "observed_revenue"};
+    const char *names[10];
+    size_t ncols = 0;
+    if (c->by)
+        names[ncols++] = c->by;
+    for (size_t i = 0; i < 9; i++)
+        names[ncols++] = cols[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    if (!w) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        return EXIT_OSERR;
+    }
+    retain_status st = RETAIN_OK;
+    for (size_t g = 0; g < retain_ltv_table_segments(table) && st == RETAIN_OK; g++) {
+        size_t len;
+        const char *seg = retain_ltv_table_segment(table, g, &len);
+        retain_ltv_inputs in;
+        retain_ltv_table_get(table, g, &in);
+        retain_value ltv = {0, false};
+        if (in.arpu.defined && in.churn.defined)
+            model_ltv(in.arpu.value, o->margin, in.churn.value, o->discount / 100, &ltv, NULL);
+        retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
+        if (c->by)
+            st = retain_writer_text(w, seg, len);
+        if (st == RETAIN_OK)
+            st = retain_writer_int(w, in.customers);
+        if (st == RETAIN_OK)
+            st = model_put(w, c, in.arpu);
+        if (st == RETAIN_OK)
+            st = model_put(w, c, (retain_value){o->margin, true});
+        if (st == RETAIN_OK)
+            st = model_put(w, c, churn_pct);
+        if (st == RETAIN_OK)
+            st = retain_writer_int(w, in.months);
+        if (st == RETAIN_OK)
+            st = model_put(w, c, (retain_value){o->discount, true});
+        if (st == RETAIN_OK)
+            st = model_put(w, c, ltv);
+        if (st == RETAIN_OK)
+            st = retain_writer_int(w, in.customers_seen);
+        if (st == RETAIN_OK)
+            st = model_put(w, c, in.observed_revenue);
+        if (st == RETAIN_OK)
+            st = retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int table_mode(cli *c, const ltv_opts *o, FILE *in)
+{
+    const char *extra[1] = {c->by};
+    c->input.extra = extra;
+    c->input.n_extra = c->by ? 1 : 0;
+    c->input.need_mrr = true;
+    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window};
+    retain_diag diag;
+    retain_reader *reader = retain_reader_new(&c->input, &diag);
+    table_ctx x = {retain_ltv_table_new(&to), c->by != NULL};
+    int code;
+    if (!reader || !x.table) {
+        code = reader ? (fprintf(stderr, "retain %s: out of memory\n", c->cmd), EXIT_OSERR)
+                      : cli_report(c, &diag);
+    } else {
+        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
+        cli_report_skipped(c, reader);
+        if (st == RETAIN_OK)
+            st = retain_ltv_table_finish(x.table, &diag);
+        code = st == RETAIN_OK ? print_inputs(c, o, x.table) : cli_report(c, &diag);
+    }
+    retain_reader_free(reader);
+    retain_ltv_table_free(x.table);
+    return code;
+}
+
+int cmd_ltv(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        CLI_INPUT_LONGOPTS,
+        CLI_OUTPUT_LONGOPTS,
+        {"arpu", required_argument, NULL, OPT_ARPU},
+        {"margin", required_argument, NULL, OPT_MARGIN},
+        {"churn", required_argument, NULL, OPT_CHURN},
+        {"discount", required_argument, NULL, OPT_DISCOUNT},
+        {"as-of", required_argument, NULL, OPT_AS_OF},
+        {"window", required_argument, NULL, OPT_WINDOW},
+        {"by", required_argument, NULL, OPT_BY},
+        {NULL, 0, NULL, 0},
+    };
+    cli c;
+    cli_init(&c, "ltv");
+    ltv_opts o = {.margin = 1, .window = 12};
+    bool window_given = false;
+    int opt;
+    optind = 0;
+    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
+        int handled = cli_option(&c, opt, optarg);
+        if (handled < 0)
+            return EXIT_USAGE;
+        if (handled)
+            continue;
+        switch (opt) {
+        case OPT_HELP:
+            usage(stdout);
+            return cli_flush_stdout(&c);
+        case OPT_ARPU:
+            if (!model_option_number(&c, "--arpu", optarg, &o.arpu))
+                return EXIT_USAGE;
+            o.has_arpu = true;
+            break;
+        case OPT_MARGIN:
+            if (!model_option_number(&c, "--margin", optarg, &o.margin))
+                return EXIT_USAGE;
+            o.has_margin = true;
+            break;
+        case OPT_CHURN:
+            if (!model_option_number(&c, "--churn", optarg, &o.churn))
+                return EXIT_USAGE;
+            o.has_churn = true;
+            break;
+        case OPT_DISCOUNT:
+            if (!model_option_number(&c, "--discount", optarg, &o.discount))
+                return EXIT_USAGE;
+            o.has_discount = true;
+            break;
+        case OPT_AS_OF:
+            if (!cli_option_as_of(&c, optarg, &o.as_of))
+                return EXIT_USAGE;
+            o.has_as_of = true;
+            break;
+        case OPT_WINDOW:
+            if (!cli_parse_count(optarg, &o.window) || o.window < 1 || o.window > 1200)
+                return cli_usage_error(&c,
+                                       "--window takes a number of months from 1 to 1200, "
+                                       "not '%s'",
+                                       optarg);
+            window_given = true;
+            break;
+        default:
+            fprintf(stderr, "Try 'retain ltv --help'.\n");
+            return EXIT_USAGE;
+        }
+    }
+    /* impossible values are refused before any input is read */
+    if (o.has_arpu && o.arpu < 0)
+        return cli_usage_error(&c, "--arpu takes an amount of 0 or more, not %g", o.arpu);
+    if (o.margin < 0 || o.margin > 1)
+        return cli_usage_error(&c,
+                               "--margin takes a fraction from 0 to 1 (0.8 for 80 %%), "
+                               "not %g",
+                               o.margin);
+    if (o.has_churn && (o.churn < 0 || o.churn > 100))
+        return cli_usage_error(&c, "--churn takes a percentage from 0 to 100, not %g", o.churn);
+    if (o.discount < 0)
+        return cli_usage_error(&c, "--discount takes a percentage of 0 or more, not %g",
+                               o.discount);
+    if (o.has_churn) {
+        if (!o.has_arpu)
+            return cli_usage_error(&c, "the one-liner needs --arpu and --churn");
+        if (optind < argc)
+            return cli_usage_error(&c, "the one-liner --churn takes no input file (a table "
+                                       "gives its own churn)");
+        if (c.by || o.has_as_of || window_given || c.input.skip_bad)
+            return cli_usage_error(&c, "the one-liner takes no table options "
+                                       "(--by, --as-of, --window, --skip-bad)");
+        return one_liner(&c, &o);
+    }
+
+    int code = EXIT_OK;
+    FILE *in = cli_open_input(&c, argc, argv, &code);
+    if (!in)
+        return code;
+    retain_diag d;
+    retain_table *header = NULL;
+    FILE *again = retain_table_peek(in, c.input.delimiter, &header, &d);
+    if (!again) {
+        cli_close_input(in);
+        return cli_report(&c, &d);
+    }
+    size_t col;
+    bool piped = retain_table_find(header, "churn_pct", &col);
+    retain_table_free(header);
+    if (piped && (c.by || o.has_as_of || window_given))
+        code = cli_usage_error(&c,
+                               "%s has a churn_pct column: --by, --as-of and --window are "
+                               "for customer tables",
+                               c.filename);
+    else if (!piped && o.has_arpu)
+        code = cli_usage_error(&c, "a customer table gives its own ARPU: --arpu is for the "
+                                   "one-liner and for tables with a churn_pct column");
+    else
+        code = piped ? pipe_mode(&c, &o, again) : table_mode(&c, &o, again);
+    fclose(again);
+    cli_close_input(in);
+    return code;
+}

@@ -1,0 +1,87 @@
+/* Helpers shared by retain ltv and retain cac. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "model.h"
+
+bool model_parse_number(const char *text, size_t len, double *out)
+{
+    retain_money m;
+    if (retain_money_parse(text, len, '.', &m) != RETAIN_MONEY_OK)
+        return false;
+    *out = (double)m / RETAIN_MONEY_SCALE;
+    return true;
+}
+
+bool model_option_number(const cli *c, const char *option, const char *arg, double *out)
+{
+    if (model_parse_number(arg, strlen(arg), out))
+        return true;
+    cli_usage_error(c, "%s takes a number such as 3.5, not '%s'", option, arg);
+    return false;
+}
+
+retain_status model_put(retain_writer *w, const cli *c, retain_value v)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (!v.defined || !retain_format_real(v.value, c->precision, buf))
+        return retain_writer_empty(w);
+    return retain_writer_number(w, buf);
+}
+
+static bool plain_number(const char *s, size_t len)
+{
+    size_t i = 0, digits = 0;
+    if (i < len && s[i] == '-')
+        i++;
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++, digits++;
+    if (i < len && s[i] == '.') {
+        i++;
+        size_t frac = 0;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++, frac++;
+        if (frac == 0)
+            return false;
+        digits += frac;
+    }
+    return i == len && digits > 0;
+}
+
+retain_status model_put_cell(retain_writer *w, const char *text, size_t len)
+{
+    if (len == 0)
+        return retain_writer_empty(w);
+    if (plain_number(text, len)) {
+        char buf[RETAIN_NUMBER_BUFSIZE];
+        if (len < sizeof buf) {
+            memcpy(buf, text, len);
+            buf[len] = '\0';
+            return retain_writer_number(w, buf);
+        }
+    }
+    return retain_writer_text(w, text, len);
+}
+
+int model_report(const cli *c, const char *filename, const retain_diag *diag)
+{
+    cli copy = *c;
+    copy.filename = filename;
+    return cli_report(&copy, diag);
+}
+
+int model_data_error(const cli *c, const char *filename, unsigned long line, const char *column,
+                     const char *fmt, ...)
+{
+    retain_diag d;
+    retain_diag_clear(&d);
+    d.status = RETAIN_ERR_DATA;
+    d.line = line;
+    if (column)
+        snprintf(d.column, sizeof d.column, "%s", column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d.message, sizeof d.message, fmt, ap);
+    va_end(ap);
+    return model_report(c, filename, &d);
+}

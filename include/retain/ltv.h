@@ -1,0 +1,111 @@
+/* retain/ltv.h - lifetime value (LTV), acquisition cost (CAC), LTV:CAC and
+ * CAC payback; and, from a customer table, the ARPU, churn and observed
+ * revenue per customer that LTV is built from. See SPEC and retain-ltv(1).
+ *
+ * In the library churn c, margin m and discount d are fractions per period
+ * (0.035, not 3.5). With r = 1 - c:
+ *   simple LTV     = ARPU x m / c
+ *   discounted LTV = ARPU x m x (1 + d) / (d + c)
+ *                  = sum over t >= 0 of ARPU x m x r^t / (1 + d)^t
+ *                    (first payment at once; d = 0 gives the simple LTV)
+ *   CAC            = spend / new customers
+ *   LTV:CAC        = LTV / CAC
+ *   payback        = CAC / (ARPU x m), in periods
+ * Each function returns RETAIN_ERR_USAGE (and fills diag, which may be
+ * NULL) for an impossible input: not a finite number, margin or churn
+ * outside [0, 1], a negative discount, ARPU, spend, customer count, LTV or
+ * CAC. Otherwise RETAIN_OK, with out->defined false (and out->value 0)
+ * when a denominator is 0: an undefined value is empty, never inf or
+ * NaN. */
+#ifndef RETAIN_LTV_H
+#define RETAIN_LTV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/date.h>
+#include <retain/money.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    double value; /* 0 when not defined */
+    bool defined;
+} retain_value;
+
+RETAIN_API retain_status retain_ltv_simple(double arpu, double margin, double churn,
+                                           retain_value *out, retain_diag *diag);
+RETAIN_API retain_status retain_ltv_discounted(double arpu, double margin, double churn,
+                                               double discount, retain_value *out,
+                                               retain_diag *diag);
+RETAIN_API retain_status retain_cac(double spend, double new_customers, retain_value *out,
+                                    retain_diag *diag);
+RETAIN_API retain_status retain_ltv_cac(double ltv, double cac, retain_value *out,
+                                        retain_diag *diag);
+RETAIN_API retain_status retain_cac_payback(double cac, double arpu, double margin,
+                                            retain_value *out, retain_diag *diag);
+
+/* The inputs of LTV from a customer table, per segment.
+ *
+ * - customers: customers active on as-of; arpu: the mean over them of the
+ *   MRR summed over each one's rows active on as-of (undefined when none).
+ * - churn: the mean churn (TRC, as retain rate computes it, a fraction) of
+ *   the `window` last calendar months that end on or before as-of, months
+ *   whose churn is undefined (no customer at their start) left out;
+ *   months: how many were averaged (churn undefined when 0).
+ * - customers_seen: customers with a row starting on or before as-of;
+ *   observed_revenue: the mean over them of the revenue received to as-of,
+ *   each row giving its MRR x months served, where months served = days
+ *   served up to as-of (end excluded, as-of included) / (365.25 / 12). */
+typedef struct {
+    bool has_as_of; /* else: the latest start seen */
+    retain_day as_of;
+    int window; /* months, >= 1 */
+} retain_ltv_table_options;
+
+typedef struct {
+    int64_t customers;
+    retain_value arpu;
+    retain_value churn;
+    int months;
+    int64_t customers_seen;
+    retain_value observed_revenue;
+} retain_ltv_inputs;
+
+#define RETAIN_DAYS_PER_MONTH (365.25 / 12.0)
+
+typedef struct retain_ltv_table retain_ltv_table;
+
+/* NULL when out of memory. The caller frees it with retain_ltv_table_free(). */
+RETAIN_API retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options);
+
+/* One subscription row (segment_len 0: no segment); mrr counts only when
+ * has_mrr. RETAIN_ERR_DATA when end < start. */
+RETAIN_API retain_status retain_ltv_table_add(retain_ltv_table *table, const char *segment,
+                                              size_t segment_len, const char *id, size_t id_len,
+                                              retain_day start, retain_day end, bool has_end,
+                                              retain_money mrr, bool has_mrr);
+
+/* Once every row is in. RETAIN_ERR_DATA when no row was added,
+ * RETAIN_ERR_USAGE when every row starts after the as-of given. */
+RETAIN_API retain_status retain_ltv_table_finish(retain_ltv_table *table, retain_diag *diag);
+
+/* After finish: segments in byte order of their names (one, named "",
+ * without segments). */
+RETAIN_API size_t retain_ltv_table_segments(const retain_ltv_table *table);
+RETAIN_API const char *retain_ltv_table_segment(const retain_ltv_table *table, size_t segment,
+                                                size_t *len);
+RETAIN_API void retain_ltv_table_get(const retain_ltv_table *table, size_t segment,
+                                     retain_ltv_inputs *out);
+RETAIN_API retain_day retain_ltv_table_as_of(const retain_ltv_table *table);
+
+RETAIN_API void retain_ltv_table_free(retain_ltv_table *table);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

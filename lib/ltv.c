@@ -1,0 +1,284 @@
+/* LTV, CAC and their ratios; the inputs of LTV from a customer table. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/ltv.h>
+#include <retain/period.h>
+#include <retain/rate.h>
+
+#include "internal.h"
+#include "store.h"
+#include "window.h"
+
+/* An input must be a finite number in [lo, hi] (hi may be INFINITY). */
+static retain_status check(retain_diag *diag, const char *what, double v, double lo, double hi,
+                           const char *range)
+{
+    if (isfinite(v) && v >= lo && v <= hi)
+        return RETAIN_OK;
+    char text[64];
+    if (isfinite(v))
+        snprintf(text, sizeof text, "%g", v);
+    else
+        snprintf(text, sizeof text, "%s", isnan(v) ? "not a number" : "infinite");
+    return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "%s must be %s, not %s", what, range, text);
+}
+
+#define FRACTION(diag, what, v) check(diag, what, v, 0, 1, "a fraction from 0 to 1")
+#define NONNEG(diag, what, v) check(diag, what, v, 0, INFINITY, "0 or more")
+
+/* num / den, undefined when den is 0 or the quotient is not finite. */
+static void quotient(double num, double den, retain_value *out)
+{
+    double q = den != 0 ? num / den : NAN;
+    out->defined = isfinite(q);
+    out->value = out->defined ? q : 0;
+}
+
+retain_status retain_ltv_discounted(double arpu, double margin, double churn, double discount,
+                                    retain_value *out, retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "ARPU", arpu);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "margin", margin);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "churn", churn);
+    if (st == RETAIN_OK)
+        st = NONNEG(diag, "discount", discount);
+    if (st != RETAIN_OK)
+        return st;
+    quotient(arpu * margin * (1 + discount), discount + churn, out);
+    return RETAIN_OK;
+}
+
+retain_status retain_ltv_simple(double arpu, double margin, double churn, retain_value *out,
+                                retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "ARPU", arpu);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "margin", margin);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "churn", churn);
+    if (st != RETAIN_OK)
+        return st;
+    quotient(arpu * margin, churn, out);
+    return RETAIN_OK;
+}
+
+retain_status retain_cac(double spend, double new_customers, retain_value *out, retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "spend", spend);
+    if (st == RETAIN_OK)
+        st = NONNEG(diag, "new customers", new_customers);
+    if (st != RETAIN_OK)
+        return st;
+    quotient(spend, new_customers, out);
+    return RETAIN_OK;
+}
+
+retain_status retain_ltv_cac(double ltv, double cac, retain_value *out, retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "LTV", ltv);
+    if (st == RETAIN_OK)
+        st = NONNEG(diag, "CAC", cac);
+    if (st != RETAIN_OK)
+        return st;
+    quotient(ltv, cac, out);
+    return RETAIN_OK;
+}
+
+retain_status retain_cac_payback(double cac, double arpu, double margin, retain_value *out,
+                                 retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "CAC", cac);
+    if (st == RETAIN_OK)
+        st = NONNEG(diag, "ARPU", arpu);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "margin", margin);
+    if (st != RETAIN_OK)
+        return st;
+    quotient(cac, arpu * margin, out);
+    return RETAIN_OK;
+}
+
+/* ---- the inputs from a customer table ---- */
+
+struct retain_ltv_table {
+    retain_ltv_table_options opt;
+    retain_rate *rate; /* monthly TRC, for the churn */
+    rt_intern segments;
+    rt_store store; /* rows with their MRR */
+    rt_window window;
+    bool finished;
+    retain_day as_of;
+    uint32_t *order;
+    retain_ltv_inputs *result; /* per segment index */
+};
+
+retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
+{
+    retain_ltv_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return NULL;
+    t->opt = *options;
+    if (t->opt.window < 1)
+        t->opt.window = 1;
+    retain_rate_options ro = {
+        .period = RETAIN_PERIOD_MONTH, .has_as_of = options->has_as_of, .as_of = options->as_of};
+    t->rate = retain_rate_new(&ro);
+    rt_intern_init(&t->segments);
+    rt_store_init(&t->store);
+    rt_store_keep_mrr(&t->store);
+    rt_window_init(&t->window, options->has_as_of, options->as_of);
+    if (!t->rate) {
+        free(t);
+        return NULL;
+    }
+    return t;
+}
+
+void retain_ltv_table_free(retain_ltv_table *t)
+{
+    if (!t)
+        return;
+    retain_rate_free(t->rate);
+    rt_intern_free(&t->segments);
+    rt_store_free(&t->store);
+    free(t->order);
+    free(t->result);
+    free(t);
+}
+
+retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, size_t segment_len,
+                                   const char *id, size_t id_len, retain_day start, retain_day end,
+                                   bool has_end, retain_money mrr, bool has_mrr)
+{
+    if (!segment)
+        segment_len = 0;
+    retain_status st =
+        retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end);
+    if (st != RETAIN_OK)
+        return st;
+    if (!rt_window_keep(&t->window, start))
+        return RETAIN_OK;
+    uint32_t seg = 0;
+    if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
+        !rt_store_push(&t->store, seg, id, id_len, start, has_end ? end : RT_NO_END,
+                       has_mrr ? mrr : 0))
+        return RETAIN_ERR_NOMEM;
+    return RETAIN_OK;
+}
+
+/* The mean churn of the window's months, from the finished rate. */
+static void window_churn(const retain_ltv_table *t, size_t rate_segment, retain_ltv_inputs *out)
+{
+    size_t n = retain_rate_periods(t->rate);
+    if (n == 0)
+        return;
+    retain_rate_row row;
+    retain_rate_get(t->rate, rate_segment, n - 1, &row);
+    /* the last month that ends on or before as-of */
+    int32_t last = row.period;
+    if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > t->as_of)
+        last--;
+    int32_t first_period = row.period - (int32_t)(n - 1);
+    double sum = 0;
+    int months = 0;
+    for (int32_t p = last; p > last - t->opt.window && p >= first_period; p--) {
+        retain_rate_get(t->rate, rate_segment, (size_t)(p - first_period), &row);
+        if (row.customers_start == 0)
+            continue;
+        int64_t kept = row.customers_end - row.new_customers - row.reactivated;
+        sum += (double)(row.customers_start - kept) / (double)row.customers_start;
+        months++;
+    }
+    out->months = months;
+    if (months > 0)
+        out->churn = (retain_value){sum / months, true};
+}
+
+retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
+{
+    retain_status st = retain_rate_finish(t->rate, diag);
+    if (st != RETAIN_OK)
+        return st;
+    if (!rt_store_flush(&t->store))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    st = rt_window_close(&t->window, &t->as_of, diag);
+    if (st != RETAIN_OK)
+        return st;
+    size_t nseg = t->segments.n;
+    t->order = rt_intern_sorted(&t->segments);
+    t->result = calloc(nseg ? nseg : 1, sizeof *t->result);
+    int64_t *mrr_sum = calloc(nseg ? nseg : 1, sizeof *mrr_sum);
+    double *revenue = calloc(nseg ? nseg : 1, sizeof *revenue);
+    rt_spans rows = {0};
+    bool ok = t->order && t->result && mrr_sum && revenue;
+    for (size_t i = 0; ok && i < t->store.n; i++) {
+        uint32_t g = t->store.cust[i].segment;
+        size_t n = rt_store_rows(&t->store, i, t->as_of, &rows);
+        ok = n > 0;
+        bool active = false;
+        for (size_t j = 0; j < n; j++) {
+            const rt_span *s = &rows.v[j];
+            int32_t until = s->end == RT_NO_END ? t->as_of + 1 : s->end;
+            if (s->end == RT_NO_END) {
+                active = true;
+                mrr_sum[g] += s->mrr;
+            }
+            revenue[g] += (double)s->mrr / RETAIN_MONEY_SCALE * (double)(until - s->start) /
+                          RETAIN_DAYS_PER_MONTH;
+        }
+        t->result[g].customers_seen++;
+        if (active)
+            t->result[g].customers++;
+    }
+    free(rows.v);
+    if (!ok) {
+        free(mrr_sum);
+        free(revenue);
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
+    for (size_t g = 0; g < nseg; g++) {
+        retain_ltv_inputs *r = &t->result[g];
+        if (r->customers > 0)
+            r->arpu = (retain_value){(double)mrr_sum[g] / RETAIN_MONEY_SCALE / (double)r->customers,
+                                     true};
+        if (r->customers_seen > 0)
+            r->observed_revenue = (retain_value){revenue[g] / (double)r->customers_seen, true};
+    }
+    free(mrr_sum);
+    free(revenue);
+    /* the rate's segments are the same names, in the same order */
+    for (size_t k = 0; k < nseg && k < retain_rate_segments(t->rate); k++)
+        window_churn(t, k, &t->result[t->order[k]]);
+    t->finished = true;
+    return RETAIN_OK;
+}
+
+size_t retain_ltv_table_segments(const retain_ltv_table *t)
+{
+    return t->finished ? t->segments.n : 0;
+}
+
+const char *retain_ltv_table_segment(const retain_ltv_table *t, size_t segment, size_t *len)
+{
+    return rt_intern_str(&t->segments, t->order[segment], len);
+}
+
+void retain_ltv_table_get(const retain_ltv_table *t, size_t segment, retain_ltv_inputs *out)
+{
+    *out = t->result[t->order[segment]];
+}
+
+retain_day retain_ltv_table_as_of(const retain_ltv_table *t)
+{
+    return t->as_of;
+}
