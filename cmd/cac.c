@@ -89,30 +89,6 @@ static int one_liner(cli *c, const cac_opts *o)
     return cli_flush_stdout(c);
 }
 
-/* A period label of the spend or LTV table: a label of the kind, a date,
- * or a month written without its leading zero (2024-3 for 2024-03). */
-static bool parse_period(retain_period_kind k, const char *text, int32_t *out)
-{
-    if (retain_period_parse(k, text, out))
-        return true;
-    size_t len = strlen(text);
-    char fixed[16];
-    if (k == RETAIN_PERIOD_MONTH && len == 6 && text[4] == '-' && text[5] >= '1' &&
-        text[5] <= '9') {
-        snprintf(fixed, sizeof fixed, "%.5s0%c", text, text[5]);
-        return retain_period_parse(k, fixed, out);
-    }
-    if (k == RETAIN_PERIOD_QUARTER && len == 7 && text[5] == 'q') {
-        snprintf(fixed, sizeof fixed, "%.5sQ%c", text, text[6]);
-        return retain_period_parse(k, fixed, out);
-    }
-    if (k == RETAIN_PERIOD_WEEK && len == 7 && text[5] == 'W' && text[6] >= '1' && text[6] <= '9') {
-        snprintf(fixed, sizeof fixed, "%.6s0%c", text, text[6]);
-        return retain_period_parse(k, fixed, out);
-    }
-    return false;
-}
-
 static int bad_period(const cli *c, const char *file, const retain_table *t, size_t row, size_t col,
                       retain_period_kind k)
 {
@@ -121,54 +97,6 @@ static int bad_period(const cli *c, const char *file, const retain_table *t, siz
                             "'%s' is not a %s label such as %s (nor a date)",
                             retain_table_cell(t, row, col, NULL), retain_period_kind_name(k),
                             example[k]);
-}
-
-/* One line of the output. */
-typedef struct {
-    int32_t period;
-    const char *channel; /* "" without --by; owned by a table or the rate */
-    size_t channel_len;
-    bool has_spend;     /* a spend row named it */
-    bool spend_defined; /* and its spend was not empty */
-    retain_money spend;
-    bool has_new;
-    int64_t new_customers;
-} out_row;
-
-typedef struct {
-    out_row *v;
-    size_t n, cap;
-} out_rows;
-
-static out_row *find_row(out_rows *rows, int32_t period, const char *ch, size_t len)
-{
-    for (size_t i = 0; i < rows->n; i++)
-        if (rows->v[i].period == period && rows->v[i].channel_len == len &&
-            memcmp(rows->v[i].channel, ch, len) == 0)
-            return &rows->v[i];
-    if (rows->n == rows->cap) {
-        size_t cap = rows->cap ? 2 * rows->cap : 64;
-        out_row *v = realloc(rows->v, cap * sizeof *v);
-        if (!v)
-            return NULL;
-        rows->v = v;
-        rows->cap = cap;
-    }
-    out_row *r = &rows->v[rows->n++];
-    *r = (out_row){.period = period, .channel = ch, .channel_len = len};
-    return r;
-}
-
-static int by_period_channel(const void *a, const void *b)
-{
-    const out_row *x = a, *y = b;
-    if (x->period != y->period)
-        return x->period < y->period ? -1 : 1;
-    size_t n = x->channel_len < y->channel_len ? x->channel_len : y->channel_len;
-    int cmp = memcmp(x->channel, y->channel, n);
-    if (cmp)
-        return cmp;
-    return (x->channel_len > y->channel_len) - (x->channel_len < y->channel_len);
 }
 
 typedef struct {
@@ -187,8 +115,9 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     return st;
 }
 
-/* The spend rows into rows, summed per period and channel. */
-static int add_spend(const cli *c, const cac_opts *o, const retain_table *t, out_rows *rows)
+/* The spend rows into the join, summed per period and channel. */
+static int add_spend(const cli *c, const cac_opts *o, const retain_table *t,
+                     retain_acquisition *rows)
 {
     const char *file = o->spend_table;
     size_t pcol, scol, ccol = 0;
@@ -207,7 +136,7 @@ static int add_spend(const cli *c, const cac_opts *o, const retain_table *t, out
                                file, retain_table_name(t, ccol));
     for (size_t r = 0; r < retain_table_rows(t); r++) {
         int32_t p;
-        if (!parse_period(o->rate.period, retain_table_cell(t, r, pcol, NULL), &p))
+        if (!retain_period_parse(o->rate.period, retain_table_cell(t, r, pcol, NULL), &p))
             return bad_period(c, file, t, r, pcol, o->rate.period);
         if ((o->rate.has_from && p < o->rate.from) || (o->rate.has_to && p > o->rate.to))
             continue; /* --from and --to narrow the report */
@@ -227,47 +156,11 @@ static int add_spend(const cli *c, const cac_opts *o, const retain_table *t, out
                 return EXIT_DATAERR;
             }
         }
-        out_row *row = find_row(rows, p, ch, len);
-        if (!row) {
-            fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-            return EXIT_OSERR;
-        }
-        row->has_spend = true;
-        if (slen > 0) {
-            row->spend_defined = true;
-            row->spend += m;
-        }
-    }
-    return EXIT_OK;
-}
-
-/* The new customers of each row, and rows for the periods and channels with
- * new customers but no spend. */
-static int add_new(const cli *c, const retain_rate *rate, out_rows *rows)
-{
-    for (size_t g = 0; g < retain_rate_segments(rate); g++) {
-        size_t len;
-        const char *seg = retain_rate_segment(rate, g, &len);
-        for (size_t p = 0; p < retain_rate_periods(rate); p++) {
-            retain_rate_row rr;
-            retain_rate_get(rate, g, p, &rr);
-            if (rr.new_customers == 0) {
-                /* a spend row without customers: 0 new */
-                for (size_t i = 0; i < rows->n; i++)
-                    if (rows->v[i].period == rr.period && rows->v[i].channel_len == len &&
-                        memcmp(rows->v[i].channel, seg, len) == 0) {
-                        rows->v[i].has_new = true;
-                        rows->v[i].new_customers = 0;
-                    }
-                continue;
-            }
-            out_row *row = find_row(rows, rr.period, seg, len);
-            if (!row) {
-                fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-                return EXIT_OSERR;
-            }
-            row->has_new = true;
-            row->new_customers = rr.new_customers;
+        retain_status st = retain_acquisition_add_spend(rows, p, ch, len, slen > 0, m);
+        if (st != RETAIN_OK) {
+            fprintf(stderr, "retain %s: %s: %s\n", c->cmd, o->spend_table,
+                    st == RETAIN_ERR_DATA ? "spend sums past 9e12" : "out of memory");
+            return st == RETAIN_ERR_DATA ? EXIT_DATAERR : EXIT_OSERR;
         }
     }
     return EXIT_OK;
@@ -310,19 +203,20 @@ static int open_ltv(const cli *c, const cac_opts *o, bool from_stdin, ltv_join *
                                c->by ? c->by : "");
     for (size_t r = 0; j->has_period && r < retain_table_rows(j->t); r++) {
         int32_t p;
-        if (!parse_period(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p))
+        if (!retain_period_parse(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p))
             return bad_period(c, j->file, j->t, r, j->period, o->rate.period);
     }
     return EXIT_OK;
 }
 
 /* The LTV row for an output row, or -1. */
-static long ltv_row(const cac_opts *o, const ltv_join *j, const out_row *row)
+static long ltv_row(const cac_opts *o, const ltv_join *j, const retain_acquisition_row *row)
 {
     for (size_t r = 0; r < retain_table_rows(j->t); r++) {
         int32_t p;
         if (j->has_period &&
-            (!parse_period(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p) ||
+            (!retain_period_parse(o->rate.period, retain_table_cell(j->t, r, j->period, NULL),
+                                  &p) ||
              p != row->period))
             continue;
         size_t len;
@@ -352,7 +246,7 @@ static int ltv_cell(const cli *c, const ltv_join *j, long r, size_t col, retain_
     return EXIT_OK;
 }
 
-static int print_rows(cli *c, const cac_opts *o, out_rows *rows, const ltv_join *j)
+static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const ltv_join *j)
 {
     bool model = o->has_ltv || o->has_arpu || j->t;
     const char *names[10];
@@ -374,11 +268,11 @@ static int print_rows(cli *c, const cac_opts *o, out_rows *rows, const ltv_join 
         fprintf(stderr, "retain %s: out of memory\n", c->cmd);
         return EXIT_OSERR;
     }
-    qsort(rows->v, rows->n, sizeof *rows->v, by_period_channel);
+    size_t nrows = retain_acquisition_rows(rows);
     retain_status st = RETAIN_OK;
     int code = EXIT_OK;
-    for (size_t i = 0; i < rows->n && st == RETAIN_OK && code == EXIT_OK; i++) {
-        const out_row *row = &rows->v[i];
+    for (size_t i = 0; i < nrows && st == RETAIN_OK && code == EXIT_OK; i++) {
+        const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);
         char label[16], money[32];
         retain_value cac = {0, false}, ltv = {0, false}, arpu = {0, false},
                      margin = {o->margin, true}, ratio = {0, false}, payback = {0, false};
@@ -457,14 +351,16 @@ static bool stdin_piped(void)
 
 static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
 {
-    out_rows rows = {0};
+    retain_acquisition *rows = retain_acquisition_new();
     retain_table *spend = NULL;
     ltv_join j = {0};
     rate_ctx x = {retain_rate_new(&o->rate), c->by != NULL};
     int code = EXIT_OK;
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
-    if (!x.rate) {
+    if (!x.rate || !rows) {
         fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        retain_rate_free(x.rate);
+        retain_acquisition_free(rows);
         return EXIT_OSERR;
     }
     if (o->ltv_table && strcmp(o->ltv_table, "-") == 0 && customers_on_stdin) {
@@ -485,7 +381,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
         code = model_report(c, o->spend_table, &d);
         goto out;
     }
-    code = add_spend(c, o, spend, &rows);
+    code = add_spend(c, o, spend, rows);
     if (code != EXIT_OK)
         goto out;
     if (o->ltv_table || (!customers_on_stdin && !o->has_ltv && stdin_piped())) {
@@ -503,11 +399,14 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
         code = cli_report(c, &d);
         goto out;
     }
-    code = add_new(c, x.rate, &rows);
-    if (code == EXIT_OK)
-        code = print_rows(c, o, &rows, &j);
+    if (retain_acquisition_add_rate(rows, x.rate) != RETAIN_OK) {
+        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
+        code = EXIT_OSERR;
+    } else {
+        code = print_rows(c, o, rows, &j);
+    }
 out:
-    free(rows.v);
+    retain_acquisition_free(rows);
     retain_table_free(spend);
     retain_table_free(j.t);
     retain_rate_free(x.rate);
@@ -618,10 +517,10 @@ int cmd_cac(int argc, char **argv)
                                "--margin takes a fraction from 0 to 1 (0.8 for 80 %%), "
                                "not %g",
                                o.margin);
-    if (from && !parse_period(o.rate.period, from, &o.rate.from))
+    if (from && !retain_period_parse(o.rate.period, from, &o.rate.from))
         return cli_usage_error(&c, "--from '%s' is not a %s label nor a date", from,
                                retain_period_kind_name(o.rate.period));
-    if (to && !parse_period(o.rate.period, to, &o.rate.to))
+    if (to && !retain_period_parse(o.rate.period, to, &o.rate.to))
         return cli_usage_error(&c, "--to '%s' is not a %s label nor a date", to,
                                retain_period_kind_name(o.rate.period));
     o.rate.has_from = from != NULL;

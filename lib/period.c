@@ -125,7 +125,29 @@ static bool digits(const char *s, int n, int *out)
     return true;
 }
 
+static bool parse_label(retain_period_kind kind, const char *text, int32_t *out);
+
 bool retain_period_parse(retain_period_kind kind, const char *text, int32_t *out)
+{
+    if (parse_label(kind, text, out))
+        return true;
+    /* labels as spreadsheets write them: 2024-3, 2024-q1, 2024-W9 */
+    size_t len = strlen(text);
+    char fixed[16];
+    if (kind == RETAIN_PERIOD_MONTH && len == 6 && text[4] == '-' && text[5] >= '1' &&
+        text[5] <= '9')
+        snprintf(fixed, sizeof fixed, "%.5s0%c", text, text[5]);
+    else if (kind == RETAIN_PERIOD_QUARTER && len == 7 && text[4] == '-' && text[5] == 'q')
+        snprintf(fixed, sizeof fixed, "%.5sQ%c", text, text[6]);
+    else if (kind == RETAIN_PERIOD_WEEK && len == 7 && text[4] == '-' &&
+             (text[5] == 'W' || text[5] == 'w') && text[6] >= '1' && text[6] <= '9')
+        snprintf(fixed, sizeof fixed, "%.4s-W0%c", text, text[6]);
+    else
+        return false;
+    return parse_label(kind, fixed, out);
+}
+
+static bool parse_label(retain_period_kind kind, const char *text, int32_t *out)
 {
     size_t len = strlen(text);
     int y, a;

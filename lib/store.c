@@ -323,6 +323,21 @@ static bool intern_rehash(rt_intern *t)
     return true;
 }
 
+bool rt_intern_find(const rt_intern *t, const char *s, size_t len, uint32_t *index)
+{
+    if (!t->slots)
+        return false;
+    for (size_t pos = XXH3_64bits(s, len) & t->mask; t->slots[pos]; pos = (pos + 1) & t->mask) {
+        size_t l;
+        const char *v = rt_intern_str(t, t->slots[pos] - 1, &l);
+        if (l == len && memcmp(v, s, len) == 0) {
+            *index = t->slots[pos] - 1;
+            return true;
+        }
+    }
+    return false;
+}
+
 bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
 {
     if (t->last) {

@@ -135,6 +135,8 @@ void rt_intern_free(rt_intern *t);
 /* Index of the value, added when new; false when out of memory. */
 bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index);
 const char *rt_intern_str(const rt_intern *t, uint32_t index, size_t *len);
+/* Index of the value when present; never adds. */
+bool rt_intern_find(const rt_intern *t, const char *s, size_t len, uint32_t *index);
 /* Indices sorted by the bytes of their values; the caller frees it. */
 uint32_t *rt_intern_sorted(const rt_intern *t);
 

@@ -38,8 +38,9 @@ RETAIN_API retain_day retain_period_last_day(retain_period_kind kind, int32_t pe
  * into buf (at least 16 bytes). Returns its length. */
 RETAIN_API int retain_period_label(retain_period_kind kind, int32_t period, char *buf);
 
-/* Reads a label of the given kind, or an ISO date (the period holding it).
- * Returns false when text is neither. */
+/* Reads a label of the given kind, or an ISO date (the period holding it);
+ * also the forms spreadsheets write: 2024-3 for 2024-03, 2024-q1, 2024-W9.
+ * Returns false when text is none of these. */
 RETAIN_API bool retain_period_parse(retain_period_kind kind, const char *text, int32_t *out);
 
 #ifdef __cplusplus

@@ -14,6 +14,7 @@
 #include <retain/survival.h>
 #include <retain/churn.h>
 #include <retain/ltv.h>
+#include <retain/acquisition.h>
 #include <retain/table.h>
 
 #ifdef __cplusplus
