@@ -7,7 +7,15 @@
 #include "commands.h"
 #include "model.h"
 
-enum { OPT_ARPU = OPT_FIRST_FREE, OPT_MARGIN, OPT_CHURN, OPT_DISCOUNT, OPT_WINDOW };
+enum {
+    OPT_ARPU = OPT_FIRST_FREE,
+    OPT_MARGIN,
+    OPT_CHURN,
+    OPT_DISCOUNT,
+    OPT_WINDOW,
+    OPT_METHOD,
+    OPT_HORIZON
+};
 
 static void usage(FILE *out)
 {
@@ -32,6 +40,11 @@ static void usage(FILE *out)
           "      --as-of DATE       observation day (default: the latest start)\n"
           "      --window N         months of churn to average (default 12)\n"
           "      --by COL           one row per value of column COL\n"
+          "      --method M         constant (default: the formulas above) or survival:\n"
+          "                         LTV = ARPU x m x sum over months k < horizon of\n"
+          "                         S(k) / (1 + d)^k, S the Kaplan-Meier curve of the\n"
+          "                         subscriptions (customer tables only)\n"
+          "      --horizon N        months summed with --method survival (default 60)\n"
           "\n",
           out);
     cli_help_input(out);
@@ -52,6 +65,8 @@ typedef struct {
     bool has_as_of;
     retain_day as_of;
     long long window;
+    bool survival; /* --method survival */
+    long long horizon;
 } ltv_opts;
 
 /* LTV from fractions, discount or not. */
@@ -200,31 +215,52 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
 
 typedef struct {
     retain_ltv_table *table;
+    retain_survival *survival; /* with --method survival */
     bool by;
 } table_ctx;
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     table_ctx *x = user;
-    retain_status st = retain_ltv_table_add(
-        x->table, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0, row->id, row->id_len,
-        row->start, row->end, row->has_end, row->mrr, row->has_mrr);
+    const char *seg = x->by ? row->extra[0] : NULL;
+    size_t seglen = x->by ? row->extra_len[0] : 0;
+    retain_status st = retain_ltv_table_add(x->table, seg, seglen, row->id, row->id_len, row->start,
+                                            row->end, row->has_end, row->mrr, row->has_mrr);
+    if (st == RETAIN_OK && x->survival)
+        st = retain_survival_add(x->survival, seg, seglen, row->start, row->end, row->has_end);
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, retain_status_str(st));
     return st;
 }
 
-static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table)
+/* The Kaplan-Meier curve of a segment, by name. */
+static const retain_km_step *curve_of(const retain_survival *sv, const char *seg, size_t len,
+                                      size_t *nsteps)
 {
-    static const char *const cols[] = {"customers", "arpu",           "margin",
-                                       "churn_pct", "churn_months",   "discount_pct",
-                                       "ltv",       "customers_seen", "observed_revenue"};
-    const char *names[10];
+    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
+        size_t l;
+        const char *name = retain_survival_segment(sv, g, &l);
+        if (l == len && memcmp(name, seg, len) == 0)
+            return retain_survival_curve(sv, g, nsteps);
+    }
+    *nsteps = 0;
+    return NULL;
+}
+
+static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
+                        const retain_survival *sv)
+{
+    static const char *const cols[] = {
+        "customers",    "arpu",           "margin",          "churn_pct",
+        "churn_months", "discount_pct",   "horizon_months", /* with --method survival */
+        "ltv",          "customers_seen", "observed_revenue"};
+    const char *names[11];
     size_t ncols = 0;
     if (c->by)
         names[ncols++] = c->by;
-    for (size_t i = 0; i < 9; i++)
-        names[ncols++] = cols[i];
+    for (size_t i = 0; i < 10; i++)
+        if (i != 6 || sv)
+            names[ncols++] = cols[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
     if (!w) {
         fprintf(stderr, "retain %s: out of memory\n", c->cmd);
@@ -237,8 +273,14 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
         retain_ltv_inputs in;
         retain_ltv_table_get(table, g, &in);
         retain_value ltv = {0, false};
-        if (in.arpu.defined && in.churn.defined)
+        if (sv && in.arpu.defined) {
+            size_t nsteps;
+            const retain_km_step *steps = curve_of(sv, seg, len, &nsteps);
+            retain_ltv_survival(steps, nsteps, in.arpu.value, o->margin, o->discount / 100,
+                                (int)o->horizon, &ltv, NULL);
+        } else if (!sv && in.arpu.defined && in.churn.defined) {
             model_ltv(in.arpu.value, o->margin, in.churn.value, o->discount / 100, &ltv, NULL);
+        }
         retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
         if (c->by)
             st = retain_writer_text(w, seg, len);
@@ -254,6 +296,8 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
             st = retain_writer_int(w, in.months);
         if (st == RETAIN_OK)
             st = model_put(w, c, (retain_value){o->discount, true});
+        if (st == RETAIN_OK && sv)
+            st = retain_writer_int(w, o->horizon);
         if (st == RETAIN_OK)
             st = model_put(w, c, ltv);
         if (st == RETAIN_OK)
@@ -275,9 +319,13 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window};
     retain_diag diag;
     retain_reader *reader = retain_reader_new(&c->input, &diag);
-    table_ctx x = {retain_ltv_table_new(&to), c->by != NULL};
+    retain_survival_options so = {0};
+    so.has_as_of = o->has_as_of;
+    so.as_of = o->as_of;
+    table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL,
+                   c->by != NULL};
     int code;
-    if (!reader || !x.table) {
+    if (!reader || !x.table || (o->survival && !x.survival)) {
         code = reader ? (fprintf(stderr, "retain %s: out of memory\n", c->cmd), EXIT_OSERR)
                       : cli_report(c, &diag);
     } else {
@@ -285,10 +333,13 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
         cli_report_skipped(c, reader);
         if (st == RETAIN_OK)
             st = retain_ltv_table_finish(x.table, &diag);
-        code = st == RETAIN_OK ? print_inputs(c, o, x.table) : cli_report(c, &diag);
+        if (st == RETAIN_OK && x.survival)
+            st = retain_survival_finish(x.survival, &diag);
+        code = st == RETAIN_OK ? print_inputs(c, o, x.table, x.survival) : cli_report(c, &diag);
     }
     retain_reader_free(reader);
     retain_ltv_table_free(x.table);
+    retain_survival_free(x.survival);
     return code;
 }
 
@@ -304,11 +355,14 @@ int cmd_ltv(int argc, char **argv)
         {"as-of", required_argument, NULL, OPT_AS_OF},
         {"window", required_argument, NULL, OPT_WINDOW},
         {"by", required_argument, NULL, OPT_BY},
+        {"method", required_argument, NULL, OPT_METHOD},
+        {"horizon", required_argument, NULL, OPT_HORIZON},
         {NULL, 0, NULL, 0},
     };
     cli c;
     cli_init(&c, "ltv");
-    ltv_opts o = {.margin = 1, .window = 12};
+    ltv_opts o = {.margin = 1, .window = 12, .horizon = 60};
+    bool horizon_given = false;
     bool window_given = false;
     int opt;
     optind = 0;
@@ -355,6 +409,19 @@ int cmd_ltv(int argc, char **argv)
                                        optarg);
             window_given = true;
             break;
+        case OPT_METHOD:
+            if (strcmp(optarg, "survival") != 0 && strcmp(optarg, "constant") != 0)
+                return cli_usage_error(&c, "--method takes constant or survival, not '%s'", optarg);
+            o.survival = strcmp(optarg, "survival") == 0;
+            break;
+        case OPT_HORIZON:
+            if (!cli_parse_count(optarg, &o.horizon) || o.horizon < 1 || o.horizon > 1200)
+                return cli_usage_error(&c,
+                                       "--horizon takes a number of months from 1 to 1200, "
+                                       "not '%s'",
+                                       optarg);
+            horizon_given = true;
+            break;
         default:
             fprintf(stderr, "Try 'retain ltv --help'.\n");
             return EXIT_USAGE;
@@ -373,7 +440,12 @@ int cmd_ltv(int argc, char **argv)
     if (o.discount < 0)
         return cli_usage_error(&c, "--discount takes a percentage of 0 or more, not %g",
                                o.discount);
+    if (horizon_given && !o.survival)
+        return cli_usage_error(&c, "--horizon goes with --method survival");
     if (o.has_churn) {
+        if (o.survival)
+            return cli_usage_error(&c, "--method survival needs a customer table: the "
+                                       "one-liner has a constant churn");
         if (!o.has_arpu)
             return cli_usage_error(&c, "the one-liner needs --arpu and --churn");
         if (optind < argc)
@@ -399,7 +471,12 @@ int cmd_ltv(int argc, char **argv)
     size_t col;
     bool piped = retain_table_find(header, "churn_pct", &col);
     retain_table_free(header);
-    if (piped && (c.by || o.has_as_of || window_given))
+    if (piped && o.survival)
+        code = cli_usage_error(&c,
+                               "%s has a churn_pct column: --method survival needs a "
+                               "customer table",
+                               c.filename);
+    else if (piped && (c.by || o.has_as_of || window_given))
         code = cli_usage_error(&c,
                                "%s has a churn_pct column: --by, --as-of and --window are "
                                "for customer tables",

@@ -37,6 +37,30 @@ static void quotient(double num, double den, retain_value *out)
     out->value = out->defined ? q : 0;
 }
 
+retain_status retain_ltv_survival(const retain_km_step *steps, size_t nsteps, double arpu,
+                                  double margin, double discount, int horizon, retain_value *out,
+                                  retain_diag *diag)
+{
+    *out = (retain_value){0, false};
+    retain_status st = NONNEG(diag, "ARPU", arpu);
+    if (st == RETAIN_OK)
+        st = FRACTION(diag, "margin", margin);
+    if (st == RETAIN_OK)
+        st = NONNEG(diag, "discount", discount);
+    if (st == RETAIN_OK)
+        st = check(diag, "the horizon", horizon, 1, 1200, "1 to 1200 months");
+    if (st != RETAIN_OK)
+        return st;
+    /* the expected months paid, each discounted from the first at once */
+    double months = 0, factor = 1;
+    for (int k = 0; k < horizon; k++) {
+        months += retain_km_survival_at(steps, nsteps, k * (365.25 / 12)) * factor;
+        factor /= 1 + discount;
+    }
+    *out = (retain_value){arpu * margin * months, true};
+    return RETAIN_OK;
+}
+
 retain_status retain_ltv_discounted(double arpu, double margin, double churn, double discount,
                                     retain_value *out, retain_diag *diag)
 {

@@ -27,6 +27,7 @@
 #include <retain/date.h>
 #include <retain/money.h>
 #include <retain/status.h>
+#include <retain/survival.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -44,6 +45,16 @@ RETAIN_API retain_status retain_ltv_discounted(double arpu, double margin, doubl
                                                retain_diag *diag);
 RETAIN_API retain_status retain_cac(double spend, double new_customers, retain_value *out,
                                     retain_diag *diag);
+
+/* LTV from a survival curve instead of a constant churn (retain ltv
+ * --method survival): ARPU x m x sum over months k = 0 .. horizon - 1 of
+ * S(k months) / (1 + d)^k, where S is the Kaplan-Meier curve of
+ * subscription lives (steps in days, see retain/survival.h; a month is
+ * 365.25 / 12 days) and d the monthly discount. horizon must be 1 to 1200
+ * months. */
+RETAIN_API retain_status retain_ltv_survival(const retain_km_step *steps, size_t nsteps,
+                                             double arpu, double margin, double discount,
+                                             int horizon, retain_value *out, retain_diag *diag);
 RETAIN_API retain_status retain_ltv_cac(double ltv, double cac, retain_value *out,
                                         retain_diag *diag);
 RETAIN_API retain_status retain_cac_payback(double cac, double arpu, double margin,

@@ -333,6 +333,43 @@ static void test_peek_replays(void **state)
     fclose(f);
 }
 
+/* --method survival: ARPU x m x sum_{k < H} S(k months) / (1 + d)^k, on
+ * curves whose sums are known by hand. */
+static void test_ltv_survival(void **state)
+{
+    (void)state;
+    retain_value v;
+    /* nobody leaves: S = 1, the sum is H (or a geometric sum with d) */
+    assert_int_equal(retain_ltv_survival(NULL, 0, 100, 0.5, 0, 12, &v, NULL), RETAIN_OK);
+    assert_true(v.defined);
+    assert_true(fabs(v.value - 100 * 0.5 * 12) < 1e-9);
+    assert_int_equal(retain_ltv_survival(NULL, 0, 100, 1, 0.01, 24, &v, NULL), RETAIN_OK);
+    double geo = (1 - pow(1 / 1.01, 24)) / (1 - 1 / 1.01);
+    assert_true(fabs(v.value - 100 * geo) < 1e-9);
+    /* half leave on day 40: months 0 and 1 (days 0, 30.4) at 1, then 0.5 */
+    retain_km_step half[] = {{40, 10, 5, 0, 0.5, 0.1}};
+    assert_int_equal(retain_ltv_survival(half, 1, 10, 1, 0, 10, &v, NULL), RETAIN_OK);
+    assert_true(fabs(v.value - 10 * (2 + 0.5 * 8)) < 1e-9);
+    /* everyone on day 0 (zero-length subscriptions): nothing is paid */
+    retain_km_step gone[] = {{0, 3, 3, 0, 0.0, 0}};
+    assert_int_equal(retain_ltv_survival(gone, 1, 10, 1, 0, 10, &v, NULL), RETAIN_OK);
+    assert_true(v.defined && v.value == 0);
+    /* a constant monthly survival r^k gives the discounted series */
+    retain_km_step geom[60];
+    for (int k = 1; k <= 60; k++)
+        geom[k - 1] = (retain_km_step){(int32_t)floor(k * 365.25 / 12), 100, 1, 0, pow(0.97, k), 0};
+    assert_int_equal(retain_ltv_survival(geom, 60, 120, 0.8, 0, 60, &v, NULL), RETAIN_OK);
+    double direct = 0;
+    for (int k = 0; k < 60; k++)
+        direct += 120 * 0.8 * pow(0.97, k);
+    assert_true(fabs(v.value - direct) < 1e-6);
+    /* impossible inputs */
+    retain_diag d;
+    assert_int_equal(retain_ltv_survival(NULL, 0, 10, 1.5, 0, 10, &v, &d), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_ltv_survival(NULL, 0, 10, 1, 0, 0, &v, &d), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_ltv_survival(NULL, 0, -1, 1, 0, 10, &v, &d), RETAIN_ERR_USAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -345,6 +382,7 @@ int main(void)
         cmocka_unit_test(test_table_nobody_active),
         cmocka_unit_test(test_table_reader),
         cmocka_unit_test(test_peek_replays),
+        cmocka_unit_test(test_ltv_survival),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
