@@ -116,8 +116,7 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
 }
 
 /* The spend rows into the join, summed per period and channel. */
-static int add_spend(const cli *c, const cac_opts *o, const retain_table *t,
-                     retain_acquisition *rows)
+static int add_spend(cli *c, const cac_opts *o, const retain_table *t, retain_acquisition *rows)
 {
     const char *file = o->spend_table;
     size_t pcol, scol, ccol = 0;
@@ -130,10 +129,7 @@ static int add_spend(const cli *c, const cac_opts *o, const retain_table *t,
         return cli_usage_error(c, "%s: no channel (nor %s) column to match --by %s", file, c->by,
                                c->by);
     if (!c->by && has_channel)
-        return cli_usage_error(c,
-                               "%s: the spend table has a column %s: name the customer "
-                               "table's column for it with --by",
-                               file, retain_table_name(t, ccol));
+        c->by = retain_table_name(t, ccol); /* the customer table's column of that name */
     for (size_t r = 0; r < retain_table_rows(t); r++) {
         int32_t p;
         if (!retain_period_parse(o->rate.period, retain_table_cell(t, r, pcol, NULL), &p))
@@ -384,6 +380,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     code = add_spend(c, o, spend, rows);
     if (code != EXIT_OK)
         goto out;
+    x.by = c->by != NULL; /* the spend table's channel column may have set it */
     if (o->ltv_table || (!customers_on_stdin && !o->has_ltv && stdin_piped())) {
         bool from_stdin = !o->ltv_table || strcmp(o->ltv_table, "-") == 0;
         code = open_ltv(c, o, from_stdin, &j);
