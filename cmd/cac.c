@@ -437,20 +437,14 @@ int cmd_cac(int argc, char **argv)
     bool table_opts = false;
     const char *from = NULL, *to = NULL;
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
+        if (opt == CLI_DONE)
+            return ended;
         double *num = NULL;
         bool *flag = NULL;
         const char *name = NULL;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_SPEND:
             num = &o.spend, flag = &o.has_spend, name = "--spend";
             break;

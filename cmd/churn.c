@@ -181,17 +181,11 @@ int cmd_churn(int argc, char **argv)
     retain_churn_options o = {.period = RETAIN_PERIOD_MONTH};
     const char *stages_spec = NULL, *reason_col = NULL;
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
+        if (opt == CLI_DONE)
+            return ended;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_STAGES:
             stages_spec = optarg;
             break;

@@ -9,6 +9,7 @@
 
 void cli_init(cli *c, const char *cmd)
 {
+    optind = 0; /* getopt starts anew for each command */
     memset(c, 0, sizeof *c);
     c->cmd = cmd;
     c->filename = "stdin";
@@ -133,6 +134,7 @@ int cli_option(cli *c, int opt, const char *arg)
             return -1;
         }
         c->precision = (int)p;
+        c->precision_given = true;
         return 1;
     }
     case OPT_BY:
@@ -140,6 +142,34 @@ int cli_option(cli *c, int opt, const char *arg)
         return 1;
     }
     return 0;
+}
+
+int cli_next_option(cli *c, int argc, char **argv, const char *shortopts,
+                    const struct option *longopts, void (*usage)(FILE *), int *code)
+{
+    for (;;) {
+        int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
+        if (opt == -1)
+            return -1;
+        int handled = cli_option(c, opt, optarg);
+        if (handled > 0)
+            continue;
+        if (handled < 0) {
+            *code = EXIT_USAGE;
+            return CLI_DONE;
+        }
+        if (opt == OPT_HELP) {
+            usage(stdout);
+            *code = cli_flush_stdout(c);
+            return CLI_DONE;
+        }
+        if (opt == '?') { /* getopt_long said what was wrong */
+            fprintf(stderr, "Try 'retain %s --help'.\n", c->cmd);
+            *code = EXIT_USAGE;
+            return CLI_DONE;
+        }
+        return opt;
+    }
 }
 
 FILE *cli_open_input(cli *c, int argc, char **argv, int *code)

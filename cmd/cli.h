@@ -65,7 +65,8 @@ typedef struct {
     retain_reader_options input;
     retain_format format;
     int precision;
-    const char *by; /* --by COL, or NULL */
+    bool precision_given; /* -p was on the command line */
+    const char *by;       /* --by COL, or NULL */
     /* after cli_read_table: whether the table had an MRR column, and the
      * rows read */
     bool has_mrr;
@@ -73,6 +74,17 @@ typedef struct {
 } cli;
 
 void cli_init(cli *c, const char *cmd);
+
+/* What cli_next_option returns when the command must end at once. */
+#define CLI_DONE (-2)
+
+/* The next option of the subcommand's own, from getopt_long: the shared
+ * input and output options are handled on the way, --help prints usage().
+ * Returns the option, -1 after the last, or CLI_DONE when the command ends
+ * now with exit code *code (after --help, or a usage error said on
+ * stderr). */
+int cli_next_option(cli *c, int argc, char **argv, const char *shortopts,
+                    const struct option *longopts, void (*usage)(FILE *), int *code);
 
 /* Handles a shared option; returns 1 when handled, 0 when the option is not
  * a shared one, -1 after printing a usage error. */

@@ -234,17 +234,11 @@ int cmd_cohort(int argc, char **argv)
     retain_cohort_options o = {.period = RETAIN_PERIOD_MONTH};
     bool wide = false;
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
+        if (opt == CLI_DONE)
+            return ended;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_PERIOD:
             if (!cli_option_period(&c, optarg, false, &o.period))
                 return EXIT_USAGE;

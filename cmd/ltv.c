@@ -365,17 +365,11 @@ int cmd_ltv(int argc, char **argv)
     bool horizon_given = false;
     bool window_given = false;
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
+        if (opt == CLI_DONE)
+            return ended;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_ARPU:
             if (!model_option_number(&c, "--arpu", optarg, &o.arpu))
                 return EXIT_USAGE;

@@ -83,24 +83,11 @@ int cmd_norm(int argc, char **argv)
     const char *keep[MAX_KEEP];
     char *lists[MAX_KEEP];
     size_t n_keep = 0, n_lists = 0;
-    bool precision_given = false;
     int opt, code = EXIT_OK;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0) {
-            code = EXIT_USAGE;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &code)) != -1) {
+        if (opt == CLI_DONE)
             goto out;
-        }
-        if (opt == 'p')
-            precision_given = true;
-        if (handled)
-            continue;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            code = cli_flush_stdout(&c);
-            goto out;
         case OPT_KEEP: {
             /* split "a,b" in place, in a copy we own */
             char *list = n_lists < MAX_KEEP ? strdup(optarg) : NULL;
@@ -146,7 +133,7 @@ int cmd_norm(int argc, char **argv)
     for (size_t k = 0; k < n_keep; k++)
         names[4 + k] = keep[k];
     norm_ctx x = {retain_writer_new(stdout, c.format, names, 4 + n_keep, true), n_keep,
-                  precision_given ? c.precision : -1};
+                  c.precision_given ? c.precision : -1};
     if (!x.w) {
         fprintf(stderr, "retain norm: out of memory\n");
         code = EXIT_OSERR;

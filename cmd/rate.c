@@ -148,17 +148,12 @@ int cmd_rate(int argc, char **argv)
     bool period_given = false, verbose = false;
     long long counts[3] = {-1, -1, -1}; /* S, E, N */
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:S:E:N:v", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:S:E:N:v", longopts, usage, &ended)) !=
+           -1) {
+        if (opt == CLI_DONE)
+            return ended;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_PERIOD:
             period_given = true;
             if (!retain_period_kind_parse(optarg, &o.period))

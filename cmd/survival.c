@@ -270,17 +270,11 @@ int cmd_survival(int argc, char **argv)
     view v = {.unit = 1.0, .conf = 0.95};
     bool summary = false, compare = false;
     int opt;
-    optind = 0;
-    while ((opt = getopt_long(argc, argv, "d:f:p:", longopts, NULL)) != -1) {
-        int handled = cli_option(&c, opt, optarg);
-        if (handled < 0)
-            return EXIT_USAGE;
-        if (handled)
-            continue;
+    int ended = EXIT_OK;
+    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
+        if (opt == CLI_DONE)
+            return ended;
         switch (opt) {
-        case OPT_HELP:
-            usage(stdout);
-            return cli_flush_stdout(&c);
         case OPT_AS_OF:
             if (!cli_option_as_of(&c, optarg, &o.as_of))
                 return EXIT_USAGE;
