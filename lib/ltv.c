@@ -81,16 +81,8 @@ retain_status retain_ltv_discounted(double arpu, double margin, double churn, do
 retain_status retain_ltv_simple(double arpu, double margin, double churn, retain_value *out,
                                 retain_diag *diag)
 {
-    *out = (retain_value){0, false};
-    retain_status st = NONNEG(diag, "ARPU", arpu);
-    if (st == RETAIN_OK)
-        st = FRACTION(diag, "margin", margin);
-    if (st == RETAIN_OK)
-        st = FRACTION(diag, "churn", churn);
-    if (st != RETAIN_OK)
-        return st;
-    quotient(arpu * margin, churn, out);
-    return RETAIN_OK;
+    /* the discounted formula with d = 0 is the simple one, exactly */
+    return retain_ltv_discounted(arpu, margin, churn, 0, out, diag);
 }
 
 retain_status retain_cac(double spend, double new_customers, retain_value *out, retain_diag *diag)
