@@ -69,7 +69,7 @@ retain_status retain_ltv_discounted(double arpu, double margin, double churn, do
     if (st == RETAIN_OK)
         st = FRACTION(diag, "margin", margin);
     if (st == RETAIN_OK)
-        st = FRACTION(diag, "churn", churn);
+        st = NONNEG(diag, "churn", churn); /* above 1 when many join and leave */
     if (st == RETAIN_OK)
         st = NONNEG(diag, "discount", discount);
     if (st != RETAIN_OK)

@@ -1,5 +1,6 @@
 /* Exact rounding of ratios: the digits SQL's ROUND(numeric) would give. */
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -70,15 +71,34 @@ bool retain_format_real(double value, int decimals, char *buf)
         decimals = 0;
     if (decimals > 9)
         decimals = 9;
-    /* libretain never calls setlocale(): printf's decimal point is '.' */
-    int n = snprintf(buf, RETAIN_NUMBER_BUFSIZE, "%.*f", decimals, value);
-    if (buf[0] == '-') { /* never "-0.00": a negative that rounds to zero */
-        bool zero = true;
-        for (int i = 1; i < n && zero; i++)
-            zero = buf[i] == '0' || buf[i] == '.';
-        if (zero)
-            memmove(buf, buf + 1, (size_t)n);
+    /* Round half away from zero, as everywhere else in retain, and as the
+     * decimal the value stands for: 7.625 is a tie and so is 0.35, whose
+     * double is a hair below it. A fraction within a few ulps of one half
+     * counts as a tie. */
+    double a = fabs(value) * pow(10, decimals);
+    double units = floor(a), frac = a - units;
+    double tol = 8 * DBL_EPSILON * (a > 1 ? a : 1);
+    if (frac > 0.5 - tol)
+        units += 1;
+    char digits[48];
+    /* an integer-valued double: no decimal point, whatever the locale */
+    int nd = snprintf(digits, sizeof digits, "%.0f", units);
+    char *o = buf;
+    if (value < 0 && units > 0)
+        *o++ = '-';               /* never "-0.00" */
+    int lead = decimals + 1 - nd; /* zeros before the digits: 0.05 */
+    for (int i = 0; i < lead; i++) {
+        *o++ = '0';
+        if (i == 0 && decimals > 0)
+            *o++ = '.';
     }
+    for (int i = 0; i < nd; i++) {
+        int left = nd - i; /* digits left, this one included */
+        if (lead <= 0 && left == decimals && decimals > 0)
+            *o++ = '.';
+        *o++ = digits[i];
+    }
+    *o = '\0';
     return true;
 }
 

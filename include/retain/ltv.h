@@ -12,11 +12,11 @@
  *   LTV:CAC        = LTV / CAC
  *   payback        = CAC / (ARPU x m), in periods
  * Each function returns RETAIN_ERR_USAGE (and fills diag, which may be
- * NULL) for an impossible input: not a finite number, margin or churn
- * outside [0, 1], a negative discount, ARPU, spend, customer count, LTV or
- * CAC. Otherwise RETAIN_OK, with out->defined false (and out->value 0)
- * when a denominator is 0: an undefined value is empty, never inf or
- * NaN. */
+ * NULL) for an impossible input: not a finite number, a margin outside
+ * [0, 1], a negative churn, discount, ARPU, spend, customer count, LTV or
+ * CAC (a churn above 1 is possible: TRC counts customers who join and
+ * leave within the period against it). Otherwise RETAIN_OK, with out->defined false (and out->value
+ * 0) when a denominator is 0: an undefined value is empty, never inf or NaN. */
 #ifndef RETAIN_LTV_H
 #define RETAIN_LTV_H
 

@@ -29,8 +29,10 @@ RETAIN_API bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int
 /* Writes a floating-point value (an estimate, not an exact ratio: a
  * survival probability, a duration) with `decimals` decimals (0..9) into
  * buf (RETAIN_NUMBER_BUFSIZE bytes), with '.' and no grouping, never "-0".
- * The one place where libretain turns a double into text: C-locale
- * "%.*f", so correctly rounded from the binary value. Returns false and
+ * The one place where libretain turns a double into text: rounded half
+ * away from zero as the decimal it stands for (a fraction within a few
+ * ulps of one half is a tie: 0.35 to 1 decimal is 0.4), whatever the
+ * process locale. Returns false and
  * writes "" when value is NaN, infinite or beyond +-1e15: undefined is
  * empty. */
 RETAIN_API bool retain_format_real(double value, int decimals, char *buf);

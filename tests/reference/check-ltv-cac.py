@@ -3,91 +3,46 @@
 cac-*) on examples/hubspot-export.csv and tests/fixtures/spend.csv.
 
 Written from SPEC.md ("LTV and CAC", "Retention rate (TRC)") without the C
-code: parses the export with the csv module, computes per Plan the ARPU of
-the customers active on as-of, the mean monthly TRC churn of the 12 last
-full months, the observed revenue (MRR x days served / (365.25/12)), the
-LTV, and the new customers per month for CAC; then compares with the
-numbers in the golden files, to the printed precision.
+code: parses the export with the csv module and computes per Plan, with
+ltvcac.py (shared with check-ltv-cac-random.py), the ARPU of the customers
+active on as-of, the mean monthly TRC churn of the 12 last full months, the
+observed revenue (MRR x days served / (365.25/12)), the LTV, and the new
+customers per month for CAC; then compares with the numbers in the golden
+files, to the printed precision.
 
     check-ltv-cac.py [REPO_ROOT]      exit 0 when every number agrees
 """
 
 import csv
-import datetime as dt
 import os
 import sys
 from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from ltvcac import day, money, month_label, new_customers  # noqa: E402
+import ltvcac as L  # noqa: E402
 
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
 CASES = os.path.join(ROOT, "tests", "e2e", "cases")
 failures = 0
 
 
-def day(text):
-    return dt.date.fromisoformat(text[:10]) if text.strip() else None
-
-
-def money(text):
-    return float(text.replace("$", "").replace(",", "").strip())
-
-
 def load():
+    """ltvcac.py rows: (line, id, start, end, mrr, Plan)."""
     rows = []
     with open(os.path.join(ROOT, "examples", "hubspot-export.csv"), newline="", encoding="utf-8-sig") as f:
-        for r in csv.DictReader(f):
-            rows.append((r["Plan"], r["Record ID"], day(r["Became a Customer Date"]),
-                         day(r["Churn Date"]), money(r["MRR"])))
+        for i, r in enumerate(csv.DictReader(f), 2):
+            rows.append((i, r["Record ID"], day(r["Became a Customer Date"]),
+                         day(r["Churn Date"]), money(r["MRR"]), r["Plan"]))
     return rows
-
-
-def month_bounds(y, m):
-    p0 = dt.date(y, m, 1)
-    p1 = dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-    return p0, p1
-
-
-def months_between(a, b):
-    y, m = a.year, a.month
-    while (y, m) <= (b.year, b.month):
-        yield y, m
-        y, m = (y + (m == 12), m % 12 + 1)
-
-
-def serves(row, d, as_of):
-    start, end = row[2], row[3]
-    if end is not None and end > as_of:
-        end = None
-    return start <= d and (end is None or d < end)
 
 
 def per_plan(rows, as_of, window=12):
     out = {}
-    for plan in sorted({r[0] for r in rows}):
-        rs = [r for r in rows if r[0] == plan and r[2] <= as_of]
-        by_cust = defaultdict(list)
-        for r in rs:
-            by_cust[r[1]].append(r)
-        active = {c for c, v in by_cust.items() if any(serves(r, as_of, as_of) for r in v)}
-        arpu = sum(r[4] for c in active for r in by_cust[c] if serves(r, as_of, as_of)) / len(active)
-        revenue = 0.0
-        for r in rs:
-            end = r[3] if r[3] is not None and r[3] <= as_of else as_of + dt.timedelta(days=1)
-            revenue += r[4] * (end - r[2]).days / (365.25 / 12)
-        # TRC per month, brute force
-        first = min(r[2] for r in rs)
-        months = [ym for ym in months_between(first, as_of) if month_bounds(*ym)[1] <= as_of]
-        churns = []
-        for ym in months[-window:]:
-            p0, p1 = month_bounds(*ym)
-            before = p0 - dt.timedelta(days=1)
-            s = {c for c, v in by_cust.items() if any(serves(r, before, as_of) for r in v)}
-            e = {c for c, v in by_cust.items() if any(serves(r, p1, as_of) for r in v)}
-            n = {c for c, v in by_cust.items() if c not in s and any(p0 <= r[2] <= p1 for r in v)}
-            if s:
-                churns.append(1 - (len(e) - len(n)) / len(s))
-        churn = sum(churns) / len(churns)
-        out[plan] = dict(customers=len(active), arpu=arpu, churn=churn, months=len(churns),
-                         seen=len(by_cust), observed=revenue / len(by_cust))
+    for plan, v in L.ltv_table(rows, as_of, by=True, window=window):
+        out[plan] = dict(customers=v["customers"], arpu=v["arpu"], churn=v["churn_pct"] / 100,
+                         months=v["churn_months"], seen=v["customers_seen"],
+                         observed=v["observed_revenue"])
     return out
 
 
@@ -136,13 +91,7 @@ def main():
             y, m = r["period"].split("-")
             if r["spend"]:
                 spend[(f"{int(y):04d}-{int(m):02d}", r["channel"])] += money(r["spend"])
-    first = {}
-    for r in rows:
-        key = (r[0], r[1])
-        first[key] = min(first.get(key, r[2]), r[2])
-    new = defaultdict(int)
-    for (plan, _), d in first.items():
-        new[(f"{d.year:04d}-{d.month:02d}", plan)] += 1
+    new = {(month_label(p), plan): n for (p, plan), n in new_customers(rows, as_of, True).items()}
     for g in golden("cac-pipe-ltv"):
         key = (g["period"], g["Plan"])
         if g["new"] != "":

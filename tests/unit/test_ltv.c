@@ -135,7 +135,9 @@ static void test_impossible_inputs(void **state)
     assert_false(v.defined);
     assert_int_equal(retain_ltv_simple(120, 0.8, -0.01, &v, &d), RETAIN_ERR_USAGE);
     assert_non_null(strstr(d.message, "churn"));
-    assert_int_equal(retain_ltv_simple(120, 0.8, 1.5, &v, &d), RETAIN_ERR_USAGE);
+    /* a churn above 1 is possible (TRC with many join-and-leave): defined */
+    assert_int_equal(retain_ltv_simple(120, 0.8, 1.5, &v, &d), RETAIN_OK);
+    assert_true(v.defined && fabs(v.value - 64) < 1e-9);
     assert_int_equal(retain_ltv_simple(-1, 0.8, 0.1, &v, &d), RETAIN_ERR_USAGE);
     assert_non_null(strstr(d.message, "ARPU"));
     assert_int_equal(retain_ltv_simple(NAN, 0.8, 0.1, &v, &d), RETAIN_ERR_USAGE);
