@@ -99,22 +99,6 @@ static int bad_period(const cli *c, const char *file, const retain_table *t, siz
                             example[k]);
 }
 
-typedef struct {
-    retain_rate *rate;
-    bool by;
-} rate_ctx;
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    rate_ctx *x = user;
-    retain_status st =
-        retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
-                        row->id, row->id_len, row->start, row->end, row->has_end);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
-}
-
 /* The spend rows into the join, summed per period and channel. */
 static int add_spend(cli *c, const cac_opts *o, const retain_table *t, retain_acquisition *rows)
 {
@@ -350,7 +334,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     retain_acquisition *rows = retain_acquisition_new();
     retain_table *spend = NULL;
     ltv_join j = {0};
-    rate_ctx x = {retain_rate_new(&o->rate), c->by != NULL};
+    cli_rate_sink x = {retain_rate_new(&o->rate), NULL, c->by != NULL, false};
     int code = EXIT_OK;
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
     if (!x.rate || !rows) {
@@ -388,7 +372,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
             goto out;
     }
     c->input.ignore_mrr = true; /* new customers are counted, not revenue */
-    code = cli_read_table(c, argc, argv, on_row, &x, NULL);
+    code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
     if (code != EXIT_OK)
         goto out;
     st = retain_rate_finish(x.rate, &d);

@@ -342,3 +342,18 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
     cli_close_input(in);
     return st == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
 }
+
+retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag)
+{
+    cli_rate_sink *x = sink;
+    if (!x->reserved && x->reader) { /* size the tables once, from the input's size */
+        x->reserved = true;
+        retain_rate_reserve(x->rate, retain_reader_expected_rows(x->reader));
+    }
+    retain_status st =
+        retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
+                        row->id, row->id_len, row->start, row->end, row->has_end);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line, retain_status_str(st));
+    return st;
+}

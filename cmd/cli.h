@@ -138,6 +138,17 @@ bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_per
 int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
                    const retain_reader **reader);
 
+/* Rows of a customer table into a retention-rate accumulator, for
+ * cli_read_table: the rate, the --by column as its segment (by), and the
+ * reader (set by cli_read_table) to size the tables once from the input. */
+typedef struct {
+    retain_rate *rate;
+    const retain_reader *reader;
+    bool by, reserved;
+} cli_rate_sink;
+
+retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag);
+
 /* Help text shared by the subcommands. */
 void cli_help_input(FILE *out);
 void cli_help_output(FILE *out);

@@ -56,27 +56,6 @@ static int one_liner(cli *c, long long s, long long e, long long n)
     return cli_flush_stdout(c);
 }
 
-typedef struct {
-    retain_rate *rate;
-    const retain_reader *reader;
-    bool by, reserved;
-} rate_ctx;
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    rate_ctx *x = user;
-    if (!x->reserved) { /* size the tables once, from the input's size */
-        x->reserved = true;
-        retain_rate_reserve(x->rate, retain_reader_expected_rows(x->reader));
-    }
-    retain_status st =
-        retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
-                        row->id, row->id_len, row->start, row->end, row->has_end);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
-}
-
 static int print_table(cli *c, const retain_rate *rate, const retain_rate_options *o)
 {
     static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
@@ -214,14 +193,14 @@ int cmd_rate(int argc, char **argv)
     }
 
     c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
-    rate_ctx x = {retain_rate_new(&o), NULL, c.by != NULL, false};
+    cli_rate_sink x = {retain_rate_new(&o), NULL, c.by != NULL, false};
     if (!x.rate) {
         fprintf(stderr, "retain rate: out of memory\n");
         return EXIT_OSERR;
     }
     struct timespec t0, t1;
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    int code = cli_read_table(&c, argc, argv, on_row, &x, &x.reader);
+    int code = cli_read_table(&c, argc, argv, cli_rate_row, &x, &x.reader);
     retain_diag diag;
     if (code == EXIT_OK && retain_rate_finish(x.rate, &diag) != RETAIN_OK)
         code = cli_report(&c, &diag);
