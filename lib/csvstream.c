@@ -48,9 +48,8 @@ struct rt_csvstream {
     bool stopped;     /* the consumer wants no more: ignore callbacks */
 
     /* an estimate of the records in the input, from its size and the
-     * first batch; 0 when the input is not a regular file */
+     * lines of the first block; 0 when the input is not a regular file */
     long long input_size; /* bytes left in it at the start, or -1 */
-    unsigned long long bytes_fed, records_fed;
     size_t estimate;
 
     /* outcome, written by the producer before done */
@@ -180,11 +179,7 @@ static void on_record(int term, void *user)
  * the consumer stopped. */
 static bool publish(rt_csvstream *s, bool last)
 {
-    s->records_fed += s->cur->nrec;
     pthread_mutex_lock(&s->lock);
-    if (s->estimate == 0 && s->input_size > 0 && s->bytes_fed > 0)
-        s->estimate =
-            (size_t)((double)s->input_size * (double)s->records_fed / (double)s->bytes_fed);
     rt_batch *b = s->cur;
     b->next = NULL;
     if (s->full_tail)
@@ -309,7 +304,6 @@ static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
             return RETAIN_OK;
         if (done != n || s->nomem)
             return parse_failed(s);
-        s->bytes_fed += n;
         return RETAIN_OK;
     }
     size_t pos = 0;
@@ -337,10 +331,24 @@ static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
         }
         if (nl)
             s->line++;
-        s->bytes_fed += end - pos;
         pos = end;
     }
     return RETAIN_OK;
+}
+
+/* Sets the estimate of records in the input from the lines of its first
+ * block, before any record is handed over: the consumer sizes its tables
+ * when it sees the first one. */
+static void estimate_records(rt_csvstream *s, const char *b, size_t n)
+{
+    if (s->input_size <= 0 || n == 0)
+        return;
+    size_t lines = 0;
+    for (const char *p = b, *end = b + n; (p = memchr(p, s->eol, (size_t)(end - p))); p++)
+        lines++;
+    pthread_mutex_lock(&s->lock);
+    s->estimate = (size_t)((double)s->input_size * (double)(lines ? lines : 1) / (double)n);
+    pthread_mutex_unlock(&s->lock);
 }
 
 static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
@@ -364,6 +372,7 @@ static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
         csv_set_space_func(&s->parser, space_only);
     if (!memchr(*data, '\n', *n) && memchr(*data, '\r', *n))
         s->eol = '\r'; /* classic Mac line ends */
+    estimate_records(s, *data, *n);
     return RETAIN_OK;
 }
 

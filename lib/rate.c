@@ -85,7 +85,7 @@ typedef struct {
 
 /* Counts the customer as active on the last day of every period whose
  * last day falls in [a, b). */
-static void add_active(const tally *t, int32_t a, int32_t b)
+static inline void add_active(const tally *t, int32_t a, int32_t b)
 {
     const retain_rate *r = t->r;
     int32_t lo, hi;
@@ -107,7 +107,6 @@ static void add_joined(const tally *t, int32_t period, bool is_new)
  * the days just before each period. False when out of memory. */
 static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merged)
 {
-    const retain_period_kind k = t->r->opt.period;
     rt_spans_sort(rows, n);
     if (merged->cap < n) {
         rt_span *v = realloc(merged->v, n * sizeof *v);
@@ -127,7 +126,7 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
         if (p == prev)
             continue; /* a customer joins at most once a period */
         prev = p;
-        retain_day before = retain_period_first_day(k, p) - 1;
+        retain_day before = rt_period_first_day(&t->r->days, p) - 1;
         bool active = false;
         for (size_t j = 0; j < nm && !active; j++)
             active = m[j].start <= before && before < m[j].end;

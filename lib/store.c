@@ -250,7 +250,18 @@ static int by_start(const void *a, const void *b)
 
 void rt_spans_sort(rt_span *rows, size_t n)
 {
-    qsort(rows, n, sizeof *rows, by_start);
+    if (n > 16) {
+        qsort(rows, n, sizeof *rows, by_start);
+        return;
+    }
+    /* a customer has a few rows: glibc's qsort would allocate for them */
+    for (size_t i = 1; i < n; i++) {
+        rt_span v = rows[i];
+        size_t j = i;
+        for (; j > 0 && rows[j - 1].start > v.start; j--)
+            rows[j] = rows[j - 1];
+        rows[j] = v;
+    }
 }
 
 size_t rt_spans_merge(const rt_span *rows, size_t n, rt_span *out)

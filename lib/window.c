@@ -49,13 +49,19 @@ bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day 
     t->from = from;
     t->n = to >= from ? (size_t)(to - from) + 1 : 0;
     t->period = malloc((t->n ? t->n : 1) * sizeof *t->period);
-    if (!t->period)
+    t->first_period = retain_period_of(kind, from);
+    int32_t last = retain_period_of(kind, to >= from ? to : from) + 1;
+    t->first_day = malloc((size_t)(last - t->first_period + 1) * sizeof *t->first_day);
+    if (!t->period || !t->first_day) {
+        rt_day_periods_free(t);
         return false;
-    int32_t p = retain_period_of(kind, from);
-    retain_day next = retain_period_first_day(kind, p + 1);
+    }
+    for (int32_t p = t->first_period; p <= last; p++)
+        t->first_day[p - t->first_period] = retain_period_first_day(kind, p);
+    int32_t p = t->first_period;
     for (size_t i = 0; i < t->n; i++) {
-        if (from + (retain_day)i == next)
-            next = retain_period_first_day(kind, ++p + 1);
+        if (from + (retain_day)i == t->first_day[p + 1 - t->first_period])
+            p++;
         t->period[i] = p;
     }
     return true;
@@ -64,25 +70,8 @@ bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day 
 void rt_day_periods_free(rt_day_periods *t)
 {
     free(t->period);
+    free(t->first_day);
     t->period = NULL;
+    t->first_day = NULL;
     t->n = 0;
-}
-
-bool rt_last_days_in(const rt_day_periods *t, int32_t a, int32_t b, int32_t lo_limit,
-                     int32_t hi_limit, int32_t *lo, int32_t *hi)
-{
-    if (a >= b)
-        return false;
-    *lo = rt_day_period(t, a);
-    *hi = hi_limit;
-    if (b != RT_NO_END) { /* then b <= as-of, in the table */
-        *hi = rt_day_period(t, b - 1);
-        if (rt_day_period(t, b) == *hi)
-            (*hi)--; /* that period's last day, b or later, is not served */
-    }
-    if (*lo < lo_limit)
-        *lo = lo_limit;
-    if (*hi > hi_limit)
-        *hi = hi_limit;
-    return *lo <= *hi;
 }

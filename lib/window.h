@@ -13,6 +13,8 @@
 #include <retain/period.h>
 #include <retain/status.h>
 
+#include "store.h"
+
 typedef struct {
     bool has_as_of; /* given by the caller */
     retain_day as_of;
@@ -31,12 +33,14 @@ bool rt_window_keep(rt_window *w, retain_day start);
  * starts after the as-of given, RETAIN_ERR_DATA when there was no row. */
 retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag);
 
-/* The period of every day from..to, looked up instead of computed per
- * row. */
+/* The period of every day from..to, and the first day of every period
+ * they touch, looked up instead of computed per row. */
 typedef struct {
     retain_day from;
     size_t n;
     int32_t *period;
+    int32_t first_period;
+    retain_day *first_day; /* of periods first_period .. period[n - 1] + 1 */
 } rt_day_periods;
 
 bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day from,
@@ -48,10 +52,34 @@ static inline int32_t rt_day_period(const rt_day_periods *t, retain_day day)
     return t->period[day - t->from];
 }
 
+/* The first day of period p, for p from the period of `from` to the one
+ * after the period of `to`. */
+static inline retain_day rt_period_first_day(const rt_day_periods *t, int32_t p)
+{
+    return t->first_day[p - t->first_period];
+}
+
 /* The periods whose last day falls in the days [a, b) (b RT_NO_END: no
  * end), clipped to [lo_limit, hi_limit]: false when there is none. a and
- * b - 1, b too when it is before as-of, must be in the table. */
-bool rt_last_days_in(const rt_day_periods *t, int32_t a, int32_t b, int32_t lo_limit,
-                     int32_t hi_limit, int32_t *lo, int32_t *hi);
+ * b - 1, b too when it is before as-of, must be in the table. Inline: the
+ * metrics call it for every customer. */
+static inline bool rt_last_days_in(const rt_day_periods *t, int32_t a, int32_t b, int32_t lo_limit,
+                                   int32_t hi_limit, int32_t *lo, int32_t *hi)
+{
+    if (a >= b)
+        return false;
+    *lo = rt_day_period(t, a);
+    *hi = hi_limit;
+    if (b != RT_NO_END) { /* then b <= as-of, in the table */
+        *hi = rt_day_period(t, b - 1);
+        if (rt_day_period(t, b) == *hi)
+            (*hi)--; /* that period's last day, b or later, is not served */
+    }
+    if (*lo < lo_limit)
+        *lo = lo_limit;
+    if (*hi > hi_limit)
+        *hi = hi_limit;
+    return *lo <= *hi;
+}
 
 #endif
