@@ -193,6 +193,7 @@ int cmd_rate(int argc, char **argv)
     }
 
     c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
+    c.input.unordered = true;  /* its counts do not depend on the order of rows */
     cli_rate_sink x = {retain_rate_new(&o), NULL, c.by != NULL, false};
     if (!x.rate) {
         fprintf(stderr, "retain rate: out of memory\n");

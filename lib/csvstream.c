@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "csvstream.h"
 #include "internal.h"
@@ -22,10 +23,35 @@
 #define BATCH_BYTES (128u << 10)
 #define BATCHES 4 /* in flight at most: memory stays flat */
 
+/* One libcsv parser and the batch it fills. The producer thread has one
+ * for the file from its start; the consumer has another for the chunks it
+ * takes from the file's end when it would otherwise wait (see steal()). */
+typedef struct {
+    rt_csvstream *s;
+    struct csv_parser parser;
+    rt_batch *cur;
+    uint32_t rec_first; /* first field of the open record */
+    unsigned long line, rec_line;
+    bool front; /* full batches go to the queue; else the batch grows */
+    bool in_record;
+    bool nomem;
+    bool count_lines; /* lines are counted from libcsv's line-end calls */
+    bool block_ascii; /* the block being fed is ASCII without NUL */
+    bool stopped;     /* the consumer wants no more: ignore callbacks */
+    retain_diag diag; /* a parse error, its line relative for a chunk */
+} rt_parse;
+
+/* A chunk parsed by the consumer: its lines are numbered from 0 until the
+ * producer reaches the first chunk and so counts the lines before it. */
+typedef struct {
+    unsigned long lines; /* line ends in it */
+} rt_chunk;
+
 struct rt_csvstream {
     FILE *in;
     pthread_t thread;
     bool started;
+    char delimiter, eol;
 
     /* the queue */
     pthread_mutex_t lock;
@@ -35,27 +61,43 @@ struct rt_csvstream {
     bool done; /* the producer published its last batch */
     bool stop; /* the consumer wants no more */
 
-    /* producer state */
-    struct csv_parser parser;
-    rt_batch *cur;
-    uint32_t rec_first; /* first field of the open record */
-    char delimiter, eol;
-    unsigned long line, rec_line;
-    bool in_record;
-    bool nomem;
-    bool count_lines; /* lines are counted from libcsv's line-end calls */
-    bool block_ascii; /* the block being fed is ASCII without NUL */
-    bool stopped;     /* the consumer wants no more: ignore callbacks */
+    rt_parse front;
 
     /* an estimate of the records in the input, from its size and the
      * lines of the first block; 0 when the input is not a regular file */
-    long long input_size; /* bytes left in it at the start, or -1 */
+    long long input_size;  /* bytes left in it at the start, or -1 */
+    long long input_start; /* where it starts in the file */
     size_t estimate;
+
+    /* Chunks taken from the end (with the lock): the producer stops at
+     * limit (-1: none), and has read or is reading up to front_pos. */
+    long long limit, front_pos;
+    bool met;          /* the producer reached limit on a record boundary */
+    bool back_invalid; /* it did not: a chunk was cut inside a quoted field */
+
+    /* consumer side of stealing */
+    bool may_steal, steal_over;
+    size_t steal_chunk, block, batch_records;
+    bool eager;
+    long long back_quotes; /* quotes from limit to the end: kept even */
+    rt_parse back;
+    rt_batch back_batch;
+    char *back_buf;
+    rt_chunk *chunks; /* in the order taken: from the file's end backwards */
+    size_t nchunks, chunks_cap;
+    retain_status back_status;
+    unsigned long back_chunk; /* the chunk of back_status */
 
     /* outcome, written by the producer before done */
     retain_status status;
-    retain_diag diag;
     rt_batch all[BATCHES];
+};
+
+rt_csvstream_tuning rt_csvstream_tune = {
+    .block = BLOCK_SIZE,
+    .batch_records = BATCH_RECORDS,
+    .steal_min = 8u << 20,    /* below, a second core gains little */
+    .steal_chunk = 64u << 10, /* short enough not to keep batches waiting */
 };
 
 static void *capped_realloc(void *p, size_t size)
@@ -76,6 +118,7 @@ static void batch_reset(rt_batch *b)
 {
     b->arena_len = b->nfields = b->nrec = 0;
     b->ascii = true;
+    b->chunk = 0;
     b->next = NULL;
 }
 
@@ -110,15 +153,17 @@ __attribute__((noinline, cold)) static bool reserve_field(rt_batch *b, size_t le
 /* libcsv calls this for every field of the file: keep it lean. */
 static void on_field(void *data, size_t len, void *user)
 {
-    rt_csvstream *s = user;
-    rt_batch *b = s->cur;
-    if (!s->in_record) {
-        s->in_record = true;
-        s->rec_line = s->line;
+    rt_parse *p = user;
+    rt_batch *b = p->cur;
+    if (__builtin_expect(p->stopped, 0))
+        return; /* no batch any more: libcsv finishes the block for nothing */
+    if (!p->in_record) {
+        p->in_record = true;
+        p->rec_line = p->line;
     }
     if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap, 0) &&
         !reserve_field(b, len)) {
-        s->nomem = true;
+        p->nomem = true;
         return;
     }
     char *dst = b->arena + b->arena_len;
@@ -147,31 +192,32 @@ static bool publish(rt_csvstream *s, bool last);
 
 static void on_record(int term, void *user)
 {
-    rt_csvstream *s = user;
-    rt_batch *b = s->cur;
-    if (s->count_lines && term == (unsigned char)s->eol)
-        s->line++;
-    if (b->nfields == s->rec_first || s->stopped)
+    rt_parse *p = user;
+    rt_batch *b = p->cur;
+    if (p->count_lines && term == (unsigned char)p->s->eol)
+        p->line++;
+    if (p->stopped || b->nfields == p->rec_first)
         return; /* a line end with no record: blank line, or the LF of CRLF */
-    s->in_record = false;
+    p->in_record = false;
     if (b->nrec == b->rec_cap &&
         !grow((void **)&b->rec, &b->rec_cap, b->nrec + 1, sizeof *b->rec)) {
-        s->nomem = true;
+        p->nomem = true;
         return;
     }
-    b->rec[b->nrec].first = s->rec_first;
-    b->rec[b->nrec].n = (uint32_t)(b->nfields - s->rec_first);
-    b->rec[b->nrec].line = s->rec_line;
+    b->rec[b->nrec].first = p->rec_first;
+    b->rec[b->nrec].n = (uint32_t)(b->nfields - p->rec_first);
+    b->rec[b->nrec].line = p->rec_line;
     b->nrec++;
-    s->rec_first = (uint32_t)b->nfields;
-    /* batches end between records, so no record is split */
-    if (b->nrec >= BATCH_RECORDS || b->arena_len >= BATCH_BYTES) {
-        if (!publish(s, false)) {
-            s->stopped = true;
+    p->rec_first = (uint32_t)b->nfields;
+    /* batches end between records, so no record is split; a chunk's batch
+     * takes the whole chunk */
+    if (p->front && (b->nrec >= p->s->batch_records || b->arena_len >= BATCH_BYTES)) {
+        if (!publish(p->s, false)) {
+            p->stopped = true;
             return;
         }
-        s->rec_first = 0;
-        s->cur->ascii = s->block_ascii;
+        p->rec_first = 0;
+        p->cur->ascii = p->block_ascii;
     }
 }
 
@@ -180,14 +226,14 @@ static void on_record(int term, void *user)
 static bool publish(rt_csvstream *s, bool last)
 {
     pthread_mutex_lock(&s->lock);
-    rt_batch *b = s->cur;
+    rt_batch *b = s->front.cur;
     b->next = NULL;
     if (s->full_tail)
         s->full_tail->next = b;
     else
         s->full_head = b;
     s->full_tail = b;
-    s->cur = NULL;
+    s->front.cur = NULL;
     if (last)
         s->done = true;
     pthread_cond_broadcast(&s->cond);
@@ -195,9 +241,9 @@ static bool publish(rt_csvstream *s, bool last)
         pthread_cond_wait(&s->cond, &s->lock);
     bool go_on = !s->stop && !last;
     if (go_on) {
-        s->cur = s->free_list;
-        s->free_list = s->cur->next;
-        batch_reset(s->cur);
+        s->front.cur = s->free_list;
+        s->free_list = s->front.cur->next;
+        batch_reset(s->front.cur);
     }
     pthread_mutex_unlock(&s->lock);
     return go_on;
@@ -235,38 +281,59 @@ static char detect_delimiter(const char *p, size_t len)
     return ',';
 }
 
-static retain_status fail(rt_csvstream *s, retain_status st, unsigned long line, const char *msg,
+static retain_status fail(rt_parse *p, retain_status st, unsigned long line, const char *msg,
                           const char *hint)
 {
-    rt_fail(&s->diag, st, line, NULL, "%s", msg);
+    rt_fail(&p->diag, st, line, NULL, "%s", msg);
     if (hint)
-        rt_hint(&s->diag, "%s", hint);
+        rt_hint(&p->diag, "%s", hint);
     return st;
 }
 
-static retain_status parse_failed(rt_csvstream *s)
+static retain_status parse_failed(rt_parse *p)
 {
-    struct csv_parser *p = &s->parser;
-    if (s->nomem || (csv_error(p) == CSV_ENOMEM && csv_get_buffer_size(p) + 128 <= FIELD_MAX))
-        return fail(s, RETAIN_ERR_NOMEM, s->rec_line, "out of memory", NULL);
-    if (csv_error(p) == CSV_ENOMEM) {
-        rt_fail(&s->diag, RETAIN_ERR_DATA, s->rec_line, NULL,
+    struct csv_parser *c = &p->parser;
+    if (p->nomem || (csv_error(c) == CSV_ENOMEM && csv_get_buffer_size(c) + 128 <= FIELD_MAX))
+        return fail(p, RETAIN_ERR_NOMEM, p->rec_line, "out of memory", NULL);
+    if (csv_error(c) == CSV_ENOMEM) {
+        rt_fail(&p->diag, RETAIN_ERR_DATA, p->rec_line, NULL,
                 "a field longer than %u MiB starts in this record", FIELD_MAX >> 20);
-        rt_hint(&s->diag, "most likely a quote that is never closed");
+        rt_hint(&p->diag, "most likely a quote that is never closed");
         return RETAIN_ERR_DATA;
     }
-    if (s->line != s->rec_line) {
-        rt_fail(&s->diag, RETAIN_ERR_DATA, s->rec_line, NULL,
+    if (p->line != p->rec_line) {
+        rt_fail(&p->diag, RETAIN_ERR_DATA, p->rec_line, NULL,
                 "a quoted field that starts here is not closed properly "
                 "(parsing failed on line %lu)",
-                s->line);
-        rt_hint(&s->diag, "every opening quote needs a closing one; quotes inside quotes "
+                p->line);
+        rt_hint(&p->diag, "every opening quote needs a closing one; quotes inside quotes "
                           "are doubled (\"\")");
         return RETAIN_ERR_DATA;
     }
-    return fail(s, RETAIN_ERR_DATA, s->rec_line,
+    return fail(p, RETAIN_ERR_DATA, p->rec_line,
                 "malformed quoted field: a closing quote must end the field",
                 "quotes inside quotes are doubled (\"\")");
+}
+
+/* At the end of the input: the last record, and an open quote is an error. */
+static retain_status parse_end(rt_parse *p)
+{
+    if (csv_fini(&p->parser, on_field, on_record, p) != 0 || csv_error(&p->parser) == CSV_EPARSE)
+        return fail(p, RETAIN_ERR_DATA, p->rec_line,
+                    "a quoted field that starts here is never closed",
+                    "every opening quote needs a closing one; quotes inside quotes are doubled "
+                    "(\"\")");
+    if (p->nomem)
+        return fail(p, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
+    return RETAIN_OK;
+}
+
+/* Whether the parser stands between records: no field open, quoted or
+ * not. Where the producer meets the chunks taken from the end, this is the
+ * proof that they were cut at record boundaries. */
+static bool between_records(const rt_parse *p)
+{
+    return !p->in_record && !p->parser.quoted && p->parser.pstate == 0;
 }
 
 /* Whether a block is all ASCII without NUL: then the records made of it
@@ -292,45 +359,46 @@ static bool block_is_ascii(const char *buf, size_t n)
  * libcsv reports every line end (CSV_REPALL_NL): the block goes in one
  * call. Otherwise it goes a physical line at a time, so that the line
  * where a multi-line record starts is known. */
-static retain_status feed(rt_csvstream *s, const char *buf, size_t n)
+static retain_status feed(rt_parse *p, const char *buf, size_t n)
 {
-    s->block_ascii = block_is_ascii(buf, n);
-    s->cur->ascii &= s->block_ascii;
-    if (!s->parser.quoted && !memchr(buf, '"', n)) {
-        s->count_lines = true;
-        size_t done = csv_parse(&s->parser, buf, n, on_field, on_record, s);
-        s->count_lines = false;
-        if (s->stopped)
+    const char eol = p->s->eol;
+    p->block_ascii = block_is_ascii(buf, n);
+    p->cur->ascii &= p->block_ascii;
+    if (!p->parser.quoted && !memchr(buf, '"', n)) {
+        p->count_lines = true;
+        size_t done = csv_parse(&p->parser, buf, n, on_field, on_record, p);
+        p->count_lines = false;
+        if (p->stopped)
             return RETAIN_OK;
-        if (done != n || s->nomem)
-            return parse_failed(s);
+        if (done != n || p->nomem)
+            return parse_failed(p);
         return RETAIN_OK;
     }
     size_t pos = 0;
     while (pos < n) {
-        if (!s->in_record)
-            s->rec_line = s->line; /* for errors before the first field */
-        const char *nl = memchr(buf + pos, s->eol, n - pos);
+        if (!p->in_record)
+            p->rec_line = p->line; /* for errors before the first field */
+        const char *nl = memchr(buf + pos, eol, n - pos);
         size_t end = nl ? (size_t)(nl - buf) + 1 : n;
-        size_t fields = s->cur->nfields, records = s->cur->nrec;
-        size_t done = csv_parse(&s->parser, buf + pos, end - pos, on_field, on_record, s);
-        if (s->stopped)
+        size_t fields = p->cur->nfields, records = p->cur->nrec;
+        size_t done = csv_parse(&p->parser, buf + pos, end - pos, on_field, on_record, p);
+        if (p->stopped)
             return RETAIN_OK;
-        if (done != end - pos || s->nomem)
-            return parse_failed(s);
-        if (fields == s->cur->nfields && records == s->cur->nrec && !s->in_record) {
+        if (done != end - pos || p->nomem)
+            return parse_failed(p);
+        if (fields == p->cur->nfields && records == p->cur->nrec && !p->in_record) {
             /* no field yet: a blank line, or a quoted field opened on it */
             for (size_t i = pos; i < end; i++) {
                 char c = buf[i];
                 if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                    s->in_record = true;
-                    s->rec_line = s->line;
+                    p->in_record = true;
+                    p->rec_line = p->line;
                     break;
                 }
             }
         }
         if (nl)
-            s->line++;
+            p->line++;
         pos = end;
     }
     return RETAIN_OK;
@@ -351,14 +419,21 @@ static void estimate_records(rt_csvstream *s, const char *b, size_t n)
     pthread_mutex_unlock(&s->lock);
 }
 
+static void configure(rt_csvstream *s, rt_parse *p)
+{
+    csv_set_delim(&p->parser, (unsigned char)s->delimiter);
+    if (s->delimiter == '\t')
+        csv_set_space_func(&p->parser, space_only);
+}
+
 static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
 {
     const unsigned char *b = (const unsigned char *)*data;
     if (*n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
-        return fail(s, RETAIN_ERR_DATA, 1, "the file is UTF-16 text, not UTF-8",
+        return fail(&s->front, RETAIN_ERR_DATA, 1, "the file is UTF-16 text, not UTF-8",
                     "convert it first: iconv -f UTF-16 -t UTF-8");
     if (memchr(b, '\0', *n < 4096 ? *n : 4096))
-        return fail(s, RETAIN_ERR_DATA, 1,
+        return fail(&s->front, RETAIN_ERR_DATA, 1,
                     "the input has NUL bytes: not a text export (UTF-16 or binary?)",
                     "for UTF-16, convert first: iconv -f UTF-16 -t UTF-8");
     if (*n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
@@ -367,13 +442,43 @@ static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
     }
     if (!s->delimiter)
         s->delimiter = detect_delimiter(*data, *n);
-    csv_set_delim(&s->parser, (unsigned char)s->delimiter);
-    if (s->delimiter == '\t')
-        csv_set_space_func(&s->parser, space_only);
+    configure(s, &s->front);
     if (!memchr(*data, '\n', *n) && memchr(*data, '\r', *n))
         s->eol = '\r'; /* classic Mac line ends */
     estimate_records(s, *data, *n);
     return RETAIN_OK;
+}
+
+/* How many bytes the producer may read next: up to a block, never past
+ * the chunks taken from the end. 0 when it reached them, after checking
+ * that it did so between records; if not, they were cut wrongly (possible
+ * only in a file whose quoting is broken) and the producer goes on to the
+ * end of the file, which surely holds the error. */
+static size_t next_read(rt_csvstream *s, long long pos)
+{
+    pthread_mutex_lock(&s->lock);
+    size_t want = s->block;
+    if (s->limit >= 0 && pos >= s->limit) {
+        if (between_records(&s->front)) {
+            s->met = true;
+            want = 0;
+        } else {
+            s->back_invalid = true;
+            s->limit = -1;
+        }
+    } else if (s->limit >= 0 && s->limit - pos < (long long)want) {
+        want = (size_t)(s->limit - pos);
+    }
+    s->front_pos = pos + (long long)want;
+    pthread_mutex_unlock(&s->lock);
+    return want;
+}
+
+/* Whether the consumer asked the producer to stop; read between blocks,
+ * without the lock. */
+static bool stopping(rt_csvstream *s)
+{
+    return __atomic_load_n(&s->stop, __ATOMIC_RELAXED);
 }
 
 static void *produce(void *arg)
@@ -381,14 +486,16 @@ static void *produce(void *arg)
     rt_csvstream *s = arg;
     pthread_setname_np(pthread_self(), "retain-csv"); /* for perf and top */
     retain_status st = RETAIN_OK;
-    char *buf = malloc(BLOCK_SIZE);
+    char *buf = malloc(s->block);
     if (!buf) {
-        st = fail(s, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
+        st = fail(&s->front, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
         goto out;
     }
     bool first = true;
-    size_t n;
-    while (!s->stop && (n = fread(buf, 1, BLOCK_SIZE, s->in)) > 0) {
+    long long pos = 0;
+    size_t n, want;
+    while (!stopping(s) && (want = next_read(s, pos)) > 0 && (n = fread(buf, 1, want, s->in)) > 0) {
+        pos += (long long)n;
         char *data = buf;
         if (first) {
             first = false;
@@ -396,28 +503,23 @@ static void *produce(void *arg)
             if (st != RETAIN_OK)
                 goto out;
         }
-        st = feed(s, data, n);
-        if (st != RETAIN_OK || s->stop)
+        st = feed(&s->front, data, n);
+        if (st != RETAIN_OK || stopping(s))
             goto out;
     }
-    if (s->stop)
+    if (stopping(s) || s->met) /* met: written by this thread */
         goto out;
     if (ferror(s->in)) {
-        rt_fail(&s->diag, RETAIN_ERR_IO, s->line, NULL, "read error: %s", strerror(errno));
+        rt_fail(&s->front.diag, RETAIN_ERR_IO, s->front.line, NULL, "read error: %s",
+                strerror(errno));
         st = RETAIN_ERR_IO;
         goto out;
     }
-    if (csv_fini(&s->parser, on_field, on_record, s) != 0 || csv_error(&s->parser) == CSV_EPARSE)
-        st =
-            fail(s, RETAIN_ERR_DATA, s->rec_line, "a quoted field that starts here is never closed",
-                 "every opening quote needs a closing one; quotes inside quotes are doubled "
-                 "(\"\")");
-    else if (s->nomem)
-        st = fail(s, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
+    st = parse_end(&s->front);
 out:
     free(buf);
     s->status = st;
-    if (s->cur)
+    if (s->front.cur)
         publish(s, true);
     else {
         pthread_mutex_lock(&s->lock);
@@ -430,6 +532,16 @@ out:
 
 /* ---- consumer side ---------------------------------------------------- */
 
+static bool parse_init(rt_csvstream *s, rt_parse *p)
+{
+    memset(p, 0, sizeof *p);
+    p->s = s;
+    if (csv_init(&p->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
+        return false;
+    csv_set_realloc_func(&p->parser, capped_realloc);
+    return true;
+}
+
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
 {
     rt_csvstream *s = calloc(1, sizeof *s);
@@ -438,38 +550,171 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
     s->in = in;
     struct stat st;
     long here = ftell(in);
+    s->input_start = here;
     s->input_size = fstat(fileno(in), &st) == 0 && S_ISREG(st.st_mode) && here >= 0
                         ? (long long)st.st_size - here
                         : -1;
+    s->limit = -1;
+    s->block = rt_csvstream_tune.block;
+    s->batch_records = rt_csvstream_tune.batch_records;
+    s->eager = rt_csvstream_tune.eager;
     s->delimiter = delimiter;
     s->eol = '\n';
-    s->line = s->rec_line = 1;
-    if (csv_init(&s->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0) {
+    if (!parse_init(s, &s->front)) {
         free(s);
         return NULL;
     }
-    csv_set_realloc_func(&s->parser, capped_realloc);
+    s->front.front = true;
+    s->front.line = s->front.rec_line = 1;
     pthread_mutex_init(&s->lock, NULL);
     pthread_cond_init(&s->cond, NULL);
     for (int i = 1; i < BATCHES; i++) {
         s->all[i].next = s->free_list;
         s->free_list = &s->all[i];
     }
-    s->cur = &s->all[0];
-    batch_reset(s->cur);
+    s->front.cur = &s->all[0];
+    batch_reset(s->front.cur);
     if (pthread_create(&s->thread, NULL, produce, s) != 0) {
-        rt_csvstream_free(s);
+        csv_free(&s->front.parser);
+        pthread_mutex_destroy(&s->lock);
+        pthread_cond_destroy(&s->cond);
+        free(s);
         return NULL;
     }
     s->started = true;
     return s;
 }
 
+void rt_csvstream_allow_steal(rt_csvstream *s)
+{
+    if (s->input_size < (long long)rt_csvstream_tune.steal_min || s->input_size <= 0 ||
+        !parse_init(s, &s->back))
+        return;
+    s->steal_chunk = rt_csvstream_tune.steal_chunk;
+    s->back_buf = malloc(s->steal_chunk);
+    if (!s->back_buf) {
+        csv_free(&s->back.parser);
+        s->back.s = NULL;
+        return;
+    }
+    configure(s, &s->back);
+    s->back.cur = &s->back_batch;
+    s->may_steal = true;
+}
+
+static long long count_quotes(const char *p, size_t n)
+{
+    long long q = 0;
+    for (const char *e = p + n; (p = memchr(p, '"', (size_t)(e - p))); p++)
+        q++;
+    return q;
+}
+
+/* Where a chunk that ends at the end of buf (n bytes) may start: just
+ * after a line end, with an even number of quotes from there to the end
+ * of the file. In a file libcsv accepts, a quote either opens or closes a
+ * quoted field or is one of a doubled pair, so that point is outside any
+ * quoted field; where the file's quoting is broken, the check in
+ * next_read() or at the chunk's end finds it. -1 when there is none. */
+static long long chunk_start(rt_csvstream *s, const char *buf, size_t n, long long *quotes)
+{
+    const char *e = buf + n;
+    long long total = count_quotes(buf, n), before = 0;
+    for (const char *line = buf, *nl; (nl = memchr(line, s->eol, (size_t)(e - line)));
+         line = nl + 1) {
+        before += count_quotes(line, (size_t)(nl - line));
+        if (nl + 1 == e)
+            break;
+        long long after = total - before + s->back_quotes;
+        if (after % 2 == 0) {
+            *quotes = after;
+            return nl + 1 - buf;
+        }
+    }
+    return -1;
+}
+
+/* When the consumer would wait: it parses a chunk from the end of the
+ * file itself, so that libcsv runs on both cores. Such a chunk's records
+ * come before the producer's remaining ones, and their lines are counted
+ * from the chunk's start (see rt_csvstream_line). NULL when no chunk is
+ * left to take. */
+static const rt_batch *steal(rt_csvstream *s)
+{
+    pthread_mutex_lock(&s->lock);
+    long long end = s->limit >= 0 ? s->limit : s->input_size;
+    long long from = end - (long long)s->steal_chunk;
+    bool go = !s->done && !s->back_invalid && from >= s->front_pos + (long long)s->block;
+    pthread_mutex_unlock(&s->lock);
+    if (!go) {
+        s->steal_over = true;
+        return NULL;
+    }
+    size_t len = (size_t)(end - from);
+    ssize_t got = pread(fileno(s->in), s->back_buf, len, s->input_start + from);
+    long long quotes = 0,
+              start = got == (ssize_t)len ? chunk_start(s, s->back_buf, len, &quotes) : -1;
+    if (start < 0 || (s->nchunks == s->chunks_cap && !grow((void **)&s->chunks, &s->chunks_cap,
+                                                           s->nchunks + 1, sizeof *s->chunks))) {
+        s->steal_over = true;
+        return NULL;
+    }
+    pthread_mutex_lock(&s->lock);
+    go = !s->done && !s->back_invalid && from + start >= s->front_pos;
+    if (go)
+        s->limit = from + start;
+    pthread_mutex_unlock(&s->lock);
+    if (!go) {
+        s->steal_over = true;
+        return NULL;
+    }
+    s->back_quotes = quotes;
+    rt_parse *p = &s->back;
+    batch_reset(p->cur);
+    p->rec_first = 0;
+    p->line = p->rec_line = 0;
+    p->in_record = false;
+    retain_status st = feed(p, s->back_buf + start, len - (size_t)start);
+    if (st == RETAIN_OK && end == s->input_size)
+        st = parse_end(p); /* the file's last chunk */
+    else if (st == RETAIN_OK && !between_records(p)) {
+        /* cut inside a quoted field: the quoting is broken somewhere, and
+         * the producer finds where by reading on to the end */
+        pthread_mutex_lock(&s->lock);
+        s->back_invalid = true;
+        s->limit = -1;
+        pthread_mutex_unlock(&s->lock);
+        s->steal_over = true;
+        return NULL;
+    }
+    s->chunks[s->nchunks++].lines = p->line;
+    p->cur->chunk = (unsigned long)s->nchunks;
+    if (st != RETAIN_OK) {
+        s->back_status = st;
+        s->back_chunk = (unsigned long)s->nchunks;
+        s->steal_over = true;
+    }
+    return p->cur;
+}
+
 const rt_batch *rt_csvstream_next(rt_csvstream *s)
 {
     pthread_mutex_lock(&s->lock);
-    while (!s->full_head && !s->done)
+    for (;;) {
+        if (!s->eager && (s->full_head || s->done))
+            break;
+        if (s->may_steal && !s->steal_over) {
+            pthread_mutex_unlock(&s->lock);
+            const rt_batch *b = steal(s);
+            if (b)
+                return b;
+            pthread_mutex_lock(&s->lock);
+            continue;
+        }
+        if (s->full_head || s->done)
+            break;
         pthread_cond_wait(&s->cond, &s->lock);
+    }
     rt_batch *b = s->full_head;
     if (b) {
         s->full_head = b->next;
@@ -482,6 +727,8 @@ const rt_batch *rt_csvstream_next(rt_csvstream *s)
 
 void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch)
 {
+    if (batch == &s->back_batch)
+        return;
     rt_batch *b = (rt_batch *)batch;
     pthread_mutex_lock(&s->lock);
     b->next = s->free_list;
@@ -490,19 +737,49 @@ void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch)
     pthread_mutex_unlock(&s->lock);
 }
 
+void rt_csvstream_stop_stealing(rt_csvstream *s)
+{
+    s->steal_over = true;
+}
+
 retain_status rt_csvstream_stop(rt_csvstream *s, retain_diag *diag)
 {
     if (s->started) {
         pthread_mutex_lock(&s->lock);
-        s->stop = true;
+        __atomic_store_n(&s->stop, true, __ATOMIC_RELAXED);
         pthread_cond_broadcast(&s->cond);
         pthread_mutex_unlock(&s->lock);
         pthread_join(s->thread, NULL);
         s->started = false;
     }
     if (s->status != RETAIN_OK && diag)
-        *diag = s->diag;
+        *diag = s->front.diag;
     return s->status;
+}
+
+bool rt_csvstream_chunks_valid(const rt_csvstream *s)
+{
+    return s->nchunks == 0 || (s->met && !s->back_invalid);
+}
+
+unsigned long rt_csvstream_line(const rt_csvstream *s, unsigned long chunk, unsigned long line)
+{
+    if (chunk == 0)
+        return line;
+    /* chunks were taken backwards: the later ones come first in the file */
+    line += s->front.line;
+    for (size_t i = chunk; i < s->nchunks; i++)
+        line += s->chunks[i].lines;
+    return line;
+}
+
+retain_status rt_csvstream_chunk_error(const rt_csvstream *s, retain_diag *diag)
+{
+    if (s->back_status != RETAIN_OK && diag) {
+        *diag = s->back.diag;
+        diag->line = rt_csvstream_line(s, s->back_chunk, diag->line);
+    }
+    return s->back_status;
 }
 
 size_t rt_csvstream_estimate(rt_csvstream *s)
@@ -520,7 +797,23 @@ char rt_csvstream_delimiter(const rt_csvstream *s)
 
 unsigned long rt_csvstream_lines(const rt_csvstream *s)
 {
-    return s->line;
+    unsigned long lines = s->front.line;
+    for (size_t i = 0; i < s->nchunks; i++)
+        lines += s->chunks[i].lines;
+    return lines;
+}
+
+size_t rt_csvstream_chunks(const rt_csvstream *s)
+{
+    return s->nchunks;
+}
+
+static void batch_free(rt_batch *b)
+{
+    free(b->arena);
+    free(b->off);
+    free(b->len);
+    free(b->rec);
 }
 
 void rt_csvstream_free(rt_csvstream *s)
@@ -528,13 +821,14 @@ void rt_csvstream_free(rt_csvstream *s)
     if (!s)
         return;
     rt_csvstream_stop(s, NULL);
-    csv_free(&s->parser);
-    for (int i = 0; i < BATCHES; i++) {
-        free(s->all[i].arena);
-        free(s->all[i].off);
-        free(s->all[i].len);
-        free(s->all[i].rec);
-    }
+    csv_free(&s->front.parser);
+    if (s->back.s)
+        csv_free(&s->back.parser);
+    for (int i = 0; i < BATCHES; i++)
+        batch_free(&s->all[i]);
+    batch_free(&s->back_batch);
+    free(s->back_buf);
+    free(s->chunks);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->cond);
     free(s);

@@ -4,7 +4,12 @@
  * Splitting the work this way lets the caller convert and aggregate one
  * batch while libcsv parses the next: on two cores a command runs at close
  * to libcsv's own speed. Records keep their order; each knows the physical
- * line where it starts. */
+ * line where it starts.
+ *
+ * A caller that takes records in any order (rt_csvstream_allow_steal) lets
+ * libcsv run on both cores: when no batch is ready, it parses a chunk from
+ * the end of the file itself, and the producer stops where those chunks
+ * begin. */
 #ifndef RETAIN_CSVSTREAM_H
 #define RETAIN_CSVSTREAM_H
 
@@ -29,7 +34,9 @@ typedef struct rt_batch {
     size_t nfields, fields_cap;
     rt_record *rec;
     size_t nrec, rec_cap;
-    bool ascii; /* every byte of its records is ASCII and none is NUL */
+    bool ascii;          /* every byte of its records is ASCII and none is NUL */
+    unsigned long chunk; /* 0, or the chunk taken from the end it comes from:
+                            its lines count from 0 at the chunk's start */
     struct rt_batch *next;
 } rt_batch;
 
@@ -49,6 +56,24 @@ void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch);
  * input is not a regular file. */
 size_t rt_csvstream_estimate(rt_csvstream *s);
 
+/* From now on, records may come out of order: when no batch is ready,
+ * rt_csvstream_next parses a chunk from the end of the input in the
+ * caller's thread and returns it. Only for a regular file of at least
+ * rt_csvstream_steal_min bytes; call it once the header is read. */
+void rt_csvstream_allow_steal(rt_csvstream *s);
+/* No more chunks: after a problem in one, the records before it matter. */
+void rt_csvstream_stop_stealing(rt_csvstream *s);
+
+/* Sizes, changed by tests only: the producer's read size and records per
+ * batch, the smallest input chunks are taken from and their size; eager
+ * takes chunks even while batches are ready, so that tests see chunks
+ * every time. */
+typedef struct {
+    size_t block, batch_records, steal_min, steal_chunk;
+    bool eager;
+} rt_csvstream_tuning;
+extern rt_csvstream_tuning rt_csvstream_tune;
+
 /* Stops reading (early or not), waits for the thread, and returns how the
  * input ended: RETAIN_OK at its end, else the error with its line in diag.
  * An error is only meaningful once rt_csvstream_next returned NULL. */
@@ -57,6 +82,17 @@ retain_status rt_csvstream_stop(rt_csvstream *s, retain_diag *diag);
 /* After stop: the delimiter used, and the physical lines read. */
 char rt_csvstream_delimiter(const rt_csvstream *s);
 unsigned long rt_csvstream_lines(const rt_csvstream *s);
+
+/* After stop, with chunks taken: whether they and the producer's part
+ * joined exactly (false: the input's quoting is broken, and the producer
+ * read on to its end, so that its status holds the error); the line in
+ * the file of a record's line counted in chunk `chunk` (valid when they
+ * joined); the number of chunks taken; and the parse error in the last
+ * chunk taken (its line resolved), RETAIN_OK when none. */
+bool rt_csvstream_chunks_valid(const rt_csvstream *s);
+unsigned long rt_csvstream_line(const rt_csvstream *s, unsigned long chunk, unsigned long line);
+size_t rt_csvstream_chunks(const rt_csvstream *s);
+retain_status rt_csvstream_chunk_error(const rt_csvstream *s, retain_diag *diag);
 
 void rt_csvstream_free(rt_csvstream *s);
 

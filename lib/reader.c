@@ -26,6 +26,7 @@ struct retain_reader {
     const char *const *extra;
     size_t n_extra;
     bool skip_bad;
+    bool unordered;
 
     /* header */
     bool header_done;
@@ -44,7 +45,9 @@ struct retain_reader {
     const char **extra_ptr;
     size_t *extra_len;
     unsigned long rec_line;
-    rt_csvstream *stream; /* during a read */
+    unsigned long rec_chunk; /* 0, or the chunk from the end it is in: then
+                                rec_line counts from the chunk's start */
+    rt_csvstream *stream;    /* during a read */
 
     /* outcome */
     retain_row_fn fn;
@@ -54,6 +57,19 @@ struct retain_reader {
     unsigned long rows, skipped;
     unsigned long skipped_lines[SKIP_LINES_KEPT];
     retain_diag first_skip; /* why the first skipped row was bad */
+
+    /* Problems in chunks from the end (unordered reads), kept apart until
+     * the part before them was read: an earlier problem wins. Chunks come
+     * from the end backwards, so each one's problems precede those kept. */
+    retain_status back_status;
+    retain_diag back_diag;
+    unsigned long back_diag_chunk;
+    unsigned long back_skipped, back_skip_chunk, back_skip_in_chunk;
+    struct {
+        unsigned long chunk, line;
+    } back_skips[SKIP_LINES_KEPT];
+    retain_diag back_first_skip;
+    unsigned long back_first_skip_chunk;
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -81,6 +97,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->extra = o->extra;
     r->n_extra = o->n_extra;
     r->skip_bad = o->skip_bad;
+    r->unordered = o->unordered;
     for (int i = 0; i < RETAIN_COL_ROLES; i++) {
         if (o->column[i] && !(r->column[i] = strdup(o->column[i])))
             goto nomem;
@@ -377,8 +394,35 @@ static retain_status map_header(retain_reader *r)
 
 /* ---- rows --------------------------------------------------------------- */
 
+/* A skipped row of a chunk from the end: it comes before those of the
+ * chunks taken earlier, after those of its own chunk. */
+static void skip_back_row(retain_reader *r)
+{
+    if (r->back_skip_chunk != r->rec_chunk) {
+        r->back_skip_chunk = r->rec_chunk;
+        r->back_skip_in_chunk = 0;
+        if (r->diag) {
+            r->back_first_skip = *r->diag;
+            r->back_first_skip_chunk = r->rec_chunk;
+        }
+    }
+    size_t at = r->back_skip_in_chunk++, kept = r->back_skipped;
+    if (at < SKIP_LINES_KEPT) {
+        if (kept >= SKIP_LINES_KEPT)
+            kept = SKIP_LINES_KEPT - 1;
+        memmove(&r->back_skips[at + 1], &r->back_skips[at], (kept - at) * sizeof r->back_skips[0]);
+        r->back_skips[at].chunk = r->rec_chunk;
+        r->back_skips[at].line = r->rec_line;
+    }
+    r->back_skipped++;
+}
+
 static void skip_row(retain_reader *r)
 {
+    if (r->rec_chunk) {
+        skip_back_row(r);
+        return;
+    }
     if (r->skipped == 0 && r->diag)
         r->first_skip = *r->diag;
     if (r->skipped < SKIP_LINES_KEPT)
@@ -483,7 +527,7 @@ static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
 static bool build_row(retain_reader *r, retain_row *row)
 {
     memset(row, 0, sizeof *row);
-    row->line = r->rec_line;
+    row->line = r->rec_chunk ? 0 : r->rec_line;
     row->id = r->slot_ptr[RETAIN_COL_ID];
     row->id_len = r->slot_len[RETAIN_COL_ID];
     if (row->id_len == 0) {
@@ -547,6 +591,7 @@ static retain_status read_header(retain_reader *r, const rt_batch *b, const rt_r
 static void read_record(retain_reader *r, const rt_batch *b, const rt_record *rec)
 {
     r->rec_line = rec->line;
+    r->rec_chunk = b->chunk;
     if (!r->header_done) {
         r->status = read_header(r, b, rec);
         return;
@@ -589,6 +634,50 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
     r->status = r->fn(&row, r->user, r->diag);
 }
 
+/* A problem in a chunk from the end: kept, and no more chunks are taken,
+ * while the records before that chunk are read. */
+static void hold_back_error(retain_reader *r, rt_csvstream *cs)
+{
+    r->back_status = r->status;
+    r->back_diag = *r->diag;
+    r->back_diag.line = r->rec_line; /* the callback's row had line 0 */
+    r->back_diag_chunk = r->rec_chunk;
+    r->status = RETAIN_OK;
+    retain_diag_clear(r->diag);
+    rt_csvstream_stop_stealing(cs);
+}
+
+/* Once the producer's part is read without a problem: the chunks' problems
+ * and skipped rows, with their lines in the file. */
+static retain_status join_chunks(retain_reader *r, const rt_csvstream *cs, retain_diag *diag)
+{
+    if (!rt_csvstream_chunks_valid(cs))
+        /* cannot happen: a wrong cut means broken quoting, which the
+         * producer reports on its way to the end */
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                       "the file's quoting could not be followed to its end");
+    if (r->back_status != RETAIN_OK) {
+        *diag = r->back_diag;
+        diag->line = rt_csvstream_line(cs, r->back_diag_chunk, r->back_diag.line);
+        return r->back_status;
+    }
+    retain_status st = rt_csvstream_chunk_error(cs, diag);
+    if (st != RETAIN_OK)
+        return st;
+    if (r->back_skipped == 0)
+        return RETAIN_OK;
+    if (r->skipped == 0) {
+        r->first_skip = r->back_first_skip;
+        r->first_skip.line =
+            rt_csvstream_line(cs, r->back_first_skip_chunk, r->back_first_skip.line);
+    }
+    for (size_t i = 0; r->skipped + i < SKIP_LINES_KEPT && i < r->back_skipped; i++)
+        r->skipped_lines[r->skipped + i] =
+            rt_csvstream_line(cs, r->back_skips[i].chunk, r->back_skips[i].line);
+    r->skipped += r->back_skipped;
+    return RETAIN_OK;
+}
+
 retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, void *user,
                                  retain_diag *diag)
 {
@@ -605,25 +694,35 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     r->stream = cs;
     const rt_batch *b;
+    bool stealing = false;
     while (r->status == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
         for (size_t i = 0; i < b->nrec && r->status == RETAIN_OK; i++)
             read_record(r, b, &b->rec[i]);
+        if (b->chunk && r->status != RETAIN_OK)
+            hold_back_error(r, cs);
         rt_csvstream_release(cs, b);
+        if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK) {
+            rt_csvstream_allow_steal(cs);
+            stealing = true;
+        }
     }
     retain_diag stream_diag;
     retain_status stream_status = rt_csvstream_stop(cs, &stream_diag);
     r->delimiter = rt_csvstream_delimiter(cs);
     unsigned long lines = rt_csvstream_lines(cs);
     r->stream = NULL;
-    rt_csvstream_free(cs);
 
     /* the first problem in the file wins: records before a parse error
-     * were all read above */
+     * were all read above, and the producer's part comes before the
+     * chunks taken from the end */
     retain_status st = r->status;
     if (st == RETAIN_OK && stream_status != RETAIN_OK) {
         *diag = stream_diag;
         st = stream_status;
     }
+    if (st == RETAIN_OK && rt_csvstream_chunks(cs) > 0)
+        st = join_chunks(r, cs, diag);
+    rt_csvstream_free(cs);
     if (st != RETAIN_OK) {
         if (diag->status == RETAIN_OK)
             diag->status = st;

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -54,6 +56,24 @@ static uint64_t tag_of(uint64_t hi)
     return hi << 32; /* the low half of hi; the top byte picked the shard */
 }
 
+/* Maps in the pages of a new hash table at once. Every page of it is used
+ * (keys spread evenly), and left to faults each would first map the zero
+ * page on the probe's read, then copy it on the write, and flush the other
+ * core's TLB: a stall for the parsing thread at every page. */
+static void populate(void *p, size_t bytes)
+{
+#ifdef MADV_POPULATE_WRITE
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t a = ((uintptr_t)p + page - 1) & ~(page - 1);
+    uintptr_t e = ((uintptr_t)p + bytes) & ~(page - 1);
+    if (page > 1 && e > a)
+        (void)madvise((void *)a, e - a, MADV_POPULATE_WRITE); /* a hint: may fail */
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
 static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
 {
     size_t size = sh->slots ? 2 * (sh->mask + 1) : 64;
@@ -62,6 +82,7 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
+    populate(slots, size * sizeof *slots);
     for (size_t i = 0; sh->slots && i <= sh->mask; i++) {
         uint64_t slot = sh->slots[i];
         if (!slot)

@@ -57,6 +57,11 @@ typedef struct {
      * of failing. Broken quoting always fails: nothing after it can be
      * trusted. */
     bool skip_bad;
+    /* Rows may reach the callback out of file order. On a large regular
+     * file this lets libcsv run on two cores at once. A row whose line is
+     * not known yet has line 0; errors, skipped lines and their order are
+     * the same as in an ordered read (the first problem in the file wins). */
+    bool unordered;
 } retain_reader_options;
 
 /* One subscription row, valid only during the callback. */
