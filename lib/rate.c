@@ -1,4 +1,5 @@
 /* Retention rate (TRC): per-customer intervals in, per-period counts out. */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,6 +137,43 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
     return true;
 }
 
+/* Customers begin .. end - 1 counted into work. */
+typedef struct {
+    const retain_rate *r;
+    size_t begin, end;
+    int64_t *work;
+    bool ok; /* false when out of memory */
+} tally_job;
+
+static void tally_customers(tally_job *job)
+{
+    const retain_rate *r = job->r;
+    const rt_store *s = &r->store;
+    rt_spans rows = {0}, merged = {0};
+    for (size_t i = job->begin; job->ok && i < job->end; i++) {
+        const rt_customer *c = &s->cust[i];
+        int64_t *w = job->work + (size_t)c->segment * (3 * r->nper + 2);
+        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2};
+        if (c->more == 0) {
+            /* one row: nobody was active before it started */
+            add_active(&t, c->start,
+                       c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END);
+            add_joined(&t, period_of(r, c->start), true);
+            continue;
+        }
+        size_t n = rt_store_rows(s, i, r->as_of, &rows);
+        job->ok = n > 0 && add_customer(&t, rows.v, n, &merged);
+    }
+    free(rows.v);
+    free(merged.v);
+}
+
+static void *tally_thread(void *job)
+{
+    tally_customers(job);
+    return NULL;
+}
+
 retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
 {
     const retain_period_kind k = r->opt.period;
@@ -169,27 +207,29 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     }
     r->order = rt_intern_sorted(&r->segments);
     r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
-    int64_t *work = calloc(nseg * (3 * r->nper + 2), sizeof *work);
-    rt_spans rows = {0}, merged = {0};
+    size_t cells = nseg * (3 * r->nper + 2);
+    int64_t *work = calloc(cells, sizeof *work);
     bool ok = r->order && r->counts && work &&
               rt_day_periods_init(&r->days, k, r->window.min_start, r->as_of);
-    const rt_store *s = &r->store;
-    for (size_t i = 0; ok && i < s->n; i++) {
-        const rt_customer *c = &s->cust[i];
-        int64_t *w = work + (size_t)c->segment * (3 * r->nper + 2);
-        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2};
-        if (c->more == 0) {
-            /* one row: nobody was active before it started */
-            add_active(&t, c->start,
-                       c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END);
-            add_joined(&t, period_of(r, c->start), true);
-            continue;
-        }
-        size_t n = rt_store_rows(s, i, r->as_of, &rows);
-        ok = n > 0 && add_customer(&t, rows.v, n, &merged);
+    /* the customers in two halves, the first on a second thread (idle
+     * now that parsing is over), each with its own counts */
+    tally_job half = {r, 0, r->store.n / 2, NULL, true};
+    pthread_t helper;
+    bool two = ok && r->store.n >= 1u << 16 && cells <= 1u << 20 &&
+               (half.work = calloc(cells, sizeof *half.work)) != NULL &&
+               pthread_create(&helper, NULL, tally_thread, &half) == 0;
+    tally_job rest = {r, two ? half.end : 0, r->store.n, work, ok};
+    if (ok)
+        tally_customers(&rest);
+    if (two) {
+        pthread_join(helper, NULL);
+        for (size_t i = 0; i < cells; i++)
+            work[i] += half.work[i];
+        ok = rest.ok && half.ok;
+    } else {
+        ok = ok && rest.ok;
     }
-    free(rows.v);
-    free(merged.v);
+    free(half.work);
     if (!ok) {
         free(work);
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");

@@ -375,7 +375,7 @@ bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
     if (t->last) {
         size_t l;
         const char *v = rt_intern_str(t, t->last - 1, &l);
-        if (l == len && memcmp(v, s, len) == 0) {
+        if (l == len && (len == 0 || memcmp(v, s, len) == 0)) { /* 0: no --by */
             *index = t->last - 1;
             return true;
         }
