@@ -46,13 +46,15 @@ typedef struct rt_csvstream rt_csvstream;
  * from the header line. NULL when out of memory or no thread can start. */
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter);
 
-/* The next batch, in order; NULL once the input has ended or failed (then
- * see rt_csvstream_stop). Give each batch back with rt_csvstream_release. */
+/* The next batch, in order (after rt_csvstream_allow_steal, chunks from
+ * the end may come first: their batch's chunk is not 0); NULL once the
+ * input has ended or failed (then see rt_csvstream_stop). Give each batch back with
+ * rt_csvstream_release. */
 const rt_batch *rt_csvstream_next(rt_csvstream *s);
 void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch);
 
 /* Once a batch was handed over: an estimate of the records in the whole
- * input, from its size and the bytes of the records so far; 0 when the
+ * input, from its size and the line ends of its first block; 0 when the
  * input is not a regular file. */
 size_t rt_csvstream_estimate(rt_csvstream *s);
 
