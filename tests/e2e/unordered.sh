@@ -1,6 +1,6 @@
 #!/bin/bash
 # retain rate reads a large regular file with libcsv on both cores, taking
-# chunks from the file's end (lib/csvstream.c); from a pipe it reads in
+# chunks from the file's end (lib/io/csvstream.c); from a pipe it reads in
 # order. Both must print the same bytes and exit the same way, whatever
 # the dialect, and wherever a bad row is. Files of 10-12 MB (chunks are
 # taken from 8 MB).

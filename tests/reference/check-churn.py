@@ -427,7 +427,7 @@ def notes(case, rows, out):
                     "after as-of (it matches churn.py --late-end-reasons).  By SPEC an end "
                     "after as-of is treated as empty: those rows have not churned, so their "
                     "reasons are not among the churned rows' reasons.  churn.py is right "
-                    "(lib/churn.c interns the reason of every row with an end in "
+                    "(lib/metrics/churn.c interns the reason of every row with an end in "
                     "retain_churn_add, before as-of is known).")
     return msgs
 

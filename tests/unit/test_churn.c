@@ -148,7 +148,7 @@ static void test_stages_errors(void **state)
 
 /* Negative days, refused wherever they stand (the issue: "bad stage specs
  * (unsorted, negative, duplicate names) give a usage error"). As a last
- * item, lib/churn.c reads "-365" as the bare name of the open stage. */
+ * item, lib/metrics/churn.c reads "-365" as the bare name of the open stage. */
 static void test_stages_negative_last(void **state)
 {
     (void)state;
@@ -514,7 +514,7 @@ static void test_reasons(void **state)
 }
 
 /* A row whose end is after as-of has not churned: its reason is not among
- * the churned rows' reasons (lib/churn.c interns it when the row is added,
+ * the churned rows' reasons (lib/metrics/churn.c interns it when the row is added,
  * before as-of is applied). */
 static void test_reason_of_end_after_as_of(void **state)
 {

@@ -1,5 +1,5 @@
 /* Unit tests for the internal customer store and string interning
- * (lib/store.h). */
+ * (lib/core/store.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
