@@ -16,6 +16,8 @@
 #include <retain/ltv.h>
 #include <retain/acquisition.h>
 #include <retain/table.h>
+#include <retain/logistic.h>
+#include <retain/evaluation.h>
 
 #ifdef __cplusplus
 extern "C" {
