@@ -18,6 +18,7 @@
 #include <retain/table.h>
 #include <retain/logistic.h>
 #include <retain/evaluation.h>
+#include <retain/events.h>
 
 #ifdef __cplusplus
 extern "C" {

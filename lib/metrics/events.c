@@ -1,0 +1,754 @@
+/* Per-customer state folded from event tables (see retain/events.h): the
+ * customers (ids, rows, lives) and, per customer and cutoff, a fixed-size
+ * record that every event updates in place. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+#include <retain/events.h>
+
+#include "internal.h"
+#include "store.h"
+
+#define NO_DAY INT32_MIN
+#define MAX_CUSTOMERS 0x7FFFFFFEu
+
+/* One subscription row of a customer, kept to find its MRR on a day. */
+typedef struct {
+    int32_t start, end; /* end RT_NO_END when open or after the as-of */
+    int64_t mrr;
+    uint32_t segment; /* interned --by value */
+    uint32_t next;    /* index + 1 of the customer's next row; 0 ends */
+} cust_row;
+
+typedef struct {
+    int32_t start, end; /* end RT_NO_END while served on the as-of */
+    uint32_t segment;
+} life;
+
+/* The customers, shared by an accumulator and its forks. */
+typedef struct {
+    int refs;
+    bool done;
+    bool implicit; /* no customer table: events make their customers */
+    retain_day as_of;
+    /* ids: bytes in one buffer, customer i at id_off[i], id_len[i] */
+    rt_buf ids;
+    size_t *id_off;
+    uint32_t *id_len;
+    size_t n, cap;
+    uint64_t *slots; /* (hash >> 32 << 32) | (index + 1); 0 is free */
+    size_t mask;
+    /* rows, chained per customer */
+    cust_row *rows;
+    size_t nrows, rows_cap;
+    uint32_t *first_row; /* index + 1, per customer */
+    rt_intern segments;
+    /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1]) */
+    life *lives;
+    size_t *life_off;
+} registry;
+
+/* The state of one customer as of one cutoff. */
+typedef struct {
+    int64_t usage, usage_before;
+    int64_t revenue, revenue_before;
+    int32_t last_act, last_order, answer_day;
+    uint32_t answer_line;
+    int32_t tickets, tickets_before, orders;
+    int8_t score;
+} cut_state;
+
+struct retain_events {
+    registry *reg;
+    retain_day cutoff[RETAIN_EVENTS_MAX_CUTOFFS];
+    size_t ncut;
+    int32_t usage_w, ticket_w, order_w;
+    char *activity_kind, *activation_kind;
+    cut_state *state;        /* customer i, cutoff k at i * ncut + k */
+    int32_t *first_activity; /* of the activation kind, in the first life */
+    size_t state_cap;        /* customers the arrays hold */
+    uint64_t unknown[RETAIN_EVENT_TABLES];
+    unsigned long unknown_line[RETAIN_EVENT_TABLES];
+    bool any[RETAIN_EVENT_TABLES];
+    retain_day latest[RETAIN_EVENT_TABLES];
+};
+
+/* Resizes the array *p to n elements of size bytes; false when out of
+ * memory (the array is then unchanged). */
+static bool resize(void *p, size_t n, size_t size)
+{
+    void *q = realloc(*(void **)p, n * size);
+    if (!q)
+        return false;
+    *(void **)p = q;
+    return true;
+}
+
+static retain_status nomem(retain_diag *diag)
+{
+    return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+}
+
+/* ---- registry --------------------------------------------------------- */
+
+static void registry_free(registry *r)
+{
+    if (!r || --r->refs > 0)
+        return;
+    rt_buf_free(&r->ids);
+    free(r->id_off);
+    free(r->id_len);
+    free(r->slots);
+    free(r->rows);
+    free(r->first_row);
+    rt_intern_free(&r->segments);
+    free(r->lives);
+    free(r->life_off);
+    free(r);
+}
+
+static uint64_t id_hash(const char *id, size_t len)
+{
+    return XXH3_64bits(id, len);
+}
+
+static bool same_id(const registry *r, size_t i, const char *id, size_t len)
+{
+    return r->id_len[i] == len && memcmp(r->ids.data + r->id_off[i], id, len) == 0;
+}
+
+static bool lookup(const registry *r, const char *id, size_t len, uint64_t h, size_t *pos,
+                   size_t *index)
+{
+    if (!r->slots)
+        return false;
+    uint64_t tag = h >> 32 << 32;
+    for (size_t p = h & r->mask;; p = (p + 1) & r->mask) {
+        uint64_t s = r->slots[p];
+        if (!s) {
+            *pos = p;
+            return false;
+        }
+        if ((s & ~0xFFFFFFFFull) == tag && same_id(r, (s & 0xFFFFFFFFu) - 1, id, len)) {
+            *index = (s & 0xFFFFFFFFu) - 1;
+            return true;
+        }
+    }
+}
+
+static bool grow_slots(registry *r)
+{
+    size_t size = r->slots ? 2 * (r->mask + 1) : 1024;
+    uint64_t *slots = calloc(size, sizeof *slots);
+    if (!slots)
+        return false;
+    for (size_t i = 0; r->slots && i <= r->mask; i++) {
+        uint64_t s = r->slots[i];
+        if (!s)
+            continue;
+        size_t k = (s & 0xFFFFFFFFu) - 1;
+        uint64_t h = id_hash(r->ids.data + r->id_off[k], r->id_len[k]);
+        size_t p = h & (size - 1);
+        while (slots[p])
+            p = (p + 1) & (size - 1);
+        slots[p] = s;
+    }
+    free(r->slots);
+    r->slots = slots;
+    r->mask = size - 1;
+    return true;
+}
+
+/* The customer of an id, made when new: false when out of memory or past
+ * the cap. */
+static bool intern_customer(registry *r, const char *id, size_t len, size_t *index, bool *made)
+{
+    uint64_t h = id_hash(id, len);
+    size_t pos = 0;
+    *made = false;
+    if (lookup(r, id, len, h, &pos, index))
+        return true;
+    if (r->n >= MAX_CUSTOMERS || len > UINT32_MAX)
+        return false;
+    if (!r->slots || 4 * (r->n + 1) > 3 * (r->mask + 1)) {
+        if (!grow_slots(r))
+            return false;
+        lookup(r, id, len, h, &pos, index);
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 256;
+        if (!resize(&r->id_off, cap, sizeof *r->id_off) ||
+            !resize(&r->id_len, cap, sizeof *r->id_len) ||
+            !resize(&r->first_row, cap, sizeof *r->first_row))
+            return false;
+        r->cap = cap;
+    }
+    r->id_off[r->n] = r->ids.len;
+    if (!rt_buf_append(&r->ids, id, len))
+        return false;
+    r->id_len[r->n] = (uint32_t)len;
+    r->first_row[r->n] = 0;
+    r->slots[pos] = (h >> 32 << 32) | (uint64_t)(r->n + 1);
+    *index = r->n++;
+    *made = true;
+    return true;
+}
+
+static void trim(const char **s, size_t *len)
+{
+    while (*len && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
+        (*len)--;
+}
+
+/* ---- options ---------------------------------------------------------- */
+
+static retain_events *events_alloc(void)
+{
+    retain_events *ev = calloc(1, sizeof *ev);
+    return ev;
+}
+
+retain_events *retain_events_new(const retain_events_options *o, retain_diag *diag)
+{
+    if (!o->n_cutoffs || o->n_cutoffs > RETAIN_EVENTS_MAX_CUTOFFS) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "between 1 and %d cutoff days, not %zu",
+                RETAIN_EVENTS_MAX_CUTOFFS, o->n_cutoffs);
+        return NULL;
+    }
+    if (o->usage_window < 0 || o->ticket_window < 0 || o->order_window < 0) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "a window is at least 1 day");
+        return NULL;
+    }
+    retain_events *ev = events_alloc();
+    registry *r = calloc(1, sizeof *r);
+    if (!ev || !r) {
+        free(ev);
+        free(r);
+        nomem(diag);
+        return NULL;
+    }
+    ev->reg = r;
+    r->refs = 1;
+    rt_intern_init(&r->segments);
+    ev->ncut = o->n_cutoffs;
+    r->as_of = o->cutoffs[0];
+    for (size_t k = 0; k < o->n_cutoffs; k++) {
+        ev->cutoff[k] = o->cutoffs[k];
+        if (o->cutoffs[k] > r->as_of)
+            r->as_of = o->cutoffs[k];
+    }
+    ev->usage_w = o->usage_window ? o->usage_window : 7;
+    ev->ticket_w = o->ticket_window ? o->ticket_window : 30;
+    ev->order_w = o->order_window ? o->order_window : 90;
+    if ((o->activity_kind && !(ev->activity_kind = strdup(o->activity_kind))) ||
+        (o->activation_kind && !(ev->activation_kind = strdup(o->activation_kind)))) {
+        retain_events_free(ev);
+        nomem(diag);
+        return NULL;
+    }
+    return ev;
+}
+
+retain_events *retain_events_fork(const retain_events *ev)
+{
+    if (!ev->reg->done || ev->reg->implicit)
+        return NULL;
+    retain_events *f = events_alloc();
+    if (!f)
+        return NULL;
+    memcpy(f->cutoff, ev->cutoff, sizeof f->cutoff);
+    f->ncut = ev->ncut;
+    f->usage_w = ev->usage_w;
+    f->ticket_w = ev->ticket_w;
+    f->order_w = ev->order_w;
+    f->reg = ev->reg;
+    f->reg->refs++;
+    if ((ev->activity_kind && !(f->activity_kind = strdup(ev->activity_kind))) ||
+        (ev->activation_kind && !(f->activation_kind = strdup(ev->activation_kind)))) {
+        retain_events_free(f);
+        return NULL;
+    }
+    return f;
+}
+
+/* ---- customers -------------------------------------------------------- */
+
+retain_status retain_events_add_customer(retain_events *ev, const char *id, size_t id_len,
+                                         retain_day start, retain_day end, bool has_end,
+                                         retain_money mrr, const char *segment, size_t segment_len,
+                                         unsigned long line, retain_diag *diag)
+{
+    registry *r = ev->reg;
+    if (r->done)
+        return rt_fail(diag, RETAIN_ERR_USAGE, line, NULL, "customers added after the events");
+    if (has_end && end < start)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, "end", "end before start");
+    trim(&id, &id_len);
+    if (!id_len)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
+    if (start > r->as_of)
+        return RETAIN_OK; /* not a customer yet */
+    size_t i;
+    bool made;
+    uint32_t seg = 0;
+    if (!intern_customer(r, id, id_len, &i, &made) ||
+        !rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+        return nomem(diag);
+    if (r->nrows == r->rows_cap) {
+        size_t cap = r->rows_cap ? 2 * r->rows_cap : 256;
+        if (!resize(&r->rows, cap, sizeof *r->rows))
+            return nomem(diag);
+        r->rows_cap = cap;
+    }
+    if (r->nrows >= UINT32_MAX - 1)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, NULL, "more than 2^32 customer rows");
+    cust_row *row = &r->rows[r->nrows];
+    row->start = start;
+    row->end = has_end && end <= r->as_of ? end : RT_NO_END;
+    row->mrr = mrr;
+    row->segment = seg;
+    row->next = r->first_row[i];
+    r->first_row[i] = (uint32_t)++r->nrows;
+    return RETAIN_OK;
+}
+
+static int seg_cmp(const registry *r, uint32_t a, uint32_t b)
+{
+    size_t la, lb;
+    const char *sa = rt_intern_str(&r->segments, a, &la);
+    const char *sb = rt_intern_str(&r->segments, b, &lb);
+    int c = memcmp(sa, sb, la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
+}
+
+/* The segment of a life starting on `start`: the row of largest MRR serving
+ * that day; a row of no day starting it when none serves it. */
+static uint32_t life_segment(const registry *r, size_t i, int32_t start)
+{
+    bool found = false, found_any = false;
+    int64_t best = 0;
+    uint32_t seg = 0, any_seg = 0;
+    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+        const cust_row *row = &r->rows[k - 1];
+        if (row->start <= start && start < row->end) {
+            if (!found || row->mrr > best ||
+                (row->mrr == best && seg_cmp(r, row->segment, seg) < 0)) {
+                best = row->mrr;
+                seg = row->segment;
+                found = true;
+            }
+        } else if (row->start == start && row->end == start &&
+                   (!found_any || seg_cmp(r, row->segment, any_seg) < 0)) {
+            any_seg = row->segment;
+            found_any = true;
+        }
+    }
+    return found ? seg : any_seg;
+}
+
+retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
+{
+    registry *r = ev->reg;
+    if (r->done)
+        return RETAIN_OK;
+    r->done = true;
+    r->implicit = r->n == 0;
+    uint32_t none;
+    if (!rt_intern_get(&r->segments, "", 0, &none))
+        return nomem(diag);
+    r->life_off = malloc((r->n + 1) * sizeof *r->life_off);
+    r->lives = malloc((r->nrows ? r->nrows : 1) * sizeof *r->lives);
+    rt_span *buf = malloc((r->nrows ? r->nrows : 1) * sizeof *buf);
+    rt_span *merged = malloc((r->nrows ? r->nrows : 1) * sizeof *merged);
+    if (!r->life_off || !r->lives || !buf || !merged) {
+        free(buf);
+        free(merged);
+        return nomem(diag);
+    }
+    size_t nl = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        r->life_off[i] = nl;
+        size_t m = 0;
+        for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+            buf[m].start = r->rows[k - 1].start;
+            buf[m].end = r->rows[k - 1].end;
+            buf[m].mrr = 0;
+            m++;
+        }
+        rt_spans_sort(buf, m);
+        size_t nm = rt_spans_merge(buf, m, merged);
+        if (nm == 0 && m > 0) {
+            /* rows of no day only: a life of 0 days that churned */
+            merged[0] = buf[0];
+            nm = 1;
+        }
+        for (size_t j = 0; j < nm; j++) {
+            r->lives[nl].start = merged[j].start;
+            r->lives[nl].end = merged[j].end;
+            r->lives[nl].segment = life_segment(r, i, merged[j].start);
+            nl++;
+        }
+    }
+    r->life_off[r->n] = nl;
+    free(buf);
+    free(merged);
+    return RETAIN_OK;
+}
+
+/* ---- events ----------------------------------------------------------- */
+
+static bool ensure_state(retain_events *ev, size_t n)
+{
+    if (n <= ev->state_cap)
+        return true;
+    size_t cap = ev->state_cap ? ev->state_cap : 256;
+    while (cap < n)
+        cap *= 2;
+    if (!resize(&ev->state, cap * ev->ncut, sizeof *ev->state) ||
+        !resize(&ev->first_activity, cap, sizeof *ev->first_activity))
+        return false;
+    cut_state *s = ev->state;
+    int32_t *fa = ev->first_activity;
+    for (size_t i = ev->state_cap; i < cap; i++) {
+        fa[i] = NO_DAY;
+        for (size_t k = 0; k < ev->ncut; k++) {
+            cut_state *c = &s[i * ev->ncut + k];
+            memset(c, 0, sizeof *c);
+            c->last_act = c->last_order = c->answer_day = NO_DAY;
+        }
+    }
+    ev->state_cap = cap;
+    return true;
+}
+
+static bool kind_is(const char *want, const retain_event *e)
+{
+    if (!want)
+        return true;
+    size_t n = strlen(want);
+    return e->kind && e->kind_len == n && memcmp(e->kind, want, n) == 0;
+}
+
+static const char *const table_name[RETAIN_EVENT_TABLES] = {"events", "tickets", "survey",
+                                                            "orders"};
+
+/* Adds v to the sum of the window holding day d: [c - w + 1, c] (now) or
+ * the one before. False on overflow. */
+static bool add_window(int64_t *now, int64_t *before, int32_t c, int32_t w, int32_t d, int64_t v)
+{
+    int64_t age = (int64_t)c - d;
+    if (age < w)
+        return !__builtin_add_overflow(*now, v, now);
+    if (age < 2 * (int64_t)w)
+        return !__builtin_add_overflow(*before, v, before);
+    return true;
+}
+
+retain_status retain_events_add(retain_events *ev, const retain_event *e, retain_diag *diag)
+{
+    registry *r = ev->reg;
+    if (!r->done)
+        return rt_fail(diag, RETAIN_ERR_USAGE, e->line, NULL, "events before the customers");
+    if ((unsigned)e->table >= RETAIN_EVENT_TABLES)
+        return rt_fail(diag, RETAIN_ERR_USAGE, e->line, NULL, "no such event table");
+    if (e->table == RETAIN_EVENT_ANSWER && (e->value < 0 || e->value > 10))
+        return rt_fail(diag, RETAIN_ERR_DATA, e->line, "score",
+                       "a score is a whole number from 0 to 10, not %lld", (long long)e->value);
+    if (e->table == RETAIN_EVENT_ACTIVITY && e->value < 0)
+        return rt_fail(diag, RETAIN_ERR_DATA, e->line, "value", "a negative event value");
+    const char *id = e->id;
+    size_t len = e->id_len;
+    trim(&id, &len);
+    if (!len)
+        return rt_fail(diag, RETAIN_ERR_DATA, e->line, "id", "empty customer id");
+    if (!ev->any[e->table] || e->day > ev->latest[e->table])
+        ev->latest[e->table] = e->day;
+    ev->any[e->table] = true;
+    size_t i;
+    size_t pos;
+    if (r->implicit) {
+        bool made;
+        if (!intern_customer(r, id, len, &i, &made))
+            return nomem(diag);
+    } else if (!lookup(r, id, len, id_hash(id, len), &pos, &i)) {
+        if (!ev->unknown[e->table]++)
+            ev->unknown_line[e->table] = e->line;
+        return RETAIN_OK;
+    }
+    if (!ensure_state(ev, i + 1))
+        return nomem(diag);
+    bool ok = true;
+    switch (e->table) {
+    case RETAIN_EVENT_ACTIVITY:
+        if (kind_is(ev->activation_kind, e) && r->life_off) {
+            size_t a = r->life_off[i], b = r->life_off[i + 1];
+            if (a < b && e->day >= r->lives[a].start && e->day < r->lives[a].end &&
+                (ev->first_activity[i] == NO_DAY || e->day < ev->first_activity[i]))
+                ev->first_activity[i] = e->day;
+        }
+        if (!kind_is(ev->activity_kind, e))
+            break;
+        for (size_t k = 0; k < ev->ncut && ok; k++) {
+            cut_state *c = &ev->state[i * ev->ncut + k];
+            if (e->day > ev->cutoff[k])
+                continue;
+            if (e->day > c->last_act)
+                c->last_act = e->day;
+            ok = add_window(&c->usage, &c->usage_before, ev->cutoff[k], ev->usage_w, e->day,
+                            e->value);
+        }
+        break;
+    case RETAIN_EVENT_TICKET:
+        for (size_t k = 0; k < ev->ncut; k++) {
+            cut_state *c = &ev->state[i * ev->ncut + k];
+            int64_t age = (int64_t)ev->cutoff[k] - e->day;
+            if (age < 0)
+                continue;
+            if (age < ev->ticket_w)
+                c->tickets++;
+            else if (age < 2 * (int64_t)ev->ticket_w)
+                c->tickets_before++;
+        }
+        break;
+    case RETAIN_EVENT_ANSWER:
+        for (size_t k = 0; k < ev->ncut; k++) {
+            cut_state *c = &ev->state[i * ev->ncut + k];
+            if (e->day > ev->cutoff[k])
+                continue;
+            if (e->day > c->answer_day || (e->day == c->answer_day && e->line >= c->answer_line)) {
+                c->answer_day = e->day;
+                c->answer_line = (uint32_t)(e->line > UINT32_MAX ? UINT32_MAX : e->line);
+                c->score = (int8_t)e->value;
+            }
+        }
+        break;
+    case RETAIN_EVENT_ORDER:
+        for (size_t k = 0; k < ev->ncut && ok; k++) {
+            cut_state *c = &ev->state[i * ev->ncut + k];
+            if (e->day > ev->cutoff[k])
+                continue;
+            c->orders++;
+            if (e->day > c->last_order)
+                c->last_order = e->day;
+            ok = add_window(&c->revenue, &c->revenue_before, ev->cutoff[k], ev->order_w, e->day,
+                            e->value);
+        }
+        break;
+    default:
+        break;
+    }
+    if (!ok)
+        return rt_fail(diag, RETAIN_ERR_DATA, e->line,
+                       e->table == RETAIN_EVENT_ORDER ? "amount" : "value",
+                       "the %s of customer sum past 9.2e12", table_name[e->table]);
+    return RETAIN_OK;
+}
+
+retain_status retain_events_merge(retain_events *into, const retain_events *from, retain_diag *diag)
+{
+    if (into->reg != from->reg || into->ncut != from->ncut ||
+        memcmp(into->cutoff, from->cutoff, into->ncut * sizeof into->cutoff[0]) ||
+        into->usage_w != from->usage_w || into->ticket_w != from->ticket_w ||
+        into->order_w != from->order_w)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "merging event states of other customers or options");
+    if (!ensure_state(into, from->state_cap))
+        return nomem(diag);
+    for (size_t i = 0; i < from->state_cap; i++) {
+        if (from->first_activity[i] != NO_DAY &&
+            (into->first_activity[i] == NO_DAY ||
+             from->first_activity[i] < into->first_activity[i]))
+            into->first_activity[i] = from->first_activity[i];
+        for (size_t k = 0; k < into->ncut; k++) {
+            cut_state *a = &into->state[i * into->ncut + k];
+            const cut_state *b = &from->state[i * from->ncut + k];
+            if (__builtin_add_overflow(a->usage, b->usage, &a->usage) ||
+                __builtin_add_overflow(a->usage_before, b->usage_before, &a->usage_before) ||
+                __builtin_add_overflow(a->revenue, b->revenue, &a->revenue) ||
+                __builtin_add_overflow(a->revenue_before, b->revenue_before, &a->revenue_before))
+                return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "a customer's sum past 9.2e12");
+            a->tickets += b->tickets;
+            a->tickets_before += b->tickets_before;
+            a->orders += b->orders;
+            if (b->last_act > a->last_act)
+                a->last_act = b->last_act;
+            if (b->last_order > a->last_order)
+                a->last_order = b->last_order;
+            if (b->answer_day > a->answer_day ||
+                (b->answer_day == a->answer_day && b->answer_day != NO_DAY &&
+                 b->answer_line >= a->answer_line)) {
+                a->answer_day = b->answer_day;
+                a->answer_line = b->answer_line;
+                a->score = b->score;
+            }
+        }
+    }
+    for (int t = 0; t < RETAIN_EVENT_TABLES; t++) {
+        if (from->unknown[t] &&
+            (!into->unknown[t] || from->unknown_line[t] < into->unknown_line[t]))
+            into->unknown_line[t] = from->unknown_line[t];
+        into->unknown[t] += from->unknown[t];
+        if (from->any[t] && (!into->any[t] || from->latest[t] > into->latest[t]))
+            into->latest[t] = from->latest[t];
+        into->any[t] |= from->any[t];
+    }
+    return RETAIN_OK;
+}
+
+uint64_t retain_events_unknown(const retain_events *ev, retain_event_table table,
+                               unsigned long *first_line)
+{
+    if ((unsigned)table >= RETAIN_EVENT_TABLES)
+        return 0;
+    if (first_line)
+        *first_line = ev->unknown[table] ? ev->unknown_line[table] : 0;
+    return ev->unknown[table];
+}
+
+bool retain_events_latest(const retain_events *ev, retain_event_table table, retain_day *day)
+{
+    if ((unsigned)table >= RETAIN_EVENT_TABLES || !ev->any[table])
+        return false;
+    *day = ev->latest[table];
+    return true;
+}
+
+/* ---- reading back ----------------------------------------------------- */
+
+size_t retain_events_customers(const retain_events *ev)
+{
+    return ev->reg->n;
+}
+
+const char *retain_events_id(const retain_events *ev, size_t i, size_t *len)
+{
+    *len = ev->reg->id_len[i];
+    return ev->reg->ids.data + ev->reg->id_off[i];
+}
+
+bool retain_events_find(const retain_events *ev, const char *id, size_t len, size_t *i)
+{
+    size_t pos;
+    trim(&id, &len);
+    return lookup(ev->reg, id, len, id_hash(id, len), &pos, i);
+}
+
+retain_day retain_events_as_of(const retain_events *ev)
+{
+    return ev->reg->as_of;
+}
+
+size_t retain_events_lives(const retain_events *ev, size_t i)
+{
+    const registry *r = ev->reg;
+    if (!r->life_off || i >= r->n)
+        return 0;
+    return r->life_off[i + 1] - r->life_off[i];
+}
+
+static void fill_life(const registry *r, const life *l, retain_life *out)
+{
+    out->start = l->start;
+    out->has_end = l->end != RT_NO_END;
+    out->end = out->has_end ? l->end : 0;
+    out->segment = rt_intern_str(&r->segments, l->segment, &out->segment_len);
+}
+
+void retain_events_life(const retain_events *ev, size_t i, size_t k, retain_life *out)
+{
+    const registry *r = ev->reg;
+    fill_life(r, &r->lives[r->life_off[i] + k], out);
+}
+
+bool retain_events_life_on(const retain_events *ev, size_t i, retain_day d, retain_life *out)
+{
+    const registry *r = ev->reg;
+    if (!r->life_off || i >= r->n)
+        return false;
+    for (size_t k = r->life_off[i]; k < r->life_off[i + 1]; k++) {
+        if (r->lives[k].start <= d && d < r->lives[k].end) {
+            fill_life(r, &r->lives[k], out);
+            return true;
+        }
+    }
+    return false;
+}
+
+retain_money retain_events_mrr_on(const retain_events *ev, size_t i, retain_day d)
+{
+    const registry *r = ev->reg;
+    retain_money sum = 0;
+    if (i >= r->n)
+        return 0;
+    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+        const cust_row *row = &r->rows[k - 1];
+        if (row->start <= d && d < row->end && __builtin_add_overflow(sum, row->mrr, &sum))
+            return INT64_MAX; /* beyond any amount the reader accepts */
+    }
+    return sum;
+}
+
+bool retain_events_cutoff(const retain_events *ev, retain_day c, size_t *k)
+{
+    for (size_t j = 0; j < ev->ncut; j++) {
+        if (ev->cutoff[j] == c) {
+            *k = j;
+            return true;
+        }
+    }
+    return false;
+}
+
+void retain_events_state(const retain_events *ev, size_t i, size_t k, retain_event_state *out)
+{
+    memset(out, 0, sizeof *out);
+    out->cutoff = ev->cutoff[k];
+    if (i >= ev->state_cap)
+        return; /* no event at all */
+    const cut_state *c = &ev->state[i * ev->ncut + k];
+    out->has_activity = c->last_act != NO_DAY;
+    out->last_activity = out->has_activity ? c->last_act : 0;
+    out->usage = c->usage;
+    out->usage_before = c->usage_before;
+    out->tickets = c->tickets;
+    out->tickets_before = c->tickets_before;
+    out->orders = c->orders;
+    out->last_order = c->orders ? c->last_order : 0;
+    out->revenue = c->revenue;
+    out->revenue_before = c->revenue_before;
+    out->has_answer = c->answer_day != NO_DAY;
+    out->score = out->has_answer ? c->score : 0;
+    out->answer_day = out->has_answer ? c->answer_day : 0;
+    int32_t fa = ev->first_activity[i];
+    out->has_activation = fa != NO_DAY && fa <= out->cutoff;
+    out->activation_day = out->has_activation ? fa : 0;
+}
+
+size_t retain_events_bytes(const retain_events *ev)
+{
+    const registry *r = ev->reg;
+    return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof(int32_t)) +
+           r->ids.cap + r->cap * (sizeof *r->id_off + sizeof *r->id_len + sizeof *r->first_row) +
+           (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) + r->rows_cap * sizeof *r->rows +
+           (r->life_off ? (r->n + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
+}
+
+void retain_events_free(retain_events *ev)
+{
+    if (!ev)
+        return;
+    registry_free(ev->reg);
+    free(ev->state);
+    free(ev->first_activity);
+    free(ev->activity_kind);
+    free(ev->activation_kind);
+    free(ev);
+}
