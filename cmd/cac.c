@@ -68,11 +68,18 @@ static void usage(FILE *out)
 
 typedef struct {
     double spend, new_customers, ltv, arpu, margin, min_ratio;
+    const char *spend_text; /* --spend as given: CAC is exact from it */
     bool has_spend, has_new, has_ltv, has_arpu, has_margin;
     const char *min_ratio_text;
     const char *spend_table, *ltv_table;
     retain_rate_options rate;
 } cac_opts;
+
+/* CAC = spend / new customers from the exact amount, never a double. */
+static void put_exact_cac(const cli *c, retain_money spend, int64_t new_customers, char *buf)
+{
+    retain_format_money_ratio(spend, new_customers, c->precision, buf);
+}
 
 static int one_liner(cli *c, const cac_opts *o)
 {
@@ -81,7 +88,13 @@ static int one_liner(cli *c, const cac_opts *o)
     if (retain_cac(o->spend, o->new_customers, &v, &d) != RETAIN_OK)
         return cli_usage_error(c, "%s", d.message);
     char buf[RETAIN_NUMBER_BUFSIZE] = "";
-    if (v.defined)
+    retain_money spend;
+    bool exact =
+        o->new_customers == (double)(int64_t)o->new_customers &&
+        retain_money_parse(o->spend_text, strlen(o->spend_text), '.', &spend) == RETAIN_MONEY_OK;
+    if (v.defined && exact)
+        put_exact_cac(c, spend, (int64_t)o->new_customers, buf);
+    else if (v.defined)
         retain_format_real(v.value, c->precision, buf);
     else
         fprintf(stderr, "retain %s: no new customer: CAC is undefined (empty)\n", c->cmd);
@@ -293,8 +306,12 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
         }
         if (st == RETAIN_OK)
             st = row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, cac);
+        if (st == RETAIN_OK && cac.defined) {
+            char exact[RETAIN_NUMBER_BUFSIZE];
+            put_exact_cac(c, row->spend, row->new_customers, exact);
+            st = retain_writer_number(w, exact);
+        } else if (st == RETAIN_OK)
+            st = retain_writer_empty(w);
         if (model) {
             if (st == RETAIN_OK)
                 st = model_put(w, c, ltv);
@@ -431,6 +448,7 @@ int cmd_cac(int argc, char **argv)
         switch (opt) {
         case OPT_SPEND:
             num = &o.spend, flag = &o.has_spend, name = "--spend";
+            o.spend_text = optarg;
             break;
         case OPT_NEW:
             num = &o.new_customers, flag = &o.has_new, name = "--new";

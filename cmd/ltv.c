@@ -286,8 +286,12 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
             st = retain_writer_text(w, seg, len);
         if (st == RETAIN_OK)
             st = retain_writer_int(w, in.customers);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, in.arpu);
+        if (st == RETAIN_OK && in.arpu.defined) {
+            char arpu[RETAIN_NUMBER_BUFSIZE]; /* exact, not the double */
+            retain_format_money_ratio(in.mrr_sum, in.customers, c->precision, arpu);
+            st = retain_writer_number(w, arpu);
+        } else if (st == RETAIN_OK)
+            st = retain_writer_empty(w);
         if (st == RETAIN_OK)
             st = model_put(w, c, (retain_value){o->margin, true});
         if (st == RETAIN_OK)

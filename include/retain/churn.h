@@ -59,7 +59,8 @@ RETAIN_API retain_churn *retain_churn_new(const retain_churn_options *options);
 /* Adds one subscription row. segment: NULL or "" for none. reason: NULL
  * when the table has no reason column; an empty reason counts as
  * "unknown". mrr weighs the revenue view (0 when unknown).
- * RETAIN_ERR_DATA when end < start. */
+ * RETAIN_ERR_DATA when end < start, or when the absolute amounts added
+ * pass 2^63 millionths (no sum of them could be exact). */
 RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *segment,
                                           size_t segment_len, const char *reason, size_t reason_len,
                                           retain_day start, retain_day end, bool has_end,

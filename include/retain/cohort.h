@@ -46,7 +46,9 @@ RETAIN_API retain_cohort *retain_cohort_new(const retain_cohort_options *options
 /* Adds one subscription row of a customer in a segment (segment_len 0 for
  * no segment; customers are told apart within their segment). end is
  * ignored unless has_end; mrr is used with revenue only. Rows starting
- * after an as-of given are ignored. RETAIN_ERR_DATA when end < start. */
+ * after an as-of given are ignored. RETAIN_ERR_DATA when end < start, or
+ * when the absolute amounts added pass 2^63 millionths (no sum of them
+ * could be exact). */
 RETAIN_API retain_status retain_cohort_add(retain_cohort *co, const char *segment,
                                            size_t segment_len, const char *id, size_t id_len,
                                            retain_day start, retain_day end, bool has_end,

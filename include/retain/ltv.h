@@ -81,6 +81,9 @@ typedef struct {
 typedef struct {
     int64_t customers;
     retain_value arpu;
+    retain_money mrr_sum; /* the MRR summed over those customers: ARPU is
+                             mrr_sum / customers, exactly (see
+                             retain_format_money_ratio) */
     retain_value churn;
     int months;
     int64_t customers_seen;
@@ -95,7 +98,8 @@ typedef struct retain_ltv_table retain_ltv_table;
 RETAIN_API retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options);
 
 /* One subscription row (segment_len 0: no segment); mrr counts only when
- * has_mrr. RETAIN_ERR_DATA when end < start. */
+ * has_mrr. RETAIN_ERR_DATA when end < start, or when the absolute amounts
+ * added pass 2^63 millionths (no sum of them could be exact). */
 RETAIN_API retain_status retain_ltv_table_add(retain_ltv_table *table, const char *segment,
                                               size_t segment_len, const char *id, size_t id_len,
                                               retain_day start, retain_day end, bool has_end,

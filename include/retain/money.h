@@ -36,8 +36,11 @@ typedef enum {
  * '.' or ','; the other of the two, spaces, no-break spaces (U+00A0,
  * U+202F) and apostrophes group thousands, in groups of exactly three
  * digits. A currency symbol or a code of up to three letters may stand
- * before or after the number. Digits past the sixth decimal are rounded
- * half away from zero. */
+ * before or after the number. A negative amount has one sign in one
+ * place: a leading - (or U+2212; + for positive), a trailing -, or
+ * parentheses; two of them (--5, (-5), -5-, +-5) are RETAIN_MONEY_SYNTAX,
+ * never read as 5. Digits past the sixth decimal are rounded half away
+ * from zero. */
 RETAIN_API retain_money_error retain_money_parse(const char *text, size_t len, char decimal,
                                                  retain_money *out);
 

@@ -26,6 +26,13 @@ extern "C" {
 RETAIN_API bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals,
                                     char *buf);
 
+/* Writes amount (money in millionths, see retain/money.h) / den with
+ * `decimals` decimals (0..9) into buf (RETAIN_NUMBER_BUFSIZE bytes),
+ * rounded half away from zero from the exact fraction: a cost per
+ * customer or a mean per customer never goes through a double. Returns
+ * false and writes "" when den is 0. */
+RETAIN_API bool retain_format_money_ratio(int64_t amount, int64_t den, int decimals, char *buf);
+
 /* Writes a floating-point value (an estimate, not an exact ratio: a
  * survival probability, a duration) with `decimals` decimals (0..9) into
  * buf (RETAIN_NUMBER_BUFSIZE bytes), with '.' and no grouping, never "-0".

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <retain/status.h>
 
@@ -27,6 +28,20 @@ bool rt_is_utf8(const char *text, size_t len);
 
 /* Length of the valid UTF-8 prefix of text: equals len when all is valid. */
 size_t rt_utf8_valid_prefix(const char *text, size_t len);
+
+/* Adds |amount| (millionths) to *total; false, leaving it, when the total
+ * would pass INT64_MAX. While the absolute amounts added fit, every sum of
+ * some of them, and every difference of two such sums one inside the
+ * other, fits in a retain_money: the one check that keeps every money sum
+ * of an accumulator exact (prefix sums, cohort cells, means). */
+static inline bool rt_money_tally(uint64_t *total, int64_t amount)
+{
+    uint64_t a = amount < 0 ? (uint64_t)0 - (uint64_t)amount : (uint64_t)amount, t;
+    if (__builtin_add_overflow(*total, a, &t) || t > (uint64_t)INT64_MAX)
+        return false;
+    *total = t;
+    return true;
+}
 
 /* Growable byte buffer. */
 typedef struct {

@@ -109,26 +109,29 @@ retain_money_error retain_money_parse(const char *text, size_t len, char decimal
         decimal = '.';
     const char group = decimal == '.' ? ',' : '.';
     bool negative = false;
+    int signs = 0; /* one sign, in one place: -5, 5-, (5); never --5 nor (-5) */
 
     trim(&s, &len);
     if (len == 0)
         return RETAIN_MONEY_EMPTY;
     if (len >= 2 && s[0] == '(' && s[len - 1] == ')') { /* accounting negative */
         negative = true;
+        signs++;
         s++;
         len -= 2;
         trim(&s, &len);
     }
     for (int pass = 0; pass < 2; pass++) { /* sign and currency in any order */
-        if (len > 0 && (s[0] == '-' || s[0] == '+')) {
-            negative ^= s[0] == '-';
-            s++;
-            len--;
-            trim(&s, &len);
-        } else if (len >= 3 && s[0] == 0xE2 && s[1] == 0x88 && s[2] == 0x92) { /* U+2212 */
-            negative = !negative;
-            s += 3;
-            len -= 3;
+        size_t sign = 0;
+        if (len > 0 && (s[0] == '-' || s[0] == '+'))
+            sign = 1;
+        else if (len >= 3 && s[0] == 0xE2 && s[1] == 0x88 && s[2] == 0x92) /* U+2212 */
+            sign = 3;
+        if (sign) {
+            negative = s[0] != '+';
+            signs++;
+            s += sign;
+            len -= sign;
             trim(&s, &len);
         }
         if (pass == 0 && len > 0 && !is_digit(s[0]) && s[0] != (unsigned char)decimal)
@@ -137,10 +140,13 @@ retain_money_error retain_money_parse(const char *text, size_t len, char decimal
     if (len > 0 && !is_digit(s[len - 1]))
         strip_currency_back(&s, &len);
     if (len > 0 && s[len - 1] == '-') { /* trailing minus: 12.00- */
-        negative = !negative;
+        negative = true;
+        signs++;
         len--;
         trim(&s, &len);
     }
+    if (signs > 1)
+        return RETAIN_MONEY_SYNTAX;
     if (len == 0)
         return RETAIN_MONEY_SYNTAX;
 

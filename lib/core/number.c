@@ -5,20 +5,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <retain/money.h>
 #include <retain/number.h>
 
-/* num / den x scale in units of 10^-decimals, rounded half away from
- * zero; 128-bit so that no input overflows. decimals is clamped to 0..9. */
-static __int128 round_ratio(int64_t num, int64_t den, int64_t scale, int *decimals)
+/* n / d rounded half away from zero (d != 0). */
+static __int128 round_quotient(__int128 n, __int128 d)
 {
-    if (*decimals < 0)
-        *decimals = 0;
-    if (*decimals > 9)
-        *decimals = 9;
-    __int128 pow10 = 1;
-    for (int i = 0; i < *decimals; i++)
-        pow10 *= 10;
-    __int128 n = (__int128)num * scale * pow10, d = den;
     if (d < 0) {
         n = -n;
         d = -d;
@@ -32,13 +24,29 @@ static __int128 round_ratio(int64_t num, int64_t den, int64_t scale, int *decima
     return neg ? -q : q;
 }
 
-bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
+/* 10^decimals, decimals clamped to 0..9. */
+static __int128 pow10_clamped(int *decimals)
 {
-    if (den == 0) {
-        buf[0] = '\0';
-        return false;
-    }
-    __int128 q = round_ratio(num, den, scale, &decimals);
+    if (*decimals < 0)
+        *decimals = 0;
+    if (*decimals > 9)
+        *decimals = 9;
+    __int128 pow10 = 1;
+    for (int i = 0; i < *decimals; i++)
+        pow10 *= 10;
+    return pow10;
+}
+
+/* num / den x scale in units of 10^-decimals, rounded half away from
+ * zero; 128-bit so that no input overflows. decimals is clamped to 0..9. */
+static __int128 round_ratio(int64_t num, int64_t den, int64_t scale, int *decimals)
+{
+    return round_quotient((__int128)num * scale * pow10_clamped(decimals), den);
+}
+
+/* Writes q units of 10^-decimals. */
+static void write_units(__int128 q, int decimals, char *buf)
+{
     bool neg = q < 0; /* never "-0.00": a zero q has no sign */
     if (neg)
         q = -q;
@@ -58,6 +66,27 @@ bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, 
             *o++ = '.';
     }
     *o = '\0';
+}
+
+bool retain_format_ratio(int64_t num, int64_t den, int64_t scale, int decimals, char *buf)
+{
+    if (den == 0) {
+        buf[0] = '\0';
+        return false;
+    }
+    write_units(round_ratio(num, den, scale, &decimals), decimals, buf);
+    return true;
+}
+
+bool retain_format_money_ratio(int64_t amount, int64_t den, int decimals, char *buf)
+{
+    if (den == 0) {
+        buf[0] = '\0';
+        return false;
+    }
+    /* amount / (den x 10^6) in units of 10^-decimals */
+    __int128 n = (__int128)amount * pow10_clamped(&decimals);
+    write_units(round_quotient(n, (__int128)den * RETAIN_MONEY_SCALE), decimals, buf);
     return true;
 }
 
@@ -78,6 +107,8 @@ bool retain_format_real(double value, int decimals, char *buf)
     double a = fabs(value) * pow(10, decimals);
     double units = floor(a), frac = a - units;
     double tol = 8 * DBL_EPSILON * (a > 1 ? a : 1);
+    if (tol > 1.0 / 64)
+        tol = 1.0 / 64; /* past 10^13 units, 8 ulps would make 0.0 a tie */
     if (frac > 0.5 - tol)
         units += 1;
     char digits[48];

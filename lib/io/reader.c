@@ -55,6 +55,7 @@ struct retain_reader {
     retain_diag *diag;
     retain_status status;
     unsigned long rows, skipped;
+    uint64_t money_total; /* |mrr| of the rows handed over: see rt_money_tally */
     unsigned long skipped_lines[SKIP_LINES_KEPT];
     retain_diag first_skip; /* why the first skipped row was bad */
 
@@ -559,6 +560,13 @@ static bool build_row(retain_reader *r, retain_row *row)
     if (!r->ignore_mrr && r->slot_col[RETAIN_COL_MRR] >= 0 && r->slot_len[RETAIN_COL_MRR] > 0) {
         if (!convert_money(r, RETAIN_COL_MRR, &row->mrr))
             return false;
+        if (!rt_money_tally(&r->money_total, row->mrr)) {
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_MRR),
+                    "the amounts add up to more than 9223372036854.775807 by this row: "
+                    "no total of them could be exact");
+            rt_hint(r->diag, "is this the monthly revenue? name the right column with --mrr COL");
+            return false;
+        }
         row->has_mrr = true;
     }
     for (size_t k = 0; k < r->n_extra; k++) {
@@ -689,6 +697,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->user = user;
     r->diag = diag;
     r->status = RETAIN_OK;
+    r->money_total = 0;
     rt_csvstream *cs = rt_csvstream_start(in, r->delimiter);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
@@ -701,7 +710,10 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         if (b->chunk && r->status != RETAIN_OK)
             hold_back_error(r, cs);
         rt_csvstream_release(cs, b);
-        if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK) {
+        /* amounts are read in order: their checked total must name the
+         * first row, in the file's order, past which it overflows */
+        if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK &&
+            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0)) {
             rt_csvstream_allow_steal(cs);
             stealing = true;
         }

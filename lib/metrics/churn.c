@@ -256,6 +256,7 @@ struct retain_churn {
     size_t nseg_cap;
     bool with_reasons;
     rt_window window;
+    uint64_t money_total; /* see rt_money_tally */
     /* results */
     bool finished;
     retain_day as_of;
@@ -343,6 +344,8 @@ retain_status retain_churn_add(retain_churn *c, const char *segment, size_t segm
         return RETAIN_ERR_DATA;
     if (!rt_window_keep(&c->window, start))
         return RETAIN_OK; /* not yet a customer on the observation day */
+    if (!rt_money_tally(&c->money_total, mrr))
+        return RETAIN_ERR_DATA; /* a sum would overflow */
     stage_acc *st = segment_stages(c, segment, segment_len);
     if (!st)
         return RETAIN_ERR_NOMEM;

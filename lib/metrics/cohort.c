@@ -13,6 +13,7 @@ struct retain_cohort {
     rt_intern segments;
     rt_store store;
     rt_window window;
+    uint64_t money_total; /* see rt_money_tally */
     /* results */
     bool finished;
     retain_day as_of;
@@ -73,6 +74,8 @@ retain_status retain_cohort_add(retain_cohort *co, const char *segment, size_t s
         return RETAIN_ERR_DATA;
     if (!rt_window_keep(&co->window, start))
         return RETAIN_OK; /* not yet a customer on the observation day */
+    if (!rt_money_tally(&co->money_total, mrr))
+        return RETAIN_ERR_DATA; /* a sum would overflow */
     uint32_t seg = 0;
     if (!rt_intern_get(&co->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
         !rt_store_push(&co->store, seg, id, id_len, start, has_end ? end : RT_NO_END, mrr))

@@ -132,6 +132,7 @@ struct retain_ltv_table {
     rt_intern segments;
     rt_store store; /* rows with their MRR */
     rt_window window;
+    uint64_t money_total; /* see rt_money_tally */
     bool finished;
     retain_day as_of;
     uint32_t *order;
@@ -184,6 +185,8 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
         return st;
     if (!rt_window_keep(&t->window, start))
         return RETAIN_OK;
+    if (has_mrr && !rt_money_tally(&t->money_total, mrr))
+        return RETAIN_ERR_DATA; /* a sum would overflow */
     uint32_t seg = 0;
     if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
         !rt_store_push(&t->store, seg, id, id_len, start, has_end ? end : RT_NO_END,
@@ -264,6 +267,7 @@ retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
     }
     for (size_t g = 0; g < nseg; g++) {
         retain_ltv_inputs *r = &t->result[g];
+        r->mrr_sum = mrr_sum[g];
         if (r->customers > 0)
             r->arpu = (retain_value){(double)mrr_sum[g] / RETAIN_MONEY_SCALE / (double)r->customers,
                                      true};

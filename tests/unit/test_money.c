@@ -104,6 +104,25 @@ static void test_parse_accounting_negative(void **state)
     check_ok("(12,50)", ',', -12500000);
 }
 
+/* Issue 16: --5, (-5) and -5- were read as 5.00 (two signs cancelled). */
+static void test_parse_one_sign_in_one_place(void **state)
+{
+    (void)state;
+    check_ok("-5", '.', -5000000);
+    check_ok("+5", '.', 5000000);
+    check_ok("5-", '.', -5000000);
+    check_ok("$-5", '.', -5000000);
+    check_ok("-$5", '.', -5000000);
+    check_ok("- 5", '.', -5000000);
+    check_ok("\xE2\x88\x92"
+             "5",
+             '.', -5000000);
+    const char *bad[] = {"--5",  "(-5)", "-5-",  "+-5", "-+5", "(5)-",    "(+5)",
+                         "$--5", "-$-5", "- -5", "++5", "5--", "-5 EUR-", "\xE2\x88\x92-5"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        check_err(bad[i], '.', RETAIN_MONEY_SYNTAX);
+}
+
 /* ---- parsing, decimal comma ------------------------------------------ */
 
 static void test_parse_decimal_comma(void **state)
@@ -306,6 +325,7 @@ int main(void)
         cmocka_unit_test(test_parse_plain),
         cmocka_unit_test(test_parse_grouping_and_currency),
         cmocka_unit_test(test_parse_accounting_negative),
+        cmocka_unit_test(test_parse_one_sign_in_one_place),
         cmocka_unit_test(test_parse_decimal_comma),
         cmocka_unit_test(test_parse_wrong_decimal_hints),
         cmocka_unit_test(test_parse_rejects),

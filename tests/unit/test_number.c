@@ -161,6 +161,46 @@ static void test_results_past_2_64(void **state)
     assert_string_equal(buf, "-1208925819612430151450625.000000000");
 }
 
+/* Issue 16: retain cac --spend 9000000000000 --new 1 printed
+ * 9000000000000.01 (through a double whose tie tolerance passed 0.5). */
+static void check_money(int64_t amount, int64_t den, int decimals, const char *expect)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    assert_true(retain_format_money_ratio(amount, den, decimals, buf));
+    if (strcmp(buf, expect) != 0)
+        fail_msg("%lld/%lld (%d decimals) = \"%s\", expected \"%s\"", (long long)amount,
+                 (long long)den, decimals, buf, expect);
+}
+
+static void test_money_ratio_exact(void **state)
+{
+    (void)state;
+    check_money(9000000000000000000, 1, 2, "9000000000000.00");
+    check_money(9000000000000030000, 1, 2, "9000000000000.03");
+    check_money(9000000000000000000, 7, 9, "1285714285714.285714286");
+    check_money(INT64_MAX, 1, 6, "9223372036854.775807");
+    check_money(50000000000, 40, 2, "1250.00");
+    check_money(5000, 1, 2, "0.01"); /* 0.005 is a tie: away from zero */
+    check_money(-5000, 1, 2, "-0.01");
+    check_money(4999, 1, 2, "0.00");
+    check_money(-1, 3, 2, "0.00"); /* never -0.00 */
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    assert_false(retain_format_money_ratio(5, 0, 2, buf));
+    assert_string_equal(buf, "");
+}
+
+static void test_real_large_not_rounded_up(void **state)
+{
+    (void)state;
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    assert_true(retain_format_real(9e12, 2, buf));
+    assert_string_equal(buf, "9000000000000.00");
+    assert_true(retain_format_real(1e14, 0, buf));
+    assert_string_equal(buf, "100000000000000");
+    assert_true(retain_format_real(0.35, 1, buf));
+    assert_string_equal(buf, "0.4");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -174,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_other_decimals),
         cmocka_unit_test(test_large_operands),
         cmocka_unit_test(test_results_past_2_64),
+        cmocka_unit_test(test_money_ratio_exact),
+        cmocka_unit_test(test_real_large_not_rounded_up),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
