@@ -21,50 +21,48 @@ enum {
     OPT_MIN_RATIO
 };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain cac --spend AMOUNT --new N\n"
-          "       retain cac --spend-table FILE [OPTIONS] [CUSTOMERS]\n"
-          "Customer acquisition cost: from two numbers (prints one number), or per period\n"
-          "(and channel, with --by) from a spend table joined with the new customers\n"
-          "counted in a customer table (CSV; stdin when CUSTOMERS is absent or '-').\n"
-          "\n"
-          "CAC = spend / new customers. With an LTV (--ltv, or the ltv column of a table\n"
-          "given with --ltv-table or piped on stdin, such as the output of retain ltv):\n"
-          "ltv_cac = LTV / CAC, payback_periods = CAC / (ARPU x margin), and a warning\n"
-          "when ltv_cac is below --min-ratio.\n"
-          "\n"
-          "Metric options:\n"
-          "      --spend AMOUNT     one-liner: acquisition spend\n"
-          "      --new N            one-liner: new customers acquired with it\n"
-          "      --spend-table FILE  spend per period: columns period, spend and, with\n"
-          "                         --by, channel (or COL)\n"
-          "      --by COL           customer table column matched with the channel\n"
-          "      --period P         week, month (default), quarter or year\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --from PERIOD      first period to report (label such as 2024-03, or a date)\n"
-          "      --to PERIOD        last period to report\n"
-          "      --ltv AMOUNT       LTV per customer, for every row\n"
-          "      --ltv-table FILE   a table with an ltv column (and period or COL to join\n"
-          "                         on; arpu and margin for the payback); default: stdin\n"
-          "                         when it is a pipe and CUSTOMERS a file\n"
-          "      --arpu AMOUNT      revenue per customer and period, for the payback\n"
-          "      --margin M         gross margin as a fraction (default 1)\n"
-          "      --min-ratio R      warn below this LTV:CAC (default 3)\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain cac --spend 50000 --new 40                  # prints 1250.00\n"
-          "  retain cac --spend-table spend.csv --by channel crm.csv\n"
-          "  retain ltv --by channel crm.csv | retain cac --spend-table spend.csv \\\n"
-          "      --by channel crm.csv\n"
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static const cli_opt options[] = {
+    {"spend", OPT_SPEND, "AMOUNT", "one-liner: acquisition spend"},
+    {"new", OPT_NEW, "N", "one-liner: new customers acquired with it"},
+    {"spend-table", OPT_SPEND_TABLE, "FILE",
+     "spend per period: columns period, spend and, with\n--by, channel (or COL)"},
+    {CLI_BY("customer table column matched with the channel")},
+    {CLI_PERIOD(NULL)},
+    {CLI_AS_OF},
+    {CLI_FROM},
+    {"to", OPT_TO, "PERIOD", "last period to report"},
+    {"ltv", OPT_LTV, "AMOUNT", "LTV per customer, for every row"},
+    {"ltv-table", OPT_LTV_TABLE, "FILE",
+     "a table with an ltv column (and period or COL to join\non; arpu and margin for the "
+     "payback); default: stdin\nwhen it is a pipe and CUSTOMERS a file"},
+    {"arpu", OPT_ARPU, "AMOUNT", "revenue per customer and period, for the payback"},
+    {"margin", OPT_MARGIN, "M", "gross margin as a fraction, 0.8 or 80% (default 1)"},
+    {"min-ratio", OPT_MIN_RATIO, "R", "warn below this LTV:CAC (default 3)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command cac_command = {
+    .name = "cac",
+    .summary = "acquisition cost per period and channel, LTV:CAC and payback",
+    .usage = "Usage: retain cac --spend AMOUNT --new N\n"
+             "       retain cac --spend-table FILE [OPTIONS] [CUSTOMERS]\n"
+             "Customer acquisition cost: from two numbers (prints one number), or per period\n"
+             "(and channel, with --by) from a spend table joined with the new customers\n"
+             "counted in a customer table (CSV; stdin when CUSTOMERS is absent or '-').\n"
+             "\n"
+             "CAC = spend / new customers. With an LTV (--ltv, or the ltv column of a table\n"
+             "given with --ltv-table or piped on stdin, such as the output of retain ltv):\n"
+             "ltv_cac = LTV / CAC, payback_periods = CAC / (ARPU x margin), and a warning\n"
+             "when ltv_cac is below --min-ratio.\n",
+    .options = options,
+    .examples = "  retain cac --spend 50000 --new 40                  # prints 1250.00\n"
+                "  retain cac --spend-table spend.csv --by channel crm.csv\n"
+                "  retain ltv --by channel crm.csv | retain cac --spend-table spend.csv \\\n"
+                "      --by channel crm.csv\n",
+    .run = run,
+};
 
 typedef struct {
     double spend, new_customers, ltv, arpu, margin, min_ratio;
@@ -97,7 +95,7 @@ static int one_liner(cli *c, const cac_opts *o)
     else if (v.defined)
         retain_format_real(v.value, c->precision, buf);
     else
-        fprintf(stderr, "retain %s: no new customer: CAC is undefined (empty)\n", c->cmd);
+        cli_note(c, "no new customer: CAC is undefined (empty)");
     printf("%s\n", buf);
     return cli_flush_stdout(c);
 }
@@ -106,10 +104,10 @@ static int bad_period(const cli *c, const char *file, const retain_table *t, siz
                       retain_period_kind k)
 {
     static const char *const example[] = {"2024-03-15", "2024-W09", "2024-03", "2024-Q1", "2024"};
-    return model_data_error(c, file, retain_table_line(t, row), retain_table_name(t, col),
-                            "'%s' is not a %s label such as %s (nor a date)",
-                            retain_table_cell(t, row, col, NULL), retain_period_kind_name(k),
-                            example[k]);
+    return cli_data_error(c, file, retain_table_line(t, row), retain_table_name(t, col),
+                          "'%s' is not a %s label such as %s (nor a date)",
+                          retain_table_cell(t, row, col, NULL), retain_period_kind_name(k),
+                          example[k]);
 }
 
 /* The spend rows into the join, summed per period and channel. */
@@ -141,20 +139,20 @@ static int add_spend(cli *c, const cac_opts *o, const retain_table *t, retain_ac
         if (slen > 0) {
             e = retain_money_parse(s, slen, c->input.decimal ? c->input.decimal : '.', &m);
             if (e != RETAIN_MONEY_OK || m < 0) {
-                model_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
-                                 "'%s' is not an amount of 0 or more%s", s,
-                                 e == RETAIN_MONEY_DECIMAL_COMMA ? " (decimal comma? use "
-                                                                   "--decimal ,)"
-                                                                 : "");
+                cli_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
+                               "'%s' is not an amount of 0 or more%s", s,
+                               e == RETAIN_MONEY_DECIMAL_COMMA ? " (decimal comma? use "
+                                                                 "--decimal ,)"
+                                                               : "");
                 return EXIT_DATAERR;
             }
         }
         retain_status st = retain_acquisition_add_spend(rows, p, ch, len, slen > 0, m);
-        if (st != RETAIN_OK) {
-            fprintf(stderr, "retain %s: %s: %s\n", c->cmd, o->spend_table,
-                    st == RETAIN_ERR_DATA ? "spend sums past 9e12" : "out of memory");
-            return st == RETAIN_ERR_DATA ? EXIT_DATAERR : EXIT_OSERR;
-        }
+        if (st == RETAIN_ERR_DATA)
+            return cli_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
+                                  "spend sums past 9e12");
+        if (st != RETAIN_OK)
+            return cli_nomem(c);
     }
     return EXIT_OK;
 }
@@ -169,22 +167,20 @@ typedef struct {
 
 static int open_ltv(const cli *c, const cac_opts *o, bool from_stdin, ltv_join *j)
 {
-    FILE *f = from_stdin ? stdin : fopen(o->ltv_table, "rb");
+    int code = EXIT_OK;
+    FILE *f = cli_open(c, from_stdin ? "-" : o->ltv_table, &code);
     j->file = from_stdin ? "stdin" : o->ltv_table;
-    if (!f) {
-        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, j->file, strerror(errno));
-        return EXIT_NOINPUT;
-    }
+    if (!f)
+        return code;
     retain_diag d;
     retain_status st = retain_table_read(f, 0, &j->t, &d);
-    if (!from_stdin)
-        fclose(f);
+    cli_close(f);
     if (st != RETAIN_OK)
-        return model_report(c, j->file, &d);
+        return cli_report_file(c, j->file, &d);
     if (!retain_table_find(j->t, "ltv", &j->ltv))
-        return model_data_error(c, j->file, 1, NULL,
-                                "no ltv column in the LTV table (the output of retain ltv has "
-                                "one)");
+        return cli_data_error(c, j->file, 1, NULL,
+                              "no ltv column in the LTV table (the output of retain ltv has "
+                              "one)");
     j->has_period = retain_table_find(j->t, "period", &j->period);
     j->has_seg = c->by && (retain_table_find(j->t, c->by, &j->seg) ||
                            retain_table_find(j->t, "channel", &j->seg));
@@ -232,9 +228,8 @@ static int ltv_cell(const cli *c, const ltv_join *j, long r, size_t col, retain_
     if (len == 0)
         return EXIT_OK;
     if (!model_parse_number(s, len, &v->value) || v->value < 0)
-        return model_data_error(c, j->file, retain_table_line(j->t, (size_t)r),
-                                retain_table_name(j->t, col), "'%s' is not a number of 0 or more",
-                                s);
+        return cli_data_error(c, j->file, retain_table_line(j->t, (size_t)r),
+                              retain_table_name(j->t, col), "'%s' is not a number of 0 or more", s);
     v->defined = true;
     return EXIT_OK;
 }
@@ -257,10 +252,8 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
         names[n++] = "warning";
     }
     retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
-    if (!w) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
+    if (!w)
+        return cli_nomem(c);
     size_t nrows = retain_acquisition_rows(rows);
     retain_status st = RETAIN_OK;
     int code = EXIT_OK;
@@ -284,8 +277,8 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
         if (r >= 0 && !o->has_margin && j->has_margin && code == EXIT_OK) {
             code = ltv_cell(c, j, r, j->margin, &margin);
             if (code == EXIT_OK && margin.defined && margin.value > 1)
-                code = model_data_error(c, j->file, retain_table_line(j->t, (size_t)r), "margin",
-                                        "a margin is a fraction from 0 to 1");
+                code = cli_data_error(c, j->file, retain_table_line(j->t, (size_t)r), "margin",
+                                      "a margin is a fraction from 0 to 1");
         }
         if (code != EXIT_OK)
             break;
@@ -355,27 +348,23 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     int code = EXIT_OK;
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
     if (!x.rate || !rows) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
         retain_rate_free(x.rate);
         retain_acquisition_free(rows);
-        return EXIT_OSERR;
+        return cli_nomem(c);
     }
     if (o->ltv_table && strcmp(o->ltv_table, "-") == 0 && customers_on_stdin) {
         code = cli_usage_error(c, "the customer table and --ltv-table cannot both be stdin");
         goto out;
     }
     /* the spend table first: a mistake there is cheap to find */
-    FILE *f = fopen(o->spend_table, "rb");
-    if (!f) {
-        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, o->spend_table, strerror(errno));
-        code = EXIT_NOINPUT;
+    FILE *f = cli_open(c, o->spend_table, &code);
+    if (!f)
         goto out;
-    }
     retain_diag d;
     retain_status st = retain_table_read(f, 0, &spend, &d);
-    fclose(f);
+    cli_close(f);
     if (st != RETAIN_OK) {
-        code = model_report(c, o->spend_table, &d);
+        code = cli_report_file(c, o->spend_table, &d);
         goto out;
     }
     code = add_spend(c, o, spend, rows);
@@ -398,8 +387,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
         goto out;
     }
     if (retain_acquisition_add_rate(rows, x.rate) != RETAIN_OK) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        code = EXIT_OSERR;
+        code = cli_nomem(c);
     } else {
         code = print_rows(c, o, rows, &j);
     }
@@ -411,68 +399,37 @@ out:
     return code;
 }
 
-int cmd_cac(int argc, char **argv)
+static int run(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"spend", required_argument, NULL, OPT_SPEND},
-        {"new", required_argument, NULL, OPT_NEW},
-        {"spend-table", required_argument, NULL, OPT_SPEND_TABLE},
-        {"ltv-table", required_argument, NULL, OPT_LTV_TABLE},
-        {"ltv", required_argument, NULL, OPT_LTV},
-        {"arpu", required_argument, NULL, OPT_ARPU},
-        {"margin", required_argument, NULL, OPT_MARGIN},
-        {"min-ratio", required_argument, NULL, OPT_MIN_RATIO},
-        {"by", required_argument, NULL, OPT_BY},
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "cac");
     cac_opts o = {.margin = 1, .min_ratio = 3, .min_ratio_text = "3"};
-    o.rate.period = RETAIN_PERIOD_MONTH;
-    bool table_opts = false;
-    const char *from = NULL, *to = NULL;
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
-        if (opt == CLI_DONE)
-            return ended;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
         double *num = NULL;
         bool *flag = NULL;
-        const char *name = NULL;
+        cli_num_kind kind = CLI_NUM_PLAIN;
+        const char *what = "a number of 0 or more";
+        double max = 1e15;
         switch (opt) {
         case OPT_SPEND:
-            num = &o.spend, flag = &o.has_spend, name = "--spend";
+            num = &o.spend, flag = &o.has_spend;
             o.spend_text = optarg;
             break;
         case OPT_NEW:
-            num = &o.new_customers, flag = &o.has_new, name = "--new";
+            num = &o.new_customers, flag = &o.has_new;
             break;
         case OPT_LTV:
-            num = &o.ltv, flag = &o.has_ltv, name = "--ltv";
+            num = &o.ltv, flag = &o.has_ltv;
             break;
         case OPT_ARPU:
-            num = &o.arpu, flag = &o.has_arpu, name = "--arpu";
+            num = &o.arpu, flag = &o.has_arpu;
             break;
         case OPT_MARGIN:
-            num = &o.margin, flag = &o.has_margin, name = "--margin";
+            num = &o.margin, flag = &o.has_margin, kind = CLI_NUM_FRACTION, max = 1;
+            what = "a fraction from 0 to 1 (0.8 for 80 %)";
             break;
         case OPT_MIN_RATIO:
-            num = &o.min_ratio, name = "--min-ratio";
+            num = &o.min_ratio;
             o.min_ratio_text = optarg;
-            break;
-        case OPT_FROM:
-            from = optarg;
-            table_opts = true;
-            break;
-        case OPT_TO:
-            to = optarg;
-            table_opts = true;
             break;
         case OPT_SPEND_TABLE:
             o.spend_table = optarg;
@@ -480,57 +437,29 @@ int cmd_cac(int argc, char **argv)
         case OPT_LTV_TABLE:
             o.ltv_table = optarg;
             break;
-        case OPT_PERIOD:
-            if (!cli_option_period(&c, optarg, false, &o.rate.period))
-                return EXIT_USAGE;
-            table_opts = true;
-            break;
-        case OPT_AS_OF:
-            if (!cli_option_as_of(&c, optarg, &o.rate.as_of))
-                return EXIT_USAGE;
-            o.rate.has_as_of = true;
-            table_opts = true;
-            break;
-        default:
-            fprintf(stderr, "Try 'retain cac --help'.\n");
+        }
+        if (num && !cli_number(c, optarg, kind, what, 0, max, num))
             return EXIT_USAGE;
-        }
-        if (num) {
-            if (!model_option_number(&c, name, optarg, num))
-                return EXIT_USAGE;
-            if (*num < 0)
-                return cli_usage_error(&c, "%s takes a number of 0 or more, not '%s'", name,
-                                       optarg);
-            if (flag)
-                *flag = true;
-        }
+        if (flag)
+            *flag = true;
     }
-    if (o.margin > 1)
-        return cli_usage_error(&c,
-                               "--margin takes a fraction from 0 to 1 (0.8 for 80 %%), "
-                               "not %g",
-                               o.margin);
-    if (from && !retain_period_parse(o.rate.period, from, &o.rate.from))
-        return cli_usage_error(&c, "--from '%s' is not a %s label nor a date", from,
-                               retain_period_kind_name(o.rate.period));
-    if (to && !retain_period_parse(o.rate.period, to, &o.rate.to))
-        return cli_usage_error(&c, "--to '%s' is not a %s label nor a date", to,
-                               retain_period_kind_name(o.rate.period));
-    o.rate.has_from = from != NULL;
-    o.rate.has_to = to != NULL;
+    if (opt == CLI_DONE)
+        return c->code;
+    o.rate = cli_rate_options(c);
+    bool table_opts = c->has_from || c->has_to || c->period_given || c->has_as_of;
     if (o.has_spend || o.has_new) {
         if (!o.has_spend || !o.has_new)
-            return cli_usage_error(&c, "the one-liner needs --spend and --new");
-        if (optind < argc || o.spend_table || o.ltv_table || c.by || table_opts)
-            return cli_usage_error(&c, "the one-liner --spend/--new takes no tables nor table "
-                                       "options");
-        return one_liner(&c, &o);
+            return cli_usage_error(c, "the one-liner needs --spend and --new");
+        if (optind < argc || o.spend_table || o.ltv_table || c->by || table_opts)
+            return cli_usage_error(c, "the one-liner --spend/--new takes no tables nor table "
+                                      "options");
+        return one_liner(c, &o);
     }
     if (!o.spend_table)
-        return cli_usage_error(&c, "give --spend and --new, or --spend-table FILE with a "
-                                   "customer table");
+        return cli_usage_error(c, "give --spend and --new, or --spend-table FILE with a "
+                                  "customer table");
     if (argc > optind + 1)
-        return cli_usage_error(&c, "one customer table at most (got '%s' and '%s')", argv[optind],
+        return cli_usage_error(c, "one customer table at most (got '%s' and '%s')", argv[optind],
                                argv[optind + 1]);
-    return data_mode(&c, &o, argc, argv);
+    return data_mode(c, &o, argc, argv);
 }

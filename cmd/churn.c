@@ -1,5 +1,4 @@
 /* retain churn: churn by lifecycle stage, by segment, by reason, by revenue. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -7,44 +6,40 @@
 
 enum { OPT_STAGES = OPT_FIRST_FREE, OPT_REASON };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain churn [OPTIONS] [FILE]\n"
-          "Churn by lifecycle stage from a customer table (CSV; stdin when FILE is absent\n"
-          "or '-'): when in their lifetime do subscriptions end, and why.\n"
-          "\n"
-          "Each row's tenure t = (end, or as-of when still active) - start, in days.\n"
-          "For a stage [from_day, to_day): entered = rows with t >= from_day, churned =\n"
-          "ended rows with t in the stage, churn_pct = churned / entered x 100,\n"
-          "share_pct = churned / all churned rows x 100. With an MRR column, the same\n"
-          "in revenue: mrr_entered, mrr_churned, mrr_churn_pct.\n"
-          "\n"
-          "Metric options:\n"
-          "      --stages LIST      tenure stages in days (default 90,365: onboarding,\n"
-          "                         renewal, long-term), or named:\n"
-          "                         onboarding:90,renewal:365,long-term\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --by COL           one block of stages per value of column COL\n"
-          "      --reason COL       one row per stage and churn reason in COL (empty:\n"
-          "                         unknown)\n"
-          "      --period P         one block of stages per period: day, week, month,\n"
-          "                         quarter or year (churned = ended in the period,\n"
-          "                         entered = in the stage at some day of it)\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain churn crm.csv\n"
-          "  retain churn --by plan --reason churn_reason crm.csv\n"
-          "  retain churn --stages trial:14,onboarding:90,renewal:365,loyal --period quarter "
-          "crm.csv\n"
+static const cli_opt options[] = {
+    {"stages", OPT_STAGES, "LIST",
+     "tenure stages in days (default 90,365: onboarding,\nrenewal, long-term), or named:\n"
+     "onboarding:90,renewal:365,long-term"},
+    {CLI_AS_OF},
+    {CLI_BY("one block of stages per value of column COL")},
+    {"reason", OPT_REASON, "COL", "one row per stage and churn reason in COL (empty:\nunknown)"},
+    {CLI_PERIOD("one block of stages per period: day, week, month,\nquarter or year (churned = "
+                "ended in the period,\nentered = in the stage at some day of it)")},
+    {NULL, 0, NULL, NULL},
+};
 
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static int run(cli *c, int argc, char **argv);
+
+const cli_command churn_command = {
+    .name = "churn",
+    .summary = "churn by lifecycle stage (onboarding, renewal, long-term), by reason",
+    .usage = "Usage: retain churn [OPTIONS] [FILE]\n"
+             "Churn by lifecycle stage from a customer table (CSV; stdin when FILE is absent\n"
+             "or '-'): when in their lifetime do subscriptions end, and why.\n"
+             "\n"
+             "Each row's tenure t = (end, or as-of when still active) - start, in days.\n"
+             "For a stage [from_day, to_day): entered = rows with t >= from_day, churned =\n"
+             "ended rows with t in the stage, churn_pct = churned / entered x 100,\n"
+             "share_pct = churned / all churned rows x 100. With an MRR column, the same\n"
+             "in revenue: mrr_entered, mrr_churned, mrr_churn_pct.\n",
+    .options = options,
+    .examples = "  retain churn crm.csv\n"
+                "  retain churn --by plan --reason churn_reason crm.csv\n"
+                "  retain churn --stages trial:14,onboarding:90,renewal:365,loyal --period quarter "
+                "crm.csv\n",
+    .period_day = true,
+    .run = run,
+};
 
 typedef struct {
     retain_churn *churn;
@@ -103,10 +98,8 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
     for (size_t i = 0; revenue && i < 3; i++)
         names[ncols++] = money[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
-    if (!w) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
+    if (!w)
+        return cli_nomem(c);
     size_t nreasons = retain_churn_reasons(churn);
     size_t nrows = reason_col && nreasons ? nreasons : 1;
     retain_status st = RETAIN_OK;
@@ -164,74 +157,44 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
     return cli_finish_output(c, w);
 }
 
-int cmd_churn(int argc, char **argv)
+static int run(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"stages", required_argument, NULL, OPT_STAGES},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"by", required_argument, NULL, OPT_BY},
-        {"reason", required_argument, NULL, OPT_REASON},
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "churn");
-    retain_churn_options o = {.period = RETAIN_PERIOD_MONTH};
     const char *stages_spec = NULL, *reason_col = NULL;
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
-        if (opt == CLI_DONE)
-            return ended;
-        switch (opt) {
-        case OPT_STAGES:
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        if (opt == OPT_STAGES)
             stages_spec = optarg;
-            break;
-        case OPT_REASON:
+        else
             reason_col = optarg;
-            break;
-        case OPT_AS_OF:
-            if (!cli_parse_date(optarg, &o.as_of))
-                return cli_usage_error(&c, "--as-of takes a date such as 2024-03-31, not '%s'",
-                                       optarg);
-            o.has_as_of = true;
-            break;
-        case OPT_PERIOD:
-            if (!retain_period_kind_parse(optarg, &o.period))
-                return cli_usage_error(&c,
-                                       "--period takes day, week, month, quarter or year, "
-                                       "not '%s'",
-                                       optarg);
-            o.by_period = true;
-            break;
-        default:
-            fprintf(stderr, "Try 'retain churn --help'.\n");
-            return EXIT_USAGE;
-        }
     }
+    if (opt == CLI_DONE)
+        return c->code;
+    retain_churn_options o = {.period = c->period,
+                              .by_period = c->period_given,
+                              .as_of = c->as_of,
+                              .has_as_of = c->has_as_of};
     retain_diag diag;
     retain_stages *stages = retain_stages_parse(stages_spec, &diag);
     if (!stages)
-        return cli_report(&c, &diag);
+        return cli_report(c, &diag);
     o.stages = stages;
 
     const char *extra[2];
     size_t n_extra = 0;
-    if (c.by)
-        extra[n_extra++] = c.by;
-    churn_ctx x = {retain_churn_new(&o), c.by, reason_col, n_extra};
+    if (c->by)
+        extra[n_extra++] = c->by;
+    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra};
     if (reason_col)
         extra[n_extra++] = reason_col;
-    c.input.extra = extra;
-    c.input.n_extra = n_extra;
-    int code = x.churn ? cli_read_table(&c, argc, argv, on_row, &x, NULL)
-                       : (fprintf(stderr, "retain churn: out of memory\n"), EXIT_OSERR);
+    c->input.extra = extra;
+    c->input.n_extra = n_extra;
+    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, NULL) : cli_nomem(c);
     if (code == EXIT_OK && retain_churn_finish(x.churn, &diag) != RETAIN_OK)
-        code = cli_report(&c, &diag);
-    if (code == EXIT_OK)
-        code = print_table(&c, x.churn, stages, &o, reason_col, c.has_mrr);
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK) {
+        cli_verbose(c, 0, 0);
+        code = print_table(c, x.churn, stages, &o, reason_col, c->has_mrr);
+    }
     retain_churn_free(x.churn);
     retain_stages_free(stages);
     return code;

@@ -1,26 +1,430 @@
-/* Shared option handling, messages and exit codes for the subcommands. */
+/* The subcommand skeleton: option tables, the common options, inputs,
+ * option numbers, messages and exit codes. See cli.h. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
-void cli_init(cli *c, const char *cmd)
+/* ---- the input options: one line each ---- */
+
+typedef struct {
+    const char *name;
+    int short_key; /* 0: long only */
+    const char *arg;
+    const char *help;
+    enum { IN_TEXT, IN_FLAG, IN_PARSE } kind;
+    size_t offset; /* IN_TEXT, IN_FLAG: the field of retain_reader_options */
+    bool (*parse)(cli *c, const char *arg); /* IN_PARSE */
+} input_opt;
+
+#define CLI_IN_TEXT(name, arg, field, help)                                                        \
+    {                                                                                              \
+        name, 0, arg, help, IN_TEXT, offsetof(retain_reader_options, field), NULL                  \
+    }
+#define CLI_IN_FLAG(name, field, help)                                                             \
+    {                                                                                              \
+        name, 0, NULL, help, IN_FLAG, offsetof(retain_reader_options, field), NULL                 \
+    }
+#define CLI_IN_PARSE(name, short_key, arg, fn, help)                                               \
+    {                                                                                              \
+        name, short_key, arg, help, IN_PARSE, 0, fn                                                \
+    }
+
+static bool parse_delimiter(cli *c, const char *arg)
+{
+    if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
+        c->input.delimiter = '\t';
+    else if (strlen(arg) == 1 && strchr(",;|", arg[0]))
+        c->input.delimiter = arg[0];
+    else
+        return cli_usage_error(c, "--delimiter takes ',', ';', '|' or 'tab', not '%s'", arg), false;
+    return true;
+}
+
+static bool parse_decimal(cli *c, const char *arg)
+{
+    if (strcmp(arg, ".") != 0 && strcmp(arg, ",") != 0)
+        return cli_usage_error(c, "--decimal takes '.' or ',', not '%s'", arg), false;
+    c->input.decimal = arg[0];
+    return true;
+}
+
+static const input_opt input_options[] = {
+    CLI_IN_PARSE("delimiter", 'd', "C", parse_delimiter,
+                 "field delimiter: ',' ';' '|' or 'tab' (default: detected)"),
+    CLI_IN_TEXT("id", "COL", column[RETAIN_COL_ID],
+                "customer id column (default: customer_id, Record ID,\nAccount ID, id, ...)"),
+    CLI_IN_TEXT("start", "COL", column[RETAIN_COL_START],
+                "first day of service (default: signup_date, start_date,\nBecame a Customer "
+                "Date, ...)"),
+    CLI_IN_TEXT("end", "COL", column[RETAIN_COL_END],
+                "first day without service; empty = active (default:\nchurn_date, cancel_date, "
+                "cancellation_date, end_date, ...)"),
+    CLI_IN_TEXT("mrr", "COL", column[RETAIN_COL_MRR],
+                "monthly recurring revenue (default: mrr, monthly_revenue)"),
+    CLI_IN_TEXT("date-format", "FMT", date_format,
+                "strptime-style date format, e.g. %d/%m/%Y or %m/%d/%Y\n(default: ISO 8601 dates "
+                "and date-times)"),
+    CLI_IN_PARSE("decimal", 0, "C", parse_decimal,
+                 "decimal separator in money: '.' (default) or ','"),
+    CLI_IN_FLAG("skip-bad", skip_bad, "skip rows with bad values, report them on stderr"),
+};
+#define N_INPUT (sizeof input_options / sizeof input_options[0])
+
+/* The output and general options, every command's. */
+static const cli_opt output_options[] = {
+    {"format", 'f', "FMT", "csv (default), tsv, json or table"},
+    {"precision", 'p', "N", "decimals for rates and money (default 2)"},
+    {"verbose", 'v', NULL, "report rows, customers, memory and time on stderr"},
+    {"quiet", 'q', NULL, "no notes nor progress on stderr (errors still)"},
+    {"help", 'h', NULL, "show this help and exit"},
+    {NULL, 0, NULL, NULL},
+};
+
+/* The usual text of a common option (help NULL in the table). */
+static const char *common_help(const cli_command *spec, const cli_opt *o)
+{
+    if (o->help)
+        return o->help;
+    switch (o->key) {
+    case OPT_AS_OF:
+        return "observation day (default: the latest start)";
+    case OPT_PERIOD:
+        return spec->period_day ? "day, week (ISO), month (default), quarter or year"
+                                : "week (ISO), month (default), quarter or year";
+    case OPT_FROM:
+        return "first period to report (label such as 2024-03, or a date)";
+    case OPT_TO:
+        return "last period to report (default: the one holding as-of)";
+    }
+    return "";
+}
+
+/* ---- --help ---- */
+
+static void help_line(FILE *out, int short_key, const char *name, const char *arg, const char *help)
+{
+    char left[64];
+    int n;
+    if (short_key)
+        n = snprintf(left, sizeof left, "  -%c, --%s%s%s", short_key, name, arg ? " " : "",
+                     arg ? arg : "");
+    else
+        n = snprintf(left, sizeof left, "      --%s%s%s", name, arg ? " " : "", arg ? arg : "");
+    fprintf(out, "%s%*s", left, n <= 23 ? 25 - n : 2, "");
+    for (const char *p = help; *p; p++) {
+        fputc(*p, out);
+        if (*p == '\n')
+            fprintf(out, "%25s", "");
+    }
+    fputc('\n', out);
+}
+
+static int short_of(int key)
+{
+    return key > 0 && key < 256 ? key : 0;
+}
+
+void cli_help(const cli_command *spec, FILE *out)
+{
+    fputs(spec->usage, out);
+    fprintf(out, "\n%s:\n", spec->options_title ? spec->options_title : "Metric options");
+    for (const cli_opt *o = spec->options; o->name; o++)
+        help_line(out, short_of(o->key), o->name, o->arg, common_help(spec, o));
+    fputs("\nInput options:\n", out);
+    for (size_t i = 0; i < N_INPUT; i++) {
+        const input_opt *o = &input_options[i];
+        help_line(out, o->short_key, o->name, o->arg, o->help);
+    }
+    fputs("\nOutput options:\n", out);
+    for (const cli_opt *o = output_options; o->name; o++)
+        help_line(out, o->key, o->name, o->arg, o->help);
+    if (spec->notes)
+        fprintf(out, "\n%s", spec->notes);
+    fprintf(out, "\nExamples:\n%s\n", spec->examples);
+    fputs("Exit status: 0 ok, 64 usage error, 65 bad data, 66 cannot open input,\n"
+          "71 out of memory, 74 I/O error.\n",
+          out);
+}
+
+/* ---- parsing ---- */
+
+static void add_option(cli *c, size_t *n, const char *name, int key, bool has_arg)
+{
+    c->longopts[(*n)++] =
+        (struct option){name, has_arg ? required_argument : no_argument, NULL, key};
+    int s = short_of(key);
+    if (s) {
+        size_t len = strlen(c->shortopts);
+        c->shortopts[len++] = (char)s;
+        if (has_arg)
+            c->shortopts[len++] = ':';
+        c->shortopts[len] = '\0';
+    }
+}
+
+void cli_init(cli *c, const cli_command *spec)
 {
     optind = 0; /* getopt starts anew for each command */
     memset(c, 0, sizeof *c);
-    c->cmd = cmd;
+    c->spec = spec;
+    c->cmd = spec->name;
     c->filename = "stdin";
     c->format = RETAIN_FORMAT_CSV;
     c->precision = 2;
+    c->period = RETAIN_PERIOD_MONTH;
+    size_t n = 0;
+    for (const cli_opt *o = spec->options; o && o->name; o++)
+        add_option(c, &n, o->name, o->key, o->arg != NULL);
+    for (size_t i = 0; i < N_INPUT; i++) {
+        const input_opt *o = &input_options[i];
+        add_option(c, &n, o->name, o->short_key ? o->short_key : OPT_INPUT_FIRST + (int)i,
+                   o->arg != NULL);
+    }
+    for (const cli_opt *o = output_options; o->name; o++)
+        add_option(c, &n, o->name, o->key, o->arg != NULL);
+    c->longopts[n] = (struct option){NULL, 0, NULL, 0};
+}
+
+/* The option as the user typed it, for messages. */
+static void note_option(cli *c, char **argv, int opt)
+{
+    static char name[80];
+    const char *typed = NULL;
+    if (optind >= 1 && optarg && optarg != argv[optind - 1])
+        typed = argv[optind - 1]; /* --name=value or -Xvalue */
+    else if (optind >= 2 && optarg)
+        typed = argv[optind - 2];
+    else if (optind >= 1)
+        typed = argv[optind - 1];
+    const char *longname = NULL;
+    for (const struct option *o = c->longopts; o->name; o++)
+        if (o->val == opt)
+            longname = o->name;
+    if (typed && strncmp(typed, "--", 2) == 0 && longname)
+        snprintf(name, sizeof name, "--%s", longname);
+    else if (short_of(opt))
+        snprintf(name, sizeof name, "-%c", opt);
+    else
+        snprintf(name, sizeof name, "--%s", longname ? longname : "?");
+    c->option = name;
+}
+
+static const input_opt *input_option(int opt)
+{
+    for (size_t i = 0; i < N_INPUT; i++)
+        if (opt ==
+            (input_options[i].short_key ? input_options[i].short_key : OPT_INPUT_FIRST + (int)i))
+            return &input_options[i];
+    return NULL;
+}
+
+/* Handles a common or input option: 1 handled, 0 not one, -1 usage error
+ * said. */
+static int common_option(cli *c, int opt, const char *arg)
+{
+    const input_opt *in = input_option(opt);
+    if (in) {
+        char *field = (char *)&c->input + in->offset;
+        switch (in->kind) {
+        case IN_TEXT:
+            memcpy(field, &arg, sizeof arg);
+            return 1;
+        case IN_FLAG:
+            *(bool *)field = true;
+            return 1;
+        case IN_PARSE:
+            return in->parse(c, arg) ? 1 : -1;
+        }
+    }
+    switch (opt) {
+    case 'f':
+        if (!retain_format_parse(arg, &c->format))
+            return cli_usage_error(c, "--format takes csv, tsv, json or table, not '%s'", arg), -1;
+        return 1;
+    case 'p': {
+        long long p;
+        if (!cli_count(c, arg, "a whole number from 0 to 9", 0, 9, &p))
+            return -1;
+        c->precision = (int)p;
+        c->precision_given = true;
+        return 1;
+    }
+    case 'v':
+        c->verbose = true;
+        return 1;
+    case 'q':
+        c->quiet = true;
+        return 1;
+    case OPT_AS_OF:
+        if (!retain_date_parse(arg, strlen(arg), NULL, &c->as_of))
+            return cli_usage_error(c, "--as-of takes a date such as 2024-03-31, not '%s'", arg), -1;
+        c->has_as_of = true;
+        return 1;
+    case OPT_PERIOD:
+        if (!retain_period_kind_parse(arg, &c->period) ||
+            (!c->spec->period_day && c->period == RETAIN_PERIOD_DAY))
+            return cli_usage_error(c, "--period takes %sweek, month, quarter or year, not '%s'",
+                                   c->spec->period_day ? "day, " : "", arg),
+                   -1;
+        c->period_given = true;
+        return 1;
+    case OPT_FROM:
+        c->from_text = arg;
+        return 1;
+    case OPT_TO:
+        c->to_text = arg;
+        return 1;
+    case OPT_BY:
+        c->by = arg;
+        return 1;
+    }
+    return 0;
+}
+
+const char *cli_period_example(retain_period_kind kind)
+{
+    static const char *const example[] = {"2024-03-15", "2024-W09", "2024-03", "2024-Q1", "2024"};
+    return example[kind];
+}
+
+/* --from and --to, once --period is known. */
+static bool read_range(cli *c)
+{
+    const char *text[2] = {c->from_text, c->to_text};
+    int32_t *out[2] = {&c->from, &c->to};
+    bool *has[2] = {&c->has_from, &c->has_to};
+    for (int i = 0; i < 2; i++) {
+        if (!text[i])
+            continue;
+        if (!retain_period_parse(c->period, text[i], out[i])) {
+            cli_usage_error(c, "--%s '%s' is not a %s (e.g. %s) nor a date", i ? "to" : "from",
+                            text[i], retain_period_kind_name(c->period),
+                            cli_period_example(c->period));
+            return false;
+        }
+        *has[i] = true;
+    }
+    return true;
+}
+
+int cli_next(cli *c, int argc, char **argv)
+{
+    for (;;) {
+        int opt = getopt_long(argc, argv, c->shortopts, c->longopts, NULL);
+        if (opt == -1) {
+            if (!read_range(c)) {
+                c->code = EXIT_USAGE;
+                return CLI_DONE;
+            }
+            return -1;
+        }
+        if (opt == '?') { /* getopt_long said what was wrong */
+            fprintf(stderr, "Try 'retain %s --help'.\n", c->cmd);
+            c->code = EXIT_USAGE;
+            return CLI_DONE;
+        }
+        note_option(c, argv, opt);
+        if (opt == 'h') {
+            cli_help(c->spec, stdout);
+            c->code = cli_flush_stdout(c);
+            return CLI_DONE;
+        }
+        int handled = common_option(c, opt, optarg);
+        if (handled < 0) {
+            c->code = EXIT_USAGE;
+            return CLI_DONE;
+        }
+        if (handled == 0)
+            return opt;
+    }
+}
+
+/* ---- option numbers ---- */
+
+bool cli_number(cli *c, const char *arg, cli_num_kind kind, const char *what, double min,
+                double max, double *out)
+{
+    char digits[64];
+    size_t len = strlen(arg), n = 0, ndigits = 0, dots = 0;
+    bool percent = kind != CLI_NUM_PLAIN && len > 1 && arg[len - 1] == '%';
+    if (percent)
+        len--;
+    const char *hint = NULL;
+    bool ok = len > 0 && len < sizeof digits;
+    for (size_t i = 0; ok && i < len; i++) {
+        char ch = arg[i];
+        if (ch >= '0' && ch <= '9')
+            ndigits++;
+        else if (ch == '.')
+            ok = ++dots == 1;
+        else if (ch == '-' && i == 0)
+            ;
+        else
+            ok = false;
+        digits[n++] = ch;
+    }
+    digits[n] = '\0';
+    ok = ok && ndigits > 0;
+    if (!ok) {
+        if (strncmp(arg + (arg[0] == '-'), "0x", 2) == 0 ||
+            strncmp(arg + (arg[0] == '-'), "0X", 2) == 0)
+            hint = "write plain decimals: no hexadecimal";
+        else if (strpbrk(arg, "eE"))
+            hint = "write plain decimals, without an exponent";
+        else if (strpbrk(arg, "$\xe2\xa3\xa5") || strstr(arg, "EUR") || strstr(arg, "USD"))
+            hint = "write the number alone, without a currency";
+        else if (strchr(arg, ','))
+            hint = "the decimal separator of options is '.' whatever the locale";
+        else if (strchr(arg, '%'))
+            hint = kind == CLI_NUM_PLAIN ? "this option is not a percentage: no '%'" : NULL;
+    }
+    double v = ok ? strtod(digits, NULL) : 0; /* the C locale: retain never sets one */
+    if (ok && percent && kind == CLI_NUM_FRACTION)
+        v /= 100;
+    if (ok && v == 0 && digits[0] == '-')
+        v = 0; /* no -0 */
+    if (!ok || !(v >= min && v <= max)) {
+        cli_usage_error(c, "%s takes %s, not '%s'%s%s", c->option, what, arg, hint ? "; " : "",
+                        hint ? hint : "");
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+bool cli_count(cli *c, const char *arg, const char *what, long long min, long long max,
+               long long *out)
+{
+    double v;
+    if (strchr(arg, '.') ||
+        !cli_number(c, arg, CLI_NUM_PLAIN, what, (double)min, (double)max, &v)) {
+        if (strchr(arg, '.'))
+            cli_usage_error(c, "%s takes %s, not '%s'", c->option, what, arg);
+        return false;
+    }
+    *out = (long long)v;
+    return true;
+}
+
+/* ---- messages ---- */
+
+/* "retain CMD: ", or "retain: " for the program itself. */
+static void prefix(const cli *c)
+{
+    fprintf(stderr, "retain%s%s: ", c->cmd[0] ? " " : "", c->cmd);
 }
 
 int cli_usage_error(const cli *c, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "retain %s: ", c->cmd);
+    prefix(c);
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
     va_end(ap);
@@ -47,13 +451,15 @@ static int exit_code(retain_status st)
     return EXIT_OSERR;
 }
 
-int cli_report(const cli *c, const retain_diag *d)
+int cli_report_file(const cli *c, const char *filename, const retain_diag *d)
 {
-    fprintf(stderr, "retain %s: ", c->cmd);
+    if (d->status == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    prefix(c);
     if (d->line)
-        fprintf(stderr, "%s:%lu: ", c->filename, d->line);
+        fprintf(stderr, "%s:%lu: ", filename, d->line);
     else if (d->status == RETAIN_ERR_DATA || d->status == RETAIN_ERR_IO)
-        fprintf(stderr, "%s: ", c->filename);
+        fprintf(stderr, "%s: ", filename);
     if (d->column[0])
         fprintf(stderr, "column \"%s\": ", d->column);
     fprintf(stderr, "%s\n", d->message[0] ? d->message : retain_status_str(d->status));
@@ -64,127 +470,61 @@ int cli_report(const cli *c, const retain_diag *d)
     return exit_code(d->status);
 }
 
-bool cli_parse_date(const char *text, retain_day *out)
+int cli_report(const cli *c, const retain_diag *d)
 {
-    return retain_date_parse(text, strlen(text), NULL, out);
+    return cli_report_file(c, c->filename, d);
 }
 
-bool cli_parse_count(const char *text, long long *out)
+int cli_data_error(const cli *c, const char *filename, unsigned long line, const char *column,
+                   const char *fmt, ...)
 {
-    char *end;
-    if (!*text || *text == '-' || *text == '+')
-        return false;
-    errno = 0;
-    long long v = strtoll(text, &end, 10);
-    if (errno || *end || v < 0)
-        return false;
-    *out = v;
-    return true;
+    retain_diag d;
+    retain_diag_clear(&d);
+    d.status = RETAIN_ERR_DATA;
+    d.line = line;
+    if (column)
+        snprintf(d.column, sizeof d.column, "%s", column);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(d.message, sizeof d.message, fmt, ap);
+    va_end(ap);
+    return cli_report_file(c, filename, &d);
 }
 
-int cli_option(cli *c, int opt, const char *arg)
+int cli_nomem(const cli *c)
 {
-    retain_reader_options *in = &c->input;
-    switch (opt) {
-    case 'd':
-        if (strcmp(arg, "tab") == 0 || strcmp(arg, "\\t") == 0 || strcmp(arg, "\t") == 0)
-            in->delimiter = '\t';
-        else if (strlen(arg) == 1 && strchr(",;|", arg[0]))
-            in->delimiter = arg[0];
-        else {
-            cli_usage_error(c, "--delimiter takes ',', ';', '|' or 'tab', not '%s'", arg);
-            return -1;
-        }
-        return 1;
-    case OPT_ID:
-        in->column[RETAIN_COL_ID] = arg;
-        return 1;
-    case OPT_START:
-        in->column[RETAIN_COL_START] = arg;
-        return 1;
-    case OPT_END:
-        in->column[RETAIN_COL_END] = arg;
-        return 1;
-    case OPT_MRR:
-        in->column[RETAIN_COL_MRR] = arg;
-        return 1;
-    case OPT_DATE_FORMAT:
-        in->date_format = arg;
-        return 1;
-    case OPT_DECIMAL:
-        if (strcmp(arg, ".") != 0 && strcmp(arg, ",") != 0) {
-            cli_usage_error(c, "--decimal takes '.' or ',', not '%s'", arg);
-            return -1;
-        }
-        in->decimal = arg[0];
-        return 1;
-    case OPT_SKIP_BAD:
-        in->skip_bad = true;
-        return 1;
-    case 'f':
-        if (!retain_format_parse(arg, &c->format)) {
-            cli_usage_error(c, "--format takes csv, tsv, json or table, not '%s'", arg);
-            return -1;
-        }
-        return 1;
-    case 'p': {
-        long long p;
-        if (!cli_parse_count(arg, &p) || p > 9) {
-            cli_usage_error(c, "--precision takes a whole number from 0 to 9, not '%s'", arg);
-            return -1;
-        }
-        c->precision = (int)p;
-        c->precision_given = true;
-        return 1;
-    }
-    case OPT_BY:
-        c->by = arg;
-        return 1;
-    }
-    return 0;
+    prefix(c);
+    fputs("out of memory\n", stderr);
+    return EXIT_OSERR;
 }
 
-int cli_next_option(cli *c, int argc, char **argv, const char *shortopts,
-                    const struct option *longopts, void (*usage)(FILE *), int *code)
+void cli_note(const cli *c, const char *fmt, ...)
 {
-    for (;;) {
-        int opt = getopt_long(argc, argv, shortopts, longopts, NULL);
-        if (opt == -1)
-            return -1;
-        int handled = cli_option(c, opt, optarg);
-        if (handled > 0)
-            continue;
-        if (handled < 0) {
-            *code = EXIT_USAGE;
-            return CLI_DONE;
-        }
-        if (opt == OPT_HELP) {
-            usage(stdout);
-            *code = cli_flush_stdout(c);
-            return CLI_DONE;
-        }
-        if (opt == '?') { /* getopt_long said what was wrong */
-            fprintf(stderr, "Try 'retain %s --help'.\n", c->cmd);
-            *code = EXIT_USAGE;
-            return CLI_DONE;
-        }
-        return opt;
-    }
+    if (c->quiet)
+        return;
+    va_list ap;
+    prefix(c);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
 }
 
-FILE *cli_open_input(cli *c, int argc, char **argv, int *code)
+void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const char *message)
 {
-    if (argc > optind + 1) {
-        *code = cli_usage_error(c, "one input file at most (got '%s' and '%s')", argv[optind],
-                                argv[optind + 1]);
-        return NULL;
-    }
-    if (argc == optind || strcmp(argv[optind], "-") == 0) {
-        c->filename = "stdin";
+    retain_diag_clear(diag);
+    diag->status = st;
+    diag->line = line;
+    snprintf(diag->message, sizeof diag->message, "%s", message);
+}
+
+/* ---- inputs ---- */
+
+FILE *cli_open(const cli *c, const char *path, int *code)
+{
+    if (strcmp(path, "-") == 0)
         return stdin;
-    }
-    c->filename = argv[optind];
-    FILE *f = fopen(c->filename, "rb");
+    FILE *f = fopen(path, "rb");
     struct stat st;
     if (f && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
         fclose(f);
@@ -192,19 +532,51 @@ FILE *cli_open_input(cli *c, int argc, char **argv, int *code)
         errno = EISDIR;
     }
     if (!f) {
-        fprintf(stderr, "retain %s: cannot open %s: %s\n", c->cmd, c->filename, strerror(errno));
+        prefix(c);
+        fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
         *code = EXIT_NOINPUT;
     }
     return f;
 }
 
-void cli_close_input(FILE *in)
+void cli_close(FILE *in)
 {
     if (in && in != stdin)
         fclose(in);
 }
 
-void cli_report_skipped(const cli *c, const retain_reader *reader)
+char **cli_operands(cli *c, int argc, char **argv, int *n, int *code)
+{
+    static char *dash[] = {"-", NULL};
+    int max = c->spec->max_files > 0 ? c->spec->max_files : 1;
+    int have = argc - optind;
+    if (have > max) {
+        if (max == 1)
+            *code = cli_usage_error(c, "one input file at most (got '%s' and '%s')", argv[optind],
+                                    argv[optind + 1]);
+        else
+            *code = cli_usage_error(c, "%d input files at most (got %d)", max, have);
+        return NULL;
+    }
+    int stdins = 0;
+    for (int i = optind; i < argc; i++)
+        stdins += strcmp(argv[i], "-") == 0;
+    if (stdins > 1) {
+        *code = cli_usage_error(c, "stdin ('-') can be read once only");
+        return NULL;
+    }
+    *n = have > 0 ? have : 1;
+    return have > 0 ? argv + optind : dash;
+}
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static void report_skipped(const cli *c, const retain_reader *reader)
 {
     unsigned long lines[5];
     unsigned long n = retain_reader_skipped(reader, lines, 5);
@@ -224,22 +596,87 @@ void cli_report_skipped(const cli *c, const retain_reader *reader)
     }
 }
 
+int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
+                    const retain_reader **reader_out)
+{
+    c->filename = name;
+    if (c->input.n_extra == 0) { /* the caller's own columns, or --by's */
+        c->input.extra = &c->by;
+        c->input.n_extra = c->by ? 1 : 0;
+    }
+    if (c->started == 0)
+        c->started = now();
+    retain_diag diag;
+    retain_reader *reader = retain_reader_new(&c->input, &diag);
+    if (!reader)
+        return cli_report(c, &diag);
+    if (reader_out)
+        *reader_out = reader;
+    retain_status st = retain_reader_read(reader, in, fn, user, &diag);
+    report_skipped(c, reader);
+    c->has_mrr = c->has_mrr || retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
+    c->rows += retain_reader_rows(reader);
+    if (reader_out)
+        *reader_out = NULL;
+    retain_reader_free(reader);
+    return st == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
+}
+
+int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
+                   const retain_reader **reader_out)
+{
+    int code = EXIT_OK, n;
+    char **paths = cli_operands(c, argc, argv, &n, &code);
+    if (!paths)
+        return code;
+    c->started = now();
+    for (int i = 0; i < n && code == EXIT_OK; i++) {
+        FILE *in = cli_open(c, paths[i], &code);
+        if (!in)
+            break;
+        code = cli_read_stream(c, in, in == stdin ? "stdin" : paths[i], fn, user, reader_out);
+        cli_close(in);
+    }
+    return code;
+}
+
+void cli_verbose(const cli *c, size_t customers, size_t state_bytes)
+{
+    if (!c->verbose)
+        return;
+    double secs = now() - c->started;
+    struct rusage ru;
+    double peak = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024 : 0;
+    if (customers)
+        fprintf(stderr,
+                "retain %s: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
+                "(%.1f bytes per customer); peak memory %.1f MiB\n",
+                c->cmd, c->filename, c->rows, customers, secs, (double)state_bytes / (1 << 20),
+                (double)state_bytes / (double)customers, peak);
+    else
+        fprintf(stderr, "retain %s: %s: %lu rows in %.3f s; peak memory %.1f MiB\n", c->cmd,
+                c->filename, c->rows, secs, peak);
+}
+
+/* ---- output ---- */
+
 static int output_failed(const cli *c, retain_status st, int err)
 {
     if (st == RETAIN_OK)
         return EXIT_OK;
     if (st == RETAIN_ERR_IO && err == EPIPE)
         return EXIT_OK; /* the reader left: nothing more to say */
-    if (st == RETAIN_ERR_NOMEM) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
-    fprintf(stderr, "retain %s: write error: %s\n", c->cmd, strerror(err));
+    if (st == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    prefix(c);
+    fprintf(stderr, "write error: %s\n", strerror(err));
     return EXIT_IOERR;
 }
 
 int cli_finish_output(const cli *c, retain_writer *w)
 {
+    if (!w)
+        return cli_nomem(c);
     retain_status st = retain_writer_finish(w);
     int err = errno;
     retain_writer_free(w);
@@ -252,95 +689,6 @@ int cli_flush_stdout(const cli *c)
     bool bad = fflush(stdout) != 0 || ferror(stdout);
     int err = errno ? errno : EIO;
     return output_failed(c, bad ? RETAIN_ERR_IO : RETAIN_OK, err);
-}
-
-void cli_help_input(FILE *out)
-{
-    fputs("Input options:\n"
-          "  -d, --delimiter C      field delimiter: ',' ';' '|' or 'tab' (default: detected)\n"
-          "      --id COL           customer id column (default: customer_id, Record ID,\n"
-          "                         Account ID, id, ...)\n"
-          "      --start COL        first day of service (default: signup_date, start_date,\n"
-          "                         Became a Customer Date, ...)\n"
-          "      --end COL          first day without service; empty = active (default:\n"
-          "                         churn_date, cancel_date, cancellation_date, end_date, ...)\n"
-          "      --mrr COL          monthly recurring revenue (default: mrr, monthly_revenue)\n"
-          "      --date-format FMT  strptime-style date format, e.g. %d/%m/%Y or %m/%d/%Y\n"
-          "                         (default: ISO 8601 dates and date-times)\n"
-          "      --decimal C        decimal separator in money: '.' (default) or ','\n"
-          "      --skip-bad         skip rows with bad values, report them on stderr\n",
-          out);
-}
-
-void cli_help_output(FILE *out)
-{
-    fputs("Output options:\n"
-          "  -f, --format FMT       csv (default), tsv, json or table\n"
-          "  -p, --precision N      decimals for rates and money (default 2)\n"
-          "      --help             show this help and exit\n",
-          out);
-}
-
-void cli_help_exit(FILE *out)
-{
-    fputs("Exit status: 0 ok, 64 usage error, 65 bad data, 66 cannot open input,\n"
-          "71 out of memory, 74 I/O error.\n",
-          out);
-}
-
-void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const char *message)
-{
-    retain_diag_clear(diag);
-    diag->status = st;
-    diag->line = line;
-    snprintf(diag->message, sizeof diag->message, "%s", message);
-}
-
-bool cli_option_as_of(const cli *c, const char *arg, retain_day *out)
-{
-    if (cli_parse_date(arg, out))
-        return true;
-    cli_usage_error(c, "--as-of takes a date such as 2024-03-31, not '%s'", arg);
-    return false;
-}
-
-bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_period_kind *out)
-{
-    if (retain_period_kind_parse(arg, out) && (allow_day || *out != RETAIN_PERIOD_DAY))
-        return true;
-    cli_usage_error(c, "--period takes %sweek, month, quarter or year, not '%s'",
-                    allow_day ? "day, " : "", arg);
-    return false;
-}
-
-int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
-                   const retain_reader **reader_out)
-{
-    int code = EXIT_OK;
-    FILE *in = cli_open_input(c, argc, argv, &code);
-    if (!in)
-        return code;
-    if (c->input.n_extra == 0) { /* the caller's own columns, or --by's */
-        c->input.extra = &c->by;
-        c->input.n_extra = c->by ? 1 : 0;
-    }
-    retain_diag diag;
-    retain_reader *reader = retain_reader_new(&c->input, &diag);
-    if (!reader) {
-        cli_close_input(in);
-        return cli_report(c, &diag);
-    }
-    if (reader_out)
-        *reader_out = reader;
-    retain_status st = retain_reader_read(reader, in, fn, user, &diag);
-    cli_report_skipped(c, reader);
-    c->has_mrr = retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
-    c->rows = retain_reader_rows(reader);
-    if (reader_out)
-        *reader_out = NULL;
-    retain_reader_free(reader);
-    cli_close_input(in);
-    return st == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
 }
 
 retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag)
@@ -356,4 +704,16 @@ retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag)
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, retain_status_str(st));
     return st;
+}
+
+retain_rate_options cli_rate_options(const cli *c)
+{
+    retain_rate_options o = {.period = c->period,
+                             .as_of = c->as_of,
+                             .has_as_of = c->has_as_of,
+                             .from = c->from,
+                             .has_from = c->has_from,
+                             .to = c->to,
+                             .has_to = c->has_to};
+    return o;
 }

@@ -1,6 +1,81 @@
-/* What every retain subcommand shares: option parsing for input, metric and
- * output options, opening inputs, and turning a status into a message on
- * stderr and an exit code. No metric logic lives here. */
+/* What every retain subcommand shares: one option table per command that
+ * feeds both getopt_long and --help, the common options parsed once, one
+ * way to open an input, one option-number parser, one error route. No
+ * metric logic lives here (nor in any cmd/ file): the library computes.
+ *
+ * HOW TO WRITE A SUBCOMMAND (cmd/NAME.c)
+ *
+ * 1. Declare the options the command has of its own, and the common ones
+ *    it uses, in the order --help lists them under "Metric options":
+ *
+ *        enum { OPT_WINDOW = OPT_FIRST_FREE, OPT_METHOD };
+ *        static const cli_opt options[] = {
+ *            {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
+ *            {"method", OPT_METHOD, "M", "constant (default) or survival:\n"
+ *                                        "a continuation line of the help"},
+ *            {CLI_AS_OF}, {CLI_PERIOD(NULL)}, {CLI_FROM}, {CLI_TO},  (common: cli.c
+ *            {CLI_BY("one row per value of column COL")},             parses them)
+ *            {NULL},
+ *        };
+ *
+ *    A key below 256 (a letter) is also the short option (-S). The input
+ *    options (--delimiter, --id ...), -f, -p, -v, -q and -h/--help are
+ *    added to every command by cli.c; do not list them.
+ *
+ * 2. Describe the command; main.c lists it (add `&NAME_command,` to its
+ *    table and `extern const cli_command NAME_command;` to commands.h):
+ *
+ *        static int run(cli *c, int argc, char **argv);
+ *        const cli_command NAME_command = {
+ *            .name = "NAME", .summary = "one line for 'retain --help'",
+ *            .usage = "Usage: retain NAME [OPTIONS] [FILE]\n"
+ *                     "What it computes, its formulas in two lines.\n",
+ *            .options = options, .examples = "  retain NAME crm.csv\n", .run = run,
+ *        };
+ *
+ * 3. Parse: the loop sees only the command's own options.
+ *
+ *        int opt;
+ *        while ((opt = cli_next(c, argc, argv)) >= 0) {
+ *            switch (opt) {
+ *            case OPT_WINDOW:
+ *                if (!cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &w))
+ *                    return EXIT_USAGE;
+ *                break;
+ *            }
+ *        }
+ *        if (opt == CLI_DONE)
+ *            return c->code;        (after --help, or a usage error already said)
+ *
+ *    After the loop c->as_of/has_as_of, c->period/period_given,
+ *    c->from/has_from, c->to/has_to (read with c->period), c->by, c->input
+ *    (reader options), c->format, c->precision are set. Numbers from
+ *    options: cli_number() / cli_count() only (plain decimals; '%' where
+ *    the option allows it; errors name the option as typed).
+ *
+ * 4. Read the table through cli_read_table(c, argc, argv, row_fn, ctx,
+ *    &reader) (the operands, or stdin; several operands when .max_files
+ *    allows), or open another named input with cli_open() (same messages
+ *    and exit codes as the operand). Errors: cli_usage_error() (64),
+ *    cli_report() for a retain_diag from the library, cli_data_error(),
+ *    cli_nomem() (71). Never fprintf an error yourself.
+ *
+ * 5. Call the library (retain_*), then print with the writer
+ *    (retain_writer_new ... cli_finish_output): the writer keeps its first
+ *    error, so cells need no checks; cli_finish_output reports it.
+ *
+ * 6. Write man/retain-NAME.1 with exactly the options of --help (the
+ *    help-man test checks), its section in man/retain-metrics.7, goldens in
+ *    tests/e2e/cases/NAME-*.
+ *
+ * ADDING AN INPUT OPTION (every command reading a table gets it): one line
+ * in the input_options table of cli.c, e.g.
+ *        CLI_IN_FLAG("end-inclusive", end_inclusive, "the end day is the last day served"),
+ *        CLI_IN_TEXT("encoding", "ENC", encoding, "input encoding (default UTF-8)"),
+ *        CLI_IN_PARSE("merge-gap", "DAYS", parse_merge_gap, "text ..."),
+ * where the field is a member of retain_reader_options (CLI_IN_PARSE calls
+ * a `bool fn(cli *, const char *arg)` that prints its own usage error via
+ * cli_usage_error or cli_count and returns false). */
 #ifndef RETAIN_CLI_H
 #define RETAIN_CLI_H
 
@@ -20,123 +95,180 @@ enum {
     EXIT_IOERR = 74
 };
 
-/* A subcommand: argv[0] is its name. Returns the process exit code. */
-typedef int (*cmd_fn)(int argc, char **argv);
-
-/* Long-only option codes shared by the subcommands. */
+/* Option keys handled in cli.c; a command's own keys start at OPT_FIRST_FREE
+ * (or are letters, which are also their short form). */
 enum {
-    OPT_ID = 256,
-    OPT_START,
-    OPT_END,
-    OPT_MRR,
-    OPT_DATE_FORMAT,
-    OPT_DECIMAL,
-    OPT_SKIP_BAD,
-    OPT_AS_OF,
+    OPT_AS_OF = 256,
     OPT_PERIOD,
     OPT_FROM,
     OPT_TO,
     OPT_BY,
-    OPT_KEEP,
-    OPT_HELP,
-    OPT_FIRST_FREE /* subcommands number their own options from here */
+    OPT_QUIET,
+    OPT_INPUT_FIRST = 300, /* the input options of cli.c: 300 + their index */
+    OPT_FIRST_FREE = 400
 };
 
-/* getopt_long entries, to put in a subcommand's table. */
-#define CLI_INPUT_LONGOPTS                                                                         \
-    {"delimiter", required_argument, NULL, 'd'}, {"id", required_argument, NULL, OPT_ID},          \
-        {"start", required_argument, NULL, OPT_START}, {"end", required_argument, NULL, OPT_END},  \
-        {"mrr", required_argument, NULL, OPT_MRR},                                                 \
-        {"date-format", required_argument, NULL, OPT_DATE_FORMAT},                                 \
-        {"decimal", required_argument, NULL, OPT_DECIMAL},                                         \
-    {                                                                                              \
-        "skip-bad", no_argument, NULL, OPT_SKIP_BAD                                                \
-    }
-#define CLI_OUTPUT_LONGOPTS                                                                        \
-    {"format", required_argument, NULL, 'f'}, {"precision", required_argument, NULL, 'p'},         \
-    {                                                                                              \
-        "help", no_argument, NULL, OPT_HELP                                                        \
-    }
+/* One option: it feeds getopt_long and --help. */
+typedef struct {
+    const char *name; /* long name, without "--" */
+    int key;          /* what cli_next returns; a letter is also the short option */
+    const char *arg;  /* argument name shown in --help ("N"); NULL: takes no argument */
+    const char *help; /* its --help text; '\n' starts a continuation line. For the
+                       * common options, NULL gives the usual text. */
+} cli_opt;
+
+/* The common metric options, to put in a command's table as {CLI_AS_OF}. */
+#define CLI_AS_OF "as-of", OPT_AS_OF, "DATE", NULL
+#define CLI_PERIOD(help) "period", OPT_PERIOD, "P", help
+#define CLI_FROM "from", OPT_FROM, "PERIOD", NULL
+#define CLI_TO "to", OPT_TO, "PERIOD", NULL
+#define CLI_BY(help) "by", OPT_BY, "COL", help
+
+typedef struct cli cli;
+
+/* A subcommand. */
+typedef struct {
+    const char *name;          /* "rate" */
+    const char *summary;       /* one line for 'retain --help' */
+    const char *usage;         /* --help up to the options: Usage lines, description */
+    const char *options_title; /* NULL: "Metric options" */
+    const cli_opt *options;    /* ends with {NULL} */
+    const char *notes;         /* --help after the output options (optional) */
+    const char *examples;      /* --help example lines */
+    bool period_day;           /* --period accepts day */
+    int max_files;             /* FILE operands accepted; 0 means 1 */
+    int (*run)(cli *c, int argc, char **argv);
+} cli_command;
 
 /* The state of one subcommand run. */
-typedef struct {
+struct cli {
+    const cli_command *spec;
     const char *cmd;      /* "rate", for messages */
-    const char *filename; /* for messages: the path, or "stdin" */
+    const char *filename; /* the input being read, for messages: a path or "stdin" */
     retain_reader_options input;
     retain_format format;
     int precision;
     bool precision_given; /* -p was on the command line */
-    const char *by;       /* --by COL, or NULL */
-    /* after cli_read_table: whether the table had an MRR column, and the
-     * rows read */
+    bool verbose, quiet;  /* -v, -q */
+    /* the common metric options, when the command lists them */
+    retain_day as_of;
+    bool has_as_of;
+    retain_period_kind period; /* RETAIN_PERIOD_MONTH unless --period */
+    bool period_given;
+    int32_t from, to; /* period indexes, read with the final --period */
+    bool has_from, has_to;
+    const char *by; /* --by COL, or NULL */
+    /* after cli_read_table: whether a table had an MRR column, the rows
+     * read, and when the read began (for -v) */
     bool has_mrr;
     unsigned long rows;
-} cli;
+    double started;
+    int code;           /* the exit code when cli_next returns CLI_DONE */
+    const char *option; /* the option being parsed, as typed ("--churn", "-S") */
+    /* private to cli.c */
+    const char *from_text, *to_text;
+    struct option longopts[96];
+    char shortopts[64];
+};
 
-void cli_init(cli *c, const char *cmd);
-
-/* What cli_next_option returns when the command must end at once. */
+/* What cli_next returns when the command must end at once with c->code. */
 #define CLI_DONE (-2)
 
-/* The next option of the subcommand's own, from getopt_long: the shared
- * input and output options are handled on the way, --help prints usage().
- * Returns the option, -1 after the last, or CLI_DONE when the command ends
- * now with exit code *code (after --help, or a usage error said on
- * stderr). */
-int cli_next_option(cli *c, int argc, char **argv, const char *shortopts,
-                    const struct option *longopts, void (*usage)(FILE *), int *code);
+/* Sets c up for the command (main.c does it before calling run). */
+void cli_init(cli *c, const cli_command *spec);
 
-/* Handles a shared option; returns 1 when handled, 0 when the option is not
- * a shared one, -1 after printing a usage error. */
-int cli_option(cli *c, int opt, const char *arg);
+/* The next of the command's own options (its key; optarg holds the
+ * argument), -1 after the last, or CLI_DONE after --help or a usage error
+ * (said on stderr), with c->code the exit code. The common and input
+ * options are handled on the way; after the last, --from/--to are read. */
+int cli_next(cli *c, int argc, char **argv);
+
+/* Prints the command's --help on out. */
+void cli_help(const cli_command *spec, FILE *out);
+
+/* How cli_number reads an option's number. */
+typedef enum {
+    CLI_NUM_PLAIN,    /* 120, 3.5, .75, -2 */
+    CLI_NUM_PERCENT,  /* a percentage: also "3.5%" (= 3.5) */
+    CLI_NUM_FRACTION, /* a fraction: also "80%" (= 0.8) */
+} cli_num_kind;
+
+/* Reads the current option's number: a plain decimal (digits, one '.',
+ * a leading '-'; no exponent, hex, sign '+', grouping, currency, space),
+ * '%' as kind says, within [min, max]. Otherwise prints "OPTION takes
+ * WHAT, not 'ARG'" (with a hint for the common mistakes) and returns
+ * false. */
+bool cli_number(cli *c, const char *arg, cli_num_kind kind, const char *what, double min,
+                double max, double *out);
+/* The same for a whole number. */
+bool cli_count(cli *c, const char *arg, const char *what, long long min, long long max,
+               long long *out);
+
+/* The example label of a period kind (2024-Q1 for a quarter). */
+const char *cli_period_example(retain_period_kind kind);
 
 /* Prints "retain CMD: message" (and "Try 'retain CMD --help'.") on stderr;
  * returns EXIT_USAGE. */
 int cli_usage_error(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Prints a diagnostic as "retain CMD: FILE:LINE: column "X": message" and
- * its hint; returns the exit code for its status. */
+ * its hint, FILE being c->filename; returns the exit code for its status. */
 int cli_report(const cli *c, const retain_diag *diag);
+/* The same for a diagnostic about another file. */
+int cli_report_file(const cli *c, const char *filename, const retain_diag *diag);
+
+/* A data error at a line (0: none) of a file, in a column (NULL: none).
+ * Returns EXIT_DATAERR. */
+int cli_data_error(const cli *c, const char *filename, unsigned long line, const char *column,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Prints "retain CMD: out of memory"; returns EXIT_OSERR. */
+int cli_nomem(const cli *c);
+
+/* A note on stderr ("retain CMD: ..."), unless --quiet. */
+void cli_note(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Fills a diagnostic for a failure found in a row callback. */
 void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const char *message);
 
-/* Reads an ISO date, a period label, a whole number, for options. */
-bool cli_parse_date(const char *text, retain_day *out);
-bool cli_parse_count(const char *text, long long *out);
+/* Opens a named input: "-" is stdin. A directory, a missing file or a
+ * forbidden one prints "cannot open PATH: reason" and returns NULL with
+ * *code = EXIT_NOINPUT. Close with cli_close. */
+FILE *cli_open(const cli *c, const char *path, int *code);
+void cli_close(FILE *in);
 
-/* Opens the input: no operand or "-" is stdin. Prints the error and returns
- * NULL when it cannot be opened; *code then holds the exit code. */
-FILE *cli_open_input(cli *c, int argc, char **argv, int *code);
-void cli_close_input(FILE *in);
+/* The FILE operands: checks their count against the command's max_files
+ * (usage error, NULL and *code set). Returns the first operand to read
+ * ("-" when there is none) and sets *n to how many there are (at least 1). */
+char **cli_operands(cli *c, int argc, char **argv, int *n, int *code);
 
-/* Reports rows skipped with --skip-bad on stderr, if any. */
-void cli_report_skipped(const cli *c, const retain_reader *reader);
+/* Reads the input tables (the operands in turn, or stdin) with c->input
+ * and its extra columns (when none are set, the --by column), calling fn
+ * for each row; c->filename names the table being read. Then sets
+ * c->has_mrr and c->rows. *reader is set to the reader before the first
+ * row of each table (for retain_reader_expected_rows) and to NULL after.
+ * Reports problems (skipped rows included) on stderr; returns the exit
+ * code, EXIT_OK when every row was read. */
+int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
+                   const retain_reader **reader);
+
+/* The same for one stream already open (in stays the caller's), named
+ * name in messages. */
+int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
+                    const retain_reader **reader);
+
+/* With -v: "retain CMD: FILE: N rows[, C customers] in S s; ..." on stderr
+ * (customers 0: not counted; state_bytes: the command's customer state). */
+void cli_verbose(const cli *c, size_t customers, size_t state_bytes);
 
 /* Finishes a writer: nothing on a closed pipe, a message and EXIT_IOERR on
- * any other failure. Frees the writer. */
+ * a write failure, EXIT_OSERR when out of memory. Frees the writer. A NULL
+ * writer (retain_writer_new failed) is out of memory. */
 int cli_finish_output(const cli *c, retain_writer *w);
 
 /* Flushes stdout after plain printing (help, one-liners), with the same
  * handling of failures. */
 int cli_flush_stdout(const cli *c);
-
-/* Option values shared by the table commands: --as-of DATE and --period P
- * (with the kinds a command allows; RETAIN_PERIOD_DAY excluded when
- * allow_day is false). Print the usage error and return false on a bad
- * value. */
-bool cli_option_as_of(const cli *c, const char *arg, retain_day *out);
-bool cli_option_period(const cli *c, const char *arg, bool allow_day, retain_period_kind *out);
-
-/* Reads the whole input table (the operand, or stdin) with c->input and
- * its extra columns (when none are set, the --by column), calling fn for
- * each row; then sets c->has_mrr and c->rows.
- * *reader is set to the reader before the first row (for
- * retain_reader_expected_rows) and to NULL after. Reports problems
- * (skipped rows included) on stderr; returns the exit code, EXIT_OK when
- * every row was read. */
-int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
-                   const retain_reader **reader);
 
 /* Rows of a customer table into a retention-rate accumulator, for
  * cli_read_table: the rate, the --by column as its segment (by), and the
@@ -147,11 +279,9 @@ typedef struct {
     bool by, reserved;
 } cli_rate_sink;
 
-retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag);
+/* The rate options from --period, --as-of, --from, --to. */
+retain_rate_options cli_rate_options(const cli *c);
 
-/* Help text shared by the subcommands. */
-void cli_help_input(FILE *out);
-void cli_help_output(FILE *out);
-void cli_help_exit(FILE *out);
+retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag);
 
 #endif

@@ -7,39 +7,39 @@
 
 enum { OPT_REVENUE = OPT_FIRST_FREE, OPT_WIDE };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain cohort [OPTIONS] [FILE]\n"
-          "Cohort retention table from a customer table (CSV; stdin when FILE is absent\n"
-          "or '-').\n"
-          "\n"
-          "A customer's cohort is the period of its first start; age k is the k-th period\n"
-          "after it, up to the period holding as-of. For each cohort and age: active =\n"
-          "customers of the cohort active on the last day of that period, pct = active /\n"
-          "cohort_size x 100. A last row, 'mean', pools the cohorts that reached each age\n"
-          "(the mean weighted by cohort size).\n"
-          "\n"
-          "Metric options:\n"
-          "      --period P         week (ISO), month (default), quarter or year\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --by COL           one table per value of column COL\n"
-          "      --revenue          MRR retention: MRR of the cohort's rows active on that\n"
-          "                         day / the cohort's starting MRR x 100 (may pass 100)\n"
-          "      --wide             the classic triangle: one row per cohort, one pct column\n"
-          "                         per age (default: one row per cohort and age)\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain cohort crm.csv\n"
-          "  retain cohort --period quarter --wide --format table crm.csv\n"
-          "  retain cohort --revenue --by plan crm.csv\n"
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static const cli_opt options[] = {
+    {CLI_PERIOD(NULL)},
+    {CLI_AS_OF},
+    {CLI_BY("one table per value of column COL")},
+    {"revenue", OPT_REVENUE, NULL,
+     "MRR retention: MRR of the cohort's rows active on that\nday / the cohort's starting MRR x "
+     "100 (may pass 100)"},
+    {"wide", OPT_WIDE, NULL,
+     "the classic triangle: one row per cohort, one pct column\nper age (default: one row per "
+     "cohort and age)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command cohort_command = {
+    .name = "cohort",
+    .summary = "cohort retention table: customers (or MRR) kept by age",
+    .usage = "Usage: retain cohort [OPTIONS] [FILE]\n"
+             "Cohort retention table from a customer table (CSV; stdin when FILE is absent\n"
+             "or '-').\n"
+             "\n"
+             "A customer's cohort is the period of its first start; age k is the k-th period\n"
+             "after it, up to the period holding as-of. For each cohort and age: active =\n"
+             "customers of the cohort active on the last day of that period, pct = active /\n"
+             "cohort_size x 100. A last row, 'mean', pools the cohorts that reached each age\n"
+             "(the mean weighted by cohort size).\n",
+    .options = options,
+    .examples = "  retain cohort crm.csv\n"
+                "  retain cohort --period quarter --wide --format table crm.csv\n"
+                "  retain cohort --revenue --by plan crm.csv\n",
+    .run = run,
+};
 
 typedef struct {
     retain_cohort *co;
@@ -183,8 +183,7 @@ static int print_table(const cli *c, const retain_cohort *co, const retain_cohor
     if (!names || !labels) {
         free(names);
         free(labels);
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
+        return cli_nomem(c);
     }
     if (c->by)
         names[ncols++] = c->by;
@@ -205,10 +204,8 @@ static int print_table(const cli *c, const retain_cohort *co, const retain_cohor
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
     free(names);
     free(labels);
-    if (!w) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
+    if (!w)
+        return cli_nomem(c);
     table t = {c, w, o->period, o->revenue, c->precision > 6 ? 6 : c->precision};
     if (wide)
         print_wide(&t, co);
@@ -217,62 +214,37 @@ static int print_table(const cli *c, const retain_cohort *co, const retain_cohor
     return cli_finish_output(c, w);
 }
 
-int cmd_cohort(int argc, char **argv)
+static int run(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"by", required_argument, NULL, OPT_BY},
-        {"revenue", no_argument, NULL, OPT_REVENUE},
-        {"wide", no_argument, NULL, OPT_WIDE},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "cohort");
-    retain_cohort_options o = {.period = RETAIN_PERIOD_MONTH};
+    retain_cohort_options o = {.period = c->period};
     bool wide = false;
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
-        if (opt == CLI_DONE)
-            return ended;
-        switch (opt) {
-        case OPT_PERIOD:
-            if (!cli_option_period(&c, optarg, false, &o.period))
-                return EXIT_USAGE;
-            break;
-        case OPT_AS_OF:
-            if (!cli_option_as_of(&c, optarg, &o.as_of))
-                return EXIT_USAGE;
-            o.has_as_of = true;
-            break;
-        case OPT_REVENUE:
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        if (opt == OPT_REVENUE)
             o.revenue = true;
-            break;
-        case OPT_WIDE:
+        else
             wide = true;
-            break;
-        default:
-            fprintf(stderr, "Try 'retain cohort --help'.\n");
-            return EXIT_USAGE;
-        }
     }
+    if (opt == CLI_DONE)
+        return c->code;
+    o.period = c->period;
+    o.as_of = c->as_of;
+    o.has_as_of = c->has_as_of;
     if (o.revenue)
-        c.input.need_mrr = true;
+        c->input.need_mrr = true;
     else
-        c.input.ignore_mrr = true; /* customers, not revenue */
-    cohort_ctx x = {retain_cohort_new(&o), NULL, c.by != NULL, false};
-    if (!x.co) {
-        fprintf(stderr, "retain cohort: out of memory\n");
-        return EXIT_OSERR;
-    }
-    int code = cli_read_table(&c, argc, argv, on_row, &x, &x.reader);
+        c->input.ignore_mrr = true; /* customers, not revenue */
+    cohort_ctx x = {retain_cohort_new(&o), NULL, c->by != NULL, false};
+    if (!x.co)
+        return cli_nomem(c);
+    int code = cli_read_table(c, argc, argv, on_row, &x, &x.reader);
     if (code == EXIT_OK) {
         retain_diag diag;
-        code = retain_cohort_finish(x.co, &diag) == RETAIN_OK ? print_table(&c, x.co, &o, wide)
-                                                              : cli_report(&c, &diag);
+        code = retain_cohort_finish(x.co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
+    }
+    if (code == EXIT_OK) {
+        cli_verbose(c, 0, 0);
+        code = print_table(c, x.co, &o, wide);
     }
     retain_cohort_free(x.co);
     return code;

@@ -1,13 +1,16 @@
-/* The subcommands, one file each; main.c dispatches to them. */
+/* The subcommands, one file each; main.c lists them. See cli.h for how to
+ * write one. */
 #ifndef RETAIN_COMMANDS_H
 #define RETAIN_COMMANDS_H
 
-int cmd_rate(int argc, char **argv);
-int cmd_norm(int argc, char **argv);
-int cmd_cohort(int argc, char **argv);
-int cmd_survival(int argc, char **argv);
-int cmd_churn(int argc, char **argv);
-int cmd_ltv(int argc, char **argv);
-int cmd_cac(int argc, char **argv);
+#include "cli.h"
+
+extern const cli_command rate_command;
+extern const cli_command churn_command;
+extern const cli_command norm_command;
+extern const cli_command cohort_command;
+extern const cli_command survival_command;
+extern const cli_command ltv_command;
+extern const cli_command cac_command;
 
 #endif

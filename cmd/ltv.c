@@ -17,47 +17,45 @@ enum {
     OPT_HORIZON
 };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain ltv --arpu AMOUNT --churn PCT [--margin M] [--discount PCT]\n"
-          "       retain ltv [OPTIONS] [FILE]\n"
-          "Customer lifetime value: from flags (prints one number); from a customer table\n"
-          "(CSV; stdin when FILE is absent or '-'); or from any table with a churn_pct\n"
-          "column, such as the output of retain rate or retain churn, which gains the\n"
-          "columns arpu, margin, discount_pct and ltv on every row.\n"
-          "\n"
-          "With churn c and discount d per period (fractions) and margin m:\n"
-          "  LTV = ARPU x m / c;  with --discount: ARPU x m x (1 + d) / (d + c).\n"
-          "From a customer table: ARPU = mean MRR of the customers active on as-of;\n"
-          "c = mean churn_pct (TRC) of the --window last full months; observed_revenue\n"
-          "= mean revenue received per customer to as-of (MRR x months served).\n"
-          "\n"
-          "Metric options:\n"
-          "      --arpu AMOUNT      revenue per customer and period (one-liner, pipes)\n"
-          "      --churn PCT        churn per period in percent, 3.5 = 3.5 % (one-liner)\n"
-          "      --margin M         gross margin as a fraction, 0.8 (default 1)\n"
-          "      --discount PCT     discount rate per period in percent (default 0)\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --window N         months of churn to average (default 12)\n"
-          "      --by COL           one row per value of column COL\n"
-          "      --method M         constant (default: the formulas above) or survival:\n"
-          "                         LTV = ARPU x m x sum over months k < horizon of\n"
-          "                         S(k) / (1 + d)^k, S the Kaplan-Meier curve of the\n"
-          "                         subscriptions (customer tables only)\n"
-          "      --horizon N        months summed with --method survival (default 60)\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain ltv --arpu 120 --margin 0.8 --churn 3.5      # prints 2742.86\n"
-          "  retain ltv --margin 0.8 --by Plan crm.csv\n"
-          "  retain rate --by channel crm.csv | retain ltv --arpu 90 --margin .75\n"
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static const cli_opt options[] = {
+    {"arpu", OPT_ARPU, "AMOUNT", "revenue per customer and period (one-liner, pipes)"},
+    {"churn", OPT_CHURN, "PCT", "churn per period in percent, 3.5 = 3.5 % (one-liner)"},
+    {"margin", OPT_MARGIN, "M", "gross margin as a fraction, 0.8 or 80% (default 1)"},
+    {"discount", OPT_DISCOUNT, "PCT", "discount rate per period in percent (default 0)"},
+    {CLI_AS_OF},
+    {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
+    {CLI_BY("one row per value of column COL")},
+    {"method", OPT_METHOD, "M",
+     "constant (default: the formulas above) or survival:\nLTV = ARPU x m x sum over months k < "
+     "horizon of\nS(k) / (1 + d)^k, S the Kaplan-Meier curve of the\nsubscriptions (customer "
+     "tables only)"},
+    {"horizon", OPT_HORIZON, "N", "months summed with --method survival (default 60)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command ltv_command = {
+    .name = "ltv",
+    .summary = "lifetime value from flags, a customer table, or piped churn_pct rows",
+    .usage = "Usage: retain ltv --arpu AMOUNT --churn PCT [--margin M] [--discount PCT]\n"
+             "       retain ltv [OPTIONS] [FILE]\n"
+             "Customer lifetime value: from flags (prints one number); from a customer table\n"
+             "(CSV; stdin when FILE is absent or '-'); or from any table with a churn_pct\n"
+             "column, such as the output of retain rate or retain churn, which gains the\n"
+             "columns arpu, margin, discount_pct and ltv on every row.\n"
+             "\n"
+             "With churn c and discount d per period (fractions) and margin m:\n"
+             "  LTV = ARPU x m / c;  with --discount: ARPU x m x (1 + d) / (d + c).\n"
+             "From a customer table: ARPU = mean MRR of the customers active on as-of;\n"
+             "c = mean churn_pct (TRC) of the --window last full months; observed_revenue\n"
+             "= mean revenue received per customer to as-of (MRR x months served).\n",
+    .options = options,
+    .examples = "  retain ltv --arpu 120 --margin 0.8 --churn 3.5      # prints 2742.86\n"
+                "  retain ltv --margin 0.8 --by Plan crm.csv\n"
+                "  retain rate --by channel crm.csv | retain ltv --arpu 90 --margin .75\n",
+    .run = run,
+};
 
 typedef struct {
     double arpu, margin, churn, discount; /* margin a fraction, the others as given */
@@ -88,10 +86,7 @@ static int one_liner(cli *c, const ltv_opts *o)
         retain_format_real(v.value, c->precision, buf);
     else {
         buf[0] = '\0';
-        fprintf(stderr,
-                "retain %s: with churn and discount 0 the lifetime has no end: LTV is "
-                "undefined (empty)\n",
-                c->cmd);
+        cli_note(c, "with churn and discount 0 the lifetime has no end: LTV is undefined (empty)");
     }
     printf("%s\n", buf);
     return cli_flush_stdout(c);
@@ -112,9 +107,8 @@ static int cell_number(const cli *c, const retain_table *t, size_t row, size_t c
     if (len == 0)
         return EXIT_OK;
     if (!model_parse_number(s, len, out) || *out < lo || *out > hi)
-        return model_data_error(c, c->filename, retain_table_line(t, row),
-                                retain_table_name(t, col), "'%s' is not a number from %g to %g", s,
-                                lo, hi);
+        return cli_data_error(c, c->filename, retain_table_line(t, row), retain_table_name(t, col),
+                              "'%s' is not a number from %g to %g", s, lo, hi);
     *present = true;
     return EXIT_OK;
 }
@@ -139,7 +133,7 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
     const char **names = malloc((ncols + ADD_COUNT) * sizeof *names);
     if (!names) {
         retain_table_free(t);
-        return EXIT_OSERR;
+        return cli_nomem(c);
     }
     size_t n = 0;
     for (size_t i = 0; i < ncols; i++)
@@ -151,8 +145,7 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
     free(names);
     if (!w) {
         retain_table_free(t);
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
+        return cli_nomem(c);
     }
     retain_status st = RETAIN_OK;
     for (size_t r = 0; r < retain_table_rows(t) && st == RETAIN_OK && code == EXIT_OK; r++) {
@@ -183,8 +176,8 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
             retain_diag d;
             if (model_ltv(in_v[ADD_ARPU].value, in_v[ADD_MARGIN].value, churn / 100,
                           in_v[ADD_DISCOUNT].value / 100, &in_v[ADD_LTV], &d) != RETAIN_OK) {
-                code = model_data_error(c, c->filename, retain_table_line(t, r), NULL, "%s",
-                                        d.message);
+                code =
+                    cli_data_error(c, c->filename, retain_table_line(t, r), NULL, "%s", d.message);
                 break;
             }
         }
@@ -262,10 +255,8 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
         if (i != 6 || sv)
             names[ncols++] = cols[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
-    if (!w) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
+    if (!w)
+        return cli_nomem(c);
     retain_status st = RETAIN_OK;
     for (size_t g = 0; g < retain_ltv_table_segments(table) && st == RETAIN_OK; g++) {
         size_t len;
@@ -321,170 +312,126 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     c->input.n_extra = c->by ? 1 : 0;
     c->input.need_mrr = true;
     retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window};
-    retain_diag diag;
-    retain_reader *reader = retain_reader_new(&c->input, &diag);
-    retain_survival_options so = {0};
-    so.has_as_of = o->has_as_of;
-    so.as_of = o->as_of;
+    retain_survival_options so = {.as_of = o->as_of, .has_as_of = o->has_as_of};
     table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL,
                    c->by != NULL};
     int code;
-    if (!reader || !x.table || (o->survival && !x.survival)) {
-        code = reader ? (fprintf(stderr, "retain %s: out of memory\n", c->cmd), EXIT_OSERR)
-                      : cli_report(c, &diag);
-    } else {
-        retain_status st = retain_reader_read(reader, in, on_row, &x, &diag);
-        cli_report_skipped(c, reader);
-        if (st == RETAIN_OK)
-            st = retain_ltv_table_finish(x.table, &diag);
-        if (st == RETAIN_OK && x.survival)
-            st = retain_survival_finish(x.survival, &diag);
-        code = st == RETAIN_OK ? print_inputs(c, o, x.table, x.survival) : cli_report(c, &diag);
+    retain_diag diag;
+    if (!x.table || (o->survival && !x.survival))
+        code = cli_nomem(c);
+    else
+        code = cli_read_stream(c, in, c->filename, on_row, &x, NULL);
+    if (code == EXIT_OK && retain_ltv_table_finish(x.table, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK && x.survival && retain_survival_finish(x.survival, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK) {
+        cli_verbose(c, 0, 0);
+        code = print_inputs(c, o, x.table, x.survival);
     }
-    retain_reader_free(reader);
     retain_ltv_table_free(x.table);
     retain_survival_free(x.survival);
     return code;
 }
 
-int cmd_ltv(int argc, char **argv)
+static int run(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"arpu", required_argument, NULL, OPT_ARPU},
-        {"margin", required_argument, NULL, OPT_MARGIN},
-        {"churn", required_argument, NULL, OPT_CHURN},
-        {"discount", required_argument, NULL, OPT_DISCOUNT},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"window", required_argument, NULL, OPT_WINDOW},
-        {"by", required_argument, NULL, OPT_BY},
-        {"method", required_argument, NULL, OPT_METHOD},
-        {"horizon", required_argument, NULL, OPT_HORIZON},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "ltv");
     ltv_opts o = {.margin = 1, .window = 12, .horizon = 60};
     bool horizon_given = false;
     bool window_given = false;
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
-        if (opt == CLI_DONE)
-            return ended;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        bool ok = true;
         switch (opt) {
         case OPT_ARPU:
-            if (!model_option_number(&c, "--arpu", optarg, &o.arpu))
-                return EXIT_USAGE;
+            ok = cli_number(c, optarg, CLI_NUM_PLAIN, "an amount of 0 or more", 0, 1e15, &o.arpu);
             o.has_arpu = true;
             break;
         case OPT_MARGIN:
-            if (!model_option_number(&c, "--margin", optarg, &o.margin))
-                return EXIT_USAGE;
+            ok = cli_number(c, optarg, CLI_NUM_FRACTION, "a fraction from 0 to 1 (0.8 for 80 %)", 0,
+                            1, &o.margin);
             o.has_margin = true;
             break;
         case OPT_CHURN:
-            if (!model_option_number(&c, "--churn", optarg, &o.churn))
-                return EXIT_USAGE;
+            ok = cli_number(c, optarg, CLI_NUM_PERCENT, "a percentage from 0 to 100", 0, 100,
+                            &o.churn);
             o.has_churn = true;
             break;
         case OPT_DISCOUNT:
-            if (!model_option_number(&c, "--discount", optarg, &o.discount))
-                return EXIT_USAGE;
+            ok = cli_number(c, optarg, CLI_NUM_PERCENT, "a percentage of 0 or more", 0, 1e6,
+                            &o.discount);
             o.has_discount = true;
             break;
-        case OPT_AS_OF:
-            if (!cli_option_as_of(&c, optarg, &o.as_of))
-                return EXIT_USAGE;
-            o.has_as_of = true;
-            break;
         case OPT_WINDOW:
-            if (!cli_parse_count(optarg, &o.window) || o.window < 1 || o.window > 1200)
-                return cli_usage_error(&c,
-                                       "--window takes a number of months from 1 to 1200, "
-                                       "not '%s'",
-                                       optarg);
+            ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.window);
             window_given = true;
             break;
         case OPT_METHOD:
             if (strcmp(optarg, "survival") != 0 && strcmp(optarg, "constant") != 0)
-                return cli_usage_error(&c, "--method takes constant or survival, not '%s'", optarg);
+                return cli_usage_error(c, "--method takes constant or survival, not '%s'", optarg);
             o.survival = strcmp(optarg, "survival") == 0;
             break;
         case OPT_HORIZON:
-            if (!cli_parse_count(optarg, &o.horizon) || o.horizon < 1 || o.horizon > 1200)
-                return cli_usage_error(&c,
-                                       "--horizon takes a number of months from 1 to 1200, "
-                                       "not '%s'",
-                                       optarg);
+            ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.horizon);
             horizon_given = true;
             break;
-        default:
-            fprintf(stderr, "Try 'retain ltv --help'.\n");
-            return EXIT_USAGE;
         }
+        if (!ok)
+            return EXIT_USAGE;
     }
-    /* impossible values are refused before any input is read */
-    if (o.has_arpu && o.arpu < 0)
-        return cli_usage_error(&c, "--arpu takes an amount of 0 or more, not %g", o.arpu);
-    if (o.margin < 0 || o.margin > 1)
-        return cli_usage_error(&c,
-                               "--margin takes a fraction from 0 to 1 (0.8 for 80 %%), "
-                               "not %g",
-                               o.margin);
-    if (o.has_churn && (o.churn < 0 || o.churn > 100))
-        return cli_usage_error(&c, "--churn takes a percentage from 0 to 100, not %g", o.churn);
-    if (o.discount < 0)
-        return cli_usage_error(&c, "--discount takes a percentage of 0 or more, not %g",
-                               o.discount);
+    if (opt == CLI_DONE)
+        return c->code;
+    o.has_as_of = c->has_as_of;
+    o.as_of = c->as_of;
     if (horizon_given && !o.survival)
-        return cli_usage_error(&c, "--horizon goes with --method survival");
+        return cli_usage_error(c, "--horizon goes with --method survival");
     if (o.has_churn) {
         if (o.survival)
-            return cli_usage_error(&c, "--method survival needs a customer table: the "
-                                       "one-liner has a constant churn");
+            return cli_usage_error(c, "--method survival needs a customer table: the "
+                                      "one-liner has a constant churn");
         if (!o.has_arpu)
-            return cli_usage_error(&c, "the one-liner needs --arpu and --churn");
+            return cli_usage_error(c, "the one-liner needs --arpu and --churn");
         if (optind < argc)
-            return cli_usage_error(&c, "the one-liner --churn takes no input file (a table "
-                                       "gives its own churn)");
-        if (c.by || o.has_as_of || window_given || c.input.skip_bad)
-            return cli_usage_error(&c, "the one-liner takes no table options "
-                                       "(--by, --as-of, --window, --skip-bad)");
-        return one_liner(&c, &o);
+            return cli_usage_error(c, "the one-liner --churn takes no input file (a table "
+                                      "gives its own churn)");
+        if (c->by || o.has_as_of || window_given || c->input.skip_bad)
+            return cli_usage_error(c, "the one-liner takes no table options "
+                                      "(--by, --as-of, --window, --skip-bad)");
+        return one_liner(c, &o);
     }
 
-    int code = EXIT_OK;
-    FILE *in = cli_open_input(&c, argc, argv, &code);
+    int code = EXIT_OK, n;
+    char **paths = cli_operands(c, argc, argv, &n, &code);
+    FILE *in = paths ? cli_open(c, paths[0], &code) : NULL;
     if (!in)
         return code;
+    c->filename = in == stdin ? "stdin" : paths[0];
     retain_diag d;
     retain_table *header = NULL;
-    FILE *again = retain_table_peek(in, c.input.delimiter, &header, &d);
+    FILE *again = retain_table_peek(in, c->input.delimiter, &header, &d);
     if (!again) {
-        cli_close_input(in);
-        return cli_report(&c, &d);
+        cli_close(in);
+        return cli_report(c, &d);
     }
     size_t col;
     bool piped = retain_table_find(header, "churn_pct", &col);
     retain_table_free(header);
     if (piped && o.survival)
-        code = cli_usage_error(&c,
+        code = cli_usage_error(c,
                                "%s has a churn_pct column: --method survival needs a "
                                "customer table",
-                               c.filename);
-    else if (piped && (c.by || o.has_as_of || window_given))
-        code = cli_usage_error(&c,
+                               c->filename);
+    else if (piped && (c->by || o.has_as_of || window_given))
+        code = cli_usage_error(c,
                                "%s has a churn_pct column: --by, --as-of and --window are "
                                "for customer tables",
-                               c.filename);
+                               c->filename);
     else if (!piped && o.has_arpu)
-        code = cli_usage_error(&c, "a customer table gives its own ARPU: --arpu is for the "
-                                   "one-liner and for tables with a churn_pct column");
+        code = cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
+                                  "one-liner and for tables with a churn_pct column");
     else
-        code = piped ? pipe_mode(&c, &o, again) : table_mode(&c, &o, again);
+        code = piped ? pipe_mode(c, &o, again) : table_mode(c, &o, again);
     fclose(again);
-    cli_close_input(in);
+    cli_close(in);
     return code;
 }

@@ -1,5 +1,5 @@
 /* retain: the command table and dispatch. Each subcommand lives in its own
- * file and parses its own options. */
+ * file, described by a cli_command (see cli.h). */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,19 +8,14 @@
 #include "cli.h"
 #include "commands.h"
 
-static const struct command {
-    const char *name;
-    cmd_fn fn;
-    const char *summary;
-} commands[] = {
-    {"rate", cmd_rate, "retention rate (TRC) per period: start, new, won back, lost, end"},
-    {"churn", cmd_churn, "churn by lifecycle stage (onboarding, renewal, long-term), by reason"},
-    {"norm", cmd_norm, "rewrite any export as the canonical table id,start,end,mrr"},
-    {"cohort", cmd_cohort, "cohort retention table: customers (or MRR) kept by age"},
-    {"survival", cmd_survival, "Kaplan-Meier survival over tenure, median, RMST, log-rank"},
-    {"ltv", cmd_ltv, "lifetime value from flags, a customer table, or piped churn_pct rows"},
-    {"cac", cmd_cac, "acquisition cost per period and channel, LTV:CAC and payback"},
+static const cli_command *const commands[] = {
+    &rate_command,     &churn_command, &norm_command, &cohort_command,
+    &survival_command, &ltv_command,   &cac_command,
 };
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+/* The program itself, for its own messages ("retain: ..."). */
+static const cli_command top = {.name = ""};
 
 static void usage(FILE *out)
 {
@@ -30,8 +25,8 @@ static void usage(FILE *out)
           "\n"
           "Commands:\n",
           out);
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "'retain COMMAND --help' or 'man retain-COMMAND' tells more about each.\n"
           "\n"
@@ -42,20 +37,26 @@ static void usage(FILE *out)
           out);
 }
 
-static const struct command *find(const char *name)
+static const cli_command *find(const char *name)
 {
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(commands[i].name, name) == 0)
-            return &commands[i];
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i]->name, name) == 0)
+            return commands[i];
     return NULL;
 }
 
 static int flush_stdout(void)
 {
     cli c;
-    cli_init(&c, "");
-    c.cmd = "";
+    cli_init(&c, &top);
     return cli_flush_stdout(&c);
+}
+
+static int run(const cli_command *cmd, int argc, char **argv)
+{
+    cli c;
+    cli_init(&c, cmd);
+    return cmd->run(&c, argc, argv);
 }
 
 int main(int argc, char **argv)
@@ -79,15 +80,15 @@ int main(int argc, char **argv)
             usage(stdout);
             return flush_stdout();
         }
-        const struct command *cmd = find(argv[2]);
+        const cli_command *cmd = find(argv[2]);
         if (!cmd) {
             fprintf(stderr, "retain: no command '%s'; see 'retain --help'\n", argv[2]);
             return EXIT_USAGE;
         }
         char *args[] = {argv[2], "--help", NULL};
-        return cmd->fn(2, args);
+        return run(cmd, 2, args);
     }
-    const struct command *cmd = find(name);
+    const cli_command *cmd = find(name);
     if (!cmd) {
         fprintf(stderr, "retain: no command '%s'; see 'retain --help'\n", name);
         return EXIT_USAGE;
@@ -96,5 +97,5 @@ int main(int argc, char **argv)
     char prog[64];
     snprintf(prog, sizeof prog, "retain %s", cmd->name);
     argv[1] = prog;
-    return cmd->fn(argc - 1, argv + 1);
+    return run(cmd, argc - 1, argv + 1);
 }

@@ -1,5 +1,4 @@
 /* Helpers shared by retain ltv and retain cac. */
-#include <stdarg.h>
 #include <string.h>
 
 #include "model.h"
@@ -11,14 +10,6 @@ bool model_parse_number(const char *text, size_t len, double *out)
         return false;
     *out = (double)m / RETAIN_MONEY_SCALE;
     return true;
-}
-
-bool model_option_number(const cli *c, const char *option, const char *arg, double *out)
-{
-    if (model_parse_number(arg, strlen(arg), out))
-        return true;
-    cli_usage_error(c, "%s takes a number such as 3.5, not '%s'", option, arg);
-    return false;
 }
 
 retain_status model_put(retain_writer *w, const cli *c, retain_value v)
@@ -61,27 +52,4 @@ retain_status model_put_cell(retain_writer *w, const char *text, size_t len)
         }
     }
     return retain_writer_text(w, text, len);
-}
-
-int model_report(const cli *c, const char *filename, const retain_diag *diag)
-{
-    cli copy = *c;
-    copy.filename = filename;
-    return cli_report(&copy, diag);
-}
-
-int model_data_error(const cli *c, const char *filename, unsigned long line, const char *column,
-                     const char *fmt, ...)
-{
-    retain_diag d;
-    retain_diag_clear(&d);
-    d.status = RETAIN_ERR_DATA;
-    d.line = line;
-    if (column)
-        snprintf(d.column, sizeof d.column, "%s", column);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(d.message, sizeof d.message, fmt, ap);
-    va_end(ap);
-    return model_report(c, filename, &d);
 }

@@ -1,48 +1,42 @@
 /* retain rate: retention rate (TRC) per period, or the one-line formula. */
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
 
-enum { OPT_S = 'S', OPT_E = 'E', OPT_N = 'N' };
+static const cli_opt options[] = {
+    {CLI_PERIOD(NULL)},
+    {CLI_AS_OF},
+    {CLI_FROM},
+    {CLI_TO},
+    {CLI_BY("one block of periods per value of column COL")},
+    {"customers-start", 'S', "N", "one-liner: customers at the start of the period"},
+    {"customers-end", 'E', "N", "one-liner: customers at its end"},
+    {"new", 'N', "N", "one-liner: customers acquired during it (default 0)"},
+    {NULL, 0, NULL, NULL},
+};
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain rate [OPTIONS] [FILE]\n"
-          "       retain rate -S COUNT -E COUNT [-N COUNT]\n"
-          "Retention rate (TRC) per period from a customer table (CSV; stdin when FILE\n"
-          "is absent or '-'), or from three counts.\n"
-          "\n"
-          "For each period: customers_start S (active the day before it starts), new,\n"
-          "reactivated (won back), lost = S + N - E, customers_end E (active on its last\n"
-          "day), retention_pct = (E - N) / S x 100, churn_pct = 100 - retention_pct.\n"
-          "\n"
-          "Metric options:\n"
-          "      --period P         day, week (ISO), month (default), quarter or year\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --from PERIOD      first period to report (label such as 2024-03, or a date)\n"
-          "      --to PERIOD        last period to report (default: the one holding as-of)\n"
-          "      --by COL           one block of periods per value of column COL\n"
-          "  -S, --customers-start N  one-liner: customers at the start of the period\n"
-          "  -E, --customers-end N    one-liner: customers at its end\n"
-          "  -N, --new N              one-liner: customers acquired during it (default 0)\n"
-          "  -v, --verbose          report rows, customers, memory and speed on stderr\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain rate crm.csv\n"
-          "  retain rate --period quarter --by plan --format table crm.csv\n"
-          "  retain rate --date-format %d/%m/%Y --decimal , export-fr.csv\n"
-          "  retain rate -S 200 -E 210 -N 30          # prints 90.00\n"
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static int run(cli *c, int argc, char **argv);
+
+const cli_command rate_command = {
+    .name = "rate",
+    .summary = "retention rate (TRC) per period: start, new, won back, lost, end",
+    .usage = "Usage: retain rate [OPTIONS] [FILE]\n"
+             "       retain rate -S COUNT -E COUNT [-N COUNT]\n"
+             "Retention rate (TRC) per period from a customer table (CSV; stdin when FILE\n"
+             "is absent or '-'), or from three counts.\n"
+             "\n"
+             "For each period: customers_start S (active the day before it starts), new,\n"
+             "reactivated (won back), lost = S + N - E, customers_end E (active on its last\n"
+             "day), retention_pct = (E - N) / S x 100, churn_pct = 100 - retention_pct.\n",
+    .options = options,
+    .examples = "  retain rate crm.csv\n"
+                "  retain rate --period quarter --by plan --format table crm.csv\n"
+                "  retain rate --date-format %d/%m/%Y --decimal , export-fr.csv\n"
+                "  retain rate -S 200 -E 210 -N 30          # prints 90.00\n",
+    .period_day = true,
+    .run = run,
+};
 
 /* retain rate -S -E -N: the formula on three counts. */
 static int one_liner(cli *c, long long s, long long e, long long n)
@@ -67,10 +61,8 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
     for (size_t i = 0; i < 8; i++)
         names[ncols++] = cols[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
-    if (!w) {
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
-    }
+    if (!w)
+        return cli_nomem(c);
     retain_status st = RETAIN_OK;
     for (size_t g = 0; g < retain_rate_segments(rate) && st == RETAIN_OK; g++) {
         size_t seglen;
@@ -104,120 +96,42 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
     return cli_finish_output(c, w);
 }
 
-int cmd_rate(int argc, char **argv)
+static int run(cli *c, int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"period", required_argument, NULL, OPT_PERIOD},
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"from", required_argument, NULL, OPT_FROM},
-        {"to", required_argument, NULL, OPT_TO},
-        {"by", required_argument, NULL, OPT_BY},
-        {"customers-start", required_argument, NULL, OPT_S},
-        {"customers-end", required_argument, NULL, OPT_E},
-        {"new", required_argument, NULL, OPT_N},
-        {"verbose", no_argument, NULL, 'v'},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "rate");
-    retain_rate_options o = {.period = RETAIN_PERIOD_MONTH};
-    const char *from = NULL, *to = NULL;
-    bool period_given = false, verbose = false;
     long long counts[3] = {-1, -1, -1}; /* S, E, N */
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:S:E:N:v", longopts, usage, &ended)) !=
-           -1) {
-        if (opt == CLI_DONE)
-            return ended;
-        switch (opt) {
-        case OPT_PERIOD:
-            period_given = true;
-            if (!retain_period_kind_parse(optarg, &o.period))
-                return cli_usage_error(&c,
-                                       "--period takes day, week, month, quarter or year, "
-                                       "not '%s'",
-                                       optarg);
-            break;
-        case OPT_AS_OF:
-            if (!cli_parse_date(optarg, &o.as_of))
-                return cli_usage_error(&c, "--as-of takes a date such as 2024-03-31, not '%s'",
-                                       optarg);
-            o.has_as_of = true;
-            break;
-        case 'v':
-            verbose = true;
-            break;
-        case OPT_FROM:
-            from = optarg;
-            break;
-        case OPT_TO:
-            to = optarg;
-            break;
-        case OPT_S:
-        case OPT_E:
-        case OPT_N: {
-            int i = opt == OPT_S ? 0 : opt == OPT_E ? 1 : 2;
-            if (!cli_parse_count(optarg, &counts[i]) || counts[i] > (1LL << 40))
-                return cli_usage_error(&c, "-%c takes a count of customers, not '%s'", opt, optarg);
-            break;
-        }
-        default:
-            fprintf(stderr, "Try 'retain rate --help'.\n");
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        int i = opt == 'S' ? 0 : opt == 'E' ? 1 : 2;
+        if (!cli_count(c, optarg, "a count of customers", 0, 1LL << 40, &counts[i]))
             return EXIT_USAGE;
-        }
     }
-    /* periods are read once --period is known, whatever the option order */
-    if (from && !retain_period_parse(o.period, from, &o.from))
-        return cli_usage_error(&c, "--from '%s' is not a %s (e.g. %s) nor a date", from,
-                               retain_period_kind_name(o.period),
-                               o.period == RETAIN_PERIOD_WEEK ? "2024-W09" : "2024-03");
-    if (to && !retain_period_parse(o.period, to, &o.to))
-        return cli_usage_error(&c, "--to '%s' is not a %s (e.g. %s) nor a date", to,
-                               retain_period_kind_name(o.period),
-                               o.period == RETAIN_PERIOD_WEEK ? "2024-W09" : "2024-03");
-    o.has_from = from != NULL;
-    o.has_to = to != NULL;
-
+    if (opt == CLI_DONE)
+        return c->code;
     if (counts[0] >= 0 || counts[1] >= 0 || counts[2] >= 0) {
         if (counts[0] < 0 || counts[1] < 0)
-            return cli_usage_error(&c, "the one-liner needs -S and -E (and -N, default 0)");
+            return cli_usage_error(c, "the one-liner needs -S and -E (and -N, default 0)");
         if (optind < argc)
-            return cli_usage_error(&c, "the one-liner -S/-E/-N takes no input file");
-        if (c.by || from || to || o.has_as_of || period_given || c.input.skip_bad)
-            return cli_usage_error(&c, "the one-liner -S/-E/-N takes no table options "
-                                       "(--period, --as-of, --from, --to, --by, --skip-bad)");
-        return one_liner(&c, counts[0], counts[1], counts[2] < 0 ? 0 : counts[2]);
+            return cli_usage_error(c, "the one-liner -S/-E/-N takes no input file");
+        if (c->by || c->has_from || c->has_to || c->has_as_of || c->period_given ||
+            c->input.skip_bad)
+            return cli_usage_error(c, "the one-liner -S/-E/-N takes no table options "
+                                      "(--period, --as-of, --from, --to, --by, --skip-bad)");
+        return one_liner(c, counts[0], counts[1], counts[2] < 0 ? 0 : counts[2]);
     }
-
-    c.input.ignore_mrr = true; /* the rate counts customers, not revenue */
-    c.input.unordered = true;  /* its counts do not depend on the order of rows */
-    cli_rate_sink x = {retain_rate_new(&o), NULL, c.by != NULL, false};
-    if (!x.rate) {
-        fprintf(stderr, "retain rate: out of memory\n");
-        return EXIT_OSERR;
-    }
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
-    int code = cli_read_table(&c, argc, argv, cli_rate_row, &x, &x.reader);
+    retain_rate_options o = cli_rate_options(c);
+    c->input.ignore_mrr = true; /* the rate counts customers, not revenue */
+    c->input.unordered = true;  /* its counts do not depend on the order of rows */
+    cli_rate_sink x = {retain_rate_new(&o), NULL, c->by != NULL, false};
+    if (!x.rate)
+        return cli_nomem(c);
+    int code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
     retain_diag diag;
     if (code == EXIT_OK && retain_rate_finish(x.rate, &diag) != RETAIN_OK)
-        code = cli_report(&c, &diag);
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    if (verbose && code == EXIT_OK) {
-        double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        size_t customers = retain_rate_customers(x.rate);
-        size_t bytes = retain_rate_customer_bytes(x.rate);
-        fprintf(stderr,
-                "retain rate: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
-                "(%.1f bytes per customer)\n",
-                c.filename, c.rows, customers, secs, (double)bytes / (1 << 20),
-                customers ? (double)bytes / (double)customers : 0.0);
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK) {
+        cli_verbose(c, retain_rate_customers(x.rate), retain_rate_customer_bytes(x.rate));
+        code = print_table(c, x.rate, &o);
     }
-    if (code == EXIT_OK)
-        code = print_table(&c, x.rate, &o);
     retain_rate_free(x.rate);
     return code;
 }

@@ -9,42 +9,42 @@
 
 enum { OPT_UNIT = OPT_FIRST_FREE, OPT_CONF, OPT_SUMMARY, OPT_HORIZON, OPT_COMPARE };
 
-static void usage(FILE *out)
-{
-    fputs("Usage: retain survival [OPTIONS] [FILE]\n"
-          "Kaplan-Meier survival of subscriptions over tenure, from a customer table\n"
-          "(CSV; stdin when FILE is absent or '-').\n"
-          "\n"
-          "Each row is one life: t = (end, or as-of) - start; an event when it ended by\n"
-          "as-of, censored otherwise. One line per distinct t: t, at_risk, events,\n"
-          "censored, survival = product of (1 - events / at_risk), and its confidence\n"
-          "interval ci_low, ci_high (Greenwood variance, log-log transform).\n"
-          "\n"
-          "Metric options:\n"
-          "      --as-of DATE       observation day (default: the latest start)\n"
-          "      --unit U           tenure in day (default), week (7 days) or month\n"
-          "                         (365.25/12 days)\n"
-          "      --conf LEVEL       confidence level of the interval (default 0.95)\n"
-          "      --by COL           one curve per value of column COL\n"
-          "      --summary          per curve: lives, events, censored, median, horizon,\n"
-          "                         rmst (restricted mean survival time) and rmst_se\n"
-          "      --horizon T        with --summary: the RMST horizon, in units (default:\n"
-          "                         the shortest of the curves' last observed t)\n"
-          "      --compare          with --by: the log-rank test between the curves:\n"
-          "                         events, expected, chisq, df, p_value\n"
-          "\n",
-          out);
-    cli_help_input(out);
-    fputc('\n', out);
-    cli_help_output(out);
-    fputs("\nExamples:\n"
-          "  retain survival crm.csv\n"
-          "  retain survival --unit month --summary --by plan crm.csv\n"
-          "  retain survival --by plan --compare crm.csv    # does Pro keep customers longer?\n"
-          "\n",
-          out);
-    cli_help_exit(out);
-}
+static const cli_opt options[] = {
+    {CLI_AS_OF},
+    {"unit", OPT_UNIT, "U", "tenure in day (default), week (7 days) or month\n(365.25/12 days)"},
+    {"conf", OPT_CONF, "LEVEL", "confidence level of the interval (default 0.95)"},
+    {CLI_BY("one curve per value of column COL")},
+    {"summary", OPT_SUMMARY, NULL,
+     "per curve: lives, events, censored, median, horizon,\nrmst (restricted mean survival time) "
+     "and rmst_se"},
+    {"horizon", OPT_HORIZON, "T",
+     "with --summary: the RMST horizon, in units (default:\nthe shortest of the curves' last "
+     "observed t)"},
+    {"compare", OPT_COMPARE, NULL,
+     "with --by: the log-rank test between the curves:\nevents, expected, chisq, df, p_value"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command survival_command = {
+    .name = "survival",
+    .summary = "Kaplan-Meier survival over tenure, median, RMST, log-rank",
+    .usage = "Usage: retain survival [OPTIONS] [FILE]\n"
+             "Kaplan-Meier survival of subscriptions over tenure, from a customer table\n"
+             "(CSV; stdin when FILE is absent or '-').\n"
+             "\n"
+             "Each row is one life: t = (end, or as-of) - start; an event when it ended by\n"
+             "as-of, censored otherwise. One line per distinct t: t, at_risk, events,\n"
+             "censored, survival = product of (1 - events / at_risk), and its confidence\n"
+             "interval ci_low, ci_high (Greenwood variance, log-log transform).\n",
+    .options = options,
+    .examples = "  retain survival crm.csv\n"
+                "  retain survival --unit month --summary --by plan crm.csv\n"
+                "  retain survival --by plan --compare crm.csv    # does Pro keep customers "
+                "longer?\n",
+    .run = run,
+};
 
 typedef struct {
     retain_survival *sv;
@@ -94,8 +94,6 @@ static retain_writer *start_table(const cli *c, const char *const *cols, size_t 
     for (size_t i = 0; i < n; i++)
         names[ncols++] = cols[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
-    if (!w)
-        fprintf(stderr, "retain %s: out of memory\n", c->cmd);
     return w;
 }
 
@@ -113,7 +111,7 @@ static int print_curves(const cli *c, const retain_survival *sv, const view *v)
                                        "survival", "ci_low",  "ci_high"};
     retain_writer *w = start_table(c, cols, 7);
     if (!w)
-        return EXIT_OSERR;
+        return cli_nomem(c);
     retain_status st = RETAIN_OK;
     for (size_t g = 0; g < retain_survival_segments(sv) && st == RETAIN_OK; g++) {
         size_t n;
@@ -154,7 +152,7 @@ static int print_summary(const cli *c, const retain_survival *sv, const view *v)
     }
     retain_writer *w = start_table(c, cols, 7);
     if (!w)
-        return EXIT_OSERR;
+        return cli_nomem(c);
     retain_status st = RETAIN_OK;
     for (size_t g = 0; g < nseg && st == RETAIN_OK; g++) {
         size_t n;
@@ -202,9 +200,7 @@ static int print_compare(const cli *c, const retain_survival *sv, const view *v)
     if (!w) {
         free(obs);
         free(expected);
-        if (!obs || !expected)
-            fprintf(stderr, "retain %s: out of memory\n", c->cmd);
-        return EXIT_OSERR;
+        return cli_nomem(c);
     }
     retain_logrank lr;
     bool tested = retain_survival_logrank(sv, obs, expected, &lr);
@@ -237,49 +233,13 @@ static int print_compare(const cli *c, const retain_survival *sv, const view *v)
     return cli_finish_output(c, w);
 }
 
-/* A positive decimal number for an option, read without the locale. */
-static bool parse_positive(const char *text, double *out)
+static int run(cli *c, int argc, char **argv)
 {
-    char *end;
-    if (!*text || strchr(text, ',') || *text == '-' || *text == '+')
-        return false;
-    double v = strtod(text, &end);
-    if (*end || !isfinite(v) || !(v > 0))
-        return false;
-    *out = v;
-    return true;
-}
-
-int cmd_survival(int argc, char **argv)
-{
-    static const struct option longopts[] = {
-        CLI_INPUT_LONGOPTS,
-        CLI_OUTPUT_LONGOPTS,
-        {"as-of", required_argument, NULL, OPT_AS_OF},
-        {"by", required_argument, NULL, OPT_BY},
-        {"unit", required_argument, NULL, OPT_UNIT},
-        {"conf", required_argument, NULL, OPT_CONF},
-        {"summary", no_argument, NULL, OPT_SUMMARY},
-        {"horizon", required_argument, NULL, OPT_HORIZON},
-        {"compare", no_argument, NULL, OPT_COMPARE},
-        {NULL, 0, NULL, 0},
-    };
-    cli c;
-    cli_init(&c, "survival");
-    retain_survival_options o = {0};
     view v = {.unit = 1.0, .conf = 0.95};
     bool summary = false, compare = false;
     int opt;
-    int ended = EXIT_OK;
-    while ((opt = cli_next_option(&c, argc, argv, "d:f:p:", longopts, usage, &ended)) != -1) {
-        if (opt == CLI_DONE)
-            return ended;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
         switch (opt) {
-        case OPT_AS_OF:
-            if (!cli_option_as_of(&c, optarg, &o.as_of))
-                return EXIT_USAGE;
-            o.has_as_of = true;
-            break;
         case OPT_UNIT:
             if (strcmp(optarg, "day") == 0)
                 v.unit = 1.0;
@@ -288,56 +248,57 @@ int cmd_survival(int argc, char **argv)
             else if (strcmp(optarg, "month") == 0)
                 v.unit = 365.25 / 12;
             else
-                return cli_usage_error(&c, "--unit takes day, week or month, not '%s'", optarg);
+                return cli_usage_error(c, "--unit takes day, week or month, not '%s'", optarg);
             break;
         case OPT_CONF:
-            if (!parse_positive(optarg, &v.conf) || v.conf >= 1)
-                return cli_usage_error(
-                    &c, "--conf takes a level between 0 and 1 such as 0.95, not '%s'", optarg);
+            if (!cli_number(c, optarg, CLI_NUM_FRACTION, "a level between 0 and 1 such as 0.95",
+                            1e-9, 1 - 1e-9, &v.conf))
+                return EXIT_USAGE;
             break;
         case OPT_SUMMARY:
             summary = true;
             break;
         case OPT_HORIZON:
-            if (!parse_positive(optarg, &v.horizon))
-                return cli_usage_error(
-                    &c, "--horizon takes a positive duration (in --unit units), not '%s'", optarg);
+            if (!cli_number(c, optarg, CLI_NUM_PLAIN, "a positive duration (in --unit units)", 1e-9,
+                            1e9, &v.horizon))
+                return EXIT_USAGE;
             v.has_horizon = true;
             break;
         case OPT_COMPARE:
             compare = true;
             break;
-        default:
-            fprintf(stderr, "Try 'retain survival --help'.\n");
-            return EXIT_USAGE;
         }
     }
+    if (opt == CLI_DONE)
+        return c->code;
     if (summary && compare)
-        return cli_usage_error(&c, "--summary and --compare print different tables: pick one");
+        return cli_usage_error(c, "--summary and --compare print different tables: pick one");
     if (v.has_horizon && !summary)
-        return cli_usage_error(&c, "--horizon goes with --summary");
-    if (compare && !c.by)
-        return cli_usage_error(&c, "--compare needs --by COL: the segments to compare");
+        return cli_usage_error(c, "--horizon goes with --summary");
+    if (compare && !c->by)
+        return cli_usage_error(c, "--compare needs --by COL: the segments to compare");
     v.horizon *= v.unit;
-    v.prob_decimals = c.precision > 4 ? c.precision : 4;
-    c.input.ignore_mrr = true; /* lives, not revenue */
+    v.prob_decimals = c->precision > 4 ? c->precision : 4;
+    c->input.ignore_mrr = true; /* lives, not revenue */
 
-    survival_ctx x = {retain_survival_new(&o), c.by != NULL};
-    if (!x.sv) {
-        fprintf(stderr, "retain survival: out of memory\n");
-        return EXIT_OSERR;
-    }
-    int code = cli_read_table(&c, argc, argv, on_row, &x, NULL);
+    retain_survival_options o = {.as_of = c->as_of, .has_as_of = c->has_as_of};
+    survival_ctx x = {retain_survival_new(&o), c->by != NULL};
+    if (!x.sv)
+        return cli_nomem(c);
+    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
     if (code == EXIT_OK) {
         retain_diag diag;
         if (retain_survival_finish(x.sv, &diag) != RETAIN_OK)
-            code = cli_report(&c, &diag);
-        else if (summary)
-            code = print_summary(&c, x.sv, &v);
-        else if (compare)
-            code = print_compare(&c, x.sv, &v);
-        else
-            code = print_curves(&c, x.sv, &v);
+            code = cli_report(c, &diag);
+        else {
+            cli_verbose(c, 0, 0);
+            if (summary)
+                code = print_summary(c, x.sv, &v);
+            else if (compare)
+                code = print_compare(c, x.sv, &v);
+            else
+                code = print_curves(c, x.sv, &v);
+        }
     }
     retain_survival_free(x.sv);
     return code;
