@@ -19,6 +19,9 @@
 #include <retain/logistic.h>
 #include <retain/evaluation.h>
 #include <retain/events.h>
+#include <retain/lang.h>
+#include <retain/chart.h>
+#include <retain/document.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -50,6 +50,13 @@ typedef struct {
 } rt_buf;
 
 bool rt_buf_reserve(rt_buf *b, size_t extra);
+
+/* Grows the array *p of *cap elements of size bytes to hold need, doubling
+ * (from 8); false when out of memory or when the size would overflow. */
+bool rt_grow(void **p, size_t *cap, size_t need, size_t size);
+
+/* A copy of s (NULL for NULL), or NULL when out of memory. */
+char *rt_strdup(const char *s);
 bool rt_buf_append(rt_buf *b, const void *data, size_t len);
 void rt_buf_free(rt_buf *b);
 

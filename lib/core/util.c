@@ -137,6 +137,32 @@ void rt_quote(char *buf, size_t size, const char *text, size_t len)
     buf[o] = '\0';
 }
 
+bool rt_grow(void **p, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return true;
+    size_t n = *cap ? *cap : 8;
+    while (n < need && n <= SIZE_MAX / 2 / size)
+        n *= 2;
+    if (n < need)
+        return false;
+    void *q = realloc(*p, n * size);
+    if (q) {
+        *p = q;
+        *cap = n;
+    }
+    return q != NULL;
+}
+
+char *rt_strdup(const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    return d ? memcpy(d, s, n) : NULL;
+}
+
 bool rt_buf_reserve(rt_buf *b, size_t extra)
 {
     if (b->cap - b->len >= extra)

@@ -1,0 +1,179 @@
+/* Labels, numbers and dates of a report in its language (retain/lang.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include <retain/lang.h>
+
+bool retain_lang_parse(const char *name, retain_lang *out)
+{
+    if (strcmp(name, "en") == 0)
+        *out = RETAIN_LANG_EN;
+    else if (strcmp(name, "fr") == 0)
+        *out = RETAIN_LANG_FR;
+    else
+        return false;
+    return true;
+}
+
+size_t retain_lang_number(retain_lang lang, const char *number, char *buf)
+{
+    const char *p = number;
+    bool neg = *p == '-';
+    if (neg)
+        p++;
+    size_t ndig = strspn(p, "0123456789");
+    const char *frac = p + ndig;
+    size_t nfrac = 0;
+    if (*frac == '.') {
+        nfrac = strspn(frac + 1, "0123456789");
+        if (nfrac == 0)
+            ndig = 0; /* "12." is not one of ours */
+    }
+    if (ndig == 0 || ndig > 30 || nfrac > 20 || frac[*frac == '.' ? nfrac + 1 : 0] != '\0') {
+        size_t n = strlen(number);
+        if (n >= RETAIN_LANG_BUFSIZE)
+            n = RETAIN_LANG_BUFSIZE - 1;
+        memcpy(buf, number, n);
+        buf[n] = '\0';
+        return n;
+    }
+    const char *group = lang == RETAIN_LANG_FR ? "\xE2\x80\xAF" : ",";
+    size_t n = 0;
+    if (neg) {
+        memcpy(buf, "\xE2\x88\x92", 3); /* U+2212 MINUS SIGN */
+        n = 3;
+    }
+    for (size_t i = 0; i < ndig; i++) {
+        if (i > 0 && (ndig - i) % 3 == 0 && ndig > 4 - (lang == RETAIN_LANG_EN)) {
+            size_t g = strlen(group);
+            memcpy(buf + n, group, g);
+            n += g;
+        }
+        buf[n++] = p[i];
+    }
+    if (nfrac) {
+        buf[n++] = lang == RETAIN_LANG_FR ? ',' : '.';
+        memcpy(buf + n, frac + 1, nfrac);
+        n += nfrac;
+    }
+    buf[n] = '\0';
+    return n;
+}
+
+size_t retain_lang_date(retain_lang lang, retain_day day, char *buf)
+{
+    static const char *const en[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    static const char *const fr[] = {"janvier",   "février", "mars",     "avril",
+                                     "mai",       "juin",    "juillet",  "août",
+                                     "septembre", "octobre", "novembre", "décembre"};
+    int y, m, d;
+    retain_day_to_ymd(day, &y, &m, &d);
+    int n;
+    if (lang == RETAIN_LANG_FR)
+        n = snprintf(buf, RETAIN_LANG_BUFSIZE, d == 1 ? "%der %s %d" : "%d %s %d", d, fr[m - 1], y);
+    else
+        n = snprintf(buf, RETAIN_LANG_BUFSIZE, "%s %d, %d", en[m - 1], d, y);
+    return n > 0 ? (size_t)n : 0;
+}
+
+/* English key, French label. */
+static const char *const labels[][2] = {
+    {"Monthly report", "Rapport mensuel"},
+    {"Quarterly report", "Rapport trimestriel"},
+    {"Quarterly business review", "Revue trimestrielle"},
+    {"Headline figures", "Chiffres clés"},
+    {"Metric", "Indicateur"},
+    {"vs previous period", "vs période précédente"},
+    {"vs a year earlier", "vs un an plus tôt"},
+    {"Previous period", "Période précédente"},
+    {"A year earlier", "Un an plus tôt"},
+    {"Customers", "Clients"},
+    {"Customers at the end", "Clients en fin de période"},
+    {"New customers", "Nouveaux clients"},
+    {"Won back", "Reconquis"},
+    {"Lost", "Perdus"},
+    {"Retention (TRC)", "Rétention (TRC)"},
+    {"Churn (TRC)", "Attrition (TRC)"},
+    {"Kept", "Conservés"},
+    {"MRR", "MRR"},
+    {"NRR", "NRR"},
+    {"GRR", "GRR"},
+    {"LTV", "LTV"},
+    {"CAC", "CAC"},
+    {"LTV:CAC", "LTV:CAC"},
+    {"NPS", "NPS"},
+    {"ARPU", "ARPU"},
+    {"Goals", "Objectifs"},
+    {"Target", "Cible"},
+    {"Result", "Résultat"},
+    {"Status", "Statut"},
+    {"hit", "atteint"},
+    {"missed", "manqué"},
+    {"by", "de"},
+    {"Charts", "Graphiques"},
+    {"Retention trend", "Évolution de la rétention"},
+    {"Retention by period (TRC)", "Rétention par période (TRC)"},
+    {"MRR movements", "Mouvements de MRR"},
+    {"Cohort retention", "Rétention par cohorte"},
+    {"Cohort", "Cohorte"},
+    {"Age (periods)", "Âge (périodes)"},
+    {"Survival (Kaplan-Meier)", "Survie (Kaplan-Meier)"},
+    {"Tenure (days)", "Ancienneté (jours)"},
+    {"Still subscribed", "Toujours abonnés"},
+    {"Churn by stage", "Attrition par étape"},
+    {"Churn by reason", "Attrition par motif"},
+    {"Stage", "Étape"},
+    {"Reason", "Motif"},
+    {"Entered", "Entrés"},
+    {"Churned", "Partis"},
+    {"Churn %", "Attrition %"},
+    {"LTV:CAC by channel", "LTV:CAC par canal"},
+    {"Channel", "Canal"},
+    {"Spend", "Dépenses"},
+    {"Next steps", "Prochaines étapes"},
+    {"Not included", "Non inclus"},
+    {"Period", "Période"},
+    {"As of", "Au"},
+    {"Segment", "Segment"},
+    {"all", "tous"},
+    {"new", "nouveau"},
+    {"expansion", "expansion"},
+    {"reactivation", "réactivation"},
+    {"contraction", "contraction"},
+    {"churned", "perdu"},
+    {"no data", "pas de données"},
+    {"Account", "Compte"},
+    {"Usage and adoption", "Usage et adoption"},
+    {"Event", "Événement"},
+    {"Seats", "Sièges"},
+    {"Tickets", "Tickets"},
+    {"NPS answers", "Réponses NPS"},
+    {"MRR history", "Historique du MRR"},
+    {"Tenure", "Ancienneté"},
+    {"days", "jours"},
+    {"Next renewal", "Prochain renouvellement"},
+    {"Customer since", "Client depuis"},
+    {"Return on investment", "Retour sur investissement"},
+    {"Before", "Avant"},
+    {"After", "Après"},
+    {"Change", "Variation"},
+    {"Unit", "Unité"},
+    {"Value", "Valeur"},
+    {"Date", "Date"},
+    {"Score", "Note"},
+    {"Kind", "Type"},
+    {"Count", "Nombre"},
+    {"Median tenure", "Ancienneté médiane"},
+    {"not reached", "non atteinte"},
+};
+
+const char *retain_lang_label(retain_lang lang, const char *key)
+{
+    if (lang != RETAIN_LANG_FR)
+        return key;
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++)
+        if (strcmp(labels[i][0], key) == 0)
+            return labels[i][1];
+    return key;
+}
