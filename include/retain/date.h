@@ -39,10 +39,14 @@ RETAIN_API int retain_day_format(retain_day day, char *buf);
 typedef struct retain_date_format retain_date_format;
 
 /* Compiles a strptime-style format. Supported: %Y (4 digits), %y (2 digits,
- * 1969-2068 as POSIX), %m and %d (1 or 2 digits), %e, %b (English month
- * abbreviation, any case), %B (English month name), %j (day of year), %%,
- * and literal characters; a space matches any run of spaces. Time
- * conversions (%H %M %S %T %p %z %Z) are read and dropped.
+ * 1969-2068 as POSIX), %m and %d (1 or 2 digits), %e, %b and %B (a month
+ * name or its abbreviation, English or French, any case, accents or not,
+ * an abbreviation's dot optional: Sep, Sept., September, janv., févr.,
+ * aout, décembre; never the process locale), %j (day of year), %%, and
+ * literal characters; a space matches any run of spaces. Time conversions
+ * (%H %M %S %T %p %z %Z) are read and dropped.
+ * "epoch" and "epoch-ms" read Unix times in seconds (a fraction dropped)
+ * or milliseconds, negative ones included: the UTC day they fall on.
  * Returns NULL and fills diag (RETAIN_ERR_USAGE) on an unsupported format.
  * The caller owns the result and frees it with retain_date_format_free(). */
 RETAIN_API retain_date_format *retain_date_format_new(const char *spec, retain_diag *diag);

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <retain/date.h>
@@ -20,34 +21,133 @@
 extern "C" {
 #endif
 
-/* The columns a customer table may have. */
+/* The kinds of table retain reads. Each has its roles (the columns it is
+ * read for), the header names recognised for each role and the roles it
+ * requires: see retain_table_kind_roles() and retain(1). */
 typedef enum {
-    RETAIN_COL_ID,
-    RETAIN_COL_START,
-    RETAIN_COL_END,
-    RETAIN_COL_MRR,
-    RETAIN_COL_ROLES /* how many roles there are */
+    RETAIN_TABLE_CUSTOMERS = 0, /* one row per subscription (the default) */
+    RETAIN_TABLE_EVENTS,        /* product activity: id, date, kind, value */
+    RETAIN_TABLE_TICKETS,       /* support tickets: id, date, kind */
+    RETAIN_TABLE_SURVEY,        /* NPS answers: id, date, score */
+    RETAIN_TABLE_ORDERS,        /* purchases: id, date, amount */
+    RETAIN_TABLE_REFERRALS,     /* referrer id, referred id, date, reward */
+    RETAIN_TABLE_DEALS,         /* deal id, source, created, outcome, closed, customer id */
+    RETAIN_TABLE_KINDS          /* how many kinds there are */
+} retain_table_kind;
+
+/* The columns a table may have. The values are stable: new roles are only
+ * ever added before RETAIN_COL_ROLES. Which roles a kind has is in
+ * retain_table_kind_roles(). */
+typedef enum {
+    RETAIN_COL_ID,       /* customer key; referrals: the referrer; deals: the
+                            customer a won deal made (may be empty) */
+    RETAIN_COL_START,    /* customers: first day of service */
+    RETAIN_COL_END,      /* customers: first day without service */
+    RETAIN_COL_MRR,      /* customers: monthly recurring revenue (money) */
+    RETAIN_COL_REASON,   /* customers: churn reason, free text (looked for
+                            only when asked for, see retain_reader_options.want) */
+    RETAIN_COL_DATE,     /* the day of an event, ticket, answer, order or
+                            referral; deals: the day the deal was created */
+    RETAIN_COL_KIND,     /* events, tickets: the kind, free text */
+    RETAIN_COL_VALUE,    /* events: a number, 1 when absent or empty */
+    RETAIN_COL_SCORE,    /* survey: an integer 0..10 */
+    RETAIN_COL_AMOUNT,   /* orders: the amount; referrals: the reward (money) */
+    RETAIN_COL_REFERRED, /* referrals: the referred customer or lead id */
+    RETAIN_COL_DEAL,     /* deals: the deal id */
+    RETAIN_COL_SOURCE,   /* deals: the source or channel */
+    RETAIN_COL_OUTCOME,  /* deals: won, lost or open (empty = open) */
+    RETAIN_COL_STAGE,    /* deals: a CRM pipeline stage: "Closed Won", "Closed
+                            Lost", any other stage open */
+    RETAIN_COL_CLOSED,   /* deals: the day the deal was closed */
+    RETAIN_COL_ROLES     /* how many roles there are */
 } retain_column_role;
 
-/* Whether a header name is recognised for a role without a flag (see
- * retain(1) for the list); role may be NULL. */
+/* A bit per role, for the role sets of retain_reader_options. */
+#define RETAIN_ROLE_BIT(role) (1u << (role))
+
+/* One role of a table kind, as its options and messages name it: the
+ * declaration from which a command builds its column options
+ * (--id COL for the customer table, --KIND-NAME COL for the others:
+ * --events-date, --survey-score, --deals-stage ...) and their help. */
+typedef struct {
+    retain_column_role role;
+    const char *name; /* "date": the option is --events-date */
+    const char *what; /* "event date", for messages and help */
+    bool required;    /* the table must have the column */
+} retain_role_info;
+
+/* The name of a kind ("customers", "events", ...: also the option prefix
+ * of its column options), static storage; NULL for a kind out of range. */
+RETAIN_API const char *retain_table_kind_name(retain_table_kind kind);
+
+/* The roles of a kind, in the order of its options: *roles points to
+ * static storage. Returns how many there are (0 for a kind out of range). */
+RETAIN_API size_t retain_table_kind_roles(retain_table_kind kind, const retain_role_info **roles);
+
+/* The i-th header recognised for a role of a kind (0-based, in order of
+ * precedence: where a header has two candidates, the earlier one wins; see
+ * retain(1)), as exports spell it; NULL past the last. Static storage. */
+RETAIN_API const char *retain_role_header(retain_table_kind kind, retain_column_role role,
+                                          size_t i);
+
+/* Whether a header name is recognised for a role of the customer table
+ * without a flag (see retain(1) for the list); role may be NULL. */
 RETAIN_API bool retain_column_recognised(const char *name, retain_column_role *role);
+
+/* Whether a header name is recognised for a role of a table kind. */
+RETAIN_API bool retain_column_recognised_as(retain_table_kind kind, const char *name,
+                                            retain_column_role *role);
+
+/* Whether two header names are the same column: case ignored, spaces and
+ * underscores alike (a run of them counts as one), blanks around ignored,
+ * and Latin letters compared without their accents ("Date de résiliation"
+ * is "date_de_resiliation"; "N° client" is "No client"). The one name
+ * matcher of libretain: options, recognised headers and tables use it. */
+RETAIN_API bool retain_name_equal(const char *a, const char *b);
+
+/* A deal's outcome (deals tables). */
+typedef enum { RETAIN_DEAL_OPEN = 0, RETAIN_DEAL_WON, RETAIN_DEAL_LOST } retain_deal_outcome;
 
 typedef struct {
     /* ',' ';' '|' or '\t'; 0 to detect it from the header line. */
     char delimiter;
-    /* Header names for each role, matched case-insensitively with spaces and
-     * underscores alike; NULL to recognise the common export headers. */
+    /* The kind of table (0: customers). */
+    retain_table_kind kind;
+    /* Header names for each role, matched as retain_name_equal() says;
+     * NULL to recognise the common export headers of the kind. Naming a
+     * role the kind does not have is a usage error. */
     const char *column[RETAIN_COL_ROLES];
+    /* Role sets (RETAIN_ROLE_BIT bits), 0 for the kind's defaults: want,
+     * the roles to read (default: all of the kind's roles but
+     * RETAIN_COL_REASON; a role not wanted is not even looked for, so that
+     * a command never fails on a column it does not use); require, roles
+     * that must exist besides the kind's required ones; optional, required
+     * roles of the kind the caller can do without (survey ids for an NPS
+     * of anonymous answers). */
+    uint32_t want, require, optional;
     /* Whether the mrr column must exist (the end column never must), and
      * whether to leave it alone: a command that needs no revenue should
      * not fail on it. */
     bool need_mrr;
     bool ignore_mrr;
-    /* strptime-style date format; NULL for ISO 8601. */
+    /* strptime-style date format, or "epoch" / "epoch-ms" (Unix time in
+     * seconds or milliseconds: its UTC day); NULL for ISO 8601 dates and
+     * date-times (the day as written, the time and zone dropped). For
+     * every date column of the table. */
     const char *date_format;
     /* Decimal separator for money: '.' (also when 0) or ','. */
     char decimal;
+    /* Customer tables: the revenue column holds annual amounts (ARR): MRR
+     * = ARR / 12, exact to the cent, rounded half away from zero. Also
+     * makes the annual headers ("ARR (converted)", "arr") the recognised
+     * ones for the role, instead of the monthly ones. */
+    bool arr;
+    /* Amounts (MRR, order amounts, rewards) are in minor units: 1999 is
+     * 19.99. Also makes headers such as Stripe's plan_amount recognised. */
+    bool cents;
+    /* Customer tables: the end column holds the last day of service
+     * (Salesforce's Contract End Date): the first day without is end + 1. */
+    bool end_inclusive;
     /* Further columns to hand over with each row, by header name (--by,
      * --keep); they must exist. The array is the caller's and must outlive
      * the reader. */
@@ -64,10 +164,14 @@ typedef struct {
     bool unordered;
 } retain_reader_options;
 
-/* One subscription row, valid only during the callback. */
+/* One row, valid only during the callback. Text fields are not
+ * NUL-terminated (use the lengths) and are empty ("", length 0) when the
+ * table has no such column; a field of a role the kind does not have is
+ * empty, 0 or false. */
 typedef struct {
     unsigned long line; /* line where the record starts, 1-based */
-    const char *id;     /* not NUL-terminated; id_len > 0 */
+    const char *id;     /* id_len > 0, except where the id is optional
+                           (deals; survey with RETAIN_COL_ID optional) */
     size_t id_len;
     retain_day start;
     retain_day end; /* meaningful when has_end */
@@ -76,6 +180,33 @@ typedef struct {
     bool has_mrr;
     const char *const *extra; /* n_extra values, NUL-terminated, in option order */
     const size_t *extra_len;
+
+    /* The other table kinds (and the customer table's reason). */
+    const char *reason; /* customers, when wanted */
+    size_t reason_len;
+    retain_day date; /* events, tickets, survey, orders, referrals: the day;
+                        deals: created. Always set where the kind requires
+                        a date, else meaningful when has_date */
+    bool has_date;
+    const char *kind; /* events, tickets */
+    size_t kind_len;
+    int64_t value; /* events: in millionths, as retain_money (1 is
+                      RETAIN_MONEY_SCALE); 1 when absent or empty */
+    int score;     /* survey: 0..10, meaningful when has_score (an empty
+                      cell is a question not answered) */
+    bool has_score;
+    retain_money amount; /* orders: the amount; referrals: the reward;
+                            meaningful when has_amount */
+    bool has_amount;
+    const char *referred; /* referrals: may be empty (not signed yet) */
+    size_t referred_len;
+    const char *deal; /* deals: the deal id */
+    size_t deal_len;
+    const char *source; /* deals */
+    size_t source_len;
+    retain_deal_outcome outcome; /* deals */
+    retain_day closed;           /* deals: meaningful when has_closed */
+    bool has_closed;
 } retain_row;
 
 /* Called for each valid row, in file order. Return RETAIN_OK to go on;

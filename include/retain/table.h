@@ -40,7 +40,8 @@ RETAIN_API unsigned long retain_table_line(const retain_table *t, size_t row);
 RETAIN_API char retain_table_delimiter(const retain_table *t);
 RETAIN_API void retain_table_free(retain_table *t);
 
-/* Header names compare as in retain_table_find(). */
+/* Header names compare as retain_name_equal() (retain/reader.h) says: the
+ * one matcher. Kept for the callers of this name. */
 RETAIN_API bool retain_same_name(const char *a, const char *b);
 
 /* Peeks at the header of in without consuming it for later readers: reads

@@ -154,6 +154,7 @@ enum item_kind {
 };
 
 struct retain_date_format {
+    int epoch; /* 0, or units per second of a Unix time: 1 or 1000 */
     size_t n;
     struct {
         enum item_kind kind;
@@ -170,6 +171,11 @@ retain_date_format *retain_date_format_new(const char *spec, retain_diag *diag)
         return NULL;
     }
     f->n = 0;
+    f->epoch = 0;
+    if (strcmp(spec, "epoch") == 0 || strcmp(spec, "epoch-ms") == 0) {
+        f->epoch = spec[5] ? 1000 : 1;
+        return f;
+    }
     bool has_year = false, has_month = false, has_day = false, has_yday = false;
 #define PUSH(k, ch) (f->item[f->n].kind = (k), f->item[f->n].c = (ch), f->n++)
     for (const char *p = spec; *p; p++) {
@@ -264,9 +270,22 @@ void retain_date_format_free(retain_date_format *fmt)
     free(fmt);
 }
 
-static const char *const month_names[12] = {"january",   "february", "march",    "april",
-                                            "may",       "june",     "july",     "august",
-                                            "september", "october",  "november", "december"};
+/* Month names, English and French, folded (lower case, no accents), with
+ * their abbreviations; the longest that matches wins ("mars" over "mar"). */
+static const struct {
+    const char *name;
+    int month;
+} month_names[] = {
+    {"january", 1},   {"jan", 1},       {"janvier", 1},   {"janv", 1},      {"february", 2},
+    {"feb", 2},       {"fevrier", 2},   {"fevr", 2},      {"fev", 2},       {"march", 3},
+    {"mar", 3},       {"mars", 3},      {"april", 4},     {"apr", 4},       {"avril", 4},
+    {"avr", 4},       {"may", 5},       {"mai", 5},       {"june", 6},      {"jun", 6},
+    {"juin", 6},      {"july", 7},      {"jul", 7},       {"juillet", 7},   {"juil", 7},
+    {"august", 8},    {"aug", 8},       {"aout", 8},      {"september", 9}, {"sep", 9},
+    {"sept", 9},      {"septembre", 9}, {"october", 10},  {"oct", 10},      {"octobre", 10},
+    {"november", 11}, {"nov", 11},      {"novembre", 11}, {"december", 12}, {"dec", 12},
+    {"decembre", 12},
+};
 
 static int lower(int c)
 {
@@ -284,8 +303,66 @@ static size_t read_num(const char *s, size_t len, size_t max, int *value)
     return i;
 }
 
+/* How many bytes of s spell name (folded, ASCII lower case) with any case
+ * and the accents French month names have (é, û: UTF-8); 0 when they do
+ * not. */
+static size_t match_folded(const char *s, size_t len, const char *name)
+{
+    size_t i = 0;
+    for (const char *n = name; *n; n++) {
+        if (i >= len)
+            return 0;
+        unsigned char c = (unsigned char)s[i];
+        if (c == 0xC3 && i + 1 < len) {
+            unsigned char d = (unsigned char)s[i + 1] | 0x20; /* É -> é, Û -> û */
+            char base = d == 0xA9 ? 'e' : d == 0xBB ? 'u' : 0;
+            if (base != *n)
+                return 0;
+            i += 2;
+            continue;
+        }
+        if (lower(c) != *n)
+            return 0;
+        i++;
+    }
+    return i;
+}
+
+/* A Unix time in seconds (an optional fraction dropped) or milliseconds:
+ * its UTC day. */
+static bool parse_epoch(const char *s, size_t len, int per_second, retain_day *out)
+{
+    size_t i = 0;
+    bool neg = false;
+    if (i < len && (s[i] == '-' || s[i] == '+'))
+        neg = s[i++] == '-';
+    size_t digits = 0;
+    long long v = 0;
+    while (i < len && is_digit(s[i])) {
+        if (++digits > 15)
+            return false; /* past year 9999 in any unit */
+        v = v * 10 + (s[i++] - '0');
+    }
+    if (digits == 0)
+        return false;
+    if (i < len && s[i] == '.' && per_second == 1) {
+        for (i++; i < len && is_digit(s[i]);)
+            i++;
+    }
+    if (i != len)
+        return false;
+    long long per_day = 86400LL * per_second;
+    long long day = neg ? -((v + per_day - 1) / per_day) : v / per_day; /* floor */
+    if (day < RETAIN_DAY_MIN || day > RETAIN_DAY_MAX)
+        return false;
+    *out = (retain_day)day;
+    return true;
+}
+
 static bool parse_format(const char *s, size_t len, const retain_date_format *f, retain_day *out)
 {
+    if (f->epoch)
+        return parse_epoch(s, len, f->epoch, out);
     size_t i = 0;
     int year = -1, month = -1, day = -1, yday = -1, v;
     for (size_t k = 0; k < f->n; k++) {
@@ -333,29 +410,21 @@ static bool parse_format(const char *s, size_t len, const retain_date_format *f,
             break;
         case IT_MONTH_NAME: {
             int found = -1;
-            size_t flen = 0;
-            for (int m = 0; m < 12 && found < 0; m++) {
-                size_t full = strlen(month_names[m]);
-                /* the full name first, then the three-letter abbreviation */
-                size_t tries[2] = {full, 3};
-                for (int t = 0; t < 2 && found < 0; t++) {
-                    size_t L = tries[t];
-                    if (L > len - i)
-                        continue;
-                    size_t j = 0;
-                    while (j < L && lower((unsigned char)s[i + j]) == month_names[m][j])
-                        j++;
-                    if (j == L) {
-                        found = m + 1;
-                        flen = L;
-                    }
+            size_t flen = 0, best = 0;
+            for (size_t m = 0; m < sizeof month_names / sizeof month_names[0]; m++) {
+                size_t n_in = match_folded(s + i, len - i, month_names[m].name);
+                size_t nlen = strlen(month_names[m].name);
+                if (n_in && nlen > best) {
+                    best = nlen;
+                    found = month_names[m].month;
+                    flen = n_in;
                 }
             }
             if (found < 0)
                 return false;
             month = found;
             i += flen;
-            if (i < len && s[i] == '.') /* "Sept." style abbreviations */
+            if (i < len && s[i] == '.') /* "Sept." and "janv." */
                 i++;
             break;
         }

@@ -7,6 +7,7 @@
 
 #include <retain/reader.h>
 
+#include "columns.h"
 #include "csvstream.h"
 #include "internal.h"
 
@@ -17,9 +18,12 @@
 
 struct retain_reader {
     /* options */
+    retain_table_kind kind;
     char delimiter;
     char *column[RETAIN_COL_ROLES];
+    uint32_t want, required; /* role sets */
     bool need_mrr, ignore_mrr;
+    bool arr, cents, end_inclusive;
     retain_date_format *date_format;
     char *date_format_text;
     char decimal;
@@ -75,6 +79,54 @@ struct retain_reader {
 
 /* ---- options ---------------------------------------------------------- */
 
+/* The option that names a role's column, for messages: --id, --events-date. */
+static const char *role_flag(const retain_reader *r, int role, char *buf, size_t size)
+{
+    const retain_role_info *ri = rt_role_info(r->kind, (retain_column_role)role);
+    if (r->kind == RETAIN_TABLE_CUSTOMERS)
+        snprintf(buf, size, "--%s", ri->name);
+    else
+        snprintf(buf, size, "--%s-%s", retain_table_kind_name(r->kind), ri->name);
+    return buf;
+}
+
+static const char *role_what(const retain_reader *r, int role)
+{
+    return rt_role_info(r->kind, (retain_column_role)role)->what;
+}
+
+/* The roles to look for and those that must be there. */
+static bool choose_roles(retain_reader *r, const retain_reader_options *o, retain_diag *diag)
+{
+    const retain_role_info *roles;
+    size_t n = retain_table_kind_roles(o->kind, &roles);
+    uint32_t all = 0, required = 0;
+    for (size_t i = 0; i < n; i++) {
+        all |= RETAIN_ROLE_BIT(roles[i].role);
+        if (roles[i].required)
+            required |= RETAIN_ROLE_BIT(roles[i].role);
+    }
+    for (int k = 0; k < RETAIN_COL_ROLES; k++) {
+        if (o->column[k] && !(all & RETAIN_ROLE_BIT(k))) {
+            rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "a %s table has no column role %d",
+                    retain_table_kind_name(o->kind), k);
+            return false;
+        }
+    }
+    uint32_t want = o->want ? o->want & all : all & ~RETAIN_ROLE_BIT(RETAIN_COL_REASON);
+    if (r->kind == RETAIN_TABLE_CUSTOMERS && r->ignore_mrr)
+        want &= ~RETAIN_ROLE_BIT(RETAIN_COL_MRR);
+    if (r->need_mrr)
+        required |= RETAIN_ROLE_BIT(RETAIN_COL_MRR);
+    required = ((required | o->require) & all) & ~o->optional;
+    for (int k = 0; k < RETAIN_COL_ROLES; k++)
+        if (o->column[k])
+            want |= RETAIN_ROLE_BIT(k);
+    r->want = want | required;
+    r->required = required;
+    return true;
+}
+
 retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *diag)
 {
     retain_reader *r = calloc(1, sizeof *r);
@@ -91,9 +143,19 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
         rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "decimal separator must be '.' or ','");
         goto fail;
     }
+    if ((unsigned)o->kind >= RETAIN_TABLE_KINDS) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no such table kind: %d", (int)o->kind);
+        goto fail;
+    }
+    r->kind = o->kind;
     r->delimiter = o->delimiter;
-    r->need_mrr = o->need_mrr;
-    r->ignore_mrr = o->ignore_mrr && !o->need_mrr;
+    r->need_mrr = o->need_mrr && o->kind == RETAIN_TABLE_CUSTOMERS;
+    r->ignore_mrr = o->ignore_mrr && !r->need_mrr;
+    r->arr = o->arr;
+    r->cents = o->cents;
+    r->end_inclusive = o->end_inclusive;
+    if (!choose_roles(r, o, diag))
+        goto fail;
     r->decimal = o->decimal ? o->decimal : '.';
     r->extra = o->extra;
     r->n_extra = o->n_extra;
@@ -189,69 +251,6 @@ const char *retain_reader_column(const retain_reader *r, retain_column_role role
 
 /* ---- header ----------------------------------------------------------- */
 
-/* Header names compare case-insensitively, with spaces and underscores
- * alike, ignoring blanks around them. */
-static bool same_name(const char *a, const char *b)
-{
-    while (*a == ' ')
-        a++;
-    while (*b == ' ')
-        b++;
-    for (;;) {
-        char ca = *a, cb = *b;
-        if (ca == '\0' || cb == '\0') {
-            while (*a == ' ')
-                a++;
-            while (*b == ' ')
-                b++;
-            return *a == '\0' && *b == '\0';
-        }
-        if (ca >= 'A' && ca <= 'Z')
-            ca = (char)(ca + 32);
-        if (cb >= 'A' && cb <= 'Z')
-            cb = (char)(cb + 32);
-        if (ca == ' ')
-            ca = '_';
-        if (cb == ' ')
-            cb = '_';
-        if (ca != cb)
-            return false;
-        a++;
-        b++;
-    }
-}
-
-/* Headers recognised without a flag, per role. SPEC lists the required
- * ones; the others are spellings seen in the same exports. */
-static const char *const aliases_id[] = {"id",         "customer_id", "record_id",
-                                         "account_id", "customer",    NULL};
-static const char *const aliases_start[] = {
-    "start", "start_date", "signup_date", "became_a_customer_date", "started_at", NULL};
-static const char *const aliases_end[] = {
-    "end",         "end_date",     "churn_date", "cancel_date", "cancellation_date",
-    "canceled_at", "cancelled_at", "churned_at", "ended_at",    NULL};
-static const char *const aliases_mrr[] = {"mrr", "monthly_revenue", "monthly_recurring_revenue",
-                                          NULL};
-static const char *const *const aliases[RETAIN_COL_ROLES] = {aliases_id, aliases_start, aliases_end,
-                                                             aliases_mrr};
-static const char *const role_flag[RETAIN_COL_ROLES] = {"--id", "--start", "--end", "--mrr"};
-static const char *const role_what[RETAIN_COL_ROLES] = {"customer id", "start date", "end date",
-                                                        "MRR"};
-
-bool retain_column_recognised(const char *name, retain_column_role *role)
-{
-    for (int k = 0; k < RETAIN_COL_ROLES; k++) {
-        for (const char *const *a = aliases[k]; *a; a++) {
-            if (same_name(name, *a)) {
-                if (role)
-                    *role = (retain_column_role)k;
-                return true;
-            }
-        }
-    }
-    return false;
-}
-
 /* The header's names, for messages: "a, b, c" cut to fit. */
 static void list_columns(const retain_reader *r, char *buf, size_t size)
 {
@@ -279,7 +278,7 @@ static retain_status find_named(retain_reader *r, const char *name, const char *
 {
     *col = -1;
     for (size_t c = 0; c < r->ncols; c++) {
-        if (!same_name(header_name(r, c), name))
+        if (!retain_name_equal(header_name(r, c), name))
             continue;
         if (*col >= 0)
             return rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
@@ -297,25 +296,108 @@ static retain_status find_named(retain_reader *r, const char *name, const char *
     return RETAIN_OK;
 }
 
-/* Finds the column for a role from the aliases. */
+/* Whether an alias may be used with the options: annual amounts only with
+ * arr (and then only they, for MRR), minor units only with cents. */
+static bool alias_usable(const retain_reader *r, int role, const rt_alias *a)
+{
+    if (a->flags & RT_ALIAS_CENTS && !r->cents)
+        return false;
+    if (role == RETAIN_COL_MRR && r->kind == RETAIN_TABLE_CUSTOMERS && !(a->flags & RT_ALIAS_CENTS))
+        return r->arr == ((a->flags & RT_ALIAS_ARR) != 0);
+    return true;
+}
+
+/* The first alias a column matches among the usable ones (usable true)
+ * or among those the options rule out; NULL when none. */
+static const rt_alias *column_alias(const retain_reader *r, int role, size_t c, bool usable)
+{
+    const rt_alias *al = rt_aliases(r->kind, (retain_column_role)role);
+    for (const rt_alias *a = al; a && a->name; a++)
+        if (alias_usable(r, role, a) == usable && rt_alias_matches(a, header_name(r, c)))
+            return a;
+    return NULL;
+}
+
+/* Finds the column for a role from the aliases: the best rank wins, two
+ * columns at the best rank are ambiguous. */
 static retain_status find_alias(retain_reader *r, int role, int *col)
 {
+    int best = -1, other = -1;
     *col = -1;
     for (size_t c = 0; c < r->ncols; c++) {
-        for (const char *const *a = aliases[role]; *a; a++) {
-            if (!same_name(header_name(r, c), *a))
-                continue;
-            if (*col >= 0) {
-                rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
-                        "both \"%s\" and \"%s\" look like the %s column",
-                        header_name(r, (size_t)*col), header_name(r, c), role_what[role]);
-                rt_hint(r->diag, "choose one with %s COLUMN", role_flag[role]);
-                return RETAIN_ERR_DATA;
-            }
+        const rt_alias *a = column_alias(r, role, c, true);
+        if (!a)
+            continue;
+        int rank = a->rank;
+        if (*col < 0 || rank < best) {
             *col = (int)c;
+            best = rank;
+            other = -1;
+        } else if (rank == best && other < 0) {
+            other = (int)c;
         }
     }
+    if (other >= 0) {
+        char flag[64];
+        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL, "both \"%s\" and \"%s\" look like the %s column",
+                header_name(r, (size_t)*col), header_name(r, (size_t)other), role_what(r, role));
+        rt_hint(r->diag, "choose one with %s COLUMN", role_flag(r, role, flag, sizeof flag));
+        return RETAIN_ERR_DATA;
+    }
     return RETAIN_OK;
+}
+
+/* A required column that is missing: the message, and a hint that says
+ * what to do. */
+static retain_status no_column(retain_reader *r, int role)
+{
+    char what[200], flag[64];
+    const rt_alias *al = rt_aliases(r->kind, (retain_column_role)role);
+    role_flag(r, role, flag, sizeof flag);
+    const rt_alias *example = al;
+    while (example[1].name && !alias_usable(r, role, example))
+        example++;
+    snprintf(what, sizeof what, "no %s column (looked for \"%s\" and the like)", role_what(r, role),
+             example->name);
+    missing_column(r, RETAIN_ERR_DATA, what);
+    const char *trap = NULL, *unusable = NULL;
+    const rt_alias *why = NULL;
+    for (size_t c = 0; c < r->ncols; c++) {
+        if (!why && (why = column_alias(r, role, c, false)) != NULL)
+            unusable = header_name(r, c);
+        if (!trap && role == RETAIN_COL_START && r->kind == RETAIN_TABLE_CUSTOMERS &&
+            (retain_name_equal(header_name(r, c), "create_date") ||
+             retain_name_equal(header_name(r, c), "close_date")))
+            trap = header_name(r, c);
+    }
+    const char *one = r->ncols == 1 ? header_name(r, 0) : "";
+    if (strpbrk(one, ",;\t|"))
+        rt_hint(r->diag, "the header is one column: is the delimiter right? (-d)");
+    else if (why && why->flags & RT_ALIAS_CENTS)
+        rt_hint(r->diag, "\"%s\" looks like minor units (cents): say --cents", unusable);
+    else if (why && why->flags & RT_ALIAS_ARR)
+        rt_hint(r->diag, "\"%s\" looks annual: say --arr (MRR = ARR / 12)", unusable);
+    else if (why)
+        rt_hint(r->diag, "\"%s\" looks monthly: drop --arr, or name the annual column with --mrr",
+                unusable);
+    else if (trap)
+        rt_hint(r->diag,
+                "\"%s\" is not a customer's first day in CRM exports; if it is here, say %s "
+                "\"%s\"",
+                trap, flag, trap);
+    else
+        rt_hint(r->diag, "name it with %s COLUMN", flag);
+    return RETAIN_ERR_DATA;
+}
+
+static bool wanted(const retain_reader *r, int role)
+{
+    return (r->want & RETAIN_ROLE_BIT(role)) != 0;
+}
+
+static bool required(const retain_reader *r, int role)
+{
+    return (r->required & RETAIN_ROLE_BIT(role)) != 0;
 }
 
 static retain_status map_header(retain_reader *r)
@@ -335,40 +417,30 @@ static retain_status map_header(retain_reader *r)
     }
     for (int role = 0; role < RETAIN_COL_ROLES; role++) {
         int col = -1;
-        if (role == RETAIN_COL_MRR && r->ignore_mrr) {
-            r->slot_col[role] = -1; /* not needed: not even looked for */
-            continue;
-        }
-        st = r->column[role] ? find_named(r, r->column[role], role_flag[role], &col)
-                             : find_alias(r, role, &col);
+        r->slot_col[role] = -1;
+        if (!wanted(r, role))
+            continue; /* not needed: not even looked for */
+        char flag[64];
+        st = r->column[role]
+                 ? find_named(r, r->column[role], role_flag(r, role, flag, sizeof flag), &col)
+                 : find_alias(r, role, &col);
         if (st != RETAIN_OK)
             return st;
-        bool required = role == RETAIN_COL_ID || role == RETAIN_COL_START ||
-                        (role == RETAIN_COL_MRR && r->need_mrr);
-        if (col < 0 && required) {
-            char what[200];
-            snprintf(what, sizeof what, "no %s column (looked for \"%s\" and the like)",
-                     role_what[role], aliases[role][1]);
-            missing_column(r, RETAIN_ERR_DATA, what);
-            const char *trap = NULL;
-            for (size_t c = 0; c < r->ncols && role == RETAIN_COL_START; c++)
-                if (!trap && (same_name(header_name(r, c), "create_date") ||
-                              same_name(header_name(r, c), "close_date")))
-                    trap = header_name(r, c);
-            const char *one = r->ncols == 1 ? header_name(r, 0) : "";
-            if (strpbrk(one, ",;\t|"))
-                rt_hint(r->diag, "the header is one column: is the delimiter right? (-d)");
-            else if (trap)
-                rt_hint(r->diag,
-                        "\"%s\" is not a customer's first day in CRM exports; if it is "
-                        "here, say %s \"%s\"",
-                        trap, role_flag[role], trap);
-            else
-                rt_hint(r->diag, "name it with %s COLUMN", role_flag[role]);
-            return RETAIN_ERR_DATA;
-        }
+        if (col < 0 && required(r, role))
+            return no_column(r, role);
         r->slot_col[role] = col;
     }
+    if (r->kind == RETAIN_TABLE_DEALS && wanted(r, RETAIN_COL_OUTCOME) &&
+        r->slot_col[RETAIN_COL_OUTCOME] < 0 && r->slot_col[RETAIN_COL_STAGE] < 0) {
+        missing_column(r, RETAIN_ERR_DATA,
+                       "no deal outcome column (looked for \"outcome\", \"Deal Stage\", "
+                       "\"Stage\" and the like)");
+        rt_hint(r->diag, "name it with --deals-outcome COLUMN (won, lost, open) or "
+                         "--deals-stage COLUMN (a CRM stage)");
+        return RETAIN_ERR_DATA;
+    }
+    if (r->slot_col[RETAIN_COL_OUTCOME] >= 0)
+        r->slot_col[RETAIN_COL_STAGE] = -1; /* an outcome says it plainly */
     for (size_t k = 0; k < r->n_extra; k++) {
         int col;
         st = find_named(r, r->extra[k], NULL, &col);
@@ -486,6 +558,13 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
     }
     rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "expected a date like 2024-03-15, got %s",
             q);
+    size_t digits = 0;
+    while (digits < len && s[digits] >= '0' && s[digits] <= '9')
+        digits++;
+    if ((digits == len || (s[digits] == '.' && digits == 10)) && digits >= 9 && digits <= 13) {
+        rt_hint(r->diag, "a Unix time? say --date-format %s", digits > 11 ? "epoch-ms" : "epoch");
+        return false;
+    }
     if (looks_day_first(s, len)) {
         int first = atoi(s);
         const char *p = s;
@@ -524,42 +603,150 @@ static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
     return false;
 }
 
-/* Turns the fields of a complete record into a row; false when it is bad. */
-static bool build_row(retain_reader *r, retain_row *row)
+/* An amount of a role: money, in minor units with cents. */
+static bool convert_amount(retain_reader *r, size_t slot, retain_money *out)
 {
-    memset(row, 0, sizeof *row);
-    row->line = r->rec_chunk ? 0 : r->rec_line;
-    row->id = r->slot_ptr[RETAIN_COL_ID];
-    row->id_len = r->slot_len[RETAIN_COL_ID];
-    if (row->id_len == 0) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_ID),
-                "empty customer id");
+    if (!convert_money(r, slot, out))
         return false;
+    if (r->cents) /* exact: half away from zero below a millionth of a unit */
+        *out = (*out >= 0 ? *out + 50 : *out - 50) / 100;
+    return true;
+}
+
+/* MRR = ARR / 12, to the cent, half away from zero. */
+static retain_money monthly_of_annual(retain_money arr)
+{
+    const retain_money cent = RETAIN_MONEY_SCALE / 100;
+    retain_money q = arr / (12 * cent), rem = arr % (12 * cent);
+    if (2 * (rem < 0 ? -rem : rem) >= 12 * cent)
+        q += arr < 0 ? -1 : 1;
+    return q * cent;
+}
+
+static bool empty_cell(retain_reader *r, int role)
+{
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, (size_t)role), "empty %s",
+            role_what(r, role));
+    return false;
+}
+
+/* Whether the row has the role's column and a value in it. */
+static bool has_value(const retain_reader *r, int role)
+{
+    return r->slot_col[role] >= 0 && r->slot_len[role] > 0;
+}
+
+static void take_text(const retain_reader *r, int role, const char **p, size_t *len)
+{
+    if (r->slot_col[role] >= 0) {
+        *p = r->slot_ptr[role];
+        *len = r->slot_len[role];
+    } else {
+        *p = "";
+        *len = 0;
     }
+}
+
+/* A score: an integer 0..10, nothing else. */
+static bool convert_score(retain_reader *r, int *out)
+{
+    const char *s = r->slot_ptr[RETAIN_COL_SCORE];
+    size_t len = r->slot_len[RETAIN_COL_SCORE];
+    int v = 0;
+    bool ok = len >= 1 && len <= 2;
+    for (size_t i = 0; ok && i < len; i++) {
+        ok = s[i] >= '0' && s[i] <= '9';
+        v = v * 10 + (s[i] - '0');
+    }
+    if (ok && v <= 10) {
+        *out = v;
+        return true;
+    }
+    char q[100];
+    rt_quote(q, sizeof q, s, len);
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_SCORE),
+            "expected a score, a whole number from 0 to 10, got %s", q);
+    return false;
+}
+
+/* A deal's outcome or stage, folded: ASCII lower case, without blanks,
+ * underscores and hyphens ("Closed Won" is "closedwon"). */
+static void fold_outcome(const char *s, size_t len, char *buf, size_t size)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len && n + 1 < size; i++) {
+        char c = s[i];
+        if (c == ' ' || c == '_' || c == '-')
+            continue;
+        buf[n++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    }
+    buf[n] = '\0';
+}
+
+/* outcome: won, lost, open or empty (and "Closed Won", "Closed Lost");
+ * stage: the same, any other stage being open, except a "closed" one that
+ * is neither won nor lost. */
+static bool convert_outcome(retain_reader *r, int role, retain_deal_outcome *out)
+{
+    const char *s = r->slot_ptr[role];
+    size_t len = r->slot_len[role];
+    char f[32];
+    fold_outcome(s, len, f, sizeof f);
+    if (strcmp(f, "won") == 0 || strcmp(f, "closedwon") == 0) {
+        *out = RETAIN_DEAL_WON;
+        return true;
+    }
+    if (strcmp(f, "lost") == 0 || strcmp(f, "closedlost") == 0) {
+        *out = RETAIN_DEAL_LOST;
+        return true;
+    }
+    *out = RETAIN_DEAL_OPEN;
+    if (f[0] == '\0' || strcmp(f, "open") == 0 ||
+        (role == RETAIN_COL_STAGE && strncmp(f, "closed", 6) != 0 && len < 100))
+        return true;
+    char q[100];
+    rt_quote(q, sizeof q, s, len);
+    rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, (size_t)role),
+            role == RETAIN_COL_STAGE ? "a closed stage that is neither won nor lost: %s"
+                                     : "expected a deal outcome: won, lost or open, got %s",
+            q);
+    return false;
+}
+
+/* The customer table's row. */
+static bool build_customer(retain_reader *r, retain_row *row)
+{
+    if (row->id_len == 0)
+        return empty_cell(r, RETAIN_COL_ID);
     if (r->slot_len[RETAIN_COL_START] == 0) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_START),
-                "empty start date");
+        empty_cell(r, RETAIN_COL_START);
         rt_hint(r->diag, "--skip-bad skips such rows (contacts that never became customers)");
         return false;
     }
     if (!convert_date(r, RETAIN_COL_START, &row->start))
         return false;
-    if (r->slot_col[RETAIN_COL_END] >= 0 && r->slot_len[RETAIN_COL_END] > 0) {
+    if (has_value(r, RETAIN_COL_END)) {
         if (!convert_date(r, RETAIN_COL_END, &row->end))
             return false;
         row->has_end = true;
+        if (r->end_inclusive && row->end < RETAIN_DAY_MAX)
+            row->end++;
         if (row->end < row->start) {
             char a[11], b[11];
-            retain_day_format(row->end, a);
+            retain_day_format(r->end_inclusive ? row->end - 1 : row->end, a);
             retain_day_format(row->start, b);
             rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_END),
-                    "end %s is before start %s", a, b);
+                    r->end_inclusive ? "last day %s is more than a day before start %s"
+                                     : "end %s is before start %s",
+                    a, b);
             return false;
         }
     }
-    if (!r->ignore_mrr && r->slot_col[RETAIN_COL_MRR] >= 0 && r->slot_len[RETAIN_COL_MRR] > 0) {
-        if (!convert_money(r, RETAIN_COL_MRR, &row->mrr))
+    if (has_value(r, RETAIN_COL_MRR)) {
+        if (!convert_amount(r, RETAIN_COL_MRR, &row->mrr))
             return false;
+        if (r->arr)
+            row->mrr = monthly_of_annual(row->mrr);
         if (!rt_money_tally(&r->money_total, row->mrr)) {
             rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_MRR),
                     "the amounts add up to more than 9223372036854.775807 by this row: "
@@ -569,6 +756,77 @@ static bool build_row(retain_reader *r, retain_row *row)
         }
         row->has_mrr = true;
     }
+    take_text(r, RETAIN_COL_REASON, &row->reason, &row->reason_len);
+    return true;
+}
+
+/* The row of any other kind. */
+static bool build_other(retain_reader *r, retain_row *row)
+{
+    if (row->id_len == 0 && required(r, RETAIN_COL_ID))
+        return empty_cell(r, RETAIN_COL_ID);
+    if (has_value(r, RETAIN_COL_DATE)) {
+        if (!convert_date(r, RETAIN_COL_DATE, &row->date))
+            return false;
+        row->has_date = true;
+    } else if (required(r, RETAIN_COL_DATE)) {
+        return empty_cell(r, RETAIN_COL_DATE);
+    }
+    take_text(r, RETAIN_COL_KIND, &row->kind, &row->kind_len);
+    row->value = RETAIN_MONEY_SCALE;
+    if (has_value(r, RETAIN_COL_VALUE)) {
+        retain_money v;
+        const char *s = r->slot_ptr[RETAIN_COL_VALUE];
+        size_t len = r->slot_len[RETAIN_COL_VALUE];
+        if (retain_money_parse(s, len, r->decimal, &v) != RETAIN_MONEY_OK) {
+            char q[100];
+            rt_quote(q, sizeof q, s, len);
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_VALUE),
+                    "expected a number, got %s", q);
+            return false;
+        }
+        row->value = v;
+    }
+    if (has_value(r, RETAIN_COL_SCORE)) {
+        if (!convert_score(r, &row->score))
+            return false;
+        row->has_score = true;
+    } else if (required(r, RETAIN_COL_SCORE)) {
+        empty_cell(r, RETAIN_COL_SCORE);
+        rt_hint(r->diag, "--skip-bad skips such rows (questions not answered)");
+        return false;
+    }
+    if (has_value(r, RETAIN_COL_AMOUNT)) {
+        if (!convert_amount(r, RETAIN_COL_AMOUNT, &row->amount))
+            return false;
+        row->has_amount = true;
+    } else if (required(r, RETAIN_COL_AMOUNT)) {
+        return empty_cell(r, RETAIN_COL_AMOUNT);
+    }
+    take_text(r, RETAIN_COL_REFERRED, &row->referred, &row->referred_len);
+    take_text(r, RETAIN_COL_DEAL, &row->deal, &row->deal_len);
+    take_text(r, RETAIN_COL_SOURCE, &row->source, &row->source_len);
+    int outcome = r->slot_col[RETAIN_COL_OUTCOME] >= 0 ? RETAIN_COL_OUTCOME : RETAIN_COL_STAGE;
+    if (r->slot_col[outcome] >= 0 && !convert_outcome(r, outcome, &row->outcome))
+        return false;
+    if (has_value(r, RETAIN_COL_CLOSED)) {
+        if (!convert_date(r, RETAIN_COL_CLOSED, &row->closed))
+            return false;
+        row->has_closed = true;
+    }
+    return true;
+}
+
+/* Turns the fields of a complete record into a row; false when it is bad. */
+static bool build_row(retain_reader *r, retain_row *row)
+{
+    memset(row, 0, sizeof *row);
+    row->line = r->rec_chunk ? 0 : r->rec_line;
+    take_text(r, RETAIN_COL_ID, &row->id, &row->id_len);
+    row->reason = row->kind = row->referred = row->deal = row->source = "";
+    bool ok = r->kind == RETAIN_TABLE_CUSTOMERS ? build_customer(r, row) : build_other(r, row);
+    if (!ok)
+        return false;
     for (size_t k = 0; k < r->n_extra; k++) {
         r->extra_ptr[k] = r->slot_ptr[SLOT_EXTRA + k];
         r->extra_len[k] = r->slot_len[SLOT_EXTRA + k];

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <retain/reader.h>
 #include <retain/table.h>
 
 #include "csvstream.h"
@@ -20,32 +21,7 @@ struct retain_table {
 
 bool retain_same_name(const char *a, const char *b)
 {
-    while (*a == ' ')
-        a++;
-    while (*b == ' ')
-        b++;
-    for (;;) {
-        char ca = *a, cb = *b;
-        if (ca == '\0' || cb == '\0') {
-            while (*a == ' ')
-                a++;
-            while (*b == ' ')
-                b++;
-            return *a == '\0' && *b == '\0';
-        }
-        if (ca >= 'A' && ca <= 'Z')
-            ca = (char)(ca - 'A' + 'a');
-        if (cb >= 'A' && cb <= 'Z')
-            cb = (char)(cb - 'A' + 'a');
-        if (ca == '_')
-            ca = ' ';
-        if (cb == '_')
-            cb = ' ';
-        if (ca != cb)
-            return false;
-        a++;
-        b++;
-    }
+    return retain_name_equal(a, b);
 }
 
 static bool add_record(retain_table *t, const rt_batch *b, const rt_record *rec)
