@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "tables.h"
 
 /* ---- the input options: one line each ---- */
 
@@ -142,6 +143,7 @@ void cli_help(const cli_command *spec, FILE *out)
         const input_opt *o = &input_options[i];
         help_line(out, o->short_key, o->name, o->arg, o->help);
     }
+    cli_tables_help(spec, out);
     fputs("\nOutput options:\n", out);
     for (const cli_opt *o = output_options; o->name; o++)
         help_line(out, o->key, o->name, o->arg, o->help);
@@ -187,6 +189,7 @@ void cli_init(cli *c, const cli_command *spec)
         add_option(c, &n, o->name, o->short_key ? o->short_key : OPT_INPUT_FIRST + (int)i,
                    o->arg != NULL);
     }
+    cli_tables_add(c, &n);
     for (const cli_opt *o = output_options; o->name; o++)
         add_option(c, &n, o->name, o->key, o->arg != NULL);
     c->longopts[n] = (struct option){NULL, 0, NULL, 0};
@@ -229,6 +232,8 @@ static const input_opt *input_option(int opt)
  * said. */
 static int common_option(cli *c, int opt, const char *arg)
 {
+    if (cli_table_option(c, opt, arg))
+        return 1;
     const input_opt *in = input_option(opt);
     if (in) {
         char *field = (char *)&c->input + in->offset;
@@ -576,20 +581,20 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-static void report_skipped(const cli *c, const retain_reader *reader)
+void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader)
 {
     unsigned long lines[5];
     unsigned long n = retain_reader_skipped(reader, lines, 5);
     if (n == 0)
         return;
-    fprintf(stderr, "retain %s: %s: skipped %lu bad row%s (line%s", c->cmd, c->filename, n,
+    fprintf(stderr, "retain %s: %s: skipped %lu bad row%s (line%s", c->cmd, name, n,
             n == 1 ? "" : "s", n == 1 ? "" : "s");
     for (unsigned long i = 0; i < n && i < 5; i++)
         fprintf(stderr, "%s %lu", i ? "," : "", lines[i]);
     fprintf(stderr, "%s)\n", n > 5 ? ", ..." : "");
     const retain_diag *first = retain_reader_first_skip(reader);
     if (first) {
-        fprintf(stderr, "retain %s: first: %s:%lu: ", c->cmd, c->filename, first->line);
+        fprintf(stderr, "retain %s: first: %s:%lu: ", c->cmd, name, first->line);
         if (first->column[0])
             fprintf(stderr, "column \"%s\": ", first->column);
         fprintf(stderr, "%s\n", first->message);
@@ -613,7 +618,7 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
     if (reader_out)
         *reader_out = reader;
     retain_status st = retain_reader_read(reader, in, fn, user, &diag);
-    report_skipped(c, reader);
+    cli_report_skipped(c, c->filename, reader);
     c->has_mrr = c->has_mrr || retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
     c->rows += retain_reader_rows(reader);
     if (reader_out)

@@ -137,6 +137,9 @@ typedef struct {
     const char *examples;      /* --help example lines */
     bool period_day;           /* --period accepts day */
     int max_files;             /* FILE operands accepted; 0 means 1 */
+    /* the other tables whose column options it has (--events-date ...,
+     * cmd/tables.h), ended by 0; NULL: none */
+    const retain_table_kind *tables;
     int (*run)(cli *c, int argc, char **argv);
 } cli_command;
 
@@ -167,7 +170,10 @@ struct cli {
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
     /* private to cli.c */
     const char *from_text, *to_text;
-    struct option longopts[96];
+    /* the column options of the other tables (cmd/tables.h) */
+    const char *table_column[RETAIN_TABLE_KINDS][RETAIN_COL_ROLES];
+    const char *table_date_format[RETAIN_TABLE_KINDS];
+    struct option longopts[192];
     char shortopts[64];
 };
 
@@ -256,6 +262,9 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
  * name in messages. */
 int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
                     const retain_reader **reader);
+
+/* Reports rows skipped with --skip-bad in the table name, if any. */
+void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader);
 
 /* With -v: "retain CMD: FILE: N rows[, C customers] in S s; ..." on stderr
  * (customers 0: not counted; state_bytes: the command's customer state). */
