@@ -18,6 +18,7 @@
 #include <retain/table.h>
 #include <retain/logistic.h>
 #include <retain/evaluation.h>
+#include <retain/score.h>
 #include <retain/events.h>
 #include <retain/lang.h>
 #include <retain/chart.h>

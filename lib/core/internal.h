@@ -43,6 +43,9 @@ static inline bool rt_money_tally(uint64_t *total, int64_t amount)
     return true;
 }
 
+/* Drops the spaces and tabs around text (ids are joined trimmed). */
+void rt_trim(const char **text, size_t *len);
+
 /* Growable byte buffer. */
 typedef struct {
     char *data;

@@ -198,3 +198,13 @@ void rt_buf_free(rt_buf *b)
     b->data = NULL;
     b->len = b->cap = 0;
 }
+
+void rt_trim(const char **text, size_t *len)
+{
+    while (*len && (**text == ' ' || **text == '\t')) {
+        (*text)++;
+        (*len)--;
+    }
+    while (*len && ((*text)[*len - 1] == ' ' || (*text)[*len - 1] == '\t'))
+        (*len)--;
+}
