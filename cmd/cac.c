@@ -255,9 +255,8 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
     if (!w)
         return cli_nomem(c);
     size_t nrows = retain_acquisition_rows(rows);
-    retain_status st = RETAIN_OK;
     int code = EXIT_OK;
-    for (size_t i = 0; i < nrows && st == RETAIN_OK && code == EXIT_OK; i++) {
+    for (size_t i = 0; i < nrows && code == EXIT_OK; i++) {
         const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);
         char label[16], money[32];
         retain_value cac = {0, false}, ltv = {0, false}, arpu = {0, false},
@@ -287,42 +286,33 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
         if (cac.defined && arpu.defined && margin.defined)
             retain_cac_payback(cac.value, arpu.value, margin.value, &payback, NULL);
         retain_period_label(o->rate.period, row->period, label);
-        st = retain_writer_text(w, label, strlen(label));
-        if (c->by && st == RETAIN_OK)
-            st = retain_writer_text(w, row->channel, row->channel_len);
-        if (st == RETAIN_OK) {
-            if (row->spend_defined) {
-                retain_money_format(row->spend, c->precision < 6 ? c->precision : 6, money);
-                st = retain_writer_number(w, money);
-            } else
-                st = retain_writer_empty(w);
-        }
-        if (st == RETAIN_OK)
-            st = row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
-        if (st == RETAIN_OK && cac.defined) {
+        retain_writer_text(w, label, strlen(label));
+        if (c->by)
+            retain_writer_text(w, row->channel, row->channel_len);
+        if (row->spend_defined) {
+            retain_money_format(row->spend, c->precision < 6 ? c->precision : 6, money);
+            retain_writer_number(w, money);
+        } else
+            retain_writer_empty(w);
+        row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
+        if (cac.defined) {
             char exact[RETAIN_NUMBER_BUFSIZE];
             put_exact_cac(c, row->spend, row->new_customers, exact);
-            st = retain_writer_number(w, exact);
-        } else if (st == RETAIN_OK)
-            st = retain_writer_empty(w);
+            retain_writer_number(w, exact);
+        } else
+            retain_writer_empty(w);
         if (model) {
-            if (st == RETAIN_OK)
-                st = model_put(w, c, ltv);
-            if (st == RETAIN_OK)
-                st = model_put(w, c, ratio);
-            if (st == RETAIN_OK)
-                st = model_put(w, c, payback);
-            if (st == RETAIN_OK) {
-                if (ratio.defined && ratio.value < o->min_ratio) {
-                    char text[64];
-                    snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
-                    st = retain_writer_text(w, text, strlen(text));
-                } else
-                    st = retain_writer_empty(w);
-            }
+            model_put(w, c, ltv);
+            model_put(w, c, ratio);
+            model_put(w, c, payback);
+            if (ratio.defined && ratio.value < o->min_ratio) {
+                char text[64];
+                snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
+                retain_writer_text(w, text, strlen(text));
+            } else
+                retain_writer_empty(w);
         }
-        if (st == RETAIN_OK)
-            st = retain_writer_end_row(w);
+        retain_writer_end_row(w);
     }
     if (code != EXIT_OK) {
         retain_writer_free(w);

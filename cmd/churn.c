@@ -102,7 +102,6 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
         return cli_nomem(c);
     size_t nreasons = retain_churn_reasons(churn);
     size_t nrows = reason_col && nreasons ? nreasons : 1;
-    retain_status st = RETAIN_OK;
     for (size_t g = 0; g < retain_churn_segments(churn); g++) {
         size_t seglen;
         const char *seg = retain_churn_segment(churn, g, &seglen);
@@ -111,45 +110,34 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
             if (o->by_period)
                 retain_period_label(o->period, retain_churn_period(churn, p), label);
             for (size_t k = 0; k < retain_stages_count(stages); k++) {
-                for (size_t r = 0; r < nrows && st == RETAIN_OK; r++) {
+                for (size_t r = 0; r < nrows; r++) {
                     retain_churn_cell cell;
                     retain_churn_get(churn, g, p, k, r, &cell);
                     if (c->by)
-                        st = retain_writer_text(w, seg, seglen);
-                    if (st == RETAIN_OK && o->by_period)
-                        st = retain_writer_text(w, label, strlen(label));
+                        retain_writer_text(w, seg, seglen);
+                    if (o->by_period)
+                        retain_writer_text(w, label, strlen(label));
                     const char *name = retain_stages_name(stages, k);
-                    if (st == RETAIN_OK)
-                        st = retain_writer_text(w, name, strlen(name));
-                    if (st == RETAIN_OK)
-                        st = retain_writer_int(w, retain_stages_from(stages, k));
-                    if (st == RETAIN_OK)
-                        st = retain_stages_to(stages, k) < 0
-                                 ? retain_writer_empty(w)
-                                 : retain_writer_int(w, retain_stages_to(stages, k));
-                    if (st == RETAIN_OK && reason_col) {
+                    retain_writer_text(w, name, strlen(name));
+                    retain_writer_int(w, retain_stages_from(stages, k));
+                    retain_stages_to(stages, k) < 0
+                        ? retain_writer_empty(w)
+                        : retain_writer_int(w, retain_stages_to(stages, k));
+                    if (reason_col) {
                         size_t len = 0;
                         const char *why = nreasons ? retain_churn_reason(churn, r, &len) : "";
-                        st = retain_writer_text(w, why, len);
+                        retain_writer_text(w, why, len);
                     }
-                    if (st == RETAIN_OK)
-                        st = retain_writer_int(w, cell.entered);
-                    if (st == RETAIN_OK)
-                        st = retain_writer_int(w, cell.churned);
-                    if (st == RETAIN_OK)
-                        st = ratio_cell(w, cell.churned, cell.entered, c->precision);
-                    if (st == RETAIN_OK)
-                        st = ratio_cell(w, cell.churned, cell.churned_all, c->precision);
+                    retain_writer_int(w, cell.entered);
+                    retain_writer_int(w, cell.churned);
+                    ratio_cell(w, cell.churned, cell.entered, c->precision);
+                    ratio_cell(w, cell.churned, cell.churned_all, c->precision);
                     if (revenue) {
-                        if (st == RETAIN_OK)
-                            st = money_cell(w, cell.mrr_entered, c->precision);
-                        if (st == RETAIN_OK)
-                            st = money_cell(w, cell.mrr_churned, c->precision);
-                        if (st == RETAIN_OK)
-                            st = ratio_cell(w, cell.mrr_churned, cell.mrr_entered, c->precision);
+                        money_cell(w, cell.mrr_entered, c->precision);
+                        money_cell(w, cell.mrr_churned, c->precision);
+                        ratio_cell(w, cell.mrr_churned, cell.mrr_entered, c->precision);
                     }
-                    if (st == RETAIN_OK)
-                        st = retain_writer_end_row(w);
+                    retain_writer_end_row(w);
                 }
             }
         }

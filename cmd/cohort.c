@@ -72,105 +72,98 @@ typedef struct {
 
 /* The cells every row starts with: [segment,] cohort, cohort_size[,
  * starting_mrr]. cohort < 0 is the mean row. */
-static retain_status put_head(const table *t, const retain_cohort *co, size_t g,
-                              const retain_cohort_cell *cell)
+static void put_head(const table *t, const retain_cohort *co, size_t g,
+                     const retain_cohort_cell *cell)
 {
-    retain_status st = RETAIN_OK;
     if (t->c->by) {
         size_t len;
         const char *seg = retain_cohort_segment(co, g, &len);
-        st = retain_writer_text(t->w, seg, len);
+        retain_writer_text(t->w, seg, len);
     }
     char label[16];
     if (cell->cohort < 0)
         strcpy(label, "mean");
     else
         retain_period_label(t->period, cell->cohort, label);
-    if (st == RETAIN_OK)
-        st = retain_writer_text(t->w, label, strlen(label));
-    if (st == RETAIN_OK)
-        st = retain_writer_int(t->w, cell->size);
-    if (st == RETAIN_OK && t->revenue) {
+    retain_writer_text(t->w, label, strlen(label));
+    retain_writer_int(t->w, cell->size);
+    if (t->revenue) {
         char buf[32];
         retain_money_format(cell->starting_mrr, t->money_decimals, buf);
-        st = retain_writer_number(t->w, buf);
+        retain_writer_number(t->w, buf);
     }
-    return st;
 }
 
-static retain_status put_pct(const table *t, const retain_cohort_cell *cell)
+static void put_pct(const table *t, const retain_cohort_cell *cell)
 {
     char buf[RETAIN_NUMBER_BUFSIZE];
     bool defined =
         t->revenue ? retain_format_ratio(cell->mrr, cell->starting_mrr, 100, t->c->precision, buf)
                    : retain_format_ratio(cell->active, cell->size, 100, t->c->precision, buf);
-    return defined ? retain_writer_number(t->w, buf) : retain_writer_empty(t->w);
+    if (defined)
+        retain_writer_number(t->w, buf);
+    else
+        retain_writer_empty(t->w);
 }
 
-static retain_status put_long(const table *t, const retain_cohort *co, size_t g,
-                              const retain_cohort_cell *cell, int32_t age)
+static void put_long(const table *t, const retain_cohort *co, size_t g,
+                     const retain_cohort_cell *cell, int32_t age)
 {
-    retain_status st = put_head(t, co, g, cell);
-    if (st == RETAIN_OK)
-        st = retain_writer_int(t->w, age);
-    if (st == RETAIN_OK && t->revenue) {
+    put_head(t, co, g, cell);
+    retain_writer_int(t->w, age);
+    if (t->revenue) {
         char buf[32];
         retain_money_format(cell->mrr, t->money_decimals, buf);
-        st = retain_writer_number(t->w, buf);
-    } else if (st == RETAIN_OK) {
-        st = retain_writer_int(t->w, cell->active);
+        retain_writer_number(t->w, buf);
+    } else {
+        retain_writer_int(t->w, cell->active);
     }
-    if (st == RETAIN_OK)
-        st = put_pct(t, cell);
-    if (st == RETAIN_OK)
-        st = retain_writer_end_row(t->w);
-    return st;
+    put_pct(t, cell);
+    retain_writer_end_row(t->w);
 }
 
-static retain_status print_long(const table *t, const retain_cohort *co)
+static void print_long(const table *t, const retain_cohort *co)
 {
-    retain_status st = RETAIN_OK;
     size_t n = retain_cohort_cohorts(co);
-    for (size_t g = 0; g < retain_cohort_segments(co) && st == RETAIN_OK; g++) {
-        for (size_t c = 0; c < n && st == RETAIN_OK; c++) {
+    for (size_t g = 0; g < retain_cohort_segments(co); g++) {
+        for (size_t c = 0; c < n; c++) {
             retain_cohort_cell cell;
-            for (int32_t age = 0; retain_cohort_get(co, g, c, age, &cell) && st == RETAIN_OK; age++)
-                st = put_long(t, co, g, &cell, age);
+            for (int32_t age = 0; retain_cohort_get(co, g, c, age, &cell); age++)
+                put_long(t, co, g, &cell, age);
         }
-        for (int32_t age = 0; age < (int32_t)n && st == RETAIN_OK; age++) {
+        for (int32_t age = 0; age < (int32_t)n; age++) {
             retain_cohort_cell cell;
             retain_cohort_mean(co, g, age, &cell);
-            st = put_long(t, co, g, &cell, age);
+            put_long(t, co, g, &cell, age);
         }
     }
-    return st;
 }
 
-static retain_status print_wide(const table *t, const retain_cohort *co)
+static void print_wide(const table *t, const retain_cohort *co)
 {
-    retain_status st = RETAIN_OK;
     size_t n = retain_cohort_cohorts(co);
-    for (size_t g = 0; g < retain_cohort_segments(co) && st == RETAIN_OK; g++) {
-        for (size_t c = 0; c <= n && st == RETAIN_OK; c++) { /* c == n: the mean */
+    for (size_t g = 0; g < retain_cohort_segments(co); g++) {
+        for (size_t c = 0; c <= n; c++) { /* c == n: the mean */
             retain_cohort_cell cell;
             if (c < n)
                 retain_cohort_get(co, g, c, 0, &cell);
             else
                 retain_cohort_mean(co, g, 0, &cell);
-            st = put_head(t, co, g, &cell);
-            for (int32_t age = 0; age < (int32_t)n && st == RETAIN_OK; age++) {
+            put_head(t, co, g, &cell);
+            for (int32_t age = 0; age < (int32_t)n; age++) {
                 bool reached = true;
                 if (c < n)
                     reached = retain_cohort_get(co, g, c, age, &cell);
                 else
                     retain_cohort_mean(co, g, age, &cell);
-                st = reached ? put_pct(t, &cell) : retain_writer_empty(t->w);
+                if (reached)
+                    put_pct(t, &cell);
+                else
+                    retain_writer_empty(t->w);
             }
-            if (st == RETAIN_OK)
-                st = retain_writer_end_row(t->w);
+            retain_writer_end_row(t->w);
         }
     }
-    return st;
 }
 
 static int print_table(const cli *c, const retain_cohort *co, const retain_cohort_options *o,

@@ -147,8 +147,7 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
         retain_table_free(t);
         return cli_nomem(c);
     }
-    retain_status st = RETAIN_OK;
-    for (size_t r = 0; r < retain_table_rows(t) && st == RETAIN_OK && code == EXIT_OK; r++) {
+    for (size_t r = 0; r < retain_table_rows(t) && code == EXIT_OK; r++) {
         /* the inputs of this row: a flag wins over a column */
         retain_value in_v[ADD_COUNT] = {{0, false}};
         double churn = 0;
@@ -181,20 +180,19 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
                 break;
             }
         }
-        for (size_t i = 0; i < ncols && st == RETAIN_OK; i++) {
+        for (size_t i = 0; i < ncols; i++) {
             int k = -1;
             for (int j = 0; j < ADD_COUNT; j++)
                 if (has[j] && col[j] == i)
                     k = j;
             size_t len;
             const char *cell = retain_table_cell(t, r, i, &len);
-            st = k >= 0 ? model_put(w, c, in_v[k]) : model_put_cell(w, cell, len);
+            k >= 0 ? model_put(w, c, in_v[k]) : model_put_cell(w, cell, len);
         }
-        for (int j = 0; j < ADD_COUNT && st == RETAIN_OK; j++)
+        for (int j = 0; j < ADD_COUNT; j++)
             if (!has[j])
-                st = model_put(w, c, in_v[j]);
-        if (st == RETAIN_OK)
-            st = retain_writer_end_row(w);
+                model_put(w, c, in_v[j]);
+        retain_writer_end_row(w);
     }
     retain_table_free(t);
     if (code != EXIT_OK) {
@@ -257,8 +255,7 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
     if (!w)
         return cli_nomem(c);
-    retain_status st = RETAIN_OK;
-    for (size_t g = 0; g < retain_ltv_table_segments(table) && st == RETAIN_OK; g++) {
+    for (size_t g = 0; g < retain_ltv_table_segments(table); g++) {
         size_t len;
         const char *seg = retain_ltv_table_segment(table, g, &len);
         retain_ltv_inputs in;
@@ -274,33 +271,24 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
         }
         retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
         if (c->by)
-            st = retain_writer_text(w, seg, len);
-        if (st == RETAIN_OK)
-            st = retain_writer_int(w, in.customers);
-        if (st == RETAIN_OK && in.arpu.defined) {
+            retain_writer_text(w, seg, len);
+        retain_writer_int(w, in.customers);
+        if (in.arpu.defined) {
             char arpu[RETAIN_NUMBER_BUFSIZE]; /* exact, not the double */
             retain_format_money_ratio(in.mrr_sum, in.customers, c->precision, arpu);
-            st = retain_writer_number(w, arpu);
-        } else if (st == RETAIN_OK)
-            st = retain_writer_empty(w);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, (retain_value){o->margin, true});
-        if (st == RETAIN_OK)
-            st = model_put(w, c, churn_pct);
-        if (st == RETAIN_OK)
-            st = retain_writer_int(w, in.months);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, (retain_value){o->discount, true});
-        if (st == RETAIN_OK && sv)
-            st = retain_writer_int(w, o->horizon);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, ltv);
-        if (st == RETAIN_OK)
-            st = retain_writer_int(w, in.customers_seen);
-        if (st == RETAIN_OK)
-            st = model_put(w, c, in.observed_revenue);
-        if (st == RETAIN_OK)
-            st = retain_writer_end_row(w);
+            retain_writer_number(w, arpu);
+        } else
+            retain_writer_empty(w);
+        model_put(w, c, (retain_value){o->margin, true});
+        model_put(w, c, churn_pct);
+        retain_writer_int(w, in.months);
+        model_put(w, c, (retain_value){o->discount, true});
+        if (sv)
+            retain_writer_int(w, o->horizon);
+        model_put(w, c, ltv);
+        retain_writer_int(w, in.customers_seen);
+        model_put(w, c, in.observed_revenue);
+        retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);
 }

@@ -43,29 +43,23 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     norm_ctx *x = user;
     char start[11], end[11], mrr[32];
     retain_day_format(row->start, start);
-    retain_status st = retain_writer_text(x->w, row->id, row->id_len);
-    if (st == RETAIN_OK)
-        st = retain_writer_text(x->w, start, 10);
-    if (st == RETAIN_OK) {
-        if (row->has_end) {
-            retain_day_format(row->end, end);
-            st = retain_writer_text(x->w, end, 10);
-        } else {
-            st = retain_writer_empty(x->w);
-        }
+    retain_writer_text(x->w, row->id, row->id_len);
+    retain_writer_text(x->w, start, 10);
+    if (row->has_end) {
+        retain_day_format(row->end, end);
+        retain_writer_text(x->w, end, 10);
+    } else {
+        retain_writer_empty(x->w);
     }
-    if (st == RETAIN_OK) {
-        if (row->has_mrr) {
-            retain_money_format(row->mrr, x->precision, mrr);
-            st = retain_writer_number(x->w, mrr);
-        } else {
-            st = retain_writer_empty(x->w);
-        }
+    if (row->has_mrr) {
+        retain_money_format(row->mrr, x->precision, mrr);
+        retain_writer_number(x->w, mrr);
+    } else {
+        retain_writer_empty(x->w);
     }
-    for (size_t k = 0; k < x->n_keep && st == RETAIN_OK; k++)
-        st = retain_writer_text(x->w, row->extra[k], row->extra_len[k]);
-    if (st == RETAIN_OK)
-        st = retain_writer_end_row(x->w);
+    for (size_t k = 0; k < x->n_keep; k++)
+        retain_writer_text(x->w, row->extra[k], row->extra_len[k]);
+    retain_status st = retain_writer_end_row(x->w); /* the writer's first error, if any */
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, st == RETAIN_ERR_IO ? "write error" : retain_status_str(st));
     return st;

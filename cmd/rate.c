@@ -63,34 +63,29 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
     if (!w)
         return cli_nomem(c);
-    retain_status st = RETAIN_OK;
-    for (size_t g = 0; g < retain_rate_segments(rate) && st == RETAIN_OK; g++) {
+    for (size_t g = 0; g < retain_rate_segments(rate); g++) {
         size_t seglen;
         const char *seg = retain_rate_segment(rate, g, &seglen);
-        for (size_t p = 0; p < retain_rate_periods(rate) && st == RETAIN_OK; p++) {
+        for (size_t p = 0; p < retain_rate_periods(rate); p++) {
             retain_rate_row row;
             char label[16], pct[RETAIN_NUMBER_BUFSIZE];
             retain_rate_get(rate, g, p, &row);
             retain_period_label(o->period, row.period, label);
             if (c->by)
-                st = retain_writer_text(w, seg, seglen);
-            if (st == RETAIN_OK)
-                st = retain_writer_text(w, label, strlen(label));
+                retain_writer_text(w, seg, seglen);
+            retain_writer_text(w, label, strlen(label));
             int64_t v[5] = {row.customers_start, row.new_customers, row.reactivated, row.lost,
                             row.customers_end};
-            for (int i = 0; i < 5 && st == RETAIN_OK; i++)
-                st = retain_writer_int(w, v[i]);
+            for (int i = 0; i < 5; i++)
+                retain_writer_int(w, v[i]);
             int64_t joined = row.new_customers + row.reactivated;
             bool defined = retain_retention_pct(row.customers_start, row.customers_end, joined,
                                                 c->precision, pct);
-            if (st == RETAIN_OK)
-                st = defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
+            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
             defined =
                 retain_churn_pct(row.customers_start, row.customers_end, joined, c->precision, pct);
-            if (st == RETAIN_OK)
-                st = defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
-            if (st == RETAIN_OK)
-                st = retain_writer_end_row(w);
+            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
+            retain_writer_end_row(w);
         }
     }
     return cli_finish_output(c, w);

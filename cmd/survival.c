@@ -112,25 +112,22 @@ static int print_curves(const cli *c, const retain_survival *sv, const view *v)
     retain_writer *w = start_table(c, cols, 7);
     if (!w)
         return cli_nomem(c);
-    retain_status st = RETAIN_OK;
-    for (size_t g = 0; g < retain_survival_segments(sv) && st == RETAIN_OK; g++) {
+    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
         size_t n;
         const retain_km_step *steps = retain_survival_curve(sv, g, &n);
-        for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
+        for (size_t i = 0; i < n; i++) {
             const retain_km_step *s = &steps[i];
             double low = NAN, high = NAN;
             retain_km_ci(s, v->conf, &low, &high);
-            st = put_segment(c, w, sv, g);
-            if (st == RETAIN_OK)
-                st = put_t(w, v, s->t);
+            put_segment(c, w, sv, g);
+            put_t(w, v, s->t);
             int64_t counts[3] = {s->at_risk, s->events, s->censored};
-            for (int k = 0; k < 3 && st == RETAIN_OK; k++)
-                st = retain_writer_int(w, counts[k]);
+            for (int k = 0; k < 3; k++)
+                retain_writer_int(w, counts[k]);
             double p[3] = {s->survival, low, high};
-            for (int k = 0; k < 3 && st == RETAIN_OK; k++)
-                st = put_real(w, p[k], v->prob_decimals);
-            if (st == RETAIN_OK)
-                st = retain_writer_end_row(w);
+            for (int k = 0; k < 3; k++)
+                put_real(w, p[k], v->prob_decimals);
+            retain_writer_end_row(w);
         }
     }
     return cli_finish_output(c, w);
@@ -153,8 +150,7 @@ static int print_summary(const cli *c, const retain_survival *sv, const view *v)
     retain_writer *w = start_table(c, cols, 7);
     if (!w)
         return cli_nomem(c);
-    retain_status st = RETAIN_OK;
-    for (size_t g = 0; g < nseg && st == RETAIN_OK; g++) {
+    for (size_t g = 0; g < nseg; g++) {
         size_t n;
         const retain_km_step *steps = retain_survival_curve(sv, g, &n);
         int64_t counts[3] = {0, 0, 0};
@@ -166,14 +162,13 @@ static int print_summary(const cli *c, const retain_survival *sv, const view *v)
         double median = NAN, rmst = NAN, se = NAN;
         retain_km_median(steps, n, &median);
         retain_km_rmst(steps, n, horizon, &rmst, &se);
-        st = put_segment(c, w, sv, g);
-        for (int k = 0; k < 3 && st == RETAIN_OK; k++)
-            st = retain_writer_int(w, counts[k]);
+        put_segment(c, w, sv, g);
+        for (int k = 0; k < 3; k++)
+            retain_writer_int(w, counts[k]);
         double d[4] = {median, horizon, rmst, se};
-        for (int k = 0; k < 4 && st == RETAIN_OK; k++)
-            st = put_real(w, d[k] / v->unit, c->precision);
-        if (st == RETAIN_OK)
-            st = retain_writer_end_row(w);
+        for (int k = 0; k < 4; k++)
+            put_real(w, d[k] / v->unit, c->precision);
+        retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);
 }
@@ -204,29 +199,21 @@ static int print_compare(const cli *c, const retain_survival *sv, const view *v)
     }
     retain_logrank lr;
     bool tested = retain_survival_logrank(sv, obs, expected, &lr);
-    retain_status st = RETAIN_OK;
-    for (size_t g = 0; g < nseg && st == RETAIN_OK; g++) {
+    for (size_t g = 0; g < nseg; g++) {
         size_t n;
         const retain_km_step *steps = retain_survival_curve(sv, g, &n);
         int64_t lives = 0;
         for (size_t i = 0; i < n; i++)
             lives += steps[i].events + steps[i].censored;
-        st = put_segment(c, w, sv, g);
-        if (st == RETAIN_OK)
-            st = retain_writer_int(w, lives);
-        if (st == RETAIN_OK)
-            st = retain_writer_int(w, (int64_t)llround(obs[g]));
-        if (st == RETAIN_OK)
-            st = put_real(w, expected[g], c->precision);
-        if (st == RETAIN_OK)
-            st = tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);
-        if (st == RETAIN_OK)
-            st = tested ? retain_writer_int(w, lr.df) : retain_writer_empty(w);
-        if (st == RETAIN_OK)
-            st = tested ? put_real(w, lr.p_value, p_decimals(lr.p_value, v->prob_decimals))
-                        : retain_writer_empty(w);
-        if (st == RETAIN_OK)
-            st = retain_writer_end_row(w);
+        put_segment(c, w, sv, g);
+        retain_writer_int(w, lives);
+        retain_writer_int(w, (int64_t)llround(obs[g]));
+        put_real(w, expected[g], c->precision);
+        tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);
+        tested ? retain_writer_int(w, lr.df) : retain_writer_empty(w);
+        tested ? put_real(w, lr.p_value, p_decimals(lr.p_value, v->prob_decimals))
+               : retain_writer_empty(w);
+        retain_writer_end_row(w);
     }
     free(obs);
     free(expected);

@@ -42,17 +42,28 @@ RETAIN_API retain_writer *retain_writer_new(FILE *out, retain_format format,
 
 /* Cells, left to right. text is any UTF-8 (len bytes); number is text that
  * is already a number in retain's style (-12.50), written unquoted in JSON
- * and right-aligned in a table; an empty cell is null in JSON. */
+ * and right-aligned in a table; an empty cell is null in JSON.
+ *
+ * Errors are sticky, as on a stdio stream: the first failure (no memory,
+ * a write error, a row with the wrong number of cells) is kept, every
+ * later call does nothing and returns it, and retain_writer_finish()
+ * returns it. A caller may write a whole table and check only finish. */
 RETAIN_API retain_status retain_writer_text(retain_writer *w, const char *text, size_t len);
 RETAIN_API retain_status retain_writer_number(retain_writer *w, const char *number);
 RETAIN_API retain_status retain_writer_int(retain_writer *w, int64_t value);
 RETAIN_API retain_status retain_writer_empty(retain_writer *w);
 
-/* Ends a row; it must have exactly ncols cells. */
+/* Ends a row; it must have exactly ncols cells (else RETAIN_ERR_USAGE). */
 RETAIN_API retain_status retain_writer_end_row(retain_writer *w);
 
-/* Writes what is pending and flushes out. RETAIN_ERR_IO when the stream
- * failed; errno then tells why (EPIPE for a closed pipe, ENOSPC, ...). */
+/* The first failure so far, RETAIN_OK when none. */
+RETAIN_API retain_status retain_writer_status(const retain_writer *w);
+
+/* Writes what is pending and flushes out; returns the first failure of the
+ * writer's life: RETAIN_ERR_NOMEM, RETAIN_ERR_USAGE, or RETAIN_ERR_IO when
+ * the stream failed (errno then tells why: EPIPE for a closed pipe,
+ * ENOSPC, ...). After a failure nothing more is written to out (a deferred
+ * writer has written nothing at all). */
 RETAIN_API retain_status retain_writer_finish(retain_writer *w);
 
 RETAIN_API void retain_writer_free(retain_writer *w);

@@ -20,12 +20,12 @@ struct retain_writer {
     bool deferred;
     size_t ncols;
     char **columns;
-    size_t col;      /* cells written in the current row */
-    size_t rows;     /* rows ended */
-    bool failed;     /* a write failed: finish reports it */
-    int saved_errno; /* errno of that failure */
-    rt_buf buf;      /* rendered output not yet written */
-    FILE *spill;     /* deferred output past SPILL_AT */
+    size_t col;          /* cells written in the current row */
+    size_t rows;         /* rows ended */
+    retain_status error; /* the first failure; sticky: every later call returns it */
+    int saved_errno;     /* errno of a write failure */
+    rt_buf buf;          /* rendered output not yet written */
+    FILE *spill;         /* deferred output past SPILL_AT */
     /* TABLE: every cell, kept to measure the columns */
     rt_buf cells;        /* NUL-separated cell texts */
     unsigned char *kind; /* per cell */
@@ -48,16 +48,24 @@ bool retain_format_parse(const char *name, retain_format *out)
 
 static void fail_io(retain_writer *w)
 {
-    if (!w->failed) {
-        w->failed = true;
+    if (w->error == RETAIN_OK) {
+        w->error = RETAIN_ERR_IO;
         w->saved_errno = errno ? errno : EIO;
     }
+}
+
+/* Keeps the first failure. */
+static retain_status sticky(retain_writer *w, retain_status st)
+{
+    if (w->error == RETAIN_OK)
+        w->error = st;
+    return w->error;
 }
 
 /* Moves buffered bytes to out, or to the spill file when deferred. */
 static void drain(retain_writer *w, bool final)
 {
-    if (w->buf.len == 0 || w->failed)
+    if (w->buf.len == 0 || w->error != RETAIN_OK)
         return;
     FILE *to = w->out;
     if (w->deferred && !final) {
@@ -85,7 +93,7 @@ static retain_status put(retain_writer *w, const void *data, size_t len)
     }
     if (w->buf.len >= (w->deferred ? SPILL_AT : FLUSH_AT))
         drain(w, false);
-    return w->failed ? RETAIN_ERR_IO : RETAIN_OK;
+    return w->error;
 }
 
 static retain_status puts_(retain_writer *w, const char *s)
@@ -268,16 +276,19 @@ static retain_status cell(retain_writer *w, const char *s, size_t len, enum cell
 
 retain_status retain_writer_text(retain_writer *w, const char *text, size_t len)
 {
-    return cell(w, text, len, CELL_TEXT);
+    return w->error != RETAIN_OK ? w->error : sticky(w, cell(w, text, len, CELL_TEXT));
 }
 
 retain_status retain_writer_number(retain_writer *w, const char *number)
 {
-    return cell(w, number, strlen(number), CELL_NUMBER);
+    return w->error != RETAIN_OK ? w->error
+                                 : sticky(w, cell(w, number, strlen(number), CELL_NUMBER));
 }
 
 retain_status retain_writer_int(retain_writer *w, int64_t value)
 {
+    if (w->error != RETAIN_OK)
+        return w->error;
     char buf[24];
     size_t i = sizeof buf;
     uint64_t v = value < 0 ? (uint64_t)0 - (uint64_t)value : (uint64_t)value;
@@ -287,15 +298,15 @@ retain_status retain_writer_int(retain_writer *w, int64_t value)
     } while (v > 0);
     if (value < 0)
         buf[--i] = '-';
-    return cell(w, buf + i, sizeof buf - i, CELL_NUMBER);
+    return sticky(w, cell(w, buf + i, sizeof buf - i, CELL_NUMBER));
 }
 
 retain_status retain_writer_empty(retain_writer *w)
 {
-    return cell(w, "", 0, CELL_EMPTY);
+    return w->error != RETAIN_OK ? w->error : sticky(w, cell(w, "", 0, CELL_EMPTY));
 }
 
-retain_status retain_writer_end_row(retain_writer *w)
+static retain_status end_row(retain_writer *w)
 {
     if (w->col != w->ncols)
         return RETAIN_ERR_USAGE;
@@ -307,6 +318,16 @@ retain_status retain_writer_end_row(retain_writer *w)
     w->col = 0;
     w->rows++;
     return st;
+}
+
+retain_status retain_writer_end_row(retain_writer *w)
+{
+    return w->error != RETAIN_OK ? w->error : sticky(w, end_row(w));
+}
+
+retain_status retain_writer_status(const retain_writer *w)
+{
+    return w->error;
 }
 
 /* Blanks are held back until text follows them: no line ends in blanks. */
@@ -352,14 +373,15 @@ static retain_status table_render(retain_writer *w)
 
 retain_status retain_writer_finish(retain_writer *w)
 {
-    retain_status st = RETAIN_OK;
-    if (w->format == RETAIN_FORMAT_JSON)
-        st = puts_(w, w->rows ? "\n]\n" : "]\n");
-    else if (w->format == RETAIN_FORMAT_TABLE)
-        st = table_render(w);
-    if (st == RETAIN_ERR_NOMEM)
-        return st;
-    if (w->spill && !w->failed) {
+    if (w->error == RETAIN_OK) {
+        retain_status st = RETAIN_OK;
+        if (w->format == RETAIN_FORMAT_JSON)
+            st = puts_(w, w->rows ? "\n]\n" : "]\n");
+        else if (w->format == RETAIN_FORMAT_TABLE)
+            st = table_render(w);
+        sticky(w, st);
+    }
+    if (w->spill && w->error == RETAIN_OK) {
         /* the spilled part first, then what is still in memory */
         char chunk[1 << 16];
         size_t n;
@@ -373,15 +395,13 @@ retain_status retain_writer_finish(retain_writer *w)
         if (ferror(w->spill))
             fail_io(w);
     }
-    drain(w, true);
+    drain(w, true); /* nothing after a failure: a table is whole or not written */
     errno = 0;
     if (fflush(w->out) != 0 || ferror(w->out))
         fail_io(w);
-    if (w->failed) {
+    if (w->error == RETAIN_ERR_IO)
         errno = w->saved_errno;
-        return RETAIN_ERR_IO;
-    }
-    return RETAIN_OK;
+    return w->error;
 }
 
 void retain_writer_free(retain_writer *w)

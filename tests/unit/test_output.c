@@ -326,11 +326,35 @@ static void test_row_must_be_complete(void **state)
     assert_non_null(f);
     retain_writer *w = retain_writer_new(f, RETAIN_FORMAT_CSV, cols, 2, false);
     assert_non_null(w);
+    assert_int_equal(retain_writer_int(w, 2), RETAIN_OK);
+    assert_int_equal(retain_writer_int(w, 3), RETAIN_OK);
+    assert_int_equal(retain_writer_int(w, 4), RETAIN_ERR_USAGE); /* a third cell */
+    retain_writer_free(w);
+    fclose(f);
+}
+
+/* The first error sticks, as on a stdio stream: every later call returns
+ * it, finish returns it, and nothing more reaches the stream. */
+static void test_first_error_sticks(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"a", "b"};
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    retain_writer *w = retain_writer_new(f, RETAIN_FORMAT_CSV, cols, 2, false);
+    assert_non_null(w);
+    assert_int_equal(retain_writer_status(w), RETAIN_OK);
     assert_int_equal(retain_writer_int(w, 1), RETAIN_OK);
     assert_int_equal(retain_writer_end_row(w), RETAIN_ERR_USAGE); /* one cell of two */
-    assert_int_equal(retain_writer_int(w, 2), RETAIN_OK);
-    assert_int_equal(retain_writer_int(w, 3), RETAIN_ERR_USAGE); /* a third cell */
+    assert_int_equal(retain_writer_status(w), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_int(w, 2), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_text(w, "x", 1), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_empty(w), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_number(w, "1.5"), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_end_row(w), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_writer_finish(w), RETAIN_ERR_USAGE);
     retain_writer_free(w);
+    assert_int_equal(ftell(f), 0); /* not even the header */
     fclose(f);
 }
 
@@ -475,6 +499,7 @@ int main(void)
         cmocka_unit_test(test_table_alignment),
         cmocka_unit_test(test_table_no_trailing_blanks),
         cmocka_unit_test(test_row_must_be_complete),
+        cmocka_unit_test(test_first_error_sticks),
         cmocka_unit_test(test_deferred_writes_nothing_before_finish),
         cmocka_unit_test(test_deferred_without_finish_leaves_nothing),
         cmocka_unit_test(test_deferred_small_table_same_output),
