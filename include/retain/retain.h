@@ -23,6 +23,9 @@
 #include <retain/lang.h>
 #include <retain/chart.h>
 #include <retain/document.h>
+#include <retain/risk.h>
+#include <retain/nps.h>
+#include <retain/activation.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,7 +1,9 @@
 /* Unit tests for retain/events.h: the per-customer event state, folded from
  * hand-built events, as of several cutoffs, against figures worked out by
  * hand from SPEC.md ("Other tables", "Signals and health"); lives; merging
- * two halves; unknown ids; bad values. */
+ * two halves; unknown ids; bad values. And for what is built on it,
+ * retain/risk.h, retain/nps.h and retain/activation.h ("NPS", "Signals and
+ * health", "Time to value"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <math.h>
+
+#include <retain/activation.h>
 #include <retain/events.h>
+#include <retain/nps.h>
+#include <retain/risk.h>
 
 #define UNIT RETAIN_MONEY_SCALE
 
@@ -251,12 +258,326 @@ static void test_no_customer_table(void **state)
     retain_events_free(ev);
 }
 
+static void customer(retain_events *ev, const char *id, const char *start, const char *end, int mrr,
+                     const char *seg)
+{
+    assert_int_equal(retain_events_add_customer(
+                         ev, id, strlen(id), day_of(start), end ? day_of(end) : 0, end != NULL,
+                         (retain_money)mrr * UNIT, seg, seg ? strlen(seg) : 0, 2, NULL),
+                     RETAIN_OK);
+}
+
+static void event(retain_events *ev, retain_event_table t, const char *id, const char *day,
+                  const char *kind, int64_t value)
+{
+    static unsigned long line = 2;
+    retain_event e = {t, line++, id, strlen(id), day_of(day), kind, kind ? strlen(kind) : 0, value};
+    assert_int_equal(retain_events_add(ev, &e, NULL), RETAIN_OK);
+}
+
+/* ---- risk ---------------------------------------------------------------- */
+
+/* as-of 2024-06-30, backtest 2024-04-01 */
+static retain_events *risk_world(void)
+{
+    retain_day cut[2] = {day_of("2024-06-30"), day_of("2024-04-01")};
+    retain_events_options o = {.cutoffs = cut, .n_cutoffs = 2};
+    retain_events *ev = retain_events_new(&o, NULL);
+    assert_non_null(ev);
+    /* quiet: no event for 70 days, usage 0 against 0, NPS 6 */
+    customer(ev, "quiet", "2023-01-10", NULL, 500, NULL);
+    /* busy: events up to as-of, usage 8 against 10 (-20 %), 3 tickets
+     * against 1, MRR 100 now against 200 90 days before */
+    customer(ev, "busy", "2023-06-30", "2024-05-01", 200, NULL);
+    customer(ev, "busy", "2024-05-01", NULL, 100, NULL);
+    /* fine: one event a day, NPS 10 */
+    customer(ev, "fine", "2024-06-01", NULL, 50, NULL);
+    /* gone: ended 2024-05-15 (zone at the backtest, churned) */
+    customer(ev, "gone", "2023-01-01", "2024-05-15", 80, NULL);
+    assert_int_equal(retain_events_customers_done(ev, NULL), RETAIN_OK);
+    event(ev, RETAIN_EVENT_ACTIVITY, "quiet", "2024-04-21", NULL, UNIT);
+    event(ev, RETAIN_EVENT_ANSWER, "quiet", "2024-05-01", NULL, 6);
+    event(ev, RETAIN_EVENT_ACTIVITY, "busy", "2024-06-30", NULL, 8 * UNIT);
+    event(ev, RETAIN_EVENT_ACTIVITY, "busy", "2024-06-20", NULL, 10 * UNIT);
+    event(ev, RETAIN_EVENT_TICKET, "busy", "2024-06-25", NULL, 0);
+    event(ev, RETAIN_EVENT_TICKET, "busy", "2024-06-26", NULL, 0);
+    event(ev, RETAIN_EVENT_TICKET, "busy", "2024-06-27", NULL, 0);
+    event(ev, RETAIN_EVENT_TICKET, "busy", "2024-05-15", NULL, 0);
+    event(ev, RETAIN_EVENT_ACTIVITY, "fine", "2024-06-29", NULL, UNIT);
+    event(ev, RETAIN_EVENT_ANSWER, "fine", "2024-06-02", NULL, 10);
+    /* gone was silent at the backtest day: last event 2023-12-01 */
+    event(ev, RETAIN_EVENT_ACTIVITY, "gone", "2023-12-01", NULL, UNIT);
+    return ev;
+}
+
+static void risk_options(retain_risk_options *o)
+{
+    retain_risk_defaults(o);
+    o->tables[RETAIN_EVENT_ACTIVITY] = o->tables[RETAIN_EVENT_TICKET] =
+        o->tables[RETAIN_EVENT_ANSWER] = true;
+    o->has_mrr = true;
+}
+
+static void test_risk_signals(void **state)
+{
+    (void)state;
+    retain_events *ev = risk_world();
+    retain_risk_options o;
+    risk_options(&o);
+    retain_risk_row r;
+    retain_day as_of = day_of("2024-06-30");
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "quiet"), as_of, &r));
+    assert_int_equal(r.days_silent, 70);
+    assert_int_equal(r.tenure_days, as_of - day_of("2023-01-10"));
+    assert_int_equal(r.stage, 2);
+    assert_int_equal(r.renewal_in_days, day_of("2025-01-10") - as_of);
+    assert_true(r.has_nps);
+    assert_int_equal(r.nps, 6);
+    assert_int_equal(r.signals, 1u << RETAIN_SIGNAL_SILENT | 1u << RETAIN_SIGNAL_NPS_BELOW_9);
+    assert_int_equal(r.health, 40);
+    assert_int_equal(r.zone, 3);
+
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "busy"), as_of, &r));
+    assert_int_equal(r.days_silent, 0);
+    assert_int_equal(r.usage, 8 * UNIT);
+    assert_int_equal(r.usage_before, 10 * UNIT);
+    assert_int_equal(r.tickets, 3);
+    assert_int_equal(r.tickets_before, 1);
+    assert_int_equal(r.revenue, 100 * UNIT);
+    assert_int_equal(r.revenue_before, 200 * UNIT);
+    assert_int_equal(r.mrr, 100 * UNIT);
+    assert_int_equal(r.tenure_days, as_of - day_of("2023-06-30")); /* one life */
+    assert_int_equal(r.renewal_in_days, 0);                        /* its anniversary is today */
+    assert_false(r.has_nps);
+    assert_int_equal(r.signals, 1u << RETAIN_SIGNAL_USAGE_DROP | 1u << RETAIN_SIGNAL_TICKETS_UP |
+                                    1u << RETAIN_SIGNAL_REVENUE_DOWN);
+    assert_int_equal(r.health, 35);
+    assert_int_equal(r.zone, 3);
+
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "fine"), as_of, &r));
+    assert_int_equal(r.days_silent, 1);
+    assert_int_equal(r.signals, 0);
+    assert_int_equal(r.zone, 1);
+    assert_false(retain_risk_eval(ev, &o, idx(ev, "gone"), as_of, &r));
+
+    /* a drop of exactly 20 % is a drop at --drop 20, not at 20.01 */
+    o.drop = 20 * UNIT;
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "busy"), as_of, &r));
+    assert_true(r.signals & 1u << RETAIN_SIGNAL_USAGE_DROP);
+    o.drop = 20 * UNIT + 10000;
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "busy"), as_of, &r));
+    assert_false(r.signals & 1u << RETAIN_SIGNAL_USAGE_DROP);
+
+    /* without the tickets and survey tables, no such figure nor signal */
+    o.tables[RETAIN_EVENT_TICKET] = o.tables[RETAIN_EVENT_ANSWER] = false;
+    assert_true(retain_risk_eval(ev, &o, idx(ev, "quiet"), as_of, &r));
+    assert_false(r.has_tickets);
+    assert_false(r.has_nps);
+    assert_int_equal(r.health, 60);
+    assert_int_equal(r.zone, 2);
+    retain_events_free(ev);
+}
+
+static void test_risk_table(void **state)
+{
+    (void)state;
+    retain_events *ev = risk_world();
+    retain_risk_options o;
+    risk_options(&o);
+    retain_risk *r;
+    assert_int_equal(retain_risk_compute(ev, &o, &r, NULL), RETAIN_OK);
+    assert_int_equal(retain_risk_count(r), 3);
+    /* zone 3 first, larger MRR first */
+    assert_int_equal(retain_risk_get(r, 0)->customer, idx(ev, "quiet"));
+    assert_int_equal(retain_risk_get(r, 1)->customer, idx(ev, "busy"));
+    assert_int_equal(retain_risk_get(r, 2)->customer, idx(ev, "fine"));
+    retain_risk_zone z;
+    retain_risk_summary(r, 3, &z);
+    assert_int_equal(z.customers, 2);
+    assert_int_equal(z.mrr, 600 * UNIT);
+    assert_int_equal(z.all_customers, 3);
+    assert_true(z.has_backtest);
+    /* as of 2024-04-01: quiet (last event none yet -> since its start) and
+     * gone (silent 122 days) are silent; busy is not (no activity kind:
+     * none yet, life since 2023-06-30: 276 days silent) */
+    assert_int_equal(z.backtest_customers, 0);
+    retain_risk_summary(r, 2, &z);
+    assert_int_equal(z.backtest_customers, 3);
+    assert_int_equal(z.backtest_churned, 1); /* gone */
+    retain_risk_free(r);
+    retain_events_free(ev);
+}
+
+static void test_risk_options(void **state)
+{
+    (void)state;
+    int w[RETAIN_SIGNALS] = {40, 20, 20, 25, 30, 20};
+    retain_diag diag;
+    assert_int_equal(retain_risk_parse_weights("silent=50,nps_below_9=0", w, &diag), RETAIN_OK);
+    assert_int_equal(w[RETAIN_SIGNAL_SILENT], 50);
+    assert_int_equal(w[RETAIN_SIGNAL_NPS_BELOW_9], 0);
+    assert_int_equal(w[RETAIN_SIGNAL_USAGE_DROP], 20);
+    assert_int_equal(retain_risk_parse_weights("loud=5", w, &diag), RETAIN_ERR_USAGE);
+    assert_non_null(strstr(diag.hint, "missed_renewal"));
+    assert_int_equal(retain_risk_parse_weights("silent=x", w, &diag), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_risk_parse_weights("silent", w, &diag), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_risk_parse_weights("silent=101", w, &diag), RETAIN_ERR_USAGE);
+    assert_int_equal(w[RETAIN_SIGNAL_SILENT], 50); /* unchanged by a failure */
+    int z1, z2;
+    assert_int_equal(retain_risk_parse_zones("80,40", &z1, &z2, &diag), RETAIN_OK);
+    assert_int_equal(z1, 80);
+    assert_int_equal(z2, 40);
+    assert_int_equal(retain_risk_parse_zones("40,80", &z1, &z2, &diag), RETAIN_ERR_USAGE);
+    assert_int_equal(retain_risk_parse_zones("75", &z1, &z2, &diag), RETAIN_ERR_USAGE);
+}
+
+/* ---- nps ----------------------------------------------------------------- */
+
+static void test_nps(void **state)
+{
+    (void)state;
+    retain_day cut = RETAIN_DAY_MAX;
+    retain_events_options eo = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_events *ev = retain_events_new(&eo, NULL);
+    customer(ev, "a", "2024-01-01", NULL, 300, NULL);
+    customer(ev, "b", "2024-01-01", "2024-03-01", 100, NULL);
+    customer(ev, "c", "2024-01-01", NULL, 50, NULL);
+    assert_int_equal(retain_events_customers_done(ev, NULL), RETAIN_OK);
+    retain_nps_options o = {.period = RETAIN_PERIOD_MONTH, .horizon = 30, .below = 9};
+    retain_nps *n = retain_nps_new(&o, ev, NULL);
+    assert_non_null(n);
+    struct {
+        const char *id, *day;
+        int score;
+    } ans[] = {
+        {"a", "2024-01-05", 10}, {"a", "2024-01-20", 3}, {"b", "2024-01-10", 2},
+        {"c", "2024-01-11", 8},  {"c", "2024-03-02", 9}, {"x", "2024-01-12", 9},
+        {"a", "2024-03-31", 5},
+    };
+    for (size_t k = 0; k < sizeof ans / sizeof ans[0]; k++)
+        assert_int_equal(retain_nps_add(n, ans[k].id, 1, day_of(ans[k].day), ans[k].score, NULL, 0,
+                                        10 + k, NULL),
+                         RETAIN_OK);
+    assert_int_equal(retain_nps_add(n, "a", 1, day_of("2024-01-05"), 11, NULL, 0, 99, NULL),
+                     RETAIN_ERR_DATA);
+    assert_int_equal(retain_nps_finish(n, NULL), RETAIN_OK);
+    unsigned long line;
+    assert_int_equal(retain_nps_unknown(n, &line), 1);
+    assert_int_equal(line, 15);
+    assert_int_equal(retain_nps_periods(n), 3);
+    retain_nps_cell c;
+    retain_nps_get(n, 0, 0, &c); /* January: 10, 3, 2, 8 */
+    assert_int_equal(c.responses, 4);
+    assert_int_equal(c.promoters, 1);
+    assert_int_equal(c.passives, 1);
+    assert_int_equal(c.detractors, 2);
+    double moe;
+    assert_true(retain_nps_moe(&c, &moe));
+    /* p = .25, d = .5: sqrt((.75 - .0625) / 4) x 196 */
+    assert_true(fabs(moe - 196 * sqrt(0.6875 / 4)) < 1e-9);
+    retain_nps_get(n, 0, 1, &c); /* February: none */
+    assert_int_equal(c.responses, 0);
+    assert_false(retain_nps_moe(&c, &moe));
+    /* the call list as of 2024-03-31: a (5, MRR 300); b's latest is 2,
+     * no longer a customer; c's latest is 9 */
+    assert_int_equal(retain_nps_calls(n), 2);
+    const retain_nps_call *call = retain_nps_call_get(n, 0);
+    assert_int_equal(call->customer, idx(ev, "a"));
+    assert_int_equal(call->score, 5);
+    assert_true(call->has_life);
+    assert_int_equal(call->mrr, 300 * UNIT);
+    call = retain_nps_call_get(n, 1);
+    assert_int_equal(call->customer, idx(ev, "b"));
+    assert_false(call->has_life);
+    /* churn within 30 days, answers up to 2024-03-01: b's 2 on 01-10 is
+     * followed by an end 51 days later: not within 30 */
+    int64_t answers, churned;
+    retain_nps_churn(n, RETAIN_NPS_DETRACTOR, &answers, &churned);
+    assert_int_equal(answers, 2);
+    assert_int_equal(churned, 0);
+    retain_nps_churn(n, RETAIN_NPS_PROMOTER, &answers, &churned);
+    assert_int_equal(answers, 1);
+    retain_nps_free(n);
+
+    /* latest: a's January answers count once (its 3 of 01-20) */
+    o.latest = true;
+    o.horizon = 60;
+    n = retain_nps_new(&o, ev, NULL);
+    for (size_t k = 0; k < sizeof ans / sizeof ans[0]; k++)
+        assert_int_equal(retain_nps_add(n, ans[k].id, 1, day_of(ans[k].day), ans[k].score, NULL, 0,
+                                        10 + k, NULL),
+                         RETAIN_OK);
+    assert_int_equal(retain_nps_finish(n, NULL), RETAIN_OK);
+    retain_nps_get(n, 0, 0, &c);
+    assert_int_equal(c.responses, 3);
+    assert_int_equal(c.promoters, 0);
+    assert_int_equal(c.detractors, 2);
+    /* within 60 days of 01-10, b left (51 days) */
+    retain_nps_churn(n, RETAIN_NPS_DETRACTOR, &answers, &churned);
+    assert_int_equal(answers, 2);
+    assert_int_equal(churned, 1);
+    retain_nps_free(n);
+    retain_events_free(ev);
+}
+
+/* ---- activation ---------------------------------------------------------- */
+
+static void test_activation(void **state)
+{
+    (void)state;
+    retain_day cut = day_of("2024-12-31");
+    retain_events_options eo = {.cutoffs = &cut, .n_cutoffs = 1, .activation_kind = "report"};
+    retain_events *ev = retain_events_new(&eo, NULL);
+    customer(ev, "a", "2024-01-01", NULL, 10, NULL);         /* activates on day 10 */
+    customer(ev, "b", "2024-01-01", "2024-02-15", 10, NULL); /* never; churned day 45 */
+    customer(ev, "c", "2024-01-20", "2024-03-01", 10, NULL); /* day 40; left day 41 */
+    customer(ev, "d", "2024-01-25", NULL, 10, NULL);         /* only before its start */
+    customer(ev, "e", "2024-02-01", NULL, 10, NULL);         /* day 0 */
+    assert_int_equal(retain_events_customers_done(ev, NULL), RETAIN_OK);
+    event(ev, RETAIN_EVENT_ACTIVITY, "a", "2024-01-11", "report", UNIT);
+    event(ev, RETAIN_EVENT_ACTIVITY, "a", "2024-01-02", "login", UNIT);
+    event(ev, RETAIN_EVENT_ACTIVITY, "c", "2024-02-29", "report", UNIT);
+    event(ev, RETAIN_EVENT_ACTIVITY, "d", "2024-01-01", "report", UNIT);
+    event(ev, RETAIN_EVENT_ACTIVITY, "b", "2024-02-15", "report", UNIT); /* on its end */
+    event(ev, RETAIN_EVENT_ACTIVITY, "e", "2024-02-01", "report", UNIT);
+    retain_activation_options o = {.period = RETAIN_PERIOD_MONTH};
+    retain_activation *a;
+    assert_int_equal(retain_activation_compute(ev, &o, &a, NULL), RETAIN_OK);
+    assert_int_equal(retain_activation_cohorts(a), 12);
+    retain_activation_cell c;
+    retain_activation_get(a, 0, 0, &c); /* January: a 10, b censored 45, c 40, d censored */
+    assert_int_equal(c.customers, 4);
+    assert_int_equal(c.activated, 1);
+    assert_true(c.has_median);
+    /* KM: t=10 event (4 at risk): .75; t=40 event (3 at risk): .5, flat
+     * to the last time observed, d's 341: median (40 + 341) / 2 */
+    assert_true(fabs(c.median_days - 190.5) < 1e-9);
+    retain_activation_get(a, 0, 1, &c);
+    assert_int_equal(c.customers, 1);
+    assert_int_equal(c.activated, 1);
+    assert_true(fabs(c.median_days) < 1e-9);
+    /* onboarding: lives longer than 30 days, started by 2024-10-02: all
+     * five; early: a, e (none churned); late: b (churned day 45), c
+     * (churned day 41), d */
+    retain_activation_onboarding b;
+    retain_activation_onboarding_get(a, 0, &b);
+    assert_int_equal(b.early, 2);
+    assert_int_equal(b.early_churned, 0);
+    assert_int_equal(b.late, 3);
+    assert_int_equal(b.late_churned, 2);
+    retain_activation_free(a);
+    retain_events_free(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fold),         cmocka_unit_test(test_activity_kind),
         cmocka_unit_test(test_merge_halves), cmocka_unit_test(test_lives),
         cmocka_unit_test(test_bad_values),   cmocka_unit_test(test_no_customer_table),
+        cmocka_unit_test(test_risk_signals), cmocka_unit_test(test_risk_table),
+        cmocka_unit_test(test_risk_options), cmocka_unit_test(test_nps),
+        cmocka_unit_test(test_activation),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
