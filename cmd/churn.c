@@ -54,8 +54,9 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     size_t seglen = x->by ? row->extra_len[0] : 0;
     const char *reason = x->reason ? row->extra[x->reason_index] : NULL;
     size_t reasonlen = x->reason ? row->extra_len[x->reason_index] : 0;
-    retain_status st = retain_churn_add(x->churn, seg, seglen, reason, reasonlen, row->start,
-                                        row->end, row->has_end, row->has_mrr ? row->mrr : 0);
+    retain_status st =
+        retain_churn_add(x->churn, row->id, row->id_len, seg, seglen, reason, reasonlen, row->start,
+                         row->end, row->has_end, row->has_mrr ? row->mrr : 0);
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, retain_status_str(st));
     return st;
@@ -167,6 +168,9 @@ static int run(cli *c, int argc, char **argv)
         return cli_report(c, &diag);
     o.stages = stages;
 
+    o.segments = c->by != NULL;
+    o.reasons = reason_col != NULL;
+    c->input.unordered = true; /* lives do not depend on the order of rows */
     const char *extra[2];
     size_t n_extra = 0;
     if (c->by)

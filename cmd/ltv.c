@@ -218,7 +218,8 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     retain_status st = retain_ltv_table_add(x->table, seg, seglen, row->id, row->id_len, row->start,
                                             row->end, row->has_end, row->mrr, row->has_mrr);
     if (st == RETAIN_OK && x->survival)
-        st = retain_survival_add(x->survival, seg, seglen, row->start, row->end, row->has_end);
+        st = retain_survival_add(x->survival, row->id, row->id_len, seg, seglen, row->start,
+                                 row->end, row->has_end, row->has_mrr ? row->mrr : 0);
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, retain_status_str(st));
     return st;
@@ -300,7 +301,8 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     c->input.n_extra = c->by ? 1 : 0;
     c->input.need_mrr = true;
     retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window};
-    retain_survival_options so = {.as_of = o->as_of, .has_as_of = o->has_as_of};
+    retain_survival_options so = {
+        .as_of = o->as_of, .has_as_of = o->has_as_of, .segments = c->by != NULL};
     table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL,
                    c->by != NULL};
     int code;

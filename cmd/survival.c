@@ -54,9 +54,9 @@ typedef struct {
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     survival_ctx *x = user;
-    retain_status st =
-        retain_survival_add(x->sv, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
-                            row->start, row->end, row->has_end);
+    retain_status st = retain_survival_add(
+        x->sv, row->id, row->id_len, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
+        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line, retain_status_str(st));
     return st;
@@ -266,9 +266,12 @@ static int run(cli *c, int argc, char **argv)
         return cli_usage_error(c, "--compare needs --by COL: the segments to compare");
     v.horizon *= v.unit;
     v.prob_decimals = c->precision > 4 ? c->precision : 4;
-    c->input.ignore_mrr = true; /* lives, not revenue */
+    /* lives, not revenue: the MRR only decides a life's segment */
+    c->input.ignore_mrr = !c->by;
+    c->input.unordered = true; /* lives do not depend on the order of rows */
 
-    retain_survival_options o = {.as_of = c->as_of, .has_as_of = c->has_as_of};
+    retain_survival_options o = {
+        .as_of = c->as_of, .has_as_of = c->has_as_of, .segments = c->by != NULL};
     survival_ctx x = {retain_survival_new(&o), c->by != NULL};
     if (!x.sv)
         return cli_nomem(c);

@@ -1,12 +1,14 @@
 /* retain/churn.h - churn by lifecycle stage (tenure ranges in days).
  *
- * For each subscription row, tenure t = (end, or as-of when open) - start
- * in days; the row churned when it has an end on or before as-of. A stage
- * [from, to) has entered = rows with t >= from, churned = churned rows
+ * For each life (retain/lives.h: a customer's rows merged over renewals,
+ * overlaps and short gaps), tenure t = (end, or as-of when open) - start
+ * in days; the life churned when it ended on or before as-of. A stage
+ * [from, to) has entered = lives with t >= from, churned = churned lives
  * with t in [from, to). See SPEC and retain-churn(1).
  *
- * The accumulator keeps day-indexed counts per stage (and segment and
- * reason), never the rows: memory does not grow with the input. */
+ * The accumulator keeps each customer's lives while rows come in (see
+ * retain/lives.h for the bytes), then day-indexed counts per stage (and
+ * segment and reason), never the rows. */
 #ifndef RETAIN_CHURN_H
 #define RETAIN_CHURN_H
 
@@ -15,6 +17,7 @@
 #include <stdint.h>
 
 #include <retain/date.h>
+#include <retain/lives.h>
 #include <retain/money.h>
 #include <retain/period.h>
 #include <retain/status.h>
@@ -49,6 +52,9 @@ typedef struct {
     retain_period_kind period;
     bool has_as_of; /* else: the latest start seen */
     retain_day as_of;
+    int32_t merge_gap; /* days, see retain/lives.h */
+    bool segments;     /* rows carry a segment: each life's is decided */
+    bool reasons;      /* rows carry a reason: each churned life's is kept */
 } retain_churn_options;
 
 typedef struct retain_churn retain_churn;
@@ -56,15 +62,22 @@ typedef struct retain_churn retain_churn;
 /* Returns NULL when out of memory. Free with retain_churn_free(). */
 RETAIN_API retain_churn *retain_churn_new(const retain_churn_options *options);
 
-/* Adds one subscription row. segment: NULL or "" for none. reason: NULL
- * when the table has no reason column; an empty reason counts as
- * "unknown". mrr weighs the revenue view (0 when unknown).
+/* Adds one subscription row of customer id. segment: read with the
+ * segments option (a life's is that of the row of largest MRR serving its
+ * first day). reason: read with the reasons option (a life's is that of
+ * the row ending it; empty counts as "unknown"). mrr weighs the revenue
+ * view: a life weighs its first day's MRR (0 when unknown).
  * RETAIN_ERR_DATA when end < start, or when the absolute amounts added
  * pass 2^63 millionths (no sum of them could be exact). */
-RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *segment,
-                                          size_t segment_len, const char *reason, size_t reason_len,
-                                          retain_day start, retain_day end, bool has_end,
-                                          retain_money mrr);
+RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *id, size_t id_len,
+                                          const char *segment, size_t segment_len,
+                                          const char *reason, size_t reason_len, retain_day start,
+                                          retain_day end, bool has_end, retain_money mrr);
+
+/* The lives the accumulator counts, owned by it: to reserve room
+ * (retain_lives_reserve) and, after finish, to read the customers, lives
+ * and bytes held. Adding a row to it is adding it with retain_churn_add. */
+RETAIN_API retain_lives *retain_churn_lives(retain_churn *churn);
 
 /* Computes the tables once every row is in. RETAIN_ERR_DATA when no row was
  * added, RETAIN_ERR_USAGE when every row starts after the as-of given. */
@@ -81,8 +94,8 @@ RETAIN_API size_t retain_churn_reasons(const retain_churn *churn);
 RETAIN_API const char *retain_churn_reason(const retain_churn *churn, size_t reason, size_t *len);
 RETAIN_API retain_day retain_churn_as_of(const retain_churn *churn);
 
-/* One stage of one segment (and period): entered and churned rows, the
- * churned rows of all stages (the denominator of share_pct), and the same
+/* One stage of one segment (and period): entered and churned lives, the
+ * churned lives of all stages (the denominator of share_pct), and the same
  * in MRR. reason is ignored when there are no reasons; with reasons,
  * churned and mrr_churned are those of the reason. */
 typedef struct {

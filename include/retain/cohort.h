@@ -35,6 +35,9 @@ typedef struct {
     bool has_as_of;            /* else: the latest start seen */
     retain_day as_of;
     bool revenue; /* keep each row's MRR, for the mrr sums */
+    /* days (>= 0) of a gap between a customer's rows across which it stays
+     * active, as in its lives (retain/lives.h); 0: back to back only */
+    int32_t merge_gap;
 } retain_cohort_options;
 
 typedef struct retain_cohort retain_cohort;

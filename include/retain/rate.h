@@ -34,6 +34,9 @@ typedef struct {
     int32_t from; /* period index */
     bool has_to;
     int32_t to;
+    /* days (>= 0) of a gap between a customer's rows across which it stays
+     * active, as in its lives (retain/lives.h); 0: back to back only */
+    int32_t merge_gap;
 } retain_rate_options;
 
 typedef struct retain_rate retain_rate;

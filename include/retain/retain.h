@@ -11,6 +11,7 @@
 #include <retain/reader.h>
 #include <retain/rate.h>
 #include <retain/cohort.h>
+#include <retain/lives.h>
 #include <retain/survival.h>
 #include <retain/churn.h>
 #include <retain/ltv.h>

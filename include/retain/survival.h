@@ -1,17 +1,12 @@
 /* retain/survival.h - Kaplan-Meier survival of subscriptions over tenure.
  *
- * Each subscription row is one life (SPEC, Survival): its duration is
- * t = (end, or as-of) - start in days; it is an event when it churned (an
- * end on or before as-of), censored otherwise. The accumulator keeps, per
- * segment, counts of events and censorings per tenure day, never the rows:
- * memory grows with the longest tenure, not with the rows.
- *
- * As-of, when not given, is the latest start, known only once every row is
- * in. Until then a row that ends after the latest start seen so far may
- * still turn out censored: it is held as a count per (start, end) pair of
- * days, and settled as later starts pass its end (at most one count per
- * pair of days, however many rows). With an as-of given, every row is
- * settled as it arrives.
+ * Each life (SPEC, Survival; retain/lives.h: a customer's rows merged
+ * over renewals, overlaps and short gaps) is one observation: its duration
+ * is t = (end, or as-of) - start in days; it is an event when it churned
+ * (an end on or before as-of), censored otherwise. The accumulator keeps
+ * each customer's lives while rows come in (see retain/lives.h for the
+ * bytes), then per segment counts of events and censorings per tenure
+ * day, never the rows.
  *
  * From the counts: the Kaplan-Meier estimate, Greenwood's variance, the
  * log-log confidence interval, the median (R's rule), the restricted mean
@@ -25,6 +20,8 @@
 #include <stdint.h>
 
 #include <retain/date.h>
+#include <retain/lives.h>
+#include <retain/money.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -34,6 +31,8 @@ extern "C" {
 typedef struct {
     bool has_as_of; /* else: the latest start seen */
     retain_day as_of;
+    int32_t merge_gap; /* days, see retain/lives.h */
+    bool segments;     /* rows carry a segment: each life's is decided */
 } retain_survival_options;
 
 typedef struct retain_survival retain_survival;
@@ -42,12 +41,21 @@ typedef struct retain_survival retain_survival;
  * retain_survival_free(). */
 RETAIN_API retain_survival *retain_survival_new(const retain_survival_options *options);
 
-/* Adds one subscription row in a segment (segment_len 0 for no segment).
- * end is ignored unless has_end. Rows starting after an as-of given are
- * ignored. RETAIN_ERR_DATA when end < start, RETAIN_ERR_NOMEM. */
-RETAIN_API retain_status retain_survival_add(retain_survival *sv, const char *segment,
-                                             size_t segment_len, retain_day start, retain_day end,
-                                             bool has_end);
+/* Adds one subscription row of customer id. segment is read with the
+ * segments option (a life's is that of the row of largest MRR serving its
+ * first day: mrr is read for that only). end is ignored unless has_end.
+ * Rows starting after an as-of given are ignored. RETAIN_ERR_DATA when
+ * end < start, RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_survival_add(retain_survival *sv, const char *id, size_t id_len,
+                                             const char *segment, size_t segment_len,
+                                             retain_day start, retain_day end, bool has_end,
+                                             retain_money mrr);
+
+/* The lives the accumulator counts, owned by it: to reserve room
+ * (retain_lives_reserve) and, after finish, to read the customers, lives
+ * and bytes held. Adding a row to it is adding it with
+ * retain_survival_add. */
+RETAIN_API retain_lives *retain_survival_lives(retain_survival *sv);
 
 /* Adds `count` lives of duration t days (t >= 0) directly, events or
  * censored: for durations known otherwise (a study's follow-up times).

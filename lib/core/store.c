@@ -107,7 +107,7 @@ bool rt_store_reserve(rt_store *s, size_t n)
         if ((!sh->slots || 4 * per_shard > 3 * (sh->mask + 1)) && !grow_shard(s, sh, per_shard))
             return false;
     }
-    if (n > s->cap && n < 0xFFFFFFFEu) {
+    if (n > s->cap && n <= RT_MAX_CUSTOMERS) {
         rt_customer *c = realloc(s->cust, n * sizeof *c);
         if (!c)
             return false;
@@ -131,7 +131,9 @@ void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p
     p->segment = segment;
 }
 
-static bool add_one(rt_store *s, const rt_pending *p)
+/* Finds the customer of p, or adds it with p as its first row (more = 0).
+ * *index receives its index; *found whether it was there. */
+static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *found)
 {
     rt_shard *sh = shard_of(s, p->hi);
     if (!sh->slots || 4 * (sh->used + 1) > 3 * (sh->mask + 1)) {
@@ -145,31 +147,10 @@ static bool add_one(rt_store *s, const rt_pending *p)
         if (slot == 0)
             break;
         if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
-            rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
+            const rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
             if (c->lo == p->lo && c->hi == p->hi) {
-                if (s->nextra == s->extra_cap) {
-                    size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
-                    if (cap > 0xFFFFFFFEu)
-                        return false; /* indices are 32-bit */
-                    rt_extra_row *e = realloc(s->extra, cap * sizeof *e);
-                    if (!e)
-                        return false;
-                    s->extra = e;
-                    if (s->keep_mrr) {
-                        int64_t *m = realloc(s->extra_mrr, cap * sizeof *m);
-                        if (!m)
-                            return false;
-                        s->extra_mrr = m;
-                    }
-                    s->extra_cap = cap;
-                }
-                if (s->keep_mrr)
-                    s->extra_mrr[s->nextra] = p->mrr;
-                rt_extra_row *e = &s->extra[s->nextra++];
-                e->start = p->start;
-                e->end = p->end;
-                e->next = c->more;
-                c->more = (uint32_t)s->nextra;
+                *index = (uint32_t)((slot & 0xFFFFFFFFu) - 1);
+                *found = true;
                 return true;
             }
         }
@@ -177,8 +158,10 @@ static bool add_one(rt_store *s, const rt_pending *p)
     }
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
-        if (cap > 0xFFFFFFFEu)
-            return false;
+        if (cap > RT_MAX_CUSTOMERS)
+            cap = RT_MAX_CUSTOMERS;
+        if (s->n >= cap)
+            return false; /* indices are 32-bit */
         rt_customer *c = realloc(s->cust, cap * sizeof *c);
         if (!c)
             return false;
@@ -202,18 +185,70 @@ static bool add_one(rt_store *s, const rt_pending *p)
     c->segment = p->segment;
     sh->slots[pos] = tag | (uint64_t)s->n;
     sh->used++;
+    *index = (uint32_t)(s->n - 1);
+    *found = false;
+    return true;
+}
+
+static bool add_one(rt_store *s, const rt_pending *p)
+{
+    uint32_t i;
+    bool found;
+    if (!locate(s, p, &i, &found))
+        return false;
+    if (!found)
+        return true;
+    rt_customer *c = &s->cust[i];
+    if (s->nextra == s->extra_cap) {
+        size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
+        if (cap > 0xFFFFFFFEu)
+            return false; /* indices are 32-bit */
+        rt_extra_row *e = realloc(s->extra, cap * sizeof *e);
+        if (!e)
+            return false;
+        s->extra = e;
+        if (s->keep_mrr) {
+            int64_t *m = realloc(s->extra_mrr, cap * sizeof *m);
+            if (!m)
+                return false;
+            s->extra_mrr = m;
+        }
+        s->extra_cap = cap;
+    }
+    if (s->keep_mrr)
+        s->extra_mrr[s->nextra] = p->mrr;
+    rt_extra_row *e = &s->extra[s->nextra++];
+    e->start = p->start;
+    e->end = p->end;
+    e->next = c->more;
+    c->more = (uint32_t)s->nextra;
+    return true;
+}
+
+static void prefetch_slot(rt_store *s, const rt_pending *q)
+{
+    const rt_shard *sh = shard_of(s, q->hi);
+    if (sh->slots)
+        __builtin_prefetch(&sh->slots[(size_t)q->lo & sh->mask]);
+}
+
+bool rt_store_locate_many(rt_store *s, const rt_pending *rows, size_t n, uint32_t *index,
+                          bool *found)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i + PREFETCH_AHEAD < n)
+            prefetch_slot(s, &rows[i + PREFETCH_AHEAD]);
+        if (!locate(s, &rows[i], &index[i], &found[i]))
+            return false;
+    }
     return true;
 }
 
 bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (i + PREFETCH_AHEAD < n) {
-            const rt_pending *q = &rows[i + PREFETCH_AHEAD];
-            const rt_shard *sh = shard_of(s, q->hi);
-            if (sh->slots)
-                __builtin_prefetch(&sh->slots[(size_t)q->lo & sh->mask]);
-        }
+        if (i + PREFETCH_AHEAD < n)
+            prefetch_slot(s, &rows[i + PREFETCH_AHEAD]);
         if (!add_one(s, &rows[i]))
             return false;
     }
@@ -285,14 +320,17 @@ void rt_spans_sort(rt_span *rows, size_t n)
     }
 }
 
-size_t rt_spans_merge(const rt_span *rows, size_t n, rt_span *out)
+size_t rt_spans_merge(const rt_span *rows, size_t n, int32_t gap, rt_span *out)
 {
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
-        if (rows[i].start >= rows[i].end)
-            continue; /* serves no day */
-        if (m > 0 && rows[i].start <= out[m - 1].end) {
-            /* overlapping or back to back: one stretch of service */
+        /* a row serving no day: left out, except that with a gap it
+         * takes part as in lives (lib/metrics/lives.c) */
+        if (rows[i].start >= rows[i].end && gap == 0)
+            continue;
+        if (m > 0 && (int64_t)rows[i].start <= (int64_t)out[m - 1].end + gap) {
+            /* overlapping, back to back or across a short gap: one stretch
+             * of service, the gap's days included */
             if (rows[i].end > out[m - 1].end)
                 out[m - 1].end = rows[i].end;
         } else {

@@ -77,6 +77,17 @@ void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p
  * customers each new key is a cache miss. */
 bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n);
 
+/* The most customers a store holds (indices are 32-bit). */
+#define RT_MAX_CUSTOMERS 0xFFFFFFFEu
+
+/* Finds the customer of each row, or adds it with that row as its first
+ * (and its segment; more = 0), in order: index[i] receives the customer's
+ * index, found[i] whether it was there before the row. For state kept
+ * beside the store (rt_store.cap entries suffice). False when out of
+ * memory or past RT_MAX_CUSTOMERS. */
+bool rt_store_locate_many(rt_store *s, const rt_pending *rows, size_t n, uint32_t *index,
+                          bool *found);
+
 /* Adds one row to the customer (segment, id); false when out of memory. */
 bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                   int32_t end);
@@ -109,10 +120,13 @@ typedef struct {
 size_t rt_store_rows(const rt_store *s, size_t i, retain_day as_of, rt_spans *buf);
 
 /* Sorts rows by start; then merges them into the disjoint spans of days
- * they serve, rows that serve no day left out: out (n rows at most)
- * receives the spans, their number is returned. */
+ * they serve, joining spans apart by at most gap days (a customer's
+ * lives, SPEC: the gap's days are served): out (n rows at most, may be
+ * rows itself) receives the spans, their number is returned. A row that
+ * serves no day is left out; with gap > 0 it takes part as in a life
+ * (SPEC): it may join spans, and alone it is an empty span. */
 void rt_spans_sort(rt_span *rows, size_t n);
-size_t rt_spans_merge(const rt_span *sorted, size_t n, rt_span *out);
+size_t rt_spans_merge(const rt_span *sorted, size_t n, int32_t gap, rt_span *out);
 
 /* Bytes held, for memory reports. */
 size_t rt_store_bytes(const rt_store *s);

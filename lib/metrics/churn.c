@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <retain/churn.h>
+#include <retain/lives.h>
 
 #include "internal.h"
 #include "store.h"
@@ -255,7 +256,8 @@ struct retain_churn {
     stage_acc **seg; /* per segment: nstages stage_acc */
     size_t nseg_cap;
     bool with_reasons;
-    rt_window window;
+    retain_lives *lives;
+    retain_day first_start;
     uint64_t money_total; /* see rt_money_tally */
     /* results */
     bool finished;
@@ -275,7 +277,16 @@ retain_churn *retain_churn_new(const retain_churn_options *options)
     c->nstages = retain_stages_count(options->stages);
     rt_intern_init(&c->segments);
     rt_intern_init(&c->reasons);
-    rt_window_init(&c->window, options->has_as_of, options->as_of);
+    retain_lives_options lo = {.has_as_of = options->has_as_of,
+                               .as_of = options->as_of,
+                               .merge_gap = options->merge_gap,
+                               .segments = options->segments,
+                               .reasons = options->reasons,
+                               .mrr = true};
+    if (!(c->lives = retain_lives_new(&lo))) {
+        free(c);
+        return NULL;
+    }
     return c;
 }
 
@@ -300,6 +311,7 @@ void retain_churn_free(retain_churn *c)
     free(c->seg_order);
     free(c->reason_order);
     free(c->cells);
+    retain_lives_free(c->lives);
     free(c);
 }
 
@@ -336,16 +348,26 @@ static tally *churn_tally(stage_acc *s, uint32_t reason)
     return &s->churn[reason];
 }
 
-retain_status retain_churn_add(retain_churn *c, const char *segment, size_t segment_len,
-                               const char *reason, size_t reason_len, retain_day start,
-                               retain_day end, bool has_end, retain_money mrr)
+retain_status retain_churn_add(retain_churn *c, const char *id, size_t id_len, const char *segment,
+                               size_t segment_len, const char *reason, size_t reason_len,
+                               retain_day start, retain_day end, bool has_end, retain_money mrr)
 {
-    if (has_end && end < start)
-        return RETAIN_ERR_DATA;
-    if (!rt_window_keep(&c->window, start))
-        return RETAIN_OK; /* not yet a customer on the observation day */
     if (!rt_money_tally(&c->money_total, mrr))
         return RETAIN_ERR_DATA; /* a sum would overflow */
+    return retain_lives_add(c->lives, id, id_len, segment, segment_len, reason, reason_len, start,
+                            end, has_end, mrr);
+}
+
+retain_lives *retain_churn_lives(retain_churn *c)
+{
+    return c->lives;
+}
+
+/* Counts one life, as-of known: has_end when it churned by then. */
+static retain_status add_life(retain_churn *c, const char *segment, size_t segment_len,
+                              const char *reason, size_t reason_len, retain_day start,
+                              retain_day end, bool has_end, retain_money mrr)
+{
     stage_acc *st = segment_stages(c, segment, segment_len);
     if (!st)
         return RETAIN_ERR_NOMEM;
@@ -405,14 +427,26 @@ static int64_t span(const dayhist *h, int64_t a, int64_t b)
     return b < a ? 0 : dh_upto(h, b) - dh_upto(h, a - 1);
 }
 
+static retain_status on_life(const retain_life *life, void *user)
+{
+    return add_life(user, life->segment, life->segment_len, life->reason, life->reason_len,
+                    life->start, life->end, life->churned, life->mrr);
+}
+
 retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
 {
     const retain_period_kind k = c->opt.period;
-    retain_status st = rt_window_close(&c->window, &c->as_of, diag);
+    retain_status st = retain_lives_finish(c->lives, diag);
     if (st != RETAIN_OK)
         return st;
+    c->as_of = retain_lives_as_of(c->lives);
+    c->first_start = retain_lives_first_start(c->lives);
+    st = retain_lives_each(c->lives, on_life, c);
+    if (st != RETAIN_OK)
+        return rt_fail(diag, st, 0, NULL, "%s",
+                       st == RETAIN_ERR_NOMEM ? "out of memory" : "a sum overflows");
     if (c->opt.by_period) {
-        c->first = retain_period_of(k, c->window.min_start);
+        c->first = retain_period_of(k, c->first_start);
         c->last = retain_period_of(k, c->as_of);
         c->nper = (size_t)(c->last - c->first + 1);
     } else {

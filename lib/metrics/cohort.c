@@ -119,7 +119,7 @@ static void add_customer(retain_cohort *co, size_t g, rt_span *rows, size_t n)
     }
     /* a customer is active once, however many rows serve the day (the
      * merged spans may overwrite rows: they are not read again) */
-    size_t m = rt_spans_merge(rows, n, rows);
+    size_t m = rt_spans_merge(rows, n, co->opt.merge_gap, rows);
     for (size_t i = 0; i < m; i++)
         add_served(co, co->active + g * co->tri, c, rows[i].start, rows[i].end, 1);
 }

@@ -117,7 +117,7 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
         merged->cap = n;
     }
     rt_span *m = merged->v;
-    size_t nm = rt_spans_merge(rows, n, m);
+    size_t nm = rt_spans_merge(rows, n, t->r->opt.merge_gap, m);
     for (size_t i = 0; i < nm; i++)
         add_active(t, m[i].start, m[i].end);
     int32_t first_period = period_of(t->r, rows[0].start);

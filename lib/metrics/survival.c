@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <retain/lives.h>
 #include <retain/survival.h>
 
 #include "internal.h"
@@ -20,21 +21,13 @@ typedef struct {
     size_t nsteps;
 } hist;
 
-/* Rows not settled yet (as-of unknown): a count per (segment, start, end). */
-typedef struct {
-    uint32_t segment;
-    int32_t start, end; /* end RT_NO_END for an open row */
-    int64_t count;      /* 0: a free slot */
-} pending;
-
 struct retain_survival {
     retain_survival_options opt;
     rt_intern segments;
     hist *hist;
     size_t hist_cap;
-    pending *slots;
-    size_t mask, used;
-    rt_window window;
+    retain_lives *lives;
+    bool any_row;
     /* results */
     bool finished;
     retain_day as_of;
@@ -48,7 +41,14 @@ retain_survival *retain_survival_new(const retain_survival_options *options)
         return NULL;
     sv->opt = *options;
     rt_intern_init(&sv->segments);
-    rt_window_init(&sv->window, options->has_as_of, options->as_of);
+    retain_lives_options lo = {.has_as_of = options->has_as_of,
+                               .as_of = options->as_of,
+                               .merge_gap = options->merge_gap,
+                               .segments = options->segments};
+    if (!(sv->lives = retain_lives_new(&lo))) {
+        free(sv);
+        return NULL;
+    }
     return sv;
 }
 
@@ -62,7 +62,7 @@ void retain_survival_free(retain_survival *sv)
         free(sv->hist[i].steps);
     }
     free(sv->hist);
-    free(sv->slots);
+    retain_lives_free(sv->lives);
     free(sv->order);
     rt_intern_free(&sv->segments);
     free(sv);
@@ -93,69 +93,6 @@ static bool count(retain_survival *sv, uint32_t seg, int64_t t, bool event, int6
     return true;
 }
 
-/* Settles a row against an as-of: an event at end - start when it ended
- * by then, else censored at as-of - start. */
-static bool settle(retain_survival *sv, uint32_t seg, int32_t start, int32_t end, retain_day as_of,
-                   int64_t n)
-{
-    if (end != RT_NO_END && end <= as_of)
-        return count(sv, seg, (int64_t)end - start, true, n);
-    return count(sv, seg, (int64_t)as_of - start, false, n);
-}
-
-static size_t slot_of(uint32_t seg, int32_t start, int32_t end, size_t mask)
-{
-    uint64_t h = ((uint64_t)(uint32_t)start << 32 | (uint32_t)end) * 0x9E3779B97F4A7C15ULL;
-    h ^= (uint64_t)seg * 0xC2B2AE3D27D4EB4FULL;
-    h ^= h >> 29;
-    return (size_t)h & mask;
-}
-
-static void put(pending *slots, size_t mask, const pending *p)
-{
-    size_t pos = slot_of(p->segment, p->start, p->end, mask);
-    while (slots[pos].count && !(slots[pos].segment == p->segment && slots[pos].start == p->start &&
-                                 slots[pos].end == p->end))
-        pos = (pos + 1) & mask;
-    if (slots[pos].count)
-        slots[pos].count += p->count;
-    else
-        slots[pos] = *p;
-}
-
-/* Rebuilds the table of pending rows: the rows that ended by the latest
- * start seen are events whatever the final as-of, so they leave it. */
-static bool rebuild(retain_survival *sv)
-{
-    size_t live = 0;
-    for (size_t i = 0; sv->slots && i <= sv->mask; i++) {
-        pending *p = &sv->slots[i];
-        if (!p->count)
-            continue;
-        if (p->end != RT_NO_END && p->end <= sv->window.max_start) {
-            if (!count(sv, p->segment, (int64_t)p->end - p->start, true, p->count))
-                return false;
-            p->count = 0;
-        } else {
-            live++;
-        }
-    }
-    size_t size = 64;
-    while (size < 2 * (live + 1))
-        size *= 2;
-    pending *slots = calloc(size, sizeof *slots);
-    if (!slots)
-        return false;
-    for (size_t i = 0; sv->slots && i <= sv->mask; i++)
-        if (sv->slots[i].count)
-            put(slots, size - 1, &sv->slots[i]);
-    free(sv->slots);
-    sv->slots = slots;
-    sv->mask = size - 1;
-    sv->used = live;
-    return true;
-}
-
 static retain_status segment_index(retain_survival *sv, const char *segment, size_t len,
                                    uint32_t *seg)
 {
@@ -173,38 +110,30 @@ static retain_status segment_index(retain_survival *sv, const char *segment, siz
     return RETAIN_OK;
 }
 
-retain_status retain_survival_add(retain_survival *sv, const char *segment, size_t segment_len,
-                                  retain_day start, retain_day end, bool has_end)
+retain_status retain_survival_add(retain_survival *sv, const char *id, size_t id_len,
+                                  const char *segment, size_t segment_len, retain_day start,
+                                  retain_day end, bool has_end, retain_money mrr)
 {
-    if (has_end && end < start)
-        return RETAIN_ERR_DATA;
-    if (!rt_window_keep(&sv->window, start))
-        return RETAIN_OK; /* not yet a customer on the observation day */
+    sv->any_row = true;
+    return retain_lives_add(sv->lives, id, id_len, segment, segment_len, NULL, 0, start, end,
+                            has_end, mrr);
+}
+
+retain_lives *retain_survival_lives(retain_survival *sv)
+{
+    return sv->lives;
+}
+
+/* One life: an event at its tenure when it churned, else censored there. */
+static retain_status on_life(const retain_life *life, void *user)
+{
+    retain_survival *sv = user;
     uint32_t seg;
-    retain_status st = segment_index(sv, segment, segment_len, &seg);
+    retain_status st = segment_index(sv, life->segment, life->segment_len, &seg);
     if (st != RETAIN_OK)
         return st;
-    int32_t e = has_end ? end : RT_NO_END;
-    if (sv->opt.has_as_of)
-        return settle(sv, seg, start, e, sv->opt.as_of, 1) ? RETAIN_OK : RETAIN_ERR_NOMEM;
-    if (e != RT_NO_END && e <= sv->window.max_start) /* as-of will be later still */
-        return count(sv, seg, (int64_t)e - start, true, 1) ? RETAIN_OK : RETAIN_ERR_NOMEM;
-    if (!sv->slots || 4 * (sv->used + 1) > 3 * (sv->mask + 1)) {
-        if (!rebuild(sv))
-            return RETAIN_ERR_NOMEM;
-    }
-    pending p = {seg, start, e, 1};
-    size_t pos = slot_of(seg, start, e, sv->mask);
-    while (sv->slots[pos].count && !(sv->slots[pos].segment == seg &&
-                                     sv->slots[pos].start == start && sv->slots[pos].end == e))
-        pos = (pos + 1) & sv->mask;
-    if (sv->slots[pos].count) {
-        sv->slots[pos].count++;
-    } else {
-        sv->slots[pos] = p;
-        sv->used++;
-    }
-    return RETAIN_OK;
+    return count(sv, seg, (int64_t)life->end - life->start, life->churned, 1) ? RETAIN_OK
+                                                                              : RETAIN_ERR_NOMEM;
 }
 
 retain_status retain_survival_add_lives(retain_survival *sv, const char *segment,
@@ -251,19 +180,14 @@ static bool build_curve(hist *h)
 retain_status retain_survival_finish(retain_survival *sv, retain_diag *diag)
 {
     /* lives given as durations (retain_survival_add_lives) need no as-of */
-    if (sv->segments.n == 0 || sv->window.any) {
-        retain_status st = rt_window_close(&sv->window, &sv->as_of, diag);
+    if (sv->segments.n == 0 || sv->any_row) {
+        retain_status st = retain_lives_finish(sv->lives, diag);
         if (st != RETAIN_OK)
             return st;
-    }
-    for (size_t i = 0; sv->slots && i <= sv->mask; i++) {
-        const pending *p = &sv->slots[i];
-        if (p->count && !settle(sv, p->segment, p->start, p->end, sv->as_of, p->count))
+        sv->as_of = retain_lives_as_of(sv->lives);
+        if (retain_lives_each(sv->lives, on_life, sv) != RETAIN_OK)
             return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
-    free(sv->slots);
-    sv->slots = NULL;
-    sv->mask = sv->used = 0;
     sv->order = rt_intern_sorted(&sv->segments);
     if (!sv->order)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");

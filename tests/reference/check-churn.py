@@ -323,7 +323,7 @@ def canonical_rows(case, rows):
         why = None
         if case["reason"]:
             why = r["why"] if r["end"] is not None or r["why_open"] else ""
-        out.append({"start": r["start"], "end": r["end"],
+        out.append({"id": r["id"], "start": r["start"], "end": r["end"],
                     "mrr": Fraction(0) if r["mrr_empty"] else Fraction(r["cents"], 100),
                     "seg": r["seg"] if case["by"] else "", "why": why})
     return out

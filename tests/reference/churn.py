@@ -24,9 +24,12 @@ the revenue columns when the header has an `mrr` column.
 Exit status: 0 ok, 64 usage (bad --stages, a missing column, no row on or
 before as-of), 65 data error (`line N: ...` on stderr).
 
-The metric, per subscription row (SPEC):
+The metric, per life (SPEC "Lives": a customer's rows merged over
+overlaps, back-to-back rows and gaps of at most --merge-gap days; see
+lives.py, which also fixes a life's segment, MRR and reason):
   * as-of = --as-of, else the latest start.  Rows with start > as-of are
-    ignored; an end > as-of is treated as empty.
+    ignored; an end > as-of is treated as empty.  What follows says "row"
+    for a life.
   * t = (end, or as-of when empty) - start, in days; churned = end not empty.
   * stage k = [from_k, to_k) (to_k = infinity for the last stage):
     entered = rows with t >= from_k; churned = churned rows with
@@ -70,6 +73,7 @@ from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trc  # noqa: E402  (period_bounds, next_period_start, period_label)
+import lives as lv  # noqa: E402  (SPEC's lives)
 
 ONE_DAY = dt.timedelta(days=1)
 LIFECYCLE = ("onboarding", "renewal", "long-term")
@@ -188,7 +192,7 @@ def read_rows(text, by=None, reason=None):
                              % (name, what, ", ".join(header)))
         return names.index(norm_name(name))
 
-    cs, ce = col("start", "start"), col("end", "end")
+    ci, cs, ce = col("id", "id"), col("start", "start"), col("end", "end")
     cm = names.index("mrr") if "mrr" in names else None
     cb = col(by, "--by") if by is not None else None
     cr = col(reason, "--reason") if reason is not None else None
@@ -207,7 +211,7 @@ def read_rows(text, by=None, reason=None):
             raise DataError("line %d: %s" % (line, x))
         if end is not None and end < start:
             raise DataError("line %d: end before start" % line)
-        rows.append({"start": start, "end": end, "mrr": mrr,
+        rows.append({"id": fields[ci].strip(), "start": start, "end": end, "mrr": mrr,
                      "seg": fields[cb] if cb is not None else "",
                      "why": fields[cr] if cr is not None else None})
     return rows, cm is not None
@@ -237,7 +241,7 @@ def byte_key(s):
 
 
 def churn_table(rows, stages, as_of=None, by=None, reason=None, period=None,
-                precision=2, revenue=False, late_end_reasons=False):
+                precision=2, revenue=False, late_end_reasons=False, gap=0):
     """Return the output as a list of rows (lists of cells), header first.
     late_end_reasons (NOT SPEC, for diagnosing a difference): the reason
     grid also lists the reasons of rows whose end is after as-of."""
@@ -249,9 +253,10 @@ def churn_table(rows, stages, as_of=None, by=None, reason=None, period=None,
         if not rows:
             raise DataError("no data rows")
         as_of = max(r["start"] for r in rows)
-    # SPEC: rows starting after as-of are ignored; a later end is unknown.
+    # SPEC: rows starting after as-of are ignored; a later end is unknown;
+    # then the rows of a customer are merged into its lives
     kept = []
-    for r in rows:
+    for r in lv.lives(rows, as_of, gap):
         if r["start"] > as_of:
             continue
         end = r["end"] if r["end"] is not None and r["end"] <= as_of else None
@@ -260,7 +265,7 @@ def churn_table(rows, stages, as_of=None, by=None, reason=None, period=None,
         if r["why"] is not None:
             why = r["why"] if r["why"] != "" else "unknown"
         kept.append(dict(r, end=end, t=t, churned=end is not None, why=why,
-                         late=r["end"] is not None and end is None))
+                         late=False))
     if not kept:
         raise UsageError("no subscription starts on or before as-of %s" % as_of)
 
@@ -356,6 +361,7 @@ def main(argv=None):
     ap.add_argument("--reason")
     ap.add_argument("--period", choices=["day", "week", "month", "quarter", "year"])
     ap.add_argument("--precision", type=int, default=2)
+    ap.add_argument("--merge-gap", type=int, default=0)
     ap.add_argument("--late-end-reasons", action="store_true",
                     help="not SPEC: also list the reasons of rows ending after as-of")
     a = ap.parse_args(argv)
@@ -376,7 +382,7 @@ def main(argv=None):
                 data = f.read()
         rows, has_mrr = read_rows(data.decode("utf-8-sig"), a.by, a.reason)
         table = churn_table(rows, stages, as_of, a.by, a.reason, a.period,
-                            a.precision, has_mrr, a.late_end_reasons)
+                            a.precision, has_mrr, a.late_end_reasons, a.merge_gap)
     except UsageError as e:
         sys.stderr.write("churn.py: %s\n" % e)
         return 64

@@ -36,6 +36,7 @@ from fractions import Fraction
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import trc as _trc          # noqa: E402  SPEC's TRC, brute force
 import survival as _surv    # noqa: E402  Kaplan-Meier
+import lives as _lives      # noqa: E402  SPEC's lives
 
 ONE_DAY = dt.timedelta(days=1)
 MONTH_DAYS = Fraction(36525, 1200)     # 365.25 / 12
@@ -125,15 +126,21 @@ def monthly_churns(rows, as_of, window):
     return out
 
 
-def km_lives(rows, as_of):
-    """survival.py's lives (t days, event) of kept rows."""
-    lives = []
-    for _, _, start, end, _, _ in rows:   # rows already observed
-        if end is not None:
-            lives.append(((end - start).days, True))
+def km_lives(rows, as_of, seg=None):
+    """survival.py's observations (t days, event): the lives (SPEC "Lives",
+    lives.py) of the rows (already observed), those of segment seg only
+    when seg is not None (a life's segment from its first day's rows)."""
+    dicts = [{"id": cid, "start": start, "end": end, "mrr": mrr or Fraction(0),
+              "seg": s or ""} for _, cid, start, end, mrr, s in rows]
+    out = []
+    for life in _lives.lives(dicts, as_of):
+        if seg is not None and life["seg"] != seg:
+            continue
+        if life["end"] is not None:
+            out.append(((life["end"] - life["start"]).days, True))
         else:
-            lives.append(((as_of - start).days, False))
-    return lives
+            out.append(((as_of - life["start"]).days, False))
+    return out
 
 
 def km_at(cv, t):
@@ -144,9 +151,9 @@ def km_at(cv, t):
     return s
 
 
-def survival_sum(rows, as_of, horizon, d):
+def survival_sum(rows, as_of, horizon, d, seg=None):
     """sum_{k=0}^{H-1} S(k months) / (1 + d)^k."""
-    cv = _surv.curve(km_lives(rows, as_of))
+    cv = _surv.curve(km_lives(rows, as_of, seg))
     total = Fraction(0)
     for k in range(horizon):
         total += km_at(cv, k * MONTH_DAYS) / (1 + d) ** k
@@ -154,9 +161,11 @@ def survival_sum(rows, as_of, horizon, d):
 
 
 def ltv_segment(rows, as_of, window=12, margin=Fraction(1), discount=Fraction(0),
-                horizon=None):
+                horizon=None, all_rows=None, seg=None):
     """The numbers of one output row of `retain ltv` (customer table).
     rows: this segment's rows, observed at as-of.  discount is a fraction.
+    all_rows, seg: every segment's rows and this one's name, for the lives
+    of --method survival (a customer's lives span its segments).
     Undefined values are None."""
     by_cust = defaultdict(list)
     for r in rows:
@@ -173,7 +182,8 @@ def ltv_segment(rows, as_of, window=12, margin=Fraction(1), discount=Fraction(0)
         if arpu is not None and churn is not None and discount + churn != 0:
             ltv = arpu * margin * (1 + discount) / (discount + churn)
     elif arpu is not None:
-        ltv = arpu * margin * survival_sum(rows, as_of, horizon, discount)
+        ltv = arpu * margin * survival_sum(rows if all_rows is None else all_rows, as_of,
+                                           horizon, discount, seg)
     revenue = Fraction(0)
     for _, _, start, end, mrr, _ in rows:
         stop = end if end is not None else as_of + ONE_DAY
@@ -194,7 +204,8 @@ def ltv_table(rows, as_of=None, by=False, **kw):
         return [(None, ltv_segment(kept, as_of, **kw))] if kept else []
     out = []
     for seg in sorted({r[5] for r in kept}):
-        out.append((seg, ltv_segment([r for r in kept if r[5] == seg], as_of, **kw)))
+        out.append((seg, ltv_segment([r for r in kept if r[5] == seg], as_of, all_rows=kept,
+                                     seg=seg, **kw)))
     return out
 
 

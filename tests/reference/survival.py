@@ -15,7 +15,11 @@ Input: a canonical CSV with `id`, `start`, `end` (ISO dates, empty end =
 active) and the --by column. Output: the table `retain survival` prints.
 
 Formulas (what R's survival::survfit, survdiff and survRM2 compute):
-  * t = (end if end <= as-of else as-of) - start, event = end <= as-of.
+  * One observation per life (SPEC "Lives": a customer's rows merged over
+    overlaps, back-to-back rows and gaps of at most --merge-gap days, a
+    life's segment from the row of largest MRR serving its first day; see
+    lives.py): t = (end if end <= as-of else as-of) - start, event = end
+    <= as-of.
   * S(t) = prod over event times u <= t of (1 - d_u / n_u); n_u counts the
     lives with t >= u (events before censorings at equal t).
   * Greenwood: v(t) = sum d_u / (n_u (n_u - d_u)); log-log interval
@@ -36,29 +40,32 @@ import argparse
 import csv
 import datetime as dt
 import math
+import os
 import sys
 from fractions import Fraction
 from statistics import NormalDist
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lives as lv  # noqa: E402  (SPEC's lives)
 
-def read_rows(f, by, as_of):
-    lives, starts = [], []
-    rows = list(csv.DictReader(f))
-    for r in rows:
+
+def read_rows(f, by, as_of, gap=0):
+    """The lives of the table (SPEC "Lives", lives.py) as (group, t, event)."""
+    rows = []
+    for r in csv.DictReader(f):
         s = dt.date.fromisoformat(r["start"])
         e = dt.date.fromisoformat(r["end"]) if r.get("end") else None
-        starts.append(s)
-        lives.append((r[by] if by else "", s, e))
+        m = r.get("mrr") or "0"
+        rows.append({"id": r["id"], "start": s, "end": e, "mrr": Fraction(m),
+                     "seg": r[by] if by else ""})
     if as_of is None:
-        as_of = max(starts)
+        as_of = max(r["start"] for r in rows)
     out = []
-    for g, s, e in lives:
-        if s > as_of:
-            continue
-        if e is not None and e <= as_of:
-            out.append((g, (e - s).days, True))
+    for life in lv.lives(rows, as_of, gap):
+        if life["end"] is not None:
+            out.append((life["seg"], (life["end"] - life["start"]).days, True))
         else:
-            out.append((g, (as_of - s).days, False))
+            out.append((life["seg"], (as_of - life["start"]).days, False))
     return out
 
 
@@ -87,6 +94,15 @@ def curve(lives):
 def fmt(x, decimals):
     if x is None or (isinstance(x, float) and not math.isfinite(x)):
         return ""
+    if isinstance(x, Fraction):  # exact: half away from zero, as retain rounds
+        q = abs(x) * 10 ** decimals
+        n = (q.numerator * 2 + q.denominator) // (2 * q.denominator)
+        r = ("-" if x < 0 else "") + str(n // 10 ** decimals)
+        if decimals:
+            r += "." + str(n % 10 ** decimals).rjust(decimals, "0")
+        if r.startswith("-") and set(r[1:]) <= set("0."):
+            r = r[1:]
+        return r
     r = f"{float(x):.{decimals}f}"
     if r.startswith("-") and set(r[1:]) <= set("0."):
         r = r[1:]
@@ -210,6 +226,7 @@ def main():
     ap.add_argument("--compare", action="store_true")
     ap.add_argument("--precision", "-p", type=int, default=2)
     ap.add_argument("--lives", action="store_true")
+    ap.add_argument("--merge-gap", type=int, default=0)
     ap.add_argument("file", nargs="?", default="-")
     a = ap.parse_args()
     f = sys.stdin if a.file == "-" else open(a.file, newline="", encoding="utf-8-sig")
@@ -217,7 +234,7 @@ def main():
         lives = read_lives(f, a.by)
     else:
         as_of = dt.date.fromisoformat(a.as_of) if a.as_of else None
-        lives = read_rows(f, a.by, as_of)
+        lives = read_rows(f, a.by, as_of, a.merge_gap)
     unit = {"day": 1, "week": 7, "month": Fraction(36525, 1200)}[a.unit]
     pd = max(4, a.precision)
     groups = sorted({g for g, _, _ in lives}, key=lambda g: g.encode())

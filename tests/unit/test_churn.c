@@ -181,14 +181,22 @@ typedef struct {
 
 static retain_churn *add_rows(const retain_churn_options *o, const row_in *rows, size_t n)
 {
-    retain_churn *c = retain_churn_new(o);
+    retain_churn_options with = *o;
+    for (size_t i = 0; i < n; i++) {
+        with.segments = with.segments || rows[i].seg;
+        with.reasons = with.reasons || rows[i].reason;
+    }
+    retain_churn *c = retain_churn_new(&with);
     assert_non_null(c);
     for (size_t i = 0; i < n; i++) {
         const row_in *x = &rows[i];
         retain_day start = day_of(x->start);
-        retain_status st = retain_churn_add(
-            c, x->seg, x->seg ? strlen(x->seg) : 0, x->reason, x->reason ? strlen(x->reason) : 0,
-            start, start + (x->tenure < 0 ? 0 : x->tenure), x->tenure >= 0, UNITS(x->mrr));
+        char id[24]; /* a customer per row: each row is a life */
+        snprintf(id, sizeof id, "c%zu", i);
+        retain_status st = retain_churn_add(c, id, strlen(id), x->seg, x->seg ? strlen(x->seg) : 0,
+                                            x->reason, x->reason ? strlen(x->reason) : 0, start,
+                                            start + (x->tenure < 0 ? 0 : x->tenure), x->tenure >= 0,
+                                            UNITS(x->mrr));
         if (st != RETAIN_OK)
             fail_msg("row %zu (%s +%d) added with status %d", i, x->start, x->tenure, (int)st);
     }
@@ -429,9 +437,9 @@ static void test_finish_errors(void **state)
     retain_churn_free(c);
     /* end before start */
     c = retain_churn_new(&o);
-    assert_int_equal(
-        retain_churn_add(c, NULL, 0, NULL, 0, day_of("2023-05-05"), day_of("2023-04-01"), true, 0),
-        RETAIN_ERR_DATA);
+    assert_int_equal(retain_churn_add(c, "x", 1, NULL, 0, NULL, 0, day_of("2023-05-05"),
+                                      day_of("2023-04-01"), true, 0),
+                     RETAIN_ERR_DATA);
     retain_churn_free(c);
     retain_stages_free(t);
 }

@@ -189,10 +189,11 @@ static void test_rows_and_as_of(void **state)
         retain_day s = day_of(rows[i][0]);
         bool has_end = rows[i][1] != NULL;
         retain_day e = has_end ? day_of(rows[i][1]) : 0;
-        assert_int_equal(retain_survival_add(a, NULL, 0, s, e, has_end), RETAIN_OK);
-        assert_int_equal(retain_survival_add(b, NULL, 0, s, e, has_end), RETAIN_OK);
+        char id[2] = {(char)('a' + i), 0};
+        assert_int_equal(retain_survival_add(a, id, 1, NULL, 0, s, e, has_end, 0), RETAIN_OK);
+        assert_int_equal(retain_survival_add(b, id, 1, NULL, 0, s, e, has_end, 0), RETAIN_OK);
     }
-    assert_int_equal(retain_survival_add(a, NULL, 0, 10, 9, true), RETAIN_ERR_DATA);
+    assert_int_equal(retain_survival_add(a, "z", 1, NULL, 0, 10, 9, true, 0), RETAIN_ERR_DATA);
     retain_diag d;
     assert_int_equal(retain_survival_finish(a, &d), RETAIN_OK);
     assert_int_equal(retain_survival_finish(b, &d), RETAIN_OK);
@@ -221,7 +222,7 @@ static void test_rows_and_as_of(void **state)
 static void test_pending_rows_settle(void **state)
 {
     (void)state;
-    retain_survival_options o = {0};
+    retain_survival_options o = {.segments = true};
     retain_survival *a = retain_survival_new(&o);
     srand(7);
     retain_day max = 0;
@@ -232,9 +233,11 @@ static void test_pending_rows_settle(void **state)
         rows[i][2] = rand() % 4 != 0;
         if (rows[i][0] > max)
             max = rows[i][0];
-        assert_int_equal(
-            retain_survival_add(a, rand() % 2 ? "x" : "y", 1, rows[i][0], rows[i][1], rows[i][2]),
-            RETAIN_OK);
+        char id[16];
+        snprintf(id, sizeof id, "%d", i);
+        assert_int_equal(retain_survival_add(a, id, strlen(id), rand() % 2 ? "x" : "y", 1,
+                                             rows[i][0], rows[i][1], rows[i][2], 0),
+                         RETAIN_OK);
     }
     o.has_as_of = true;
     o.as_of = max;
@@ -242,9 +245,11 @@ static void test_pending_rows_settle(void **state)
     srand(7);
     for (int i = 0; i < 20000; i++) {
         rand(), rand(), rand();
-        assert_int_equal(
-            retain_survival_add(b, rand() % 2 ? "x" : "y", 1, rows[i][0], rows[i][1], rows[i][2]),
-            RETAIN_OK);
+        char id[16];
+        snprintf(id, sizeof id, "%d", i);
+        assert_int_equal(retain_survival_add(b, id, strlen(id), rand() % 2 ? "x" : "y", 1,
+                                             rows[i][0], rows[i][1], rows[i][2], 0),
+                         RETAIN_OK);
     }
     free(rows);
     retain_diag d;
@@ -276,7 +281,7 @@ static void test_degenerate(void **state)
     o.has_as_of = true;
     o.as_of = 100;
     sv = retain_survival_new(&o);
-    assert_int_equal(retain_survival_add(sv, NULL, 0, 200, 0, false), RETAIN_OK);
+    assert_int_equal(retain_survival_add(sv, "x", 1, NULL, 0, 200, 0, false, 0), RETAIN_OK);
     assert_int_equal(retain_survival_finish(sv, &d), RETAIN_ERR_USAGE);
     retain_survival_free(sv);
 

@@ -1,0 +1,312 @@
+/* Unit tests for retain/lives.h: rows merged into lives as SPEC ("Lives")
+ * says, on hand-built rows whose lives are worked out by hand, in every
+ * order the rows can come in. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/lives.h>
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+#define UNITS(x) ((retain_money)((x)*RETAIN_MONEY_SCALE))
+
+typedef struct {
+    const char *id;
+    int32_t start, end; /* end -1: open */
+    double mrr;
+    const char *seg, *why;
+} row_in;
+
+/* A life as the test expects it, days relative to 0. */
+typedef struct {
+    const char *id;
+    int32_t start, end; /* end -1: open at as-of */
+    const char *seg, *why;
+    double mrr;
+    size_t index;
+} life_out;
+
+typedef struct {
+    life_out got[64];
+    size_t n;
+    const char *ids[64]; /* the id of each customer index, from the rows */
+} collected;
+
+static retain_status collect(const retain_life *l, void *user)
+{
+    collected *c = user;
+    assert_true(c->n < N(c->got));
+    life_out *o = &c->got[c->n++];
+    o->start = l->start;
+    o->end = l->churned ? l->end : -1;
+    o->index = l->index;
+    o->mrr = (double)l->mrr / RETAIN_MONEY_SCALE;
+    static char seg[64][32], why[64][32];
+    snprintf(seg[c->n - 1], 32, "%.*s", (int)l->segment_len, l->segment);
+    o->seg = seg[c->n - 1];
+    o->why = NULL;
+    if (l->reason) {
+        snprintf(why[c->n - 1], 32, "%.*s", (int)l->reason_len, l->reason);
+        o->why = why[c->n - 1];
+    }
+    o->id = NULL;
+    (void)l->customer;
+    return RETAIN_OK;
+}
+
+static int by_start_then_index(const void *a, const void *b)
+{
+    const life_out *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return (x->index > y->index) - (x->index < y->index);
+}
+
+/* Adds the rows in the order given by perm, and checks the lives. */
+static void check_order(const retain_lives_options *o, const row_in *rows, const size_t *perm,
+                        size_t n, const life_out *want, size_t nwant)
+{
+    retain_lives *l = retain_lives_new(o);
+    assert_non_null(l);
+    for (size_t k = 0; k < n; k++) {
+        const row_in *r = &rows[perm[k]];
+        assert_int_equal(retain_lives_add(l, r->id, strlen(r->id), r->seg,
+                                          r->seg ? strlen(r->seg) : 0, r->why,
+                                          r->why ? strlen(r->why) : 0, r->start, r->end,
+                                          r->end >= 0, UNITS(r->mrr)),
+                         RETAIN_OK);
+    }
+    retain_diag d;
+    assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+    collected c = {.n = 0};
+    assert_int_equal(retain_lives_each(l, collect, &c), RETAIN_OK);
+    assert_int_equal(c.n, nwant);
+    assert_int_equal(retain_lives_count(l), nwant);
+    /* the test's lives belong to distinct start days */
+    qsort(c.got, c.n, sizeof c.got[0], by_start_then_index);
+    for (size_t i = 0; i < nwant; i++) {
+        assert_int_equal(c.got[i].start, want[i].start);
+        assert_int_equal(c.got[i].end, want[i].end);
+        assert_int_equal(c.got[i].index, want[i].index);
+        if (o->segments)
+            assert_string_equal(c.got[i].seg, want[i].seg);
+        if (o->reasons && want[i].end >= 0)
+            assert_string_equal(c.got[i].why, want[i].why);
+        if (o->mrr)
+            assert_true(c.got[i].mrr == want[i].mrr);
+    }
+    retain_lives_free(l);
+}
+
+/* Every order of the rows (n! up to 6 rows, else 200 random shuffles). */
+static void check(const retain_lives_options *o, const row_in *rows, size_t n, const life_out *want,
+                  size_t nwant)
+{
+    size_t perm[16];
+    for (size_t i = 0; i < n; i++)
+        perm[i] = i;
+    if (n <= 6) {
+        for (;;) {
+            check_order(o, rows, perm, n, want, nwant);
+            /* next permutation */
+            size_t i = n - 1;
+            while (i > 0 && perm[i - 1] >= perm[i])
+                i--;
+            if (i == 0)
+                break;
+            size_t j = n - 1;
+            while (perm[j] <= perm[i - 1])
+                j--;
+            size_t t = perm[i - 1];
+            perm[i - 1] = perm[j];
+            perm[j] = t;
+            for (size_t a = i, b = n - 1; a < b; a++, b--) {
+                t = perm[a];
+                perm[a] = perm[b];
+                perm[b] = t;
+            }
+        }
+        return;
+    }
+    srand(11);
+    for (int round = 0; round < 200; round++) {
+        for (size_t i = n - 1; i > 0; i--) {
+            size_t j = (size_t)rand() % (i + 1), t = perm[i];
+            perm[i] = perm[j];
+            perm[j] = t;
+        }
+        check_order(o, rows, perm, n, want, nwant);
+    }
+}
+
+/* Renewals on the day the previous contract ends, and an overlap: one
+ * life; it ends with the last contract. */
+static void test_renewals_are_one_life(void **state)
+{
+    (void)state;
+    const row_in rows[] = {
+        {"A", 100, 465, 50, "Pro", "x"},
+        {"A", 465, 830, 60, "Pro", "y"},
+        {"A", 830, 1195, 70, "Enterprise", "price"},
+        {"A", 1000, 1100, 5, "Add-on", "z"}, /* inside: changes nothing */
+        {"B", 200, -1, 10, "Basic", ""},     /* the latest start: as-of 1300 */
+        {"B", 1300, 1300, 1, "Basic", ""},   /* zero-length, back to back? no: B open */
+    };
+    const life_out want[] = {
+        {"A", 100, 1195, "Pro", "price", 50, 0},
+        {"B", 200, -1, "Basic", NULL, 10, 0},
+    };
+    retain_lives_options o = {.segments = true, .reasons = true, .mrr = true};
+    check(&o, rows, N(rows), want, N(want));
+}
+
+/* Gaps: within --merge-gap one life, beyond it a win-back; a row that
+ * bridges two lives merges them. */
+static void test_gaps_and_bridges(void **state)
+{
+    (void)state;
+    const row_in rows[] = {
+        {"A", 0, 10, 1, NULL, NULL},  {"A", 15, 20, 1, NULL, NULL}, /* gap of 5 days */
+        {"A", 27, 30, 1, NULL, NULL},                               /* gap of 7 */
+        {"B", 1, 10, 1, NULL, NULL},  {"B", 40, 50, 1, NULL, NULL}, /* as-of 40 */
+        {"B", 9, 45, 1, NULL, NULL},                                /* bridges B's two rows */
+    };
+    const life_out gap0[] = {
+        {"A", 0, 10, "", NULL, 1, 0},
+        {"B", 1, -1, "", NULL, 1, 0},
+        {"A", 15, 20, "", NULL, 1, 1},
+        {"A", 27, 30, "", NULL, 1, 2},
+    };
+    retain_lives_options o = {.mrr = true};
+    check(&o, rows, N(rows), gap0, N(gap0));
+    const life_out gap5[] = {
+        {"A", 0, 20, "", NULL, 1, 0},
+        {"B", 1, -1, "", NULL, 1, 0},
+        {"A", 27, 30, "", NULL, 1, 1},
+    };
+    o.merge_gap = 5;
+    check(&o, rows, N(rows), gap5, N(gap5));
+    const life_out gap7[] = {
+        {"A", 0, 30, "", NULL, 1, 0},
+        {"B", 1, -1, "", NULL, 1, 0},
+    };
+    o.merge_gap = 7;
+    check(&o, rows, N(rows), gap7, N(gap7));
+}
+
+/* The segment of a life: the row of largest MRR serving its first day,
+ * ties the smallest value; zero-length rows decide only alone; its MRR is
+ * the first day's. A lone zero-length row: a life of 0 days, churned. */
+static void test_segment_rule(void **state)
+{
+    (void)state;
+    const row_in rows[] = {
+        {"A", 10, 100, 100, "Basic", NULL}, {"A", 10, 50, 200, "Pro", NULL},
+        {"A", 10, 10, 900, "Zero", NULL},  /* serves no day: does not decide */
+        {"A", 20, 200, 999, "Late", NULL}, /* starts later: does not decide */
+        {"B", 30, 60, 100, "b", NULL},      {"B", 30, 40, 100, "a", NULL}, /* a tie: "a" < "b" */
+        {"C", 5, 5, 40, "Trial", NULL},     {"D", 300, -1, 1, "x", NULL},  /* as-of 300 */
+    };
+    const life_out want[] = {
+        {"C", 5, 5, "Trial", NULL, 40, 0},
+        {"A", 10, 200, "Pro", NULL, 300, 0},
+        {"B", 30, 60, "a", NULL, 200, 0},
+        {"D", 300, -1, "x", NULL, 1, 0},
+    };
+    retain_lives_options o = {.segments = true, .mrr = true};
+    check(&o, rows, N(rows), want, N(want));
+}
+
+/* The reason of a life: the row ending it; ties prefer a non-empty
+ * reason, then the smallest. As-of: later starts ignored, later ends open. */
+static void test_reasons_and_as_of(void **state)
+{
+    (void)state;
+    const row_in rows[] = {
+        {"A", 0, 50, 1, NULL, "too expensive"},
+        {"A", 10, 50, 1, NULL, ""},
+        {"A", 20, 50, 1, NULL, "moved"},
+        {"A", 5, 30, 1, NULL, "aaa"}, /* ends earlier: not the reason */
+        {"B", 60, 500, 1, NULL, "gone"},
+        {"C", 150, 160, 1, NULL, "z"}, /* starts after as-of */
+    };
+    const life_out want[] = {
+        {"A", 0, 50, "", "moved", 0, 0},
+        {"B", 60, -1, "", NULL, 0, 0},
+    };
+    retain_lives_options o = {.reasons = true, .has_as_of = true, .as_of = 100};
+    check(&o, rows, N(rows), want, N(want));
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    retain_lives_options o = {.merge_gap = -1};
+    retain_lives *l = retain_lives_new(&o);
+    assert_non_null(l);
+    assert_int_equal(retain_lives_add(l, "a", 1, NULL, 0, NULL, 0, 0, 1, true, 0),
+                     RETAIN_ERR_USAGE);
+    retain_diag d;
+    assert_int_equal(retain_lives_finish(l, &d), RETAIN_ERR_USAGE);
+    retain_lives_free(l);
+    o.merge_gap = 0;
+    l = retain_lives_new(&o);
+    assert_int_equal(retain_lives_add(l, "a", 1, NULL, 0, NULL, 0, 5, 4, true, 0), RETAIN_ERR_DATA);
+    assert_int_equal(retain_lives_finish(l, &d), RETAIN_ERR_DATA); /* no row */
+    retain_lives_free(l);
+}
+
+/* Many customers with random rows: the lives and their number do not
+ * depend on the order of the rows (the bytes reported grow with lives). */
+static void test_random_orders_agree(void **state)
+{
+    (void)state;
+    enum { ROWS = 3000 };
+    static row_in rows[ROWS];
+    static char ids[ROWS][8];
+    srand(5);
+    for (int i = 0; i < ROWS; i++) {
+        snprintf(ids[i], sizeof ids[i], "c%d", rand() % 400);
+        int s = rand() % 1000;
+        rows[i] = (row_in){ids[i], s, rand() % 5 ? s + rand() % 90 : -1, rand() % 3, "", ""};
+    }
+    size_t counts[2], bytes = 0;
+    for (int round = 0; round < 2; round++) {
+        retain_lives_options o = {.merge_gap = 3, .mrr = true};
+        retain_lives *l = retain_lives_new(&o);
+        for (int k = 0; k < ROWS; k++) {
+            const row_in *r = &rows[round ? ROWS - 1 - k : k];
+            assert_int_equal(retain_lives_add(l, r->id, strlen(r->id), NULL, 0, NULL, 0, r->start,
+                                              r->end, r->end >= 0, UNITS(r->mrr)),
+                             RETAIN_OK);
+        }
+        retain_diag d;
+        assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+        counts[round] = retain_lives_count(l);
+        assert_int_equal(retain_lives_customers(l), 400);
+        bytes = retain_lives_bytes(l);
+        retain_lives_free(l);
+    }
+    assert_int_equal(counts[0], counts[1]);
+    assert_true(bytes > 400 * 16);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_renewals_are_one_life),
+        cmocka_unit_test(test_gaps_and_bridges),
+        cmocka_unit_test(test_segment_rule),
+        cmocka_unit_test(test_reasons_and_as_of),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_random_orders_agree),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
