@@ -27,6 +27,7 @@
 #include <stdint.h>
 
 #include <retain/date.h>
+#include <retain/lives.h>
 #include <retain/money.h>
 #include <retain/status.h>
 
@@ -140,15 +141,11 @@ RETAIN_API bool retain_events_find(const retain_events *ev, const char *id, size
 /* The as-of of the lives (the largest cutoff). */
 RETAIN_API retain_day retain_events_as_of(const retain_events *ev);
 
-/* A life: its first day, its end (the first day without service), or no
- * end when still served on the as-of; its segment (the value on the row of
- * largest MRR serving its first day, ties to the smallest in byte order). */
-typedef struct {
-    retain_day start, end;
-    bool has_end;
-    const char *segment; /* owned by the accumulator; "" without --by */
-    size_t segment_len;
-} retain_life;
+/* A life (retain/lives.h): its first day, its end (the first day without
+ * service), or no end when still served on the as-of; its segment (the
+ * value on the row of largest MRR serving its first day, ties to the
+ * smallest in byte order; owned by the accumulator, "" without --by).
+ * Here only start, end, has_end and the segment are filled. */
 
 /* The number of lives of customer i (0 when it has no row, a customer made
  * by events alone), and life k of them, in order of start. */

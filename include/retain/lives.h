@@ -85,8 +85,8 @@ typedef struct {
     size_t customer; /* 0 .. retain_lives_customers() - 1, no order implied */
     size_t index;    /* 0 for the customer's first life, 1 for its first win-back... */
     retain_day start;
-    retain_day end; /* meaningful when churned */
-    bool churned;   /* ended on or before as-of; else open (censored at as-of) */
+    retain_day end; /* the first day without service; as-of when !has_end */
+    bool has_end;   /* churned: ended on or before as-of; else open (censored at as-of) */
     const char *segment;
     size_t segment_len;
     const char *reason; /* NULL without reasons */

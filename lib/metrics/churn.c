@@ -430,7 +430,7 @@ static int64_t span(const dayhist *h, int64_t a, int64_t b)
 static retain_status on_life(const retain_life *life, void *user)
 {
     return add_life(user, life->segment, life->segment_len, life->reason, life->reason_len,
-                    life->start, life->end, life->churned, life->mrr);
+                    life->start, life->end, life->has_end, life->mrr);
 }
 
 retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)

@@ -384,7 +384,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
             m++;
         }
         rt_spans_sort(buf, m);
-        size_t nm = rt_spans_merge(buf, m, merged);
+        size_t nm = rt_spans_merge(buf, m, 0, merged);
         if (nm == 0 && m > 0) {
             /* rows of no day only: a life of 0 days that churned */
             merged[0] = buf[0];
@@ -656,7 +656,7 @@ size_t retain_events_lives(const retain_events *ev, size_t i)
 
 static void fill_life(const registry *r, const life *l, retain_life *out)
 {
-    out->start = l->start;
+    *out = (retain_life){.start = l->start};
     out->has_end = l->end != RT_NO_END;
     out->end = out->has_end ? l->end : 0;
     out->segment = rt_intern_str(&r->segments, l->segment, &out->segment_len);

@@ -406,8 +406,8 @@ retain_status retain_lives_each(const retain_lives *l, retain_life_fn fn, void *
             qsort(v, n, sizeof *v, by_start);
         for (size_t k = 0; st == RETAIN_OK && k < n; k++) {
             retain_life out = {.customer = i, .index = k, .start = v[k].start};
-            out.churned = v[k].end != RT_NO_END && v[k].end <= l->as_of;
-            out.end = out.churned ? v[k].end : l->as_of;
+            out.has_end = v[k].end != RT_NO_END && v[k].end <= l->as_of;
+            out.end = out.has_end ? v[k].end : l->as_of;
             out.segment = l->opt.segments
                               ? rt_intern_str(&l->segments, v[k].seg & SEG_MASK, &out.segment_len)
                               : "";

@@ -132,7 +132,7 @@ static retain_status on_life(const retain_life *life, void *user)
     retain_status st = segment_index(sv, life->segment, life->segment_len, &seg);
     if (st != RETAIN_OK)
         return st;
-    return count(sv, seg, (int64_t)life->end - life->start, life->churned, 1) ? RETAIN_OK
+    return count(sv, seg, (int64_t)life->end - life->start, life->has_end, 1) ? RETAIN_OK
                                                                               : RETAIN_ERR_NOMEM;
 }
 

@@ -45,7 +45,7 @@ static retain_status collect(const retain_life *l, void *user)
     assert_true(c->n < N(c->got));
     life_out *o = &c->got[c->n++];
     o->start = l->start;
-    o->end = l->churned ? l->end : -1;
+    o->end = l->has_end ? l->end : -1;
     o->index = l->index;
     o->mrr = (double)l->mrr / RETAIN_MONEY_SCALE;
     static char seg[64][32], why[64][32];
