@@ -38,6 +38,8 @@ typedef struct {
     bool count_lines; /* lines are counted from libcsv's line-end calls */
     bool block_ascii; /* the block being fed is ASCII without NUL */
     bool stopped;     /* the consumer wants no more: ignore callbacks */
+    bool pending_cr;  /* the last block ended in a CR, counted as a line end:
+                         an LF first in the next one is its CRLF's */
     retain_diag diag; /* a parse error, its line relative for a chunk */
 } rt_parse;
 
@@ -293,6 +295,8 @@ static retain_status fail(rt_parse *p, retain_status st, unsigned long line, con
 static retain_status parse_failed(rt_parse *p)
 {
     struct csv_parser *c = &p->parser;
+    if (!p->in_record)
+        p->rec_line = p->line; /* the record's first field is still open */
     if (p->nomem || (csv_error(c) == CSV_ENOMEM && csv_get_buffer_size(c) + 128 <= FIELD_MAX))
         return fail(p, RETAIN_ERR_NOMEM, p->rec_line, "out of memory", NULL);
     if (csv_error(c) == CSV_ENOMEM) {
@@ -355,19 +359,47 @@ static bool block_is_ascii(const char *buf, size_t n)
     return ((any | zero) & 0x8080808080808080ULL) == 0;
 }
 
-/* Feeds one block. Without a quote in it, no record can span lines and
- * libcsv reports every line end (CSV_REPALL_NL): the block goes in one
- * call. Otherwise it goes a physical line at a time, so that the line
- * where a multi-line record starts is known. */
+/* Whether buf has a CR that is not the first half of a CRLF (a CR last in
+ * buf counts: what follows is not known yet), or starts with the LF of a
+ * CRLF cut by the previous block. Such a block goes a line at a time. */
+static bool has_lone_cr(const rt_parse *p, const char *buf, size_t n)
+{
+    if (p->pending_cr && n > 0 && buf[0] == '\n')
+        return true;
+    for (const char *c = buf, *e = buf + n; (c = memchr(c, '\r', (size_t)(e - c))); c++)
+        if (c + 1 == e || c[1] != '\n')
+            return true;
+    return false;
+}
+
+/* The end of the physical line that starts at buf[pos]: just after its LF,
+ * its CRLF or its lone CR; n when the block ends first. */
+static size_t line_end(const char *buf, size_t pos, size_t n)
+{
+    const char *lf = memchr(buf + pos, '\n', n - pos);
+    size_t end = lf ? (size_t)(lf - buf) + 1 : n;
+    const char *cr = memchr(buf + pos, '\r', end - pos);
+    if (cr && cr + 1 < buf + n && cr[1] != '\n')
+        return (size_t)(cr - buf) + 1; /* a lone CR */
+    if (cr && cr + 1 == buf + n)
+        return n;
+    return end;
+}
+
+/* Feeds one block. Without a quote or a lone CR in it, no record can span
+ * lines and libcsv reports every line end (CSV_REPALL_NL): the block goes
+ * in one call, and the LFs count the lines. Otherwise it goes a physical
+ * line at a time (LF, CRLF or a lone CR ends one), so that the line where
+ * a multi-line record starts is known. */
 static retain_status feed(rt_parse *p, const char *buf, size_t n)
 {
-    const char eol = p->s->eol;
     p->block_ascii = block_is_ascii(buf, n);
     p->cur->ascii &= p->block_ascii;
-    if (!p->parser.quoted && !memchr(buf, '"', n)) {
+    if (!p->parser.quoted && !memchr(buf, '"', n) && !has_lone_cr(p, buf, n)) {
         p->count_lines = true;
         size_t done = csv_parse(&p->parser, buf, n, on_field, on_record, p);
         p->count_lines = false;
+        p->pending_cr = false;
         if (p->stopped)
             return RETAIN_OK;
         if (done != n || p->nomem)
@@ -376,17 +408,23 @@ static retain_status feed(rt_parse *p, const char *buf, size_t n)
     }
     size_t pos = 0;
     while (pos < n) {
+        bool cr_tail = pos == 0 && p->pending_cr && buf[0] == '\n'; /* not a line end */
+        p->pending_cr = false;
         if (!p->in_record)
             p->rec_line = p->line; /* for errors before the first field */
-        const char *nl = memchr(buf + pos, eol, n - pos);
-        size_t end = nl ? (size_t)(nl - buf) + 1 : n;
-        size_t fields = p->cur->nfields, records = p->cur->nrec;
+        size_t end = cr_tail ? 1 : line_end(buf, pos, n);
+        bool ends_line = !cr_tail && (buf[end - 1] == '\n' || buf[end - 1] == '\r');
+        const rt_batch *batch = p->cur;
+        size_t fields = batch->nfields, records = batch->nrec;
         size_t done = csv_parse(&p->parser, buf + pos, end - pos, on_field, on_record, p);
         if (p->stopped)
             return RETAIN_OK;
         if (done != end - pos || p->nomem)
             return parse_failed(p);
-        if (fields == p->cur->nfields && records == p->cur->nrec && !p->in_record) {
+        /* (a record that filled its batch alone was published on the way:
+         * the new batch's counts say nothing about this line) */
+        if (batch == p->cur && fields == batch->nfields && records == batch->nrec &&
+            !p->in_record) {
             /* no field yet: a blank line, or a quoted field opened on it */
             for (size_t i = pos; i < end; i++) {
                 char c = buf[i];
@@ -397,23 +435,42 @@ static retain_status feed(rt_parse *p, const char *buf, size_t n)
                 }
             }
         }
-        if (nl)
+        if (ends_line) {
             p->line++;
+            p->pending_cr = end == n && buf[end - 1] == '\r';
+        }
         pos = end;
     }
     return RETAIN_OK;
 }
 
+/* Line ends in buf[0..n): LF, CRLF or a lone CR, counted once each; with
+ * nonblank, only those of lines with something other than blanks. */
+static size_t count_lines(const char *buf, size_t n, bool nonblank)
+{
+    size_t lines = 0;
+    bool seen = false;
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == '\n' || (c == '\r' && (i + 1 == n || buf[i + 1] != '\n'))) {
+            lines += seen || !nonblank;
+            seen = false;
+        } else if (c != ' ' && c != '\t' && c != '\r') {
+            seen = true;
+        }
+    }
+    return lines;
+}
+
 /* Sets the estimate of records in the input from the lines of its first
- * block, before any record is handed over: the consumer sizes its tables
- * when it sees the first one. */
+ * block that hold something (blank lines are no records), before any
+ * record is handed over: the consumer sizes its tables when it sees the
+ * first one. An estimate, not a commitment: tables still grow as needed. */
 static void estimate_records(rt_csvstream *s, const char *b, size_t n)
 {
     if (s->input_size <= 0 || n == 0)
         return;
-    size_t lines = 0;
-    for (const char *p = b, *end = b + n; (p = memchr(p, s->eol, (size_t)(end - p))); p++)
-        lines++;
+    size_t lines = count_lines(b, n, true);
     pthread_mutex_lock(&s->lock);
     s->estimate = (size_t)((double)s->input_size * (double)(lines ? lines : 1) / (double)n);
     pthread_mutex_unlock(&s->lock);
@@ -432,8 +489,10 @@ static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
     if (*n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
         return fail(&s->front, RETAIN_ERR_DATA, 1, "the file is UTF-16 text, not UTF-8",
                     "convert it first: iconv -f UTF-16 -t UTF-8");
-    if (memchr(b, '\0', *n < 4096 ? *n : 4096))
-        return fail(&s->front, RETAIN_ERR_DATA, 1,
+    const char *nul = memchr(b, '\0', *n < 4096 ? *n : 4096);
+    if (nul)
+        return fail(&s->front, RETAIN_ERR_DATA,
+                    1 + count_lines(*data, (size_t)(nul - *data), false),
                     "the input has NUL bytes: not a text export (UTF-16 or binary?)",
                     "for UTF-16, convert first: iconv -f UTF-16 -t UTF-8");
     if (*n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
@@ -625,6 +684,8 @@ static long long chunk_start(rt_csvstream *s, const char *buf, size_t n, long lo
         before += count_quotes(line, (size_t)(nl - line));
         if (nl + 1 == e)
             break;
+        if (nl[0] == '\r' && nl[1] == '\n')
+            continue; /* inside a CRLF (classic Mac line ends in the first block) */
         long long after = total - before + s->back_quotes;
         if (after % 2 == 0) {
             *quotes = after;
@@ -673,7 +734,7 @@ static const rt_batch *steal(rt_csvstream *s)
     batch_reset(p->cur);
     p->rec_first = 0;
     p->line = p->rec_line = 0;
-    p->in_record = false;
+    p->in_record = p->pending_cr = false;
     retain_status st = feed(p, s->back_buf + start, len - (size_t)start);
     if (st == RETAIN_OK && end == s->input_size)
         st = parse_end(p); /* the file's last chunk */
