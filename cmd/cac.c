@@ -70,7 +70,6 @@ typedef struct {
     bool has_spend, has_new, has_ltv, has_arpu, has_margin;
     const char *min_ratio_text;
     const char *spend_table, *ltv_table;
-    retain_rate_options rate;
 } cac_opts;
 
 /* CAC = spend / new customers from the exact amount, never a double. */
@@ -100,143 +99,64 @@ static int one_liner(cli *c, const cac_opts *o)
     return cli_flush_stdout(c);
 }
 
-static int bad_period(const cli *c, const char *file, const retain_table *t, size_t row, size_t col,
-                      retain_period_kind k)
-{
-    static const char *const example[] = {"2024-03-15", "2024-W09", "2024-03", "2024-Q1", "2024"};
-    return cli_data_error(c, file, retain_table_line(t, row), retain_table_name(t, col),
-                          "'%s' is not a %s label such as %s (nor a date)",
-                          retain_table_cell(t, row, col, NULL), retain_period_kind_name(k),
-                          example[k]);
-}
-
-/* The spend rows into the join, summed per period and channel. */
-static int add_spend(cli *c, const cac_opts *o, const retain_table *t, retain_acquisition *rows)
-{
-    const char *file = o->spend_table;
-    size_t pcol, scol, ccol = 0;
-    bool has_channel =
-        retain_table_find(t, "channel", &ccol) || (c->by && retain_table_find(t, c->by, &ccol));
-    if (!retain_table_find(t, "period", &pcol) || !retain_table_find(t, "spend", &scol))
-        return cli_usage_error(c, "%s: the spend table needs the columns period and spend%s", file,
-                               c->by ? " and channel" : "");
-    if (c->by && !has_channel)
-        return cli_usage_error(c, "%s: no channel (nor %s) column to match --by %s", file, c->by,
-                               c->by);
-    if (!c->by && has_channel)
-        c->by = retain_table_name(t, ccol); /* the customer table's column of that name */
-    for (size_t r = 0; r < retain_table_rows(t); r++) {
-        int32_t p;
-        if (!retain_period_parse(o->rate.period, retain_table_cell(t, r, pcol, NULL), &p))
-            return bad_period(c, file, t, r, pcol, o->rate.period);
-        if ((o->rate.has_from && p < o->rate.from) || (o->rate.has_to && p > o->rate.to))
-            continue; /* --from and --to narrow the report */
-        size_t len = 0, slen;
-        const char *ch = has_channel ? retain_table_cell(t, r, ccol, &len) : "";
-        const char *s = retain_table_cell(t, r, scol, &slen);
-        retain_money m = 0;
-        retain_money_error e = RETAIN_MONEY_EMPTY;
-        if (slen > 0) {
-            e = retain_money_parse(s, slen, c->input.decimal ? c->input.decimal : '.', &m);
-            if (e != RETAIN_MONEY_OK || m < 0) {
-                cli_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
-                               "'%s' is not an amount of 0 or more%s", s,
-                               e == RETAIN_MONEY_DECIMAL_COMMA ? " (decimal comma? use "
-                                                                 "--decimal ,)"
-                                                               : "");
-                return EXIT_DATAERR;
-            }
-        }
-        retain_status st = retain_acquisition_add_spend(rows, p, ch, len, slen > 0, m);
-        if (st == RETAIN_ERR_DATA)
-            return cli_data_error(c, file, retain_table_line(t, r), retain_table_name(t, scol),
-                                  "spend sums past 9e12");
-        if (st != RETAIN_OK)
-            return cli_nomem(c);
-    }
-    return EXIT_OK;
-}
-
-/* The LTV table and the columns it is joined on. */
-typedef struct {
-    retain_table *t;
-    const char *file;
-    size_t ltv, period, seg, arpu, margin;
-    bool has_period, has_seg, has_arpu, has_margin;
-} ltv_join;
-
-static int open_ltv(const cli *c, const cac_opts *o, bool from_stdin, ltv_join *j)
+/* The spend table into the acquisition rows. */
+static int add_spend(cli *c, const cac_opts *o, retain_acquisition *rows, retain_table **t)
 {
     int code = EXIT_OK;
-    FILE *f = cli_open(c, from_stdin ? "-" : o->ltv_table, &code);
-    j->file = from_stdin ? "stdin" : o->ltv_table;
+    FILE *f = cli_open(c, o->spend_table, &code);
     if (!f)
         return code;
     retain_diag d;
-    retain_status st = retain_table_read(f, 0, &j->t, &d);
+    retain_status st = retain_table_read(f, 0, t, &d);
     cli_close(f);
+    retain_spend_options so = {.period = c->period,
+                               .has_from = c->has_from,
+                               .from = c->from,
+                               .has_to = c->has_to,
+                               .to = c->to,
+                               .decimal = c->input.decimal,
+                               .segment = c->by};
+    const char *channel = NULL;
+    if (st == RETAIN_OK)
+        st = retain_spend_table_add(rows, *t, &so, &channel, &d);
     if (st != RETAIN_OK)
-        return cli_report_file(c, j->file, &d);
-    if (!retain_table_find(j->t, "ltv", &j->ltv))
-        return cli_data_error(c, j->file, 1, NULL,
-                              "no ltv column in the LTV table (the output of retain ltv has "
-                              "one)");
-    j->has_period = retain_table_find(j->t, "period", &j->period);
-    j->has_seg = c->by && (retain_table_find(j->t, c->by, &j->seg) ||
-                           retain_table_find(j->t, "channel", &j->seg));
-    j->has_arpu = retain_table_find(j->t, "arpu", &j->arpu);
-    j->has_margin = retain_table_find(j->t, "margin", &j->margin);
-    if (retain_table_rows(j->t) > 1 && !j->has_period && !j->has_seg)
-        return cli_usage_error(c, "%s: %zu LTV rows and no period%s%s column to join them on",
-                               j->file, retain_table_rows(j->t), c->by ? " nor " : "",
-                               c->by ? c->by : "");
-    for (size_t r = 0; j->has_period && r < retain_table_rows(j->t); r++) {
-        int32_t p;
-        if (!retain_period_parse(o->rate.period, retain_table_cell(j->t, r, j->period, NULL), &p))
-            return bad_period(c, j->file, j->t, r, j->period, o->rate.period);
-    }
+        return cli_report_file(c, o->spend_table, &d);
+    if (!c->by)
+        c->by = channel; /* the customer table's column of that name */
     return EXIT_OK;
 }
 
-/* The LTV row for an output row, or -1. */
-static long ltv_row(const cac_opts *o, const ltv_join *j, const retain_acquisition_row *row)
+/* The LTV table, when there is one, and the join. */
+static int make_join(cli *c, const cac_opts *o, bool from_stdin, retain_table **t,
+                     retain_cac_join **join)
 {
-    for (size_t r = 0; r < retain_table_rows(j->t); r++) {
-        int32_t p;
-        if (j->has_period &&
-            (!retain_period_parse(o->rate.period, retain_table_cell(j->t, r, j->period, NULL),
-                                  &p) ||
-             p != row->period))
-            continue;
-        size_t len;
-        const char *s = j->has_seg ? retain_table_cell(j->t, r, j->seg, &len) : NULL;
-        if (s && (len != row->channel_len || memcmp(s, row->channel, len) != 0))
-            continue;
-        return (long)r;
+    int code = EXIT_OK;
+    const char *file = from_stdin ? "stdin" : o->ltv_table;
+    retain_diag d;
+    if (o->ltv_table || from_stdin) {
+        FILE *f = cli_open(c, from_stdin ? "-" : o->ltv_table, &code);
+        if (!f)
+            return code;
+        retain_status st = retain_table_read(f, 0, t, &d);
+        cli_close(f);
+        if (st != RETAIN_OK)
+            return cli_report_file(c, file, &d);
     }
-    return -1;
+    retain_cac_join_options jo = {.ltv = {o->ltv, o->has_ltv},
+                                  .arpu = {o->arpu, o->has_arpu},
+                                  .margin = {o->margin, o->has_margin},
+                                  .min_ratio = o->min_ratio,
+                                  .ltv_table = *t,
+                                  .segment = c->by,
+                                  .period = c->period};
+    *join = retain_cac_join_new(&jo, &d);
+    return *join ? EXIT_OK : cli_report_file(c, file, &d);
 }
 
-/* A cell of the LTV table as a value: empty when empty; an error when not
- * a number. */
-static int ltv_cell(const cli *c, const ltv_join *j, long r, size_t col, retain_value *v)
+static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows,
+                      const retain_cac_join *join, const char *ltv_file)
 {
-    size_t len;
-    const char *s = retain_table_cell(j->t, (size_t)r, col, &len);
-    v->defined = false;
-    v->value = 0;
-    if (len == 0)
-        return EXIT_OK;
-    if (!model_parse_number(s, len, &v->value) || v->value < 0)
-        return cli_data_error(c, j->file, retain_table_line(j->t, (size_t)r),
-                              retain_table_name(j->t, col), "'%s' is not a number of 0 or more", s);
-    v->defined = true;
-    return EXIT_OK;
-}
-
-static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const ltv_join *j)
-{
-    bool model = o->has_ltv || o->has_arpu || j->t;
+    bool model = retain_cac_join_has_ltv(join);
     const char *names[10];
     size_t n = 0;
     names[n++] = "period";
@@ -255,37 +175,16 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
     if (!w)
         return cli_nomem(c);
     size_t nrows = retain_acquisition_rows(rows);
-    int code = EXIT_OK;
-    for (size_t i = 0; i < nrows && code == EXIT_OK; i++) {
+    for (size_t i = 0; i < nrows; i++) {
         const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);
-        char label[16], money[32];
-        retain_value cac = {0, false}, ltv = {0, false}, arpu = {0, false},
-                     margin = {o->margin, true}, ratio = {0, false}, payback = {0, false};
-        if (row->spend_defined && row->has_new)
-            retain_cac((double)row->spend / RETAIN_MONEY_SCALE, (double)row->new_customers, &cac,
-                       NULL);
-        if (o->has_ltv)
-            ltv = (retain_value){o->ltv, true};
-        if (o->has_arpu)
-            arpu = (retain_value){o->arpu, true};
-        long r = j->t ? ltv_row(o, j, row) : -1;
-        if (r >= 0 && !o->has_ltv)
-            code = ltv_cell(c, j, r, j->ltv, &ltv);
-        if (r >= 0 && !o->has_arpu && j->has_arpu && code == EXIT_OK)
-            code = ltv_cell(c, j, r, j->arpu, &arpu);
-        if (r >= 0 && !o->has_margin && j->has_margin && code == EXIT_OK) {
-            code = ltv_cell(c, j, r, j->margin, &margin);
-            if (code == EXIT_OK && margin.defined && margin.value > 1)
-                code = cli_data_error(c, j->file, retain_table_line(j->t, (size_t)r), "margin",
-                                      "a margin is a fraction from 0 to 1");
+        retain_cac_row out;
+        retain_diag d;
+        if (retain_cac_join_row(join, row, &out, &d) != RETAIN_OK) {
+            retain_writer_free(w);
+            return cli_report_file(c, ltv_file, &d);
         }
-        if (code != EXIT_OK)
-            break;
-        if (cac.defined && ltv.defined)
-            retain_ltv_cac(ltv.value, cac.value, &ratio, NULL);
-        if (cac.defined && arpu.defined && margin.defined)
-            retain_cac_payback(cac.value, arpu.value, margin.value, &payback, NULL);
-        retain_period_label(o->rate.period, row->period, label);
+        char label[16], money[32];
+        retain_period_label(c->period, row->period, label);
         retain_writer_text(w, label, strlen(label));
         if (c->by)
             retain_writer_text(w, row->channel, row->channel_len);
@@ -294,29 +193,28 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows, const
             retain_writer_number(w, money);
         } else
             retain_writer_empty(w);
-        row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
-        if (cac.defined) {
+        if (row->has_new)
+            retain_writer_int(w, row->new_customers);
+        else
+            retain_writer_empty(w);
+        if (out.cac.defined) {
             char exact[RETAIN_NUMBER_BUFSIZE];
             put_exact_cac(c, row->spend, row->new_customers, exact);
             retain_writer_number(w, exact);
         } else
             retain_writer_empty(w);
         if (model) {
-            model_put(w, c, ltv);
-            model_put(w, c, ratio);
-            model_put(w, c, payback);
-            if (ratio.defined && ratio.value < o->min_ratio) {
-                char text[64];
-                snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
+            model_put(w, c, out.ltv);
+            model_put(w, c, out.ltv_cac);
+            model_put(w, c, out.payback);
+            char text[64];
+            snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
+            if (out.below_min_ratio)
                 retain_writer_text(w, text, strlen(text));
-            } else
+            else
                 retain_writer_empty(w);
         }
         retain_writer_end_row(w);
-    }
-    if (code != EXIT_OK) {
-        retain_writer_free(w);
-        return code;
     }
     return cli_finish_output(c, w);
 }
@@ -332,59 +230,37 @@ static bool stdin_piped(void)
 static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
 {
     retain_acquisition *rows = retain_acquisition_new();
-    retain_table *spend = NULL;
-    ltv_join j = {0};
-    cli_rate_sink x = {retain_rate_new(&o->rate), NULL, c->by != NULL, false};
-    int code = EXIT_OK;
+    retain_table *spend = NULL, *ltv = NULL;
+    retain_cac_join *join = NULL;
+    retain_rate_options ro = cli_rate_options(c);
+    cli_rate_sink x = {retain_rate_new(&ro), NULL, false, false};
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
-    if (!x.rate || !rows) {
-        retain_rate_free(x.rate);
-        retain_acquisition_free(rows);
-        return cli_nomem(c);
-    }
-    if (o->ltv_table && strcmp(o->ltv_table, "-") == 0 && customers_on_stdin) {
-        code = cli_usage_error(c, "the customer table and --ltv-table cannot both be stdin");
-        goto out;
-    }
-    /* the spend table first: a mistake there is cheap to find */
-    FILE *f = cli_open(c, o->spend_table, &code);
-    if (!f)
-        goto out;
+    bool ltv_stdin = o->ltv_table ? strcmp(o->ltv_table, "-") == 0
+                                  : !customers_on_stdin && !o->has_ltv && stdin_piped();
+    int code = EXIT_OK;
     retain_diag d;
-    retain_status st = retain_table_read(f, 0, &spend, &d);
-    cli_close(f);
-    if (st != RETAIN_OK) {
-        code = cli_report_file(c, o->spend_table, &d);
-        goto out;
-    }
-    code = add_spend(c, o, spend, rows);
-    if (code != EXIT_OK)
-        goto out;
-    x.by = c->by != NULL; /* the spend table's channel column may have set it */
-    if (o->ltv_table || (!customers_on_stdin && !o->has_ltv && stdin_piped())) {
-        bool from_stdin = !o->ltv_table || strcmp(o->ltv_table, "-") == 0;
-        code = open_ltv(c, o, from_stdin, &j);
-        if (code != EXIT_OK)
-            goto out;
-    }
-    c->input.ignore_mrr = true; /* new customers are counted, not revenue */
-    code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
-    if (code != EXIT_OK)
-        goto out;
-    st = retain_rate_finish(x.rate, &d);
-    if (st != RETAIN_OK) {
-        code = cli_report(c, &d);
-        goto out;
-    }
-    if (retain_acquisition_add_rate(rows, x.rate) != RETAIN_OK) {
+    if (!x.rate || !rows)
         code = cli_nomem(c);
-    } else {
-        code = print_rows(c, o, rows, &j);
-    }
-out:
+    else if (ltv_stdin && customers_on_stdin)
+        code = cli_usage_error(c, "the customer table and --ltv-table cannot both be stdin");
+    if (code == EXIT_OK) /* the spend table first: a mistake there is cheap to find */
+        code = add_spend(c, o, rows, &spend);
+    x.by = c->by != NULL; /* the spend table's channel column may have set it */
+    if (code == EXIT_OK)
+        code = make_join(c, o, ltv_stdin, &ltv, &join);
+    c->input.ignore_mrr = true; /* new customers are counted, not revenue */
+    if (code == EXIT_OK)
+        code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
+    if (code == EXIT_OK && retain_rate_finish(x.rate, &d) != RETAIN_OK)
+        code = cli_report(c, &d);
+    if (code == EXIT_OK && retain_acquisition_add_rate(rows, x.rate) != RETAIN_OK)
+        code = cli_nomem(c);
+    if (code == EXIT_OK)
+        code = print_rows(c, o, rows, join, ltv_stdin ? "stdin" : o->ltv_table);
+    retain_cac_join_free(join);
     retain_acquisition_free(rows);
     retain_table_free(spend);
-    retain_table_free(j.t);
+    retain_table_free(ltv);
     retain_rate_free(x.rate);
     return code;
 }
@@ -435,7 +311,6 @@ static int run(cli *c, int argc, char **argv)
     }
     if (opt == CLI_DONE)
         return c->code;
-    o.rate = cli_rate_options(c);
     bool table_opts = c->has_from || c->has_to || c->period_given || c->has_as_of;
     if (o.has_spend || o.has_new) {
         if (!o.has_spend || !o.has_new)

@@ -456,14 +456,16 @@ static int exit_code(retain_status st)
     return EXIT_OSERR;
 }
 
-int cli_report_file(const cli *c, const char *filename, const retain_diag *d)
+/* A diagnostic; named: a table other than the operands, whose name goes
+ * before any message about it. */
+static int report(const cli *c, const char *filename, bool named, const retain_diag *d)
 {
     if (d->status == RETAIN_ERR_NOMEM)
         return cli_nomem(c);
     prefix(c);
     if (d->line)
         fprintf(stderr, "%s:%lu: ", filename, d->line);
-    else if (d->status == RETAIN_ERR_DATA || d->status == RETAIN_ERR_IO)
+    else if (named || d->status == RETAIN_ERR_DATA || d->status == RETAIN_ERR_IO)
         fprintf(stderr, "%s: ", filename);
     if (d->column[0])
         fprintf(stderr, "column \"%s\": ", d->column);
@@ -475,9 +477,14 @@ int cli_report_file(const cli *c, const char *filename, const retain_diag *d)
     return exit_code(d->status);
 }
 
+int cli_report_file(const cli *c, const char *filename, const retain_diag *d)
+{
+    return report(c, filename, true, d);
+}
+
 int cli_report(const cli *c, const retain_diag *d)
 {
-    return cli_report_file(c, c->filename, d);
+    return report(c, c->filename, false, d);
 }
 
 int cli_data_error(const cli *c, const char *filename, unsigned long line, const char *column,

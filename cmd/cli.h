@@ -220,7 +220,8 @@ int cli_usage_error(const cli *c, const char *fmt, ...) __attribute__((format(pr
 /* Prints a diagnostic as "retain CMD: FILE:LINE: column "X": message" and
  * its hint, FILE being c->filename; returns the exit code for its status. */
 int cli_report(const cli *c, const retain_diag *diag);
-/* The same for a diagnostic about another file. */
+/* The same for a diagnostic about another table (a spend table...): its
+ * name comes first even when the diagnostic has no line. */
 int cli_report_file(const cli *c, const char *filename, const retain_diag *diag);
 
 /* A data error at a line (0: none) of a file, in a column (NULL: none).

@@ -16,6 +16,7 @@
 #include <retain/churn.h>
 #include <retain/ltv.h>
 #include <retain/acquisition.h>
+#include <retain/cac.h>
 #include <retain/table.h>
 #include <retain/logistic.h>
 #include <retain/evaluation.h>

@@ -40,6 +40,12 @@ RETAIN_API unsigned long retain_table_line(const retain_table *t, size_t row);
 RETAIN_API char retain_table_delimiter(const retain_table *t);
 RETAIN_API void retain_table_free(retain_table *t);
 
+/* A cell as a number: a plain decimal (120, 3.5, -2), or an amount as in
+ * money columns ("$1,234.50"), '.' decimals. *present is false for an
+ * empty cell (true is returned). False when the cell is not a number. */
+RETAIN_API bool retain_table_number(const retain_table *t, size_t row, size_t col, double *out,
+                                    bool *present);
+
 /* Header names compare as retain_name_equal() (retain/reader.h) says: the
  * one matcher. Kept for the callers of this name. */
 RETAIN_API bool retain_same_name(const char *a, const char *b);
