@@ -28,6 +28,8 @@
 #include <retain/risk.h>
 #include <retain/nps.h>
 #include <retain/activation.h>
+#include <retain/orders.h>
+#include <retain/clv.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,142 @@
+/* Maximum likelihood helpers: GSL's simplex on log parameters, 2F1. */
+#include <math.h>
+#include <stdlib.h>
+
+#include <gsl/gsl_multimin.h>
+#include <gsl/gsl_sf_hyperg.h>
+
+#include "mle.h"
+
+gsl_error_handler_t *rt_gsl_quiet(void)
+{
+    return gsl_set_error_handler_off();
+}
+
+void rt_gsl_restore(gsl_error_handler_t *old)
+{
+    gsl_set_error_handler(old);
+}
+
+double rt_logaddexp(double a, double b)
+{
+    if (a < b) {
+        double t = a;
+        a = b;
+        b = t;
+    }
+    if (isinf(b) && b < 0)
+        return a;
+    return a + log1p(exp(b - a));
+}
+
+typedef struct {
+    rt_objective f;
+    void *user;
+    size_t n;
+} wrap;
+
+static double call(const gsl_vector *v, void *params)
+{
+    const wrap *w = params;
+    double lp[8];
+    for (size_t k = 0; k < w->n; k++)
+        lp[k] = gsl_vector_get(v, k);
+    double y = w->f(lp, w->n, w->user);
+    return isfinite(y) ? y : GSL_POSINF;
+}
+
+/* One run of the simplex from lp; false when it did not converge within
+ * the iterations allowed. */
+static bool run(const wrap *w, double *lp, double *fmin, int *iterations, bool *nomem)
+{
+    size_t n = w->n;
+    gsl_multimin_fminimizer *s =
+        gsl_multimin_fminimizer_alloc(gsl_multimin_fminimizer_nmsimplex2, n);
+    gsl_vector *x = gsl_vector_alloc(n), *step = gsl_vector_alloc(n);
+    bool converged = false;
+    if (!s || !x || !step) {
+        *nomem = true;
+        goto out;
+    }
+    for (size_t k = 0; k < n; k++) {
+        gsl_vector_set(x, k, lp[k]);
+        gsl_vector_set(step, k, 0.5);
+    }
+    gsl_multimin_function fn = {call, n, (void *)w};
+    if (gsl_multimin_fminimizer_set(s, &fn, x, step) != GSL_SUCCESS)
+        goto out;
+    for (int it = 0; it < 4000; it++) {
+        (*iterations)++;
+        if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
+            break;
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-9) == GSL_SUCCESS) {
+            converged = true;
+            break;
+        }
+    }
+    for (size_t k = 0; k < n; k++)
+        lp[k] = gsl_vector_get(s->x, k);
+    *fmin = s->fval;
+out:
+    gsl_multimin_fminimizer_free(s);
+    gsl_vector_free(x);
+    gsl_vector_free(step);
+    return converged;
+}
+
+rt_fit_result rt_minimize(rt_objective f, double *lp, size_t n, void *user, int *iterations)
+{
+    wrap w = {f, user, n};
+    *iterations = 0;
+    double prev = GSL_POSINF, fmin = GSL_POSINF;
+    bool nomem = false, converged = false;
+    for (int restart = 0; restart < 8; restart++) {
+        converged = run(&w, lp, &fmin, iterations, &nomem);
+        if (nomem)
+            return RT_FIT_NOMEM;
+        if (!converged || !isfinite(fmin))
+            return RT_FIT_NO_CONVERGENCE;
+        for (size_t k = 0; k < n; k++)
+            if (fabs(lp[k]) > 13.8)
+                return RT_FIT_BOUNDARY;
+        if (prev - fmin <= 1e-13 * (1 + fabs(fmin)))
+            return RT_FIT_OK;
+        prev = fmin;
+    }
+    return RT_FIT_NO_CONVERGENCE;
+}
+
+/* The power series, summed until the tail is negligible: past the largest
+ * term, the terms fall at least as fast as z^k times a power of k, so
+ * the tail after a term t is below about t z / (1 - z). */
+static bool series(double a, double b, double c, double z, double *out)
+{
+    double term = 1, sum = 1, tail = z < 1 ? fmax(1, z / (1 - z)) : INFINITY;
+    for (long k = 0; k < 10000000; k++) {
+        double ratio = (a + k) * (b + k) / ((c + k) * (k + 1)) * z;
+        term *= ratio;
+        sum += term;
+        if (!isfinite(sum))
+            return false;
+        if (fabs(ratio) < 1 && fabs(term) * tail <= 1e-16 * fabs(sum) &&
+            (double)k > fabs(a * b / c)) {
+            *out = sum;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool rt_hyp2f1(double a, double b, double c, double z, double *out)
+{
+    if (!(z >= 0 && z < 1))
+        return false;
+    gsl_sf_result r;
+    /* GSL's error estimate is not to be relied on (it reports 1 for sums
+     * that are right to the last digit): its status and a finite value are */
+    if (gsl_sf_hyperg_2F1_e(a, b, c, z, &r) == GSL_SUCCESS && isfinite(r.val)) {
+        *out = r.val;
+        return true;
+    }
+    return series(a, b, c, z, out);
+}
