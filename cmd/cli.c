@@ -56,6 +56,16 @@ static bool parse_decimal(cli *c, const char *arg)
     return true;
 }
 
+static bool parse_encoding(cli *c, const char *arg)
+{
+    if (!retain_encoding_known(arg))
+        return cli_usage_error(
+                   c, "--encoding takes utf-8, cp1252, latin1, latin9 or utf-16, not '%s'", arg),
+               false;
+    c->input.encoding = arg;
+    return true;
+}
+
 static const input_opt input_options[] = {
     CLI_IN_PARSE("delimiter", 'd', "C", parse_delimiter,
                  "field delimiter: ',' ';' '|' or 'tab' (default: detected)"),
@@ -69,9 +79,19 @@ static const input_opt input_options[] = {
                 "cancellation_date, end_date, ...)"),
     CLI_IN_TEXT("mrr", "COL", column[RETAIN_COL_MRR],
                 "monthly recurring revenue (default: mrr, monthly_revenue)"),
+    CLI_IN_FLAG("arr", arr,
+                "the revenue column is annual: MRR = ARR / 12 (default\n"
+                "with it: ARR (converted), arr, ...)"),
+    CLI_IN_FLAG("cents", cents, "amounts are in cents (minor units), as Stripe's plan_amount"),
+    CLI_IN_FLAG("end-inclusive", end_inclusive,
+                "the end column is the last day of service (Salesforce\n"
+                "Contract End Date): the first day without is end + 1"),
     CLI_IN_TEXT("date-format", "FMT", date_format,
-                "strptime-style date format, e.g. %d/%m/%Y or %m/%d/%Y\n(default: ISO 8601 dates "
-                "and date-times)"),
+                "strptime-style date format, e.g. %d/%m/%Y, %m/%d/%Y,\n%d-%b-%Y (English or "
+                "French month names), or epoch,\nepoch-ms (Unix time: the UTC day) (default: "
+                "ISO 8601\ndates and date-times, the day as written)"),
+    CLI_IN_PARSE("encoding", 0, "ENC", parse_encoding,
+                 "cp1252 (Windows, Excel), latin1, latin9 or utf-16\n(default: UTF-8)"),
     CLI_IN_PARSE("decimal", 0, "C", parse_decimal,
                  "decimal separator in money: '.' (default) or ','"),
     CLI_IN_FLAG("skip-bad", skip_bad, "skip rows with bad values, report them on stderr"),
@@ -588,6 +608,18 @@ static double now(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+void cli_report_footer(const cli *c, const char *name, const retain_reader *reader)
+{
+    unsigned long line;
+    const char *text;
+    unsigned long n = retain_reader_footer(reader, &line, &text);
+    if (n)
+        cli_note(c,
+                 "%s:%lu: left out %lu line%s after the data that look%s like a report footer "
+                 "(%s)",
+                 name, line, n, n == 1 ? "" : "s", n == 1 ? "s" : "", text);
+}
+
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader)
 {
     unsigned long lines[5];
@@ -626,6 +658,8 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
         *reader_out = reader;
     retain_status st = retain_reader_read(reader, in, fn, user, &diag);
     cli_report_skipped(c, c->filename, reader);
+    cli_report_footer(c, c->filename, reader);
+    c->empty_rows += retain_reader_empty_rows(reader);
     c->has_mrr = c->has_mrr || retain_reader_column(reader, RETAIN_COL_MRR) != NULL;
     c->rows += retain_reader_rows(reader);
     if (reader_out)
@@ -668,6 +702,9 @@ void cli_verbose(const cli *c, size_t customers, size_t state_bytes)
     else
         fprintf(stderr, "retain %s: %s: %lu rows in %.3f s; peak memory %.1f MiB\n", c->cmd,
                 c->filename, c->rows, secs, peak);
+    if (c->empty_rows)
+        fprintf(stderr, "retain %s: skipped %lu row%s of empty cells only\n", c->cmd, c->empty_rows,
+                c->empty_rows == 1 ? "" : "s");
 }
 
 /* ---- output ---- */

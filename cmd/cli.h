@@ -165,6 +165,7 @@ struct cli {
      * read, and when the read began (for -v) */
     bool has_mrr;
     unsigned long rows;
+    unsigned long empty_rows; /* rows of empty cells only, skipped */
     double started;
     int code;           /* the exit code when cli_next returns CLI_DONE */
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
@@ -264,8 +265,10 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
 int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
                     const retain_reader **reader);
 
-/* Reports rows skipped with --skip-bad in the table name, if any. */
+/* Reports rows skipped with --skip-bad in the table name, if any, and a
+ * report footer left out after its data (a note). */
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader);
+void cli_report_footer(const cli *c, const char *name, const retain_reader *reader);
 
 /* With -v: "retain CMD: FILE: N rows[, C customers] in S s; ..." on stderr
  * (customers 0: not counted; state_bytes: the command's customer state). */

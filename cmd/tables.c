@@ -93,6 +93,7 @@ int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t wa
     } else {
         retain_status st = retain_reader_read(reader, in, fn, user, &diag);
         cli_report_skipped(c, name, reader);
+        cli_report_footer(c, name, reader);
         if (st != RETAIN_OK)
             code = cli_report_file(c, name, &diag);
         retain_reader_free(reader);

@@ -7,10 +7,12 @@
 #define _GNU_SOURCE /* pthread_setname_np */
 #include <csv.h>
 #include <errno.h>
+#include <iconv.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -54,6 +56,10 @@ struct rt_csvstream {
     pthread_t thread;
     bool started;
     char delimiter, eol;
+
+    /* --encoding: the input is converted to UTF-8 as it is read */
+    iconv_t conv;
+    const char *encoding; /* its name, for messages */
 
     /* the queue */
     pthread_mutex_t lock;
@@ -465,14 +471,15 @@ static size_t count_lines(const char *buf, size_t n, bool nonblank)
 /* Sets the estimate of records in the input from the lines of its first
  * block that hold something (blank lines are no records), before any
  * record is handed over: the consumer sizes its tables when it sees the
- * first one. An estimate, not a commitment: tables still grow as needed. */
-static void estimate_records(rt_csvstream *s, const char *b, size_t n)
+ * first one. An estimate, not a commitment: tables still grow as needed.
+ * raw: the input bytes that made the block (it may have been converted). */
+static void estimate_records(rt_csvstream *s, const char *b, size_t n, size_t raw)
 {
-    if (s->input_size <= 0 || n == 0)
+    if (s->input_size <= 0 || n == 0 || raw == 0)
         return;
     size_t lines = count_lines(b, n, true);
     pthread_mutex_lock(&s->lock);
-    s->estimate = (size_t)((double)s->input_size * (double)(lines ? lines : 1) / (double)n);
+    s->estimate = (size_t)((double)s->input_size * (double)(lines ? lines : 1) / (double)raw);
     pthread_mutex_unlock(&s->lock);
 }
 
@@ -483,29 +490,106 @@ static void configure(rt_csvstream *s, rt_parse *p)
         csv_set_space_func(&p->parser, space_only);
 }
 
-static retain_status first_block(rt_csvstream *s, char **data, size_t *n)
+/* Excel's "sep=;" first line (quoted or not): its length with the line
+ * end, and the delimiter it names; 0 when the input has none. */
+static size_t sep_line(const char *p, size_t n, char *delimiter)
+{
+    size_t i = 0;
+    bool quoted = n > 0 && p[0] == '"';
+    i += quoted;
+    if (n < i + 5 || strncasecmp(p + i, "sep=", 4) != 0)
+        return 0;
+    char d = p[i + 4];
+    i += 5;
+    if (quoted) {
+        if (i >= n || p[i] != '"')
+            return 0;
+        i++;
+    }
+    if (d != ',' && d != ';' && d != '\t' && d != '|')
+        return 0;
+    if (i < n && p[i] == '\r')
+        i++;
+    if (i < n && p[i] == '\n')
+        i++;
+    else if (i == n || p[i - 1] != '\r')
+        return 0;
+    *delimiter = d;
+    return i;
+}
+
+static retain_status first_block(rt_csvstream *s, char **data, size_t *n, size_t raw)
 {
     const unsigned char *b = (const unsigned char *)*data;
     if (*n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
         return fail(&s->front, RETAIN_ERR_DATA, 1, "the file is UTF-16 text, not UTF-8",
-                    "convert it first: iconv -f UTF-16 -t UTF-8");
+                    "say --encoding utf-16");
     const char *nul = memchr(b, '\0', *n < 4096 ? *n : 4096);
     if (nul)
         return fail(&s->front, RETAIN_ERR_DATA,
                     1 + count_lines(*data, (size_t)(nul - *data), false),
                     "the input has NUL bytes: not a text export (UTF-16 or binary?)",
-                    "for UTF-16, convert first: iconv -f UTF-16 -t UTF-8");
+                    "for UTF-16 text, say --encoding utf-16");
     if (*n >= 3 && memcmp(b, "\xEF\xBB\xBF", 3) == 0) {
         *data += 3; /* libcsv would keep the BOM in the first name */
         *n -= 3;
+    }
+    char named = 0;
+    size_t skip = sep_line(*data, *n, &named);
+    if (skip) {
+        /* the header is on line 2; -d, when given, wins */
+        *data += skip;
+        *n -= skip;
+        s->front.line = s->front.rec_line = 2;
+        if (!s->delimiter)
+            s->delimiter = named;
     }
     if (!s->delimiter)
         s->delimiter = detect_delimiter(*data, *n);
     configure(s, &s->front);
     if (!memchr(*data, '\n', *n) && memchr(*data, '\r', *n))
         s->eol = '\r'; /* classic Mac line ends */
-    estimate_records(s, *data, *n);
+    estimate_records(s, *data, *n, raw);
     return RETAIN_OK;
+}
+
+/* Converts a block read (n bytes at in, after *carry bytes kept from the
+ * previous one at its start) to UTF-8 in out (room: cap bytes). A
+ * character cut by the block's end is kept for the next (*carry); at the
+ * input's end (last) it is an error. Returns the bytes written, or
+ * (size_t)-1 with the error in the parse's diag. */
+static size_t convert(rt_csvstream *s, char *in, size_t n, size_t *carry, char *out, size_t cap,
+                      bool last)
+{
+    char *src = in;
+    size_t left = *carry + n;
+    char *dst = out;
+    size_t room = cap;
+    while (left > 0) {
+        if (iconv(s->conv, &src, &left, &dst, &room) != (size_t)-1)
+            continue;
+        if (errno == EINVAL && !last) { /* cut by the block's end */
+            memmove(in, src, left);
+            break;
+        }
+        unsigned long line = s->front.line;
+        for (const char *p = out; (p = memchr(p, '\n', (size_t)(dst - p))); p++)
+            line++;
+        if (errno == E2BIG) /* cannot happen: out has room for the worst case */
+            return fail(&s->front, RETAIN_ERR_NOMEM, line, "out of memory", NULL), (size_t)-1;
+        char msg[120];
+        if (errno == EINVAL)
+            snprintf(msg, sizeof msg, "the input ends inside a %s character", s->encoding);
+        else
+            snprintf(msg, sizeof msg, "byte 0x%02X is not %s text", (unsigned char)*src,
+                     s->encoding);
+        fail(&s->front, RETAIN_ERR_DATA, line, msg,
+             "is --encoding right? Excel on Windows writes cp1252, or utf-16 for \"Unicode "
+             "text\"");
+        return (size_t)-1;
+    }
+    *carry = left;
+    return (size_t)(dst - out);
 }
 
 /* How many bytes the producer may read next: up to a block, never past
@@ -540,25 +624,57 @@ static bool stopping(rt_csvstream *s)
     return __atomic_load_n(&s->stop, __ATOMIC_RELAXED);
 }
 
+/* Reads the next block into buf (after the carry of a conversion) and
+ * returns its bytes as UTF-8 in *data; 0 at the end or on failure (then
+ * *st says which). */
+static size_t read_block(rt_csvstream *s, char *buf, char *conv_buf, size_t want, size_t *carry,
+                         char **data, size_t *raw, retain_status *st)
+{
+    size_t n = fread(buf + *carry, 1, want, s->in);
+    *raw = n;
+    *data = buf;
+    if (s->conv == (iconv_t)-1)
+        return n;
+    bool last = n == 0;
+    if (last && *carry == 0)
+        return 0;
+    size_t out = convert(s, buf, n, carry, conv_buf, 4 * (s->block + 8), last);
+    if (out == (size_t)-1) {
+        *st = s->front.diag.status;
+        return 0;
+    }
+    *data = conv_buf;
+    if (out == 0 && last)
+        return 0;
+    return out ? out : (size_t)-2; /* a block that made no character yet */
+}
+
 static void *produce(void *arg)
 {
     rt_csvstream *s = arg;
     pthread_setname_np(pthread_self(), "retain-csv"); /* for perf and top */
     retain_status st = RETAIN_OK;
-    char *buf = malloc(s->block);
-    if (!buf) {
+    /* converting: a character cut by a block's end waits at buf's start;
+     * UTF-8 takes at most 4 bytes per input byte (3 for any 8-bit set) */
+    char *buf = malloc(s->block + 8);
+    bool converting = s->conv != (iconv_t)-1;
+    char *conv_buf = converting ? malloc(4 * (s->block + 8)) : NULL;
+    if (!buf || (converting && !conv_buf)) {
         st = fail(&s->front, RETAIN_ERR_NOMEM, 0, "out of memory", NULL);
         goto out;
     }
     bool first = true;
     long long pos = 0;
-    size_t n, want;
-    while (!stopping(s) && (want = next_read(s, pos)) > 0 && (n = fread(buf, 1, want, s->in)) > 0) {
-        pos += (long long)n;
-        char *data = buf;
+    size_t n, want, carry = 0, raw;
+    char *data;
+    while (!stopping(s) && (want = next_read(s, pos)) > 0 &&
+           (n = read_block(s, buf, conv_buf, want, &carry, &data, &raw, &st)) > 0) {
+        pos += (long long)raw;
+        if (n == (size_t)-2)
+            continue;
         if (first) {
             first = false;
-            st = first_block(s, &data, &n);
+            st = first_block(s, &data, &n, raw);
             if (st != RETAIN_OK)
                 goto out;
         }
@@ -566,7 +682,7 @@ static void *produce(void *arg)
         if (st != RETAIN_OK || stopping(s))
             goto out;
     }
-    if (stopping(s) || s->met) /* met: written by this thread */
+    if (st != RETAIN_OK || stopping(s) || s->met) /* met: written by this thread */
         goto out;
     if (ferror(s->in)) {
         rt_fail(&s->front.diag, RETAIN_ERR_IO, s->front.line, NULL, "read error: %s",
@@ -577,6 +693,7 @@ static void *produce(void *arg)
     st = parse_end(&s->front);
 out:
     free(buf);
+    free(conv_buf);
     s->status = st;
     if (s->front.cur)
         publish(s, true);
@@ -601,11 +718,55 @@ static bool parse_init(rt_csvstream *s, rt_parse *p)
     return true;
 }
 
-rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
+/* The encodings --encoding takes, and their glibc iconv names. */
+static const struct {
+    const char *name, *iconv;
+} encodings[] = {
+    {"utf-8", NULL},
+    {"utf8", NULL},
+    {"cp1252", "CP1252"},
+    {"windows-1252", "CP1252"},
+    {"latin1", "ISO-8859-1"},
+    {"latin-1", "ISO-8859-1"},
+    {"iso-8859-1", "ISO-8859-1"},
+    {"latin9", "ISO-8859-15"},
+    {"iso-8859-15", "ISO-8859-15"},
+    {"utf-16", "UTF-16"},
+    {"utf-16le", "UTF-16LE"},
+    {"utf-16be", "UTF-16BE"},
+};
+
+bool rt_encoding_known(const char *name)
+{
+    for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+        if (strcasecmp(name, encodings[i].name) == 0)
+            return true;
+    return false;
+}
+
+static const char *iconv_name(const char *name)
+{
+    for (size_t i = 0; i < sizeof encodings / sizeof encodings[0]; i++)
+        if (strcasecmp(name, encodings[i].name) == 0)
+            return encodings[i].iconv;
+    return NULL;
+}
+
+rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding)
 {
     rt_csvstream *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
+    s->conv = (iconv_t)-1;
+    const char *from = encoding ? iconv_name(encoding) : NULL;
+    if (from) {
+        s->conv = iconv_open("UTF-8", from);
+        if (s->conv == (iconv_t)-1) {
+            free(s);
+            return NULL;
+        }
+        s->encoding = encoding;
+    }
     s->in = in;
     struct stat st;
     long here = ftell(in);
@@ -620,6 +781,8 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
     s->delimiter = delimiter;
     s->eol = '\n';
     if (!parse_init(s, &s->front)) {
+        if (s->conv != (iconv_t)-1)
+            iconv_close(s->conv);
         free(s);
         return NULL;
     }
@@ -634,6 +797,8 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
     s->front.cur = &s->all[0];
     batch_reset(s->front.cur);
     if (pthread_create(&s->thread, NULL, produce, s) != 0) {
+        if (s->conv != (iconv_t)-1)
+            iconv_close(s->conv);
         csv_free(&s->front.parser);
         pthread_mutex_destroy(&s->lock);
         pthread_cond_destroy(&s->cond);
@@ -646,6 +811,8 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter)
 
 void rt_csvstream_allow_steal(rt_csvstream *s)
 {
+    if (s->conv != (iconv_t)-1)
+        return; /* the chunks would need converting from an unknown state */
     if (s->input_size < (long long)rt_csvstream_tune.steal_min || s->input_size <= 0 ||
         !parse_init(s, &s->back))
         return;
@@ -890,6 +1057,8 @@ void rt_csvstream_free(rt_csvstream *s)
     batch_free(&s->back_batch);
     free(s->back_buf);
     free(s->chunks);
+    if (s->conv != (iconv_t)-1)
+        iconv_close(s->conv);
     pthread_mutex_destroy(&s->lock);
     pthread_cond_destroy(&s->cond);
     free(s);

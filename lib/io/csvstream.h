@@ -43,8 +43,16 @@ typedef struct rt_batch {
 typedef struct rt_csvstream rt_csvstream;
 
 /* Starts reading in (which stays the caller's). delimiter 0 detects it
- * from the header line. NULL when out of memory or no thread can start. */
-rt_csvstream *rt_csvstream_start(FILE *in, char delimiter);
+ * from the header line (after Excel's "sep=;" line, which names it: the
+ * header is then on line 2). encoding NULL: UTF-8 (a BOM dropped); else a
+ * name rt_encoding_known() accepts, the input converted to UTF-8 by iconv
+ * as it is read (no chunks from the end then). NULL when out of memory
+ * or no thread can start. */
+rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding);
+
+/* Whether --encoding knows the name (utf-8, cp1252, windows-1252, latin1,
+ * iso-8859-1, latin9, iso-8859-15, utf-16, utf-16le, utf-16be; any case). */
+bool rt_encoding_known(const char *name);
 
 /* The next batch, in order (after rt_csvstream_allow_steal, chunks from
  * the end may come first: their batch's chunk is not 0); NULL once the

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <retain/reader.h>
 
@@ -12,6 +13,21 @@
 #include "internal.h"
 
 #define SKIP_LINES_KEPT 8
+#define FOOTER_MAX 32 /* records of a report footer, at most */
+
+/* A possible report footer: records that are not data (another field
+ * count, an empty id or date) from one on. It is a footer if nothing but
+ * such records follows to the end of the input; a data row after it makes
+ * its first record the error it is. One for the part read in order, one
+ * for the chunk from the end being read. */
+typedef struct {
+    bool pending;
+    bool seen_data;        /* a data row came before, in this part */
+    unsigned long line;    /* of its first record (in its chunk, for one) */
+    unsigned long records; /* in it */
+    retain_diag diag;      /* what its first record would fail with */
+    char text[100];        /* its first non-empty cell, quoted */
+} footer_state;
 
 /* A value the reader hands over: a role or an extra column. */
 #define SLOT_EXTRA RETAIN_COL_ROLES
@@ -24,6 +40,7 @@ struct retain_reader {
     uint32_t want, required; /* role sets */
     bool need_mrr, ignore_mrr;
     bool arr, cents, end_inclusive;
+    char *encoding;
     retain_date_format *date_format;
     char *date_format_text;
     char decimal;
@@ -33,6 +50,7 @@ struct retain_reader {
     bool unordered;
 
     /* header */
+    unsigned long header_line;
     bool header_done;
     rt_buf header;    /* NUL-separated names as in the file */
     size_t ncols;     /* fields in the header */
@@ -61,7 +79,12 @@ struct retain_reader {
     unsigned long rows, skipped;
     uint64_t money_total; /* |mrr| of the rows handed over: see rt_money_tally */
     unsigned long skipped_lines[SKIP_LINES_KEPT];
-    retain_diag first_skip; /* why the first skipped row was bad */
+    retain_diag first_skip;   /* why the first skipped row was bad */
+    unsigned long empty_rows; /* of empty cells only, skipped */
+    footer_state front_footer, back_footer;
+    bool tail_footer; /* all after the chunk read last is footer (or nothing) */
+    unsigned long footer_records, footer_line, footer_chunk;
+    char footer_text[100];
 
     /* Problems in chunks from the end (unordered reads), kept apart until
      * the part before them was read: an earlier problem wins. Chunks come
@@ -78,6 +101,11 @@ struct retain_reader {
 };
 
 /* ---- options ---------------------------------------------------------- */
+
+bool retain_encoding_known(const char *name)
+{
+    return rt_encoding_known(name);
+}
 
 /* The option that names a role's column, for messages: --id, --events-date. */
 static const char *role_flag(const retain_reader *r, int role, char *buf, size_t size)
@@ -147,6 +175,14 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
         rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no such table kind: %d", (int)o->kind);
         goto fail;
     }
+    if (o->encoding && !rt_encoding_known(o->encoding)) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                "unknown encoding \"%s\": say utf-8, cp1252, latin1, latin9 or utf-16",
+                o->encoding);
+        goto fail;
+    }
+    if (o->encoding && !(r->encoding = strdup(o->encoding)))
+        goto nomem;
     r->kind = o->kind;
     r->delimiter = o->delimiter;
     r->need_mrr = o->need_mrr && o->kind == RETAIN_TABLE_CUSTOMERS;
@@ -198,6 +234,7 @@ void retain_reader_free(retain_reader *r)
         free(r->column[i]);
     retain_date_format_free(r->date_format);
     free(r->date_format_text);
+    free(r->encoding);
     rt_buf_free(&r->header);
     free(r->name_off);
     free(r->slot_col);
@@ -230,6 +267,20 @@ const retain_diag *retain_reader_first_skip(const retain_reader *r)
 size_t retain_reader_expected_rows(const retain_reader *r)
 {
     return r->stream ? rt_csvstream_estimate(r->stream) : 0;
+}
+
+unsigned long retain_reader_footer(const retain_reader *r, unsigned long *line, const char **text)
+{
+    if (line)
+        *line = r->footer_records ? r->footer_line : 0;
+    if (text)
+        *text = r->footer_records ? r->footer_text : NULL;
+    return r->footer_records;
+}
+
+unsigned long retain_reader_empty_rows(const retain_reader *r)
+{
+    return r->empty_rows;
 }
 
 char retain_reader_delimiter(const retain_reader *r)
@@ -270,7 +321,7 @@ static retain_status missing_column(retain_reader *r, retain_status st, const ch
 {
     char cols[200];
     list_columns(r, cols, sizeof cols);
-    return rt_fail(r->diag, st, 1, NULL, "%s; the header has: %s", what, cols);
+    return rt_fail(r->diag, st, r->header_line, NULL, "%s; the header has: %s", what, cols);
 }
 
 /* Finds the column for a name given in the options. */
@@ -281,7 +332,7 @@ static retain_status find_named(retain_reader *r, const char *name, const char *
         if (!retain_name_equal(header_name(r, c), name))
             continue;
         if (*col >= 0)
-            return rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+            return rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
                            "the header has two columns named \"%s\"", name);
         *col = (int)c;
     }
@@ -339,8 +390,9 @@ static retain_status find_alias(retain_reader *r, int role, int *col)
     }
     if (other >= 0) {
         char flag[64];
-        rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL, "both \"%s\" and \"%s\" look like the %s column",
-                header_name(r, (size_t)*col), header_name(r, (size_t)other), role_what(r, role));
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
+                "both \"%s\" and \"%s\" look like the %s column", header_name(r, (size_t)*col),
+                header_name(r, (size_t)other), role_what(r, role));
         rt_hint(r->diag, "choose one with %s COLUMN", role_flag(r, role, flag, sizeof flag));
         return RETAIN_ERR_DATA;
     }
@@ -409,9 +461,9 @@ static retain_status map_header(retain_reader *r)
         if (rt_utf8_valid_prefix(name, len) != len) {
             char q[120];
             rt_quote(q, sizeof q, name, len);
-            rt_fail(r->diag, RETAIN_ERR_DATA, 1, NULL,
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
                     "column %zu of the header is not UTF-8 text: %s", c + 1, q);
-            rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
+            rt_hint(r->diag, "say --encoding cp1252 (Windows, Excel) or --encoding latin1");
             return RETAIN_ERR_DATA;
         }
     }
@@ -854,21 +906,44 @@ static retain_status read_header(retain_reader *r, const rt_batch *b, const rt_r
     return map_header(r);
 }
 
-static void read_record(retain_reader *r, const rt_batch *b, const rt_record *rec)
+static bool all_empty(const rt_batch *b, const rt_record *rec)
 {
-    r->rec_line = rec->line;
-    r->rec_chunk = b->chunk;
-    if (!r->header_done) {
-        r->status = read_header(r, b, rec);
-        return;
-    }
+    for (uint32_t i = 0; i < rec->n; i++)
+        if (b->len[rec->first + i] != 0)
+            return false;
+    return true;
+}
+
+/* Whether a record that is not data could start a report footer: no
+ * date where the table has its required date, and another number of
+ * fields, or no id, or words where the id is ("Grand Totals (12
+ * records)", "Total"). */
+static bool looks_like_footer(const retain_reader *r, const rt_batch *b, const rt_record *rec)
+{
+    int date = r->kind == RETAIN_TABLE_CUSTOMERS ? RETAIN_COL_START : RETAIN_COL_DATE;
+    int dc = r->slot_col[date], ic = r->slot_col[RETAIN_COL_ID];
+    if (dc >= 0 && (uint32_t)dc < rec->n && b->len[rec->first + (uint32_t)dc] > 0)
+        return false;
+    if (rec->n != r->ncols || ic < 0)
+        return true;
+    const char *id = b->arena + b->off[rec->first + (uint32_t)ic];
+    return id[0] == '\0' || strchr(id, ' ') || strncasecmp(id, "total", 5) == 0 ||
+           strncasecmp(id, "sum", 3) == 0 || strncasecmp(id, "somme", 5) == 0;
+}
+
+/* Checks a complete record and builds its row; false with diag filled
+ * when it is bad, *footerish telling whether it could start a report
+ * footer (another field count, an empty id or required date). */
+static bool check_record(retain_reader *r, const rt_batch *b, const rt_record *rec, retain_row *row,
+                         bool *footerish)
+{
+    *footerish = looks_like_footer(r, b, rec);
     if (rec->n != r->ncols) {
         rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL, "%u fields, but the header has %zu",
                 rec->n, r->ncols);
         if (rec->n > r->ncols)
             rt_hint(r->diag, "a value with a delimiter in it must be quoted");
-        bad_row(r);
-        return;
+        return false;
     }
     /* a file in another encoding is caught in any column, used or not */
     for (uint32_t i = 0; !b->ascii && i < rec->n; i++) {
@@ -878,9 +953,8 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
             rt_quote(q, sizeof q, b->arena + b->off[f], b->len[f]);
             rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, header_name(r, i), "not UTF-8 text: %s",
                     q);
-            rt_hint(r->diag, "convert the file first, e.g. iconv -f WINDOWS-1252 -t UTF-8");
-            bad_row(r);
-            return;
+            rt_hint(r->diag, "say --encoding cp1252 (Windows, Excel) or --encoding latin1");
+            return false;
         }
     }
     for (size_t slot = 0; slot < r->nslots; slot++) {
@@ -891,13 +965,92 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
             r->slot_len[slot] = b->len[f];
         }
     }
-    retain_row row;
-    if (!build_row(r, &row)) {
-        bad_row(r);
+    return build_row(r, row);
+}
+
+static void start_footer(retain_reader *r, footer_state *fs, const rt_batch *b,
+                         const rt_record *rec)
+{
+    fs->pending = true;
+    fs->line = r->rec_line;
+    fs->records = 1;
+    fs->diag = *r->diag;
+    fs->text[0] = '\0';
+    for (uint32_t i = 0; i < rec->n; i++) {
+        uint32_t f = rec->first + i;
+        if (b->len[f]) {
+            rt_quote(fs->text, sizeof fs->text, b->arena + b->off[f], b->len[f]);
+            break;
+        }
+    }
+    retain_diag_clear(r->diag);
+}
+
+/* The possible footer was not one: its first record fails the read. */
+static void footer_failed(retain_reader *r, footer_state *fs)
+{
+    *r->diag = fs->diag;
+    r->rec_line = fs->line;
+    r->status = fs->diag.status;
+    fs->pending = false;
+}
+
+static void read_record(retain_reader *r, const rt_batch *b, const rt_record *rec)
+{
+    r->rec_line = rec->line;
+    r->rec_chunk = b->chunk;
+    if (!r->header_done) {
+        r->header_line = rec->line;
+        r->status = read_header(r, b, rec);
         return;
     }
+    if (all_empty(b, rec)) {
+        r->empty_rows++; /* Excel's ";;;;" rows */
+        return;
+    }
+    footer_state *fs = b->chunk ? &r->back_footer : &r->front_footer;
+    retain_row row;
+    bool footerish;
+    if (fs->pending) {
+        retain_diag *diag = r->diag, scratch;
+        r->diag = &scratch;
+        bool data = check_record(r, b, rec, &row, &footerish);
+        r->diag = diag;
+        if (data || ++fs->records > FOOTER_MAX)
+            footer_failed(r, fs);
+        return;
+    }
+    if (!check_record(r, b, rec, &row, &footerish)) {
+        if (footerish && !r->skip_bad)
+            start_footer(r, fs, b, rec);
+        else
+            bad_row(r);
+        return;
+    }
+    fs->seen_data = true;
     r->rows++;
     r->status = r->fn(&row, r->user, r->diag);
+}
+
+/* At the end of a chunk from the end: a footer in it stands if all after
+ * it is footer too; else its first record is the error. */
+static void end_chunk(retain_reader *r, const rt_batch *b)
+{
+    footer_state *fs = &r->back_footer;
+    if (fs->pending && r->tail_footer) {
+        r->footer_records += fs->records;
+        r->footer_line = fs->line;
+        r->footer_chunk = b->chunk;
+        memcpy(r->footer_text, fs->text, sizeof r->footer_text);
+        r->tail_footer = !fs->seen_data;
+        fs->pending = false;
+    } else if (fs->pending) {
+        r->rec_chunk = b->chunk;
+        footer_failed(r, fs);
+    } else {
+        r->tail_footer = false;
+    }
+    memset(fs, 0, sizeof *fs);
 }
 
 /* A problem in a chunk from the end: kept, and no more chunks are taken,
@@ -956,17 +1109,25 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->diag = diag;
     r->status = RETAIN_OK;
     r->money_total = 0;
-    rt_csvstream *cs = rt_csvstream_start(in, r->delimiter);
+    rt_csvstream *cs = rt_csvstream_start(in, r->delimiter, r->encoding);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     r->stream = cs;
     const rt_batch *b;
     bool stealing = false;
+    memset(&r->front_footer, 0, sizeof r->front_footer);
+    memset(&r->back_footer, 0, sizeof r->back_footer);
+    r->tail_footer = true;
+    r->footer_records = r->footer_chunk = 0;
     while (r->status == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
         for (size_t i = 0; i < b->nrec && r->status == RETAIN_OK; i++)
             read_record(r, b, &b->rec[i]);
-        if (b->chunk && r->status != RETAIN_OK)
+        if (b->chunk && r->status == RETAIN_OK)
+            end_chunk(r, b);
+        if (b->chunk && r->status != RETAIN_OK) {
+            r->tail_footer = false;
             hold_back_error(r, cs);
+        }
         rt_csvstream_release(cs, b);
         /* amounts are read in order: their checked total must name the
          * first row, in the file's order, past which it overflows */
@@ -990,10 +1151,25 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         *diag = stream_diag;
         st = stream_status;
     }
+    /* the part read in order ends in a possible footer: one, if all after
+     * it is footer too */
+    footer_state *ff = &r->front_footer;
+    if (st == RETAIN_OK && ff->pending && r->tail_footer) {
+        r->footer_records += ff->records;
+        r->footer_line = ff->line;
+        r->footer_chunk = 0;
+        memcpy(r->footer_text, ff->text, sizeof r->footer_text);
+    } else if (st == RETAIN_OK && ff->pending) {
+        *diag = ff->diag;
+        st = diag->status;
+    }
     if (st == RETAIN_OK && rt_csvstream_chunks(cs) > 0)
         st = join_chunks(r, cs, diag);
+    if (st == RETAIN_OK && r->footer_records && r->footer_chunk)
+        r->footer_line = rt_csvstream_line(cs, r->footer_chunk, r->footer_line);
     rt_csvstream_free(cs);
     if (st != RETAIN_OK) {
+        r->footer_records = 0; /* its line may not be known */
         if (diag->status == RETAIN_OK)
             diag->status = st;
         return st;

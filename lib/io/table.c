@@ -86,7 +86,7 @@ retain_status retain_table_read(FILE *in, char delimiter, retain_table **out, re
     retain_diag_clear(diag);
     *out = NULL;
     retain_table *t = calloc(1, sizeof *t);
-    rt_csvstream *cs = t ? rt_csvstream_start(in, delimiter) : NULL;
+    rt_csvstream *cs = t ? rt_csvstream_start(in, delimiter, NULL) : NULL;
     if (!cs) {
         free(t);
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
