@@ -29,6 +29,7 @@ static const cli_opt options[] = {
     {CLI_BY("customer table column matched with the channel")},
     {CLI_PERIOD(NULL)},
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {CLI_FROM},
     {"to", OPT_TO, "PERIOD", "last period to report"},
     {"ltv", OPT_LTV, "AMOUNT", "LTV per customer, for every row"},

@@ -11,6 +11,7 @@ static const cli_opt options[] = {
      "tenure stages in days (default 90,365: onboarding,\nrenewal, long-term), or named:\n"
      "onboarding:90,renewal:365,long-term"},
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {CLI_BY("one block of stages per value of column COL")},
     {"reason", OPT_REASON, "COL", "one row per stage and churn reason in COL (empty:\nunknown)"},
     {CLI_PERIOD("one block of stages per period: day, week, month,\nquarter or year (churned = "
@@ -27,11 +28,13 @@ const cli_command churn_command = {
              "Churn by lifecycle stage from a customer table (CSV; stdin when FILE is absent\n"
              "or '-'): when in their lifetime do subscriptions end, and why.\n"
              "\n"
-             "Each row's tenure t = (end, or as-of when still active) - start, in days.\n"
-             "For a stage [from_day, to_day): entered = rows with t >= from_day, churned =\n"
-             "ended rows with t in the stage, churn_pct = churned / entered x 100,\n"
-             "share_pct = churned / all churned rows x 100. With an MRR column, the same\n"
-             "in revenue: mrr_entered, mrr_churned, mrr_churn_pct.\n",
+             "What counts is a customer's life: its rows merged over overlaps, renewals on\n"
+             "the day the previous row ends, and gaps of at most --merge-gap days. A life's\n"
+             "tenure t = (end, or as-of when still active) - start, in days. For a stage\n"
+             "[from_day, to_day): entered = lives with t >= from_day, churned = ended lives\n"
+             "with t in the stage, churn_pct = churned / entered x 100, share_pct = churned\n"
+             "/ all churned lives x 100. With an MRR column, the same in revenue (a life\n"
+             "weighs its first day's MRR): mrr_entered, mrr_churned, mrr_churn_pct.\n",
     .options = options,
     .examples = "  retain churn crm.csv\n"
                 "  retain churn --by plan --reason churn_reason crm.csv\n"
@@ -45,11 +48,17 @@ typedef struct {
     retain_churn *churn;
     const char *by, *reason; /* whether extra[0] / extra[1] hold them */
     size_t reason_index;
+    const retain_reader *reader; /* set by cli_read_table, to size the lives once */
+    bool reserved;
 } churn_ctx;
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     churn_ctx *x = user;
+    if (!x->reserved && x->reader) {
+        x->reserved = true;
+        retain_lives_reserve(retain_churn_lives(x->churn), retain_reader_expected_rows(x->reader));
+    }
     const char *seg = x->by ? row->extra[0] : NULL;
     size_t seglen = x->by ? row->extra_len[0] : 0;
     const char *reason = x->reason ? row->extra[x->reason_index] : NULL;
@@ -161,7 +170,8 @@ static int run(cli *c, int argc, char **argv)
     retain_churn_options o = {.period = c->period,
                               .by_period = c->period_given,
                               .as_of = c->as_of,
-                              .has_as_of = c->has_as_of};
+                              .has_as_of = c->has_as_of,
+                              .merge_gap = c->merge_gap};
     retain_diag diag;
     retain_stages *stages = retain_stages_parse(stages_spec, &diag);
     if (!stages)
@@ -175,16 +185,17 @@ static int run(cli *c, int argc, char **argv)
     size_t n_extra = 0;
     if (c->by)
         extra[n_extra++] = c->by;
-    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra};
+    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra, NULL, false};
     if (reason_col)
         extra[n_extra++] = reason_col;
     c->input.extra = extra;
     c->input.n_extra = n_extra;
-    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, NULL) : cli_nomem(c);
+    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, &x.reader) : cli_nomem(c);
     if (code == EXIT_OK && retain_churn_finish(x.churn, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        cli_verbose(c, 0, 0);
+        const retain_lives *lives = retain_churn_lives(x.churn);
+        cli_verbose(c, retain_lives_customers(lives), retain_lives_bytes(lives));
         code = print_table(c, x.churn, stages, &o, reason_col, c->has_mrr);
     }
     retain_churn_free(x.churn);

@@ -123,6 +123,9 @@ static const char *common_help(const cli_command *spec, const cli_opt *o)
         return "first period to report (label such as 2024-03, or a date)";
     case OPT_TO:
         return "last period to report (default: the one holding as-of)";
+    case OPT_MERGE_GAP:
+        return "a customer's rows apart by at most DAYS days are one\nlife, active on the gap "
+               "(default 0: overlapping and\nback-to-back rows only)";
     }
     return "";
 }
@@ -309,6 +312,13 @@ static int common_option(cli *c, int opt, const char *arg)
     case OPT_BY:
         c->by = arg;
         return 1;
+    case OPT_MERGE_GAP: {
+        long long days;
+        if (!cli_count(c, arg, "a number of days from 0 to 36525", 0, RETAIN_MERGE_GAP_MAX, &days))
+            return -1;
+        c->merge_gap = (int32_t)days;
+        return 1;
+    }
     }
     return 0;
 }
@@ -763,6 +773,7 @@ retain_rate_options cli_rate_options(const cli *c)
                              .from = c->from,
                              .has_from = c->has_from,
                              .to = c->to,
-                             .has_to = c->has_to};
+                             .has_to = c->has_to,
+                             .merge_gap = c->merge_gap};
     return o;
 }

@@ -104,6 +104,7 @@ enum {
     OPT_TO,
     OPT_BY,
     OPT_QUIET,
+    OPT_MERGE_GAP,
     OPT_INPUT_FIRST = 300, /* the input options of cli.c: 300 + their index */
     OPT_FIRST_FREE = 400
 };
@@ -123,6 +124,8 @@ typedef struct {
 #define CLI_FROM "from", OPT_FROM, "PERIOD", NULL
 #define CLI_TO "to", OPT_TO, "PERIOD", NULL
 #define CLI_BY(help) "by", OPT_BY, "COL", help
+/* for the commands that see a customer's lives (retain/lives.h) */
+#define CLI_MERGE_GAP "merge-gap", OPT_MERGE_GAP, "DAYS", NULL
 
 typedef struct cli cli;
 
@@ -160,7 +163,8 @@ struct cli {
     bool period_given;
     int32_t from, to; /* period indexes, read with the final --period */
     bool has_from, has_to;
-    const char *by; /* --by COL, or NULL */
+    const char *by;    /* --by COL, or NULL */
+    int32_t merge_gap; /* --merge-gap DAYS, 0 unless given */
     /* after cli_read_table: whether a table had an MRR column, the rows
      * read, and when the read began (for -v) */
     bool has_mrr;

@@ -10,6 +10,7 @@ enum { OPT_REVENUE = OPT_FIRST_FREE, OPT_WIDE };
 static const cli_opt options[] = {
     {CLI_PERIOD(NULL)},
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {CLI_BY("one table per value of column COL")},
     {"revenue", OPT_REVENUE, NULL,
      "MRR retention: MRR of the cohort's rows active on that\nday / the cohort's starting MRR x "
@@ -223,6 +224,7 @@ static int run(cli *c, int argc, char **argv)
     o.period = c->period;
     o.as_of = c->as_of;
     o.has_as_of = c->has_as_of;
+    o.merge_gap = c->merge_gap;
     if (o.revenue)
         c->input.need_mrr = true;
     else

@@ -23,6 +23,7 @@ static const cli_opt options[] = {
     {"margin", OPT_MARGIN, "M", "gross margin as a fraction, 0.8 or 80% (default 1)"},
     {"discount", OPT_DISCOUNT, "PCT", "discount rate per period in percent (default 0)"},
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
     {CLI_BY("one row per value of column COL")},
     {"method", OPT_METHOD, "M",
@@ -300,9 +301,11 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     c->input.extra = extra;
     c->input.n_extra = c->by ? 1 : 0;
     c->input.need_mrr = true;
-    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window};
-    retain_survival_options so = {
-        .as_of = o->as_of, .has_as_of = o->has_as_of, .segments = c->by != NULL};
+    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window, c->merge_gap};
+    retain_survival_options so = {.as_of = o->as_of,
+                                  .has_as_of = o->has_as_of,
+                                  .merge_gap = c->merge_gap,
+                                  .segments = c->by != NULL};
     table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL,
                    c->by != NULL};
     int code;

@@ -7,6 +7,7 @@
 static const cli_opt options[] = {
     {CLI_PERIOD(NULL)},
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {CLI_FROM},
     {CLI_TO},
     {CLI_BY("one block of periods per value of column COL")},

@@ -11,6 +11,7 @@ enum { OPT_UNIT = OPT_FIRST_FREE, OPT_CONF, OPT_SUMMARY, OPT_HORIZON, OPT_COMPAR
 
 static const cli_opt options[] = {
     {CLI_AS_OF},
+    {CLI_MERGE_GAP},
     {"unit", OPT_UNIT, "U", "tenure in day (default), week (7 days) or month\n(365.25/12 days)"},
     {"conf", OPT_CONF, "LEVEL", "confidence level of the interval (default 0.95)"},
     {CLI_BY("one curve per value of column COL")},
@@ -34,8 +35,10 @@ const cli_command survival_command = {
              "Kaplan-Meier survival of subscriptions over tenure, from a customer table\n"
              "(CSV; stdin when FILE is absent or '-').\n"
              "\n"
-             "Each row is one life: t = (end, or as-of) - start; an event when it ended by\n"
-             "as-of, censored otherwise. One line per distinct t: t, at_risk, events,\n"
+             "Each life (a customer's rows merged over overlaps, renewals on the day the\n"
+             "previous row ends and gaps of at most --merge-gap days) is one observation:\n"
+             "t = (end, or as-of) - start; an event when it ended by as-of, censored\n"
+             "otherwise. One line per distinct t: t, at_risk, events,\n"
              "censored, survival = product of (1 - events / at_risk), and its confidence\n"
              "interval ci_low, ci_high (Greenwood variance, log-log transform).\n",
     .options = options,
@@ -49,11 +52,17 @@ const cli_command survival_command = {
 typedef struct {
     retain_survival *sv;
     bool by;
+    const retain_reader *reader; /* set by cli_read_table, to size the lives once */
+    bool reserved;
 } survival_ctx;
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     survival_ctx *x = user;
+    if (!x->reserved && x->reader) {
+        x->reserved = true;
+        retain_lives_reserve(retain_survival_lives(x->sv), retain_reader_expected_rows(x->reader));
+    }
     retain_status st = retain_survival_add(
         x->sv, row->id, row->id_len, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
         row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
@@ -270,18 +279,21 @@ static int run(cli *c, int argc, char **argv)
     c->input.ignore_mrr = !c->by;
     c->input.unordered = true; /* lives do not depend on the order of rows */
 
-    retain_survival_options o = {
-        .as_of = c->as_of, .has_as_of = c->has_as_of, .segments = c->by != NULL};
-    survival_ctx x = {retain_survival_new(&o), c->by != NULL};
+    retain_survival_options o = {.as_of = c->as_of,
+                                 .has_as_of = c->has_as_of,
+                                 .merge_gap = c->merge_gap,
+                                 .segments = c->by != NULL};
+    survival_ctx x = {retain_survival_new(&o), c->by != NULL, NULL, false};
     if (!x.sv)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
+    int code = cli_read_table(c, argc, argv, on_row, &x, &x.reader);
     if (code == EXIT_OK) {
         retain_diag diag;
         if (retain_survival_finish(x.sv, &diag) != RETAIN_OK)
             code = cli_report(c, &diag);
         else {
-            cli_verbose(c, 0, 0);
+            cli_verbose(c, retain_lives_customers(retain_survival_lives(x.sv)),
+                        retain_lives_bytes(retain_survival_lives(x.sv)));
             if (summary)
                 code = print_summary(c, x.sv, &v);
             else if (compare)

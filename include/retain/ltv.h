@@ -75,7 +75,8 @@ RETAIN_API retain_status retain_cac_payback(double cac, double arpu, double marg
 typedef struct {
     bool has_as_of; /* else: the latest start seen */
     retain_day as_of;
-    int window; /* months, >= 1 */
+    int window;        /* months, >= 1 */
+    int32_t merge_gap; /* days: rows this close are one life (retain/lives.h) */
 } retain_ltv_table_options;
 
 typedef struct {

@@ -129,7 +129,9 @@ retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag)
     const retain_period_kind k = co->opt.period;
     if (!rt_store_flush(&co->store))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    retain_status st = rt_window_close(&co->window, &co->as_of, diag);
+    retain_status st = rt_merge_gap_check(co->opt.merge_gap, diag);
+    if (st == RETAIN_OK)
+        st = rt_window_close(&co->window, &co->as_of, diag);
     if (st != RETAIN_OK)
         return st;
     co->first = retain_period_of(k, co->window.min_start);

@@ -358,15 +358,15 @@ retain_status retain_lives_add(retain_lives *l, const char *id, size_t id_len, c
 
 retain_status retain_lives_finish(retain_lives *l, retain_diag *diag)
 {
-    if (l->opt.merge_gap < 0 || l->opt.merge_gap > RETAIN_MERGE_GAP_MAX)
-        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--merge-gap takes 0 to %d days, not %d",
-                       RETAIN_MERGE_GAP_MAX, (int)l->opt.merge_gap);
+    retain_status st = rt_merge_gap_check(l->opt.merge_gap, diag);
+    if (st != RETAIN_OK)
+        return st;
     if (!flush(l))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     if (l->overflow)
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
                        "the MRR of a customer's first day is too large to sum");
-    retain_status st = rt_window_close(&l->window, &l->as_of, diag);
+    st = rt_window_close(&l->window, &l->as_of, diag);
     if (st != RETAIN_OK)
         return st;
     l->finished = true;

@@ -147,8 +147,10 @@ retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
     t->opt = *options;
     if (t->opt.window < 1)
         t->opt.window = 1;
-    retain_rate_options ro = {
-        .period = RETAIN_PERIOD_MONTH, .has_as_of = options->has_as_of, .as_of = options->as_of};
+    retain_rate_options ro = {.period = RETAIN_PERIOD_MONTH,
+                              .has_as_of = options->has_as_of,
+                              .as_of = options->as_of,
+                              .merge_gap = options->merge_gap};
     t->rate = retain_rate_new(&ro);
     rt_intern_init(&t->segments);
     rt_store_init(&t->store);

@@ -179,7 +179,9 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     const retain_period_kind k = r->opt.period;
     if (!rt_store_flush(&r->store))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    retain_status st = rt_window_close(&r->window, &r->as_of, diag);
+    retain_status st = rt_merge_gap_check(r->opt.merge_gap, diag);
+    if (st == RETAIN_OK)
+        st = rt_window_close(&r->window, &r->as_of, diag);
     if (st != RETAIN_OK)
         return st;
     int32_t as_of_period = retain_period_of(k, r->as_of);

@@ -1,6 +1,8 @@
 /* The observation window and day-to-period tables. */
 #include <stdlib.h>
 
+#include <retain/lives.h>
+
 #include "internal.h"
 #include "store.h"
 #include "window.h"
@@ -42,6 +44,14 @@ retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag
         w->as_of = w->max_start;
     *as_of = w->as_of;
     return RETAIN_OK;
+}
+
+retain_status rt_merge_gap_check(int32_t gap, retain_diag *diag)
+{
+    if (gap >= 0 && gap <= RETAIN_MERGE_GAP_MAX)
+        return RETAIN_OK;
+    return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--merge-gap takes 0 to %d days, not %d",
+                   RETAIN_MERGE_GAP_MAX, (int)gap);
 }
 
 bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day from, retain_day to)

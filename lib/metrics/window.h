@@ -33,6 +33,10 @@ bool rt_window_keep(rt_window *w, retain_day start);
  * starts after the as-of given, RETAIN_ERR_DATA when there was no row. */
 retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag);
 
+/* RETAIN_OK when a merge gap (retain/lives.h) is in 0 ..
+ * RETAIN_MERGE_GAP_MAX, else RETAIN_ERR_USAGE with diag filled. */
+retain_status rt_merge_gap_check(int32_t gap, retain_diag *diag);
+
 /* The period of every day from..to, and the first day of every period
  * they touch, looked up instead of computed per row. */
 typedef struct {

@@ -6,7 +6,9 @@
 
 For each seed (K, K+1, ..., K+N-1; default 0..199) it builds a small random
 subscription table: 1..30 customers with 1..3 rows each (win-backs: a later
-row of the same id after a gap), zero-length rows (end == start), tenures
+row of the same id after a gap, a renewal on the day the previous row
+ends, an overlap, a second plan from the same day), --merge-gap, zero-length
+rows (end == start), tenures
 ending exactly on and next to stage edges (t = from - 1, from, from + 1 for
 every stage edge, and always 89, 90, 91, 364, 365, 366), open rows, ends
 after as-of; MRR amounts (some empty = 0), a segment column and a churn
@@ -142,9 +144,17 @@ def gen_rows(rng, stages, period):
                          "mrr_empty": rng.random() < 0.1,
                          "seg": rng.choice(SEGMENTS),
                          "why": rng.choice(REASONS)})
+            if rng.random() < 0.15:  # a second plan from the same day (lives: segment rule)
+                rows.append(dict(rows[-1], seg=rng.choice(SEGMENTS),
+                                 cents=rng.choice([0, 4999, 123450, rows[-1]["cents"]]),
+                                 end=None if rng.random() < 0.3 else
+                                 start + dt.timedelta(days=tenure()),
+                                 why=rng.choice(REASONS)))
             if end is None:
                 break
-            start = end + dt.timedelta(days=rng.choice([0, 1, 30, rng.randint(1, 400)]))
+            # renewals (0), short and long gaps, overlaps (< 0)
+            start = end + dt.timedelta(days=rng.choice([0, 0, 1, 5, 30, -10,
+                                                        rng.randint(1, 400)]))
     rng.shuffle(rows)
     return rows, lo, lo + dt.timedelta(days=span)
 
@@ -217,6 +227,7 @@ def make_case(seed):
     elif r < 0.42:
         case["as_of"] = min(x["start"] for x in rows) - dt.timedelta(days=rng.randint(1, 30))
     case["precision"] = rng.choice([0, 1, 3, 4, 9]) if rng.random() < 0.1 else None
+    case["merge_gap"] = rng.choice([None, None, 0, 1, 5, 30, 400])
     case["format_flag"] = rng.random() < 0.1  # an explicit -f csv
     case["dl"] = gen_dialect(rng, case["has_mrr"], by_col, reason_col)
     for x in rows:
@@ -324,7 +335,8 @@ def canonical_rows(case, rows):
         if case["reason"]:
             why = r["why"] if r["end"] is not None or r["why_open"] else ""
         out.append({"id": r["id"], "start": r["start"], "end": r["end"],
-                    "mrr": Fraction(0) if r["mrr_empty"] else Fraction(r["cents"], 100),
+                    "mrr": Fraction(0) if r["mrr_empty"] or not case["has_mrr"]
+                    else Fraction(r["cents"], 100),
                     "seg": r["seg"] if case["by"] else "", "why": why})
     return out
 
@@ -360,7 +372,7 @@ def expected(case, rows, late_end_reasons=False):
             canonical_rows(case, rows), stages, case["as_of"], case["by_arg"],
             case["reason"], case["period"],
             2 if case["precision"] is None else case["precision"], case["has_mrr"],
-            late_end_reasons)
+            late_end_reasons, case["merge_gap"] or 0)
     except churn.UsageError:
         return 64, ""
     return 0, churn.to_csv(table)
@@ -380,6 +392,8 @@ def command(binary, case, path):
         cmd += ["--period", case["period"]]
     if case["precision"] is not None:
         cmd += ["-p", str(case["precision"])]
+    if case["merge_gap"] is not None:
+        cmd += ["--merge-gap", str(case["merge_gap"])]
     if case["format_flag"]:
         cmd += ["-f", "csv"]
     dl = case["dl"]

@@ -76,6 +76,8 @@ def options(rng, cmd, text):
             opts.append("--compare")
     if rng.random() < 0.2:
         opts += ["-p", str(rng.choice([0, 3, 6]))]
+    if cmd == "survival" and rng.random() < 0.3:
+        opts += ["--merge-gap", str(rng.choice([0, 1, 7, 30, 200]))]
     return opts
 
 
