@@ -12,5 +12,8 @@ extern const cli_command cohort_command;
 extern const cli_command survival_command;
 extern const cli_command ltv_command;
 extern const cli_command cac_command;
+extern const cli_command risk_command;
+extern const cli_command nps_command;
+extern const cli_command activation_command;
 
 #endif

@@ -9,8 +9,8 @@
 #include "commands.h"
 
 static const cli_command *const commands[] = {
-    &rate_command,     &churn_command, &norm_command, &cohort_command,
-    &survival_command, &ltv_command,   &cac_command,
+    &rate_command, &churn_command, &norm_command, &cohort_command, &survival_command,
+    &ltv_command,  &cac_command,   &risk_command, &nps_command,    &activation_command,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 
@@ -26,7 +26,7 @@ static void usage(FILE *out)
           "Commands:\n",
           out);
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
+        fprintf(out, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
     fputs("\n"
           "'retain COMMAND --help' or 'man retain-COMMAND' tells more about each.\n"
           "\n"

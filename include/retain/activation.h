@@ -29,7 +29,7 @@ extern "C" {
 
 typedef struct {
     retain_period_kind period; /* of the cohorts */
-    int32_t within;            /* D, days (default 30 when 0) */
+    int32_t within;            /* D, days, 0 or more (the usual: 30) */
     int32_t onboarding;        /* days (default 90 when 0) */
 } retain_activation_options;
 

@@ -29,6 +29,7 @@
 #include <retain/date.h>
 #include <retain/lives.h>
 #include <retain/money.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -68,6 +69,11 @@ typedef struct {
      * copied. The largest is the as-of of the lives. */
     const retain_day *cutoffs;
     size_t n_cutoffs;
+    /* The cutoffs are days (0 .. 36525) before the latest start of the
+     * customer rows, known at retain_events_customers_done() (the default
+     * as-of of commands about the customer table): until then no row is
+     * ignored for starting after the as-of. */
+    bool before_latest_start;
     /* Window lengths in days (0 for the defaults 7, 30 and 90): usage sums
      * the activity values in the `usage_window` days ending on c and in the
      * window before; tickets and orders likewise. */
@@ -105,7 +111,9 @@ RETAIN_API retain_status retain_events_add_customer(retain_events *ev, const cha
 
 /* After the last customer row: merges the rows into lives. Without a
  * customer table (retain nps on a survey alone), call it at once: events
- * then make their customers as they come. RETAIN_ERR_NOMEM. */
+ * then make their customers as they come. RETAIN_ERR_DATA when the
+ * cutoffs count back from the latest start and there was no row;
+ * RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag);
 
 /* Folds one event into its customer's state. An event whose id is not a
@@ -114,6 +122,18 @@ RETAIN_API retain_status retain_events_customers_done(retain_events *ev, retain_
  * 0..10 or a negative activity value; RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_events_add(retain_events *ev, const retain_event *e,
                                            retain_diag *diag);
+
+/* The same for a row the reader (retain/reader.h) read from a table of
+ * kind events, tickets, survey or orders: its id, date, kind, value, score
+ * or amount. A survey row without a score (a question not answered) is
+ * left out; RETAIN_ERR_USAGE for another kind. */
+RETAIN_API retain_status retain_events_add_row(retain_events *ev, retain_table_kind kind,
+                                               const retain_row *row, retain_diag *diag);
+
+/* A row of the customer table as the reader read it, its first extra
+ * column the segment when `segment` is true. */
+RETAIN_API retain_status retain_events_add_customer_row(retain_events *ev, const retain_row *row,
+                                                        bool segment, retain_diag *diag);
 
 /* Adds the event state of `from` (a fork of `into`, or `into` a fork of
  * it) into `into`: afterwards `into` is as if it had read both parts.

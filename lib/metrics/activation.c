@@ -49,7 +49,7 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
                                         retain_activation **out, retain_diag *diag)
 {
     *out = NULL;
-    int32_t within = o->within ? o->within : 30, onboarding = o->onboarding ? o->onboarding : 90;
+    int32_t within = o->within, onboarding = o->onboarding ? o->onboarding : 90;
     if (o->within < 0 || o->onboarding < 0)
         return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--within takes days, 0 or more");
     retain_day as_of = retain_events_as_of(ev);

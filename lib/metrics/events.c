@@ -35,6 +35,9 @@ typedef struct {
     bool done;
     bool implicit; /* no customer table: events make their customers */
     retain_day as_of;
+    bool from_latest_start; /* cutoffs are days before the latest start */
+    bool any_row;
+    retain_day latest_start;
     /* ids: bytes in one buffer, customer i at id_off[i], id_len[i] */
     rt_buf ids;
     size_t *id_off;
@@ -47,9 +50,11 @@ typedef struct {
     size_t nrows, rows_cap;
     uint32_t *first_row; /* index + 1, per customer */
     rt_intern segments;
-    /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1]) */
+    /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1])
+     * for the n_lived customers of the customer table */
     life *lives;
     size_t *life_off;
+    size_t n_lived;
 } registry;
 
 /* The state of one customer as of one cutoff. */
@@ -244,7 +249,15 @@ retain_events *retain_events_new(const retain_events_options *o, retain_diag *di
         ev->cutoff[k] = o->cutoffs[k];
         if (o->cutoffs[k] > r->as_of)
             r->as_of = o->cutoffs[k];
+        if (o->before_latest_start && (o->cutoffs[k] < 0 || o->cutoffs[k] > 36525)) {
+            retain_events_free(ev);
+            rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "days before the latest start: 0 to 36525");
+            return NULL;
+        }
     }
+    r->from_latest_start = o->before_latest_start;
+    if (r->from_latest_start)
+        r->as_of = RETAIN_DAY_MAX; /* known once every row is in */
     ev->usage_w = o->usage_window ? o->usage_window : 7;
     ev->ticket_w = o->ticket_window ? o->ticket_window : 30;
     ev->order_w = o->order_window ? o->order_window : 90;
@@ -296,6 +309,9 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
         return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
     if (start > r->as_of)
         return RETAIN_OK; /* not a customer yet */
+    if (!r->any_row || start > r->latest_start)
+        r->latest_start = start;
+    r->any_row = true;
     size_t i;
     bool made;
     uint32_t seg = 0;
@@ -327,6 +343,33 @@ static int seg_cmp(const registry *r, uint32_t a, uint32_t b)
     const char *sb = rt_intern_str(&r->segments, b, &lb);
     int c = memcmp(sa, sb, la < lb ? la : lb);
     return c ? c : (la > lb) - (la < lb);
+}
+
+/* Cutoffs given as days before the latest start: now it is known. Rows
+ * starting after the as-of leave their customer's chain; ends after it
+ * are open. */
+static void resolve_cutoffs(retain_events *ev)
+{
+    registry *r = ev->reg;
+    r->as_of = r->latest_start - ev->cutoff[0];
+    for (size_t k = 0; k < ev->ncut; k++) {
+        ev->cutoff[k] = r->latest_start - ev->cutoff[k];
+        if (ev->cutoff[k] > r->as_of)
+            r->as_of = ev->cutoff[k];
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        uint32_t *link = &r->first_row[i];
+        while (*link) {
+            cust_row *row = &r->rows[*link - 1];
+            if (row->start > r->as_of) {
+                *link = row->next;
+                continue;
+            }
+            if (row->end != RT_NO_END && row->end > r->as_of)
+                row->end = RT_NO_END;
+            link = &row->next;
+        }
+    }
 }
 
 /* The segment of a life starting on `start`: the row of largest MRR serving
@@ -361,6 +404,11 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
         return RETAIN_OK;
     r->done = true;
     r->implicit = r->n == 0;
+    if (r->from_latest_start) {
+        if (!r->any_row)
+            return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no customer row");
+        resolve_cutoffs(ev);
+    }
     uint32_t none;
     if (!rt_intern_get(&r->segments, "", 0, &none))
         return nomem(diag);
@@ -398,6 +446,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
         }
     }
     r->life_off[r->n] = nl;
+    r->n_lived = r->n;
     free(buf);
     free(merged);
     return RETAIN_OK;
@@ -488,7 +537,7 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
     bool ok = true;
     switch (e->table) {
     case RETAIN_EVENT_ACTIVITY:
-        if (kind_is(ev->activation_kind, e) && r->life_off) {
+        if (kind_is(ev->activation_kind, e) && i < r->n_lived) {
             size_t a = r->life_off[i], b = r->life_off[i + 1];
             if (a < b && e->day >= r->lives[a].start && e->day < r->lives[a].end &&
                 (ev->first_activity[i] == NO_DAY || e->day < ev->first_activity[i]))
@@ -550,6 +599,42 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
                        e->table == RETAIN_EVENT_ORDER ? "amount" : "value",
                        "the %s of customer sum past 9.2e12", table_name[e->table]);
     return RETAIN_OK;
+}
+
+retain_status retain_events_add_row(retain_events *ev, retain_table_kind kind,
+                                    const retain_row *row, retain_diag *diag)
+{
+    retain_event e = {RETAIN_EVENT_ACTIVITY, row->line, row->id,
+                      row->id_len,           row->date, row->kind_len ? row->kind : NULL,
+                      row->kind_len,         row->value};
+    switch (kind) {
+    case RETAIN_TABLE_EVENTS:
+        break;
+    case RETAIN_TABLE_TICKETS:
+        e.table = RETAIN_EVENT_TICKET;
+        break;
+    case RETAIN_TABLE_SURVEY:
+        if (!row->has_score)
+            return RETAIN_OK;
+        e.table = RETAIN_EVENT_ANSWER;
+        e.value = row->score;
+        break;
+    case RETAIN_TABLE_ORDERS:
+        e.table = RETAIN_EVENT_ORDER;
+        e.value = row->has_amount ? row->amount : 0;
+        break;
+    default:
+        return rt_fail(diag, RETAIN_ERR_USAGE, row->line, NULL, "not an event table");
+    }
+    return retain_events_add(ev, &e, diag);
+}
+
+retain_status retain_events_add_customer_row(retain_events *ev, const retain_row *row, bool segment,
+                                             retain_diag *diag)
+{
+    return retain_events_add_customer(ev, row->id, row->id_len, row->start, row->end, row->has_end,
+                                      row->has_mrr ? row->mrr : 0, segment ? row->extra[0] : NULL,
+                                      segment ? row->extra_len[0] : 0, row->line, diag);
 }
 
 retain_status retain_events_merge(retain_events *into, const retain_events *from, retain_diag *diag)
@@ -649,7 +734,7 @@ retain_day retain_events_as_of(const retain_events *ev)
 size_t retain_events_lives(const retain_events *ev, size_t i)
 {
     const registry *r = ev->reg;
-    if (!r->life_off || i >= r->n)
+    if (i >= r->n_lived)
         return 0;
     return r->life_off[i + 1] - r->life_off[i];
 }
@@ -671,7 +756,7 @@ void retain_events_life(const retain_events *ev, size_t i, size_t k, retain_life
 bool retain_events_life_on(const retain_events *ev, size_t i, retain_day d, retain_life *out)
 {
     const registry *r = ev->reg;
-    if (!r->life_off || i >= r->n)
+    if (i >= r->n_lived)
         return false;
     for (size_t k = r->life_off[i]; k < r->life_off[i + 1]; k++) {
         if (r->lives[k].start <= d && d < r->lives[k].end) {
@@ -738,7 +823,7 @@ size_t retain_events_bytes(const retain_events *ev)
     return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof(int32_t)) +
            r->ids.cap + r->cap * (sizeof *r->id_off + sizeof *r->id_len + sizeof *r->first_row) +
            (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) + r->rows_cap * sizeof *r->rows +
-           (r->life_off ? (r->n + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
+           (r->life_off ? (r->n_lived + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
 }
 
 void retain_events_free(retain_events *ev)

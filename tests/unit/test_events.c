@@ -540,7 +540,7 @@ static void test_activation(void **state)
     event(ev, RETAIN_EVENT_ACTIVITY, "d", "2024-01-01", "report", UNIT);
     event(ev, RETAIN_EVENT_ACTIVITY, "b", "2024-02-15", "report", UNIT); /* on its end */
     event(ev, RETAIN_EVENT_ACTIVITY, "e", "2024-02-01", "report", UNIT);
-    retain_activation_options o = {.period = RETAIN_PERIOD_MONTH};
+    retain_activation_options o = {.period = RETAIN_PERIOD_MONTH, .within = 30};
     retain_activation *a;
     assert_int_equal(retain_activation_compute(ev, &o, &a, NULL), RETAIN_OK);
     assert_int_equal(retain_activation_cohorts(a), 12);

@@ -1,0 +1,173 @@
+/* retain activation: time to value per cohort and segment, and the
+ * onboarding churn of customers activated early against the others. */
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "signals.h"
+
+enum { OPT_EVENTS = OPT_FIRST_FREE, OPT_EVENT, OPT_WITHIN, OPT_ONBOARDING };
+
+static const cli_opt options[] = {
+    {"events", OPT_EVENTS, "FILE", "product events: id, date, kind (required)"},
+    {"event", OPT_EVENT, "KIND", "the activation event (default: any event)"},
+    {"within", OPT_WITHIN, "DAYS",
+     "activated_pct counts activations within DAYS days\n"
+     "(default 30)"},
+    {CLI_AS_OF},
+    {CLI_PERIOD("cohorts by day, week (ISO), month (default), quarter\nor year of the start")},
+    {CLI_BY("one block of cohorts per value of column COL")},
+    {"onboarding", OPT_ONBOARDING, NULL,
+     "instead, the churn before day 90 of the customers\nactivated within DAYS days against the "
+     "others"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command activation_command = {
+    .name = "activation",
+    .summary = "time to value: days to the first activation event per cohort, onboarding churn",
+    .usage = "Usage: retain activation [OPTIONS] --events FILE [CUSTOMERS]\n"
+             "Time to value: for each customer's first life, the days from its start to its\n"
+             "first event of the activation kind, censored at the life's end or as-of. Per\n"
+             "cohort and segment: customers, activated (within DAYS), activated_pct and\n"
+             "median_days, the Kaplan-Meier median time to activation. --onboarding: of the\n"
+             "customers observed 90 days whose first life lasted more than DAYS days, the\n"
+             "share that left before day 90, activated early against late or never.\n",
+    .options = options,
+    .examples = "  retain activation --events events.csv --event report_created crm.csv\n"
+                "  retain activation --events events.csv --event invite --period quarter "
+                "--by plan crm.csv\n"
+                "  retain activation --events events.csv --event invite --onboarding crm.csv\n",
+    .period_day = true,
+    .tables = (const retain_table_kind[]){RETAIN_TABLE_EVENTS, 0},
+    .run = run,
+};
+
+static void segment_cell(cli *c, retain_writer *w, const retain_activation *a, size_t g)
+{
+    size_t len;
+    const char *seg = retain_activation_segment(a, g, &len);
+    if (c->by)
+        retain_writer_text(w, seg, len);
+}
+
+static int print_cohorts(cli *c, const retain_activation *a)
+{
+    const char *names[8];
+    size_t n = 0;
+    if (c->by)
+        names[n++] = c->by;
+    names[n++] = "cohort";
+    names[n++] = "customers";
+    names[n++] = "activated";
+    names[n++] = "activated_pct";
+    names[n++] = "median_days";
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
+        for (size_t k = 0; k < retain_activation_cohorts(a); k++) {
+            retain_activation_cell cell;
+            retain_activation_get(a, g, k, &cell);
+            char label[24], buf[RETAIN_NUMBER_BUFSIZE];
+            int ll = retain_period_label(c->period, retain_activation_cohort(a, k), label);
+            segment_cell(c, w, a, g);
+            retain_writer_text(w, label, (size_t)ll);
+            retain_writer_int(w, cell.customers);
+            retain_writer_int(w, cell.activated);
+            signals_pct(w, cell.activated, cell.customers, c->precision);
+            if (cell.has_median && retain_format_real(cell.median_days, c->precision, buf))
+                retain_writer_number(w, buf);
+            else
+                retain_writer_empty(w);
+            retain_writer_end_row(w);
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_onboarding(cli *c, const retain_activation *a)
+{
+    const char *names[6];
+    size_t n = 0;
+    if (c->by)
+        names[n++] = c->by;
+    names[n++] = "group";
+    names[n++] = "customers";
+    names[n++] = "churned";
+    names[n++] = "onboarding_churn_pct";
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
+        retain_activation_onboarding b;
+        retain_activation_onboarding_get(a, g, &b);
+        for (int late = 0; late < 2; late++) {
+            const char *group = late ? "late_or_never" : "early";
+            int64_t customers = late ? b.late : b.early;
+            int64_t churned = late ? b.late_churned : b.early_churned;
+            segment_cell(c, w, a, g);
+            retain_writer_text(w, group, strlen(group));
+            retain_writer_int(w, customers);
+            retain_writer_int(w, churned);
+            signals_pct(w, churned, customers, c->precision);
+            retain_writer_end_row(w);
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+    const char *events = NULL, *kind = NULL;
+    retain_activation_options o = {.within = 30};
+    bool onboarding = false;
+    int opt;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        long long v;
+        switch (opt) {
+        case OPT_EVENTS:
+            events = optarg;
+            break;
+        case OPT_EVENT:
+            kind = optarg;
+            break;
+        case OPT_WITHIN:
+            if (!cli_count(c, optarg, "a number of days", 0, 36525, &v))
+                return EXIT_USAGE;
+            o.within = (int32_t)v;
+            break;
+        case OPT_ONBOARDING:
+            onboarding = true;
+            break;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    if (!events)
+        return cli_usage_error(c, "--events FILE is required (the product events)");
+    int code = EXIT_OK, nfiles;
+    char **operands = cli_operands(c, argc, argv, &nfiles, &code);
+    if (!operands)
+        return code;
+    o.period = c->period;
+    /* default as-of: the latest start, known once the customers are read */
+    retain_day cut = c->has_as_of ? c->as_of : 0;
+    retain_events_options eo = {.cutoffs = &cut,
+                                .n_cutoffs = 1,
+                                .before_latest_start = !c->has_as_of,
+                                .activation_kind = kind};
+    retain_diag diag;
+    retain_events *ev = retain_events_new(&eo, &diag);
+    if (!ev)
+        return cli_report(c, &diag);
+    code = signals_read_customers(c, operands[0], ev);
+    if (code == EXIT_OK)
+        code = signals_read_events(c, RETAIN_TABLE_EVENTS, events, ev);
+    retain_activation *a = NULL;
+    if (code == EXIT_OK && retain_activation_compute(ev, &o, &a, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK)
+        code = onboarding ? print_onboarding(c, a) : print_cohorts(c, a);
+    retain_activation_free(a);
+    retain_events_free(ev);
+    return code;
+}

@@ -1,0 +1,221 @@
+/* retain nps: Net Promoter Score per period and segment, the call list, and
+ * whether NPS predicts churn. */
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "signals.h"
+#include "tables.h"
+
+enum { OPT_LATEST = OPT_FIRST_FREE, OPT_BELOW, OPT_CHURN };
+
+static const cli_opt options[] = {
+    {"as-of", OPT_AS_OF, "DATE", "observation day (default: the latest answer)"},
+    {CLI_PERIOD(NULL)},
+    {CLI_BY("one block of periods per value of this column of the\ncustomer table (the "
+            "customer's segment on the answer day)")},
+    {"latest", OPT_LATEST, NULL, "count only each customer's last answer in a period"},
+    {"below", OPT_BELOW, "SCORE",
+     "instead, the call list: customers whose latest answer\nis "
+     "below SCORE (9 for US accounts), largest MRR first"},
+    {"churn", OPT_CHURN, "DAYS",
+     "instead, per group: the share of answers followed by\nthe "
+     "end of the customer's life within DAYS days\n(needs CUSTOMERS)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command nps_command = {
+    .name = "nps",
+    .summary = "Net Promoter Score per period and segment, margin of error, call list",
+    .usage = "Usage: retain nps [OPTIONS] SURVEY [CUSTOMERS]\n"
+             "Net Promoter Score from survey answers (scores 0-10): per period of the\n"
+             "answer and segment, promoters (9-10), passives (7-8), detractors (0-6), their\n"
+             "shares, nps = promoters_pct - detractors_pct and moe, its 95 % margin of\n"
+             "error, 1.96 x 100 x sqrt((p + d - (p - d)^2) / n). With the customer table\n"
+             "(CUSTOMERS), --below lists whom to call and --churn tells whether detractors\n"
+             "leave more than promoters here.\n",
+    .options = options,
+    .examples = "  retain nps survey.csv\n"
+                "  retain nps --period quarter --by plan survey.csv crm.csv\n"
+                "  retain nps --below 9 survey.csv crm.csv | head\n"
+                "  retain nps --churn 90 survey.csv crm.csv\n",
+    .max_files = 2,
+    .tables = (const retain_table_kind[]){RETAIN_TABLE_SURVEY, 0},
+    .run = run,
+};
+
+typedef struct {
+    retain_nps *nps;
+} nps_ctx;
+
+static retain_status on_answer(const retain_row *row, void *user, retain_diag *diag)
+{
+    nps_ctx *x = user;
+    if (!row->has_score)
+        return RETAIN_OK; /* not answered */
+    return retain_nps_add(x->nps, row->id_len ? row->id : NULL, row->id_len, row->date, row->score,
+                          NULL, 0, row->line, diag);
+}
+
+static int print_periods(cli *c, const retain_nps *n)
+{
+    static const char *const cols[] = {"responses",      "promoters",     "passives",
+                                       "detractors",     "promoters_pct", "passives_pct",
+                                       "detractors_pct", "nps",           "moe"};
+    const char *names[12];
+    size_t k = 0;
+    if (c->by)
+        names[k++] = c->by;
+    names[k++] = "period";
+    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
+        names[k++] = cols[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, k, true);
+    for (size_t g = 0; w && g < retain_nps_segments(n); g++) {
+        size_t len;
+        const char *seg = retain_nps_segment(n, g, &len);
+        for (size_t p = 0; p < retain_nps_periods(n); p++) {
+            retain_nps_cell cell;
+            retain_nps_get(n, g, p, &cell);
+            char label[24];
+            int ll = retain_period_label(c->period, retain_nps_period(n, p), label);
+            if (c->by)
+                retain_writer_text(w, seg, len);
+            retain_writer_text(w, label, (size_t)ll);
+            retain_writer_int(w, cell.responses);
+            retain_writer_int(w, cell.promoters);
+            retain_writer_int(w, cell.passives);
+            retain_writer_int(w, cell.detractors);
+            signals_pct(w, cell.promoters, cell.responses, c->precision);
+            signals_pct(w, cell.passives, cell.responses, c->precision);
+            signals_pct(w, cell.detractors, cell.responses, c->precision);
+            signals_pct(w, cell.promoters - cell.detractors, cell.responses, c->precision);
+            double moe;
+            char buf[RETAIN_NUMBER_BUFSIZE];
+            if (retain_nps_moe(&cell, &moe) && retain_format_real(moe, c->precision, buf))
+                retain_writer_number(w, buf);
+            else
+                retain_writer_empty(w);
+            retain_writer_end_row(w);
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, bool customers)
+{
+    const char *names[] = {"id", "score", "date", "mrr", "tenure_days"};
+    retain_writer *w = retain_writer_new(stdout, c->format, names, customers ? 5 : 3, true);
+    for (size_t k = 0; w && k < retain_nps_calls(n); k++) {
+        const retain_nps_call *call = retain_nps_call_get(n, k);
+        size_t len;
+        const char *id = retain_events_id(ev, call->customer, &len);
+        retain_writer_text(w, id, len);
+        retain_writer_int(w, call->score);
+        signals_day(w, call->day);
+        if (customers && call->has_life) {
+            signals_money(w, call->mrr, c->precision);
+            retain_writer_int(w, call->tenure_days);
+        } else if (customers) {
+            retain_writer_empty(w);
+            retain_writer_empty(w);
+        }
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_churn(cli *c, const retain_nps *n)
+{
+    const char *names[] = {"group", "answers", "churned", "churned_pct"};
+    retain_writer *w = retain_writer_new(stdout, c->format, names, 4, true);
+    for (int g = 0; w && g < RETAIN_NPS_GROUPS; g++) {
+        int64_t answers, churned;
+        retain_nps_churn(n, (retain_nps_group)g, &answers, &churned);
+        const char *name = retain_nps_group_name((retain_nps_group)g);
+        retain_writer_text(w, name, strlen(name));
+        retain_writer_int(w, answers);
+        retain_writer_int(w, churned);
+        signals_pct(w, churned, answers, c->precision);
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+    retain_nps_options o = {.below = 9};
+    bool below = false;
+    int opt;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        long long v;
+        switch (opt) {
+        case OPT_LATEST:
+            o.latest = true;
+            break;
+        case OPT_BELOW:
+            if (!cli_count(c, optarg, "a score from 1 to 11", 1, 11, &v))
+                return EXIT_USAGE;
+            o.below = (int)v;
+            below = true;
+            break;
+        case OPT_CHURN:
+            if (!cli_count(c, optarg, "a number of days", 1, 36525, &v))
+                return EXIT_USAGE;
+            o.horizon = (int32_t)v;
+            break;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    int code = EXIT_OK, nfiles;
+    char **files = cli_operands(c, argc, argv, &nfiles, &code);
+    if (!files)
+        return code;
+    bool customers = argc - optind == 2;
+    if (argc - optind == 0)
+        return cli_usage_error(c, "the survey table is required (SURVEY [CUSTOMERS])");
+    if (below && o.horizon)
+        return cli_usage_error(c, "--below and --churn print different tables: one at a time");
+    if (!customers && (o.horizon || c->by))
+        return cli_usage_error(c, "%s needs the customer table (retain nps SURVEY CUSTOMERS)",
+                               o.horizon ? "--churn" : "--by");
+    o.period = c->period;
+    o.has_as_of = c->has_as_of;
+    o.as_of = c->as_of;
+    retain_day cut = c->has_as_of ? c->as_of : RETAIN_DAY_MAX;
+    retain_events_options eo = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_diag diag;
+    retain_events *ev = retain_events_new(&eo, &diag);
+    if (!ev)
+        return cli_report(c, &diag);
+    if (customers)
+        code = signals_read_customers(c, files[1], ev);
+    else if (retain_events_customers_done(ev, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    nps_ctx x = {NULL};
+    if (code == EXIT_OK && !(x.nps = retain_nps_new(&o, ev, &diag)))
+        code = cli_report(c, &diag);
+    /* anonymous answers make a plain NPS; the rest needs whose they are */
+    uint32_t optional = customers || o.latest || below ? 0 : RETAIN_ROLE_BIT(RETAIN_COL_ID);
+    if (code == EXIT_OK)
+        code = cli_read_other(c, RETAIN_TABLE_SURVEY, files[0], 0, 0, optional, on_answer, &x);
+    if (code == EXIT_OK && retain_nps_finish(x.nps, &diag) != RETAIN_OK)
+        code = cli_report_file(c, files[0], &diag);
+    unsigned long line;
+    uint64_t unknown = code == EXIT_OK ? retain_nps_unknown(x.nps, &line) : 0;
+    if (unknown)
+        cli_note(c,
+                 "%s: %llu answer%s no customer of the customer table (the first on "
+                 "line %lu); left out",
+                 strcmp(files[0], "-") ? files[0] : "stdin", (unsigned long long)unknown,
+                 unknown > 1 ? "s name" : " names", line);
+    if (code == EXIT_OK)
+        code = below       ? print_calls(c, x.nps, ev, customers)
+               : o.horizon ? print_churn(c, x.nps)
+                           : print_periods(c, x.nps);
+    retain_nps_free(x.nps);
+    retain_events_free(ev);
+    return code;
+}

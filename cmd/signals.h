@@ -1,0 +1,28 @@
+/* What retain risk, nps and activation share: reading the customer table
+ * and the event tables into one event accumulator (retain/events.h), the
+ * note on rows whose id is no customer, and the cells they print. */
+#ifndef RETAIN_CMD_SIGNALS_H
+#define RETAIN_CMD_SIGNALS_H
+
+#include "cli.h"
+
+/* Reads the customer table at path ("-": stdin) into ev, the --by column
+ * as the segment, then closes the customers. Returns the exit code. */
+int signals_read_customers(cli *c, const char *path, retain_events *ev);
+
+/* Reads an event table of a kind at path into ev; then, on stderr, how
+ * many of its rows name no customer. Returns the exit code. */
+int signals_read_events(cli *c, retain_table_kind kind, const char *path, retain_events *ev);
+
+/* The latest date of an events table (a first pass over it, for the
+ * default as-of), in *day. Returns the exit code; a usage error for stdin,
+ * which cannot be read twice, or a data error when the table is empty. */
+int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const char *why,
+                        retain_day *day);
+
+/* Cells: num / den x 100 (empty when den is 0), an amount, a day. */
+void signals_pct(retain_writer *w, int64_t num, int64_t den, int precision);
+void signals_money(retain_writer *w, retain_money m, int precision);
+void signals_day(retain_writer *w, retain_day d);
+
+#endif
