@@ -21,6 +21,7 @@
 
 #define BLOCK_SIZE (1u << 20)
 #define FIELD_MAX (16u << 20) /* a longer field is a runaway quote, not data */
+#define FIRST_MIN 4096        /* bytes checked for NUL (a binary or UTF-16 file) */
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (128u << 10)
 #define BATCHES 4 /* in flight at most: memory stays flat */
@@ -524,7 +525,7 @@ static retain_status first_block(rt_csvstream *s, char **data, size_t *n, size_t
     if (*n >= 2 && ((b[0] == 0xFF && b[1] == 0xFE) || (b[0] == 0xFE && b[1] == 0xFF)))
         return fail(&s->front, RETAIN_ERR_DATA, 1, "the file is UTF-16 text, not UTF-8",
                     "say --encoding utf-16");
-    const char *nul = memchr(b, '\0', *n < 4096 ? *n : 4096);
+    const char *nul = memchr(b, '\0', *n < FIRST_MIN ? *n : FIRST_MIN);
     if (nul)
         return fail(&s->front, RETAIN_ERR_DATA,
                     1 + count_lines(*data, (size_t)(nul - *data), false),
@@ -775,7 +776,9 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding)
                         ? (long long)st.st_size - here
                         : -1;
     s->limit = -1;
-    s->block = rt_csvstream_tune.block;
+    /* 4 KiB at least, whatever the tuning: the NUL check looks at that
+     * much of the first block */
+    s->block = rt_csvstream_tune.block < FIRST_MIN ? FIRST_MIN : rt_csvstream_tune.block;
     s->batch_records = rt_csvstream_tune.batch_records;
     s->eager = rt_csvstream_tune.eager;
     s->delimiter = delimiter;
