@@ -69,7 +69,11 @@ extern "C" {
 #define RETAIN_SCORE_MIN_CHURNERS 10
 
 typedef struct {
-    retain_day as_of;   /* required: the day scored */
+    /* The day scored. Without it, the latest start of the customer table:
+     * known after the last row, so the rows are then kept (about 30 bytes
+     * and the id each) until retain_score_customers_done(). */
+    bool has_as_of;
+    retain_day as_of;
     int32_t horizon;    /* H, days, >= 1 (default 90 when 0) */
     int32_t train_days; /* default 365 when 0 */
     /* the --by columns (names, copied), whose values come with each row */
@@ -103,8 +107,12 @@ RETAIN_API retain_status retain_score_add_customer(retain_score *s, const char *
                                                    const size_t *by_len, unsigned long line,
                                                    retain_diag *diag);
 
-/* After the last customer row, before the first event. */
+/* After the last customer row, before the first event. RETAIN_ERR_DATA
+ * when no row came. */
 RETAIN_API retain_status retain_score_customers_done(retain_score *s, retain_diag *diag);
+
+/* After retain_score_customers_done(): the as-of in force. */
+RETAIN_API retain_day retain_score_as_of(const retain_score *s);
 
 /* One row of an event table (of a table given in the options). */
 RETAIN_API retain_status retain_score_add_event(retain_score *s, const retain_event *e,

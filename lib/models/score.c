@@ -61,6 +61,11 @@ struct retain_score {
     uint64_t threshold;   /* draw customers whose id hash is below (UINT64_MAX: all) */
     bool expected;
     rt_buf segbuf;
+    /* without an as-of: the rows until the last (kept_row, id, segment) */
+    bool deferred;
+    rt_buf kept;
+    size_t nkept;
+    retain_day latest;
     /* features */
     char **names;
     size_t k;
@@ -95,6 +100,7 @@ void retain_score_free(retain_score *s)
     retain_events_free(s->train);
     retain_events_free(s->all);
     rt_buf_free(&s->segbuf);
+    rt_buf_free(&s->kept);
     for (size_t j = 0; s->names && j < s->k; j++)
         free(s->names[j]);
     free(s->names);
@@ -109,6 +115,19 @@ static retain_events *events_new(const retain_day *cut, size_t n, retain_diag *d
 {
     retain_events_options eo = {.cutoffs = cut, .n_cutoffs = n};
     return retain_events_new(&eo, diag);
+}
+
+/* The cutoffs of as-of, and the training accumulator. */
+static retain_status plan(retain_score *s, retain_day as_of, retain_diag *diag)
+{
+    s->o.as_of = as_of;
+    s->cut[0] = as_of;
+    s->cut[1] = as_of - s->o.horizon;
+    s->ncut = 2;
+    for (int32_t back = STEP; back <= s->o.train_days; back += STEP)
+        s->cut[s->ncut++] = s->cut[1] - back;
+    s->train = events_new(s->cut, s->ncut, diag);
+    return s->train ? RETAIN_OK : diag ? diag->status : RETAIN_ERR_NOMEM;
 }
 
 retain_score *retain_score_new(const retain_score_options *options, retain_diag *diag)
@@ -155,14 +174,9 @@ retain_score *retain_score_new(const retain_score_options *options, retain_diag 
             return NULL;
         }
     }
-    s->cut[0] = o.as_of;
-    s->cut[1] = o.as_of - o.horizon;
-    s->ncut = 2;
-    for (int32_t back = STEP; back <= o.train_days; back += STEP)
-        s->cut[s->ncut++] = s->cut[1] - back;
     s->threshold = UINT64_MAX;
-    s->train = events_new(s->cut, s->ncut, diag);
-    if (!s->train) {
+    s->deferred = !o.has_as_of;
+    if (!s->deferred && plan(s, o.as_of, diag) != RETAIN_OK) {
         retain_score_free(s);
         return NULL;
     }
@@ -185,11 +199,72 @@ void retain_score_expect(retain_score *s, size_t rows)
                                   18446744073709551615.0);
 }
 
+/* A customer row kept until the as-of is known. */
+typedef struct {
+    retain_day start, end;
+    bool has_end;
+    retain_money mrr;
+    unsigned long line;
+    uint32_t id_len, by_len[RETAIN_SCORE_MAX_BY];
+} kept_row;
+
+static retain_status keep_row(retain_score *s, const char *id, size_t id_len, retain_day start,
+                              retain_day end, bool has_end, retain_money mrr, const char *const *by,
+                              const size_t *by_len, unsigned long line, retain_diag *diag)
+{
+    kept_row k = {start, end, has_end, mrr, line, (uint32_t)id_len, {0}};
+    if (id_len > UINT32_MAX)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "an id of over 4 GB");
+    for (size_t j = 0; j < s->o.n_by; j++)
+        k.by_len[j] = (uint32_t)(by_len[j] > UINT32_MAX ? UINT32_MAX : by_len[j]);
+    if (!rt_buf_append(&s->kept, &k, sizeof k) || !rt_buf_append(&s->kept, id, id_len))
+        return nomem(diag);
+    for (size_t j = 0; j < s->o.n_by; j++)
+        if (!rt_buf_append(&s->kept, by[j], k.by_len[j]))
+            return nomem(diag);
+    if (!s->nkept++ || start > s->latest)
+        s->latest = start;
+    return RETAIN_OK;
+}
+
+/* The kept rows, now that the as-of is the latest start. */
+static retain_status replay(retain_score *s, retain_diag *diag)
+{
+    if (!s->nkept)
+        return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no customer row");
+    retain_status st = plan(s, s->latest, diag);
+    if (st != RETAIN_OK)
+        return st;
+    s->deferred = false;
+    s->expected = false;
+    retain_score_expect(s, s->nkept);
+    size_t at = 0;
+    for (size_t r = 0; r < s->nkept && st == RETAIN_OK; r++) {
+        kept_row k;
+        memcpy(&k, s->kept.data + at, sizeof k);
+        at += sizeof k;
+        const char *id = s->kept.data + at, *by[RETAIN_SCORE_MAX_BY];
+        size_t by_len[RETAIN_SCORE_MAX_BY];
+        at += k.id_len;
+        for (size_t j = 0; j < s->o.n_by; j++) {
+            by[j] = s->kept.data + at;
+            by_len[j] = k.by_len[j];
+            at += k.by_len[j];
+        }
+        st = retain_score_add_customer(s, id, k.id_len, k.start, k.end, k.has_end, k.mrr, by,
+                                       by_len, k.line, diag);
+    }
+    rt_buf_free(&s->kept);
+    return st;
+}
+
 retain_status retain_score_add_customer(retain_score *s, const char *id, size_t id_len,
                                         retain_day start, retain_day end, bool has_end,
                                         retain_money mrr, const char *const *by,
                                         const size_t *by_len, unsigned long line, retain_diag *diag)
 {
+    if (s->deferred)
+        return keep_row(s, id, id_len, start, end, has_end, mrr, by, by_len, line, diag);
     s->expected = true;
     if (s->threshold != UINT64_MAX && !s->all) {
         retain_day as_of = s->cut[0];
@@ -217,6 +292,11 @@ retain_status retain_score_add_customer(retain_score *s, const char *id, size_t 
 
 retain_status retain_score_customers_done(retain_score *s, retain_diag *diag)
 {
+    if (s->deferred) {
+        retain_status st = replay(s, diag);
+        if (st != RETAIN_OK)
+            return st;
+    }
     retain_status st = retain_events_customers_done(s->train, diag);
     if (st == RETAIN_OK && s->all)
         st = retain_events_customers_done(s->all, diag);
@@ -390,23 +470,22 @@ static retain_status model_by_features(retain_score *s, const retain_logit *m, s
                 return nomem(diag);
         }
     }
-    const char *ours = NULL, *theirs = NULL;
-    for (size_t t = 0; t < mk || t < s->k; t++) {
-        const char *a = t < s->k ? s->names[t] : "(none)";
-        const char *b = t < mk ? retain_logit_name(m, t) : "(none)";
-        if (strcmp(a, b) != 0) {
-            ours = a;
-            theirs = b;
-            break;
-        }
-    }
-    if (ours) {
-        rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
-                "the model was fitted on another feature set: its feature %s is %s here", theirs,
-                ours);
-        rt_hint(diag,
-                "score with the same event tables and --by columns as the fit (its spec: "
-                "%.80s)",
+    size_t t = 0;
+    while (t < mk && t < s->k && strcmp(s->names[t], retain_logit_name(m, t)) == 0)
+        t++;
+    if (t < mk || t < s->k) {
+        if (t == mk)
+            rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                    "the model was fitted on other features: it has no feature %s", s->names[t]);
+        else if (t == s->k)
+            rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                    "the model was fitted on other features: this run makes no feature %s",
+                    retain_logit_name(m, t));
+        else
+            rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                    "the model was fitted on other features: its feature %zu is %s, here %s", t + 1,
+                    retain_logit_name(m, t), s->names[t]);
+        rt_hint(diag, "score with the event tables and --by columns of the fit (%.80s)",
                 retain_logit_spec(m));
         return RETAIN_ERR_DATA;
     }
@@ -422,7 +501,7 @@ static retain_status model_by_features(retain_score *s, const retain_logit *m, s
             if (!s->by[j].feature)
                 return nomem(diag);
         }
-    for (size_t t = nbase; t < s->k; t++)
+    for (t = nbase; t < s->k; t++)
         for (size_t j = 0; j < s->o.n_by; j++) {
             size_t plen = strlen(s->by[j].name);
             const char *v = s->names[t] + plen + 1;
@@ -738,15 +817,15 @@ retain_status retain_score_run(retain_score *s, const retain_logit *model, retai
                          first, last);
         else if (!sum->train_churners) {
             st = rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
-                         "none of the %zu customer-cutoffs of the training window (%s to %s) "
-                         "churned within %ld days: nothing to learn from",
-                         s->ntrain, first, last, (long)s->o.horizon);
+                         "none of the %zu customers active on the training cutoffs (%s to %s) "
+                         "churned within %ld day%s: nothing to learn from",
+                         s->ntrain, first, last, (long)s->o.horizon, s->o.horizon == 1 ? "" : "s");
             rt_hint(diag, "a longer --train-days or --horizon, or an earlier --as-of");
         } else if (sum->train_churners == s->ntrain)
             st = rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
-                         "every customer of the training window (%s to %s) churned within %ld "
-                         "days: nothing to learn from",
-                         first, last, (long)s->o.horizon);
+                         "every customer active on the training cutoffs (%s to %s) churned within "
+                         "%ld day%s: nothing to learn from",
+                         first, last, (long)s->o.horizon, s->o.horizon == 1 ? "" : "s");
         if (st == RETAIN_OK && !(c > 0))
             st = choose_c(s, y, &c, diag);
         retain_logit_options lo = {.c = c, .balance = true};
@@ -779,6 +858,11 @@ retain_status retain_score_run(retain_score *s, const retain_logit *model, retai
 }
 
 /* ---- accessors ---------------------------------------------------------- */
+
+retain_day retain_score_as_of(const retain_score *s)
+{
+    return s->o.as_of;
+}
 
 const retain_logit *retain_score_model(const retain_score *s)
 {

@@ -19,7 +19,7 @@
 
 #include <retain/score.h>
 
-enum { SILENCE, RANDOM, LEAK, NEVER };
+enum { SILENCE, RANDOM, LEAK, NEVER, DEFERRED };
 
 static uint64_t rng_state;
 
@@ -67,7 +67,7 @@ static retain_score *simulate(int mode, const retain_logit *model, retain_status
     rng_state = 42;
     static char ids[CUSTOMERS][16];
     event_list ev = {.ids = ids};
-    retain_score_options o = {.as_of = AS_OF, .has_mrr = true};
+    retain_score_options o = {.has_as_of = mode != DEFERRED, .as_of = AS_OF, .has_mrr = true};
     o.tables[RETAIN_EVENT_ACTIVITY] = true;
     o.tables[RETAIN_EVENT_TICKET] = mode == LEAK;
     retain_diag diag;
@@ -86,7 +86,7 @@ static retain_score *simulate(int mode, const retain_logit *model, retain_status
                 last = d;
             }
             double silence = fmin(d - last, 150), h = 0;
-            if (mode == SILENCE)
+            if (mode == SILENCE || mode == DEFERRED)
                 h = 1 / (1 + exp(-(-7 + 0.05 * silence)));
             else if (mode != NEVER)
                 h = 0.003;
@@ -244,11 +244,35 @@ static void test_apply(void **state)
     retain_score_free(fit);
 }
 
+static void test_as_of_latest_start(void **state)
+{
+    (void)state;
+    /* without an as-of, the latest start: the rows are kept, then the
+     * same model as with that as-of given */
+    retain_status st;
+    retain_score *s = simulate(DEFERRED, NULL, &st);
+    assert_int_equal(st, RETAIN_OK);
+    retain_day latest = 0;
+    for (size_t r = 0; r < retain_score_rows(s); r++) {
+        retain_score_feature_row row;
+        retain_score_row(s, r, &row);
+        if (row.set == RETAIN_SCORE_SCORED && row.x[0] == 0)
+            latest = row.cutoff; /* tenure 0: started on as-of */
+    }
+    assert_int_equal(retain_score_as_of(s), latest);
+    assert_true(latest < AS_OF);
+    retain_score_summary sum;
+    retain_score_get_summary(s, &sum);
+    assert_int_equal(sum.heldout_cutoff, latest - 90);
+    assert_true(sum.evaluated && sum.informative);
+    retain_score_free(s);
+}
+
 static void test_options(void **state)
 {
     (void)state;
     retain_diag d;
-    retain_score_options o = {.as_of = AS_OF, .horizon = -1};
+    retain_score_options o = {.has_as_of = true, .as_of = AS_OF, .horizon = -1};
     assert_null(retain_score_new(&o, &d));
     assert_int_equal(d.status, RETAIN_ERR_USAGE);
     o.horizon = 90;
@@ -267,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_no_leakage),
         cmocka_unit_test(test_no_churner),
         cmocka_unit_test(test_apply),
+        cmocka_unit_test(test_as_of_latest_start),
         cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,506 @@
+/* retain score: each customer's probability of churning within the horizon,
+ * from a logistic regression learned on earlier cutoffs (libretain's
+ * retain/score.h), its held-out evaluation, or the feature table. */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "tables.h"
+
+enum {
+    OPT_EVENTS = OPT_FIRST_FREE,
+    OPT_TICKETS,
+    OPT_SURVEY,
+    OPT_ORDERS,
+    OPT_SCORE_BY,
+    OPT_HORIZON,
+    OPT_TRAIN_DAYS,
+    OPT_C,
+    OPT_REPORT,
+    OPT_FEATURES,
+    OPT_MODEL,
+    OPT_APPLY
+};
+
+static const cli_opt options[] = {
+    {"events", OPT_EVENTS, "FILE",
+     "product events (id, date, kind, value): silence,\nusage, "
+     "activation"},
+    {"tickets", OPT_TICKETS, "FILE", "support tickets (id, date)"},
+    {"survey", OPT_SURVEY, "FILE", "NPS answers (id, date, score)"},
+    {"orders", OPT_ORDERS, "FILE", "orders (id, date, amount): revenue change"},
+    {"by", OPT_SCORE_BY, "COL", "one feature per value of column COL (repeatable)"},
+    {CLI_AS_OF},
+    {"horizon", OPT_HORIZON, "DAYS", "churn within DAYS after a cutoff (default 90)"},
+    {"train-days", OPT_TRAIN_DAYS, "DAYS",
+     "training cutoffs every 30 days over DAYS before the\nheld-out one (default 365)"},
+    {"c", OPT_C, "C",
+     "LIBLINEAR's C, the inverse of the penalty (default:\nchosen on the latest "
+     "training cutoff)"},
+    {"report", OPT_REPORT, NULL,
+     "print the evaluation instead of the scores: AUC,\nBrier, log loss, calibration, lift, "
+     "coefficients"},
+    {"features", OPT_FEATURES, NULL, "print the feature table of every cutoff instead"},
+    {"model", OPT_MODEL, "FILE", "save the fitted model to FILE"},
+    {"apply", OPT_APPLY, "FILE", "score with the model in FILE instead of fitting one"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command score_command = {
+    .name = "score",
+    .summary = "each customer's churn probability, learned from past churners",
+    .usage = "Usage: retain score [OPTIONS] [FILE]\n"
+             "Each customer's probability of churning within the horizon H, from a logistic\n"
+             "regression (L2, LIBLINEAR) learned on the customers of earlier cutoffs: at each\n"
+             "cutoff c, the features known on c (tenure, stage, MRR, silence, usage, tickets,\n"
+             "NPS, --by values) against whether the life ended in (c, c + H]. Evaluated on\n"
+             "the held-out cutoff as-of - H; scores the customers active on as-of:\n"
+             "p_churn, expected_mrr_loss = p_churn x MRR and the three factors that raise\n"
+             "each one's risk most.\n",
+    .options = options,
+    .examples = "  retain score --events events.csv --tickets tickets.csv crm.csv\n"
+                "  retain score --report --events events.csv --by plan crm.csv\n"
+                "  retain score --events events.csv --model churn.model crm.csv\n"
+                "  retain score --events events.csv --apply churn.model crm.csv\n",
+    .tables = (const retain_table_kind[]){RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
+                                          RETAIN_TABLE_SURVEY, RETAIN_TABLE_ORDERS, 0},
+    .run = run,
+};
+
+typedef struct {
+    cli *c;
+    retain_score_options o;
+    retain_score *score;
+    const retain_reader *reader;
+    retain_event_table table;
+} score_ctx;
+
+static retain_status on_customer(const retain_row *row, void *user, retain_diag *diag)
+{
+    score_ctx *x = user;
+    if (!x->score) { /* the header is known: whether there is an MRR column */
+        x->o.has_mrr = x->reader && retain_reader_column(x->reader, RETAIN_COL_MRR);
+        x->score = retain_score_new(&x->o, diag);
+        if (!x->score)
+            return diag->status;
+        if (x->reader)
+            retain_score_expect(x->score, retain_reader_expected_rows(x->reader));
+    }
+    return retain_score_add_customer(x->score, row->id, row->id_len, row->start, row->end,
+                                     row->has_end, row->has_mrr ? row->mrr : 0, row->extra,
+                                     row->extra_len, row->line, diag);
+}
+
+static retain_status on_event(const retain_row *row, void *user, retain_diag *diag)
+{
+    score_ctx *x = user;
+    retain_event e = {x->table,  row->line, row->id,       row->id_len,
+                      row->date, row->kind, row->kind_len, row->value};
+    if (x->table == RETAIN_EVENT_ANSWER) {
+        if (!row->has_score)
+            return RETAIN_OK; /* a question not answered */
+        e.value = row->score;
+    } else if (x->table == RETAIN_EVENT_ORDER) {
+        if (!row->has_amount)
+            return RETAIN_OK;
+        e.value = row->amount;
+    }
+    return retain_score_add_event(x->score, &e, diag);
+}
+
+static const struct {
+    retain_table_kind kind;
+    retain_event_table table;
+    const char *what;
+} table_of[RETAIN_EVENT_TABLES] = {
+    {RETAIN_TABLE_EVENTS, RETAIN_EVENT_ACTIVITY, "events"},
+    {RETAIN_TABLE_TICKETS, RETAIN_EVENT_TICKET, "tickets"},
+    {RETAIN_TABLE_SURVEY, RETAIN_EVENT_ANSWER, "answers"},
+    {RETAIN_TABLE_ORDERS, RETAIN_EVENT_ORDER, "orders"},
+};
+
+/* ---- output ------------------------------------------------------------- */
+
+static void real_cell(retain_writer *w, double v, int decimals)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (retain_format_real(v, decimals, buf))
+        retain_writer_number(w, buf);
+    else
+        retain_writer_empty(w);
+}
+
+static void text_cell(retain_writer *w, const char *text)
+{
+    retain_writer_text(w, text, strlen(text));
+}
+
+static void day_cell(retain_writer *w, retain_day d)
+{
+    char buf[16];
+    retain_day_format(d, buf);
+    text_cell(w, buf);
+}
+
+/* A feature value: an integer as one, else 6 decimals; missing empty. */
+static void value_cell(retain_writer *w, double v)
+{
+    if (!isnan(v) && v == floor(v) && fabs(v) < 1e15)
+        retain_writer_int(w, (int64_t)v);
+    else
+        real_cell(w, v, 6);
+}
+
+static int print_scores(cli *c, const retain_score *s, const score_ctx *x, const char *const *by)
+{
+    const char *names[RETAIN_SCORE_MAX_BY + 12];
+    size_t n = 0;
+    names[n++] = "id";
+    for (size_t j = 0; j < x->o.n_by; j++)
+        names[n++] = by[j];
+    if (x->o.has_mrr)
+        names[n++] = "mrr";
+    names[n++] = "p_churn";
+    if (x->o.has_mrr)
+        names[n++] = "expected_mrr_loss";
+    static const char *const top[] = {"factor_1",       "contribution_1", "factor_2",
+                                      "contribution_2", "factor_3",       "contribution_3"};
+    for (size_t t = 0; t < 6; t++)
+        names[n++] = top[t];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    int p = c->precision_given ? c->precision : 4;
+    for (size_t r = 0; w && r < retain_score_scored(s); r++) {
+        retain_score_result res;
+        retain_score_result_get(s, r, &res);
+        retain_writer_text(w, res.id, res.id_len);
+        for (size_t j = 0; j < x->o.n_by; j++)
+            retain_writer_text(w, res.by[j], res.by_len[j]);
+        if (x->o.has_mrr) {
+            char buf[32];
+            retain_money_format(res.mrr, c->precision, buf);
+            retain_writer_number(w, buf);
+        }
+        real_cell(w, res.p_churn, p);
+        if (x->o.has_mrr)
+            real_cell(w, res.expected_mrr_loss, c->precision);
+        for (int t = 0; t < 3; t++) {
+            if (res.top[t].feature == SIZE_MAX) {
+                retain_writer_empty(w);
+                retain_writer_empty(w);
+                continue;
+            }
+            text_cell(w, retain_score_feature_name(s, res.top[t].feature));
+            real_cell(w, res.top[t].contribution, p);
+        }
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_features(cli *c, const retain_score *s)
+{
+    size_t k = retain_score_features(s), n = 0;
+    const char **names = malloc((k + 4) * sizeof *names);
+    if (!names)
+        return cli_nomem(c);
+    names[n++] = "cutoff";
+    names[n++] = "set";
+    names[n++] = "id";
+    names[n++] = "churned";
+    for (size_t j = 0; j < k; j++)
+        names[n++] = retain_score_feature_name(s, j);
+    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    free(names);
+    static const char *const set[] = {"train", "heldout", "score"};
+    for (size_t r = 0; w && r < retain_score_rows(s); r++) {
+        retain_score_feature_row row;
+        retain_score_row(s, r, &row);
+        day_cell(w, row.cutoff);
+        text_cell(w, set[row.set]);
+        retain_writer_text(w, row.id, row.id_len);
+        if (row.has_label)
+            retain_writer_int(w, row.churned);
+        else
+            retain_writer_empty(w);
+        for (size_t j = 0; j < k; j++)
+            value_cell(w, row.x[j]);
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+/* One row of the report: section, name, then a number, a text or empty. */
+static void report_row(retain_writer *w, const char *section, const char *name, double v,
+                       int decimals)
+{
+    text_cell(w, section);
+    text_cell(w, name);
+    real_cell(w, v, decimals);
+    retain_writer_end_row(w);
+}
+
+static void report_text(retain_writer *w, const char *section, const char *name, const char *value)
+{
+    text_cell(w, section);
+    text_cell(w, name);
+    text_cell(w, value);
+    retain_writer_end_row(w);
+}
+
+static void report_day(retain_writer *w, const char *section, const char *name, retain_day d)
+{
+    char buf[16];
+    retain_day_format(d, buf);
+    report_text(w, section, name, buf);
+}
+
+static int print_report(cli *c, const retain_score *s, const char *c_source)
+{
+    static const char *const names[] = {"section", "name", "value"};
+    retain_writer *w = retain_writer_new(stdout, c->format, names, 3, true);
+    if (!w)
+        return cli_nomem(c);
+    retain_score_summary u;
+    retain_score_get_summary(s, &u);
+    int p = c->precision_given ? c->precision : 4;
+    report_row(w, "counts", "customers", (double)u.customers, 0);
+    report_row(w, "counts", "training_customers", (double)u.train_customers, 0);
+    report_row(w, "counts", "training_cutoffs", (double)u.train_cutoffs, 0);
+    report_day(w, "counts", "first_training_cutoff", u.first_train_cutoff);
+    report_day(w, "counts", "last_training_cutoff", u.last_train_cutoff);
+    report_row(w, "counts", "training_rows", (double)u.train_rows, 0);
+    report_row(w, "counts", "training_churners", (double)u.train_churners, 0);
+    report_day(w, "counts", "heldout_cutoff", u.heldout_cutoff);
+    report_row(w, "counts", "heldout_rows", (double)u.heldout_rows, 0);
+    report_row(w, "counts", "heldout_churners", (double)u.heldout_churners, 0);
+    report_row(w, "counts", "scored", (double)u.scored, 0);
+    const retain_logit *m = retain_score_model(s);
+    report_text(w, "model", "solver", "LIBLINEAR L2R_LR (primal trust-region Newton)");
+    report_row(w, "model", "c", retain_logit_c(m), 6);
+    report_text(w, "model", "c_from", c_source);
+    report_row(w, "model", "positive_weight", retain_logit_positive_weight(m), p);
+    report_row(w, "model", "intercept", retain_logit_intercept(m), p);
+    for (int g = 0; u.c_validated && g < RETAIN_SCORE_C_GRID; g++) {
+        char name[80];
+        char cbuf[RETAIN_NUMBER_BUFSIZE];
+        retain_format_real(u.grid_c[g], 4, cbuf);
+        snprintf(name, sizeof name, "log_loss_c_%s", cbuf);
+        report_row(w, "validation", name, u.grid_log_loss[g], p);
+    }
+    const retain_evaluation *e = &u.heldout;
+    double nan = NAN;
+    report_row(w, "heldout", "auc", u.evaluated ? e->auc : nan, p);
+    report_row(w, "heldout", "auc_se", u.evaluated ? u.auc_se : nan, p);
+    report_row(w, "heldout", "brier", u.evaluated ? e->brier : nan, p);
+    report_row(w, "heldout", "log_loss", u.evaluated ? e->log_loss : nan, p);
+    report_row(w, "heldout", "churn_rate",
+               u.heldout_rows ? (double)u.heldout_churners / (double)u.heldout_rows : nan, p);
+    report_row(w, "heldout", "top_decile_lift", u.evaluated ? e->top_decile_lift : nan, p);
+    report_text(w, "heldout", "informative", !u.evaluated ? "" : u.informative ? "yes" : "no");
+    for (int d = 0; u.evaluated && d < 10; d++) {
+        char name[80];
+        snprintf(name, sizeof name, "decile_%d_rows", d + 1);
+        report_row(w, "calibration", name, (double)e->decile[d].rows, 0);
+        snprintf(name, sizeof name, "decile_%d_predicted", d + 1);
+        report_row(w, "calibration", name, e->decile[d].rows ? e->decile[d].mean_predicted : nan,
+                   p);
+        snprintf(name, sizeof name, "decile_%d_observed", d + 1);
+        report_row(w, "calibration", name, e->decile[d].rows ? e->decile[d].observed : nan, p);
+    }
+    /* largest effect first */
+    size_t k = retain_logit_features(m);
+    bool *done = calloc(k ? k : 1, 1);
+    if (!done) {
+        retain_writer_free(w);
+        return cli_nomem(c);
+    }
+    for (size_t t = 0; t < k; t++) {
+        size_t best = SIZE_MAX;
+        for (size_t j = 0; j < k; j++)
+            if (!done[j] && (best == SIZE_MAX ||
+                             fabs(retain_logit_coef(m, j)) > fabs(retain_logit_coef(m, best))))
+                best = j;
+        done[best] = true;
+        report_row(w, "coefficient", retain_logit_name(m, best), retain_logit_coef(m, best), p);
+    }
+    free(done);
+    return cli_finish_output(c, w);
+}
+
+/* What stderr must say before anyone trusts the numbers. */
+static void warnings(const cli *c, const retain_score *s)
+{
+    retain_score_summary u;
+    retain_score_get_summary(s, &u);
+    char day[16];
+    retain_day_format(u.heldout_cutoff, day);
+    if (u.fitted && u.train_churners < RETAIN_SCORE_MIN_CHURNERS)
+        cli_note(c,
+                 "only %zu churners in the training window: the model is learned from too "
+                 "few to be trusted",
+                 u.train_churners);
+    if (!u.evaluated)
+        cli_note(c,
+                 "the held-out cutoff %s has %zu churners among %zu customers (at least %d of "
+                 "each are needed): the score is not evaluated, do not trust it",
+                 day, u.heldout_churners, u.heldout_rows, RETAIN_SCORE_MIN_CHURNERS);
+    else if (!u.informative) {
+        char auc[RETAIN_NUMBER_BUFSIZE], se[RETAIN_NUMBER_BUFSIZE];
+        retain_format_real(u.heldout.auc, 3, auc);
+        retain_format_real(u.auc_se, 3, se);
+        cli_note(c,
+                 "held-out AUC %s (standard error %s) on %s: the score is not informative, it "
+                 "ranks customers hardly better than chance",
+                 auc, se, day);
+    }
+    if (u.sampled)
+        cli_note(c, "trained on %zu drawn customers of %zu (the cap is %d)", u.train_customers,
+                 u.customers, RETAIN_SCORE_TRAIN_CUSTOMERS);
+}
+
+static int save_model(cli *c, const char *path, const retain_score *s)
+{
+    FILE *out = fopen(path, "w");
+    if (!out) {
+        fprintf(stderr, "retain %s: cannot write %s: %s\n", c->cmd, path, strerror(errno));
+        return EXIT_IOERR;
+    }
+    retain_diag diag;
+    retain_status st = retain_logit_save(retain_score_model(s), retain_score_spec(s), out, &diag);
+    if (fclose(out) != 0 && st == RETAIN_OK) {
+        fprintf(stderr, "retain %s: cannot write %s: %s\n", c->cmd, path, strerror(errno));
+        return EXIT_IOERR;
+    }
+    return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+    const char *path[RETAIN_EVENT_TABLES] = {NULL}, *by[RETAIN_SCORE_MAX_BY];
+    const char *model_out = NULL, *model_in = NULL;
+    bool report = false, features = false;
+    score_ctx x = {.c = c};
+    long long n;
+    double cval;
+    int opt;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        switch (opt) {
+        case OPT_EVENTS:
+        case OPT_TICKETS:
+        case OPT_SURVEY:
+        case OPT_ORDERS:
+            path[opt - OPT_EVENTS] = optarg;
+            break;
+        case OPT_SCORE_BY:
+            if (x.o.n_by == RETAIN_SCORE_MAX_BY)
+                return cli_usage_error(c, "at most %d --by columns", RETAIN_SCORE_MAX_BY);
+            by[x.o.n_by++] = optarg;
+            break;
+        case OPT_HORIZON:
+            if (!cli_count(c, optarg, "a number of days from 1 to 3650", 1, 3650, &n))
+                return EXIT_USAGE;
+            x.o.horizon = (int32_t)n;
+            break;
+        case OPT_TRAIN_DAYS:
+            if (!cli_count(c, optarg, "a number of days from 30 to 1800", 30, 1800, &n))
+                return EXIT_USAGE;
+            x.o.train_days = (int32_t)n;
+            break;
+        case OPT_C:
+            if (!cli_number(c, optarg, CLI_NUM_PLAIN, "a positive number", 1e-9, 1e9, &cval))
+                return EXIT_USAGE;
+            x.o.c = cval;
+            break;
+        case OPT_REPORT:
+            report = true;
+            break;
+        case OPT_FEATURES:
+            features = true;
+            break;
+        case OPT_MODEL:
+            model_out = optarg;
+            break;
+        case OPT_APPLY:
+            model_in = optarg;
+            break;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    if (report && features)
+        return cli_usage_error(c, "--report and --features are two different tables: one of them");
+    if (model_in && (model_out || x.o.c > 0))
+        return cli_usage_error(c, "--apply scores with a model already fitted: no --model or --c");
+    x.o.by = by;
+    x.o.has_as_of = c->has_as_of;
+    x.o.as_of = c->as_of;
+    for (int t = 0; t < RETAIN_EVENT_TABLES; t++)
+        x.o.tables[table_of[t].table] = path[t] != NULL;
+
+    /* a bad option or model file fails before any table is read */
+    retain_diag diag;
+    retain_score *check = retain_score_new(&x.o, &diag);
+    if (!check)
+        return cli_report(c, &diag);
+    retain_score_free(check);
+    retain_logit *model = NULL;
+    int code = EXIT_OK;
+    if (model_in) {
+        FILE *in = cli_open(c, model_in, &code);
+        if (!in)
+            return code;
+        retain_status st = retain_logit_load(in, &model, &diag);
+        cli_close(in);
+        if (st != RETAIN_OK)
+            return cli_report_file(c, model_in, &diag);
+    }
+
+    c->input.extra = by;
+    c->input.n_extra = x.o.n_by;
+    code = cli_read_table(c, argc, argv, on_customer, &x, &x.reader);
+    const char *customers = c->filename;
+    if (code == EXIT_OK && !x.score)
+        code = cli_data_error(c, c->filename, 0, NULL, "no customer row");
+    if (code == EXIT_OK && retain_score_customers_done(x.score, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    for (int t = 0; t < RETAIN_EVENT_TABLES && code == EXIT_OK; t++) {
+        if (!path[t])
+            continue;
+        x.table = table_of[t].table;
+        code = cli_read_other(c, table_of[t].kind, path[t], 0, 0, 0, on_event, &x);
+        unsigned long line;
+        uint64_t unknown = retain_score_unknown(x.score, x.table, &line);
+        if (code == EXIT_OK && unknown)
+            cli_note(c,
+                     "%s: %llu %s name no customer of the customer table (the first at line "
+                     "%lu); left out",
+                     path[t], (unsigned long long)unknown, table_of[t].what, line);
+    }
+    if (code == EXIT_OK && retain_score_run(x.score, model, &diag) != RETAIN_OK)
+        code = cli_report_file(c, model_in ? model_in : customers, &diag);
+    if (code == EXIT_OK) {
+        cli_verbose(c, retain_score_scored(x.score), 0);
+        warnings(c, x.score);
+        if (model_out)
+            code = save_model(c, model_out, x.score);
+    }
+    if (code == EXIT_OK) {
+        retain_score_summary u;
+        retain_score_get_summary(x.score, &u);
+        const char *source = !u.fitted       ? "model file"
+                             : x.o.c > 0     ? "option"
+                             : u.c_validated ? "validation"
+                                             : "default (no validation possible)";
+        code = report     ? print_report(c, x.score, source)
+               : features ? print_features(c, x.score)
+                          : print_scores(c, x.score, &x, by);
+    }
+    retain_score_free(x.score);
+    retain_logit_free(model);
+    return code;
+}
