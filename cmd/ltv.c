@@ -68,19 +68,13 @@ typedef struct {
     long long horizon;
 } ltv_opts;
 
-/* LTV from fractions, discount or not. */
-static retain_status model_ltv(double arpu, double margin, double churn, double discount,
-                               retain_value *out, retain_diag *diag)
-{
-    return retain_ltv_discounted(arpu, margin, churn, discount, out, diag);
-}
-
 static int one_liner(cli *c, const ltv_opts *o)
 {
     retain_value v;
     retain_diag d;
     retain_diag_clear(&d);
-    if (model_ltv(o->arpu, o->margin, o->churn / 100, o->discount / 100, &v, &d) != RETAIN_OK)
+    if (retain_ltv_discounted(o->arpu, o->margin, o->churn / 100, o->discount / 100, &v, &d) !=
+        RETAIN_OK)
         return cli_usage_error(c, "%s", d.message);
     char buf[RETAIN_NUMBER_BUFSIZE];
     if (v.defined)
@@ -95,104 +89,47 @@ static int one_liner(cli *c, const ltv_opts *o)
 
 /* ---- a table with churn_pct: ltv on every row ---- */
 
-enum { ADD_ARPU, ADD_MARGIN, ADD_DISCOUNT, ADD_LTV, ADD_COUNT };
-static const char *const added_names[ADD_COUNT] = {"arpu", "margin", "discount_pct", "ltv"};
-
-/* A number from a cell; *present false for an empty cell. */
-static int cell_number(const cli *c, const retain_table *t, size_t row, size_t col, double lo,
-                       double hi, double *out, bool *present)
-{
-    size_t len;
-    const char *s = retain_table_cell(t, row, col, &len);
-    *present = false;
-    if (len == 0)
-        return EXIT_OK;
-    if (!model_parse_number(s, len, out) || *out < lo || *out > hi)
-        return cli_data_error(c, c->filename, retain_table_line(t, row), retain_table_name(t, col),
-                              "'%s' is not a number from %g to %g", s, lo, hi);
-    *present = true;
-    return EXIT_OK;
-}
-
 static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
 {
     retain_table *t = NULL;
     retain_diag diag;
     if (retain_table_read(in, c->input.delimiter, &t, &diag) != RETAIN_OK)
         return cli_report(c, &diag);
-    size_t churn_col, col[ADD_COUNT];
-    bool has[ADD_COUNT];
-    retain_table_find(t, "churn_pct", &churn_col);
-    for (int i = 0; i < ADD_COUNT; i++)
-        has[i] = retain_table_find(t, added_names[i], &col[i]);
-    int code = EXIT_OK;
-    if (!o->has_arpu && !has[ADD_ARPU]) {
+    retain_ltv_given given = {
+        {o->arpu, o->has_arpu}, {o->margin, o->has_margin}, {o->discount, o->has_discount}};
+    retain_ltv_apply a;
+    if (retain_ltv_apply_init(&a, t, &given, &diag) != RETAIN_OK) {
         retain_table_free(t);
-        return cli_usage_error(c, "%s has churn_pct but no arpu column: give --arpu", c->filename);
+        return cli_usage_error(c, "%s %s", c->filename, diag.message);
     }
-    size_t ncols = retain_table_columns(t);
-    const char **names = malloc((ncols + ADD_COUNT) * sizeof *names);
-    if (!names) {
-        retain_table_free(t);
-        return cli_nomem(c);
-    }
-    size_t n = 0;
-    for (size_t i = 0; i < ncols; i++)
+    size_t ncols = retain_table_columns(t), n = 0;
+    const char **names = malloc((ncols + RETAIN_LTV_ADDED) * sizeof *names);
+    for (size_t i = 0; names && i < ncols; i++)
         names[n++] = retain_table_name(t, i);
-    for (int i = 0; i < ADD_COUNT; i++)
-        if (!has[i])
-            names[n++] = added_names[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    for (int i = 0; names && i < RETAIN_LTV_ADDED; i++)
+        if (!a.has[i])
+            names[n++] = retain_ltv_added_name(i);
+    retain_writer *w = names ? retain_writer_new(stdout, c->format, names, n, true) : NULL;
     free(names);
-    if (!w) {
-        retain_table_free(t);
-        return cli_nomem(c);
-    }
-    for (size_t r = 0; r < retain_table_rows(t) && code == EXIT_OK; r++) {
-        /* the inputs of this row: a flag wins over a column */
-        retain_value in_v[ADD_COUNT] = {{0, false}};
-        double churn = 0;
-        bool has_churn = false;
-        code = cell_number(c, t, r, churn_col, 0, 100, &churn, &has_churn);
-        if (o->has_arpu)
-            in_v[ADD_ARPU] = (retain_value){o->arpu, true};
-        else if (code == EXIT_OK)
-            code = cell_number(c, t, r, col[ADD_ARPU], 0, 1e15, &in_v[ADD_ARPU].value,
-                               &in_v[ADD_ARPU].defined);
-        if (o->has_margin || !has[ADD_MARGIN])
-            in_v[ADD_MARGIN] = (retain_value){o->margin, true};
-        else if (code == EXIT_OK)
-            code = cell_number(c, t, r, col[ADD_MARGIN], 0, 1, &in_v[ADD_MARGIN].value,
-                               &in_v[ADD_MARGIN].defined);
-        if (o->has_discount || !has[ADD_DISCOUNT])
-            in_v[ADD_DISCOUNT] = (retain_value){o->discount, true};
-        else if (code == EXIT_OK)
-            code = cell_number(c, t, r, col[ADD_DISCOUNT], 0, 1e6, &in_v[ADD_DISCOUNT].value,
-                               &in_v[ADD_DISCOUNT].defined);
-        if (code != EXIT_OK)
+    int code = EXIT_OK;
+    for (size_t r = 0; w && r < retain_table_rows(t) && code == EXIT_OK; r++) {
+        retain_value v[RETAIN_LTV_ADDED];
+        if (retain_ltv_apply_row(&a, t, r, v, &diag) != RETAIN_OK) {
+            code = cli_report(c, &diag);
             break;
-        if (has_churn && in_v[ADD_ARPU].defined && in_v[ADD_MARGIN].defined &&
-            in_v[ADD_DISCOUNT].defined) {
-            retain_diag d;
-            if (model_ltv(in_v[ADD_ARPU].value, in_v[ADD_MARGIN].value, churn / 100,
-                          in_v[ADD_DISCOUNT].value / 100, &in_v[ADD_LTV], &d) != RETAIN_OK) {
-                code =
-                    cli_data_error(c, c->filename, retain_table_line(t, r), NULL, "%s", d.message);
-                break;
-            }
         }
-        for (size_t i = 0; i < ncols; i++) {
+        for (size_t i = 0; i < ncols; i++) { /* the row, its LTV columns replaced */
             int k = -1;
-            for (int j = 0; j < ADD_COUNT; j++)
-                if (has[j] && col[j] == i)
+            for (int j = 0; j < RETAIN_LTV_ADDED; j++)
+                if (a.has[j] && a.col[j] == i)
                     k = j;
             size_t len;
             const char *cell = retain_table_cell(t, r, i, &len);
-            k >= 0 ? model_put(w, c, in_v[k]) : model_put_cell(w, cell, len);
+            k >= 0 ? model_put(w, c, v[k]) : model_put_cell(w, cell, len);
         }
-        for (int j = 0; j < ADD_COUNT; j++)
-            if (!has[j])
-                model_put(w, c, in_v[j]);
+        for (int j = 0; j < RETAIN_LTV_ADDED; j++)
+            if (!a.has[j])
+                model_put(w, c, v[j]);
         retain_writer_end_row(w);
     }
     retain_table_free(t);
@@ -226,20 +163,6 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     return st;
 }
 
-/* The Kaplan-Meier curve of a segment, by name. */
-static const retain_km_step *curve_of(const retain_survival *sv, const char *seg, size_t len,
-                                      size_t *nsteps)
-{
-    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
-        size_t l;
-        const char *name = retain_survival_segment(sv, g, &l);
-        if (l == len && memcmp(name, seg, len) == 0)
-            return retain_survival_curve(sv, g, nsteps);
-    }
-    *nsteps = 0;
-    return NULL;
-}
-
 static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
                         const retain_survival *sv)
 {
@@ -262,15 +185,9 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
         const char *seg = retain_ltv_table_segment(table, g, &len);
         retain_ltv_inputs in;
         retain_ltv_table_get(table, g, &in);
-        retain_value ltv = {0, false};
-        if (sv && in.arpu.defined) {
-            size_t nsteps;
-            const retain_km_step *steps = curve_of(sv, seg, len, &nsteps);
-            retain_ltv_survival(steps, nsteps, in.arpu.value, o->margin, o->discount / 100,
-                                (int)o->horizon, &ltv, NULL);
-        } else if (!sv && in.arpu.defined && in.churn.defined) {
-            model_ltv(in.arpu.value, o->margin, in.churn.value, o->discount / 100, &ltv, NULL);
-        }
+        retain_value ltv;
+        retain_ltv_method m = {o->margin, o->discount / 100, sv, (int)o->horizon};
+        retain_ltv_table_value(table, g, &m, &ltv, NULL);
         retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
         if (c->by)
             retain_writer_text(w, seg, len);

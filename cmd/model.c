@@ -3,15 +3,6 @@
 
 #include "model.h"
 
-bool model_parse_number(const char *text, size_t len, double *out)
-{
-    retain_money m;
-    if (retain_money_parse(text, len, '.', &m) != RETAIN_MONEY_OK)
-        return false;
-    *out = (double)m / RETAIN_MONEY_SCALE;
-    return true;
-}
-
 retain_status model_put(retain_writer *w, const cli *c, retain_value v)
 {
     char buf[RETAIN_NUMBER_BUFSIZE];

@@ -1,5 +1,5 @@
-/* Helpers shared by retain ltv and retain cac: numbers from cells,
- * undefined values written as empty cells. */
+/* Helpers shared by retain ltv and retain cac: undefined values written
+ * as empty cells, cells passed through. */
 #ifndef RETAIN_CMD_MODEL_H
 #define RETAIN_CMD_MODEL_H
 
@@ -7,11 +7,6 @@
 #include <stdio.h>
 
 #include "cli.h"
-
-/* A plain decimal number such as 120, 3.5, .75, -2 (no exponent, no
- * grouping; a currency sign or code and grouping as in money columns are
- * accepted too), locale-free. False when text is not one. */
-bool model_parse_number(const char *text, size_t len, double *out);
 
 /* Writes a value with c->precision decimals, or an empty cell. */
 retain_status model_put(retain_writer *w, const cli *c, retain_value v);

@@ -87,6 +87,15 @@ static retain_status put_real(retain_writer *w, double v, int decimals)
                                                 : retain_writer_empty(w);
 }
 
+/* A value, or an empty cell when undefined. */
+static void put_value(retain_writer *w, bool defined, double v, int decimals)
+{
+    if (defined)
+        put_real(w, v, decimals);
+    else
+        retain_writer_empty(w);
+}
+
 static retain_status put_t(retain_writer *w, const view *v, double days)
 {
     if (v->unit == 1.0)
@@ -146,37 +155,20 @@ static int print_summary(const cli *c, const retain_survival *sv, const view *v)
 {
     static const char *const cols[] = {"lives",   "events", "censored", "median",
                                        "horizon", "rmst",   "rmst_se"};
-    size_t nseg = retain_survival_segments(sv);
-    double horizon = v->horizon;
-    if (!v->has_horizon) { /* the curves are all known up to there */
-        for (size_t g = 0; g < nseg; g++) {
-            size_t n;
-            const retain_km_step *steps = retain_survival_curve(sv, g, &n);
-            if (n > 0 && (g == 0 || steps[n - 1].t < horizon))
-                horizon = steps[n - 1].t;
-        }
-    }
     retain_writer *w = start_table(c, cols, 7);
     if (!w)
         return cli_nomem(c);
-    for (size_t g = 0; g < nseg; g++) {
-        size_t n;
-        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
-        int64_t counts[3] = {0, 0, 0};
-        for (size_t i = 0; i < n; i++) {
-            counts[1] += steps[i].events;
-            counts[2] += steps[i].censored;
-        }
-        counts[0] = counts[1] + counts[2];
-        double median = NAN, rmst = NAN, se = NAN;
-        retain_km_median(steps, n, &median);
-        retain_km_rmst(steps, n, horizon, &rmst, &se);
+    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
+        retain_survival_summary sum;
+        retain_survival_summarize(sv, g, v->has_horizon ? v->horizon : -1, &sum);
         put_segment(c, w, sv, g);
-        for (int k = 0; k < 3; k++)
-            retain_writer_int(w, counts[k]);
-        double d[4] = {median, horizon, rmst, se};
-        for (int k = 0; k < 4; k++)
-            put_real(w, d[k] / v->unit, c->precision);
+        retain_writer_int(w, sum.lives);
+        retain_writer_int(w, sum.events);
+        retain_writer_int(w, sum.censored);
+        put_value(w, sum.has_median, sum.median / v->unit, c->precision);
+        put_value(w, true, sum.horizon / v->unit, c->precision);
+        put_value(w, sum.has_rmst, sum.rmst / v->unit, c->precision);
+        put_value(w, sum.has_rmst, sum.rmst_se / v->unit, c->precision);
         retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);
@@ -209,13 +201,10 @@ static int print_compare(const cli *c, const retain_survival *sv, const view *v)
     retain_logrank lr;
     bool tested = retain_survival_logrank(sv, obs, expected, &lr);
     for (size_t g = 0; g < nseg; g++) {
-        size_t n;
-        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
-        int64_t lives = 0;
-        for (size_t i = 0; i < n; i++)
-            lives += steps[i].events + steps[i].censored;
+        retain_survival_summary sum;
+        retain_survival_summarize(sv, g, 0, &sum);
         put_segment(c, w, sv, g);
-        retain_writer_int(w, lives);
+        retain_writer_int(w, sum.lives);
         retain_writer_int(w, (int64_t)llround(obs[g]));
         put_real(w, expected[g], c->precision);
         tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);

@@ -28,6 +28,7 @@
 #include <retain/money.h>
 #include <retain/status.h>
 #include <retain/survival.h>
+#include <retain/table.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -120,6 +121,59 @@ RETAIN_API void retain_ltv_table_get(const retain_ltv_table *table, size_t segme
 RETAIN_API retain_day retain_ltv_table_as_of(const retain_ltv_table *table);
 
 RETAIN_API void retain_ltv_table_free(retain_ltv_table *table);
+
+/* How the LTV of a segment is computed from its inputs. */
+typedef struct {
+    double margin;   /* a fraction */
+    double discount; /* per month, a fraction */
+    /* NULL: the constant churn (retain_ltv_discounted with the segment's
+     * churn); else the Kaplan-Meier curves of the same rows, segmented
+     * alike, and LTV is retain_ltv_survival with the segment's curve. */
+    const retain_survival *survival;
+    int horizon; /* months, with survival */
+} retain_ltv_method;
+
+/* The LTV of a segment of a finished LTV table (undefined when its ARPU,
+ * or with the constant method its churn, is). */
+RETAIN_API retain_status retain_ltv_table_value(const retain_ltv_table *table, size_t segment,
+                                                const retain_ltv_method *method, retain_value *out,
+                                                retain_diag *diag);
+
+/* LTV applied to every row of a table with a churn_pct column (the
+ * output of retain rate or retain churn): each row gains, or has replaced,
+ * the values of the columns arpu, margin, discount_pct and ltv. */
+enum { RETAIN_LTV_ARPU, RETAIN_LTV_MARGIN, RETAIN_LTV_DISCOUNT, RETAIN_LTV_LTV, RETAIN_LTV_ADDED };
+
+/* "arpu", "margin", "discount_pct", "ltv". */
+RETAIN_API const char *retain_ltv_added_name(int added);
+
+/* Values given for every row: a defined one wins over the table's column
+ * of that name. Undefined with no column: margin 1, discount 0. The
+ * discount is in percent per period, as the discount_pct column. */
+typedef struct {
+    retain_value arpu, margin, discount;
+} retain_ltv_given;
+
+/* Where the columns are; filled by retain_ltv_apply_init. */
+typedef struct {
+    size_t churn_col;
+    bool has[RETAIN_LTV_ADDED]; /* the table has the column ... */
+    size_t col[RETAIN_LTV_ADDED];
+    retain_ltv_given given;
+} retain_ltv_apply;
+
+/* RETAIN_ERR_USAGE when t has no churn_pct column, or no arpu column and
+ * no ARPU is given (the message starts with "has churn_pct ..."). */
+RETAIN_API retain_status retain_ltv_apply_init(retain_ltv_apply *apply, const retain_table *t,
+                                               const retain_ltv_given *given, retain_diag *diag);
+
+/* The four values of a row (out[RETAIN_LTV_ADDED]): ltv is undefined when
+ * churn_pct, or the ARPU, margin or discount, is empty.
+ * RETAIN_ERR_DATA (line, column) for a cell that is not a number in its
+ * range: churn_pct 0 to 100, arpu 0 to 1e15, margin 0 to 1, discount_pct
+ * 0 to 1e6. */
+RETAIN_API retain_status retain_ltv_apply_row(const retain_ltv_apply *apply, const retain_table *t,
+                                              size_t row, retain_value *out, retain_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -135,6 +135,29 @@ RETAIN_API bool retain_survival_logrank(const retain_survival *sv, double *obser
  * Q(df/2, chisq/2)); NaN for bad arguments. */
 RETAIN_API double retain_chisq_p_value(double chisq, int df);
 
+/* The summary of one curve, what 'retain survival --summary' prints (in
+ * days): lives = events + censored, the median (retain_km_median), and
+ * the RMST with its standard error up to horizon days (retain_km_rmst).
+ * has_median / has_rmst false when undefined. */
+typedef struct {
+    int64_t lives, events, censored;
+    bool has_median;
+    double median;
+    double horizon;
+    bool has_rmst;
+    double rmst, rmst_se;
+} retain_survival_summary;
+
+/* The default RMST horizon of a finished accumulator: the shortest of the
+ * curves' last observed t (days), so that every curve is known up to it;
+ * 0 when no curve has a step. */
+RETAIN_API double retain_survival_default_horizon(const retain_survival *sv);
+
+/* The summary of a segment's curve up to horizon days (< 0: the default
+ * horizon). */
+RETAIN_API void retain_survival_summarize(const retain_survival *sv, size_t segment, double horizon,
+                                          retain_survival_summary *out);
+
 RETAIN_API void retain_survival_free(retain_survival *sv);
 
 #ifdef __cplusplus
