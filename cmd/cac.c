@@ -62,6 +62,7 @@ const cli_command cac_command = {
                 "  retain cac --spend-table spend.csv --by channel crm.csv\n"
                 "  retain ltv --by channel crm.csv | retain cac --spend-table spend.csv \\\n"
                 "      --by channel crm.csv\n",
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

@@ -24,7 +24,7 @@ static int run(cli *c, int argc, char **argv);
 const cli_command churn_command = {
     .name = "churn",
     .summary = "churn by lifecycle stage (onboarding, renewal, long-term), by reason",
-    .usage = "Usage: retain churn [OPTIONS] [FILE]\n"
+    .usage = "Usage: retain churn [OPTIONS] [FILE...]\n"
              "Churn by lifecycle stage from a customer table (CSV; stdin when FILE is absent\n"
              "or '-'): when in their lifetime do subscriptions end, and why.\n"
              "\n"
@@ -41,6 +41,7 @@ const cli_command churn_command = {
                 "  retain churn --stages trial:14,onboarding:90,renewal:365,loyal --period quarter "
                 "crm.csv\n",
     .period_day = true,
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

@@ -650,11 +650,11 @@ void cli_report_skipped(const cli *c, const char *name, const retain_reader *rea
     }
 }
 
-int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
-                    const retain_reader **reader_out)
+/* The reader of the command's table, with its extra columns (the
+ * caller's own, or --by's); NULL after the error was said. */
+static retain_reader *table_reader(cli *c, int *code)
 {
-    c->filename = name;
-    if (c->input.n_extra == 0) { /* the caller's own columns, or --by's */
+    if (c->input.n_extra == 0) {
         c->input.extra = &c->by;
         c->input.n_extra = c->by ? 1 : 0;
     }
@@ -663,7 +663,18 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
     retain_diag diag;
     retain_reader *reader = retain_reader_new(&c->input, &diag);
     if (!reader)
-        return cli_report(c, &diag);
+        *code = cli_report(c, &diag);
+    return reader;
+}
+
+/* Reads one file of the table with the table's reader. */
+static int read_with(cli *c, retain_reader *reader, FILE *in, const char *name, retain_row_fn fn,
+                     void *user, const retain_reader **reader_out)
+{
+    c->filename = name;
+    if (retain_reader_set_name(reader, name) != RETAIN_OK)
+        return cli_nomem(c);
+    retain_diag diag;
     if (reader_out)
         *reader_out = reader;
     retain_status st = retain_reader_read(reader, in, fn, user, &diag);
@@ -674,8 +685,19 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
     c->rows += retain_reader_rows(reader);
     if (reader_out)
         *reader_out = NULL;
-    retain_reader_free(reader);
     return st == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
+}
+
+int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
+                    const retain_reader **reader_out)
+{
+    int code = EXIT_OK;
+    retain_reader *reader = table_reader(c, &code);
+    if (!reader)
+        return code;
+    code = read_with(c, reader, in, name, fn, user, reader_out);
+    retain_reader_free(reader);
+    return code;
 }
 
 int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
@@ -686,13 +708,19 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
     if (!paths)
         return code;
     c->started = now();
+    retain_reader *reader = table_reader(c, &code);
+    if (!reader)
+        return code;
+    /* the files are one table: one reader checks that their headers map
+     * to the same roles */
     for (int i = 0; i < n && code == EXIT_OK; i++) {
         FILE *in = cli_open(c, paths[i], &code);
         if (!in)
             break;
-        code = cli_read_stream(c, in, in == stdin ? "stdin" : paths[i], fn, user, reader_out);
+        code = read_with(c, reader, in, in == stdin ? "stdin" : paths[i], fn, user, reader_out);
         cli_close(in);
     }
+    retain_reader_free(reader);
     return code;
 }
 

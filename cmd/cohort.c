@@ -26,7 +26,7 @@ static int run(cli *c, int argc, char **argv);
 const cli_command cohort_command = {
     .name = "cohort",
     .summary = "cohort retention table: customers (or MRR) kept by age",
-    .usage = "Usage: retain cohort [OPTIONS] [FILE]\n"
+    .usage = "Usage: retain cohort [OPTIONS] [FILE...]\n"
              "Cohort retention table from a customer table (CSV; stdin when FILE is absent\n"
              "or '-').\n"
              "\n"
@@ -39,6 +39,7 @@ const cli_command cohort_command = {
     .examples = "  retain cohort crm.csv\n"
                 "  retain cohort --period quarter --wide --format table crm.csv\n"
                 "  retain cohort --revenue --by plan crm.csv\n",
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

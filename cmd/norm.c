@@ -19,7 +19,7 @@ static int run(cli *c, int argc, char **argv);
 const cli_command norm_command = {
     .name = "norm",
     .summary = "rewrite any export as the canonical table id,start,end,mrr",
-    .usage = "Usage: retain norm [OPTIONS] [FILE]\n"
+    .usage = "Usage: retain norm [OPTIONS] [FILE...]\n"
              "Reads a customer table in any dialect retain understands (CSV; stdin when FILE\n"
              "is absent or '-') and writes the canonical table: id,start,end,mrr plus the\n"
              "--keep columns, with ISO dates, '.' decimals, comma-separated, UTF-8, LF.\n"
@@ -29,6 +29,7 @@ const cli_command norm_command = {
     .notes = "Without --precision, amounts keep every decimal they have (at least two).\n",
     .examples = "  retain norm --keep plan,country hubspot.csv > customers.csv\n"
                 "  retain norm --date-format %d/%m/%Y --decimal , export-fr.csv | retain rate\n",
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

@@ -22,7 +22,7 @@ static int run(cli *c, int argc, char **argv);
 const cli_command rate_command = {
     .name = "rate",
     .summary = "retention rate (TRC) per period: start, new, won back, lost, end",
-    .usage = "Usage: retain rate [OPTIONS] [FILE]\n"
+    .usage = "Usage: retain rate [OPTIONS] [FILE...]\n"
              "       retain rate -S COUNT -E COUNT [-N COUNT]\n"
              "Retention rate (TRC) per period from a customer table (CSV; stdin when FILE\n"
              "is absent or '-'), or from three counts.\n"
@@ -36,6 +36,7 @@ const cli_command rate_command = {
                 "  retain rate --date-format %d/%m/%Y --decimal , export-fr.csv\n"
                 "  retain rate -S 200 -E 210 -N 30          # prints 90.00\n",
     .period_day = true,
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

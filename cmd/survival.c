@@ -31,7 +31,7 @@ static int run(cli *c, int argc, char **argv);
 const cli_command survival_command = {
     .name = "survival",
     .summary = "Kaplan-Meier survival over tenure, median, RMST, log-rank",
-    .usage = "Usage: retain survival [OPTIONS] [FILE]\n"
+    .usage = "Usage: retain survival [OPTIONS] [FILE...]\n"
              "Kaplan-Meier survival of subscriptions over tenure, from a customer table\n"
              "(CSV; stdin when FILE is absent or '-').\n"
              "\n"
@@ -46,6 +46,7 @@ const cli_command survival_command = {
                 "  retain survival --unit month --summary --by plan crm.csv\n"
                 "  retain survival --by plan --compare crm.csv    # does Pro keep customers "
                 "longer?\n",
+    .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
 

@@ -232,12 +232,23 @@ RETAIN_API retain_reader *retain_reader_new(const retain_reader_options *options
                                             retain_diag *diag);
 
 /* Reads a whole table from in (which stays the caller's) and calls fn for
- * each row. A reader reads one table. On failure, returns the status and
+ * each row. A reader reads one table, which may come in several files:
+ * call it again for each further file. Each file has its own dialect
+ * (delimiter, BOM, sep= line) and header, whose columns must map to the
+ * same roles as the first file's (the names may differ: an English and a
+ * French export are one table); else RETAIN_ERR_DATA on its header line,
+ * naming both files (retain_reader_set_name). The counts below
+ * (retain_reader_rows ...) are those of the last read. On failure, returns the status and
  * fills diag: RETAIN_ERR_DATA (with the line and, where it applies, the
  * column), RETAIN_ERR_USAGE (a column named in the options is not in the
  * header), RETAIN_ERR_IO or RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_reader_read(retain_reader *reader, FILE *in, retain_row_fn fn,
                                             void *user, retain_diag *diag);
+
+/* Names the file the next read reads, for the messages that refer to
+ * another file of the table ("the header maps to other roles than
+ * us.csv's"); copied. RETAIN_ERR_NOMEM when it cannot be. */
+RETAIN_API retain_status retain_reader_set_name(retain_reader *reader, const char *name);
 
 /* After a read: rows handed to the callback, and rows skipped with
  * skip_bad. first_lines receives up to `max` line numbers of skipped rows. */

@@ -49,6 +49,13 @@ struct retain_reader {
     bool skip_bad;
     bool unordered;
 
+    /* several files of one table */
+    char opt_delimiter;
+    unsigned long reads;
+    char *name, *first_name;
+    uint32_t first_roles;
+    char first_column[RETAIN_COL_ROLES][64];
+
     /* header */
     unsigned long header_line;
     bool header_done;
@@ -101,6 +108,16 @@ struct retain_reader {
 };
 
 /* ---- options ---------------------------------------------------------- */
+
+retain_status retain_reader_set_name(retain_reader *r, const char *name)
+{
+    char *copy = name ? strdup(name) : NULL;
+    if (name && !copy)
+        return RETAIN_ERR_NOMEM;
+    free(r->name);
+    r->name = copy;
+    return RETAIN_OK;
+}
 
 bool retain_encoding_known(const char *name)
 {
@@ -184,7 +201,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     if (o->encoding && !(r->encoding = strdup(o->encoding)))
         goto nomem;
     r->kind = o->kind;
-    r->delimiter = o->delimiter;
+    r->delimiter = r->opt_delimiter = o->delimiter;
     r->need_mrr = o->need_mrr && o->kind == RETAIN_TABLE_CUSTOMERS;
     r->ignore_mrr = o->ignore_mrr && !r->need_mrr;
     r->arr = o->arr;
@@ -235,6 +252,8 @@ void retain_reader_free(retain_reader *r)
     retain_date_format_free(r->date_format);
     free(r->date_format_text);
     free(r->encoding);
+    free(r->name);
+    free(r->first_name);
     rt_buf_free(&r->header);
     free(r->name_off);
     free(r->slot_col);
@@ -452,6 +471,43 @@ static bool required(const retain_reader *r, int role)
     return (r->required & RETAIN_ROLE_BIT(role)) != 0;
 }
 
+/* The files of one table must map their columns to the same roles: the
+ * first one's are kept, and the others are checked against them. */
+static retain_status same_roles(retain_reader *r)
+{
+    uint32_t roles = 0;
+    for (int k = 0; k < RETAIN_COL_ROLES; k++)
+        if (r->slot_col[k] >= 0)
+            roles |= RETAIN_ROLE_BIT(k);
+    if (r->reads == 1) {
+        r->first_roles = roles;
+        for (int k = 0; k < RETAIN_COL_ROLES; k++)
+            snprintf(r->first_column[k], sizeof r->first_column[k], "%s",
+                     r->slot_col[k] >= 0 ? header_name(r, (size_t)r->slot_col[k]) : "");
+        free(r->first_name);
+        r->first_name = r->name ? strdup(r->name) : NULL;
+        return RETAIN_OK;
+    }
+    if (roles == r->first_roles)
+        return RETAIN_OK;
+    int k = 0;
+    while (!((roles ^ r->first_roles) & RETAIN_ROLE_BIT(k)))
+        k++;
+    const char *first = r->first_name ? r->first_name : "the first file";
+    if (roles & RETAIN_ROLE_BIT(k))
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
+                "the header maps to other roles than %s's: it has a %s column (\"%s\"), %s has "
+                "none",
+                first, role_what(r, k), header_name(r, (size_t)r->slot_col[k]), first);
+    else
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
+                "the header maps to other roles than %s's: it has no %s column, %s has \"%s\"",
+                first, role_what(r, k), first, r->first_column[k]);
+    rt_hint(r->diag, "the files of one table need the same columns; name them with the "
+                     "column options, or read the files apart");
+    return RETAIN_ERR_DATA;
+}
+
 static retain_status map_header(retain_reader *r)
 {
     retain_status st;
@@ -514,7 +570,7 @@ static retain_status map_header(retain_reader *r)
         }
     }
     r->header_done = true;
-    return RETAIN_OK;
+    return same_roles(r);
 }
 
 /* ---- rows --------------------------------------------------------------- */
@@ -1109,6 +1165,20 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->diag = diag;
     r->status = RETAIN_OK;
     r->money_total = 0;
+    if (r->reads++ > 0) { /* the next file of the table: its own dialect and header */
+        r->header_done = false;
+        r->header.len = 0;
+        free(r->name_off);
+        free(r->col_slot);
+        r->name_off = NULL;
+        r->col_slot = NULL;
+        r->ncols = 0;
+        r->rows = r->skipped = r->empty_rows = 0;
+        r->back_status = RETAIN_OK;
+        r->back_skipped = r->back_skip_chunk = r->back_skip_in_chunk = 0;
+        r->back_first_skip_chunk = r->back_diag_chunk = 0;
+    }
+    r->delimiter = r->opt_delimiter;
     rt_csvstream *cs = rt_csvstream_start(in, r->delimiter, r->encoding);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
