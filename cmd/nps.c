@@ -128,8 +128,10 @@ static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, boo
 
 static int print_churn(cli *c, const retain_nps *n)
 {
-    const char *names[] = {"group", "answers", "churned", "churned_pct"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 4, true);
+    const char *names[] = {"group", "answers", "churned", "churned_pct", "p_value"};
+    retain_writer *w = retain_writer_new(stdout, c->format, names, 5, true);
+    int64_t promoters, promoters_churned;
+    retain_nps_churn(n, RETAIN_NPS_PROMOTER, &promoters, &promoters_churned);
     for (int g = 0; w && g < RETAIN_NPS_GROUPS; g++) {
         int64_t answers, churned;
         retain_nps_churn(n, (retain_nps_group)g, &answers, &churned);
@@ -138,6 +140,10 @@ static int print_churn(cli *c, const retain_nps *n)
         retain_writer_int(w, answers);
         retain_writer_int(w, churned);
         signals_pct(w, churned, answers, c->precision);
+        if (g != RETAIN_NPS_PROMOTER)
+            signals_p_value(w, churned, answers, promoters_churned, promoters);
+        else
+            retain_writer_empty(w);
         retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);

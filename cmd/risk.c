@@ -174,7 +174,10 @@ static int print_summary(cli *c, const retain_risk *r)
     names[n++] = "backtest_customers";
     names[n++] = "backtest_churned";
     names[n++] = "churned_pct";
+    names[n++] = "p_value";
     retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_risk_zone z1;
+    retain_risk_summary(r, 1, &z1);
     for (int zone = 1; w && zone <= 3; zone++) {
         retain_risk_zone z;
         retain_risk_summary(r, zone, &z);
@@ -188,6 +191,11 @@ static int print_summary(cli *c, const retain_risk *r)
         retain_writer_int(w, z.backtest_customers);
         retain_writer_int(w, z.backtest_churned);
         signals_pct(w, z.backtest_churned, z.backtest_customers, c->precision);
+        if (zone > 1)
+            signals_p_value(w, z.backtest_churned, z.backtest_customers, z1.backtest_churned,
+                            z1.backtest_customers);
+        else
+            retain_writer_empty(w);
         retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);

@@ -112,3 +112,13 @@ void signals_day(retain_writer *w, retain_day d)
     retain_day_format(d, buf);
     retain_writer_text(w, buf, 10);
 }
+
+void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2)
+{
+    double p;
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (retain_proportion_test(x1, n1, x2, n2, &p) && retain_format_real(p, 4, buf))
+        retain_writer_number(w, buf);
+    else
+        retain_writer_empty(w);
+}

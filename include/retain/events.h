@@ -102,7 +102,9 @@ RETAIN_API retain_events *retain_events_fork(const retain_events *ev);
 /* Adds one subscription row of the customer table (id trimmed of
  * surrounding spaces; segment: the --by value, NULL for none).
  * RETAIN_ERR_DATA when end < start (diag names the line). Rows starting
- * after the as-of are ignored. Before retain_events_customers_done(). */
+ * after the as-of are ignored: their customer is known (its events are not
+ * unknown ids) but has no life from them. Before
+ * retain_events_customers_done(). */
 RETAIN_API retain_status retain_events_add_customer(retain_events *ev, const char *id,
                                                     size_t id_len, retain_day start, retain_day end,
                                                     bool has_end, retain_money mrr,

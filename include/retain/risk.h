@@ -125,6 +125,14 @@ RETAIN_API void retain_risk_summary(const retain_risk *r, int zone, retain_risk_
 
 RETAIN_API void retain_risk_free(retain_risk *r);
 
+/* Whether two shares differ: the two-sided p-value of the pooled
+ * two-proportion z-test of x1 / n1 against x2 / n2 (for the backtest, a
+ * zone's churn against zone 1's; for retain nps --churn, a group's against
+ * the promoters'). False (undefined) when a group is empty or the pooled
+ * share is 0 or 1. */
+RETAIN_API bool retain_proportion_test(int64_t x1, int64_t n1, int64_t x2, int64_t n2,
+                                       double *p_value);
+
 #ifdef __cplusplus
 }
 #endif

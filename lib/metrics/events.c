@@ -307,16 +307,17 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
     trim(&id, &id_len);
     if (!id_len)
         return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
-    if (start > r->as_of)
-        return RETAIN_OK; /* not a customer yet */
-    if (!r->any_row || start > r->latest_start)
-        r->latest_start = start;
-    r->any_row = true;
     size_t i;
     bool made;
     uint32_t seg = 0;
-    if (!intern_customer(r, id, id_len, &i, &made) ||
-        !rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+    if (!intern_customer(r, id, id_len, &i, &made))
+        return nomem(diag);
+    if (start > r->as_of)
+        return RETAIN_OK; /* not a customer yet: known, without this row */
+    if (!r->any_row || start > r->latest_start)
+        r->latest_start = start;
+    r->any_row = true;
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
         return nomem(diag);
     if (r->nrows == r->rows_cap) {
         size_t cap = r->rows_cap ? 2 * r->rows_cap : 256;

@@ -1,7 +1,10 @@
 /* Signals, health and zones (see retain/risk.h and retain-risk(1)). */
 #define _GNU_SOURCE /* qsort_r */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <gsl/gsl_cdf.h>
 
 #include <retain/risk.h>
 
@@ -310,4 +313,16 @@ void retain_risk_free(retain_risk *r)
         return;
     free(r->rows);
     free(r);
+}
+
+bool retain_proportion_test(int64_t x1, int64_t n1, int64_t x2, int64_t n2, double *p_value)
+{
+    if (n1 <= 0 || n2 <= 0 || x1 < 0 || x2 < 0 || x1 > n1 || x2 > n2 || x1 + x2 == 0 ||
+        x1 + x2 == n1 + n2)
+        return false;
+    double p1 = (double)x1 / (double)n1, p2 = (double)x2 / (double)n2;
+    double p = (double)(x1 + x2) / (double)(n1 + n2);
+    double z = (p1 - p2) / sqrt(p * (1 - p) * (1 / (double)n1 + 1 / (double)n2));
+    *p_value = 2 * gsl_cdf_ugaussian_Q(fabs(z));
+    return true;
 }

@@ -203,7 +203,9 @@ static void test_lives(void **state)
 {
     (void)state;
     retain_events *ev = make(NULL, NULL);
-    assert_int_equal(retain_events_customers(ev), 3); /* "late" starts after as-of */
+    /* "late" starts after as-of: known, without a life */
+    assert_int_equal(retain_events_customers(ev), 4);
+    assert_int_equal(retain_events_lives(ev, idx(ev, "late")), 0);
     size_t b = idx(ev, "b");
     assert_int_equal(retain_events_lives(ev, b), 1);
     retain_life l;
