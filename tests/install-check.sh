@@ -35,4 +35,16 @@ flags=$(PKG_CONFIG_SYSROOT_DIR="$tmp/root" PKG_CONFIG_PATH="$(dirname "$pc")" \
     pkg-config --cflags --libs retain)
 cc "$tmp/use.c" $flags -o "$tmp/use"
 LD_LIBRARY_PATH="$libdir" "$tmp/use"
+# the README's CAC table, from a C program and from the CLI: the same bytes
+src=$(cd "$(dirname "$0")/.." && pwd)
+cc "$src/tests/install/cac-table.c" $flags -o "$tmp/cac-table"
+"$prefix/bin/retain" ltv --margin 0.8 --by Plan "$src/examples/hubspot-export.csv" >"$tmp/ltv.csv"
+LD_LIBRARY_PATH="$libdir" "$tmp/cac-table" "$src/tests/fixtures/spend.csv" "$tmp/ltv.csv" \
+    "$src/examples/hubspot-export.csv" >"$tmp/cac-c.csv"
+LD_LIBRARY_PATH="$libdir" "$prefix/bin/retain" cac --spend-table "$src/tests/fixtures/spend.csv" \
+    --ltv-table "$tmp/ltv.csv" --by Plan --from 2025-04 "$src/examples/hubspot-export.csv" \
+    >"$tmp/cac-cli.csv"
+cmp "$tmp/cac-c.csv" "$tmp/cac-cli.csv" || { echo "the C program's CAC table differs:"; \
+    diff "$tmp/cac-c.csv" "$tmp/cac-cli.csv"; exit 1; }
+[ "$(wc -l <"$tmp/cac-c.csv")" -gt 10 ] || { echo "CAC table too short"; exit 1; }
 "$prefix/bin/retain" --version >/dev/null

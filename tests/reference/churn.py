@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference implementation of SPEC.md's churn by lifecycle stage, `retain churn`.
 
-Independent of the C code: written straight from /work/shared/SPEC.md
+Independent of the C code: written straight from the metric definitions (retain-metrics(7))
 ("Input", "Days, activity, as-of", "Periods", "Churn by lifecycle stage")
 and the stage-list grammar of include/retain/churn.h, favouring obvious
 correctness over speed.  Standard library only (the period helpers and the

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Reference implementation of SPEC.md's retention rate (TRC), `retain rate`.
 
-Independent of the C code: written straight from /work/shared/SPEC.md
+Independent of the C code: written straight from the metric definitions (retain-metrics(7))
 ("Input", "Days, activity, as-of", "Periods", "Retention rate (TRC)"),
 favouring obvious correctness over speed.  Standard library only.
 
