@@ -169,7 +169,8 @@ void cli_help(const cli_command *spec, FILE *out)
     cli_tables_help(spec, out);
     fputs("\nOutput options:\n", out);
     for (const cli_opt *o = output_options; o->name; o++)
-        help_line(out, o->key, o->name, o->arg, o->help);
+        help_line(out, o->key, o->name, o->arg,
+                  o->key == 'f' && spec->format_help ? spec->format_help : o->help);
     if (spec->notes)
         fprintf(out, "\n%s", spec->notes);
     fprintf(out, "\nExamples:\n%s\n", spec->examples);
@@ -273,6 +274,8 @@ static int common_option(cli *c, int opt, const char *arg)
     }
     switch (opt) {
     case 'f':
+        if (c->spec->format_help)
+            return 0; /* the command's own formats */
         if (!retain_format_parse(arg, &c->format))
             return cli_usage_error(c, "--format takes csv, tsv, json or table, not '%s'", arg), -1;
         return 1;

@@ -143,6 +143,10 @@ typedef struct {
     /* the other tables whose column options it has (--events-date ...,
      * cmd/tables.h), ended by 0; NULL: none */
     const retain_table_kind *tables;
+    /* NULL: -f/--format is the table format (csv, tsv, json, table);
+     * else the command reads -f itself (retain report's html, pdf, md)
+     * and this is its --help text */
+    const char *format_help;
     int (*run)(cli *c, int argc, char **argv);
 } cli_command;
 

@@ -16,5 +16,6 @@ extern const cli_command risk_command;
 extern const cli_command nps_command;
 extern const cli_command activation_command;
 extern const cli_command score_command;
+extern const cli_command report_command;
 
 #endif

@@ -30,6 +30,7 @@
 #include <retain/activation.h>
 #include <retain/orders.h>
 #include <retain/clv.h>
+#include <retain/report.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,167 @@
+/* retain report: the monthly or quarterly report of a company as one HTML
+ * file, a PDF, or Markdown with its charts as SVG files. */
+#include <string.h>
+
+#include <retain/report.h>
+
+#include "cli.h"
+#include "commands.h"
+
+enum {
+    OPT_STAGES = OPT_FIRST_FREE,
+    OPT_MARGIN,
+    OPT_GOALS,
+    OPT_LANG,
+    OPT_ASSETS,
+};
+
+static const cli_opt options[] = {
+    {CLI_PERIOD("month (default) or quarter: the period reported is\nthe one holding as-of")},
+    {CLI_AS_OF},
+    {CLI_BY("Kaplan-Meier curves by the values of column COL")},
+    {"stages", OPT_STAGES, "LIST", "tenure stages in days (default 90,365), as retain churn"},
+    {"margin", OPT_MARGIN, "M", "gross margin for LTV, 0.8 or 80% (default 1)"},
+    {"goals", OPT_GOALS, "FILE", "goals: columns metric, target, higher_is_better"},
+    {"lang", OPT_LANG, "L", "en (default) or fr: labels, numbers and dates"},
+    {"assets", OPT_ASSETS, "DIR", "md: the directory the chart SVG files go to"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command report_command = {
+    .name = "report",
+    .summary = "the monthly or quarterly report as HTML, PDF or Markdown, with charts",
+    .usage = "Usage: retain report [OPTIONS] [FILE]\n"
+             "The report of the month (or quarter) holding as-of, from a customer table (CSV;\n"
+             "stdin when FILE is absent or '-'): headline figures against the previous\n"
+             "period and the same period a year earlier, goals against results, charts\n"
+             "(retention trend, cohort heatmap, Kaplan-Meier curves, churn by stage and\n"
+             "reason). Every figure is the one the subcommand prints for the same input\n"
+             "(retain rate, churn, cohort, survival, ltv); a section without its input is\n"
+             "left out and named under \"Not included\".\n",
+    .options = options,
+    .examples = "  retain report crm.csv > report.html\n"
+                "  retain report --period quarter --as-of 2025-06-30 -f pdf crm.csv > q2.pdf\n"
+                "  retain report -f md --assets charts --lang fr crm.csv > rapport.md\n",
+    .format_help = "html (default: one self-contained file), pdf or md",
+    .run = run,
+};
+
+typedef enum { DOC_HTML, DOC_PDF, DOC_MD } doc_format;
+
+static int read_goals(cli *c, retain_report *r, const char *path)
+{
+    int code = EXIT_OK;
+    FILE *in = cli_open(c, path, &code);
+    if (!in)
+        return code;
+    retain_table *t = NULL;
+    retain_diag diag;
+    retain_status st = retain_table_read(in, 0, &t, &diag);
+    cli_close(in);
+    if (st == RETAIN_OK)
+        st = retain_report_goals(r, t, &diag);
+    retain_table_free(t);
+    return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
+}
+
+static int write_doc(cli *c, const retain_doc *doc, doc_format format, const char *assets,
+                     retain_day as_of)
+{
+    retain_diag diag;
+    retain_diag_clear(&diag);
+    retain_status st;
+    if (format == DOC_PDF)
+        st = retain_doc_write_pdf(doc, stdout, as_of);
+    else if (format == DOC_MD)
+        st = retain_doc_write_markdown(doc, stdout, assets, assets, &diag);
+    else
+        st = retain_doc_write_html(doc, stdout);
+    if (st == RETAIN_ERR_OPEN)
+        return cli_report(c, &diag);
+    if (st == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    return cli_flush_stdout(c);
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+    const char *stages_spec = NULL, *goals = NULL, *assets = NULL;
+    doc_format format = DOC_HTML;
+    retain_report_options o = {.segment_extra = -1, .reason_extra = -1, .margin = 1};
+    int opt;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        switch (opt) {
+        case OPT_STAGES:
+            stages_spec = optarg;
+            break;
+        case OPT_MARGIN:
+            if (!cli_number(c, optarg, CLI_NUM_FRACTION, "a fraction above 0, up to 1", 1e-9, 1,
+                            &o.margin))
+                return EXIT_USAGE;
+            break;
+        case OPT_GOALS:
+            goals = optarg;
+            break;
+        case OPT_LANG:
+            if (!retain_lang_parse(optarg, &o.lang))
+                return cli_usage_error(c, "--lang takes en or fr, not '%s'", optarg);
+            break;
+        case OPT_ASSETS:
+            assets = optarg;
+            break;
+        case 'f':
+            if (strcmp(optarg, "html") == 0)
+                format = DOC_HTML;
+            else if (strcmp(optarg, "pdf") == 0)
+                format = DOC_PDF;
+            else if (strcmp(optarg, "md") == 0)
+                format = DOC_MD;
+            else
+                return cli_usage_error(c, "--format takes html, pdf or md, not '%s'", optarg);
+            break;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    if (format == DOC_MD && !assets)
+        return cli_usage_error(c, "-f md writes its charts as SVG files: name their directory "
+                                  "with --assets DIR");
+    if (c->period_given && c->period != RETAIN_PERIOD_MONTH && c->period != RETAIN_PERIOD_QUARTER)
+        return cli_usage_error(c, "--period takes month or quarter for a report");
+    o.period = c->period;
+    o.precision = c->precision;
+    o.has_as_of = c->has_as_of;
+    o.as_of = c->as_of;
+    retain_diag diag;
+    retain_stages *stages = retain_stages_parse(stages_spec, &diag);
+    if (!stages)
+        return cli_report(c, &diag);
+    o.stages = stages;
+    const char *extra[1] = {c->by};
+    if (c->by) {
+        o.segment_extra = 0;
+        o.segment_name = c->by;
+        c->input.extra = extra;
+        c->input.n_extra = 1;
+    }
+    c->input.want = RETAIN_ROLE_BIT(RETAIN_COL_ID) | RETAIN_ROLE_BIT(RETAIN_COL_START) |
+                    RETAIN_ROLE_BIT(RETAIN_COL_END) | RETAIN_ROLE_BIT(RETAIN_COL_MRR) |
+                    RETAIN_ROLE_BIT(RETAIN_COL_REASON);
+    retain_report *r = retain_report_new(&o, &diag);
+    int code = r ? EXIT_OK : cli_report(c, &diag);
+    if (code == EXIT_OK && goals)
+        code = read_goals(c, r, goals);
+    if (code == EXIT_OK)
+        code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
+    if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK) {
+        cli_verbose(c, 0, 0);
+        code = write_doc(c, retain_report_document(r), format, assets, retain_report_as_of(r));
+    }
+    retain_report_free(r);
+    retain_stages_free(stages);
+    return code;
+}

@@ -1,0 +1,83 @@
+/* retain/report.h - the company report of a period: its headline figures
+ * against the previous period and the same period a year earlier, goals
+ * against results, charts, next steps, as a document (retain/document.h).
+ *
+ * The report computes nothing of its own: every figure is the one the
+ * subcommand prints for the same inputs and options (retain rate, churn,
+ * cohort, survival, ltv), read from the same accumulators, formatted with
+ * the same functions, then spelled for a reader in the report's language.
+ * A section whose inputs are absent is left out and named in a "Not
+ * included" list, never drawn as zeros.
+ *
+ * Rows of the customer table arrive through retain_report_row(), a
+ * retain_row_fn: read once, in any order. */
+#ifndef RETAIN_REPORT_H
+#define RETAIN_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <retain/churn.h>
+#include <retain/date.h>
+#include <retain/document.h>
+#include <retain/lang.h>
+#include <retain/period.h>
+#include <retain/reader.h>
+#include <retain/status.h>
+#include <retain/table.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct {
+    retain_period_kind period; /* RETAIN_PERIOD_MONTH or RETAIN_PERIOD_QUARTER */
+    bool has_as_of;            /* else: the latest start, as every subcommand */
+    retain_day as_of;          /* the period reported is the one holding it */
+    retain_lang lang;
+    const retain_stages *stages; /* NULL: the default stages; the caller's, outliving the report */
+    /* Which extra columns of the rows (retain_row.extra) hold a segment
+     * (--by: Kaplan-Meier curves by segment) and a churn reason; -1 for
+     * none. segment_name names the column in titles (copied). */
+    int segment_extra, reason_extra;
+    const char *segment_name;
+    double margin; /* gross margin for LTV, a fraction (retain ltv --margin; 1 when 0) */
+    int precision; /* decimals of rates and money, 0..9 (retain's -p; its default is 2) */
+} retain_report_options;
+
+typedef struct retain_report retain_report;
+
+/* NULL with diag filled: RETAIN_ERR_USAGE for a period other than month or
+ * quarter, a margin outside (0, 1]; RETAIN_ERR_NOMEM. Free with
+ * retain_report_free(). */
+RETAIN_API retain_report *retain_report_new(const retain_report_options *options,
+                                            retain_diag *diag);
+
+/* One row of the customer table: a retain_row_fn whose user is the report. */
+RETAIN_API retain_status retain_report_row(const retain_row *row, void *report, retain_diag *diag);
+
+/* Goals: a table with columns metric, target and higher_is_better (yes or
+ * no, true or false, higher or lower, 1 or 0). metric is one of the
+ * headline keys (retain-report(1): customers, new, lost, retention_pct,
+ * churn_pct, kept_pct, arpu, ltv, mrr, nrr_pct, grr_pct, cac, ltv_cac, nps,
+ * churn_pct:STAGE). RETAIN_ERR_DATA (with the line and column) for a
+ * missing column, an unknown metric, a target that is not a number. The
+ * table stays the caller's. */
+RETAIN_API retain_status retain_report_goals(retain_report *report, const retain_table *goals,
+                                             retain_diag *diag);
+
+/* Once every row is in: computes the accumulators and lays the document
+ * out. RETAIN_ERR_DATA when no row was added, RETAIN_ERR_USAGE when every
+ * row starts after the as-of given; RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_report_finish(retain_report *report, retain_diag *diag);
+
+/* After finish: the document (owned by the report) and the as-of used. */
+RETAIN_API const retain_doc *retain_report_document(const retain_report *report);
+RETAIN_API retain_day retain_report_as_of(const retain_report *report);
+
+RETAIN_API void retain_report_free(retain_report *report);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

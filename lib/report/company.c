@@ -1,0 +1,599 @@
+/* The company report of a period (retain/report.h): the accumulators of
+ * the subcommands fed from one read, their figures spelled for a reader,
+ * the charts, the goals, and what was left out. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/retain.h>
+#include <retain/report.h>
+
+#include "figures.h"
+#include "internal.h"
+
+/* How many periods the trend and the heatmap show, at most. */
+#define TREND_MONTHS 24
+#define TREND_QUARTERS 12
+#define COHORTS_MONTHS 12
+#define COHORTS_QUARTERS 8
+/* Kaplan-Meier curves by segment only up to this many segments. */
+#define MAX_CURVES 6
+/* Reasons shown in the churn-by-reason chart; the others are summed. */
+#define MAX_REASONS 7
+
+enum { CUR, PREV, YEAR, NWHEN };
+
+struct retain_report {
+    retain_report_options o;
+    char *segment_name;
+    retain_stages *own_stages;
+    const retain_stages *stages;
+    retain_rate *rate;
+    retain_churn *churn, *churn_reason, *churn_period;
+    retain_cohort *cohort;
+    retain_survival *sv, *sv_seg;
+    retain_ltv_table *ltv[NWHEN];
+    bool any_mrr;
+    rt_goals goals;
+    rt_figures fig;
+    retain_doc *doc;
+    retain_day as_of;
+    int32_t period[NWHEN]; /* period indexes; INT32_MIN when out of the data */
+};
+
+static retain_status fail_nomem(retain_diag *diag)
+{
+    return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+}
+
+retain_report *retain_report_new(const retain_report_options *options, retain_diag *diag)
+{
+    retain_report_options o = *options;
+    if (o.period != RETAIN_PERIOD_MONTH && o.period != RETAIN_PERIOD_QUARTER) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "a report is of a month or a quarter");
+        return NULL;
+    }
+    if (o.margin == 0)
+        o.margin = 1;
+    if (o.precision < 0 || o.precision > 9) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "the precision is 0 to 9 decimals");
+        return NULL;
+    }
+    if (!(o.margin > 0 && o.margin <= 1)) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "the margin is a fraction in (0, 1]");
+        return NULL;
+    }
+    retain_report *r = calloc(1, sizeof *r);
+    if (!r) {
+        fail_nomem(diag);
+        return NULL;
+    }
+    r->o = o;
+    r->segment_name = rt_strdup(o.segment_name ? o.segment_name : "segment");
+    r->stages = o.stages;
+    if (!r->stages)
+        r->stages = r->own_stages = retain_stages_parse(NULL, diag);
+    retain_rate_options ro = {.period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
+    retain_churn_options co = {
+        .stages = r->stages, .period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
+    retain_cohort_options ho = {.period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
+    retain_survival_options so = {.has_as_of = o.has_as_of, .as_of = o.as_of};
+    r->rate = retain_rate_new(&ro);
+    if (r->stages) {
+        r->churn = retain_churn_new(&co);
+        co.reasons = true;
+        r->churn_reason = retain_churn_new(&co);
+        co.reasons = false;
+        co.by_period = true;
+        r->churn_period = retain_churn_new(&co);
+    }
+    r->cohort = retain_cohort_new(&ho);
+    r->sv = retain_survival_new(&so);
+    so.segments = true;
+    r->sv_seg = o.segment_extra >= 0 ? retain_survival_new(&so) : NULL;
+    /* LTV as of the end of the previous period and of the one a year
+     * earlier needs those days before the rows come: with --as-of only */
+    int32_t p = retain_period_of(o.period, o.as_of);
+    int32_t lag = o.period == RETAIN_PERIOD_MONTH ? 12 : 4;
+    retain_day when[NWHEN] = {o.as_of, retain_period_last_day(o.period, p - 1),
+                              retain_period_last_day(o.period, p - lag)};
+    bool ok = true;
+    for (int k = 0; k < NWHEN && (k == CUR || o.has_as_of); k++) {
+        retain_ltv_table_options lo = {.has_as_of = o.has_as_of, .as_of = when[k], .window = 12};
+        ok = ok && (r->ltv[k] = retain_ltv_table_new(&lo)) != NULL;
+    }
+    r->fig.lang = o.lang;
+    if (!ok || !r->segment_name || !r->stages || !r->rate || !r->churn || !r->churn_reason ||
+        !r->churn_period || !r->cohort || !r->sv || (o.segment_extra >= 0 && !r->sv_seg) ||
+        !r->ltv[CUR]) {
+        if (r->stages)
+            fail_nomem(diag);
+        retain_report_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+retain_status retain_report_row(const retain_row *row, void *report, retain_diag *diag)
+{
+    retain_report *r = report;
+    const char *seg = NULL;
+    size_t seglen = 0;
+    if (r->o.segment_extra >= 0)
+        seg = row->extra[r->o.segment_extra], seglen = row->extra_len[r->o.segment_extra];
+    retain_money mrr = row->has_mrr ? row->mrr : 0;
+    r->any_mrr = r->any_mrr || row->has_mrr;
+    const char *id = row->id;
+    size_t idl = row->id_len;
+    retain_status st =
+        retain_rate_add(r->rate, NULL, 0, id, idl, row->start, row->end, row->has_end);
+    if (st == RETAIN_OK)
+        st = retain_churn_add(r->churn, id, idl, NULL, 0, NULL, 0, row->start, row->end,
+                              row->has_end, mrr);
+    if (st == RETAIN_OK)
+        st = retain_churn_add(r->churn_reason, id, idl, NULL, 0, row->reason ? row->reason : "",
+                              row->reason_len, row->start, row->end, row->has_end, mrr);
+    if (st == RETAIN_OK)
+        st = retain_churn_add(r->churn_period, id, idl, NULL, 0, NULL, 0, row->start, row->end,
+                              row->has_end, mrr);
+    if (st == RETAIN_OK)
+        st = retain_cohort_add(r->cohort, NULL, 0, row->id, row->id_len, row->start, row->end,
+                               row->has_end, mrr);
+    if (st == RETAIN_OK)
+        st = retain_survival_add(r->sv, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
+    if (st == RETAIN_OK && r->sv_seg)
+        st = retain_survival_add(r->sv_seg, id, idl, seg, seglen, row->start, row->end,
+                                 row->has_end, mrr);
+    for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++)
+        st = retain_ltv_table_add(r->ltv[k], NULL, 0, row->id, row->id_len, row->start, row->end,
+                                  row->has_end, row->mrr, row->has_mrr);
+    if (st != RETAIN_OK)
+        return rt_fail(diag, st, row->line, NULL, "%s",
+                       st == RETAIN_ERR_DATA && row->has_end && row->end < row->start
+                           ? "the end is before the start"
+                           : retain_status_str(st));
+    return RETAIN_OK;
+}
+
+retain_status retain_report_goals(retain_report *r, const retain_table *goals, retain_diag *diag)
+{
+    return rt_goals_read(&r->goals, goals, r->stages, diag);
+}
+
+/* ---- figures ---- */
+
+static const char *L(const retain_report *r, const char *key)
+{
+    return retain_lang_label(r->o.lang, key);
+}
+
+static bool rate_row(const retain_report *r, int32_t period, retain_rate_row *row)
+{
+    size_t n = retain_rate_periods(r->rate);
+    for (size_t i = 0; i < n; i++) {
+        retain_rate_get(r->rate, 0, i, row);
+        if (row->period == period)
+            return true;
+    }
+    return false;
+}
+
+static void rate_figures(retain_report *r)
+{
+    rt_figure *customers = rt_figure_add(&r->fig, "customers", L(r, "Customers"), true, false);
+    rt_figure *added = rt_figure_add(&r->fig, "new", L(r, "New customers"), true, false);
+    rt_figure *lost = rt_figure_add(&r->fig, "lost", L(r, "Lost"), false, false);
+    rt_figure *ret = rt_figure_add(&r->fig, "retention_pct", L(r, "Retention (TRC)"), true, true);
+    rt_figure *churn = rt_figure_add(&r->fig, "churn_pct", L(r, "Churn (TRC)"), false, true);
+    if (!customers || !added || !lost || !ret || !churn)
+        return;
+    for (int k = 0; k < NWHEN; k++) {
+        retain_rate_row row;
+        if (!rate_row(r, r->period[k], &row))
+            continue;
+        int64_t joined = row.new_customers + row.reactivated;
+        snprintf(customers->v[k], sizeof customers->v[k], "%lld", (long long)row.customers_end);
+        snprintf(added->v[k], sizeof added->v[k], "%lld", (long long)row.new_customers);
+        snprintf(lost->v[k], sizeof lost->v[k], "%lld", (long long)row.lost);
+        retain_retention_pct(row.customers_start, row.customers_end, joined, r->o.precision,
+                             ret->v[k]);
+        retain_churn_pct(row.customers_start, row.customers_end, joined, r->o.precision,
+                         churn->v[k]);
+    }
+}
+
+static void stage_figures(retain_report *r)
+{
+    size_t np = retain_churn_periods(r->churn_period);
+    for (size_t s = 0; s < retain_stages_count(r->stages); s++) {
+        char key[96], label[160];
+        const char *name = retain_stages_name(r->stages, s);
+        snprintf(key, sizeof key, "churn_pct:%s", name);
+        snprintf(label, sizeof label, "%s: %s", L(r, "Churn by stage"), name);
+        rt_figure *f = rt_figure_add(&r->fig, key, label, false, true);
+        if (!f)
+            return;
+        for (size_t p = 0; p < np; p++)
+            for (int k = 0; k < NWHEN; k++)
+                if (retain_churn_period(r->churn_period, p) == r->period[k]) {
+                    retain_churn_cell cell;
+                    retain_churn_get(r->churn_period, 0, p, s, 0, &cell);
+                    retain_format_ratio(cell.churned, cell.entered, 100, r->o.precision, f->v[k]);
+                }
+    }
+}
+
+static void ltv_figures(retain_report *r)
+{
+    rt_figure *arpu = rt_figure_add(&r->fig, "arpu", L(r, "ARPU"), true, false);
+    rt_figure *ltv = rt_figure_add(&r->fig, "ltv", L(r, "LTV"), true, false);
+    if (!arpu || !ltv)
+        return;
+    for (int k = 0; k < NWHEN; k++) {
+        if (!r->ltv[k])
+            continue;
+        retain_ltv_inputs in;
+        retain_ltv_table_get(r->ltv[k], 0, &in);
+        if (!in.arpu.defined)
+            continue;
+        retain_format_money_ratio(in.mrr_sum, in.customers, r->o.precision, arpu->v[k]);
+        retain_value v = {0, false};
+        /* as retain ltv from a customer table: no discount */
+        if (in.churn.defined)
+            retain_ltv_discounted(in.arpu.value, r->o.margin, in.churn.value, 0, &v, NULL);
+        if (v.defined)
+            retain_format_real(v.value, r->o.precision, ltv->v[k]);
+    }
+}
+
+/* ---- charts ---- */
+
+static double number_of(const char *text)
+{
+    retain_money m;
+    if (retain_money_parse(text, strlen(text), '.', &m) != RETAIN_MONEY_OK)
+        return NAN;
+    return (double)m / RETAIN_MONEY_SCALE;
+}
+
+static retain_status trend_chart(retain_report *r)
+{
+    retain_chart *c =
+        retain_chart_new(RETAIN_CHART_LINES, "retention-trend", L(r, "Retention by period (TRC)"));
+    size_t s;
+    if (!c || retain_chart_series(c, L(r, "Retention (TRC)"), -1, &s) != RETAIN_OK ||
+        retain_chart_axes(c, NULL, NULL, "%", r->o.lang) != RETAIN_OK) {
+        retain_chart_free(c);
+        return RETAIN_ERR_NOMEM;
+    }
+    size_t n = retain_rate_periods(r->rate);
+    size_t keep = r->o.period == RETAIN_PERIOD_MONTH ? TREND_MONTHS : TREND_QUARTERS;
+    size_t first = n > keep ? n - keep : 0, defined = 0;
+    for (size_t i = first; i < n; i++) {
+        retain_rate_row row;
+        retain_rate_get(r->rate, 0, i, &row);
+        char label[16], pct[RETAIN_NUMBER_BUFSIZE];
+        retain_period_label(r->o.period, row.period, label);
+        if (retain_chart_category(c, label) != RETAIN_OK) {
+            retain_chart_free(c);
+            return RETAIN_ERR_NOMEM;
+        }
+        if (retain_retention_pct(row.customers_start, row.customers_end,
+                                 row.new_customers + row.reactivated, 2, pct)) {
+            retain_chart_value(c, s, i - first, number_of(pct));
+            defined++;
+        }
+    }
+    if (!defined) {
+        retain_chart_free(c);
+        return rt_figures_omit(&r->fig, L(r, "Retention trend"),
+                               "no period with customers at its start");
+    }
+    return retain_doc_chart(r->doc, c, 210);
+}
+
+static retain_status cohort_chart(retain_report *r)
+{
+    size_t n = retain_cohort_cohorts(r->cohort);
+    size_t keep = r->o.period == RETAIN_PERIOD_MONTH ? COHORTS_MONTHS : COHORTS_QUARTERS;
+    size_t first = n > keep ? n - keep : 0;
+    retain_chart *c = retain_chart_new(RETAIN_CHART_HEATMAP, "cohorts", L(r, "Cohort retention"));
+    if (!c || retain_chart_axes(c, L(r, "Age (periods)"), NULL, NULL, r->o.lang) != RETAIN_OK) {
+        retain_chart_free(c);
+        return RETAIN_ERR_NOMEM;
+    }
+    int32_t ages = 0;
+    for (size_t k = first; k < n; k++) {
+        retain_cohort_cell cell;
+        retain_cohort_get(r->cohort, 0, k, 0, &cell);
+        if (cell.size > 0 && cell.ages > ages)
+            ages = cell.ages;
+    }
+    for (int32_t a = 0; a < ages; a++) {
+        char label[16];
+        snprintf(label, sizeof label, "%d", (int)a);
+        retain_chart_category(c, label);
+    }
+    size_t rows = 0;
+    for (size_t k = first; k < n; k++) {
+        retain_cohort_cell cell;
+        retain_cohort_get(r->cohort, 0, k, 0, &cell);
+        if (cell.size == 0)
+            continue; /* an empty cohort has no rate: no row */
+        char label[16];
+        retain_period_label(r->o.period, cell.cohort, label);
+        size_t s;
+        if (retain_chart_series(c, label, -1, &s) != RETAIN_OK) {
+            retain_chart_free(c);
+            return RETAIN_ERR_NOMEM;
+        }
+        rows++;
+        for (int32_t a = 0; a < cell.ages; a++) {
+            retain_cohort_cell at;
+            char pct[RETAIN_NUMBER_BUFSIZE];
+            if (retain_cohort_get(r->cohort, 0, k, a, &at) &&
+                retain_format_ratio(at.active, at.size, 100, 2, pct))
+                retain_chart_value(c, s, (size_t)a, number_of(pct));
+        }
+    }
+    if (!rows) {
+        retain_chart_free(c);
+        return rt_figures_omit(&r->fig, L(r, "Cohort retention"), "no cohort");
+    }
+    return retain_doc_chart(r->doc, c, 60 + 14.0 * (double)rows);
+}
+
+static retain_status km_curve(retain_chart *c, const retain_survival *sv, size_t g,
+                              const char *name)
+{
+    size_t s, n;
+    retain_status st = retain_chart_series(c, name, -1, &s);
+    const retain_km_step *steps = retain_survival_curve(sv, g, &n);
+    if (st == RETAIN_OK)
+        st = retain_chart_point(c, s, 0, 1, false, 0, 0);
+    for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
+        double lo = 0, hi = 0;
+        bool band = retain_km_ci(&steps[i], 0.95, &lo, &hi);
+        st = retain_chart_point(c, s, steps[i].t, steps[i].survival, band, lo, hi);
+    }
+    return st;
+}
+
+static retain_status survival_chart(retain_report *r)
+{
+    const retain_survival *sv = r->sv;
+    size_t nseg = r->sv_seg ? retain_survival_segments(r->sv_seg) : 0;
+    char title[200];
+    if (nseg >= 2 && nseg <= MAX_CURVES) {
+        sv = r->sv_seg;
+        snprintf(title, sizeof title, "%s, %s %s (95 %%)", L(r, "Survival (Kaplan-Meier)"),
+                 L(r, "by"), r->segment_name);
+    } else {
+        snprintf(title, sizeof title, "%s (95 %%)", L(r, "Survival (Kaplan-Meier)"));
+        if (nseg > MAX_CURVES)
+            rt_figures_omit(&r->fig, L(r, "Survival (Kaplan-Meier)"),
+                            "one curve per segment: more than six segments");
+    }
+    retain_chart *c = retain_chart_new(RETAIN_CHART_STEPS, "survival", title);
+    retain_status st =
+        c ? retain_chart_axes(c, L(r, "Tenure (days)"), NULL, "%", r->o.lang) : RETAIN_ERR_NOMEM;
+    if (st == RETAIN_OK) {
+        retain_chart_y_range(c, 0, 1);
+        retain_chart_y_scale(c, 100);
+    }
+    for (size_t g = 0; g < retain_survival_segments(sv) && st == RETAIN_OK; g++) {
+        size_t len;
+        const char *name = retain_survival_segment(sv, g, &len);
+        st = km_curve(c, sv, g, sv == r->sv ? L(r, "all") : len ? name : "(empty)");
+    }
+    if (st != RETAIN_OK) {
+        retain_chart_free(c);
+        return st;
+    }
+    return retain_doc_chart(r->doc, c, 230);
+}
+
+static retain_status stage_chart(retain_report *r)
+{
+    retain_chart *c =
+        retain_chart_new(RETAIN_CHART_GROUPED, "churn-stages", L(r, "Churn by stage"));
+    size_t s;
+    if (!c || retain_chart_series(c, L(r, "Churn %"), -1, &s) != RETAIN_OK ||
+        retain_chart_axes(c, NULL, NULL, "%", r->o.lang) != RETAIN_OK) {
+        retain_chart_free(c);
+        return RETAIN_ERR_NOMEM;
+    }
+    size_t defined = 0;
+    for (size_t k = 0; k < retain_stages_count(r->stages); k++) {
+        retain_chart_category(c, retain_stages_name(r->stages, k));
+        retain_churn_cell cell;
+        retain_churn_get(r->churn, 0, 0, k, 0, &cell);
+        char pct[RETAIN_NUMBER_BUFSIZE];
+        if (retain_format_ratio(cell.churned, cell.entered, 100, 2, pct)) {
+            retain_chart_value(c, s, k, number_of(pct));
+            defined++;
+        }
+    }
+    if (!defined) {
+        retain_chart_free(c);
+        return rt_figures_omit(&r->fig, L(r, "Churn by stage"), "no life entered a stage");
+    }
+    return retain_doc_chart(r->doc, c, 200);
+}
+
+static retain_status reason_chart(retain_report *r)
+{
+    size_t nr = retain_churn_reasons(r->churn_reason), ns = retain_stages_count(r->stages);
+    size_t len;
+    if (nr == 0 ||
+        (nr == 1 && strcmp(retain_churn_reason(r->churn_reason, 0, &len), "unknown") == 0))
+        return rt_figures_omit(&r->fig, L(r, "Churn by reason"), "no churn reason column");
+    /* the reasons with the most churn, the others together */
+    int64_t *total = calloc(nr, sizeof *total);
+    size_t *order = calloc(nr, sizeof *order);
+    if (!total || !order) {
+        free(total);
+        free(order);
+        return RETAIN_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < nr; i++) {
+        order[i] = i;
+        for (size_t k = 0; k < ns; k++) {
+            retain_churn_cell cell;
+            retain_churn_get(r->churn_reason, 0, 0, k, i, &cell);
+            total[i] += cell.churned;
+        }
+    }
+    for (size_t i = 1; i < nr; i++) /* insertion sort: most first, then byte order */
+        for (size_t j = i; j > 0 && total[order[j]] > total[order[j - 1]]; j--) {
+            size_t t = order[j];
+            order[j] = order[j - 1];
+            order[j - 1] = t;
+        }
+    retain_chart *c = retain_chart_new(RETAIN_CHART_BARS, "churn-reasons", L(r, "Churn by reason"));
+    retain_status st =
+        c ? retain_chart_axes(c, NULL, L(r, "Churned"), NULL, r->o.lang) : RETAIN_ERR_NOMEM;
+    for (size_t k = 0; k < ns && st == RETAIN_OK; k++)
+        st = retain_chart_category(c, retain_stages_name(r->stages, k));
+    size_t shown = nr > MAX_REASONS + 1 ? MAX_REASONS : nr;
+    for (size_t j = 0; j <= shown && st == RETAIN_OK; j++) {
+        if (j == shown && shown == nr)
+            break;
+        size_t s;
+        const char *name =
+            j < shown ? retain_churn_reason(r->churn_reason, order[j], &len) : L(r, "other");
+        st = retain_chart_series(c, name, -1, &s);
+        for (size_t k = 0; k < ns && st == RETAIN_OK; k++) {
+            int64_t v = 0;
+            for (size_t i = j; i < (j < shown ? j + 1 : nr); i++) {
+                retain_churn_cell cell;
+                retain_churn_get(r->churn_reason, 0, 0, k, order[i], &cell);
+                v += cell.churned;
+            }
+            if (v)
+                st = retain_chart_value(c, s, k, (double)v);
+        }
+    }
+    free(total);
+    free(order);
+    if (st != RETAIN_OK) {
+        retain_chart_free(c);
+        return st;
+    }
+    return retain_doc_chart(r->doc, c, 240);
+}
+
+/* ---- the document ---- */
+
+static retain_status build(retain_report *r)
+{
+    char label[16], title[120], sub[200], day[RETAIN_LANG_BUFSIZE];
+    retain_period_label(r->o.period, r->period[CUR], label);
+    snprintf(title, sizeof title, "%s %s",
+             L(r, r->o.period == RETAIN_PERIOD_MONTH ? "Monthly report" : "Quarterly report"),
+             label);
+    retain_lang_date(r->o.lang, r->as_of, day);
+    snprintf(sub, sizeof sub, "%s %s", L(r, "As of"), day);
+    r->doc = retain_doc_new(r->o.lang, title, sub);
+    if (!r->doc)
+        return RETAIN_ERR_NOMEM;
+
+    rate_figures(r);
+    stage_figures(r);
+    if (r->any_mrr)
+        ltv_figures(r);
+    else
+        rt_figures_omit(&r->fig, L(r, "ARPU and LTV"), "no MRR column");
+    if (r->any_mrr && !r->o.has_as_of)
+        rt_figures_omit(&r->fig, L(r, "LTV of the previous periods"), "needs --as-of");
+    rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
+    rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"), "no spend table");
+    rt_figures_omit(&r->fig, L(r, "NPS and detractors to call"), "no survey table");
+    rt_figures_omit(&r->fig, L(r, "Accounts at risk, expansion candidates"), "no events table");
+    if (!r->goals.n)
+        rt_figures_omit(&r->fig, L(r, "Goals"), "no goals file (--goals)");
+    if (r->fig.failed)
+        return RETAIN_ERR_NOMEM;
+
+    char labels[NWHEN][16];
+    for (int k = 0; k < NWHEN; k++)
+        retain_period_label(r->o.period, r->period[k], labels[k]);
+    retain_status st = rt_figures_table(&r->fig, r->doc, labels);
+    if (st == RETAIN_OK)
+        st = rt_goals_table(&r->goals, &r->fig, r->doc);
+    if (st == RETAIN_OK)
+        st = retain_doc_heading(r->doc, L(r, "Charts"));
+    if (st == RETAIN_OK)
+        st = trend_chart(r);
+    if (st == RETAIN_OK)
+        st = cohort_chart(r);
+    if (st == RETAIN_OK)
+        st = survival_chart(r);
+    if (st == RETAIN_OK)
+        st = stage_chart(r);
+    if (st == RETAIN_OK)
+        st = reason_chart(r);
+    if (st == RETAIN_OK)
+        st = rt_figures_omitted(&r->fig, r->doc);
+    return st;
+}
+
+retain_status retain_report_finish(retain_report *r, retain_diag *diag)
+{
+    retain_status st = retain_rate_finish(r->rate, diag);
+    if (st == RETAIN_OK)
+        st = retain_churn_finish(r->churn, diag);
+    if (st == RETAIN_OK)
+        st = retain_churn_finish(r->churn_reason, diag);
+    if (st == RETAIN_OK)
+        st = retain_churn_finish(r->churn_period, diag);
+    if (st == RETAIN_OK)
+        st = retain_cohort_finish(r->cohort, diag);
+    if (st == RETAIN_OK)
+        st = retain_survival_finish(r->sv, diag);
+    if (st == RETAIN_OK && r->sv_seg)
+        st = retain_survival_finish(r->sv_seg, diag);
+    for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++)
+        st = retain_ltv_table_finish(r->ltv[k], diag);
+    if (st != RETAIN_OK)
+        return st;
+    r->as_of = retain_rate_as_of(r->rate);
+    int32_t p = retain_period_of(r->o.period, r->as_of);
+    r->period[CUR] = p;
+    r->period[PREV] = p - 1;
+    r->period[YEAR] = p - (r->o.period == RETAIN_PERIOD_MONTH ? 12 : 4);
+    st = build(r);
+    return st == RETAIN_ERR_NOMEM ? fail_nomem(diag) : st;
+}
+
+const retain_doc *retain_report_document(const retain_report *r)
+{
+    return r->doc;
+}
+
+retain_day retain_report_as_of(const retain_report *r)
+{
+    return r->as_of;
+}
+
+void retain_report_free(retain_report *r)
+{
+    if (!r)
+        return;
+    retain_rate_free(r->rate);
+    retain_churn_free(r->churn);
+    retain_churn_free(r->churn_reason);
+    retain_churn_free(r->churn_period);
+    retain_cohort_free(r->cohort);
+    retain_survival_free(r->sv);
+    retain_survival_free(r->sv_seg);
+    for (int k = 0; k < NWHEN; k++)
+        retain_ltv_table_free(r->ltv[k]);
+    retain_stages_free(r->own_stages);
+    rt_goals_free(&r->goals);
+    rt_figures_free(&r->fig);
+    retain_doc_free(r->doc);
+    free(r->segment_name);
+    free(r);
+}
