@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "tables.h"
 
 enum {
     OPT_STAGES = OPT_FIRST_FREE,
@@ -13,6 +14,11 @@ enum {
     OPT_GOALS,
     OPT_LANG,
     OPT_ASSETS,
+    OPT_ACCOUNT,
+    OPT_EVENTS,
+    OPT_TICKETS,
+    OPT_SURVEY,
+    OPT_ROI,
 };
 
 static const cli_opt options[] = {
@@ -24,6 +30,11 @@ static const cli_opt options[] = {
     {"goals", OPT_GOALS, "FILE", "goals: columns metric, target, higher_is_better"},
     {"lang", OPT_LANG, "L", "en (default) or fr: labels, numbers and dates"},
     {"assets", OPT_ASSETS, "DIR", "md: the directory the chart SVG files go to"},
+    {"account", OPT_ACCOUNT, "ID", "the quarterly business review of customer ID instead"},
+    {"events", OPT_EVENTS, "FILE", "--account: product events (usage by kind, seats)"},
+    {"tickets", OPT_TICKETS, "FILE", "--account: support tickets"},
+    {"survey", OPT_SURVEY, "FILE", "--account: NPS answers"},
+    {"roi", OPT_ROI, "FILE", "--account: ROI figures: columns metric, before, after, unit"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -33,37 +44,54 @@ const cli_command report_command = {
     .name = "report",
     .summary = "the monthly or quarterly report as HTML, PDF or Markdown, with charts",
     .usage = "Usage: retain report [OPTIONS] [FILE]\n"
+             "       retain report --account ID [--events F] [--tickets F] [--survey F] [FILE]\n"
              "The report of the month (or quarter) holding as-of, from a customer table (CSV;\n"
              "stdin when FILE is absent or '-'): headline figures against the previous\n"
              "period and the same period a year earlier, goals against results, charts\n"
              "(retention trend, cohort heatmap, Kaplan-Meier curves, churn by stage and\n"
              "reason). Every figure is the one the subcommand prints for the same input\n"
              "(retain rate, churn, cohort, survival, ltv); a section without its input is\n"
-             "left out and named under \"Not included\".\n",
+             "left out and named under \"Not included\".\n"
+             "With --account: the quarterly business review of one customer (its goals,\n"
+             "usage and tickets by kind against the quarter before, NPS answers, MRR\n"
+             "history, tenure, next renewal, ROI, next steps from its signals).\n",
     .options = options,
     .examples = "  retain report crm.csv > report.html\n"
                 "  retain report --period quarter --as-of 2025-06-30 -f pdf crm.csv > q2.pdf\n"
-                "  retain report -f md --assets charts --lang fr crm.csv > rapport.md\n",
+                "  retain report -f md --assets charts --lang fr crm.csv > rapport.md\n"
+                "  retain report --account 8387683344 --events events.csv --survey nps.csv \\\n"
+                "      --roi roi.csv crm.csv > qbr.html\n",
     .format_help = "html (default: one self-contained file), pdf or md",
+    .tables = (const retain_table_kind[]){RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
+                                          RETAIN_TABLE_SURVEY, 0},
     .run = run,
 };
 
 typedef enum { DOC_HTML, DOC_PDF, DOC_MD } doc_format;
 
-static int read_goals(cli *c, retain_report *r, const char *path)
+/* A small table (goals, ROI) read whole. */
+static int read_small(cli *c, const char *path, retain_table **t)
 {
     int code = EXIT_OK;
     FILE *in = cli_open(c, path, &code);
     if (!in)
         return code;
-    retain_table *t = NULL;
     retain_diag diag;
-    retain_status st = retain_table_read(in, 0, &t, &diag);
+    retain_status st = retain_table_read(in, 0, t, &diag);
     cli_close(in);
-    if (st == RETAIN_OK)
-        st = retain_report_goals(r, t, &diag);
-    retain_table_free(t);
     return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
+}
+
+static int read_goals(cli *c, retain_report *r, retain_qbr *q, const char *path)
+{
+    retain_table *t = NULL;
+    int code = read_small(c, path, &t);
+    retain_diag diag;
+    if (code == EXIT_OK &&
+        (r ? retain_report_goals(r, t, &diag) : retain_qbr_goals(q, t, &diag)) != RETAIN_OK)
+        code = cli_report_file(c, path, &diag);
+    retain_table_free(t);
+    return code;
 }
 
 static int write_doc(cli *c, const retain_doc *doc, doc_format format, const char *assets,
@@ -85,9 +113,40 @@ static int write_doc(cli *c, const retain_doc *doc, doc_format format, const cha
     return cli_flush_stdout(c);
 }
 
+/* retain report --account ID */
+static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, const char *goals,
+                  const char *roi, const char *const *path, doc_format format, const char *assets)
+{
+    retain_diag diag;
+    retain_qbr *q = retain_qbr_new(o, &diag);
+    retain_table *roi_table = NULL;
+    int code = q ? EXIT_OK : cli_report(c, &diag);
+    if (code == EXIT_OK && goals)
+        code = read_goals(c, NULL, q, goals);
+    if (code == EXIT_OK && roi && (code = read_small(c, roi, &roi_table)) == EXIT_OK &&
+        retain_qbr_roi(q, roi_table, &diag) != RETAIN_OK)
+        code = cli_report_file(c, roi, &diag);
+    if (code == EXIT_OK)
+        code = cli_read_table(c, argc, argv, retain_qbr_customer, q, NULL);
+    static const retain_row_fn fn[3] = {retain_qbr_events, retain_qbr_tickets, retain_qbr_answers};
+    static const retain_table_kind kind[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
+                                              RETAIN_TABLE_SURVEY};
+    for (int k = 0; k < 3 && code == EXIT_OK; k++)
+        if (path[k])
+            code = cli_read_other(c, kind[k], path[k], 0, 0, 0, fn[k], q);
+    if (code == EXIT_OK && retain_qbr_finish(q, &diag) != RETAIN_OK)
+        code = cli_report(c, &diag);
+    if (code == EXIT_OK)
+        code = write_doc(c, retain_qbr_document(q), format, assets, retain_qbr_as_of(q));
+    retain_qbr_free(q);
+    retain_table_free(roi_table);
+    return code;
+}
+
 static int run(cli *c, int argc, char **argv)
 {
-    const char *stages_spec = NULL, *goals = NULL, *assets = NULL;
+    const char *stages_spec = NULL, *goals = NULL, *assets = NULL, *account = NULL, *roi = NULL;
+    const char *path[3] = {NULL, NULL, NULL};
     doc_format format = DOC_HTML;
     retain_report_options o = {.segment_extra = -1, .reason_extra = -1, .margin = 1};
     int opt;
@@ -110,6 +169,17 @@ static int run(cli *c, int argc, char **argv)
             break;
         case OPT_ASSETS:
             assets = optarg;
+            break;
+        case OPT_ACCOUNT:
+            account = optarg;
+            break;
+        case OPT_EVENTS:
+        case OPT_TICKETS:
+        case OPT_SURVEY:
+            path[opt - OPT_EVENTS] = optarg;
+            break;
+        case OPT_ROI:
+            roi = optarg;
             break;
         case 'f':
             if (strcmp(optarg, "html") == 0)
@@ -139,6 +209,21 @@ static int run(cli *c, int argc, char **argv)
     if (!stages)
         return cli_report(c, &diag);
     o.stages = stages;
+    if (account) {
+        retain_qbr_options qo = {.account = account,
+                                 .has_as_of = c->has_as_of,
+                                 .as_of = c->as_of,
+                                 .lang = o.lang,
+                                 .precision = c->precision,
+                                 .stages = stages};
+        int code = review(c, argc, argv, &qo, goals, roi, path, format, assets);
+        retain_stages_free(stages);
+        return code;
+    }
+    if (path[0] || path[1] || path[2] || roi)
+        return retain_stages_free(stages),
+               cli_usage_error(c, "--events, --tickets, --survey and --roi go with --account "
+                                  "in this version");
     const char *extra[1] = {c->by};
     if (c->by) {
         o.segment_extra = 0;
@@ -152,7 +237,7 @@ static int run(cli *c, int argc, char **argv)
     retain_report *r = retain_report_new(&o, &diag);
     int code = r ? EXIT_OK : cli_report(c, &diag);
     if (code == EXIT_OK && goals)
-        code = read_goals(c, r, goals);
+        code = read_goals(c, r, NULL, goals);
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
     if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)

@@ -55,6 +55,9 @@ RETAIN_API retain_status retain_chart_axes(retain_chart *c, const char *x_title,
 /* Fixes the y range instead of fitting it to the data (KM curves: 0..1). */
 RETAIN_API void retain_chart_y_range(retain_chart *c, double lo, double hi);
 
+/* Fits the y range to the data and value too (0 for an amount's line). */
+RETAIN_API void retain_chart_y_include(retain_chart *c, double value);
+
 /* y tick labels as value x scale (KM survival 0..1 shown as 0..100 %). */
 RETAIN_API void retain_chart_y_scale(retain_chart *c, double scale);
 

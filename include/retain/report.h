@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include <retain/churn.h>
+#include <retain/events.h>
 #include <retain/date.h>
 #include <retain/document.h>
 #include <retain/lang.h>
@@ -76,6 +77,57 @@ RETAIN_API const retain_doc *retain_report_document(const retain_report *report)
 RETAIN_API retain_day retain_report_as_of(const retain_report *report);
 
 RETAIN_API void retain_report_free(retain_report *report);
+
+/* ---- the quarterly business review of one account ----------------------
+ *
+ * For one customer, the quarter holding as-of: its life (customer since,
+ * tenure, next renewal), MRR and health as retain risk sees them, its
+ * usage by event kind and its tickets by kind against the quarter before,
+ * its NPS answers, its MRR at the end of each of the last 12 months, its
+ * goals (any metric name the review shows: mrr, health, tenure_days,
+ * usage:KIND, tickets:KIND), the ROI figures given, and next steps from
+ * its signals. The customer table comes first (every row: the events
+ * accumulator of retain risk needs them), then the other tables. */
+
+typedef struct {
+    const char *account; /* the customer id as written (spaces around trimmed); copied */
+    bool has_as_of;      /* else: the latest start, as every subcommand */
+    retain_day as_of;
+    retain_lang lang;
+    int precision;               /* decimals of money (retain's default 2) */
+    const retain_stages *stages; /* NULL: 90,365; the caller's, outliving the review */
+} retain_qbr_options;
+
+typedef struct retain_qbr retain_qbr;
+
+/* NULL with diag filled (no account id, out of memory). Free with
+ * retain_qbr_free(). */
+RETAIN_API retain_qbr *retain_qbr_new(const retain_qbr_options *options, retain_diag *diag);
+
+/* Rows of the customer table, then of the events, tickets and survey
+ * tables: retain_row_fn whose user is the review. RETAIN_ERR_DATA for an
+ * account the customer table lacks (at the first other row, or at
+ * finish). */
+RETAIN_API retain_status retain_qbr_customer(const retain_row *row, void *qbr, retain_diag *diag);
+RETAIN_API retain_status retain_qbr_events(const retain_row *row, void *qbr, retain_diag *diag);
+RETAIN_API retain_status retain_qbr_tickets(const retain_row *row, void *qbr, retain_diag *diag);
+RETAIN_API retain_status retain_qbr_answers(const retain_row *row, void *qbr, retain_diag *diag);
+
+/* Goals as for the company report (metric, target, higher_is_better),
+ * any metric name; the table stays the caller's. ROI figures: a table
+ * with metric, before, after and unit, shown as given with the change
+ * after - before; it must outlive the review. RETAIN_ERR_DATA for a
+ * missing column. */
+RETAIN_API retain_status retain_qbr_goals(retain_qbr *qbr, const retain_table *goals,
+                                          retain_diag *diag);
+RETAIN_API retain_status retain_qbr_roi(retain_qbr *qbr, const retain_table *roi,
+                                        retain_diag *diag);
+
+/* Lays the review out once every table is read. */
+RETAIN_API retain_status retain_qbr_finish(retain_qbr *qbr, retain_diag *diag);
+RETAIN_API const retain_doc *retain_qbr_document(const retain_qbr *qbr);
+RETAIN_API retain_day retain_qbr_as_of(const retain_qbr *qbr);
+RETAIN_API void retain_qbr_free(retain_qbr *qbr);
 
 #ifdef __cplusplus
 }

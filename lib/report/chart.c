@@ -23,8 +23,8 @@ struct retain_chart {
     retain_chart_kind kind;
     char *id, *title, *x_title, *y_title, *y_unit;
     retain_lang lang;
-    bool fixed_y;
-    double y_lo, y_hi, y_scale;
+    bool fixed_y, has_include;
+    double y_lo, y_hi, y_scale, include;
     char **cats;
     size_t ncat, capcat;
     series *ser;
@@ -77,6 +77,14 @@ void retain_chart_y_range(retain_chart *c, double lo, double hi)
     c->fixed_y = isfinite(lo) && isfinite(hi) && lo < hi;
     c->y_lo = lo;
     c->y_hi = hi;
+}
+
+void retain_chart_y_include(retain_chart *c, double value)
+{
+    if (isfinite(value)) {
+        c->has_include = true;
+        c->include = value;
+    }
 }
 
 void retain_chart_y_scale(retain_chart *c, double scale)
@@ -496,6 +504,8 @@ static void data_range(const retain_chart *c, double *lo, double *hi, bool *any)
         *lo = 0, *hi = 1;
     if (c->kind == RETAIN_CHART_BARS || c->kind == RETAIN_CHART_GROUPED)
         *lo = fmin(*lo, 0), *hi = fmax(*hi, 0);
+    if (c->has_include)
+        *lo = fmin(*lo, c->include), *hi = fmax(*hi, c->include);
 }
 
 /* The legend of swatches at the top, wrapping; returns its height. */
@@ -660,7 +670,7 @@ static void lay_bars(retain_chart *c, const frame *f)
                  se->name);
             if (grouped) { /* the value over its bar, when it fits */
                 char label[RETAIN_LANG_BUFSIZE];
-                number(c, v, fabs(v) >= 100 ? 0 : 1, NULL, label);
+                number(c, v, fabs(v) >= 100 || v == floor(v) ? 0 : 1, NULL, label);
                 if (retain_text_width(label, SMALL_SIZE, false) <= sub + 6)
                     text(c, x + sub / 2, v >= 0 ? ya - 2 : yb + SMALL_SIZE, label, SMALL_SIZE, 0,
                          false, 0x333333);
@@ -734,7 +744,7 @@ static void lay_steps(retain_chart *c, const frame *f, double *last_y)
             }
             retain_mark *m = poly(c, RETAIN_MARK_AREA, pts, j / 2);
             if (m) {
-                m->fill = se->colour, m->opacity = 0.18;
+                m->fill = se->colour, m->opacity = c->nser > 2 ? 0.1 : 0.18;
                 m->data = true, m->series_name = se->name;
                 c->ndata++;
             }

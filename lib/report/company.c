@@ -158,7 +158,7 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
 
 retain_status retain_report_goals(retain_report *r, const retain_table *goals, retain_diag *diag)
 {
-    return rt_goals_read(&r->goals, goals, r->stages, diag);
+    return rt_goals_read(&r->goals, goals, r->stages, false, diag);
 }
 
 /* ---- figures ---- */
@@ -508,9 +508,12 @@ static retain_status build(retain_report *r)
     if (r->any_mrr && !r->o.has_as_of)
         rt_figures_omit(&r->fig, L(r, "LTV of the previous periods"), "needs --as-of");
     rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
-    rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"), "no spend table");
-    rt_figures_omit(&r->fig, L(r, "NPS and detractors to call"), "no survey table");
-    rt_figures_omit(&r->fig, L(r, "Accounts at risk, expansion candidates"), "no events table");
+    rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"),
+                    "not in this version (retain cac --spend-table)");
+    rt_figures_omit(&r->fig, L(r, "NPS and detractors to call"),
+                    "not in this version (retain nps --below 9)");
+    rt_figures_omit(&r->fig, L(r, "Accounts at risk, expansion candidates"),
+                    "not in this version (retain risk)");
     if (!r->goals.n)
         rt_figures_omit(&r->fig, L(r, "Goals"), "no goals file (--goals)");
     if (r->fig.failed)

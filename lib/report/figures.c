@@ -75,7 +75,7 @@ bool rt_figure_diff(const char *a, const char *b, char *buf, int *sign)
 
 /* A figure's text for a reader: grouped, the language's decimal mark, a
  * leading '+' kept. */
-static void spell(retain_lang lang, const char *text, bool pct, char *out)
+void rt_spell(retain_lang lang, const char *text, bool pct, char *out)
 {
     if (!*text) {
         strcpy(out, "\xE2\x80\x94"); /* an em dash: no value */
@@ -95,7 +95,7 @@ static retain_status change_cell(const rt_figures *f, retain_doc *doc, const rt_
     int sign;
     if (!rt_figure_diff(x->v[0], x->v[k], diff, &sign))
         return retain_doc_cell(doc, "", RETAIN_TONE_PLAIN);
-    spell(f->lang, diff, false, text);
+    rt_spell(f->lang, diff, false, text);
     if (x->pct)
         strcat(text, f->lang == RETAIN_LANG_FR ? "\xE2\x80\xAFpt" : " pt");
     retain_tone tone = sign == 0                        ? RETAIN_TONE_PLAIN
@@ -115,16 +115,22 @@ retain_status rt_figures_table(const rt_figures *f, retain_doc *doc, const char 
         st = retain_doc_table(doc, "headline", 6, head);
     for (size_t i = 0; i < f->n && st == RETAIN_OK; i++) {
         const rt_figure *x = &f->fig[i];
-        if (!x->v[0][0] && !x->v[1][0] && !x->v[2][0])
-            continue; /* nothing to show: no row of dashes */
-        char text[RETAIN_LANG_BUFSIZE];
-        st = retain_doc_cell(doc, x->label, RETAIN_TONE_PLAIN);
-        for (int k = 0; k < 3 && st == RETAIN_OK; k++) {
-            spell(lang, x->v[k], x->pct, text);
-            st = retain_doc_cell(doc, text, RETAIN_TONE_PLAIN);
-            if (k > 0 && st == RETAIN_OK)
-                st = change_cell(f, doc, x, k);
-        }
+        if (x->v[0][0] || x->v[1][0] || x->v[2][0]) /* else no row of dashes */
+            st = rt_figure_row(f, doc, x, 3, NULL);
+    }
+    return st;
+}
+
+retain_status rt_figure_row(const rt_figures *f, retain_doc *doc, const rt_figure *x, int nvals,
+                            const char *label)
+{
+    char text[RETAIN_LANG_BUFSIZE];
+    retain_status st = retain_doc_cell(doc, label ? label : x->label, RETAIN_TONE_PLAIN);
+    for (int k = 0; k < nvals && st == RETAIN_OK; k++) {
+        rt_spell(f->lang, x->v[k], x->pct, text);
+        st = retain_doc_cell(doc, text, RETAIN_TONE_PLAIN);
+        if (k > 0 && st == RETAIN_OK)
+            st = change_cell(f, doc, x, k);
     }
     return st;
 }
@@ -180,7 +186,7 @@ static int yes_no(const char *s)
 }
 
 retain_status rt_goals_read(rt_goals *g, const retain_table *t, const retain_stages *stages,
-                            retain_diag *diag)
+                            bool any_key, retain_diag *diag)
 {
     static const char *const names[3] = {"metric", "target", "higher_is_better"};
     size_t col[3];
@@ -193,7 +199,7 @@ retain_status rt_goals_read(rt_goals *g, const retain_table *t, const retain_sta
         const char *metric = retain_table_cell(t, r, col[0], NULL);
         const char *target = retain_table_cell(t, r, col[1], NULL);
         const char *better = retain_table_cell(t, r, col[2], NULL);
-        if (!known_key(metric, stages)) {
+        if (!any_key && !known_key(metric, stages)) {
             rt_fail(diag, RETAIN_ERR_DATA, line, names[0], "unknown metric '%.60s'", metric);
             rt_hint(diag, "one of customers, new, lost, retention_pct, churn_pct, arpu, ltv, "
                           "mrr, nrr_pct, grr_pct, cac, ltv_cac, nps, churn_pct:STAGE");
@@ -244,14 +250,14 @@ retain_status rt_goals_table(const rt_goals *g, const rt_figures *f, retain_doc 
         bool pct = fig ? fig->pct : false;
         char target[RETAIN_LANG_BUFSIZE], result[RETAIN_LANG_BUFSIZE];
         char status[RETAIN_LANG_BUFSIZE + 64], diff[RETAIN_NUMBER_BUFSIZE];
-        spell(lang, x->target, pct, target);
-        spell(lang, fig ? fig->v[0] : "", pct, result);
+        rt_spell(lang, x->target, pct, target);
+        rt_spell(lang, fig ? fig->v[0] : "", pct, result);
         int sign;
         retain_tone tone = RETAIN_TONE_PLAIN;
         if (fig && rt_figure_diff(fig->v[0], x->target, diff, &sign)) {
             bool hit = x->higher_better ? sign >= 0 : sign <= 0;
             char by[RETAIN_LANG_BUFSIZE];
-            spell(lang, diff[0] == '+' || diff[0] == '-' ? diff + 1 : diff, false, by);
+            rt_spell(lang, diff[0] == '+' || diff[0] == '-' ? diff + 1 : diff, false, by);
             snprintf(status, sizeof status, "%s %s %s%s",
                      retain_lang_label(lang, hit ? "hit" : "missed"), retain_lang_label(lang, "by"),
                      by, pct ? (lang == RETAIN_LANG_FR ? "\xE2\x80\xAFpt" : " pt") : "");

@@ -37,6 +37,15 @@ retain_status rt_figures_omit(rt_figures *f, const char *what, const char *why);
 /* The headline table: a row per figure with a value now; changes against
  * the two earlier values. labels: the three periods' labels. */
 retain_status rt_figures_table(const rt_figures *f, retain_doc *doc, const char labels[3][16]);
+/* One row of a figure table: its label, then value 0 and, for k = 1 ..
+ * nvals - 1, value k and the change of value 0 against it. label: NULL
+ * for the figure's. */
+retain_status rt_figure_row(const rt_figures *f, retain_doc *doc, const rt_figure *x, int nvals,
+                            const char *label);
+/* A figure as a reader reads it (see retain_lang_number; a leading '+'
+ * kept, '%' added for percentages, a dash for no value). out holds
+ * RETAIN_LANG_BUFSIZE bytes. */
+void rt_spell(retain_lang lang, const char *text, bool pct, char *out);
 /* The "Not included" list, when anything was left out. */
 retain_status rt_figures_omitted(const rt_figures *f, retain_doc *doc);
 void rt_figures_free(rt_figures *f);
@@ -57,9 +66,11 @@ typedef struct {
 } rt_goals;
 
 /* Reads a goals table (metric, target, higher_is_better); stage names
- * make the churn_pct:STAGE keys. RETAIN_ERR_DATA with line and column. */
+ * make the churn_pct:STAGE keys; any_key takes any metric name (an
+ * account's figures are known only at the end). RETAIN_ERR_DATA with line
+ * and column. */
 retain_status rt_goals_read(rt_goals *g, const retain_table *t, const retain_stages *stages,
-                            retain_diag *diag);
+                            bool any_key, retain_diag *diag);
 /* The goals section: target, result, hit or missed by how much. Nothing
  * when there are no goals. */
 retain_status rt_goals_table(const rt_goals *g, const rt_figures *f, retain_doc *doc);

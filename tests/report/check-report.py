@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""retain report: its figures are the subcommands' figures, its charts have
+one mark per value of the tables they draw, it says what it left out, and
+two runs give the same bytes (HTML, PDF, Markdown and its SVG files, in any
+locale). Then the PDF through poppler: pdftotext finds the headline
+figures, pdftoppm renders every page.
+
+usage: check-report.py RETAIN SOURCE_DIR WORK_DIR
+"""
+import calendar
+import csv
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+RETAIN, SRC, WORK = sys.argv[1], sys.argv[2], sys.argv[3]
+CRM = os.path.join(SRC, "examples", "hubspot-export.csv")
+AS_OF = "2025-06-30"
+failures = []
+
+
+def run(args, env=None, binary=False):
+    p = subprocess.run([RETAIN] + args, capture_output=True, env=env)
+    if p.returncode != 0:
+        sys.exit("retain %s: exit %d\n%s" % (" ".join(args), p.returncode, p.stderr.decode()))
+    return p.stdout if binary else p.stdout.decode()
+
+
+def table(args):
+    return list(csv.DictReader(io.StringIO(run(args))))
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+def plain(text):
+    """A figure as the report spells it, back to retain's plain number."""
+    t = text.replace("\u2212", "-").replace(",", "").replace("%", "").replace(" pt", "")
+    return "" if t == "\u2014" else t.strip()
+
+
+os.makedirs(WORK, exist_ok=True)
+assets = os.path.join(WORK, "assets")
+shutil.rmtree(assets, ignore_errors=True)
+os.makedirs(assets)
+common = ["--as-of", AS_OF, "--by", "Plan", CRM]
+md = run(["report", "-f", "md", "--assets", assets] + common)
+
+# ---- the headline figures are those of retain rate, churn and ltv ----
+rows = {}
+for line in md.splitlines():
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) == 6 and cells[0] not in ("Metric", "---"):
+        rows[cells[0]] = [plain(c) for c in cells[1:]]
+check("Customers" in rows, "no Customers row in the headline table:\n" + md[:2000])
+rate = {r["period"]: r for r in table(["rate", "--as-of", AS_OF, CRM])}
+periods = ["2025-06", "2025-05", "2024-06"]
+for label, col in [("Customers", "customers_end"), ("New customers", "new"), ("Lost", "lost"),
+                   ("Retention (TRC)", "retention_pct"), ("Churn (TRC)", "churn_pct")]:
+    got = rows.get(label, ["?"] * 5)
+    want = [rate[p][col] for p in periods]
+    check([got[0], got[1], got[3]] == want, "%s: report %s, retain rate %s" % (label, got, want))
+    if want[0] and want[1]:
+        diff = "%+.2f" % (float(want[0]) - float(want[1]))
+        if col in ("customers_end", "new", "lost"):
+            diff = "%+d" % (int(want[0]) - int(want[1]))
+        check(got[2].replace("+", "") == diff.replace("+", "") or got[2] == diff,
+              "%s: change %s, expected %s" % (label, got[2], diff))
+churn = table(["churn", "--period", "month", "--as-of", AS_OF, CRM])
+for stage in ("onboarding", "renewal", "long-term"):
+    got = rows.get("Churn by stage: " + stage, ["?"] * 5)
+    want = [next(r["churn_pct"] for r in churn if r["period"] == p and r["stage"] == stage)
+            for p in periods]
+    check([got[0], got[1], got[3]] == ["" if w == "" else w for w in want],
+          "churn %s: report %s, retain churn %s" % (stage, got, want))
+for when, idx in ((AS_OF, 0), ("2025-05-31", 1), ("2024-06-30", 3)):
+    ltv = table(["ltv", "--as-of", when, CRM])[0]
+    check(rows.get("ARPU", ["?"] * 5)[idx] == ltv["arpu"],
+          "ARPU as of %s: report %s, retain ltv %s" % (when, rows.get("ARPU"), ltv["arpu"]))
+    check(rows.get("LTV", ["?"] * 5)[idx] == ltv["ltv"],
+          "LTV as of %s: report %s, retain ltv %s" % (when, rows.get("LTV"), ltv["ltv"]))
+
+# ---- one data mark per value of the tables the charts draw ----
+def marks(name):
+    path = os.path.join(assets, name + ".svg")
+    if not os.path.exists(path):
+        failures.append("no chart " + path)
+        return -1
+    return len(re.findall(r'class="mark ', open(path, encoding="utf-8").read()))
+
+all_rate = table(["rate", "--as-of", AS_OF, CRM])
+expect = {"retention-trend": sum(1 for r in all_rate[-24:] if r["retention_pct"] != "")}
+cohort = table(["cohort", "--as-of", AS_OF, CRM])
+names = []
+for r in cohort:
+    if r["cohort"] != "mean" and r["cohort"] not in names:
+        names.append(r["cohort"])
+last = set(names[-12:])
+expect["cohorts"] = sum(1 for r in cohort if r["cohort"] in last and r["cohort_size"] != "0"
+                        and r["pct"] != "")
+surv = table(["survival", "--as-of", AS_OF, "--by", "Plan", CRM])
+segs = sorted(set(r["Plan"] for r in surv))
+banded = set(r["Plan"] for r in surv if r["ci_low"] != "")
+expect["survival"] = len(segs) + len(banded) if 2 <= len(segs) <= 6 else 2
+expect["churn-stages"] = sum(1 for r in table(["churn", "--as-of", AS_OF, CRM])
+                             if r["churn_pct"] != "")
+reasons = table(["churn", "--as-of", AS_OF, "--reason", "Churn Reason", CRM])
+total = {}
+for r in reasons:
+    total[r["reason"]] = total.get(r["reason"], 0) + int(r["churned"])
+order = sorted(total, key=lambda k: (-total[k], k.encode()))
+shown = order if len(order) <= 8 else order[:7]
+cells = set()
+for r in reasons:
+    group = r["reason"] if r["reason"] in shown else "other"
+    if int(r["churned"]):
+        cells.add((r["stage"], group))
+expect["churn-reasons"] = len(cells)
+for name, n in expect.items():
+    check(marks(name) == n, "chart %s: %d marks, expected %d" % (name, marks(name), n))
+with open(os.path.join(WORK, "expected-marks.txt"), "w") as f:
+    for name, n in sorted(expect.items()):
+        f.write("%s %d\n" % (name, n))
+
+# ---- what is left out is named ----
+check("## Not included" in md and "- CAC and LTV:CAC by channel: " in md,
+      "no 'Not included' list:\n" + md[-800:])
+bare_assets = os.path.join(WORK, "assets-bare")
+os.makedirs(bare_assets, exist_ok=True)
+bare = run(["report", "-f", "md", "--assets", bare_assets, "--as-of", AS_OF,
+            os.path.join(SRC, "tests", "fixtures", "canonical.csv")])
+check("churn-reasons" not in bare and "Churn by reason: no churn reason column" in bare,
+      "a table without reasons still has a churn-by-reason chart")
+
+# ---- same bytes: twice, and in another locale and zone ----
+env = dict(os.environ, LC_ALL="fr_FR.UTF-8", TZ="Pacific/Kiritimati")
+for fmt in ("html", "pdf"):
+    a = run(["report", "-f", fmt] + common, binary=True)
+    b = run(["report", "-f", fmt] + common, env=env, binary=True)
+    check(a == b, "-f %s: two runs differ" % fmt)
+    with open(os.path.join(WORK, "report." + fmt), "wb") as f:
+        f.write(a)
+fr = run(["report", "--lang", "fr", "--goals", os.path.join(SRC, "examples", "goals.csv")]
+         + common, binary=True)
+check(fr == run(["report", "--lang", "fr", "--goals", os.path.join(SRC, "examples", "goals.csv")]
+                + common, env=env, binary=True), "--lang fr: two runs differ")
+with open(os.path.join(WORK, "report-fr.html"), "wb") as f:
+    f.write(fr)
+svg = {n: open(os.path.join(assets, n), "rb").read() for n in os.listdir(assets)}
+md2 = run(["report", "-f", "md", "--assets", assets] + common, env=env)
+check(md == md2 and svg == {n: open(os.path.join(assets, n), "rb").read()
+                            for n in os.listdir(assets)}, "-f md: two runs differ")
+
+# ---- the QBR of one account: its charts against the tables it reads ----
+ACCOUNT = "8714949192"
+ex = os.path.join(SRC, "examples")
+qbr_args = ["report", "--account", ACCOUNT, "--as-of", AS_OF,
+            "--events", os.path.join(ex, "events.csv"), "--tickets", os.path.join(ex, "tickets.csv"),
+            "--survey", os.path.join(ex, "survey.csv"), "--goals", os.path.join(ex, "account-goals.csv"),
+            "--roi", os.path.join(ex, "roi.csv"), CRM]
+qbr = run(qbr_args, binary=True)
+check(qbr == run(qbr_args, env=env, binary=True), "--account: two runs differ")
+with open(os.path.join(WORK, "qbr.html"), "wb") as f:
+    f.write(qbr)
+usage = {}
+for r in csv.DictReader(open(os.path.join(ex, "events.csv"), encoding="utf-8")):
+    if r["customer_id"] != ACCOUNT or r["event"] == "seats" or r["date"] > AS_OF:
+        continue
+    q = "now" if r["date"] >= "2025-04-01" else "before" if r["date"] >= "2025-01-01" else None
+    if q:
+        usage[(r["event"], q)] = usage.get((r["event"], q), 0) + float(r["value"])
+starts = [row["Became a Customer Date"][:10] for row in
+          csv.DictReader(open(CRM, encoding="utf-8")) if row["Record ID"] == ACCOUNT]
+month_ends = ["%d-%02d-%02d" % (y, m, calendar.monthrange(y, m)[1])
+              for y, m in [(2024, m) for m in range(7, 13)] + [(2025, m) for m in range(1, 7)]]
+qbr_marks = {"usage": sum(1 for v in usage.values() if v),
+             "mrr-history": sum(1 for d in month_ends if d >= min(starts))}
+with open(os.path.join(WORK, "qbr-marks.txt"), "w") as f:
+    for name, n in sorted(qbr_marks.items()):
+        f.write("%s %d\n" % (name, n))
+text = qbr.decode()
+for want in ("Quarterly business review: " + ACCOUNT, "Usage and adoption", "NPS answers",
+             "Next renewal", "Hours to close the books", "missed by"):
+    check(want in text, "the QBR has no %r" % want)
+
+# ---- the PDF through poppler ----
+pdf = os.path.join(WORK, "report.pdf")
+if shutil.which("pdftotext") and shutil.which("pdftoppm"):
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True,
+                          check=True).stdout.decode()
+    for want in ["Monthly report 2025-06", "Headline figures", rate["2025-06"]["customers_end"],
+                 rate["2025-06"]["retention_pct"] + "%", rows.get("LTV", ["?"])[0]]:
+        want_spelled = re.sub(r"^(\d+)(\d{3})\.", r"\1,\2.", want)
+        check(want_spelled in text, "pdftotext does not find %r" % want_spelled)
+    info = subprocess.run(["pdfinfo", pdf], capture_output=True, check=True).stdout.decode()
+    pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    out = os.path.join(WORK, "page")
+    for old in os.listdir(WORK):
+        if old.startswith("page-"):
+            os.remove(os.path.join(WORK, old))
+    subprocess.run(["pdftoppm", "-r", "50", "-png", pdf, out], check=True)
+    rendered = [n for n in os.listdir(WORK) if n.startswith("page-") and n.endswith(".png")]
+    check(pages >= 2 and len(rendered) == pages,
+          "pdftoppm rendered %d of %d pages" % (len(rendered), pages))
+else:
+    print("check-report: no poppler-utils; the PDF checks are skipped")
+
+if failures:
+    print("\n".join("check-report: " + f for f in failures))
+    sys.exit(1)
+print("check-report: %d charts, figures equal, same bytes, PDF readable" % len(expect))
