@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <retain/reader.h>
 #include <retain/table.h>
@@ -56,7 +57,7 @@ static bool add_record(retain_table *t, const rt_batch *b, const rt_record *rec)
 }
 
 /* Checks a record of a batch; RETAIN_OK or the failure in diag. */
-static retain_status take(retain_table *t, const rt_batch *b, const rt_record *rec,
+static retain_status take(retain_table *t, const rt_batch *b, const rt_record *rec, bool utf8,
                           retain_diag *diag)
 {
     if (t->nrec == 0)
@@ -67,7 +68,7 @@ static retain_status take(retain_table *t, const rt_batch *b, const rt_record *r
         return rt_fail(diag, RETAIN_ERR_DATA, rec->line, NULL,
                        "%u field%s where the header has %zu", rec->n, rec->n == 1 ? "" : "s",
                        t->ncols);
-    if (!b->ascii)
+    if (!b->ascii && utf8)
         for (uint32_t i = 0; i < rec->n; i++) {
             uint32_t f = rec->first + i;
             if (!rt_is_utf8(b->arena + b->off[f], b->len[f]))
@@ -78,7 +79,10 @@ static retain_status take(retain_table *t, const rt_batch *b, const rt_record *r
     return RETAIN_OK;
 }
 
-retain_status retain_table_read(FILE *in, char delimiter, retain_table **out, retain_diag *diag)
+/* utf8: every cell must be UTF-8 (not for a peek at a header, which the
+ * reader checks later with the input's encoding). */
+static retain_status table_read(FILE *in, char delimiter, bool utf8, retain_table **out,
+                                retain_diag *diag)
 {
     retain_diag scratch;
     if (!diag)
@@ -95,7 +99,7 @@ retain_status retain_table_read(FILE *in, char delimiter, retain_table **out, re
     const rt_batch *b;
     while (st == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
         for (size_t i = 0; i < b->nrec && st == RETAIN_OK; i++)
-            st = take(t, b, &b->rec[i], diag);
+            st = take(t, b, &b->rec[i], utf8, diag);
         rt_csvstream_release(cs, b);
     }
     retain_diag stream_diag;
@@ -116,6 +120,11 @@ retain_status retain_table_read(FILE *in, char delimiter, retain_table **out, re
     }
     *out = t;
     return RETAIN_OK;
+}
+
+retain_status retain_table_read(FILE *in, char delimiter, retain_table **out, retain_diag *diag)
+{
+    return table_read(in, delimiter, true, out, diag);
 }
 
 size_t retain_table_columns(const retain_table *t)
@@ -201,6 +210,19 @@ static int replay_close(void *cookie)
     return 0;
 }
 
+/* Whether the bytes read hold one line, Excel's "sep=;" (csvstream reads
+ * it as the delimiter's name, not a header). */
+static bool only_sep_line(const rt_buf *head)
+{
+    const char *p = head->data, *end = head->data + head->len;
+    if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+        p += 3;
+    if (p < end && *p == '"')
+        p++;
+    return end - p >= 5 && strncasecmp(p, "sep=", 4) == 0 &&
+           memchr(p, '\n', (size_t)(end - p)) == end - 1;
+}
+
 FILE *retain_table_peek(FILE *in, char delimiter, retain_table **header, retain_diag *diag)
 {
     *header = NULL;
@@ -237,8 +259,15 @@ FILE *retain_table_peek(FILE *in, char delimiter, retain_table **header, retain_
                      : rt_fail(diag, RETAIN_ERR_DATA, 1, NULL, "empty input: no header line");
             break;
         }
-        st = retain_table_read(mem, delimiter, header, diag);
+        st = table_read(mem, delimiter, false, header, diag);
         fclose(mem);
+        if (st != RETAIN_OK && ch != EOF && only_sep_line(&r->head)) {
+            /* Excel's sep= line: the header is the next line */
+            if (diag)
+                retain_diag_clear(diag);
+            st = RETAIN_OK;
+            continue;
+        }
         size_t quotes = 0;
         for (size_t i = 0; i < r->head.len; i++)
             quotes += r->head.data[i] == '"';
