@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -18,7 +17,10 @@ enum {
     OPT_LTV,
     OPT_ARPU,
     OPT_MARGIN,
-    OPT_MIN_RATIO
+    OPT_MIN_RATIO,
+    OPT_SPEND_PERIOD,
+    OPT_SPEND_AMOUNT,
+    OPT_SPEND_CHANNEL
 };
 
 static const cli_opt options[] = {
@@ -26,6 +28,10 @@ static const cli_opt options[] = {
     {"new", OPT_NEW, "N", "one-liner: new customers acquired with it"},
     {"spend-table", OPT_SPEND_TABLE, "FILE",
      "spend per period: columns period, spend and, with\n--by, channel (or COL)"},
+    {"spend-period", OPT_SPEND_PERIOD, "COL", "the spend table's period column (default period)"},
+    {"spend-amount", OPT_SPEND_AMOUNT, "COL", "the spend table's amount column (default spend)"},
+    {"spend-channel", OPT_SPEND_CHANNEL, "COL",
+     "the spend table's channel column (default channel)"},
     {CLI_BY("customer table column matched with the channel")},
     {CLI_PERIOD(NULL)},
     {CLI_AS_OF},
@@ -35,7 +41,7 @@ static const cli_opt options[] = {
     {"ltv", OPT_LTV, "AMOUNT", "LTV per customer, for every row"},
     {"ltv-table", OPT_LTV_TABLE, "FILE",
      "a table with an ltv column (and period or COL to join\non; arpu and margin for the "
-     "payback); default: stdin\nwhen it is a pipe and CUSTOMERS a file"},
+     "payback); - for stdin"},
     {"arpu", OPT_ARPU, "AMOUNT", "revenue per customer and period, for the payback"},
     {"margin", OPT_MARGIN, "M", "gross margin as a fraction, 0.8 or 80% (default 1)"},
     {"min-ratio", OPT_MIN_RATIO, "R", "warn below this LTV:CAC (default 3)"},
@@ -61,7 +67,7 @@ const cli_command cac_command = {
     .examples = "  retain cac --spend 50000 --new 40                  # prints 1250.00\n"
                 "  retain cac --spend-table spend.csv --by channel crm.csv\n"
                 "  retain ltv --by channel crm.csv | retain cac --spend-table spend.csv \\\n"
-                "      --by channel crm.csv\n",
+                "      --ltv-table - --by channel crm.csv\n",
     .max_files = 64, /* one table in several files: cli_read_table */
     .run = run,
 };
@@ -72,6 +78,7 @@ typedef struct {
     bool has_spend, has_new, has_ltv, has_arpu, has_margin;
     const char *min_ratio_text;
     const char *spend_table, *ltv_table;
+    const char *spend_column[3]; /* period, amount, channel */
 } cac_opts;
 
 /* CAC = spend / new customers from the exact amount, never a double. */
@@ -117,6 +124,9 @@ static int add_spend(cli *c, const cac_opts *o, retain_acquisition *rows, retain
                                .has_to = c->has_to,
                                .to = c->to,
                                .decimal = c->input.decimal,
+                               .period_column = o->spend_column[0],
+                               .spend_column = o->spend_column[1],
+                               .channel_column = o->spend_column[2],
                                .segment = c->by};
     const char *channel = NULL;
     if (st == RETAIN_OK)
@@ -221,14 +231,6 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows,
     return cli_finish_output(c, w);
 }
 
-/* Whether stdin can hold a piped LTV table: a pipe or a file, not a
- * terminal nor /dev/null. */
-static bool stdin_piped(void)
-{
-    struct stat st;
-    return fstat(0, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISREG(st.st_mode));
-}
-
 static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
 {
     retain_acquisition *rows = retain_acquisition_new();
@@ -237,8 +239,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     retain_rate_options ro = cli_rate_options(c);
     cli_rate_sink x = {retain_rate_new(&ro), NULL, false, false};
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
-    bool ltv_stdin = o->ltv_table ? strcmp(o->ltv_table, "-") == 0
-                                  : !customers_on_stdin && !o->has_ltv && stdin_piped();
+    bool ltv_stdin = o->ltv_table && strcmp(o->ltv_table, "-") == 0; /* only when told */
     int code = EXIT_OK;
     retain_diag d;
     if (!x.rate || !rows)
@@ -304,6 +305,11 @@ static int run(cli *c, int argc, char **argv)
             break;
         case OPT_LTV_TABLE:
             o.ltv_table = optarg;
+            break;
+        case OPT_SPEND_PERIOD:
+        case OPT_SPEND_AMOUNT:
+        case OPT_SPEND_CHANNEL:
+            o.spend_column[opt - OPT_SPEND_PERIOD] = optarg;
             break;
         }
         if (num && !cli_number(c, optarg, kind, what, 0, max, num))

@@ -198,6 +198,9 @@ void cli_init(cli *c, const cli_command *spec);
  * options are handled on the way; after the last, --from/--to are read. */
 int cli_next(cli *c, int argc, char **argv);
 
+/* Prints the bash completion script of the commands (cmd/completion.c). */
+void cli_completion_bash(const cli_command *const *commands, size_t n, FILE *out);
+
 /* Prints the command's --help on out. */
 void cli_help(const cli_command *spec, FILE *out);
 

@@ -76,6 +76,10 @@ int main(int argc, char **argv)
                CSV_RELEASE);
         return flush_stdout();
     }
+    if (strcmp(name, "--bash-completion") == 0) { /* for the build: see cmd/completion.c */
+        cli_completion_bash(commands, N_COMMANDS, stdout);
+        return flush_stdout();
+    }
     if (strcmp(name, "help") == 0) {
         if (argc == 2) {
             usage(stdout);

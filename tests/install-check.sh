@@ -9,7 +9,8 @@ trap 'rm -rf "$tmp"' EXIT
 DESTDIR="$tmp/root" cmake --install "$build" --prefix /usr/local >/dev/null
 prefix="$tmp/root/usr/local"
 for f in bin/retain include/retain/retain.h share/man/man1/retain.1 \
-    share/man/man1/retain-rate.1 share/man/man1/retain-norm.1 share/man/man7/retain-metrics.7; do
+    share/man/man1/retain-rate.1 share/man/man1/retain-norm.1 share/man/man7/retain-metrics.7 \
+    share/bash-completion/completions/retain; do
     [ -e "$prefix/$f" ] || { echo "not installed: $f"; exit 1; }
 done
 pc=$(find "$prefix" -name retain.pc)
