@@ -5,6 +5,7 @@
 # stderr.  See bench/README.md.
 #
 #   bench/run.sh [--quick] [--rounds N] [--sizes "1000000 10000000"]
+#                [--event-rows N] [--only-events]
 #
 # Environment:
 #   RETAIN            retain binary (default: <repo>/build/retain)
@@ -22,9 +23,13 @@ PY=/usr/bin/python3
 
 rounds=3
 sizes="1000000 10000000"
+event_rows=50000000
+only_events=0
 while [ $# -gt 0 ]; do
     case $1 in
-    --quick) rounds=1; sizes=100000 ;;
+    --quick) rounds=1; sizes=100000; event_rows=200000 ;;
+    --event-rows) event_rows=$2; shift ;;
+    --only-events) only_events=1 ;;
     --rounds) rounds=$2; shift ;;
     --sizes) sizes=$2; shift ;;
     -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
@@ -87,6 +92,7 @@ command -v mlr >/dev/null && mlr_ok=1
 # ---------------------------------------------------------------- build
 cflags="-O2 -std=c99 -Wall -Wextra"
 cc $cflags -o "$work/bin/gen-crm" "$here/gen-crm.c" || die "building gen-crm failed"
+cc $cflags -o "$work/bin/gen-events" "$here/gen-events.c" || die "building gen-events failed"
 bare_ok=0 bare_why="libcsv-dev missing or csv-bare failed to build"
 cc $cflags -o "$work/bin/csv-bare" "$here/csv-bare.c" -lcsv && bare_ok=1
 
@@ -206,6 +212,7 @@ fi
 echo
 
 # ---------------------------------------------------------------- per size
+[ $only_events = 1 ] && sizes=""
 for n in $sizes; do
     f=$DATA/crm-$n.csv
     if [ ! -s "$f" ]; then
@@ -336,7 +343,7 @@ done
 # ---------------------------------------------------------------- French export
 # The same rows as a French Excel export (BOM, ';', CRLF, dd/mm/yyyy, decimal
 # comma) must give retain the same table as the comma export.
-if [ $retain_ok = 1 ]; then
+if [ $retain_ok = 1 ] && [ $only_events = 0 ]; then
     echo "## French Excel export (100000 rows)"
     echo
     fr=$DATA/crm-100000-fr.csv en=$DATA/crm-100000.csv
@@ -359,6 +366,72 @@ if [ $retain_ok = 1 ]; then
         status=1
     fi
     echo
+fi
+
+# ---------------------------------------------------------------- event tables
+# retain risk on a product-events export of $event_rows rows (bench/gen-events.c:
+# one customer per ~100 events, ISO date-times in six zones) against the bare
+# libcsv parse of the same file; with --as-of (one pass) and without (the
+# default as-of, the latest event, costs a first pass over the file).
+if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ "$event_rows" -gt 0 ]; then
+    ed=$DATA/events-$event_rows
+    customers=$((event_rows / 100))
+    if [ ! -s "$ed/events.csv" ]; then
+        log "generating $ed ($customers customers)"
+        mkdir -p "$ed" && "$work/bin/gen-events" --events "$event_rows" "$customers" "$ed" >&2 ||
+            die "gen-events failed"
+    fi
+    ef=$ed/events.csv
+    rows=$(($(wc -l <"$ef") - 1))
+    bytes=$(stat -c %s "$ef")
+    mb=$(awk -v b="$bytes" 'BEGIN {printf "%.6f", b / 1e6}')
+    timings=$work/timings-events.tsv
+    : >"$timings"
+    for ((round = 1; round <= rounds; round++)); do
+        log "== events ($rows rows), round $round/$rounds"
+        note_busy "events round $round"
+        cat "$ef" >/dev/null
+        run_timed bare /dev/null "$work/bin/csv-bare" "$ef"
+        run_timed risk_as_of "$work/risk.csv" "$RETAIN" risk -q --as-of 2024-12-31 --events "$ef" "$ed/crm.csv"
+        run_timed risk /dev/null "$RETAIN" risk -q --events "$ef" "$ed/crm.csv"
+        run_timed risk_summary /dev/null "$RETAIN" risk -q --as-of 2024-12-31 --events "$ef" --summary "$ed/crm.csv"
+        run_timed activation /dev/null "$RETAIN" activation -q --events "$ef" --event report "$ed/crm.csv"
+    done
+    active=$(($(wc -l <"$work/risk.csv") - 1))
+    echo "## Event tables: $rows event rows ($(printf '%.1f' "$mb") MB, $customers customers, $active active on as-of)"
+    echo
+    echo "| command | median s | MB/s | peak RSS MiB | bytes per customer | speed vs csv-bare | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---|"
+    for nm in bare risk_as_of risk risk_summary activation; do
+        case $nm in
+        bare) label="csv-bare (libcsv, empty callbacks)" ;;
+        risk_as_of) label="\`retain risk --as-of D --events\` (one pass)" ;;
+        risk) label="\`retain risk --events\` (default as-of: two passes)" ;;
+        risk_summary) label="\`retain risk --as-of D --summary\` (backtest)" ;;
+        activation) label="\`retain activation --event report\`" ;;
+        esac
+        med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
+        [ -z "$med" ] && { echo "| $label | | | | | | failed |"; status=1; continue; }
+        rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
+        all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
+        rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
+        per=$(awk -v r="$rss" -v c="$customers" 'BEGIN {printf "%.0f", r * 1024 / c}')
+        [ $nm = bare ] && per=""
+        printf '| %s | %.3f | %.1f | %.1f | %s | %.3f | %s |\n' "$label" "$med" \
+            "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" \
+            "$per" "$rel" "$all"
+        [ $nm = risk_as_of ] && risk_rel=$rel
+    done
+    echo
+    verdict=PASS
+    awk -v r="$risk_rel" 'BEGIN {exit !(r >= 0.70)}' || verdict="BELOW TARGET"
+    state=$("$RETAIN" risk -v --as-of 2024-12-31 --events "$ef" "$ed/crm.csv" 2>&1 >/dev/null | sed -n 's/.*customer state \(.*\); peak.*/\1/p' | tail -n 1)
+    echo "**retain risk (one pass) / csv-bare speed: $(printf '%.3f' "$risk_rel")** (target >= 0.70: $verdict). Bytes per customer: peak RSS / customers in the table (the process's fixed few MiB included); the per-customer state itself (\`retain risk -v\`): ${state:-not reported}."
+    echo
+    if [ -n "$busy_notes" ]; then
+        echo "**Warning: other processes were using the CPU** ($busy_notes): the figures are unreliable."
+        echo
+    fi
 fi
 
 exit $status

@@ -205,6 +205,7 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     /* anonymous answers make a plain NPS; the rest needs whose they are */
     uint32_t optional = customers || o.latest || below ? 0 : RETAIN_ROLE_BIT(RETAIN_COL_ID);
+    c->input.unordered = false; /* the later line wins among answers of a day */
     if (code == EXIT_OK)
         code = cli_read_other(c, RETAIN_TABLE_SURVEY, files[0], 0, 0, optional, on_answer, &x);
     if (code == EXIT_OK && retain_nps_finish(x.nps, &diag) != RETAIN_OK)
@@ -212,11 +213,7 @@ static int run(cli *c, int argc, char **argv)
     unsigned long line;
     uint64_t unknown = code == EXIT_OK ? retain_nps_unknown(x.nps, &line) : 0;
     if (unknown)
-        cli_note(c,
-                 "%s: %llu answer%s no customer of the customer table (the first on "
-                 "line %lu); left out",
-                 strcmp(files[0], "-") ? files[0] : "stdin", (unsigned long long)unknown,
-                 unknown > 1 ? "s name" : " names", line);
+        signals_note_unknown(c, files[0], unknown, "answer", line);
     if (code == EXIT_OK)
         code = below       ? print_calls(c, x.nps, ev, customers)
                : o.horizon ? print_churn(c, x.nps)

@@ -1,4 +1,5 @@
 /* Reading for retain risk, nps and activation (see signals.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "signals.h"
@@ -18,9 +19,21 @@ static retain_status on_customer(const retain_row *row, void *user, retain_diag 
     return retain_events_add_customer_row(s->ev, row, s->by, diag);
 }
 
+void signals_note_unknown(const cli *c, const char *path, uint64_t n, const char *what,
+                          unsigned long line)
+{
+    char where[48] = "";
+    if (line)
+        snprintf(where, sizeof where, " (the first on line %lu)", line);
+    cli_note(c, "%s: %llu %s%s no customer of the customer table%s; left out",
+             strcmp(path, "-") ? path : "stdin", (unsigned long long)n, what,
+             n > 1 ? "s name" : " names", where);
+}
+
 int signals_read_customers(cli *c, const char *path, retain_events *ev)
 {
     sink s = {ev, c->by != NULL, RETAIN_TABLE_CUSTOMERS, false, 0};
+    c->input.unordered = true; /* lives do not depend on the order of rows */
     int code = EXIT_OK;
     FILE *in = cli_open(c, path, &code);
     if (!in)
@@ -79,6 +92,7 @@ int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const 
         return cli_usage_error(c, "%s from stdin needs --as-of (%s)", retain_table_kind_name(kind),
                                why);
     sink s = {NULL, false, kind, false, 0};
+    c->input.unordered = true;
     int code = cli_read_other(c, kind, path,
                               RETAIN_ROLE_BIT(RETAIN_COL_ID) | RETAIN_ROLE_BIT(RETAIN_COL_DATE), 0,
                               0, on_date, &s);

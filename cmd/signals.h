@@ -14,6 +14,11 @@ int signals_read_customers(cli *c, const char *path, retain_events *ev);
  * many of its rows name no customer. Returns the exit code. */
 int signals_read_events(cli *c, retain_table_kind kind, const char *path, retain_events *ev);
 
+/* Notes on stderr that n rows (what: "row", "answer") of the table at
+ * path name no customer, with the line of the first when known. */
+void signals_note_unknown(const cli *c, const char *path, uint64_t n, const char *what,
+                          unsigned long line);
+
 /* The latest date of an events table (a first pass over it, for the
  * default as-of), in *day. Returns the exit code; a usage error for stdin,
  * which cannot be read twice, or a data error when the table is empty. */

@@ -73,7 +73,9 @@ int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t wa
     o.delimiter = 0; /* each file's own */
     o.extra = NULL;
     o.n_extra = 0;
-    o.need_mrr = o.ignore_mrr = o.arr = o.end_inclusive = o.unordered = false;
+    o.need_mrr = o.ignore_mrr = o.arr = o.end_inclusive = false;
+    /* unordered as the command says (c->input.unordered): rows folded
+     * into order-free state may come out of order */
     o.want = want;
     o.require = require;
     o.optional = optional;

@@ -144,7 +144,8 @@ RETAIN_API retain_status retain_events_merge(retain_events *into, const retain_e
                                              retain_diag *diag);
 
 /* Events of a table whose id is no customer: their count, and the line of
- * the first of them (0 when none). */
+ * the first of them (0 when none, or when none of them had a line: rows
+ * read out of order from the end of a file have line 0). */
 RETAIN_API uint64_t retain_events_unknown(const retain_events *ev, retain_event_table table,
                                           unsigned long *first_line);
 

@@ -93,6 +93,13 @@ static bool resize(void *p, size_t n, size_t size)
     return true;
 }
 
+/* The earlier of two lines, 0 standing for none known (a row read out of
+ * order from the end of a file has line 0). */
+static unsigned long earlier_line(unsigned long a, unsigned long b)
+{
+    return a && (!b || a < b) ? a : b;
+}
+
 static retain_status nomem(retain_diag *diag)
 {
     return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
@@ -529,8 +536,8 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
         if (!intern_customer(r, id, len, &i, &made))
             return nomem(diag);
     } else if (!lookup(r, id, len, id_hash(id, len), &pos, &i)) {
-        if (!ev->unknown[e->table]++)
-            ev->unknown_line[e->table] = e->line;
+        ev->unknown[e->table]++;
+        ev->unknown_line[e->table] = earlier_line(ev->unknown_line[e->table], e->line);
         return RETAIN_OK;
     }
     if (!ensure_state(ev, i + 1))
@@ -678,9 +685,7 @@ retain_status retain_events_merge(retain_events *into, const retain_events *from
         }
     }
     for (int t = 0; t < RETAIN_EVENT_TABLES; t++) {
-        if (from->unknown[t] &&
-            (!into->unknown[t] || from->unknown_line[t] < into->unknown_line[t]))
-            into->unknown_line[t] = from->unknown_line[t];
+        into->unknown_line[t] = earlier_line(into->unknown_line[t], from->unknown_line[t]);
         into->unknown[t] += from->unknown[t];
         if (from->any[t] && (!into->any[t] || from->latest[t] > into->latest[t]))
             into->latest[t] = from->latest[t];
