@@ -31,9 +31,9 @@ static const cli_opt options[] = {
     {"lang", OPT_LANG, "L", "en (default) or fr: labels, numbers and dates"},
     {"assets", OPT_ASSETS, "DIR", "md: the directory the chart SVG files go to"},
     {"account", OPT_ACCOUNT, "ID", "the quarterly business review of customer ID instead"},
-    {"events", OPT_EVENTS, "FILE", "--account: product events (usage by kind, seats)"},
-    {"tickets", OPT_TICKETS, "FILE", "--account: support tickets"},
-    {"survey", OPT_SURVEY, "FILE", "--account: NPS answers"},
+    {"events", OPT_EVENTS, "FILE", "product events: next steps; --account: usage by kind"},
+    {"tickets", OPT_TICKETS, "FILE", "support tickets"},
+    {"survey", OPT_SURVEY, "FILE", "NPS answers: detractors to call, expansion candidates"},
     {"roi", OPT_ROI, "FILE", "--account: ROI figures: columns metric, before, after, unit"},
     {NULL, 0, NULL, NULL},
 };
@@ -68,6 +68,10 @@ const cli_command report_command = {
 };
 
 typedef enum { DOC_HTML, DOC_PDF, DOC_MD } doc_format;
+
+/* The order of --events, --tickets, --survey. */
+static const retain_table_kind kinds[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
+                                           RETAIN_TABLE_SURVEY};
 
 /* A small table (goals, ROI) read whole. */
 static int read_small(cli *c, const char *path, retain_table **t)
@@ -129,11 +133,9 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, retain_qbr_customer, q, NULL);
     static const retain_row_fn fn[3] = {retain_qbr_events, retain_qbr_tickets, retain_qbr_answers};
-    static const retain_table_kind kind[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
-                                              RETAIN_TABLE_SURVEY};
     for (int k = 0; k < 3 && code == EXIT_OK; k++)
         if (path[k])
-            code = cli_read_other(c, kind[k], path[k], 0, 0, 0, fn[k], q);
+            code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, fn[k], q);
     if (code == EXIT_OK && retain_qbr_finish(q, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK)
@@ -220,10 +222,8 @@ static int run(cli *c, int argc, char **argv)
         retain_stages_free(stages);
         return code;
     }
-    if (path[0] || path[1] || path[2] || roi)
-        return retain_stages_free(stages),
-               cli_usage_error(c, "--events, --tickets, --survey and --roi go with --account "
-                                  "in this version");
+    if (roi)
+        return retain_stages_free(stages), cli_usage_error(c, "--roi goes with --account");
     const char *extra[1] = {c->by};
     if (c->by) {
         o.segment_extra = 0;
@@ -240,6 +240,11 @@ static int run(cli *c, int argc, char **argv)
         code = read_goals(c, r, NULL, goals);
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
+    static const retain_row_fn other[3] = {retain_report_events, retain_report_tickets,
+                                           retain_report_answers};
+    for (int k = 0; k < 3 && code == EXIT_OK; k++)
+        if (path[k])
+            code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, other[k], r);
     if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {

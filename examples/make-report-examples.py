@@ -46,8 +46,11 @@ for cid in sorted(customers):
     seats = seats_by_plan.get(c["plan"], 5)
     trend = rng.choice([-0.25, -0.1, 0.0, 0.1, 0.2, 0.35])  # usage drifting down or up
     fading = c["end"] is not None and rng.random() < 0.7      # churners go quiet first
+    last_event = hi
+    if c["end"] is None and rng.random() < 0.12:              # and some still paying
+        last_event = min(hi, LAST - datetime.timedelta(days=75))
     d = lo
-    while d <= hi:
+    while d <= last_event:
         weeks = (d - FIRST).days / 7.0  # a row every four weeks holds their counts
         level = max(0.05, 1 + trend * weeks / 26 - (0.6 if fading and (hi - d).days < 45 else 0))
         for kind, base in (("login", 16.0), ("report_created", 4.8), ("export", 1.6)):
@@ -85,8 +88,8 @@ with open(os.path.join(HERE, "goals.csv"), "w", encoding="utf-8") as f:
             "ltv,12000,yes\n")
 with open(os.path.join(HERE, "account-goals.csv"), "w", encoding="utf-8") as f:
     f.write("metric,target,higher_is_better\n"
-            "usage:report_created,150,yes\n"
-            "tickets:bug,2,no\n"
+            "usage:report_created,1200,yes\n"
+            "tickets:bug,1,no\n"
             "health,75,yes\n")
 with open(os.path.join(HERE, "roi.csv"), "w", encoding="utf-8") as f:
     f.write("metric,before,after,unit\n"

@@ -57,6 +57,16 @@ RETAIN_API retain_report *retain_report_new(const retain_report_options *options
 /* One row of the customer table: a retain_row_fn whose user is the report. */
 RETAIN_API retain_status retain_report_row(const retain_row *row, void *report, retain_diag *diag);
 
+/* Rows of the events, tickets and survey tables, after the customer
+ * table: the next steps (accounts at risk by MRR, detractors to call,
+ * promoters whose usage grows) are retain risk's rows as of as-of. */
+RETAIN_API retain_status retain_report_events(const retain_row *row, void *report,
+                                              retain_diag *diag);
+RETAIN_API retain_status retain_report_tickets(const retain_row *row, void *report,
+                                               retain_diag *diag);
+RETAIN_API retain_status retain_report_answers(const retain_row *row, void *report,
+                                               retain_diag *diag);
+
 /* Goals: a table with columns metric, target and higher_is_better (yes or
  * no, true or false, higher or lower, 1 or 0). metric is one of the
  * headline keys (retain-report(1): customers, new, lost, retention_pct,

@@ -1,6 +1,7 @@
 /* The company report of a period (retain/report.h): the accumulators of
  * the subcommands fed from one read, their figures spelled for a reader,
  * the charts, the goals, and what was left out. */
+#define _GNU_SOURCE /* qsort_r */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,9 @@ struct retain_report {
     retain_survival *sv, *sv_seg;
     retain_ltv_table *ltv[NWHEN];
     bool any_mrr;
+    /* the other tables, for the next steps (retain risk's signals) */
+    retain_events *ev;
+    bool customers_done, tables[RETAIN_TABLE_KINDS];
     rt_goals goals;
     rt_figures fig;
     retain_doc *doc;
@@ -104,6 +108,14 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
         ok = ok && (r->ltv[k] = retain_ltv_table_new(&lo)) != NULL;
     }
     r->fig.lang = o.lang;
+    retain_day cut = o.as_of;
+    /* usage over the 30 days ending on as-of against the 30 before (as
+     * retain risk --window 30) */
+    retain_events_options eo = {
+        .cutoffs = &cut, .n_cutoffs = 1, .usage_window = 30, .before_latest_start = !o.has_as_of};
+    if (!o.has_as_of)
+        cut = 0; /* days before the latest start */
+    ok = ok && (r->ev = retain_events_new(&eo, diag)) != NULL;
     if (!ok || !r->segment_name || !r->stages || !r->rate || !r->churn || !r->churn_reason ||
         !r->churn_period || !r->cohort || !r->sv || (o.segment_extra >= 0 && !r->sv_seg) ||
         !r->ltv[CUR]) {
@@ -145,6 +157,9 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK && r->sv_seg)
         st = retain_survival_add(r->sv_seg, id, idl, seg, seglen, row->start, row->end,
                                  row->has_end, mrr);
+    if (st == RETAIN_OK &&
+        (st = retain_events_add_customer_row(r->ev, row, false, diag)) != RETAIN_OK)
+        return st; /* diag says why */
     for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++)
         st = retain_ltv_table_add(r->ltv[k], NULL, 0, row->id, row->id_len, row->start, row->end,
                                   row->has_end, row->mrr, row->has_mrr);
@@ -159,6 +174,32 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
 retain_status retain_report_goals(retain_report *r, const retain_table *goals, retain_diag *diag)
 {
     return rt_goals_read(&r->goals, goals, r->stages, false, diag);
+}
+
+static retain_status other_row(retain_report *r, retain_table_kind table, const retain_row *row,
+                               retain_diag *diag)
+{
+    if (!r->customers_done) {
+        r->customers_done = true;
+        retain_status st = retain_events_customers_done(r->ev, diag);
+        if (st != RETAIN_OK)
+            return st;
+    }
+    r->tables[table] = true;
+    return retain_events_add_row(r->ev, table, row, diag);
+}
+
+retain_status retain_report_events(const retain_row *row, void *report, retain_diag *diag)
+{
+    return other_row(report, RETAIN_TABLE_EVENTS, row, diag);
+}
+retain_status retain_report_tickets(const retain_row *row, void *report, retain_diag *diag)
+{
+    return other_row(report, RETAIN_TABLE_TICKETS, row, diag);
+}
+retain_status retain_report_answers(const retain_row *row, void *report, retain_diag *diag)
+{
+    return other_row(report, RETAIN_TABLE_SURVEY, row, diag);
 }
 
 /* ---- figures ---- */
@@ -367,8 +408,8 @@ static retain_status survival_chart(retain_report *r)
     char title[200];
     if (nseg >= 2 && nseg <= MAX_CURVES) {
         sv = r->sv_seg;
-        snprintf(title, sizeof title, "%s, %s %s (95 %%)", L(r, "Survival (Kaplan-Meier)"),
-                 L(r, "by"), r->segment_name);
+        snprintf(title, sizeof title, "%s %s (95 %%)", L(r, "Survival (Kaplan-Meier) by"),
+                 r->segment_name);
     } else {
         snprintf(title, sizeof title, "%s (95 %%)", L(r, "Survival (Kaplan-Meier)"));
         if (nseg > MAX_CURVES)
@@ -484,9 +525,123 @@ static retain_status reason_chart(retain_report *r)
     return retain_doc_chart(r->doc, c, 240);
 }
 
+/* ---- next steps: retain risk's rows, largest MRR first ---- */
+
+#define NEXT_STEPS_ROWS 5
+
+typedef enum { AT_RISK, DETRACTORS, EXPANSION } step_kind;
+
+static bool step_wants(step_kind k, const retain_risk_row *x)
+{
+    switch (k) {
+    case AT_RISK:
+        return x->zone == 3;
+    case DETRACTORS:
+        return x->has_nps && x->nps <= 6;
+    case EXPANSION: /* promoters whose usage grows (from some: a change defined) */
+        return x->has_nps && x->nps >= 9 && x->has_usage && x->usage_before > 0 &&
+               x->usage > x->usage_before;
+    }
+    return false;
+}
+
+/* MRR descending, then id in byte order, as retain risk sorts a zone */
+static int by_mrr(const void *a, const void *b, void *events)
+{
+    const retain_risk_row *x = *(const retain_risk_row *const *)a;
+    const retain_risk_row *y = *(const retain_risk_row *const *)b;
+    if (x->mrr != y->mrr)
+        return x->mrr > y->mrr ? -1 : 1;
+    size_t lx, ly;
+    const char *ix = retain_events_id(events, x->customer, &lx);
+    const char *iy = retain_events_id(events, y->customer, &ly);
+    int c = memcmp(ix, iy, lx < ly ? lx : ly);
+    return c ? c : (lx > ly) - (lx < ly);
+}
+
+static retain_status step_table(retain_report *r, const retain_risk *risk, step_kind k,
+                                const char *title, const char *why_none)
+{
+    size_t n = retain_risk_count(risk), m = 0;
+    const retain_risk_row **rows = calloc(n ? n : 1, sizeof *rows);
+    if (!rows)
+        return RETAIN_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        if (step_wants(k, retain_risk_get(risk, i)))
+            rows[m++] = retain_risk_get(risk, i);
+    qsort_r(rows, m, sizeof *rows, by_mrr, r->ev);
+    retain_status st = RETAIN_OK;
+    if (!m) {
+        st = retain_doc_paragraph(r->doc, why_none);
+        free(rows);
+        return st;
+    }
+    const char *head[5] = {title, L(r, "MRR"), L(r, "Health"), L(r, "NPS"), L(r, "Signals")};
+    st = retain_doc_table(r->doc, NULL, 5, head);
+    for (size_t j = 0; j < m && j < NEXT_STEPS_ROWS && st == RETAIN_OK; j++) {
+        const retain_risk_row *x = rows[j];
+        size_t len;
+        const char *id = retain_events_id(r->ev, x->customer, &len);
+        char idbuf[128], plain[RETAIN_NUMBER_BUFSIZE], text[RETAIN_LANG_BUFSIZE], sig[200] = "";
+        snprintf(idbuf, sizeof idbuf, "%.*s", (int)(len < 100 ? len : 100), id);
+        retain_money_format(x->mrr, r->o.precision, plain);
+        retain_lang_number(r->o.lang, plain, text);
+        st = retain_doc_cell(r->doc, idbuf, RETAIN_TONE_PLAIN);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        snprintf(plain, sizeof plain, "%d", x->health);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, plain, x->zone == 3 ? RETAIN_TONE_BAD : RETAIN_TONE_PLAIN);
+        snprintf(plain, sizeof plain, "%d", x->nps);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, x->has_nps ? plain : "", RETAIN_TONE_PLAIN);
+        for (int sgn = 0; sgn < RETAIN_SIGNALS; sgn++)
+            if (x->signals & (1u << sgn))
+                snprintf(sig + strlen(sig), sizeof sig - strlen(sig), "%s%s", *sig ? ", " : "",
+                         retain_signal_name((retain_signal)sgn));
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, sig, RETAIN_TONE_PLAIN);
+    }
+    free(rows);
+    return st;
+}
+
+static retain_status next_steps(retain_report *r, retain_diag *diag)
+{
+    if (!r->tables[RETAIN_TABLE_EVENTS] && !r->tables[RETAIN_TABLE_SURVEY] &&
+        !r->tables[RETAIN_TABLE_TICKETS])
+        return rt_figures_omit(&r->fig, L(r, "Next steps"),
+                               "no events, tickets or survey table (--events, --survey)");
+    retain_risk_options ro;
+    retain_risk_defaults(&ro);
+    ro.tables[RETAIN_EVENT_ACTIVITY] = r->tables[RETAIN_TABLE_EVENTS];
+    ro.tables[RETAIN_EVENT_TICKET] = r->tables[RETAIN_TABLE_TICKETS];
+    ro.tables[RETAIN_EVENT_ANSWER] = r->tables[RETAIN_TABLE_SURVEY];
+    ro.has_mrr = r->any_mrr;
+    ro.stages = r->stages;
+    retain_risk *risk = NULL;
+    retain_status st = retain_risk_compute(r->ev, &ro, &risk, diag);
+    if (st == RETAIN_OK)
+        st = retain_doc_heading(r->doc, L(r, "Next steps"));
+    if (st == RETAIN_OK)
+        st = step_table(r, risk, AT_RISK, L(r, "Accounts at risk (zone 3)"),
+                        L(r, "No account in zone 3."));
+    if (st == RETAIN_OK && r->tables[RETAIN_TABLE_SURVEY])
+        st = step_table(r, risk, DETRACTORS, L(r, "Detractors to call"),
+                        L(r, "No active detractor."));
+    if (st == RETAIN_OK && r->tables[RETAIN_TABLE_SURVEY] && r->tables[RETAIN_TABLE_EVENTS])
+        st = step_table(r, risk, EXPANSION, L(r, "Expansion candidates"),
+                        L(r, "No promoter whose usage grows."));
+    if (st == RETAIN_OK && !r->tables[RETAIN_TABLE_SURVEY])
+        st = rt_figures_omit(&r->fig, L(r, "Detractors to call, expansion candidates"),
+                             "no survey table");
+    retain_risk_free(risk);
+    return st;
+}
+
 /* ---- the document ---- */
 
-static retain_status build(retain_report *r)
+static retain_status build(retain_report *r, retain_diag *diag)
 {
     char label[16], title[120], sub[200], day[RETAIN_LANG_BUFSIZE];
     retain_period_label(r->o.period, r->period[CUR], label);
@@ -510,10 +665,7 @@ static retain_status build(retain_report *r)
     rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
     rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"),
                     "not in this version (retain cac --spend-table)");
-    rt_figures_omit(&r->fig, L(r, "NPS and detractors to call"),
-                    "not in this version (retain nps --below 9)");
-    rt_figures_omit(&r->fig, L(r, "Accounts at risk, expansion candidates"),
-                    "not in this version (retain risk)");
+    rt_figures_omit(&r->fig, L(r, "NPS"), "not in this version (retain nps)");
     if (!r->goals.n)
         rt_figures_omit(&r->fig, L(r, "Goals"), "no goals file (--goals)");
     if (r->fig.failed)
@@ -537,6 +689,8 @@ static retain_status build(retain_report *r)
         st = stage_chart(r);
     if (st == RETAIN_OK)
         st = reason_chart(r);
+    if (st == RETAIN_OK)
+        st = next_steps(r, diag);
     if (st == RETAIN_OK)
         st = rt_figures_omitted(&r->fig, r->doc);
     return st;
@@ -566,7 +720,10 @@ retain_status retain_report_finish(retain_report *r, retain_diag *diag)
     r->period[CUR] = p;
     r->period[PREV] = p - 1;
     r->period[YEAR] = p - (r->o.period == RETAIN_PERIOD_MONTH ? 12 : 4);
-    st = build(r);
+    if (!r->customers_done && (st = retain_events_customers_done(r->ev, diag)) != RETAIN_OK)
+        return st;
+    r->customers_done = true;
+    st = build(r, diag);
     return st == RETAIN_ERR_NOMEM ? fail_nomem(diag) : st;
 }
 
@@ -597,6 +754,7 @@ void retain_report_free(retain_report *r)
     rt_goals_free(&r->goals);
     rt_figures_free(&r->fig);
     retain_doc_free(r->doc);
+    retain_events_free(r->ev);
     free(r->segment_name);
     free(r);
 }

@@ -220,6 +220,18 @@ static const char *const labels[][2] = {
      "une courbe par segment : plus de six segments"},
     {"no period with customers at its start", "aucune période avec des clients au début"},
     {"no cohort", "aucune cohorte"},
+    {"Signals", "Signaux"},
+    {"Accounts at risk (zone 3)", "Comptes à risque (zone 3)"},
+    {"Detractors to call", "Détracteurs à appeler"},
+    {"Expansion candidates", "Candidats à l'expansion"},
+    {"Detractors to call, expansion candidates", "Détracteurs à appeler, candidats à l'expansion"},
+    {"No account in zone 3.", "Aucun compte en zone 3."},
+    {"No active detractor.", "Aucun détracteur actif."},
+    {"No promoter whose usage grows.", "Aucun promoteur dont l'usage croît."},
+    {"no events, tickets or survey table (--events, --survey)",
+     "pas de table d'événements, de tickets ni d'enquête (--events, --survey)"},
+    {"not in this version (retain nps)", "pas dans cette version (retain nps)"},
+    {"Survival (Kaplan-Meier) by", "Survie (Kaplan-Meier) par"},
     {"no life entered a stage", "aucune vie n'est entrée dans une étape"},
 };
 

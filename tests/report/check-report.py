@@ -48,7 +48,10 @@ os.makedirs(WORK, exist_ok=True)
 assets = os.path.join(WORK, "assets")
 shutil.rmtree(assets, ignore_errors=True)
 os.makedirs(assets)
-common = ["--as-of", AS_OF, "--by", "Plan", CRM]
+EX = os.path.join(SRC, "examples")
+tables = ["--events", os.path.join(EX, "events.csv"), "--tickets", os.path.join(EX, "tickets.csv"),
+          "--survey", os.path.join(EX, "survey.csv")]
+common = ["--as-of", AS_OF, "--by", "Plan"] + tables + [CRM]
 md = run(["report", "-f", "md", "--assets", assets] + common)
 
 # ---- the headline figures are those of retain rate, churn and ltv ----
@@ -84,6 +87,39 @@ for when, idx in ((AS_OF, 0), ("2025-05-31", 1), ("2024-06-30", 3)):
           "ARPU as of %s: report %s, retain ltv %s" % (when, rows.get("ARPU"), ltv["arpu"]))
     check(rows.get("LTV", ["?"] * 5)[idx] == ltv["ltv"],
           "LTV as of %s: report %s, retain ltv %s" % (when, rows.get("LTV"), ltv["ltv"]))
+
+# ---- the next steps are retain risk's rows, largest MRR first ----
+risk = table(["risk", "--as-of", AS_OF, "--window", "30"] + tables + [CRM])
+
+
+def top(rows):
+    rows = sorted(rows, key=lambda r: (-float(r["mrr"]), r["id"]))[:5]
+    return [[r["id"], r["mrr"], r["health"], r["nps"], r["signals"].replace(";", ", ")]
+            for r in rows]
+
+
+def md_table(first_header):
+    out, on = [], False
+    for line in md.splitlines():
+        cells = [c.strip().replace("\\_", "_") for c in line.strip().strip("|").split("|")]
+        if cells and cells[0] == first_header:
+            on = True
+        elif on and line.startswith("|") and cells[0] != "---":
+            out.append([cells[0], plain(cells[1])] + cells[2:])
+        elif on and not line.startswith("|"):
+            break
+    return out
+
+
+for title, want in (("Accounts at risk (zone 3)", top(r for r in risk if r["zone"] == "3")),
+                    ("Detractors to call", top(r for r in risk if r["nps"] != ""
+                                               and int(r["nps"]) <= 6)),
+                    ("Expansion candidates", top(
+                        r for r in risk if r["nps"] != "" and int(r["nps"]) >= 9
+                        and r["usage_change_pct"] != "" and float(r["usage_change_pct"]) > 0))):
+    got = md_table(title)
+    check(got == want and (want or title == "Expansion candidates"),
+          "%s: report %s, retain risk %s" % (title, got, want))
 
 # ---- one data mark per value of the tables the charts draw ----
 def marks(name):
@@ -132,10 +168,10 @@ check("## Not included" in md and "- CAC and LTV:CAC by channel: " in md,
       "no 'Not included' list:\n" + md[-800:])
 bare_assets = os.path.join(WORK, "assets-bare")
 os.makedirs(bare_assets, exist_ok=True)
-bare = run(["report", "-f", "md", "--assets", bare_assets, "--as-of", AS_OF,
+bare = run(["report", "-f", "md", "--assets", bare_assets, "--as-of", AS_OF,  # no other table
             os.path.join(SRC, "tests", "fixtures", "canonical.csv")])
-check("churn-reasons" not in bare and "Churn by reason: no churn reason column" in bare,
-      "a table without reasons still has a churn-by-reason chart")
+check("churn-reasons" not in bare and "Churn by reason: no churn reason column" in bare
+      and "Next steps: no events" in bare, "a table without reasons or events: " + bare[-600:])
 
 # ---- same bytes: twice, and in another locale and zone ----
 env = dict(os.environ, LC_ALL="fr_FR.UTF-8", TZ="Pacific/Kiritimati")
@@ -157,8 +193,8 @@ check(md == md2 and svg == {n: open(os.path.join(assets, n), "rb").read()
                             for n in os.listdir(assets)}, "-f md: two runs differ")
 
 # ---- the QBR of one account: its charts against the tables it reads ----
-ACCOUNT = "8714949192"
-ex = os.path.join(SRC, "examples")
+ACCOUNT = "8340915945"
+ex = EX
 qbr_args = ["report", "--account", ACCOUNT, "--as-of", AS_OF,
             "--events", os.path.join(ex, "events.csv"), "--tickets", os.path.join(ex, "tickets.csv"),
             "--survey", os.path.join(ex, "survey.csv"), "--goals", os.path.join(ex, "account-goals.csv"),
