@@ -680,7 +680,12 @@ static int read_with(cli *c, retain_reader *reader, FILE *in, const char *name, 
     retain_diag diag;
     if (reader_out)
         *reader_out = reader;
-    retain_status st = retain_reader_read(reader, in, fn, user, &diag);
+    cli_progress p; /* on a terminal, a line while a long read goes on */
+    bool progress = cli_progress_start(&p, c, in, fn, user);
+    retain_status st = progress ? retain_reader_read(reader, in, cli_progress_row, &p, &diag)
+                                : retain_reader_read(reader, in, fn, user, &diag);
+    if (progress)
+        cli_progress_end(&p);
     cli_report_skipped(c, c->filename, reader);
     cli_report_footer(c, c->filename, reader);
     c->empty_rows += retain_reader_empty_rows(reader);

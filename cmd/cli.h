@@ -281,6 +281,24 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader);
 void cli_report_footer(const cli *c, const char *name, const retain_reader *reader);
 
+/* The progress line of a read (cmd/progress.c): when stderr is a terminal
+ * and not --quiet, after 2 s, "retain CMD: FILE: N MiB read, R rows, S
+ * rows/s", redrawn every 0.25 s and erased at the end. start returns false
+ * when there is to be none; else read with cli_progress_row and p as the
+ * row function, then call end. */
+typedef struct {
+    const cli *c;
+    FILE *in;
+    retain_row_fn fn;
+    void *user;
+    double started, after, next;
+    _Atomic unsigned long rows;
+    bool shown;
+} cli_progress;
+bool cli_progress_start(cli_progress *p, const cli *c, FILE *in, retain_row_fn fn, void *user);
+retain_status cli_progress_row(const retain_row *row, void *progress, retain_diag *diag);
+void cli_progress_end(cli_progress *p);
+
 /* With -v: "retain CMD: FILE: N rows[, C customers] in S s; ..." on stderr
  * (customers 0: not counted; state_bytes: the command's customer state). */
 void cli_verbose(const cli *c, size_t customers, size_t state_bytes);

@@ -175,9 +175,10 @@ static int print_summary(const cli *c, const retain_survival *sv, const view *v)
     return cli_finish_output(c, w);
 }
 
-/* A small p-value keeps two significant digits (up to 9 decimals): 4.2e-05
- * prints 0.000042, not 0.0000. */
-static int p_decimals(double p, int decimals)
+/* A p-value with two significant digits when small: 4.2e-05 prints
+ * 0.000042 (up to 9 decimals), below 1e-9 9.0e-12; never 0.0000 for a
+ * p-value above 0. */
+static void put_p_value(retain_writer *w, double p, int decimals)
 {
     int d = decimals;
     if (p > 0 && p < 1) {
@@ -185,7 +186,16 @@ static int p_decimals(double p, int decimals)
         if (want > d)
             d = want > 9 ? 9 : (int)want;
     }
-    return d;
+    if (p > 0 && p < 1e-9) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%.1e", p); /* the C locale: retain never sets one */
+        char *e = strchr(buf, 'e');
+        if (e && e[1] == '-' && e[2] == '0') /* 9.0e-012 on some libcs: 9.0e-12 */
+            memmove(e + 2, e + 3, strlen(e + 3) + 1);
+        retain_writer_number(w, buf);
+        return;
+    }
+    put_real(w, p, d);
 }
 
 static int print_compare(const cli *c, const retain_survival *sv, const view *v)
@@ -210,8 +220,10 @@ static int print_compare(const cli *c, const retain_survival *sv, const view *v)
         put_real(w, expected[g], c->precision);
         tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);
         tested ? retain_writer_int(w, lr.df) : retain_writer_empty(w);
-        tested ? put_real(w, lr.p_value, p_decimals(lr.p_value, v->prob_decimals))
-               : retain_writer_empty(w);
+        if (tested)
+            put_p_value(w, lr.p_value, v->prob_decimals);
+        else
+            retain_writer_empty(w);
         retain_writer_end_row(w);
     }
     free(obs);

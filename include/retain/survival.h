@@ -101,7 +101,8 @@ RETAIN_API bool retain_km_ci(const retain_km_step *step, double conf, double *lo
  * before the first. */
 RETAIN_API double retain_km_survival_at(const retain_km_step *steps, size_t nsteps, double t);
 
-/* The median (R's survfit rule): the first t with S(t) <= 0.5; when S is
+/* The median, by the rule of R's quantile.survfit (print.survfit differs
+ * when S stays at 0.5 to the last time): the first t with S(t) <= 0.5; when S is
  * exactly 0.5 over a stretch, the middle of it (to the last observed t if
  * the curve ends flat at 0.5). False when S never reaches 0.5. */
 RETAIN_API bool retain_km_median(const retain_km_step *steps, size_t nsteps, double *median);
