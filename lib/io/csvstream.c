@@ -20,8 +20,9 @@
 #include "internal.h"
 
 #define BLOCK_SIZE (1u << 20)
-#define FIELD_MAX (16u << 20) /* a longer field is a runaway quote, not data */
-#define FIRST_MIN 4096        /* bytes checked for NUL (a binary or UTF-16 file) */
+#define FIELD_MAX (16u << 20)  /* a longer field is a runaway quote, not data */
+#define FIRST_MIN 4096         /* bytes checked for NUL (a binary or UTF-16 file) */
+#define RECORD_MAX (64u << 20) /* bytes of a record, 8 more per field: past it, not data */
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (128u << 10)
 #define BATCHES 4 /* in flight at most: memory stays flat */
@@ -38,12 +39,15 @@ typedef struct {
     bool front; /* full batches go to the queue; else the batch grows */
     bool in_record;
     bool nomem;
-    bool count_lines; /* lines are counted from libcsv's line-end calls */
-    bool block_ascii; /* the block being fed is ASCII without NUL */
-    bool stopped;     /* the consumer wants no more: ignore callbacks */
-    bool pending_cr;  /* the last block ended in a CR, counted as a line end:
-                         an LF first in the next one is its CRLF's */
-    retain_diag diag; /* a parse error, its line relative for a chunk */
+    bool too_long;           /* the open record passed RECORD_MAX */
+    size_t rec_arena;        /* where the open record's bytes start in the arena */
+    bool count_lines;        /* lines are counted from libcsv's line-end calls */
+    bool block_ascii;        /* the block being fed is ASCII without NUL */
+    bool stopped;            /* the consumer wants no more: ignore callbacks */
+    unsigned long failed_on; /* the line where an unclosed quote failed, or 0 */
+    bool pending_cr;         /* the last block ended in a CR, counted as a line end:
+                                an LF first in the next one is its CRLF's */
+    retain_diag diag;        /* a parse error, its line relative for a chunk */
 } rt_parse;
 
 /* A chunk parsed by the consumer: its lines are numbered from 0 until the
@@ -164,11 +168,16 @@ static void on_field(void *data, size_t len, void *user)
 {
     rt_parse *p = user;
     rt_batch *b = p->cur;
-    if (__builtin_expect(p->stopped, 0))
+    if (__builtin_expect(p->stopped | p->too_long, 0))
         return; /* no batch any more: libcsv finishes the block for nothing */
     if (!p->in_record) {
         p->in_record = true;
         p->rec_line = p->line;
+    }
+    if (__builtin_expect(
+            b->arena_len - p->rec_arena + len + 8 * (b->nfields - p->rec_first) > RECORD_MAX, 0)) {
+        p->too_long = true; /* a cap on memory, whatever the fields */
+        return;
     }
     if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap, 0) &&
         !reserve_field(b, len)) {
@@ -205,7 +214,7 @@ static void on_record(int term, void *user)
     rt_batch *b = p->cur;
     if (p->count_lines && term == (unsigned char)p->s->eol)
         p->line++;
-    if (p->stopped || b->nfields == p->rec_first)
+    if (p->stopped || p->too_long || b->nfields == p->rec_first)
         return; /* a line end with no record: blank line, or the LF of CRLF */
     p->in_record = false;
     if (b->nrec == b->rec_cap &&
@@ -218,6 +227,7 @@ static void on_record(int term, void *user)
     b->rec[b->nrec].line = p->rec_line;
     b->nrec++;
     p->rec_first = (uint32_t)b->nfields;
+    p->rec_arena = b->arena_len;
     /* batches end between records, so no record is split; a chunk's batch
      * takes the whole chunk */
     if (p->front && (b->nrec >= p->s->batch_records || b->arena_len >= BATCH_BYTES)) {
@@ -226,6 +236,7 @@ static void on_record(int term, void *user)
             return;
         }
         p->rec_first = 0;
+        p->rec_arena = 0;
         p->cur->ascii = p->block_ascii;
     }
 }
@@ -299,11 +310,29 @@ static retain_status fail(rt_parse *p, retain_status st, unsigned long line, con
     return st;
 }
 
+/* A quoted field open from line `from` to where parsing failed. */
+static retain_status unclosed(retain_diag *diag, unsigned long from, unsigned long failed)
+{
+    rt_fail(diag, RETAIN_ERR_DATA, from, NULL,
+            "a quoted field that starts here is not closed properly "
+            "(parsing failed on line %lu)",
+            failed);
+    rt_hint(diag, "every opening quote needs a closing one; quotes inside quotes "
+                  "are doubled (\"\")");
+    return RETAIN_ERR_DATA;
+}
+
 static retain_status parse_failed(rt_parse *p)
 {
     struct csv_parser *c = &p->parser;
     if (!p->in_record)
         p->rec_line = p->line; /* the record's first field is still open */
+    if (p->too_long) {
+        rt_fail(&p->diag, RETAIN_ERR_DATA, p->rec_line, NULL,
+                "a record longer than %u MiB starts on this line", RECORD_MAX >> 20);
+        rt_hint(&p->diag, "%s", "is this a CSV export? a record that long is no customer row");
+        return RETAIN_ERR_DATA;
+    }
     if (p->nomem || (csv_error(c) == CSV_ENOMEM && csv_get_buffer_size(c) + 128 <= FIELD_MAX))
         return fail(p, RETAIN_ERR_NOMEM, p->rec_line, "out of memory", NULL);
     if (csv_error(c) == CSV_ENOMEM) {
@@ -313,13 +342,8 @@ static retain_status parse_failed(rt_parse *p)
         return RETAIN_ERR_DATA;
     }
     if (p->line != p->rec_line) {
-        rt_fail(&p->diag, RETAIN_ERR_DATA, p->rec_line, NULL,
-                "a quoted field that starts here is not closed properly "
-                "(parsing failed on line %lu)",
-                p->line);
-        rt_hint(&p->diag, "every opening quote needs a closing one; quotes inside quotes "
-                          "are doubled (\"\")");
-        return RETAIN_ERR_DATA;
+        p->failed_on = p->line;
+        return unclosed(&p->diag, p->rec_line, p->line);
     }
     return fail(p, RETAIN_ERR_DATA, p->rec_line,
                 "malformed quoted field: a closing quote must end the field",
@@ -409,7 +433,7 @@ static retain_status feed(rt_parse *p, const char *buf, size_t n)
         p->pending_cr = false;
         if (p->stopped)
             return RETAIN_OK;
-        if (done != n || p->nomem)
+        if (done != n || p->nomem || p->too_long)
             return parse_failed(p);
         return RETAIN_OK;
     }
@@ -426,7 +450,7 @@ static retain_status feed(rt_parse *p, const char *buf, size_t n)
         size_t done = csv_parse(&p->parser, buf + pos, end - pos, on_field, on_record, p);
         if (p->stopped)
             return RETAIN_OK;
-        if (done != end - pos || p->nomem)
+        if (done != end - pos || p->nomem || p->too_long)
             return parse_failed(p);
         /* (a record that filled its batch alone was published on the way:
          * the new batch's counts say nothing about this line) */
@@ -903,8 +927,10 @@ static const rt_batch *steal(rt_csvstream *s)
     rt_parse *p = &s->back;
     batch_reset(p->cur);
     p->rec_first = 0;
+    p->rec_arena = 0;
     p->line = p->rec_line = 0;
     p->in_record = p->pending_cr = false;
+    p->failed_on = 0;
     retain_status st = feed(p, s->back_buf + start, len - (size_t)start);
     if (st == RETAIN_OK && end == s->input_size)
         st = parse_end(p); /* the file's last chunk */
@@ -1009,6 +1035,8 @@ retain_status rt_csvstream_chunk_error(const rt_csvstream *s, retain_diag *diag)
     if (s->back_status != RETAIN_OK && diag) {
         *diag = s->back.diag;
         diag->line = rt_csvstream_line(s, s->back_chunk, diag->line);
+        if (s->back.failed_on) /* the message names a line too */
+            unclosed(diag, diag->line, rt_csvstream_line(s, s->back_chunk, s->back.failed_on));
     }
     return s->back_status;
 }

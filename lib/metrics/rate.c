@@ -122,15 +122,16 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
         add_active(t, m[i].start, m[i].end);
     int32_t first_period = period_of(t->r, rows[0].start);
     int32_t prev = INT32_MIN;
+    size_t j = 0; /* the first span that may serve `before`: it only grows */
     for (size_t i = 0; i < n; i++) {
         int32_t p = period_of(t->r, rows[i].start);
         if (p == prev)
             continue; /* a customer joins at most once a period */
         prev = p;
         retain_day before = rt_period_first_day(&t->r->days, p) - 1;
-        bool active = false;
-        for (size_t j = 0; j < nm && !active; j++)
-            active = m[j].start <= before && before < m[j].end;
+        while (j < nm && m[j].end <= before)
+            j++; /* spans are disjoint and sorted: linear in the rows */
+        bool active = j < nm && m[j].start <= before;
         if (!active)
             add_joined(t, p, p == first_period);
     }

@@ -42,6 +42,30 @@ retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no subscription rows");
     if (!w->has_as_of)
         w->as_of = w->max_start;
+    if ((int64_t)w->as_of - w->min_start > RT_SPAN_MAX_DAYS) {
+        /* no report spans centuries: a mistyped year (1025 for 2025) */
+        char a[11], b[11], m[11];
+        retain_day_format(w->min_start, a);
+        retain_day_format(w->as_of, b);
+        retain_day_format(w->max_start, m);
+        long years = (long)(((int64_t)w->as_of - w->min_start) / 365);
+        if (w->has_as_of && (int64_t)w->as_of - w->max_start > RT_SPAN_MAX_DAYS) {
+            rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                    "--as-of %s is %ld years after the latest start (%s): over %d years of "
+                    "periods",
+                    b, (long)(((int64_t)w->as_of - w->max_start) / 365), m, RT_SPAN_MAX_YEARS);
+            rt_hint(diag, "a mistyped year? as-of must be within %d years of the data",
+                    RT_SPAN_MAX_YEARS);
+            return RETAIN_ERR_USAGE;
+        }
+        rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                "the data run from %s (the first start) to %s (as-of), %ld years: over %d "
+                "years of periods",
+                a, b, years, RT_SPAN_MAX_YEARS);
+        rt_hint(diag, "a mistyped year? look for the row that starts on %s, or on %s (the latest)",
+                a, m);
+        return RETAIN_ERR_DATA;
+    }
     *as_of = w->as_of;
     return RETAIN_OK;
 }

@@ -29,8 +29,16 @@ void rt_window_init(rt_window *w, bool has_as_of, retain_day as_of);
  * starting after a given as-of are not customers yet (SPEC). */
 bool rt_window_keep(rt_window *w, retain_day start);
 
+/* The longest span from the first start to as-of: a report of centuries
+ * is a mistyped year, and would cost memory and output in proportion. */
+#define RT_SPAN_MAX_YEARS 100
+#define RT_SPAN_MAX_DAYS (RT_SPAN_MAX_YEARS * 36525 / 100)
+
 /* Once every row is in: the as-of in force. RETAIN_ERR_USAGE when every row
- * starts after the as-of given, RETAIN_ERR_DATA when there was no row. */
+ * starts after the as-of given or when as-of is over RT_SPAN_MAX_YEARS
+ * after the latest start, RETAIN_ERR_DATA when there was no row or when
+ * the first start is over RT_SPAN_MAX_YEARS before as-of (the message
+ * names the date). */
 retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag);
 
 /* RETAIN_OK when a merge gap (retain/lives.h) is in 0 ..

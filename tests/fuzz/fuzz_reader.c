@@ -91,8 +91,20 @@ static void same_diag(const retain_diag *a, const retain_diag *b)
     FUZZ_CHECK(strcmp(a->hint, b->hint) == 0);
 }
 
+static void show(const char *what, const outcome *o)
+{
+    fprintf(stderr,
+            "%s: status %d, line %lu, column \"%s\": %s (hint: %s); %lu rows, %lu skipped\n", what,
+            o->status, o->diag.line, o->diag.column, o->diag.message, o->diag.hint, o->nrows,
+            o->skipped);
+}
+
 static void same(const outcome *a, const outcome *b)
 {
+    if (getenv("FUZZ_VERBOSE")) {
+        show("ordered", a);
+        show("unordered", b);
+    }
     FUZZ_CHECK(a->status == b->status);
     if (a->status != RETAIN_OK) {
         same_diag(&a->diag, &b->diag);

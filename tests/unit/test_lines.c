@@ -223,6 +223,27 @@ static void test_crlf_across_blocks(void **state)
     free(t.p);
 }
 
+/* A record's size is capped (64 MiB, 8 bytes more per field): a 70 MB
+ * line of "a," was 35M fields and 400 MB before its field count was
+ * checked. */
+static void test_record_size_cap(void **state)
+{
+    (void)state;
+    text t = {0};
+    puts_(&t, "id,start,end\nok,2024-01-01,\n");
+    for (int i = 0; i < (35 << 20) / 16; i++)
+        puts_(&t, "a,a,a,a,a,a,a,a,");
+    puts_(&t, "\n");
+    char *path = path_of(t.p, t.len);
+    outcome o;
+    read_file(path, false, &o);
+    assert_int_equal(o.status, RETAIN_ERR_DATA);
+    assert_int_equal(o.diag.line, 3);
+    assert_string_equal(o.diag.message, "a record longer than 64 MiB starts on this line");
+    unlink(path);
+    free(t.p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -232,6 +253,7 @@ int main(void)
         cmocka_unit_test(test_nul_line),
         cmocka_unit_test(test_lone_cr_is_a_line_end),
         cmocka_unit_test(test_crlf_across_blocks),
+        cmocka_unit_test(test_record_size_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
