@@ -67,8 +67,11 @@ struct retain_reader {
     int *col_slot;  /* first slot of each column, -1 when unused */
     int *slot_next; /* next slot on the same column */
     size_t nslots;
+    uint32_t *used; /* the slots that have a column, nused of them */
+    size_t nused;
 
-    /* current record */
+    /* current record, and the row made of it */
+    retain_row row;
     const char **slot_ptr;
     size_t *slot_len;
     const char **extra_ptr;
@@ -228,12 +231,13 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->nslots = SLOT_EXTRA + r->n_extra;
     r->slot_col = malloc(r->nslots * sizeof *r->slot_col);
     r->slot_next = malloc(r->nslots * sizeof *r->slot_next);
+    r->used = malloc(r->nslots * sizeof *r->used);
     r->slot_ptr = calloc(r->nslots, sizeof *r->slot_ptr);
     r->slot_len = calloc(r->nslots, sizeof *r->slot_len);
     r->extra_ptr = calloc(r->n_extra + 1, sizeof *r->extra_ptr);
     r->extra_len = calloc(r->n_extra + 1, sizeof *r->extra_len);
-    if (!r->slot_col || !r->slot_next || !r->slot_ptr || !r->slot_len || !r->extra_ptr ||
-        !r->extra_len)
+    if (!r->slot_col || !r->slot_next || !r->used || !r->slot_ptr || !r->slot_len ||
+        !r->extra_ptr || !r->extra_len)
         goto nomem;
     return r;
 nomem:
@@ -259,6 +263,7 @@ void retain_reader_free(retain_reader *r)
     free(r->slot_col);
     free(r->col_slot);
     free(r->slot_next);
+    free(r->used);
     free(r->slot_ptr);
     free(r->slot_len);
     free(r->extra_ptr);
@@ -561,6 +566,10 @@ static retain_status map_header(retain_reader *r)
         return rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     for (size_t c = 0; c < r->ncols; c++)
         r->col_slot[c] = -1;
+    r->nused = 0;
+    for (size_t s = 0; s < r->nslots; s++)
+        if (r->slot_col[s] >= 0)
+            r->used[r->nused++] = (uint32_t)s;
     for (size_t s = r->nslots; s-- > 0;) {
         r->slot_next[s] = -1;
         int c = r->slot_col[s];
@@ -926,22 +935,46 @@ static bool build_other(retain_reader *r, retain_row *row)
 }
 
 /* Turns the fields of a complete record into a row; false when it is bad. */
+/* The row is the reader's (see reset_row): only the fields of the kind
+ * that change from row to row are set, not the whole struct, which would
+ * cost a large part of the consumer's time on the fast path. */
 static bool build_row(retain_reader *r, retain_row *row)
 {
-    memset(row, 0, sizeof *row);
     row->line = r->rec_chunk ? 0 : r->rec_line;
     take_text(r, RETAIN_COL_ID, &row->id, &row->id_len);
-    row->reason = row->kind = row->referred = row->deal = row->source = "";
-    bool ok = r->kind == RETAIN_TABLE_CUSTOMERS ? build_customer(r, row) : build_other(r, row);
+    bool ok;
+    if (r->kind == RETAIN_TABLE_CUSTOMERS) {
+        row->end = 0;
+        row->has_end = false;
+        row->mrr = 0;
+        row->has_mrr = false;
+        ok = build_customer(r, row);
+    } else {
+        row->date = row->closed = 0;
+        row->has_date = row->has_score = row->has_amount = row->has_closed = false;
+        row->score = 0;
+        row->amount = 0;
+        row->outcome = RETAIN_DEAL_OPEN;
+        ok = build_other(r, row);
+    }
     if (!ok)
         return false;
     for (size_t k = 0; k < r->n_extra; k++) {
         r->extra_ptr[k] = r->slot_ptr[SLOT_EXTRA + k];
         r->extra_len[k] = r->slot_len[SLOT_EXTRA + k];
     }
+    return true;
+}
+
+/* Before a read: the row handed to the callback, every field empty. */
+static void reset_row(retain_reader *r)
+{
+    retain_row *row = &r->row;
+    memset(row, 0, sizeof *row);
+    row->id = row->reason = row->kind = row->referred = row->deal = row->source = "";
+    row->value = RETAIN_MONEY_SCALE;
     row->extra = r->extra_ptr;
     row->extra_len = r->extra_len;
-    return true;
 }
 
 /* ---- records ---------------------------------------------------------- */
@@ -988,12 +1021,9 @@ static bool looks_like_footer(const retain_reader *r, const rt_batch *b, const r
 }
 
 /* Checks a complete record and builds its row; false with diag filled
- * when it is bad, *footerish telling whether it could start a report
- * footer (another field count, an empty id or required date). */
-static bool check_record(retain_reader *r, const rt_batch *b, const rt_record *rec, retain_row *row,
-                         bool *footerish)
+ * when it is bad. */
+static bool check_record(retain_reader *r, const rt_batch *b, const rt_record *rec, retain_row *row)
 {
-    *footerish = looks_like_footer(r, b, rec);
     if (rec->n != r->ncols) {
         rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, NULL, "%u fields, but the header has %zu",
                 rec->n, r->ncols);
@@ -1013,13 +1043,11 @@ static bool check_record(retain_reader *r, const rt_batch *b, const rt_record *r
             return false;
         }
     }
-    for (size_t slot = 0; slot < r->nslots; slot++) {
-        int c = r->slot_col[slot];
-        if (c >= 0) {
-            uint32_t f = rec->first + (uint32_t)c;
-            r->slot_ptr[slot] = b->arena + b->off[f];
-            r->slot_len[slot] = b->len[f];
-        }
+    for (size_t k = 0; k < r->nused; k++) { /* the slots with a column */
+        size_t slot = r->used[k];
+        uint32_t f = rec->first + (uint32_t)r->slot_col[slot];
+        r->slot_ptr[slot] = b->arena + b->off[f];
+        r->slot_len[slot] = b->len[f];
     }
     return build_row(r, row);
 }
@@ -1065,19 +1093,18 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
         return;
     }
     footer_state *fs = b->chunk ? &r->back_footer : &r->front_footer;
-    retain_row row;
-    bool footerish;
+    retain_row *row = &r->row;
     if (fs->pending) {
         retain_diag *diag = r->diag, scratch;
         r->diag = &scratch;
-        bool data = check_record(r, b, rec, &row, &footerish);
+        bool data = check_record(r, b, rec, row);
         r->diag = diag;
         if (data || ++fs->records > FOOTER_MAX)
             footer_failed(r, fs);
         return;
     }
-    if (!check_record(r, b, rec, &row, &footerish)) {
-        if (footerish && !r->skip_bad)
+    if (!check_record(r, b, rec, row)) {
+        if (!r->skip_bad && looks_like_footer(r, b, rec))
             start_footer(r, fs, b, rec);
         else
             bad_row(r);
@@ -1085,7 +1112,7 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
     }
     fs->seen_data = true;
     r->rows++;
-    r->status = r->fn(&row, r->user, r->diag);
+    r->status = r->fn(row, r->user, r->diag);
 }
 
 /* At the end of a chunk from the end: a footer in it stands if all after
@@ -1179,6 +1206,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         r->back_first_skip_chunk = r->back_diag_chunk = 0;
     }
     r->delimiter = r->opt_delimiter;
+    reset_row(r);
     rt_csvstream *cs = rt_csvstream_start(in, r->delimiter, r->encoding);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
