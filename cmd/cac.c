@@ -180,7 +180,7 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows,
     if (model) {
         names[n++] = "ltv";
         names[n++] = "ltv_cac";
-        names[n++] = "payback_periods";
+        names[n++] = retain_cac_join_payback_name(join);
         names[n++] = "warning";
     }
     retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);

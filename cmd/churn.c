@@ -49,17 +49,17 @@ typedef struct {
     retain_churn *churn;
     const char *by, *reason; /* whether extra[0] / extra[1] hold them */
     size_t reason_index;
-    const retain_reader *reader; /* set by cli_read_table, to size the lives once */
-    bool reserved;
 } churn_ctx;
+
+static void reserve(void *user, size_t rows)
+{
+    churn_ctx *x = user;
+    retain_lives_reserve(retain_churn_lives(x->churn), rows);
+}
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     churn_ctx *x = user;
-    if (!x->reserved && x->reader) {
-        x->reserved = true;
-        retain_lives_reserve(retain_churn_lives(x->churn), retain_reader_expected_rows(x->reader));
-    }
     const char *seg = x->by ? row->extra[0] : NULL;
     size_t seglen = x->by ? row->extra_len[0] : 0;
     const char *reason = x->reason ? row->extra[x->reason_index] : NULL;
@@ -186,12 +186,13 @@ static int run(cli *c, int argc, char **argv)
     size_t n_extra = 0;
     if (c->by)
         extra[n_extra++] = c->by;
-    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra, NULL, false};
+    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra};
+    c->reserve = reserve;
     if (reason_col)
         extra[n_extra++] = reason_col;
     c->input.extra = extra;
     c->input.n_extra = n_extra;
-    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, &x.reader) : cli_nomem(c);
+    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, NULL) : cli_nomem(c);
     if (code == EXIT_OK && retain_churn_finish(x.churn, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {

@@ -670,6 +670,25 @@ static retain_reader *table_reader(cli *c, int *code)
     return reader;
 }
 
+/* A row function that calls c->reserve before the first row. */
+typedef struct {
+    const cli *c;
+    const retain_reader *reader;
+    retain_row_fn fn;
+    void *user;
+    bool reserved;
+} reserving;
+
+static retain_status reserve_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    reserving *r = user;
+    if (!r->reserved) {
+        r->reserved = true;
+        r->c->reserve(r->user, retain_reader_expected_rows(r->reader));
+    }
+    return r->fn(row, r->user, diag);
+}
+
 /* Reads one file of the table with the table's reader. */
 static int read_with(cli *c, retain_reader *reader, FILE *in, const char *name, retain_row_fn fn,
                      void *user, const retain_reader **reader_out)
@@ -680,6 +699,11 @@ static int read_with(cli *c, retain_reader *reader, FILE *in, const char *name, 
     retain_diag diag;
     if (reader_out)
         *reader_out = reader;
+    reserving r = {c, reader, fn, user, false};
+    if (c->reserve) {
+        fn = reserve_row;
+        user = &r;
+    }
     cli_progress p; /* on a terminal, a line while a long read goes on */
     bool progress = cli_progress_start(&p, c, in, fn, user);
     retain_status st = progress ? retain_reader_read(reader, in, cli_progress_row, &p, &diag)

@@ -175,7 +175,11 @@ struct cli {
     unsigned long rows;
     unsigned long empty_rows; /* rows of empty cells only, skipped */
     double started;
-    int code;           /* the exit code when cli_next returns CLI_DONE */
+    int code; /* the exit code when cli_next returns CLI_DONE */
+    /* Set by a command before cli_read_table: called once, before the
+     * first row, with the row function's user pointer and the reader's
+     * estimate of the rows, to size the accumulator (retain_*_reserve). */
+    void (*reserve)(void *user, size_t rows);
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
     /* private to cli.c */
     const char *from_text, *to_text;

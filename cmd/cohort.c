@@ -45,17 +45,18 @@ const cli_command cohort_command = {
 
 typedef struct {
     retain_cohort *co;
-    const retain_reader *reader;
-    bool by, reserved;
+    bool by;
 } cohort_ctx;
+
+static void reserve(void *user, size_t rows)
+{
+    cohort_ctx *x = user;
+    retain_cohort_reserve(x->co, rows);
+}
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     cohort_ctx *x = user;
-    if (!x->reserved && x->reader) {
-        x->reserved = true;
-        retain_cohort_reserve(x->co, retain_reader_expected_rows(x->reader));
-    }
     retain_status st = retain_cohort_add(
         x->co, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0, row->id, row->id_len,
         row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
@@ -230,10 +231,11 @@ static int run(cli *c, int argc, char **argv)
         c->input.need_mrr = true;
     else
         c->input.ignore_mrr = true; /* customers, not revenue */
-    cohort_ctx x = {retain_cohort_new(&o), NULL, c->by != NULL, false};
+    cohort_ctx x = {retain_cohort_new(&o), c->by != NULL};
+    c->reserve = reserve;
     if (!x.co)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, on_row, &x, &x.reader);
+    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
     if (code == EXIT_OK) {
         retain_diag diag;
         code = retain_cohort_finish(x.co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);

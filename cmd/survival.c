@@ -53,17 +53,17 @@ const cli_command survival_command = {
 typedef struct {
     retain_survival *sv;
     bool by;
-    const retain_reader *reader; /* set by cli_read_table, to size the lives once */
-    bool reserved;
 } survival_ctx;
+
+static void reserve(void *user, size_t rows)
+{
+    survival_ctx *x = user;
+    retain_lives_reserve(retain_survival_lives(x->sv), rows);
+}
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     survival_ctx *x = user;
-    if (!x->reserved && x->reader) {
-        x->reserved = true;
-        retain_lives_reserve(retain_survival_lives(x->sv), retain_reader_expected_rows(x->reader));
-    }
     retain_status st = retain_survival_add(
         x->sv, row->id, row->id_len, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
         row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
@@ -285,10 +285,11 @@ static int run(cli *c, int argc, char **argv)
                                  .has_as_of = c->has_as_of,
                                  .merge_gap = c->merge_gap,
                                  .segments = c->by != NULL};
-    survival_ctx x = {retain_survival_new(&o), c->by != NULL, NULL, false};
+    survival_ctx x = {retain_survival_new(&o), c->by != NULL};
+    c->reserve = reserve;
     if (!x.sv)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, on_row, &x, &x.reader);
+    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
     if (code == EXIT_OK) {
         retain_diag diag;
         if (retain_survival_finish(x.sv, &diag) != RETAIN_OK)

@@ -87,6 +87,13 @@ RETAIN_API retain_cac_join *retain_cac_join_new(const retain_cac_join_options *o
  * the columns ltv, ltv_cac, payback_periods and warning. */
 RETAIN_API bool retain_cac_join_has_ltv(const retain_cac_join *join);
 
+/* The name of the payback column, in the unit the payback is computed in:
+ * "payback_months" when the ARPU comes from an LTV table made by retain
+ * ltv from a customer table (it has churn_months: its ARPU is a monthly
+ * MRR), whatever the CAC's period; "payback_periods" otherwise (periods
+ * of the ARPU given). */
+RETAIN_API const char *retain_cac_join_payback_name(const retain_cac_join *join);
+
 /* The CAC, LTV, LTV:CAC and payback of one acquisition row; the LTV row
  * is the first whose period (when the table has one) and segment (when it
  * has one) are the row's. RETAIN_ERR_DATA (with the line and column of

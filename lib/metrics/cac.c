@@ -139,6 +139,14 @@ bool retain_cac_join_has_ltv(const retain_cac_join *j)
     return j->o.ltv.defined || j->o.arpu.defined || j->o.ltv_table;
 }
 
+const char *retain_cac_join_payback_name(const retain_cac_join *j)
+{
+    size_t col;
+    bool monthly = !j->o.arpu.defined && j->has_arpu &&
+                   retain_table_find(j->o.ltv_table, "churn_months", &col);
+    return monthly ? "payback_months" : "payback_periods";
+}
+
 /* The LTV row for an acquisition row, or -1. */
 static long ltv_row(const retain_cac_join *j, const retain_acquisition_row *row)
 {

@@ -70,10 +70,13 @@ int main(int argc, char **argv)
     retain_cac_join_options jo = {
         .min_ratio = 3, .ltv_table = ltv, .segment = by, .period = ro.period};
     retain_cac_join *join = retain_cac_join_new(&jo, &d);
-    static const char *const cols[] = {"period", "Plan",    "spend",           "new",    "cac",
-                                       "ltv",    "ltv_cac", "payback_periods", "warning"};
+    if (!join)
+        return 1;
+    const char *cols[] = {"period", "Plan", "spend",   "new",
+                          "cac",    "ltv",  "ltv_cac", retain_cac_join_payback_name(join),
+                          "warning"};
     retain_writer *w = retain_writer_new(stdout, RETAIN_FORMAT_CSV, cols, 9, true);
-    if (!join || !w)
+    if (!w)
         return 1;
     for (size_t i = 0; i < retain_acquisition_rows(rows); i++) {
         const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);

@@ -106,7 +106,7 @@ def main():
         lt = float(p["ltv"]) if p else None
         close(f"cac {key} ltv_cac", g["ltv_cac"], lt / cac if cac and lt else None)
         pay = cac / (float(p["arpu"]) * 0.8) if cac is not None and p else None
-        close(f"cac {key} payback", g["payback_periods"], pay)
+        close(f"cac {key} payback", g["payback_months"], pay)
         want_warn = "LTV:CAC below 3" if cac and lt and lt / cac < 3 else ""
         if g["warning"] != want_warn:
             print(f"MISMATCH cac {key} warning: {g['warning']!r} vs {want_warn!r}")
