@@ -19,12 +19,14 @@ enum {
     OPT_TICKETS,
     OPT_SURVEY,
     OPT_ROI,
+    OPT_SPEND_TABLE,
 };
 
 static const cli_opt options[] = {
     {CLI_PERIOD("month (default) or quarter: the period reported is\nthe one holding as-of")},
     {CLI_AS_OF},
-    {CLI_BY("Kaplan-Meier curves by the values of column COL")},
+    {CLI_BY("Kaplan-Meier curves, CAC and LTV:CAC by the values of\ncolumn COL (a channel)")},
+    {CLI_MERGE_GAP},
     {"stages", OPT_STAGES, "LIST", "tenure stages in days (default 90,365), as retain churn"},
     {"margin", OPT_MARGIN, "M", "gross margin for LTV, 0.8 or 80% (default 1)"},
     {"goals", OPT_GOALS, "FILE", "goals: columns metric, target, higher_is_better"},
@@ -35,6 +37,8 @@ static const cli_opt options[] = {
     {"tickets", OPT_TICKETS, "FILE", "support tickets"},
     {"survey", OPT_SURVEY, "FILE", "NPS answers: detractors to call, expansion candidates"},
     {"roi", OPT_ROI, "FILE", "--account: ROI figures: columns metric, before, after, unit"},
+    {"spend-table", OPT_SPEND_TABLE, "FILE",
+     "spend per period (and channel): CAC and LTV:CAC, as\nretain cac --spend-table"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -148,6 +152,7 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
 static int run(cli *c, int argc, char **argv)
 {
     const char *stages_spec = NULL, *goals = NULL, *assets = NULL, *account = NULL, *roi = NULL;
+    const char *spend = NULL;
     const char *path[3] = {NULL, NULL, NULL};
     doc_format format = DOC_HTML;
     retain_report_options o = {.segment_extra = -1, .reason_extra = -1, .margin = 1};
@@ -183,6 +188,9 @@ static int run(cli *c, int argc, char **argv)
         case OPT_ROI:
             roi = optarg;
             break;
+        case OPT_SPEND_TABLE:
+            spend = optarg;
+            break;
         case 'f':
             if (strcmp(optarg, "html") == 0)
                 format = DOC_HTML;
@@ -204,6 +212,7 @@ static int run(cli *c, int argc, char **argv)
         return cli_usage_error(c, "--period takes month or quarter for a report");
     o.period = c->period;
     o.precision = c->precision;
+    o.merge_gap = c->merge_gap;
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
     retain_diag diag;
@@ -238,6 +247,10 @@ static int run(cli *c, int argc, char **argv)
     int code = r ? EXIT_OK : cli_report(c, &diag);
     if (code == EXIT_OK && goals)
         code = read_goals(c, r, NULL, goals);
+    retain_table *spend_table = NULL;
+    if (code == EXIT_OK && spend && (code = read_small(c, spend, &spend_table)) == EXIT_OK &&
+        retain_report_spend(r, spend_table, &diag) != RETAIN_OK)
+        code = cli_report_file(c, spend, &diag);
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
     static const retain_row_fn other[3] = {retain_report_events, retain_report_tickets,
@@ -252,6 +265,7 @@ static int run(cli *c, int argc, char **argv)
         code = write_doc(c, retain_report_document(r), format, assets, retain_report_as_of(r));
     }
     retain_report_free(r);
+    retain_table_free(spend_table);
     retain_stages_free(stages);
     return code;
 }

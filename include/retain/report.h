@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <retain/churn.h>
 #include <retain/events.h>
@@ -42,8 +43,9 @@ typedef struct {
      * none. segment_name names the column in titles (copied). */
     int segment_extra, reason_extra;
     const char *segment_name;
-    double margin; /* gross margin for LTV, a fraction (retain ltv --margin; 1 when 0) */
-    int precision; /* decimals of rates and money, 0..9 (retain's -p; its default is 2) */
+    double margin;     /* gross margin for LTV, a fraction (retain ltv --margin; 1 when 0) */
+    int precision;     /* decimals of rates and money, 0..9 (retain's -p; its default is 2) */
+    int32_t merge_gap; /* days: rows this close are one life (retain/lives.h), as --merge-gap */
 } retain_report_options;
 
 typedef struct retain_report retain_report;
@@ -66,6 +68,14 @@ RETAIN_API retain_status retain_report_tickets(const retain_row *row, void *repo
                                                retain_diag *diag);
 RETAIN_API retain_status retain_report_answers(const retain_row *row, void *report,
                                                retain_diag *diag);
+
+/* A spend table (period, spend and, with a segment, channel: as retain
+ * cac --spend-table reads it), before the rows: CAC and LTV:CAC of the
+ * period by channel (the segment column's values), as retain ltv --by and
+ * retain cac --by print them. The table stays the caller's. Errors as
+ * retain_spend_table_add(). */
+RETAIN_API retain_status retain_report_spend(retain_report *report, const retain_table *spend,
+                                             retain_diag *diag);
 
 /* Goals: a table with columns metric, target and higher_is_better (yes or
  * no, true or false, higher or lower, 1 or 0). metric is one of the

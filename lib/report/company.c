@@ -36,6 +36,12 @@ struct retain_report {
     retain_survival *sv, *sv_seg;
     retain_ltv_table *ltv[NWHEN];
     bool any_mrr;
+    /* with a spend table: new customers and LTV by channel (the segment),
+     * as retain cac and retain ltv --by see them */
+    retain_acquisition *spend;
+    const char *spend_channel; /* the spend table's channel column, or NULL */
+    retain_rate *rate_seg;
+    retain_ltv_table *ltv_seg;
     /* the other tables, for the next steps (retain risk's signals) */
     retain_events *ev;
     bool customers_done, tables[RETAIN_TABLE_KINDS];
@@ -78,11 +84,17 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
     r->stages = o.stages;
     if (!r->stages)
         r->stages = r->own_stages = retain_stages_parse(NULL, diag);
-    retain_rate_options ro = {.period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
-    retain_churn_options co = {
-        .stages = r->stages, .period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
-    retain_cohort_options ho = {.period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of};
-    retain_survival_options so = {.has_as_of = o.has_as_of, .as_of = o.as_of};
+    retain_rate_options ro = {
+        .period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of, .merge_gap = o.merge_gap};
+    retain_churn_options co = {.stages = r->stages,
+                               .period = o.period,
+                               .has_as_of = o.has_as_of,
+                               .as_of = o.as_of,
+                               .merge_gap = o.merge_gap};
+    retain_cohort_options ho = {
+        .period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of, .merge_gap = o.merge_gap};
+    retain_survival_options so = {
+        .has_as_of = o.has_as_of, .as_of = o.as_of, .merge_gap = o.merge_gap};
     r->rate = retain_rate_new(&ro);
     if (r->stages) {
         r->churn = retain_churn_new(&co);
@@ -104,7 +116,8 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
                               retain_period_last_day(o.period, p - lag)};
     bool ok = true;
     for (int k = 0; k < NWHEN && (k == CUR || o.has_as_of); k++) {
-        retain_ltv_table_options lo = {.has_as_of = o.has_as_of, .as_of = when[k], .window = 12};
+        retain_ltv_table_options lo = {
+            .has_as_of = o.has_as_of, .as_of = when[k], .window = 12, .merge_gap = o.merge_gap};
         ok = ok && (r->ltv[k] = retain_ltv_table_new(&lo)) != NULL;
     }
     r->fig.lang = o.lang;
@@ -160,15 +173,44 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK &&
         (st = retain_events_add_customer_row(r->ev, row, false, diag)) != RETAIN_OK)
         return st; /* diag says why */
-    for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++)
-        st = retain_ltv_table_add(r->ltv[k], NULL, 0, row->id, row->id_len, row->start, row->end,
+    if (st == RETAIN_OK && r->rate_seg)
+        st = retain_rate_add(r->rate_seg, seg, seglen, id, idl, row->start, row->end, row->has_end);
+    if (st == RETAIN_OK && r->ltv_seg)
+        st = retain_ltv_table_add(r->ltv_seg, seg, seglen, id, idl, row->start, row->end,
                                   row->has_end, row->mrr, row->has_mrr);
+    for (int k = 0; k < NWHEN && st == RETAIN_OK; k++)
+        if (r->ltv[k])
+            st = retain_ltv_table_add(r->ltv[k], NULL, 0, row->id, row->id_len, row->start,
+                                      row->end, row->has_end, row->mrr, row->has_mrr);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s",
                        st == RETAIN_ERR_DATA && row->has_end && row->end < row->start
                            ? "the end is before the start"
                            : retain_status_str(st));
     return RETAIN_OK;
+}
+
+retain_status retain_report_spend(retain_report *r, const retain_table *spend, retain_diag *diag)
+{
+    if (r->spend)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "one spend table at most");
+    retain_rate_options ro = {.period = r->o.period,
+                              .has_as_of = r->o.has_as_of,
+                              .as_of = r->o.as_of,
+                              .merge_gap = r->o.merge_gap};
+    retain_ltv_table_options lo = {.has_as_of = r->o.has_as_of,
+                                   .as_of = r->o.as_of,
+                                   .window = 12,
+                                   .merge_gap = r->o.merge_gap};
+    r->spend = retain_acquisition_new();
+    r->rate_seg = retain_rate_new(&ro);
+    r->ltv_seg = retain_ltv_table_new(&lo);
+    if (!r->spend || !r->rate_seg || !r->ltv_seg)
+        return fail_nomem(diag);
+    /* the channels are the --by column's values, as retain cac --by */
+    retain_spend_options so = {.period = r->o.period,
+                               .segment = r->o.segment_extra >= 0 ? r->segment_name : NULL};
+    return retain_spend_table_add(r->spend, spend, &so, &r->spend_channel, diag);
 }
 
 retain_status retain_report_goals(retain_report *r, const retain_table *goals, retain_diag *diag)
@@ -525,6 +567,112 @@ static retain_status reason_chart(retain_report *r)
     return retain_doc_chart(r->doc, c, 240);
 }
 
+/* ---- CAC and LTV:CAC by channel: retain cac's rows of the period ---- */
+
+static retain_status cac_section(retain_report *r, retain_diag *diag)
+{
+    if (!r->spend)
+        return rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"),
+                               "no spend table (--spend-table)");
+    if (r->spend_channel && r->o.segment_extra < 0)
+        return rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"),
+                               "the spend table has channels: name the customer table's with --by");
+    retain_status st = retain_acquisition_add_rate(r->spend, r->rate_seg);
+    if (st != RETAIN_OK)
+        return st;
+    const char *head[7] = {L(r, "Channel"),
+                           L(r, "Spend"),
+                           L(r, "New customers"),
+                           L(r, "CAC"),
+                           L(r, "LTV"),
+                           L(r, "LTV:CAC"),
+                           ""};
+    char label[16];
+    retain_period_label(r->o.period, r->period[CUR], label);
+    char title[120];
+    snprintf(title, sizeof title, "%s, %s", L(r, "CAC and LTV:CAC by channel"), label);
+    retain_chart *c = retain_chart_new(RETAIN_CHART_GROUPED, "ltv-cac", title);
+    size_t series;
+    if (!c || retain_chart_series(c, L(r, "LTV:CAC"), -1, &series) != RETAIN_OK ||
+        retain_chart_axes(c, NULL, NULL, NULL, r->o.lang) != RETAIN_OK) {
+        retain_chart_free(c);
+        return RETAIN_ERR_NOMEM;
+    }
+    st = retain_doc_heading(r->doc, title);
+    if (st == RETAIN_OK)
+        st = retain_doc_table(r->doc, "cac", 6, head);
+    size_t bars = 0, rows = 0;
+    for (size_t i = 0; i < retain_acquisition_rows(r->spend) && st == RETAIN_OK; i++) {
+        const retain_acquisition_row *row = retain_acquisition_row_at(r->spend, i);
+        if (row->period != r->period[CUR])
+            continue;
+        /* the channel's LTV as retain ltv --by prints it, joined as retain cac does */
+        retain_value ltv = {0, false};
+        for (size_t g = 0; g < retain_ltv_table_segments(r->ltv_seg); g++) {
+            size_t len;
+            const char *name = retain_ltv_table_segment(r->ltv_seg, g, &len);
+            retain_ltv_inputs in;
+            retain_ltv_table_get(r->ltv_seg, g, &in);
+            if (len == row->channel_len && memcmp(name, row->channel, len) == 0 &&
+                in.arpu.defined && in.churn.defined)
+                retain_ltv_discounted(in.arpu.value, r->o.margin, in.churn.value, 0, &ltv, NULL);
+        }
+        retain_cac_join_options jo = {
+            .ltv = ltv, .margin = {r->o.margin, true}, .min_ratio = 3, .period = r->o.period};
+        retain_cac_join *join = retain_cac_join_new(&jo, diag);
+        retain_cac_row out;
+        st = join ? retain_cac_join_row(join, row, &out, diag) : RETAIN_ERR_NOMEM;
+        retain_cac_join_free(join);
+        if (st != RETAIN_OK)
+            break;
+        char name[128], plain[RETAIN_NUMBER_BUFSIZE], text[RETAIN_LANG_BUFSIZE];
+        snprintf(name, sizeof name, "%.*s", (int)(row->channel_len < 100 ? row->channel_len : 100),
+                 row->channel);
+        st = retain_doc_cell(r->doc, row->channel_len ? name : L(r, "all"), RETAIN_TONE_PLAIN);
+        plain[0] = '\0';
+        if (row->spend_defined)
+            retain_money_format(row->spend, r->o.precision < 6 ? r->o.precision : 6, plain);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        snprintf(plain, sizeof plain, "%lld", (long long)row->new_customers);
+        rt_spell(r->o.lang, row->has_new ? plain : "", false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        plain[0] = '\0';
+        if (out.cac.defined) /* exact from the amount, as retain cac */
+            retain_format_money_ratio(row->spend, row->new_customers, r->o.precision, plain);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        plain[0] = '\0';
+        if (out.ltv.defined)
+            retain_format_real(out.ltv.value, r->o.precision, plain);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        plain[0] = '\0';
+        if (out.ltv_cac.defined)
+            retain_format_real(out.ltv_cac.value, r->o.precision, plain);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text,
+                                 out.below_min_ratio ? RETAIN_TONE_BAD : RETAIN_TONE_PLAIN);
+        rows++;
+        if (st == RETAIN_OK &&
+            retain_chart_category(c, row->channel_len ? name : L(r, "all")) == RETAIN_OK &&
+            out.ltv_cac.defined) {
+            retain_chart_value(c, series, rows - 1, out.ltv_cac.value);
+            bars++;
+        }
+    }
+    if (st != RETAIN_OK || !bars) {
+        retain_chart_free(c);
+        return st;
+    }
+    return retain_doc_chart(r->doc, c, 200);
+}
+
 /* ---- next steps: retain risk's rows, largest MRR first ---- */
 
 #define NEXT_STEPS_ROWS 5
@@ -663,8 +811,6 @@ static retain_status build(retain_report *r, retain_diag *diag)
     if (r->any_mrr && !r->o.has_as_of)
         rt_figures_omit(&r->fig, L(r, "LTV of the previous periods"), "needs --as-of");
     rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
-    rt_figures_omit(&r->fig, L(r, "CAC and LTV:CAC by channel"),
-                    "not in this version (retain cac --spend-table)");
     rt_figures_omit(&r->fig, L(r, "NPS"), "not in this version (retain nps)");
     if (!r->goals.n)
         rt_figures_omit(&r->fig, L(r, "Goals"), "no goals file (--goals)");
@@ -690,6 +836,8 @@ static retain_status build(retain_report *r, retain_diag *diag)
     if (st == RETAIN_OK)
         st = reason_chart(r);
     if (st == RETAIN_OK)
+        st = cac_section(r, diag);
+    if (st == RETAIN_OK)
         st = next_steps(r, diag);
     if (st == RETAIN_OK)
         st = rt_figures_omitted(&r->fig, r->doc);
@@ -711,8 +859,18 @@ retain_status retain_report_finish(retain_report *r, retain_diag *diag)
         st = retain_survival_finish(r->sv, diag);
     if (st == RETAIN_OK && r->sv_seg)
         st = retain_survival_finish(r->sv_seg, diag);
-    for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++)
+    for (int k = 0; k < NWHEN && st == RETAIN_OK && r->ltv[k]; k++) {
         st = retain_ltv_table_finish(r->ltv[k], diag);
+        if (k > CUR && st == RETAIN_ERR_USAGE) { /* no customer yet then: no LTV */
+            retain_ltv_table_free(r->ltv[k]);
+            r->ltv[k] = NULL;
+            st = RETAIN_OK;
+        }
+    }
+    if (st == RETAIN_OK && r->rate_seg)
+        st = retain_rate_finish(r->rate_seg, diag);
+    if (st == RETAIN_OK && r->ltv_seg)
+        st = retain_ltv_table_finish(r->ltv_seg, diag);
     if (st != RETAIN_OK)
         return st;
     r->as_of = retain_rate_as_of(r->rate);
@@ -755,6 +913,9 @@ void retain_report_free(retain_report *r)
     rt_figures_free(&r->fig);
     retain_doc_free(r->doc);
     retain_events_free(r->ev);
+    retain_acquisition_free(r->spend);
+    retain_rate_free(r->rate_seg);
+    retain_ltv_table_free(r->ltv_seg);
     free(r->segment_name);
     free(r);
 }

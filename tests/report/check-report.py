@@ -121,6 +121,33 @@ for title, want in (("Accounts at risk (zone 3)", top(r for r in risk if r["zone
     check(got == want and (want or title == "Expansion candidates"),
           "%s: report %s, retain risk %s" % (title, got, want))
 
+# ---- CAC and LTV:CAC by channel are retain cac's rows of the period ----
+FIX = os.path.join(SRC, "tests", "fixtures")
+os.makedirs(os.path.join(WORK, "assets-bare"), exist_ok=True)
+for when, period in (("2025-02-28", "2025-02"), ("2025-03-31", "2025-03")):
+    crm = os.path.join(FIX, "crm-channels.csv")
+    spend = os.path.join(FIX, "spend-channels.csv")
+    doc = run(["report", "-f", "md", "--assets", os.path.join(WORK, "assets-bare"), "--as-of",
+               when, "--by", "channel", "--spend-table", spend, crm])
+    got, on = [], False
+    for line in doc.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells[0] == "Channel":
+            on = True
+        elif on and line.startswith("|") and cells[0] != "---":
+            got.append([cells[0]] + [plain(c) for c in cells[1:]])
+        elif on and not line.startswith("|"):
+            break
+    ltv = subprocess.run([RETAIN, "ltv", "--as-of", when, "--by", "channel", crm],
+                         capture_output=True, check=True).stdout
+    cac = subprocess.run([RETAIN, "cac", "--spend-table", spend, "--by", "channel", "--as-of", when,
+                          "--ltv-table", "-", crm], input=ltv, capture_output=True,
+                         check=True).stdout.decode()
+    want = [[r["channel"], r["spend"], r["new"], r["cac"], r["ltv"], r["ltv_cac"]]
+            for r in csv.DictReader(io.StringIO(cac)) if r["period"] == period]
+    check(got == want and want, "CAC by channel as of %s: report %s, retain cac %s"
+          % (when, got, want))
+
 # ---- one data mark per value of the tables the charts draw ----
 def marks(name):
     path = os.path.join(assets, name + ".svg")
