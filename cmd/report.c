@@ -213,6 +213,7 @@ static int run(cli *c, int argc, char **argv)
     o.period = c->period;
     o.precision = c->precision;
     o.merge_gap = c->merge_gap;
+    o.other_tables = path[0] || path[1] || path[2];
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
     retain_diag diag;

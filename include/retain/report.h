@@ -46,6 +46,8 @@ typedef struct {
     double margin;     /* gross margin for LTV, a fraction (retain ltv --margin; 1 when 0) */
     int precision;     /* decimals of rates and money, 0..9 (retain's -p; its default is 2) */
     int32_t merge_gap; /* days: rows this close are one life (retain/lives.h), as --merge-gap */
+    bool other_tables; /* events, tickets or survey rows will follow the customer
+                        * table (the next steps keep per-customer state for them) */
 } retain_report_options;
 
 typedef struct retain_report retain_report;

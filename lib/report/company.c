@@ -128,7 +128,10 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
         .cutoffs = &cut, .n_cutoffs = 1, .usage_window = 30, .before_latest_start = !o.has_as_of};
     if (!o.has_as_of)
         cut = 0; /* days before the latest start */
-    ok = ok && (r->ev = retain_events_new(&eo, diag)) != NULL;
+    /* the customers' event state (memory per customer) only for the next
+     * steps, when other tables come */
+    if (o.other_tables)
+        ok = ok && (r->ev = retain_events_new(&eo, diag)) != NULL;
     if (!ok || !r->segment_name || !r->stages || !r->rate || !r->churn || !r->churn_reason ||
         !r->churn_period || !r->cohort || !r->sv || (o.segment_extra >= 0 && !r->sv_seg) ||
         !r->ltv[CUR]) {
@@ -170,7 +173,7 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK && r->sv_seg)
         st = retain_survival_add(r->sv_seg, id, idl, seg, seglen, row->start, row->end,
                                  row->has_end, mrr);
-    if (st == RETAIN_OK &&
+    if (st == RETAIN_OK && r->ev &&
         (st = retain_events_add_customer_row(r->ev, row, false, diag)) != RETAIN_OK)
         return st; /* diag says why */
     if (st == RETAIN_OK && r->rate_seg)
@@ -221,6 +224,9 @@ retain_status retain_report_goals(retain_report *r, const retain_table *goals, r
 static retain_status other_row(retain_report *r, retain_table_kind table, const retain_row *row,
                                retain_diag *diag)
 {
+    if (!r->ev)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "the report was made without other_tables: no event table");
     if (!r->customers_done) {
         r->customers_done = true;
         retain_status st = retain_events_customers_done(r->ev, diag);
@@ -625,39 +631,26 @@ static retain_status cac_section(retain_report *r, retain_diag *diag)
         retain_cac_join_free(join);
         if (st != RETAIN_OK)
             break;
-        char name[128], plain[RETAIN_NUMBER_BUFSIZE], text[RETAIN_LANG_BUFSIZE];
+        char name[128], cell[5][RETAIN_NUMBER_BUFSIZE] = {"", "", "", "", ""};
         snprintf(name, sizeof name, "%.*s", (int)(row->channel_len < 100 ? row->channel_len : 100),
                  row->channel);
-        st = retain_doc_cell(r->doc, row->channel_len ? name : L(r, "all"), RETAIN_TONE_PLAIN);
-        plain[0] = '\0';
         if (row->spend_defined)
-            retain_money_format(row->spend, r->o.precision < 6 ? r->o.precision : 6, plain);
-        rt_spell(r->o.lang, plain, false, text);
-        if (st == RETAIN_OK)
-            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
-        snprintf(plain, sizeof plain, "%lld", (long long)row->new_customers);
-        rt_spell(r->o.lang, row->has_new ? plain : "", false, text);
-        if (st == RETAIN_OK)
-            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
-        plain[0] = '\0';
+            retain_money_format(row->spend, r->o.precision < 6 ? r->o.precision : 6, cell[0]);
+        if (row->has_new)
+            snprintf(cell[1], sizeof cell[1], "%lld", (long long)row->new_customers);
         if (out.cac.defined) /* exact from the amount, as retain cac */
-            retain_format_money_ratio(row->spend, row->new_customers, r->o.precision, plain);
-        rt_spell(r->o.lang, plain, false, text);
-        if (st == RETAIN_OK)
-            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
-        plain[0] = '\0';
+            retain_format_money_ratio(row->spend, row->new_customers, r->o.precision, cell[2]);
         if (out.ltv.defined)
-            retain_format_real(out.ltv.value, r->o.precision, plain);
-        rt_spell(r->o.lang, plain, false, text);
-        if (st == RETAIN_OK)
-            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
-        plain[0] = '\0';
+            retain_format_real(out.ltv.value, r->o.precision, cell[3]);
         if (out.ltv_cac.defined)
-            retain_format_real(out.ltv_cac.value, r->o.precision, plain);
-        rt_spell(r->o.lang, plain, false, text);
-        if (st == RETAIN_OK)
-            st = retain_doc_cell(r->doc, text,
-                                 out.below_min_ratio ? RETAIN_TONE_BAD : RETAIN_TONE_PLAIN);
+            retain_format_real(out.ltv_cac.value, r->o.precision, cell[4]);
+        st = retain_doc_cell(r->doc, row->channel_len ? name : L(r, "all"), RETAIN_TONE_PLAIN);
+        for (int k = 0; k < 5 && st == RETAIN_OK; k++) {
+            char text[RETAIN_LANG_BUFSIZE];
+            rt_spell(r->o.lang, cell[k], false, text);
+            st = retain_doc_cell(
+                r->doc, text, k == 4 && out.below_min_ratio ? RETAIN_TONE_BAD : RETAIN_TONE_PLAIN);
+        }
         rows++;
         if (st == RETAIN_OK &&
             retain_chart_category(c, row->channel_len ? name : L(r, "all")) == RETAIN_OK &&
@@ -878,7 +871,8 @@ retain_status retain_report_finish(retain_report *r, retain_diag *diag)
     r->period[CUR] = p;
     r->period[PREV] = p - 1;
     r->period[YEAR] = p - (r->o.period == RETAIN_PERIOD_MONTH ? 12 : 4);
-    if (!r->customers_done && (st = retain_events_customers_done(r->ev, diag)) != RETAIN_OK)
+    if (r->ev && !r->customers_done &&
+        (st = retain_events_customers_done(r->ev, diag)) != RETAIN_OK)
         return st;
     r->customers_done = true;
     st = build(r, diag);
