@@ -17,6 +17,7 @@ static const cli_opt options[] = {
     {CLI_AS_OF},
     {CLI_PERIOD("cohorts by day, week (ISO), month (default), quarter\nor year of the start")},
     {CLI_BY("one block of cohorts per value of column COL")},
+    {CLI_MERGE_GAP},
     {"onboarding", OPT_ONBOARDING, NULL,
      "instead, the churn before day 90 of the customers\nactivated within DAYS days against the "
      "others"},
@@ -151,7 +152,8 @@ static int run(cli *c, int argc, char **argv)
     o.period = c->period;
     /* default as-of: the latest start, known once the customers are read */
     retain_day cut = c->has_as_of ? c->as_of : 0;
-    retain_events_options eo = {.cutoffs = &cut,
+    retain_events_options eo = {.merge_gap = c->merge_gap,
+                                .cutoffs = &cut,
                                 .n_cutoffs = 1,
                                 .before_latest_start = !c->has_as_of,
                                 .activation_kind = kind};

@@ -14,6 +14,7 @@ static const cli_opt options[] = {
     {CLI_PERIOD(NULL)},
     {CLI_BY("one block of periods per value of this column of the\ncustomer table (the "
             "customer's segment on the answer day)")},
+    {CLI_MERGE_GAP},
     {"latest", OPT_LATEST, NULL, "count only each customer's last answer in a period"},
     {"below", OPT_BELOW, "SCORE",
      "instead, the call list: customers whose latest answer\nis "
@@ -191,7 +192,7 @@ static int run(cli *c, int argc, char **argv)
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
     retain_day cut = c->has_as_of ? c->as_of : RETAIN_DAY_MAX;
-    retain_events_options eo = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_events_options eo = {.merge_gap = c->merge_gap, .cutoffs = &cut, .n_cutoffs = 1};
     retain_diag diag;
     retain_events *ev = retain_events_new(&eo, &diag);
     if (!ev)

@@ -30,6 +30,7 @@ static const cli_opt options[] = {
     {"survey", OPT_SURVEY, "FILE", "NPS answers: id, date, score"},
     {"orders", OPT_ORDERS, "FILE", "orders or invoices: id, date, amount"},
     {"as-of", OPT_AS_OF, "DATE", "observation day (default: the latest event)"},
+    {CLI_MERGE_GAP},
     {CLI_BY("a column of the customer table to print after the id")},
     {"activity", OPT_ACTIVITY, "KIND", "only events of this kind count for silence and\nusage"},
     {"silence", OPT_SILENCE, "DAYS", "silent when no event for DAYS days (default 60)"},
@@ -305,8 +306,11 @@ static int run(cli *c, int argc, char **argv)
         return cli_report(c, &diag);
     o.stages = stages;
     retain_day cut[2] = {as_of, as_of - o.horizon};
-    retain_events_options eo = {
-        .cutoffs = cut, .n_cutoffs = 2, .usage_window = window, .activity_kind = activity};
+    retain_events_options eo = {.merge_gap = c->merge_gap,
+                                .cutoffs = cut,
+                                .n_cutoffs = 2,
+                                .usage_window = window,
+                                .activity_kind = activity};
     retain_events *ev = retain_events_new(&eo, &diag);
     if (!ev) {
         retain_stages_free(stages);

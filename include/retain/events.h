@@ -74,6 +74,10 @@ typedef struct {
      * as-of of commands about the customer table): until then no row is
      * ignored for starting after the as-of. */
     bool before_latest_start;
+    /* Rows of a customer at most this many days apart are one life, active
+     * on the gap, with the MRR of the row before the gap (--merge-gap; 0:
+     * overlapping and back-to-back rows only). */
+    int32_t merge_gap;
     /* Window lengths in days (0 for the defaults 7, 30 and 90): usage sums
      * the activity values in the `usage_window` days ending on c and in the
      * window before; tickets and orders likewise. */
@@ -177,7 +181,8 @@ RETAIN_API void retain_events_life(const retain_events *ev, size_t i, size_t k, 
 /* The life serving day d (start <= d < end): false when none does. */
 RETAIN_API bool retain_events_life_on(const retain_events *ev, size_t i, retain_day d,
                                       retain_life *life);
-/* The MRR of customer i on day d: the sum over its rows serving d. */
+/* The MRR of customer i on day d: the sum over its rows serving d; on a
+ * day of a merged gap, the MRR of the last day served before it. */
 RETAIN_API retain_money retain_events_mrr_on(const retain_events *ev, size_t i, retain_day d);
 
 /* ---- the state as of a cutoff ------------------------------------------ */

@@ -36,6 +36,7 @@ typedef struct {
     bool implicit; /* no customer table: events make their customers */
     retain_day as_of;
     bool from_latest_start; /* cutoffs are days before the latest start */
+    int32_t merge_gap;
     bool any_row;
     retain_day latest_start;
     /* ids: bytes in one buffer, customer i at id_off[i], id_len[i] */
@@ -263,6 +264,13 @@ retain_events *retain_events_new(const retain_events_options *o, retain_diag *di
         }
     }
     r->from_latest_start = o->before_latest_start;
+    if (o->merge_gap < 0 || o->merge_gap > RETAIN_MERGE_GAP_MAX) {
+        retain_events_free(ev);
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "a merge gap is 0 to %d days",
+                RETAIN_MERGE_GAP_MAX);
+        return NULL;
+    }
+    r->merge_gap = o->merge_gap;
     if (r->from_latest_start)
         r->as_of = RETAIN_DAY_MAX; /* known once every row is in */
     ev->usage_w = o->usage_window ? o->usage_window : 7;
@@ -440,7 +448,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
             m++;
         }
         rt_spans_sort(buf, m);
-        size_t nm = rt_spans_merge(buf, m, 0, merged);
+        size_t nm = rt_spans_merge(buf, m, r->merge_gap, merged);
         if (nm == 0 && m > 0) {
             /* rows of no day only: a life of 0 days that churned */
             merged[0] = buf[0];
@@ -773,17 +781,40 @@ bool retain_events_life_on(const retain_events *ev, size_t i, retain_day d, reta
     return false;
 }
 
+/* The MRR of the rows serving d (*served: whether any does), and the
+ * latest end on or before d of a row that served a day. */
+static retain_money rows_mrr_on(const registry *r, size_t i, retain_day d, bool *served,
+                                retain_day *last_end)
+{
+    retain_money sum = 0;
+    *last_end = INT32_MIN;
+    *served = false;
+    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+        const cust_row *row = &r->rows[k - 1];
+        if (row->start > r->as_of)
+            continue;
+        if (row->start <= d && d < row->end) {
+            *served = true;
+            if (__builtin_add_overflow(sum, row->mrr, &sum))
+                return INT64_MAX; /* beyond any amount the reader accepts */
+        }
+        if (row->end <= d && row->end > row->start && row->end > *last_end)
+            *last_end = row->end;
+    }
+    return sum;
+}
+
 retain_money retain_events_mrr_on(const retain_events *ev, size_t i, retain_day d)
 {
     const registry *r = ev->reg;
-    retain_money sum = 0;
     if (i >= r->n)
         return 0;
-    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
-        const cust_row *row = &r->rows[k - 1];
-        if (row->start <= d && d < row->end && __builtin_add_overflow(sum, row->mrr, &sum))
-            return INT64_MAX; /* beyond any amount the reader accepts */
-    }
+    retain_day last_end;
+    bool served;
+    retain_money sum = rows_mrr_on(r, i, d, &served, &last_end);
+    retain_life serving;
+    if (!served && last_end != INT32_MIN && retain_events_life_on(ev, i, d, &serving))
+        sum = rows_mrr_on(r, i, last_end - 1, &served, &last_end); /* a day of a merged gap */
     return sum;
 }
 

@@ -164,6 +164,9 @@ def check(seed, retain, tmp):
 
     def rows(by):  # without --by every life is in segment ""
         return crm if by else [dict(r, seg='') for r in crm]
+
+    gap = rng.choice([0, 0, 0, 3, 30])
+    gap_args = ['--merge-gap', str(gap)] if gap else []
     # ---- risk
     given = [k for k in ('tickets', 'survey', 'orders') if rng.random() < 0.6]
     o = {'activity': rng.choice([None, None, 'login']), 'silence': rng.choice([60, 10, 30]),
@@ -171,7 +174,7 @@ def check(seed, retain, tmp):
          'revenue_drop': 10, 'grace': rng.choice([30, 0]), 'horizon': rng.choice([90, 30, 120]),
          'weights': dict(ref.DEFAULT_WEIGHTS), 'zones': (75, 50), 'by': rng.random() < 0.3,
          'has_mrr': True}
-    args = ['risk', '--events', 'events.csv']
+    args = ['risk', '--events', 'events.csv'] + gap_args
     for k in given:
         args += ['--' + k, k + '.csv']
     if o['activity']:
@@ -196,7 +199,7 @@ def check(seed, retain, tmp):
     t = {'events': tables['events']}
     for k in given:
         t[k] = tables[k]
-    custs = ref.build_customers(rows(o['by']), as_of)
+    custs = ref.build_customers(rows(o['by']), as_of, gap)
     summary = rng.random() < 0.4
     if summary:
         want = ref.risk_summary(custs, t, o, as_of)
@@ -212,7 +215,7 @@ def check(seed, retain, tmp):
         mode = 'periods'
     no = {'as_of': None, 'below': None, 'churn': None, 'latest': rng.random() < 0.4,
           'period': rng.choice(['month', 'quarter', 'week']), 'by': with_crm and rng.random() < 0.4}
-    args = ['nps', '--period', no['period']]
+    args = ['nps', '--period', no['period']] + gap_args
     if rng.random() < 0.3:
         no['as_of'] = day(rng.randrange(50, 420))
         args += ['--as-of', no['as_of'].isoformat()]
@@ -234,7 +237,7 @@ def check(seed, retain, tmp):
         ncust = None
         if with_crm:
             # customers whose rows all start after as-of are still customers
-            ncust = ref.build_customers(rows(no['by']), nps_as_of)
+            ncust = ref.build_customers(rows(no['by']), nps_as_of, gap)
             for cid in known:
                 ncust.setdefault(cid, ref.Customer(cid))
         want = ref.nps(tables['survey'], ncust, no)
@@ -244,7 +247,7 @@ def check(seed, retain, tmp):
           'period': rng.choice(['month', 'quarter', 'week']), 'by': rng.random() < 0.3,
           'onboarding': rng.random() < 0.4}
     args = ['activation', '--events', 'events.csv', '--within', str(ao['within']), '--period',
-            ao['period']]
+            ao['period']] + gap_args
     if ao['event']:
         args += ['--event', ao['event']]
     if ao['by']:
@@ -256,7 +259,7 @@ def check(seed, retain, tmp):
         args += ['--as-of', a_as_of.isoformat()]
     else:
         a_as_of = max(r['start'] for r in crm)
-    acust = ref.build_customers(rows(ao['by']), a_as_of)
+    acust = ref.build_customers(rows(ao['by']), a_as_of, gap)
     if acust:
         want = ref.activation(acust, tables['events'], ao, a_as_of)
         compare(args + ['crm.csv'], want, 'activation')

@@ -46,9 +46,10 @@ class Customer:
         self.lives = []  # (start, end or None, segment)
 
 
-def build_customers(rows, as_of):
+def build_customers(rows, as_of, gap=0):
     """rows: dicts id, start, end (None), mrr (Fraction), seg. Rows starting
-    after as_of are ignored, ends after it are open."""
+    after as_of are ignored, ends after it are open; rows at most gap days
+    apart are one life (--merge-gap)."""
     custs = {}
     for r in rows:
         if r['start'] > as_of:
@@ -61,9 +62,9 @@ def build_customers(rows, as_of):
         spans = sorted(((s, e if e is not None else far) for s, e, _, _ in c.rows))
         merged = []
         for s, e in spans:
-            if s >= e:
-                continue
-            if merged and s <= merged[-1][1]:
+            if s >= e and gap == 0:
+                continue  # serves no day (with a gap it takes part, as in lives)
+            if merged and (s - merged[-1][1]).days <= gap:
                 merged[-1][1] = max(merged[-1][1], e)
             else:
                 merged.append([s, e])
@@ -92,7 +93,12 @@ def life_on(c, d):
 
 
 def mrr_on(c, d):
-    return sum((m for s, e, m, _ in c.rows if s <= d and (e is None or d < e)), Fraction(0))
+    serving = [m for s, e, m, _ in c.rows if s <= d and (e is None or d < e)]
+    if not serving and life_on(c, d):
+        # a day of a merged gap: the MRR of the last day served before it
+        last = max(e for s, e, m, _ in c.rows if e is not None and s < e <= d)
+        return mrr_on(c, last - ONE_DAY)
+    return sum(serving, Fraction(0))
 
 
 # ---- risk -----------------------------------------------------------------
