@@ -113,11 +113,41 @@ rt_csvstream_tuning rt_csvstream_tune = {
     .steal_chunk = 64u << 10, /* short enough not to keep batches waiting */
 };
 
-static void *capped_realloc(void *p, size_t size)
+/* libcsv grows its field buffer by a fixed block (128 bytes) per call, so
+ * a long field costs one realloc per block: quadratic copying wherever
+ * realloc cannot grow in place (under AddressSanitizer, for one). The
+ * buffer handed to libcsv therefore carries its capacity in a header and
+ * grows geometrically; a call within the capacity costs nothing. Fields
+ * past FIELD_MAX are refused (libcsv reports CSV_ENOMEM: see
+ * parse_failed()). */
+typedef struct {
+    size_t capacity;
+    size_t pad; /* keeps the field bytes at malloc's alignment */
+} field_header;
+
+static void *field_realloc(void *p, size_t size)
 {
     if (size > FIELD_MAX)
-        return NULL; /* libcsv reports CSV_ENOMEM: see parse_failed() */
-    return realloc(p, size);
+        return NULL;
+    field_header *h = p ? (field_header *)p - 1 : NULL;
+    if (h && size <= h->capacity)
+        return p;
+    size_t cap = h && h->capacity ? h->capacity : 256;
+    while (cap < size)
+        cap *= 2;
+    if (cap > FIELD_MAX)
+        cap = FIELD_MAX;
+    field_header *n = realloc(h, sizeof *n + cap);
+    if (!n)
+        return NULL;
+    n->capacity = cap;
+    return n + 1;
+}
+
+static void field_free(void *p)
+{
+    if (p)
+        free((field_header *)p - 1);
 }
 
 static int space_only(unsigned char c)
@@ -739,7 +769,8 @@ static bool parse_init(rt_csvstream *s, rt_parse *p)
     p->s = s;
     if (csv_init(&p->parser, CSV_STRICT | CSV_STRICT_FINI | CSV_REPALL_NL) != 0)
         return false;
-    csv_set_realloc_func(&p->parser, capped_realloc);
+    csv_set_realloc_func(&p->parser, field_realloc);
+    csv_set_free_func(&p->parser, field_free);
     return true;
 }
 
