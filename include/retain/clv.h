@@ -21,7 +21,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <retain/orders.h>
 #include <retain/status.h>
+#include <retain/table.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +103,79 @@ RETAIN_API double retain_gamma_gamma_expected(const retain_gamma_gamma *m, int64
 RETAIN_API bool retain_clv_value(const retain_bgnbd *m, int64_t x, double t_x, double T,
                                  double value, double unit_days, int months, double discount,
                                  double *out);
+
+/* The whole of retain clv on an orders accumulator (finished; see
+ * retain/orders.h): the summaries in units of unit_days days, the two
+ * fits (or the parameters given), and per calibrated customer P(alive),
+ * the expected purchases in the next `horizon` units, the expected spend
+ * per purchase and the CLV; with a holdout, the frequency-group table. */
+typedef struct {
+    double unit_days; /* 1 (days) or 7 (weeks) */
+    double horizon;   /* units ahead for expected_purchases */
+    int months;       /* CLV months (30 days each) */
+    double discount;  /* per month */
+    /* skip the fits: use these (retain clv --with-params) */
+    bool has_params;
+    retain_bgnbd bgnbd;
+    retain_gamma_gamma gamma_gamma;
+} retain_clv_options;
+
+typedef struct retain_clv retain_clv;
+
+/* Fits and predicts. RETAIN_ERR_DATA from a fit that fails (see the fits
+ * above: diag says which model and why) or when a prediction cannot be
+ * evaluated; RETAIN_ERR_USAGE for options out of range; RETAIN_ERR_NOMEM.
+ * orders must outlive the result, which the caller frees with
+ * retain_clv_free(). */
+RETAIN_API retain_status retain_clv_run(const retain_orders *orders,
+                                        const retain_clv_options *options, retain_clv **out,
+                                        retain_diag *diag);
+
+/* The parameters used (fitted, or given). */
+RETAIN_API const retain_bgnbd *retain_clv_bgnbd(const retain_clv *clv);
+RETAIN_API const retain_gamma_gamma *retain_clv_gamma_gamma(const retain_clv *clv);
+/* Customers the fits saw: BG/NBD (calibrated customers with T > 0) and
+ * Gamma-Gamma (those with x > 0 and a positive spend). */
+RETAIN_API size_t retain_clv_fitted(const retain_clv *clv, size_t *gamma_gamma);
+
+/* One calibrated customer. */
+typedef struct {
+    size_t customer; /* its index in the orders accumulator */
+    int64_t x;
+    double t_x, T;   /* in units */
+    double monetary; /* mean repeat spend, 0 when x = 0 */
+    double p_alive, expected_purchases, expected_value, clv;
+} retain_clv_row;
+
+/* The calibrated customers in the accumulator's order. */
+RETAIN_API size_t retain_clv_rows(const retain_clv *clv);
+RETAIN_API void retain_clv_get(const retain_clv *clv, size_t i, retain_clv_row *row);
+
+/* With a holdout (retain_orders_options.has_holdout): per calibration
+ * frequency 0..6 and 7 for "7 or more" (8 groups, index = frequency), the
+ * customers, the sum of their actual purchase days in the holdout and of
+ * their predicted E[Y(t)], t = (as-of - calibration end) / unit_days.
+ * NULL without a holdout. Owned by clv. */
+typedef struct {
+    int64_t customers;
+    int64_t actual;
+    double predicted;
+} retain_clv_group;
+
+#define RETAIN_CLV_GROUPS 8
+RETAIN_API const retain_clv_group *retain_clv_holdout(const retain_clv *clv, double *holdout_units);
+
+RETAIN_API void retain_clv_free(retain_clv *clv);
+
+/* Parameter files: the table `model,parameter,value` that retain clv
+ * --fit-only prints (rows bgnbd r, alpha, a, b; gamma_gamma p, q, gamma;
+ * fit unit: day or week; log_likelihood rows are read and ignored). Reads
+ * one from a table read by retain_table_read(); RETAIN_ERR_DATA (with the
+ * line) for a missing, repeated or non-positive parameter, or a value
+ * that is not a number. *unit_days receives 1 or 7. */
+RETAIN_API retain_status retain_clv_params_read(const retain_table *table, retain_bgnbd *bgnbd,
+                                                retain_gamma_gamma *gamma_gamma, double *unit_days,
+                                                retain_diag *diag);
 
 #ifdef __cplusplus
 }

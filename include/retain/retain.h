@@ -31,6 +31,7 @@
 #include <retain/orders.h>
 #include <retain/clv.h>
 #include <retain/report.h>
+#include <retain/sbg.h>
 
 #ifdef __cplusplus
 extern "C" {

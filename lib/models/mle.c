@@ -1,6 +1,7 @@
 /* Maximum likelihood helpers: GSL's simplex on log parameters, 2F1. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_multimin.h>
 #include <gsl/gsl_sf_hyperg.h>
@@ -47,7 +48,8 @@ static double call(const gsl_vector *v, void *params)
 
 /* One run of the simplex from lp; false when it did not converge within
  * the iterations allowed. */
-static bool run(const wrap *w, double *lp, double *fmin, int *iterations, bool *nomem)
+static bool run(const wrap *w, double *lp, double step_size, double *fmin, int *iterations,
+                bool *nomem)
 {
     size_t n = w->n;
     gsl_multimin_fminimizer *s =
@@ -60,7 +62,7 @@ static bool run(const wrap *w, double *lp, double *fmin, int *iterations, bool *
     }
     for (size_t k = 0; k < n; k++) {
         gsl_vector_set(x, k, lp[k]);
-        gsl_vector_set(step, k, 0.5);
+        gsl_vector_set(step, k, step_size);
     }
     gsl_multimin_function fn = {call, n, (void *)w};
     if (gsl_multimin_fminimizer_set(s, &fn, x, step) != GSL_SUCCESS)
@@ -84,26 +86,40 @@ out:
     return converged;
 }
 
+static bool beyond(const double *lp, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!(fabs(lp[k]) <= 13.8))
+            return true;
+    return false;
+}
+
 rt_fit_result rt_minimize(rt_objective f, double *lp, size_t n, void *user, int *iterations)
 {
     wrap w = {f, user, n};
     *iterations = 0;
-    double prev = GSL_POSINF, fmin = GSL_POSINF;
-    bool nomem = false, converged = false;
+    double best[8], fbest = GSL_POSINF, fmin = GSL_POSINF, step = 0.5;
+    bool nomem = false;
     for (int restart = 0; restart < 8; restart++) {
-        converged = run(&w, lp, &fmin, iterations, &nomem);
+        bool converged = run(&w, lp, step, &fmin, iterations, &nomem);
         if (nomem)
             return RT_FIT_NOMEM;
-        if (!converged || !isfinite(fmin))
-            return RT_FIT_NO_CONVERGENCE;
-        for (size_t k = 0; k < n; k++)
-            if (fabs(lp[k]) > 13.8)
-                return RT_FIT_BOUNDARY;
-        if (prev - fmin <= 1e-13 * (1 + fabs(fmin)))
-            return RT_FIT_OK;
-        prev = fmin;
+        if (beyond(lp, n))
+            return RT_FIT_BOUNDARY;
+        if (!converged || !isfinite(fmin)) {
+            if (restart == 0)
+                return RT_FIT_NO_CONVERGENCE;
+            break; /* a restart that wanders off: keep the optimum before it */
+        }
+        if (fbest - fmin <= 1e-11 * (1 + fabs(fmin)))
+            break;
+        memcpy(best, lp, n * sizeof *lp);
+        fbest = fmin;
+        step = 0.1;
     }
-    return RT_FIT_NO_CONVERGENCE;
+    if (fmin > fbest || !isfinite(fmin))
+        memcpy(lp, best, n * sizeof *lp);
+    return RT_FIT_OK;
 }
 
 /* The power series, summed until the tail is negligible: past the largest

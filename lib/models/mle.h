@@ -18,8 +18,10 @@ typedef double (*rt_objective)(const double *lp, size_t n, void *user);
 typedef enum { RT_FIT_OK, RT_FIT_NO_CONVERGENCE, RT_FIT_BOUNDARY, RT_FIT_NOMEM } rt_fit_result;
 
 /* Minimises f from lp[0..n) (log parameters, n <= 8), in place. Restarts
- * the simplex at each optimum until two runs agree. RT_FIT_BOUNDARY when a
- * parameter ends beyond exp(+-13.8) (1e-6 .. 1e6). */
+ * the simplex at each optimum until two runs agree (at most 8 runs),
+ * keeping the best optimum. RT_FIT_NO_CONVERGENCE when the first run does
+ * not settle within 4000 iterations; RT_FIT_BOUNDARY when a parameter ends
+ * beyond exp(+-13.8) (1e-6 .. 1e6). */
 rt_fit_result rt_minimize(rt_objective f, double *lp, size_t n, void *user, int *iterations);
 
 /* 2F1(a, b; c; z) for 0 <= z < 1: GSL's gsl_sf_hyperg_2F1, or where it

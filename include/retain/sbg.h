@@ -1,0 +1,90 @@
+/* retain/sbg.h - the shifted beta-geometric model of contract renewals
+ * (Fader & Hardie 2007, "How to project customer retention").
+ *
+ * In a contractual setting customers renew at the end of each period
+ * (a year, a month) or leave; a customer leaves at each renewal with its
+ * own probability theta, theta ~ Beta(alpha, beta) across customers. A
+ * life lasting T periods (T >= 1: it left at the T-th renewal) has
+ * P(T = t) = B(alpha + 1, beta + t - 1) / B(alpha, beta), and survives t
+ * renewals with S(t) = B(alpha, beta + t) / B(alpha, beta). The fit is by
+ * maximum likelihood over lives that ended (at their T) and lives still
+ * going (censored: known to have survived n renewals), from one cohort or
+ * several. See retain-clv(1). No call keeps a pointer it is given. */
+#ifndef RETAIN_SBG_H
+#define RETAIN_SBG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <retain/lives.h>
+#include <retain/period.h>
+#include <retain/status.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The lives by period: lost[t] lives ended at renewal t (t = 1..periods;
+ * lost[0] is unused), censored[n] lives still going after n renewals
+ * (n = 0..periods). Arrays of periods + 1 entries. */
+typedef struct {
+    size_t periods;
+    int64_t *lost, *censored;
+} retain_sbg_data;
+
+typedef struct {
+    double alpha, beta;
+    double log_likelihood;
+    int iterations;
+    /* alpha and beta grow without bound with alpha / (alpha + beta)
+     * settled: no heterogeneity, churn is geometric with the constant
+     * probability `churn` per period (alpha, beta then unset). */
+    bool geometric;
+    double churn;
+} retain_sbg;
+
+/* From a survivor table: alive[0] customers at the start, alive[k] still
+ * there after k renewals (k = 1..periods; non-increasing). Fills *data,
+ * whose arrays the caller frees with retain_sbg_data_free().
+ * RETAIN_ERR_USAGE for an increasing or negative table; RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_sbg_survivors(const int64_t *alive, size_t periods,
+                                              retain_sbg_data *data, retain_diag *diag);
+
+/* From the lives of a customer table (finished): a life's renewals are
+ * its anniversaries (start + k periods, a day that does not exist in a
+ * short month being the month's last) on which it was still served; a
+ * life that ended made T - 1 of them, one still going at as-of is
+ * censored at those it made. kind is RETAIN_PERIOD_MONTH or
+ * RETAIN_PERIOD_YEAR. */
+RETAIN_API retain_status retain_sbg_from_lives(const retain_lives *lives, retain_period_kind kind,
+                                               retain_sbg_data *data, retain_diag *diag);
+
+RETAIN_API void retain_sbg_data_free(retain_sbg_data *data);
+
+/* Fits the model. RETAIN_ERR_DATA (diag says why) when no life ended (no
+ * churn to fit), when every life ended at the first renewal, when the fit
+ * does not converge, or when a parameter runs to a boundary other than
+ * the geometric limit; the geometric limit is RETAIN_OK with
+ * out->geometric set. */
+RETAIN_API retain_status retain_sbg_fit(const retain_sbg_data *data, retain_sbg *out,
+                                        retain_diag *diag);
+
+/* S(t), P(T > t): the share of a cohort still there after t renewals. */
+RETAIN_API double retain_sbg_survival(const retain_sbg *m, double t);
+
+/* r(t) = S(t) / S(t - 1) = (beta + t - 1) / (alpha + beta + t - 1): the
+ * retention rate of renewal t >= 1. */
+RETAIN_API double retain_sbg_retention(const retain_sbg *m, double t);
+
+/* The discounted expected residual lifetime (Fader & Hardie 2010) of a
+ * customer who has made n - 1 renewals (n >= 1), at discount rate d per
+ * period: the sum over t >= n of P(T > t | T > n - 1) / (1 + d)^(t - n)
+ * = (beta + n - 1) / (alpha + beta + n - 1) 2F1(1, beta + n; alpha + beta
+ * + n; 1 / (1 + d)). Needs d > 0; false when it cannot be evaluated. */
+RETAIN_API bool retain_sbg_derl(const retain_sbg *m, double n, double d, double *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
