@@ -434,4 +434,10 @@ if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ "$event_rows" -gt 0 ]; then
     fi
 fi
 
+# ---------------------------------------------------------------- orders
+# retain rfm and retain clv --fit-only on order exports (bench/orders.sh)
+if [ $retain_ok = 1 ] && [ "${BENCH_ORDERS:-1}" = 1 ]; then
+    RETAIN=$RETAIN BENCH_DATA=$DATA "$here/orders.sh" --rounds "$rounds" --sizes "$sizes" || status=1
+fi
+
 exit $status

@@ -17,5 +17,8 @@ extern const cli_command nps_command;
 extern const cli_command activation_command;
 extern const cli_command score_command;
 extern const cli_command report_command;
+extern const cli_command repeat_command;
+extern const cli_command rfm_command;
+extern const cli_command clv_command;
 
 #endif

@@ -142,7 +142,7 @@ RETAIN_API const char *retain_orders_segment(const retain_orders *orders, size_t
 RETAIN_API retain_status retain_orders_repeat(retain_orders *orders, int32_t within,
                                               const retain_repeat_row **rows, size_t *nrows);
 
-/* Bytes held per customer on average, for memory reports. */
+/* Bytes the per-customer state holds, for memory reports. */
 RETAIN_API size_t retain_orders_bytes(const retain_orders *orders);
 
 RETAIN_API void retain_orders_free(retain_orders *orders);

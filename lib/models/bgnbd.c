@@ -9,16 +9,22 @@
 #include "internal.h"
 #include "mle.h"
 
-/* Customers with the same (x, t_x, T) share one row, weighted. */
+/* Customers with the same (x, t_x, T) share one row, weighted; t_x and T
+ * also index tables of their distinct values, so that an evaluation takes
+ * one logarithm per distinct value, not per customer. */
 typedef struct {
     int64_t x;
     double tx, T, w;
+    uint32_t itx, iT;
 } row;
 
 typedef struct {
     row *rows;
     size_t n;
-    double weight; /* sum of w */
+    double weight;  /* sum of w */
+    double *values; /* the distinct t_x and T values, sorted */
+    double *logs;   /* per evaluation: log(alpha + value) */
+    size_t nvalues;
 } data;
 
 static int cmp_row(const void *pa, const void *pb)
@@ -31,8 +37,28 @@ static int cmp_row(const void *pa, const void *pb)
     return (a->T > b->T) - (a->T < b->T);
 }
 
-/* Sorted, identical rows merged. */
-static void compress(data *d)
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+static uint32_t value_index(const data *d, double v)
+{
+    size_t lo = 0, hi = d->nvalues;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (d->values[mid] <= v)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return (uint32_t)lo;
+}
+
+/* Sorted, identical rows merged; the table of distinct times. False when
+ * out of memory. */
+static bool compress(data *d)
 {
     qsort(d->rows, d->n, sizeof *d->rows, cmp_row);
     size_t m = 0;
@@ -43,16 +69,44 @@ static void compress(data *d)
             d->rows[m++] = d->rows[i];
     }
     d->n = m;
+    d->values = malloc((2 * m + 1) * sizeof *d->values);
+    d->logs = malloc((2 * m + 1) * sizeof *d->logs);
+    if (!d->values || !d->logs)
+        return false;
+    for (size_t i = 0; i < m; i++) {
+        d->values[2 * i] = d->rows[i].tx;
+        d->values[2 * i + 1] = d->rows[i].T;
+    }
+    qsort(d->values, 2 * m, sizeof *d->values, cmp_double);
+    size_t k = 0;
+    for (size_t i = 0; i < 2 * m; i++)
+        if (k == 0 || d->values[k - 1] != d->values[i])
+            d->values[k++] = d->values[i];
+    d->nvalues = k;
+    for (size_t i = 0; i < m; i++) {
+        d->rows[i].itx = value_index(d, d->rows[i].tx);
+        d->rows[i].iT = value_index(d, d->rows[i].T);
+    }
+    return true;
+}
+
+static void data_free(data *d)
+{
+    free(d->rows);
+    free(d->values);
+    free(d->logs);
 }
 
 /* The log-likelihood summed over rows sorted by x: the log-gamma terms
  * once per distinct x. */
-static double loglik(const data *d, double r, double alpha, double a, double b)
+static double loglik(data *d, double r, double alpha, double a, double b)
 {
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0))
         return NAN;
     double common = -lgamma(r) + r * log(alpha) + lgamma(a + b) - lgamma(b), la = log(a);
     double sum = 0;
+    for (size_t k = 0; k < d->nvalues; k++)
+        d->logs[k] = log(alpha + d->values[k]);
     int64_t x = -1;
     double gx = 0, lbx = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -62,9 +116,9 @@ static double loglik(const data *d, double r, double alpha, double a, double b)
             gx = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
             lbx = x > 0 ? log(b + x - 1) : 0;
         }
-        double l3 = -(r + x) * log(alpha + e->T), l;
+        double l3 = -(r + x) * d->logs[e->iT], l;
         if (x > 0)
-            l = rt_logaddexp(l3, la - lbx - (r + x) * log(alpha + e->tx));
+            l = rt_logaddexp(l3, la - lbx - (r + x) * d->logs[e->itx]);
         else
             l = l3;
         sum += e->w * (gx + l);
@@ -75,21 +129,20 @@ static double loglik(const data *d, double r, double alpha, double a, double b)
 static double objective(const double *lp, size_t n, void *user)
 {
     (void)n;
-    const data *d = user;
+    data *d = user;
     return -loglik(d, exp(lp[0]), exp(lp[1]), exp(lp[2]), exp(lp[3])) / d->weight;
 }
 
 static retain_status load(data *d, const int64_t *x, const double *t_x, const double *T, size_t n,
                           bool skip_zero_T, retain_diag *diag)
 {
+    memset(d, 0, sizeof *d);
     d->rows = malloc((n ? n : 1) * sizeof *d->rows);
-    d->n = 0;
-    d->weight = 0;
     if (!d->rows)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     for (size_t i = 0; i < n; i++) {
         if (x[i] < 0 || !(t_x[i] >= 0) || !(T[i] >= t_x[i]) || !isfinite(T[i])) {
-            free(d->rows);
+            data_free(d);
             return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
                            "customer %zu: x = %lld, t_x = %g, T = %g is not a purchase history "
                            "(0 <= x, 0 <= t_x <= T)",
@@ -97,10 +150,13 @@ static retain_status load(data *d, const int64_t *x, const double *t_x, const do
         }
         if (skip_zero_T && T[i] == 0)
             continue;
-        d->rows[d->n++] = (row){x[i], t_x[i], T[i], 1.0};
+        d->rows[d->n++] = (row){x[i], t_x[i], T[i], 1.0, 0, 0};
         d->weight += 1.0;
     }
-    compress(d);
+    if (!compress(d)) {
+        data_free(d);
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
     return RETAIN_OK;
 }
 
@@ -112,7 +168,7 @@ double retain_bgnbd_log_likelihood(const retain_bgnbd *m, const int64_t *x, cons
     if (load(&d, x, t_x, T, n, false, &diag) != RETAIN_OK)
         return NAN;
     double ll = loglik(&d, m->r, m->alpha, m->a, m->b);
-    free(d.rows);
+    data_free(&d);
     return ll;
 }
 
@@ -147,7 +203,7 @@ retain_status retain_bgnbd_fit(const int64_t *x, const double *t_x, const double
         sum_T += d.rows[i].w * d.rows[i].T;
     }
     if (sum_x == 0) {
-        free(d.rows);
+        data_free(&d);
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
                        "no customer purchased again (every frequency is 0): BG/NBD cannot be "
                        "fitted");
@@ -161,7 +217,7 @@ retain_status retain_bgnbd_fit(const int64_t *x, const double *t_x, const double
     if (res != RT_FIT_OK) {
         static const char *const names[] = {"r", "alpha", "a", "b"};
         st = fit_failed(diag, res, "BG/NBD", lp, names, 4);
-        free(d.rows);
+        data_free(&d);
         return st;
     }
     out->r = exp(lp[0]);
@@ -170,7 +226,7 @@ retain_status retain_bgnbd_fit(const int64_t *x, const double *t_x, const double
     out->b = exp(lp[3]);
     out->log_likelihood = loglik(&d, out->r, out->alpha, out->a, out->b);
     out->iterations = iterations;
-    free(d.rows);
+    data_free(&d);
     return RETAIN_OK;
 }
 

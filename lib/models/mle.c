@@ -71,7 +71,7 @@ static bool run(const wrap *w, double *lp, double step_size, double *fmin, int *
         (*iterations)++;
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
             break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-9) == GSL_SUCCESS) {
+        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-8) == GSL_SUCCESS) {
             converged = true;
             break;
         }
@@ -100,7 +100,7 @@ rt_fit_result rt_minimize(rt_objective f, double *lp, size_t n, void *user, int 
     *iterations = 0;
     double best[8], fbest = GSL_POSINF, fmin = GSL_POSINF, step = 0.5;
     bool nomem = false;
-    for (int restart = 0; restart < 8; restart++) {
+    for (int restart = 0; restart < 4; restart++) {
         bool converged = run(&w, lp, step, &fmin, iterations, &nomem);
         if (nomem)
             return RT_FIT_NOMEM;

@@ -1,0 +1,526 @@
+/* retain clv: customer value from an orders table (BG/NBD, Gamma-Gamma),
+ * or retention projected from a customer table (sBG). */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "orders.h"
+
+enum {
+    OPT_MODEL = OPT_FIRST_FREE,
+    OPT_HOLDOUT,
+    OPT_HORIZON,
+    OPT_MONTHS,
+    OPT_DISCOUNT,
+    OPT_FIT_ONLY,
+    OPT_PARAMS,
+    OPT_WITH_PARAMS
+};
+
+static const cli_opt options[] = {
+    {"model", OPT_MODEL, "M",
+     "bgnbd (default: BG/NBD and Gamma-Gamma on an orders\ntable) or sbg (shifted "
+     "beta-geometric on a customer\ntable)"},
+    {"as-of", OPT_AS_OF, "DATE",
+     "observation day: orders after it are left out (default:\nthe latest order; sbg: the "
+     "latest start)"},
+    {ORDERS_UNIT_OPT},
+    {"holdout-from", OPT_HOLDOUT, "DATE",
+     "calibrate up to DATE - 1, then compare predicted and\nactual repeat purchases from "
+     "DATE to as-of per\nfrequency 0..7+"},
+    {"horizon", OPT_HORIZON, "N",
+     "expected purchases over the next N units (default 52\nweeks, 364 days); sbg: periods "
+     "projected (default\nthe observed ones + 5)"},
+    {"months", OPT_MONTHS, "M", "months of 30 days summed in the CLV (default 12)"},
+    {"discount", OPT_DISCOUNT, "D",
+     "discount rate per month, 0.01 or 1% (default 0.01);\nsbg: per period (default 0.10 a "
+     "year, 0.01 a month)"},
+    {CLI_PERIOD("sbg: renewal period, year (default) or month")},
+    {"fit-only", OPT_FIT_ONLY, NULL, "print the fitted parameters (model,parameter,value)"},
+    {"params", OPT_PARAMS, "FILE", "also write the fitted parameters into FILE"},
+    {"with-params", OPT_WITH_PARAMS, "FILE",
+     "no fit: the parameters of FILE (as --fit-only prints\nthem)"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command clv_command = {
+    .name = "clv",
+    .summary = "customer value from orders (BG/NBD, Gamma-Gamma), renewals (sBG)",
+    .usage = "Usage: retain clv [OPTIONS] [FILE]\n"
+             "       retain clv --model sbg [--period year|month] [OPTIONS] [FILE]\n"
+             "From an orders table (CSV; stdin when FILE is absent or '-'; orders of one day\n"
+             "are one purchase), fits BG/NBD (r, alpha, a, b) on each customer's (x, t_x, T)\n"
+             "and Gamma-Gamma (p, q, gamma) on the repeat buyers' mean spend, by maximum\n"
+             "likelihood, then per customer: p_alive, expected_purchases in the next\n"
+             "--horizon units, expected_value (spend per purchase) and clv = sum over months\n"
+             "i = 1..M of (E[Y(30 i days)] - E[Y(30 (i - 1) days)]) x expected_value /\n"
+             "(1 + d)^i.\n"
+             "With --model sbg, from a customer table: the shifted beta-geometric model\n"
+             "(alpha, beta) of renewals per period, and per period the projected survival,\n"
+             "retention and discounted expected residual lifetime (derl).\n",
+    .options = options,
+    .tables = ORDERS_TABLES,
+    .examples =
+        "  retain clv orders.csv\n"
+        "  retain clv --unit week --fit-only --orders-id sampleid --date-format %Y%m%d "
+        "cdnow.csv\n"
+        "  retain clv --holdout-from 1997-10-01 --unit week --orders-id sampleid --date-format "
+        "%Y%m%d cdnow.csv\n"
+        "  retain clv --model sbg --period year contracts.csv\n",
+    .run = run,
+};
+
+typedef struct {
+    bool sbg;
+    bool has_holdout;
+    retain_day holdout_from;
+    double unit_days;
+    bool has_horizon, has_discount, fit_only;
+    double horizon, discount;
+    long long months;
+    const char *params, *with_params;
+} clv_opts;
+
+static int prob_decimals(const cli *c)
+{
+    return c->precision > 4 ? c->precision : 4;
+}
+
+static void put_real(retain_writer *w, double v, int decimals)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (retain_format_real(v, decimals, buf))
+        retain_writer_number(w, buf);
+    else
+        retain_writer_empty(w);
+}
+
+/* ---- parameter tables ---- */
+
+typedef struct {
+    const char *model, *name;
+    bool is_text;
+    const char *text;
+    double value;
+    int decimals;
+} param;
+
+static int param_decimals(const cli *c)
+{
+    return c->precision > 6 ? c->precision : 6;
+}
+
+static void fill_params(retain_writer *w, const param *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        retain_writer_text(w, p[i].model, strlen(p[i].model));
+        retain_writer_text(w, p[i].name, strlen(p[i].name));
+        if (p[i].is_text)
+            retain_writer_text(w, p[i].text, strlen(p[i].text));
+        else
+            put_real(w, p[i].value, p[i].decimals);
+        retain_writer_end_row(w);
+    }
+}
+
+static const char *const param_cols[] = {"model", "parameter", "value"};
+
+static int write_failed(const cli *c, const char *path, int err)
+{
+    retain_diag d;
+    retain_diag_clear(&d);
+    d.status = RETAIN_ERR_IO;
+    snprintf(d.message, sizeof d.message, "cannot write the parameters: %s", strerror(err));
+    return cli_report_file(c, path, &d);
+}
+
+/* --params FILE (always CSV) and --fit-only (stdout). */
+static int emit_params(const cli *c, const clv_opts *o, const param *p, size_t n)
+{
+    if (o->params) {
+        FILE *f = fopen(o->params, "wb");
+        if (!f)
+            return write_failed(c, o->params, errno);
+        retain_writer *w = retain_writer_new(f, RETAIN_FORMAT_CSV, param_cols, 3, false);
+        retain_status st = RETAIN_ERR_NOMEM;
+        if (w) {
+            fill_params(w, p, n);
+            st = retain_writer_finish(w);
+            retain_writer_free(w);
+        }
+        int err = errno;
+        if (fclose(f) != 0 && st == RETAIN_OK) {
+            err = errno;
+            st = RETAIN_ERR_IO;
+        }
+        if (st == RETAIN_ERR_NOMEM)
+            return cli_nomem(c);
+        if (st != RETAIN_OK)
+            return write_failed(c, o->params, err);
+    }
+    if (!o->fit_only)
+        return EXIT_OK;
+    retain_writer *w = retain_writer_new(stdout, c->format, param_cols, 3, false);
+    if (w)
+        fill_params(w, p, n);
+    return cli_finish_output(c, w);
+}
+
+/* ---- BG/NBD and Gamma-Gamma ---- */
+
+static int bgnbd_params(const cli *c, const clv_opts *o, const retain_clv *clv)
+{
+    const retain_bgnbd *b = retain_clv_bgnbd(clv);
+    const retain_gamma_gamma *g = retain_clv_gamma_gamma(clv);
+    size_t gg_n, bg_n = retain_clv_fitted(clv, &gg_n);
+    int d = param_decimals(c), ll = c->precision > 2 ? c->precision : 2;
+    param p[] = {
+        {"fit", "unit", true, o->unit_days == 1 ? "day" : "week", 0, 0},
+        {"fit", "customers", false, NULL, (double)bg_n, 0},
+        {"bgnbd", "r", false, NULL, b->r, d},
+        {"bgnbd", "alpha", false, NULL, b->alpha, d},
+        {"bgnbd", "a", false, NULL, b->a, d},
+        {"bgnbd", "b", false, NULL, b->b, d},
+        {"bgnbd", "log_likelihood", false, NULL, b->log_likelihood, ll},
+        {"fit", "repeat_buyers", false, NULL, (double)gg_n, 0},
+        {"gamma_gamma", "p", false, NULL, g->p, d},
+        {"gamma_gamma", "q", false, NULL, g->q, d},
+        {"gamma_gamma", "gamma", false, NULL, g->gamma, d},
+        {"gamma_gamma", "log_likelihood", false, NULL, g->log_likelihood, ll},
+    };
+    return emit_params(c, o, p, sizeof p / sizeof p[0]);
+}
+
+static int print_customers(const cli *c, const retain_orders *orders, const retain_clv *clv,
+                           double unit_days)
+{
+    static const char *const cols[] = {
+        "id",      "frequency",          "recency",        "T",  "monetary",
+        "p_alive", "expected_purchases", "expected_value", "clv"};
+    retain_writer *w = retain_writer_new(stdout, c->format, cols, 9, false);
+    if (!w)
+        return cli_nomem(c);
+    int pd = prob_decimals(c);
+    retain_day E = retain_orders_calibration_end(orders);
+    for (size_t i = 0; i < retain_clv_rows(clv); i++) {
+        retain_clv_row r;
+        retain_order_summary s;
+        retain_clv_get(clv, i, &r);
+        retain_orders_get(orders, r.customer, &s);
+        char buf[RETAIN_NUMBER_BUFSIZE];
+        retain_writer_text(w, s.id, s.id_len);
+        retain_writer_int(w, r.x);
+        int64_t days[2] = {s.last - s.first, E - s.first};
+        for (int k = 0; k < 2; k++) {
+            if (unit_days == 1)
+                retain_writer_int(w, days[k]);
+            else {
+                retain_format_ratio(days[k], (int64_t)unit_days, 1, c->precision, buf);
+                retain_writer_number(w, buf);
+            }
+        }
+        retain_format_ratio(s.repeat_spend, (r.x ? r.x : 1) * RETAIN_MONEY_SCALE, 1, c->precision,
+                            buf);
+        retain_writer_number(w, buf);
+        put_real(w, r.p_alive, pd);
+        put_real(w, r.expected_purchases, pd);
+        put_real(w, r.expected_value, c->precision);
+        put_real(w, r.clv, c->precision);
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int print_holdout(const cli *c, const retain_clv *clv)
+{
+    static const char *const cols[] = {"frequency", "customers",    "actual",
+                                       "predicted", "actual_total", "predicted_total"};
+    retain_writer *w = retain_writer_new(stdout, c->format, cols, 6, false);
+    if (!w)
+        return cli_nomem(c);
+    const retain_clv_group *g = retain_clv_holdout(clv, NULL);
+    retain_clv_group all = {0, 0, 0};
+    int pd = prob_decimals(c);
+    for (int k = 0; k <= RETAIN_CLV_GROUPS; k++) {
+        const retain_clv_group *e = k < RETAIN_CLV_GROUPS ? &g[k] : &all;
+        char label[8], buf[RETAIN_NUMBER_BUFSIZE];
+        if (k < RETAIN_CLV_GROUPS) {
+            snprintf(label, sizeof label, k == RETAIN_CLV_GROUPS - 1 ? "%d+" : "%d", k);
+            all.customers += e->customers;
+            all.actual += e->actual;
+            all.predicted += e->predicted;
+        } else {
+            strcpy(label, "all");
+        }
+        retain_writer_text(w, label, strlen(label));
+        retain_writer_int(w, e->customers);
+        if (retain_format_ratio(e->actual, e->customers, 1, pd, buf))
+            retain_writer_number(w, buf);
+        else
+            retain_writer_empty(w);
+        if (e->customers)
+            put_real(w, e->predicted / (double)e->customers, pd);
+        else
+            retain_writer_empty(w);
+        retain_writer_int(w, e->actual);
+        put_real(w, e->predicted, c->precision);
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+/* --with-params FILE into the options. */
+static int read_params(cli *c, const clv_opts *o, retain_clv_options *co)
+{
+    int code;
+    FILE *f = cli_open(c, o->with_params, &code);
+    if (!f)
+        return code;
+    retain_table *t = NULL;
+    retain_diag d;
+    retain_diag_clear(&d);
+    double unit = 0;
+    retain_status st = retain_table_read(f, 0, &t, &d);
+    if (st == RETAIN_OK)
+        st = retain_clv_params_read(t, &co->bgnbd, &co->gamma_gamma, &unit, &d);
+    retain_table_free(t);
+    cli_close(f);
+    if (st != RETAIN_OK)
+        return cli_report_file(c, o->with_params, &d);
+    if (unit != o->unit_days)
+        return cli_usage_error(c, "%s was fitted in %ss: give --unit %s", o->with_params,
+                               unit == 1 ? "day" : "week", unit == 1 ? "day" : "week");
+    co->has_params = true;
+    return EXIT_OK;
+}
+
+static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
+{
+    retain_clv_options co = {
+        .unit_days = o->unit_days,
+        .horizon = o->has_horizon ? o->horizon : 364 / o->unit_days,
+        .months = (int)o->months,
+        .discount = o->has_discount ? o->discount : 0.01,
+    };
+    if (o->with_params) {
+        int code = read_params(c, o, &co);
+        if (code != EXIT_OK)
+            return code;
+    }
+    retain_orders_options oo = {.has_as_of = c->has_as_of,
+                                .as_of = c->as_of,
+                                .has_holdout = o->has_holdout,
+                                .holdout_from = o->holdout_from};
+    retain_orders *orders = retain_orders_new(&oo);
+    if (!orders)
+        return o->has_holdout && c->has_as_of && o->holdout_from > c->as_of
+                   ? cli_usage_error(c, "--holdout-from is after --as-of: no holdout")
+                   : cli_nomem(c);
+    int code = orders_read(c, argc, argv, orders, true);
+    if (code == EXIT_OK)
+        code = orders_finish(c, orders);
+    retain_clv *clv = NULL;
+    if (code == EXIT_OK) {
+        retain_diag d;
+        retain_diag_clear(&d);
+        if (retain_clv_run(orders, &co, &clv, &d) != RETAIN_OK)
+            code = cli_report(c, &d);
+    }
+    if (code == EXIT_OK)
+        code = bgnbd_params(c, o, clv);
+    if (code == EXIT_OK && !o->fit_only)
+        code =
+            o->has_holdout ? print_holdout(c, clv) : print_customers(c, orders, clv, o->unit_days);
+    if (clv)
+        cli_verbose(c, retain_orders_customers(orders), retain_orders_bytes(orders));
+    retain_clv_free(clv);
+    retain_orders_free(orders);
+    return code;
+}
+
+/* ---- sBG ---- */
+
+static retain_status on_life_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    retain_status st = retain_lives_add(user, row->id, row->id_len, NULL, 0, NULL, 0, row->start,
+                                        row->end, row->has_end, 0);
+    if (st != RETAIN_OK)
+        cli_diag(diag, st, row->line,
+                 st == RETAIN_ERR_DATA ? "the end is before the start" : retain_status_str(st));
+    return st;
+}
+
+static int sbg_params(const cli *c, const clv_opts *o, const retain_sbg *m,
+                      const retain_sbg_data *data, retain_period_kind kind)
+{
+    int64_t lives = 0;
+    for (size_t t = 0; t <= data->periods; t++)
+        lives += (t > 0 ? data->lost[t] : 0) + data->censored[t];
+    int d = param_decimals(c), ll = c->precision > 2 ? c->precision : 2;
+    param p[] = {
+        {"fit", "period", true, retain_period_kind_name(kind), 0, 0},
+        {"fit", "lives", false, NULL, (double)lives, 0},
+        {"sbg", "alpha", false, NULL, m->geometric ? NAN : m->alpha, d},
+        {"sbg", "beta", false, NULL, m->geometric ? NAN : m->beta, d},
+        {"sbg", "churn", false, NULL, m->geometric ? m->churn : m->alpha / (m->alpha + m->beta), d},
+        {"sbg", "log_likelihood", false, NULL, m->log_likelihood, ll},
+    };
+    return emit_params(c, o, p, sizeof p / sizeof p[0]);
+}
+
+static int print_periods(const cli *c, const retain_sbg *m, const retain_sbg_data *data,
+                         size_t horizon, double discount)
+{
+    static const char *const cols[] = {"period",   "at_risk",   "lost", "observed",
+                                       "survival", "retention", "derl"};
+    retain_writer *w = retain_writer_new(stdout, c->format, cols, 7, false);
+    if (!w)
+        return cli_nomem(c);
+    int pd = prob_decimals(c);
+    /* at risk of renewal k: lives that reached it, ended there or later or
+     * still going past it */
+    int64_t at_risk = 0;
+    for (size_t t = 0; t <= data->periods; t++)
+        at_risk += (t > 0 ? data->lost[t] : 0) + data->censored[t];
+    double observed = 1;
+    for (size_t k = 0; k <= horizon; k++) {
+        retain_writer_int(w, (int64_t)k);
+        bool seen = k <= data->periods;
+        if (seen && k > 0) {
+            retain_writer_int(w, at_risk);
+            retain_writer_int(w, data->lost[k]);
+            if (at_risk > 0)
+                observed *= 1 - (double)data->lost[k] / (double)at_risk;
+        } else if (seen) {
+            retain_writer_int(w, at_risk);
+            retain_writer_empty(w);
+        } else {
+            retain_writer_empty(w);
+            retain_writer_empty(w);
+        }
+        if (seen && (k == 0 || at_risk > 0))
+            put_real(w, observed, pd);
+        else
+            retain_writer_empty(w);
+        put_real(w, retain_sbg_survival(m, (double)k), pd);
+        if (k > 0)
+            put_real(w, retain_sbg_retention(m, (double)k), pd);
+        else
+            retain_writer_empty(w);
+        double derl;
+        if (retain_sbg_derl(m, (double)k + 1, discount, &derl))
+            put_real(w, derl, c->precision);
+        else
+            retain_writer_empty(w);
+        retain_writer_end_row(w);
+        if (seen) { /* those lost at k, and censored at k, leave the risk set */
+            at_risk -= (k > 0 ? data->lost[k] : 0) + data->censored[k];
+        }
+    }
+    return cli_finish_output(c, w);
+}
+
+static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
+{
+    retain_period_kind kind = c->period_given ? c->period : RETAIN_PERIOD_YEAR;
+    if (kind != RETAIN_PERIOD_YEAR && kind != RETAIN_PERIOD_MONTH)
+        return cli_usage_error(c, "--model sbg takes --period year or month");
+    if (o->has_holdout || o->with_params)
+        return cli_usage_error(c, "%s goes with --model bgnbd",
+                               o->has_holdout ? "--holdout-from" : "--with-params");
+    double discount = o->has_discount ? o->discount : kind == RETAIN_PERIOD_YEAR ? 0.10 : 0.01;
+    if (!(discount > 0))
+        return cli_usage_error(c, "--discount must be above 0 for the residual lifetime");
+    retain_lives_options lo = {.has_as_of = c->has_as_of, .as_of = c->as_of};
+    retain_lives *lives = retain_lives_new(&lo);
+    if (!lives)
+        return cli_nomem(c);
+    c->input.ignore_mrr = true;
+    int code = cli_read_table(c, argc, argv, on_life_row, lives, NULL);
+    retain_diag d;
+    retain_diag_clear(&d);
+    retain_sbg_data data = {0};
+    retain_sbg m;
+    if (code == EXIT_OK && (retain_lives_finish(lives, &d) != RETAIN_OK ||
+                            retain_sbg_from_lives(lives, kind, &data, &d) != RETAIN_OK ||
+                            retain_sbg_fit(&data, &m, &d) != RETAIN_OK))
+        code = cli_report(c, &d);
+    if (code == EXIT_OK && m.geometric)
+        cli_note(c,
+                 "alpha and beta grow without bound: no heterogeneity, churn is geometric "
+                 "(constant %.4f per %s); alpha and beta are left empty",
+                 m.churn, retain_period_kind_name(kind));
+    if (code == EXIT_OK)
+        code = sbg_params(c, o, &m, &data, kind);
+    if (code == EXIT_OK && !o->fit_only) {
+        size_t horizon = o->has_horizon ? (size_t)o->horizon : data.periods + 5;
+        code = print_periods(c, &m, &data, horizon, discount);
+    }
+    retain_sbg_data_free(&data);
+    retain_lives_free(lives);
+    return code;
+}
+
+/* ---- options ---- */
+
+static int run(cli *c, int argc, char **argv)
+{
+    clv_opts o = {.unit_days = 1, .months = 12};
+    int opt;
+    bool bad;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        switch (opt) {
+        case OPT_MODEL:
+            if (strcmp(optarg, "sbg") == 0)
+                o.sbg = true;
+            else if (strcmp(optarg, "bgnbd") != 0)
+                return cli_usage_error(c, "--model takes bgnbd or sbg, not '%s'", optarg);
+            break;
+        case OPT_HOLDOUT:
+            if (!retain_date_parse(optarg, strlen(optarg), NULL, &o.holdout_from))
+                return cli_usage_error(
+                    c, "--holdout-from takes a date such as 1997-10-01, not '%s'", optarg);
+            o.has_holdout = true;
+            break;
+        case OPT_HORIZON:
+            if (!cli_number(c, optarg, CLI_NUM_PLAIN, "a number of units from 0 to 100000", 0,
+                            100000, &o.horizon))
+                return EXIT_USAGE;
+            o.has_horizon = true;
+            break;
+        case OPT_MONTHS:
+            if (!cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.months))
+                return EXIT_USAGE;
+            break;
+        case OPT_DISCOUNT:
+            if (!cli_number(c, optarg, CLI_NUM_FRACTION, "a rate per period such as 0.01 or 1%", 0,
+                            1, &o.discount))
+                return EXIT_USAGE;
+            o.has_discount = true;
+            break;
+        case OPT_FIT_ONLY:
+            o.fit_only = true;
+            break;
+        case OPT_PARAMS:
+            o.params = optarg;
+            break;
+        case OPT_WITH_PARAMS:
+            o.with_params = optarg;
+            break;
+        default:
+            if (!orders_option(c, opt, optarg, &o.unit_days, &bad) || bad)
+                return bad ? c->code : EXIT_USAGE;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    if (o.with_params && (o.fit_only || o.params))
+        return cli_usage_error(c, "--with-params uses parameters: it cannot fit them (--%s)",
+                               o.fit_only ? "fit-only" : "params");
+    return o.sbg ? run_sbg(c, argc, argv, &o) : run_bgnbd(c, argc, argv, &o);
+}

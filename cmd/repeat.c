@@ -1,0 +1,123 @@
+/* retain repeat: repeat-purchase rate per cohort (and segment), from an
+ * orders table. */
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "orders.h"
+
+enum { OPT_WITHIN = OPT_FIRST_FREE };
+
+static const cli_opt options[] = {
+    {CLI_PERIOD("cohort period: week, month (default), quarter, year")},
+    {"as-of", OPT_AS_OF, "DATE",
+     "observation day: orders after it are left out\n(default: the latest order)"},
+    {"within", OPT_WITHIN, "DAYS",
+     "a repeater's second purchase comes within DAYS days\nof its first (default: any time "
+     "up to as-of)"},
+    {CLI_BY("one block of cohorts per value of column COL (a\ncustomer's value on its first "
+            "order)")},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run(cli *c, int argc, char **argv);
+
+const cli_command repeat_command = {
+    .name = "repeat",
+    .summary = "repeat purchase rate per cohort: repeaters, purchases, days between",
+    .usage = "Usage: retain repeat [OPTIONS] [FILE]\n"
+             "Repeat purchases per cohort (the period of a customer's first purchase) from an\n"
+             "orders table (CSV; stdin when FILE is absent or '-'; orders of one customer on\n"
+             "one day are one purchase), up to as-of (default: the latest order):\n"
+             "customers, repeaters (a second purchase, within --within days of the first),\n"
+             "repeat_pct = repeaters / customers x 100, purchases_per_customer = purchase\n"
+             "days / customers, median_days_between = the median over the cohort's repeat\n"
+             "buyers of their mean days between consecutive purchases, (last - first) /\n"
+             "(purchase days - 1).\n",
+    .options = options,
+    .tables = ORDERS_TABLES,
+    .examples = "  retain repeat orders.csv\n"
+                "  retain repeat --period quarter --within 90 --by channel orders.csv\n",
+    .run = run,
+};
+
+static int print(cli *c, retain_orders *o, int32_t within, retain_period_kind kind)
+{
+    const retain_repeat_row *rows;
+    size_t n;
+    if (retain_orders_repeat(o, within, &rows, &n) != RETAIN_OK)
+        return cli_nomem(c);
+    static const char *const cols[] = {"cohort",
+                                       "customers",
+                                       "repeaters",
+                                       "repeat_pct",
+                                       "purchases_per_customer",
+                                       "median_days_between"};
+    const char *names[7];
+    size_t ncols = 0;
+    if (c->by)
+        names[ncols++] = c->by;
+    for (size_t i = 0; i < 6; i++)
+        names[ncols++] = cols[i];
+    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    if (!w)
+        return cli_nomem(c);
+    for (size_t i = 0; i < n; i++) {
+        const retain_repeat_row *r = &rows[i];
+        char label[16], buf[RETAIN_NUMBER_BUFSIZE];
+        if (c->by) {
+            size_t len;
+            const char *seg = retain_orders_segment(o, r->segment, &len);
+            retain_writer_text(w, seg, len);
+        }
+        retain_period_label(kind, r->cohort, label);
+        retain_writer_text(w, label, strlen(label));
+        retain_writer_int(w, r->customers);
+        retain_writer_int(w, r->repeaters);
+        retain_format_ratio(r->repeaters, r->customers, 100, c->precision, buf);
+        retain_writer_number(w, buf);
+        retain_format_ratio(r->purchase_days, r->customers, 1, c->precision, buf);
+        retain_writer_number(w, buf);
+        if (r->has_median) {
+            retain_format_ratio(r->median_num, r->median_den, 1, c->precision, buf);
+            retain_writer_number(w, buf);
+        } else {
+            retain_writer_empty(w);
+        }
+        retain_writer_end_row(w);
+    }
+    return cli_finish_output(c, w);
+}
+
+static int run(cli *c, int argc, char **argv)
+{
+    long long within = -1;
+    double unit_days = 1;
+    int opt;
+    bool bad;
+    while ((opt = cli_next(c, argc, argv)) >= 0) {
+        if (opt == OPT_WITHIN) {
+            if (!cli_count(c, optarg, "a number of days from 0 to 36525", 0, 36525, &within))
+                return EXIT_USAGE;
+        } else if (!orders_option(c, opt, optarg, &unit_days, &bad) || bad) {
+            return bad ? c->code : EXIT_USAGE;
+        }
+    }
+    if (opt == CLI_DONE)
+        return c->code;
+    if (c->period == RETAIN_PERIOD_DAY)
+        return cli_usage_error(c, "--period takes week, month, quarter or year here");
+    retain_orders_options oo = {.has_as_of = c->has_as_of, .as_of = c->as_of, .cohort = c->period};
+    retain_orders *o = retain_orders_new(&oo);
+    if (!o)
+        return cli_nomem(c);
+    int code = orders_read(c, argc, argv, o, false);
+    if (code == EXIT_OK)
+        code = orders_finish(c, o);
+    if (code == EXIT_OK) {
+        code = print(c, o, (int32_t)within, c->period);
+        cli_verbose(c, retain_orders_customers(o), retain_orders_bytes(o));
+    }
+    retain_orders_free(o);
+    return code;
+}
