@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_sf_gamma.h>
+
 #include <retain/clv.h>
 
 #include "internal.h"
@@ -103,7 +105,8 @@ static double loglik(data *d, double r, double alpha, double a, double b)
 {
     if (!(r > 0 && alpha > 0 && a > 0 && b > 0))
         return NAN;
-    double common = -lgamma(r) + r * log(alpha) + lgamma(a + b) - lgamma(b), la = log(a);
+    double common = -gsl_sf_lngamma(r) + r * log(alpha) + gsl_sf_lngamma(a + b) - gsl_sf_lngamma(b),
+           la = log(a);
     double sum = 0;
     for (size_t k = 0; k < d->nvalues; k++)
         d->logs[k] = log(alpha + d->values[k]);
@@ -113,7 +116,7 @@ static double loglik(data *d, double r, double alpha, double a, double b)
         const row *e = &d->rows[i];
         if (e->x != x) {
             x = e->x;
-            gx = lgamma(r + x) + lgamma(b + x) - lgamma(a + b + x);
+            gx = gsl_sf_lngamma(r + x) + gsl_sf_lngamma(b + x) - gsl_sf_lngamma(a + b + x);
             lbx = x > 0 ? log(b + x - 1) : 0;
         }
         double l3 = -(r + x) * d->logs[e->iT], l;

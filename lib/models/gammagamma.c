@@ -3,6 +3,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_sf_gamma.h>
+
 #include <retain/clv.h>
 
 #include "internal.h"
@@ -27,13 +29,13 @@ static int cmp_spend(const void *pa, const void *pb)
     return (a->m > b->m) - (a->m < b->m);
 }
 
-/* sum over customers of lgamma(p x + q) - lgamma(p x) - lgamma(q) + q log gamma
+/* sum over customers of lngamma(p x + q) - lngamma(p x) - lngamma(q) + q log gamma
  * + (p x - 1) log m + p x log x - (p x + q) log(gamma + m x) */
 static double loglik(const data *d, double p, double q, double g)
 {
     if (!(p > 0 && q > 0 && g > 0))
         return NAN;
-    double sum = 0, lg = log(g), lq = lgamma(q);
+    double sum = 0, lg = log(g), lq = gsl_sf_lngamma(q);
     int64_t x = -1;
     double gx = 0;
     for (size_t i = 0; i < d->n; i++) {
@@ -41,7 +43,7 @@ static double loglik(const data *d, double p, double q, double g)
         double px = p * (double)e->x;
         if (e->x != x) {
             x = e->x;
-            gx = lgamma(px + q) - lgamma(px) - lq + q * lg + px * log((double)x);
+            gx = gsl_sf_lngamma(px + q) - gsl_sf_lngamma(px) - lq + q * lg + px * log((double)x);
         }
         sum += e->w * (gx + (px - 1) * log(e->m) - (px + q) * log(g + e->m * (double)e->x));
     }

@@ -67,11 +67,25 @@ static bool run(const wrap *w, double *lp, double step_size, double *fmin, int *
     gsl_multimin_function fn = {call, n, (void *)w};
     if (gsl_multimin_fminimizer_set(s, &fn, x, step) != GSL_SUCCESS)
         goto out;
+    /* Converged: the simplex has shrunk to 1e-8, or it is small and its best
+     * value has not moved for 300 iterations (below the rounding noise of
+     * the log-likelihood, a flat direction keeps the simplex from shrinking
+     * further: it would wander without gaining anything) */
+    double best = s->fval;
+    int still = 0;
     for (int it = 0; it < 4000; it++) {
         (*iterations)++;
         if (gsl_multimin_fminimizer_iterate(s) != GSL_SUCCESS)
             break;
-        if (gsl_multimin_test_size(gsl_multimin_fminimizer_size(s), 1e-8) == GSL_SUCCESS) {
+        double size = gsl_multimin_fminimizer_size(s);
+        if (gsl_multimin_test_size(size, 1e-8) == GSL_SUCCESS) {
+            converged = true;
+            break;
+        }
+        if (s->fval < best - 1e-14 * (1 + fabs(best))) {
+            best = s->fval;
+            still = 0;
+        } else if (++still >= 300 && size < 1e-4) {
             converged = true;
             break;
         }
