@@ -205,7 +205,9 @@ edge_check() { # NAME CMD...
 [ $duck_ok = 1 ] && edge_check duckdb node "$here/reference/trc_duckdb.mjs" "$edge"
 [ $mlr_ok = 1 ] && edge_check miller mlr --icsv --from "$edge" put -q -f "$here/reference/trc_miller.mlr"
 if [ $retain_ok = 1 ]; then
-    edge_check retain "$RETAIN" rate "$edge"
+    # the comparators compute TRC's eight columns; kept, kept_pct left out
+    trc_columns() { "$RETAIN" rate -q "$@" | cut -d, -f1-8; }
+    edge_check retain trc_columns "$edge"
 else
     echo "- retain: skipped: $retain_why"
 fi
@@ -267,6 +269,8 @@ for n in $sizes; do
             for o in rate pandas duckdb miller; do
                 [ -f "$work/$o.csv" ] && cp "$work/$o.csv" "$work/$o.first.csv"
             done
+            # TRC's eight columns (the comparators compute no kept, kept_pct)
+            [ -f "$work/rate.first.csv" ] && cut -d, -f1-8 "$work/rate.csv" >"$work/rate.first.csv"
         fi
     done
 

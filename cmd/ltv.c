@@ -188,6 +188,11 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
         retain_value ltv;
         retain_ltv_method m = {o->margin, o->discount / 100, sv, (int)o->horizon};
         retain_ltv_table_value(table, g, &m, &ltv, NULL);
+        if (sv && in.arpu.defined && !ltv.defined)
+            cli_note(c,
+                     "%.*s: no life belongs to it (a life's segment is that of its row of "
+                     "largest MRR on its first day): no survival curve, ltv empty",
+                     (int)len, seg);
         retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
         if (c->by)
             retain_writer_text(w, seg, len);

@@ -55,12 +55,13 @@ static int one_liner(cli *c, long long s, long long e, long long n)
 static int print_table(cli *c, const retain_rate *rate, const retain_rate_options *o)
 {
     static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
-                                       "lost",   "customers_end",   "retention_pct", "churn_pct"};
-    const char *names[9];
+                                       "lost",   "customers_end",   "retention_pct", "churn_pct",
+                                       "kept",   "kept_pct"};
+    const char *names[11];
     size_t ncols = 0;
     if (c->by)
         names[ncols++] = c->by;
-    for (size_t i = 0; i < 8; i++)
+    for (size_t i = 0; i < 10; i++)
         names[ncols++] = cols[i];
     retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
     if (!w)
@@ -86,6 +87,9 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
             defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
             defined =
                 retain_churn_pct(row.customers_start, row.customers_end, joined, c->precision, pct);
+            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
+            retain_writer_int(w, row.kept);
+            defined = retain_format_ratio(row.kept, row.customers_start, 100, c->precision, pct);
             defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
             retain_writer_end_row(w);
         }
@@ -127,6 +131,19 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, retain_rate_customers(x.rate), retain_rate_customer_bytes(x.rate));
+        retain_day last_day;
+        if (retain_rate_partial(x.rate, &last_day)) {
+            char label[16], end[11], as_of[11];
+            retain_rate_row last;
+            retain_rate_get(x.rate, 0, retain_rate_periods(x.rate) - 1, &last);
+            retain_period_label(o.period, last.period, label);
+            retain_day_format(last_day, end);
+            retain_day_format(retain_rate_as_of(x.rate), as_of);
+            cli_note(c,
+                     "%s ends on %s, after as-of %s: it is observed up to as-of "
+                     "(customers_end, lost and kept count the customers active on %s)",
+                     label, end, as_of, as_of);
+        }
         code = print_table(c, x.rate, &o);
     }
     retain_rate_free(x.rate);

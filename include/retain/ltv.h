@@ -52,7 +52,7 @@ RETAIN_API retain_status retain_cac(double spend, double new_customers, retain_v
  * S(k months) / (1 + d)^k, where S is the Kaplan-Meier curve of
  * subscription lives (steps in days, see retain/survival.h; a month is
  * 365.25 / 12 days) and d the monthly discount. horizon must be 1 to 1200
- * months. */
+ * months. An empty curve (no life) leaves the LTV undefined. */
 RETAIN_API retain_status retain_ltv_survival(const retain_km_step *steps, size_t nsteps,
                                              double arpu, double margin, double discount,
                                              int horizon, retain_value *out, retain_diag *diag);

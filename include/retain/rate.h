@@ -3,7 +3,8 @@
  * For a period [p0, p1]: S = customers active on p0 - 1; N = new (first row
  * ever starts in the period) + reactivated (not in S, a row starting in the
  * period and an earlier row); E = customers active on p1; lost = S + N - E;
- * retention = (E - N) / S x 100. See SPEC and retain-rate(1).
+ * retention = (E - N) / S x 100; kept = customers of S active on p1 too.
+ * See SPEC and retain-rate(1).
  *
  * Rows arrive in any order. The accumulator keeps, per customer, a 128-bit
  * hash of its id and the intervals of its rows (needed to tell a win-back
@@ -64,6 +65,9 @@ RETAIN_API retain_status retain_rate_finish(retain_rate *rate, retain_diag *diag
 typedef struct {
     int32_t period; /* period index: see retain_period_label() */
     int64_t customers_start, new_customers, reactivated, lost, customers_end;
+    /* customers of customers_start still active on the period's last day
+     * (or as-of): kept_pct = kept / customers_start x 100 */
+    int64_t kept;
 } retain_rate_row;
 
 /* After finish: segments in byte order of their names (one, named "", when
@@ -74,6 +78,12 @@ RETAIN_API size_t retain_rate_periods(const retain_rate *rate);
 RETAIN_API void retain_rate_get(const retain_rate *rate, size_t segment, size_t period,
                                 retain_rate_row *row);
 RETAIN_API retain_day retain_rate_as_of(const retain_rate *rate);
+
+/* After finish: whether as-of falls before the last day of the last period
+ * reported (into *last_day, may be NULL), which is then observed up to
+ * as-of only: customers_end, lost and kept count the customers active on
+ * as-of. */
+RETAIN_API bool retain_rate_partial(const retain_rate *rate, retain_day *last_day);
 
 /* Memory the per-customer state uses, and customers held, for reports. */
 RETAIN_API size_t retain_rate_customer_bytes(const retain_rate *rate);

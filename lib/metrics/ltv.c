@@ -49,8 +49,8 @@ retain_status retain_ltv_survival(const retain_km_step *steps, size_t nsteps, do
         st = NONNEG(diag, "discount", discount);
     if (st == RETAIN_OK)
         st = check(diag, "the horizon", horizon, 1, 1200, "1 to 1200 months");
-    if (st != RETAIN_OK)
-        return st;
+    if (st != RETAIN_OK || nsteps == 0)
+        return st; /* no life: no curve, nothing known of how long one lasts */
     /* the expected months paid, each discounted from the first at once */
     double months = 0, factor = 1;
     for (int k = 0; k < horizon; k++) {

@@ -10,7 +10,7 @@
 #include "store.h"
 #include "window.h"
 
-enum { C_START, C_NEW, C_REACT, C_LOST, C_END, C_COUNT };
+enum { C_START, C_NEW, C_REACT, C_LOST, C_END, C_KEPT, C_COUNT };
 
 struct retain_rate {
     retain_rate_options opt;
@@ -76,17 +76,38 @@ retain_status retain_rate_reserve(retain_rate *r, size_t customers)
     return rt_store_reserve(&r->store, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
+/* The work cells of a segment: customers_end differences over periods
+ * first - 1 .. last (+ 1 past), new, reactivated, and kept differences
+ * over first .. last (+ 1 past). */
+#define CELLS(nper) (4 * (nper) + 3)
+
 /* Per-segment accumulation during finish. */
 typedef struct {
     const retain_rate *r;
     int64_t *diff;  /* customers_end as differences over periods first-1 .. last */
     int64_t *fresh; /* new */
     int64_t *back;  /* reactivated */
+    int64_t *kept;  /* kept, as differences over periods first .. last */
 } tally;
 
+/* Kept in periods lo .. hi: active on the last day of each and of the one
+ * before. */
+static inline void add_kept(const tally *t, int32_t lo, int32_t hi)
+{
+    const retain_rate *r = t->r;
+    if (lo < r->first)
+        lo = r->first;
+    if (lo > hi)
+        return;
+    t->kept[lo - r->first]++;
+    t->kept[hi - r->first + 1]--;
+}
+
 /* Counts the customer as active on the last day of every period whose
- * last day falls in [a, b). */
-static inline void add_active(const tally *t, int32_t a, int32_t b)
+ * last day falls in [a, b), and kept where it was on the one before too.
+ * *prev: the last such period of the customer's previous span (INT32_MIN
+ * before its first), updated. */
+static inline void add_active(const tally *t, int32_t a, int32_t b, int32_t *prev)
 {
     const retain_rate *r = t->r;
     int32_t lo, hi;
@@ -94,6 +115,9 @@ static inline void add_active(const tally *t, int32_t a, int32_t b)
         return;
     t->diff[lo - (r->first - 1)]++;
     t->diff[hi - (r->first - 1) + 1]--;
+    /* left and back within period lo: active on both last days still */
+    add_kept(t, *prev != INT32_MIN && *prev == lo - 1 ? lo : lo + 1, hi);
+    *prev = hi;
 }
 
 static void add_joined(const tally *t, int32_t period, bool is_new)
@@ -108,6 +132,7 @@ static void add_joined(const tally *t, int32_t period, bool is_new)
  * the days just before each period. False when out of memory. */
 static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merged)
 {
+    int32_t last = INT32_MIN;
     rt_spans_sort(rows, n);
     if (merged->cap < n) {
         rt_span *v = realloc(merged->v, n * sizeof *v);
@@ -119,7 +144,7 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
     rt_span *m = merged->v;
     size_t nm = rt_spans_merge(rows, n, t->r->opt.merge_gap, m);
     for (size_t i = 0; i < nm; i++)
-        add_active(t, m[i].start, m[i].end);
+        add_active(t, m[i].start, m[i].end, &last);
     int32_t first_period = period_of(t->r, rows[0].start);
     int32_t prev = INT32_MIN;
     size_t j = 0; /* the first span that may serve `before`: it only grows */
@@ -153,12 +178,13 @@ static void tally_customers(tally_job *job)
     rt_spans rows = {0}, merged = {0};
     for (size_t i = job->begin; job->ok && i < job->end; i++) {
         const rt_customer *c = &s->cust[i];
-        int64_t *w = job->work + (size_t)c->segment * (3 * r->nper + 2);
-        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2};
+        int64_t *w = job->work + (size_t)c->segment * CELLS(r->nper);
+        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2, w + 3 * r->nper + 2};
         if (c->more == 0) {
             /* one row: nobody was active before it started */
-            add_active(&t, c->start,
-                       c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END);
+            int32_t prev = INT32_MIN;
+            add_active(&t, c->start, c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END,
+                       &prev);
             add_joined(&t, period_of(r, c->start), true);
             continue;
         }
@@ -210,7 +236,7 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     }
     r->order = rt_intern_sorted(&r->segments);
     r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
-    size_t cells = nseg * (3 * r->nper + 2);
+    size_t cells = nseg * CELLS(r->nper);
     int64_t *work = calloc(cells, sizeof *work);
     bool ok = r->order && r->counts && work &&
               rt_day_periods_init(&r->days, k, r->window.min_start, r->as_of);
@@ -238,9 +264,10 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
     for (size_t g = 0; g < nseg; g++) {
-        const int64_t *w = work + (size_t)g * (3 * r->nper + 2);
+        const int64_t *w = work + (size_t)g * CELLS(r->nper);
         int64_t *out = r->counts + (size_t)g * r->nper * C_COUNT;
         int64_t active = w[0]; /* on the last day of period first - 1 */
+        int64_t kept = 0;
         for (size_t p = 0; p < r->nper; p++) {
             int64_t *o = out + p * C_COUNT;
             o[C_START] = active;
@@ -249,6 +276,8 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
             o[C_NEW] = w[r->nper + 2 + p];
             o[C_REACT] = w[2 * r->nper + 2 + p];
             o[C_LOST] = o[C_START] + o[C_NEW] + o[C_REACT] - o[C_END];
+            kept += w[3 * r->nper + 2 + p];
+            o[C_KEPT] = kept;
         }
     }
     free(work);
@@ -280,6 +309,15 @@ void retain_rate_get(const retain_rate *r, size_t segment, size_t period, retain
     row->reactivated = o[C_REACT];
     row->lost = o[C_LOST];
     row->customers_end = o[C_END];
+    row->kept = o[C_KEPT];
+}
+
+bool retain_rate_partial(const retain_rate *r, retain_day *last_day)
+{
+    retain_day p1 = retain_period_last_day(r->opt.period, r->last);
+    if (last_day)
+        *last_day = p1;
+    return r->finished && r->as_of < p1;
 }
 
 retain_day retain_rate_as_of(const retain_rate *r)

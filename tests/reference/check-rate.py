@@ -381,12 +381,23 @@ def make_case(seed):
             case["to"] = labels[j]
     if x.random() < 0.1:
         case["precision"] = x.randint(0, 4)
+    case["merge_gap"] = x.choice([None, None, None, 0, 1, 3, 31, 200])
     return case
 
 
 def trc_args(case):
     return {"from_label": case.get("from"), "to_label": case.get("to"),
-            "precision": 2 if case.get("precision") is None else case["precision"]}
+            "precision": 2 if case.get("precision") is None else case["precision"],
+            "gap": case.get("merge_gap") or 0}
+
+
+def expected_note(case, rows=None):
+    """Whether SPEC wants the partial-period note on stderr."""
+    rows = case["rows"] if rows is None else rows
+    t = [(0, r["id"], r["start"], r["end"]) for r in rows]
+    partial = []
+    trc.trc(t, case["period"], case["as_of"], partial=partial, **trc_args(case))
+    return any(partial)
 
 
 def expected(case, rows=None):
@@ -416,6 +427,8 @@ def command(binary, case, path):
         cmd += ["--to", case["to"]]
     if case.get("precision") is not None:
         cmd += ["--precision", str(case["precision"])]
+    if case.get("merge_gap") is not None:
+        cmd += ["--merge-gap", str(case["merge_gap"])]
     if case["dl"]["date"] == "dmy":
         cmd += ["--date-format", "%d/%m/%Y"]
     elif case["dl"]["date"] == "mdy":
@@ -534,7 +547,8 @@ def main():
         for seed in seeds:
             case = make_case(seed)
             data, cmd, out, err, rc = run(binary, case, case["rows"], tmpdir)
-            if rc == 0 and out == expected(case).encode():
+            note = b"observed up to as-of" in err
+            if rc == 0 and out == expected(case).encode() and note == expected_note(case):
                 passed += 1
                 if a.verbose:
                     print("seed %d ok (%s, %d rows)" % (

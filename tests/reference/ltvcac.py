@@ -181,7 +181,8 @@ def ltv_segment(rows, as_of, window=12, margin=Fraction(1), discount=Fraction(0)
     if horizon is None:
         if arpu is not None and churn is not None and discount + churn != 0:
             ltv = arpu * margin * (1 + discount) / (discount + churn)
-    elif arpu is not None:
+    elif arpu is not None and km_lives(rows if all_rows is None else all_rows, as_of, seg):
+        # (a segment no life belongs to has no curve: its LTV is undefined)
         ltv = arpu * margin * survival_sum(rows if all_rows is None else all_rows, as_of,
                                            horizon, discount, seg)
     revenue = Fraction(0)

@@ -29,11 +29,15 @@ import argparse
 import csv
 import datetime as dt
 import io
+import os
 import sys
 from fractions import Fraction
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import lives as lv  # noqa: E402  (SPEC's lives: --merge-gap)
+
 HEADER = ("period,customers_start,new,reactivated,lost,customers_end,"
-          "retention_pct,churn_pct")
+          "retention_pct,churn_pct,kept,kept_pct")
 ONE_DAY = dt.timedelta(days=1)
 
 
@@ -195,8 +199,11 @@ def round_half_away(x, precision):
 
 
 def trc(rows, period="month", as_of=None, from_label=None, to_label=None,
-        precision=2, churn_from_rounded=True):
-    """Return the list of output lines (header included)."""
+        precision=2, churn_from_rounded=True, gap=0, partial=None):
+    """Return the list of output lines (header included).  gap: --merge-gap
+    (a customer is active on the days of its lives, gaps included).
+    partial: a list that receives True when as-of falls before the last
+    day of the last period reported (SPEC: a note on stderr)."""
     if as_of is None:
         if not rows:
             return [HEADER]
@@ -217,8 +224,12 @@ def trc(rows, period="month", as_of=None, from_label=None, to_label=None,
     for r in kept:
         by_customer.setdefault(r[1], []).append(r)
 
+    spans = {}
+    for life in lv.lives([{"id": r[1], "start": r[2], "end": r[3]} for r in kept], as_of, gap):
+        spans.setdefault(life["id"], []).append((life["start"], life["end"]))
+
     def active(cid, d):
-        return any(serves(r, d) for r in by_customer[cid])
+        return any(s <= d and (e is None or d < e) for s, e in spans[cid])
 
     first = period_bounds(period, min(r[2] for r in kept))[0]
     last = period_bounds(period, as_of)[0]
@@ -258,8 +269,13 @@ def trc(rows, period="month", as_of=None, from_label=None, to_label=None,
                 churn = round_half_away(100 - Fraction(ret), precision)
             else:
                 churn = round_half_away(100 - r, precision)
-        out.append("%s,%d,%d,%d,%d,%d,%s,%s" % (
-            period_label(period, p0), n_s, n_new, n_re, lost, n_e, ret, churn))
+        kept_n = len(S & E)  # SPEC: customers of S still active on p1
+        kept_pct = round_half_away(Fraction(kept_n, n_s) * 100, precision) if n_s else ""
+        out.append("%s,%d,%d,%d,%d,%d,%s,%s,%d,%s" % (
+            period_label(period, p0), n_s, n_new, n_re, lost, n_e, ret, churn, kept_n,
+            kept_pct))
+        if partial is not None and next_period_start(period, p0) > last:
+            partial.append(as_of < p1)
         p0 = next_period_start(period, p0)
     return out
 
@@ -273,6 +289,7 @@ def main(argv=None):
     ap.add_argument("--from", dest="from_label")
     ap.add_argument("--to", dest="to_label")
     ap.add_argument("--precision", type=int, default=2)
+    ap.add_argument("--merge-gap", type=int, default=0)
     ap.add_argument("--churn-from-rounded", action="store_true", default=True,
                     help="churn_pct = 100 - retention_pct as printed (the default)")
     ap.add_argument("--churn-exact", dest="churn_from_rounded", action="store_false",
@@ -297,9 +314,12 @@ def main(argv=None):
     except DataError as e:
         sys.stderr.write("%s\n" % e)
         return 65
+    partial = []
     lines = trc(rows, a.period, as_of, a.from_label, a.to_label,
-                a.precision, a.churn_from_rounded)
+                a.precision, a.churn_from_rounded, a.merge_gap, partial)
     sys.stdout.write("".join(l + "\n" for l in lines))
+    if any(partial):
+        sys.stderr.write("trc.py: the last period is observed up to as-of\n")
     return 0
 
 

@@ -341,11 +341,16 @@ static void test_ltv_survival(void **state)
 {
     (void)state;
     retain_value v;
-    /* nobody leaves: S = 1, the sum is H (or a geometric sum with d) */
+    /* no life at all: no curve, nothing known */
     assert_int_equal(retain_ltv_survival(NULL, 0, 100, 0.5, 0, 12, &v, NULL), RETAIN_OK);
+    assert_false(v.defined);
+    /* nobody leaves (all censored late): S = 1, the sum is H (or a
+     * geometric sum with d) */
+    retain_km_step stay[] = {{3000, 10, 0, 10, 1.0, 0}};
+    assert_int_equal(retain_ltv_survival(stay, 1, 100, 0.5, 0, 12, &v, NULL), RETAIN_OK);
     assert_true(v.defined);
     assert_true(fabs(v.value - 100 * 0.5 * 12) < 1e-9);
-    assert_int_equal(retain_ltv_survival(NULL, 0, 100, 1, 0.01, 24, &v, NULL), RETAIN_OK);
+    assert_int_equal(retain_ltv_survival(stay, 1, 100, 1, 0.01, 24, &v, NULL), RETAIN_OK);
     double geo = (1 - pow(1 / 1.01, 24)) / (1 - 1 / 1.01);
     assert_true(fabs(v.value - 100 * geo) < 1e-9);
     /* half leave on day 40: months 0 and 1 (days 0, 30.4) at 1, then 0.5 */
