@@ -77,7 +77,7 @@ typedef struct {
     retain_score_options o;
     retain_score *score;
     const retain_reader *reader;
-    retain_event_table table;
+    retain_table_kind kind;
 } score_ctx;
 
 static retain_status on_customer(const retain_row *row, void *user, retain_diag *diag)
@@ -99,18 +99,7 @@ static retain_status on_customer(const retain_row *row, void *user, retain_diag 
 static retain_status on_event(const retain_row *row, void *user, retain_diag *diag)
 {
     score_ctx *x = user;
-    retain_event e = {x->table,  row->line, row->id,       row->id_len,
-                      row->date, row->kind, row->kind_len, row->value};
-    if (x->table == RETAIN_EVENT_ANSWER) {
-        if (!row->has_score)
-            return RETAIN_OK; /* a question not answered */
-        e.value = row->score;
-    } else if (x->table == RETAIN_EVENT_ORDER) {
-        if (!row->has_amount)
-            return RETAIN_OK;
-        e.value = row->amount;
-    }
-    return retain_score_add_event(x->score, &e, diag);
+    return retain_score_add_row(x->score, x->kind, row, diag);
 }
 
 static const struct {
@@ -471,10 +460,10 @@ static int run(cli *c, int argc, char **argv)
     for (int t = 0; t < RETAIN_EVENT_TABLES && code == EXIT_OK; t++) {
         if (!path[t])
             continue;
-        x.table = table_of[t].table;
-        code = cli_read_other(c, table_of[t].kind, path[t], 0, 0, 0, on_event, &x);
+        x.kind = table_of[t].kind;
+        code = cli_read_other(c, x.kind, path[t], 0, 0, 0, on_event, &x);
         unsigned long line;
-        uint64_t unknown = retain_score_unknown(x.score, x.table, &line);
+        uint64_t unknown = retain_score_unknown(x.score, table_of[t].table, &line);
         if (code == EXIT_OK && unknown)
             cli_note(c,
                      "%s: %llu %s name no customer of the customer table (the first at line "

@@ -52,6 +52,7 @@
 #include <retain/events.h>
 #include <retain/logistic.h>
 #include <retain/money.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -117,6 +118,11 @@ RETAIN_API retain_day retain_score_as_of(const retain_score *s);
 /* One row of an event table (of a table given in the options). */
 RETAIN_API retain_status retain_score_add_event(retain_score *s, const retain_event *e,
                                                 retain_diag *diag);
+
+/* The same for a row the reader read from a table of kind events,
+ * tickets, survey or orders (see retain_events_add_row). */
+RETAIN_API retain_status retain_score_add_row(retain_score *s, retain_table_kind kind,
+                                              const retain_row *row, retain_diag *diag);
 
 /* Events of a table whose id is no customer: their count and the line of
  * the first (0 when none). */

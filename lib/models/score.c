@@ -311,6 +311,15 @@ retain_status retain_score_add_event(retain_score *s, const retain_event *e, ret
     return st;
 }
 
+retain_status retain_score_add_row(retain_score *s, retain_table_kind kind, const retain_row *row,
+                                   retain_diag *diag)
+{
+    retain_status st = retain_events_add_row(s->train, kind, row, diag);
+    if (st == RETAIN_OK && s->all)
+        st = retain_events_add_row(s->all, kind, row, diag);
+    return st;
+}
+
 uint64_t retain_score_unknown(const retain_score *s, retain_event_table table,
                               unsigned long *first_line)
 {
