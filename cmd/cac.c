@@ -33,6 +33,7 @@ static const cli_opt options[] = {
     {"spend-channel", OPT_SPEND_CHANNEL, "COL",
      "the spend table's channel column (default channel)"},
     {CLI_BY("customer table column matched with the channel")},
+    {CLI_MAX_SEGMENTS},
     {CLI_PERIOD(NULL)},
     {CLI_AS_OF},
     {CLI_MERGE_GAP},

@@ -13,6 +13,7 @@ static const cli_opt options[] = {
     {CLI_AS_OF},
     {CLI_MERGE_GAP},
     {CLI_BY("one block of stages per value of column COL")},
+    {CLI_MAX_SEGMENTS},
     {"reason", OPT_REASON, "COL", "one row per stage and churn reason in COL (empty:\nunknown)"},
     {CLI_PERIOD("one block of stages per period: day, week, month,\nquarter or year (churned = "
                 "ended in the period,\nentered = in the stage at some day of it)")},

@@ -123,6 +123,8 @@ static const char *common_help(const cli_command *spec, const cli_opt *o)
         return "first period to report (label such as 2024-03, or a date)";
     case OPT_TO:
         return "last period to report (default: the one holding as-of)";
+    case OPT_MAX_SEGMENTS:
+        return "at most N distinct values of the --by column\n(default 10000): more is an error";
     case OPT_MERGE_GAP:
         return "a customer's rows apart by at most DAYS days are one\nlife, active on the gap "
                "(default 0: overlapping and\nback-to-back rows only)";
@@ -205,6 +207,7 @@ void cli_init(cli *c, const cli_command *spec)
     c->format = RETAIN_FORMAT_CSV;
     c->precision = 2;
     c->period = RETAIN_PERIOD_MONTH;
+    c->max_segments = CLI_MAX_SEGMENTS_DEFAULT;
     size_t n = 0;
     for (const cli_opt *o = spec->options; o && o->name; o++)
         add_option(c, &n, o->name, o->key, o->arg != NULL);
@@ -315,6 +318,13 @@ static int common_option(cli *c, int opt, const char *arg)
     case OPT_BY:
         c->by = arg;
         return 1;
+    case OPT_MAX_SEGMENTS: {
+        long long n;
+        if (!cli_count(c, arg, "a number of segments from 1 to 100000000", 1, 100000000, &n))
+            return -1;
+        c->max_segments = (size_t)n;
+        return 1;
+    }
     case OPT_MERGE_GAP: {
         long long days;
         if (!cli_count(c, arg, "a number of days from 0 to 36525", 0, RETAIN_MERGE_GAP_MAX, &days))
@@ -661,6 +671,13 @@ static retain_reader *table_reader(cli *c, int *code)
         c->input.extra = &c->by;
         c->input.n_extra = c->by ? 1 : 0;
     }
+    /* a command that lists --max-segments caps --by's column, which comes
+     * first among the extra ones */
+    bool capped = false;
+    for (const cli_opt *o = c->spec->options; o && o->name; o++)
+        capped |= o->key == OPT_MAX_SEGMENTS;
+    if (capped && c->by && c->input.n_extra > 0 && strcmp(c->input.extra[0], c->by) == 0)
+        c->input.max_segments = c->max_segments;
     if (c->started == 0)
         c->started = now();
     retain_diag diag;

@@ -105,6 +105,7 @@ enum {
     OPT_BY,
     OPT_QUIET,
     OPT_MERGE_GAP,
+    OPT_MAX_SEGMENTS,
     OPT_INPUT_FIRST = 300, /* the input options of cli.c: 300 + their index */
     OPT_FIRST_FREE = 400
 };
@@ -126,6 +127,9 @@ typedef struct {
 #define CLI_BY(help) "by", OPT_BY, "COL", help
 /* for the commands that see a customer's lives (retain/lives.h) */
 #define CLI_MERGE_GAP "merge-gap", OPT_MERGE_GAP, "DAYS", NULL
+/* with CLI_BY: the cap on its distinct values (CLI_MAX_SEGMENTS_DEFAULT) */
+#define CLI_MAX_SEGMENTS "max-segments", OPT_MAX_SEGMENTS, "N", NULL
+#define CLI_MAX_SEGMENTS_DEFAULT 10000
 
 typedef struct cli cli;
 
@@ -167,8 +171,9 @@ struct cli {
     bool period_given;
     int32_t from, to; /* period indexes, read with the final --period */
     bool has_from, has_to;
-    const char *by;    /* --by COL, or NULL */
-    int32_t merge_gap; /* --merge-gap DAYS, 0 unless given */
+    const char *by;      /* --by COL, or NULL */
+    int32_t merge_gap;   /* --merge-gap DAYS, 0 unless given */
+    size_t max_segments; /* --max-segments N, CLI_MAX_SEGMENTS_DEFAULT unless given */
     /* after cli_read_table: whether a table had an MRR column, the rows
      * read, and when the read began (for -v) */
     bool has_mrr;

@@ -12,6 +12,7 @@ static const cli_opt options[] = {
     {CLI_AS_OF},
     {CLI_MERGE_GAP},
     {CLI_BY("one table per value of column COL")},
+    {CLI_MAX_SEGMENTS},
     {"revenue", OPT_REVENUE, NULL,
      "MRR retention: MRR of the cohort's rows active on that\nday / the cohort's starting MRR x "
      "100 (may pass 100)"},

@@ -26,6 +26,7 @@ static const cli_opt options[] = {
     {CLI_MERGE_GAP},
     {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
     {CLI_BY("one row per value of column COL")},
+    {CLI_MAX_SEGMENTS},
     {"method", OPT_METHOD, "M",
      "constant (default: the formulas above) or survival:\nLTV = ARPU x m x sum over months k < "
      "horizon of\nS(k) / (1 + d)^k, S the Kaplan-Meier curve of the\nsubscriptions (customer "

@@ -11,6 +11,7 @@ static const cli_opt options[] = {
     {CLI_FROM},
     {CLI_TO},
     {CLI_BY("one block of periods per value of column COL")},
+    {CLI_MAX_SEGMENTS},
     {"customers-start", 'S', "N", "one-liner: customers at the start of the period"},
     {"customers-end", 'E', "N", "one-liner: customers at its end"},
     {"new", 'N', "N", "one-liner: customers acquired during it (default 0)"},

@@ -15,6 +15,7 @@ static const cli_opt options[] = {
     {"unit", OPT_UNIT, "U", "tenure in day (default), week (7 days) or month\n(365.25/12 days)"},
     {"conf", OPT_CONF, "LEVEL", "confidence level of the interval (default 0.95)"},
     {CLI_BY("one curve per value of column COL")},
+    {CLI_MAX_SEGMENTS},
     {"summary", OPT_SUMMARY, NULL,
      "per curve: lives, events, censored, median, horizon,\nrmst (restricted mean survival time) "
      "and rmst_se"},

@@ -172,6 +172,12 @@ typedef struct {
      * not known yet has line 0; errors, skipped lines and their order are
      * the same as in an ordered read (the first problem in the file wins). */
     bool unordered;
+    /* At most this many distinct values in the first extra column (the
+     * segment column, --by): the row with one more fails with
+     * RETAIN_ERR_DATA naming the column, before the segments' tables take
+     * the machine's memory. 0: no cap. A read with a cap is in order, so
+     * that the row named is the same in every read. */
+    size_t max_segments;
 } retain_reader_options;
 
 /* One row, valid only during the callback. Text fields are not

@@ -9,6 +9,9 @@
 #include <retain/reader.h>
 
 #include "columns.h"
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "csvstream.h"
 #include "internal.h"
 
@@ -88,6 +91,9 @@ struct retain_reader {
     retain_status status;
     unsigned long rows, skipped;
     uint64_t money_total; /* |mrr| of the rows handed over: see rt_money_tally */
+    size_t max_segments;  /* distinct values of extra[0] allowed, 0: any */
+    uint64_t *seg_hash;   /* their hashes (never 0), open addressing */
+    size_t seg_n, seg_cap;
     unsigned long skipped_lines[SKIP_LINES_KEPT];
     retain_diag first_skip;   /* why the first skipped row was bad */
     unsigned long empty_rows; /* of empty cells only, skipped */
@@ -217,6 +223,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->n_extra = o->n_extra;
     r->skip_bad = o->skip_bad;
     r->unordered = o->unordered;
+    r->max_segments = o->n_extra ? o->max_segments : 0;
     for (int i = 0; i < RETAIN_COL_ROLES; i++) {
         if (o->column[i] && !(r->column[i] = strdup(o->column[i])))
             goto nomem;
@@ -268,6 +275,7 @@ void retain_reader_free(retain_reader *r)
     free(r->slot_len);
     free(r->extra_ptr);
     free(r->extra_len);
+    free(r->seg_hash);
     free(r);
 }
 
@@ -934,6 +942,48 @@ static bool build_other(retain_reader *r, retain_row *row)
     return true;
 }
 
+/* Notes the row's segment (extra column 0); false past max_segments or
+ * when out of memory (diag filled). Distinct values are told apart by a
+ * 64-bit hash: a collision could only let one more segment through. */
+static bool count_segment(retain_reader *r)
+{
+    uint64_t h = XXH3_64bits(r->slot_ptr[SLOT_EXTRA], r->slot_len[SLOT_EXTRA]) | 1;
+    size_t mask = r->seg_cap - 1, i = r->seg_cap ? (size_t)h & mask : 0;
+    for (; r->seg_cap && r->seg_hash[i]; i = (i + 1) & mask)
+        if (r->seg_hash[i] == h)
+            return true;
+    if (r->seg_n == r->max_segments) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, SLOT_EXTRA),
+                "more than %zu distinct values: too many segments", r->max_segments);
+        rt_hint(r->diag, "is this the column to group by? --max-segments N raises the cap");
+        return false;
+    }
+    if (2 * (r->seg_n + 1) > r->seg_cap) { /* grow: at most half full */
+        size_t cap = r->seg_cap ? 2 * r->seg_cap : 64;
+        uint64_t *t = calloc(cap, sizeof *t);
+        if (!t) {
+            rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+            return false;
+        }
+        for (size_t k = 0; k < r->seg_cap; k++) {
+            size_t j = (size_t)r->seg_hash[k] & (cap - 1);
+            while (r->seg_hash[k] && t[j])
+                j = (j + 1) & (cap - 1);
+            if (r->seg_hash[k])
+                t[j] = r->seg_hash[k];
+        }
+        free(r->seg_hash);
+        r->seg_hash = t;
+        r->seg_cap = cap;
+        mask = cap - 1;
+        for (i = (size_t)h & mask; t[i]; i = (i + 1) & mask)
+            ;
+    }
+    r->seg_hash[i] = h;
+    r->seg_n++;
+    return true;
+}
+
 /* Turns the fields of a complete record into a row; false when it is bad. */
 /* The row is the reader's (see reset_row): only the fields of the kind
  * that change from row to row are set, not the whole struct, which would
@@ -958,6 +1008,8 @@ static bool build_row(retain_reader *r, retain_row *row)
         ok = build_other(r, row);
     }
     if (!ok)
+        return false;
+    if (r->max_segments && !count_segment(r))
         return false;
     for (size_t k = 0; k < r->n_extra; k++) {
         r->extra_ptr[k] = r->slot_ptr[SLOT_EXTRA + k];
@@ -1192,6 +1244,9 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->diag = diag;
     r->status = RETAIN_OK;
     r->money_total = 0;
+    r->seg_n = 0;
+    if (r->seg_hash)
+        memset(r->seg_hash, 0, r->seg_cap * sizeof *r->seg_hash);
     if (r->reads++ > 0) { /* the next file of the table: its own dialect and header */
         r->header_done = false;
         r->header.len = 0;
@@ -1230,7 +1285,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         /* amounts are read in order: their checked total must name the
          * first row, in the file's order, past which it overflows */
         if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK &&
-            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0)) {
+            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0) && !r->max_segments) {
             rt_csvstream_allow_steal(cs);
             stealing = true;
         }
