@@ -91,15 +91,6 @@ static int prob_decimals(const cli *c)
     return c->precision > 4 ? c->precision : 4;
 }
 
-static void put_real(retain_writer *w, double v, int decimals)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (retain_format_real(v, decimals, buf))
-        retain_writer_number(w, buf);
-    else
-        retain_writer_empty(w);
-}
-
 /* ---- parameter tables ---- */
 
 typedef struct {
@@ -123,7 +114,7 @@ static void fill_params(retain_writer *w, const param *p, size_t n)
         if (p[i].is_text)
             retain_writer_text(w, p[i].text, strlen(p[i].text));
         else
-            put_real(w, p[i].value, p[i].decimals);
+            retain_writer_real(w, p[i].value, p[i].decimals);
         retain_writer_end_row(w);
     }
 }
@@ -227,10 +218,10 @@ static int print_customers(const cli *c, const retain_orders *orders, const reta
         retain_format_ratio(s.repeat_spend, (r.x ? r.x : 1) * RETAIN_MONEY_SCALE, 1, c->precision,
                             buf);
         retain_writer_number(w, buf);
-        put_real(w, r.p_alive, pd);
-        put_real(w, r.expected_purchases, pd);
-        put_real(w, r.expected_value, c->precision);
-        put_real(w, r.clv, c->precision);
+        retain_writer_real(w, r.p_alive, pd);
+        retain_writer_real(w, r.expected_purchases, pd);
+        retain_writer_real(w, r.expected_value, c->precision);
+        retain_writer_real(w, r.clv, c->precision);
         retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);
@@ -264,11 +255,11 @@ static int print_holdout(const cli *c, const retain_clv *clv)
         else
             retain_writer_empty(w);
         if (e->customers)
-            put_real(w, e->predicted / (double)e->customers, pd);
+            retain_writer_real(w, e->predicted / (double)e->customers, pd);
         else
             retain_writer_empty(w);
         retain_writer_int(w, e->actual);
-        put_real(w, e->predicted, c->precision);
+        retain_writer_real(w, e->predicted, c->precision);
         retain_writer_end_row(w);
     }
     return cli_finish_output(c, w);
@@ -404,17 +395,17 @@ static int print_periods(const cli *c, const retain_sbg *m, const retain_sbg_dat
             retain_writer_empty(w);
         }
         if (seen && (k == 0 || at_risk > 0))
-            put_real(w, observed, pd);
+            retain_writer_real(w, observed, pd);
         else
             retain_writer_empty(w);
-        put_real(w, retain_sbg_survival(m, (double)k), pd);
+        retain_writer_real(w, retain_sbg_survival(m, (double)k), pd);
         if (k > 0)
-            put_real(w, retain_sbg_retention(m, (double)k), pd);
+            retain_writer_real(w, retain_sbg_retention(m, (double)k), pd);
         else
             retain_writer_empty(w);
         double derl;
         if (retain_sbg_derl(m, (double)k + 1, discount, &derl))
-            put_real(w, derl, c->precision);
+            retain_writer_real(w, derl, c->precision);
         else
             retain_writer_empty(w);
         retain_writer_end_row(w);

@@ -5,10 +5,7 @@
 
 retain_status model_put(retain_writer *w, const cli *c, retain_value v)
 {
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (!v.defined || !retain_format_real(v.value, c->precision, buf))
-        return retain_writer_empty(w);
-    return retain_writer_number(w, buf);
+    return v.defined ? retain_writer_real(w, v.value, c->precision) : retain_writer_empty(w);
 }
 
 static bool plain_number(const char *s, size_t len)

@@ -115,15 +115,6 @@ static const struct {
 
 /* ---- output ------------------------------------------------------------- */
 
-static void real_cell(retain_writer *w, double v, int decimals)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (retain_format_real(v, decimals, buf))
-        retain_writer_number(w, buf);
-    else
-        retain_writer_empty(w);
-}
-
 static void text_cell(retain_writer *w, const char *text)
 {
     retain_writer_text(w, text, strlen(text));
@@ -142,7 +133,7 @@ static void value_cell(retain_writer *w, double v)
     if (!isnan(v) && v == floor(v) && fabs(v) < 1e15)
         retain_writer_int(w, (int64_t)v);
     else
-        real_cell(w, v, 6);
+        retain_writer_real(w, v, 6);
 }
 
 static int print_scores(cli *c, const retain_score *s, const score_ctx *x, const char *const *by)
@@ -174,9 +165,9 @@ static int print_scores(cli *c, const retain_score *s, const score_ctx *x, const
             retain_money_format(res.mrr, c->precision, buf);
             retain_writer_number(w, buf);
         }
-        real_cell(w, res.p_churn, p);
+        retain_writer_real(w, res.p_churn, p);
         if (x->o.has_mrr)
-            real_cell(w, res.expected_mrr_loss, c->precision);
+            retain_writer_real(w, res.expected_mrr_loss, c->precision);
         for (int t = 0; t < 3; t++) {
             if (res.top[t].feature == SIZE_MAX) {
                 retain_writer_empty(w);
@@ -184,7 +175,7 @@ static int print_scores(cli *c, const retain_score *s, const score_ctx *x, const
                 continue;
             }
             text_cell(w, retain_score_feature_name(s, res.top[t].feature));
-            real_cell(w, res.top[t].contribution, p);
+            retain_writer_real(w, res.top[t].contribution, p);
         }
         retain_writer_end_row(w);
     }
@@ -229,7 +220,7 @@ static void report_row(retain_writer *w, const char *section, const char *name, 
 {
     text_cell(w, section);
     text_cell(w, name);
-    real_cell(w, v, decimals);
+    retain_writer_real(w, v, decimals);
     retain_writer_end_row(w);
 }
 

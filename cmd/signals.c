@@ -130,9 +130,8 @@ void signals_day(retain_writer *w, retain_day d)
 void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2)
 {
     double p;
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (retain_proportion_test(x1, n1, x2, n2, &p) && retain_format_real(p, 4, buf))
-        retain_writer_number(w, buf);
+    if (retain_proportion_test(x1, n1, x2, n2, &p))
+        retain_writer_real(w, p, 4);
     else
         retain_writer_empty(w);
 }

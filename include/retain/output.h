@@ -51,6 +51,10 @@ RETAIN_API retain_writer *retain_writer_new(FILE *out, retain_format format,
 RETAIN_API retain_status retain_writer_text(retain_writer *w, const char *text, size_t len);
 RETAIN_API retain_status retain_writer_number(retain_writer *w, const char *number);
 RETAIN_API retain_status retain_writer_int(retain_writer *w, int64_t value);
+/* A real number rounded to `decimals` places as retain_format_real()
+ * rounds it (half away from zero); an empty cell when it has no finite
+ * value (NaN, inf), so that no NaN or inf ever reaches the output. */
+RETAIN_API retain_status retain_writer_real(retain_writer *w, double value, int decimals);
 RETAIN_API retain_status retain_writer_empty(retain_writer *w);
 
 /* Ends a row; it must have exactly ncols cells (else RETAIN_ERR_USAGE). */

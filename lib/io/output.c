@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <retain/number.h>
 #include <retain/output.h>
 
 #include "internal.h"
@@ -283,6 +284,14 @@ retain_status retain_writer_number(retain_writer *w, const char *number)
 {
     return w->error != RETAIN_OK ? w->error
                                  : sticky(w, cell(w, number, strlen(number), CELL_NUMBER));
+}
+
+retain_status retain_writer_real(retain_writer *w, double value, int decimals)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (!retain_format_real(value, decimals, buf))
+        return retain_writer_empty(w);
+    return retain_writer_number(w, buf);
 }
 
 retain_status retain_writer_int(retain_writer *w, int64_t value)

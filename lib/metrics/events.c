@@ -211,16 +211,6 @@ static bool intern_customer(registry *r, const char *id, size_t len, size_t *ind
     return true;
 }
 
-static void trim(const char **s, size_t *len)
-{
-    while (*len && (**s == ' ' || **s == '\t')) {
-        (*s)++;
-        (*len)--;
-    }
-    while (*len && ((*s)[*len - 1] == ' ' || (*s)[*len - 1] == '\t'))
-        (*len)--;
-}
-
 /* ---- options ---------------------------------------------------------- */
 
 static retain_events *events_alloc(void)
@@ -319,7 +309,7 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
         return rt_fail(diag, RETAIN_ERR_USAGE, line, NULL, "customers added after the events");
     if (has_end && end < start)
         return rt_fail(diag, RETAIN_ERR_DATA, line, "end", "end before start");
-    trim(&id, &id_len);
+    rt_trim(&id, &id_len);
     if (!id_len)
         return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
     size_t i;
@@ -531,7 +521,7 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
         return rt_fail(diag, RETAIN_ERR_DATA, e->line, "value", "a negative event value");
     const char *id = e->id;
     size_t len = e->id_len;
-    trim(&id, &len);
+    rt_trim(&id, &len);
     if (!len)
         return rt_fail(diag, RETAIN_ERR_DATA, e->line, "id", "empty customer id");
     if (!ev->any[e->table] || e->day > ev->latest[e->table])
@@ -736,7 +726,7 @@ const char *retain_events_id(const retain_events *ev, size_t i, size_t *len)
 bool retain_events_find(const retain_events *ev, const char *id, size_t len, size_t *i)
 {
     size_t pos;
-    trim(&id, &len);
+    rt_trim(&id, &len);
     return lookup(ev->reg, id, len, id_hash(id, len), &pos, i);
 }
 
