@@ -1,5 +1,5 @@
 /* retain/acquisition.h - spend and new customers per period and channel,
- * joined for CAC (SPEC: CAC = acquisition spend / new customers, for the
+ * joined for CAC (retain-metrics(7): CAC = acquisition spend / new customers, for the
  * same period and channel).
  *
  * Rows come from a spend table and from a retention-rate table (whose

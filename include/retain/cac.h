@@ -56,7 +56,7 @@ RETAIN_API retain_status retain_spend_table_add(retain_acquisition *a, const ret
 typedef struct {
     retain_value ltv, arpu;
     retain_value margin;           /* a fraction; undefined: the table's column, else 1 */
-    double min_ratio;              /* below this LTV:CAC a row is flagged (3 by SPEC) */
+    double min_ratio;              /* below this LTV:CAC a row is flagged (3: retain-metrics(7)) */
     const retain_table *ltv_table; /* the caller's, or NULL: none. Columns ltv,
                                     * and to join on: period and the segment
                                     * column (or channel); arpu, margin. */

@@ -4,7 +4,7 @@
  * overlaps and short gaps), tenure t = (end, or as-of when open) - start
  * in days; the life churned when it ended on or before as-of. A stage
  * [from, to) has entered = lives with t >= from, churned = churned lives
- * with t in [from, to). See SPEC and retain-churn(1).
+ * with t in [from, to). See retain-metrics(7) and retain-churn(1).
  *
  * The accumulator keeps each customer's lives while rows come in (see
  * retain/lives.h for the bytes), then day-indexed counts per stage (and

@@ -3,7 +3,7 @@
  * A customer's cohort is the period holding its first start; age k of a
  * cohort is the k-th period after it, up to the period holding as-of.
  * active(c, k) = customers of cohort c active on the last day of the
- * age-k period (SPEC: a row serves start <= d < end; an end after as-of is
+ * age-k period (retain-metrics(7): a row serves start <= d < end; an end after as-of is
  * open). With revenue, mrr(c, k) = the MRR of the cohort's rows serving
  * that day, against the cohort's starting MRR: each customer's rows that
  * start on its first day. See retain-cohort(1).

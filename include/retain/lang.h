@@ -2,7 +2,7 @@
  * dates read in it.
  *
  * Only documents meant for people (retain report) use it: the CSV, TSV and
- * JSON tables keep SPEC's plain numbers ('.' and no grouping) in every
+ * JSON tables keep the plain numbers of retain-metrics(7) ('.' and no grouping) in every
  * language. Nothing here depends on the process locale. */
 #ifndef RETAIN_LANG_H
 #define RETAIN_LANG_H

@@ -9,7 +9,7 @@
  * first row's start and ends on the first day without service after it,
  * or is open (still active at as-of). A later life of the same customer is
  * a win-back. A lone row with end = start is a life of 0 days that churned.
- * See SPEC ("Lives") and retain(1).
+ * See retain-metrics(7) ("Lives") and retain(1).
  *
  * With segments, a life belongs to the segment of the row of largest MRR
  * serving its first day (ties: the smallest value in byte order); a row

@@ -1,6 +1,7 @@
 /* retain/ltv.h - lifetime value (LTV), acquisition cost (CAC), LTV:CAC and
  * CAC payback; and, from a customer table, the ARPU, churn and observed
- * revenue per customer that LTV is built from. See SPEC and retain-ltv(1).
+ * revenue per customer that LTV is built from. See retain-metrics(7) and
+ * retain-ltv(1).
  *
  * In the library churn c, margin m and discount d are fractions per period
  * (0.035, not 3.5). With r = 1 - c:

@@ -15,7 +15,8 @@
  * it belongs to, if any, is no longer known. Two accumulators merge, the
  * second holding the later orders (two halves of a table split at a row).
  *
- * From the summaries (SPEC, lifetimes' summary_data_from_transaction_data):
+ * From the summaries (retain-metrics(7), "retain rfm"; as
+ * lifetimes' summary_data_from_transaction_data):
  * for a calibration end E, frequency x = purchase days after the first up
  * to E; recency t_x = last - first purchase day; T = E - first; monetary =
  * repeat spend / x (0 when x = 0). Then RFM scores and the repeat-purchase

@@ -4,7 +4,7 @@
  * ever starts in the period) + reactivated (not in S, a row starting in the
  * period and an earlier row); E = customers active on p1; lost = S + N - E;
  * retention = (E - N) / S x 100; kept = customers of S active on p1 too.
- * See SPEC and retain-rate(1).
+ * See retain-metrics(7) and retain-rate(1).
  *
  * Rows arrive in any order. The accumulator keeps, per customer, a 128-bit
  * hash of its id and the intervals of its rows (needed to tell a win-back

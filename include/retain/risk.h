@@ -54,7 +54,7 @@ typedef struct {
     const retain_stages *stages; /* the caller's; NULL for 90,365 */
 } retain_risk_options;
 
-/* Fills the defaults of SPEC ("Signals and health"). */
+/* Fills the defaults of retain-metrics(7) ("retain risk"). */
 RETAIN_API void retain_risk_defaults(retain_risk_options *o);
 
 /* Reads --weights "silent=40,usage_drop=20": each name a signal, each

@@ -1,6 +1,6 @@
 /* retain/score.h - each customer's probability of churning within H days,
- * learned from the customers who left before (SPEC, "Churn probability";
- * retain-score(1)).
+ * learned from the customers who left before (retain-metrics(7), "retain
+ * score"; retain-score(1)).
  *
  * Cutoffs. With as-of A and horizon H: the held-out cutoff is c0 = A - H;
  * the training cutoffs are c0 - 30, c0 - 60, ... back over `train_days`

@@ -1,6 +1,6 @@
 /* retain/survival.h - Kaplan-Meier survival of subscriptions over tenure.
  *
- * Each life (SPEC, Survival; retain/lives.h: a customer's rows merged
+ * Each life (retain-metrics(7), "retain survival"; retain/lives.h: a customer's rows merged
  * over renewals, overlaps and short gaps) is one observation: its duration
  * is t = (end, or as-of) - start in days; it is an event when it churned
  * (an end on or before as-of), censored otherwise. The accumulator keeps

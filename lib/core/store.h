@@ -121,10 +121,10 @@ size_t rt_store_rows(const rt_store *s, size_t i, retain_day as_of, rt_spans *bu
 
 /* Sorts rows by start; then merges them into the disjoint spans of days
  * they serve, joining spans apart by at most gap days (a customer's
- * lives, SPEC: the gap's days are served): out (n rows at most, may be
+ * lives, retain-metrics(7) "Lives": the gap's days are served): out (n rows at most, may be
  * rows itself) receives the spans, their number is returned. A row that
  * serves no day is left out; with gap > 0 it takes part as in a life
- * (SPEC): it may join spans, and alone it is an empty span. */
+ * (retain-metrics(7)): it may join spans, and alone it is an empty span. */
 void rt_spans_sort(rt_span *rows, size_t n);
 size_t rt_spans_merge(const rt_span *sorted, size_t n, int32_t gap, rt_span *out);
 

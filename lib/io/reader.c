@@ -334,18 +334,22 @@ const char *retain_reader_column(const retain_reader *r, retain_column_role role
 
 /* ---- header ----------------------------------------------------------- */
 
-/* The header's names, for messages: "a, b, c" cut to fit. */
+/* The header's names, for messages: "a, b, c"; when they do not all fit,
+ * the first ones and ", ... (N more)", never a name cut short. */
 static void list_columns(const retain_reader *r, char *buf, size_t size)
 {
+    enum { TAIL = 32 }; /* room kept for ", ... (N more)" */
     size_t o = 0;
     buf[0] = '\0';
-    for (size_t c = 0; c < r->ncols && o + 8 < size; c++) {
-        int n = snprintf(buf + o, size - o, "%s%s", c ? ", " : "", header_name(r, c));
-        if (n < 0 || (size_t)n >= size - o) {
-            snprintf(buf + (o + 5 < size ? o : size - 5), 5, "...");
+    for (size_t c = 0; c < r->ncols; c++) {
+        const char *name = header_name(r, c);
+        size_t need = strlen(name) + (c ? 2 : 0);
+        bool last = c + 1 == r->ncols;
+        if (o + need + (last ? 0 : TAIL) >= size) {
+            snprintf(buf + o, size - o, "%s... (%zu more)", c ? ", " : "", r->ncols - c);
             return;
         }
-        o += (size_t)n;
+        o += (size_t)snprintf(buf + o, size - o, "%s%s", c ? ", " : "", name);
     }
 }
 

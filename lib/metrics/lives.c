@@ -1,7 +1,7 @@
 /* Lives: each customer's rows merged, as they arrive, into runs of service.
  *
  * A row [s, e) stands for the closed day range [s, e + gap]; two rows are
- * in one life when their ranges meet (for s <= s': s' <= e + gap, SPEC's
+ * in one life when their ranges meet (for s <= s': s' <= e + gap, retain-metrics(7)'s
  * "starts on or before the day the service ends", gap 0 included), and a
  * life is a connected set of them. Connectedness does not depend on the
  * order the rows come in, so each customer keeps only its lives merged so

@@ -212,7 +212,7 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     if (st != RETAIN_OK)
         return st;
     int32_t as_of_period = retain_period_of(k, r->as_of);
-    /* --from and --to narrow the range of the data, as SPEC says: they
+    /* --from and --to narrow the range of the data (retain-metrics(7), "Periods"): they
      * never reach before the first start nor past as-of */
     int32_t data_first = retain_period_of(k, r->window.min_start);
     r->first = r->opt.has_from && r->opt.from > data_first ? r->opt.from : data_first;

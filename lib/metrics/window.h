@@ -26,7 +26,8 @@ typedef struct {
 void rt_window_init(rt_window *w, bool has_as_of, retain_day as_of);
 
 /* Whether a row starting on `start` is observed; notes its start. Rows
- * starting after a given as-of are not customers yet (SPEC). */
+ * starting after a given as-of are not customers yet (retain-metrics(7),
+ * "Days, activity, as-of"). */
 bool rt_window_keep(rt_window *w, retain_day start);
 
 /* The longest span from the first start to as-of: a report of centuries

@@ -1,6 +1,6 @@
 /* Unit tests for retain/churn.h: stage lists, and the churn accumulator
  * through its public API on hand-built rows, against counts worked out by
- * hand from SPEC.md ("Churn by lifecycle stage"). */
+ * hand from retain-metrics(7) ("retain churn"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

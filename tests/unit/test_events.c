@@ -1,6 +1,6 @@
 /* Unit tests for retain/events.h: the per-customer event state, folded from
  * hand-built events, as of several cutoffs, against figures worked out by
- * hand from SPEC.md ("Other tables", "Signals and health"); lives; merging
+ * hand from retain(1) ("Other tables") and retain-metrics(7) ("retain risk"); lives; merging
  * two halves; unknown ids; bad values. And for what is built on it,
  * retain/risk.h, retain/nps.h and retain/activation.h ("NPS", "Signals and
  * health", "Time to value"). */

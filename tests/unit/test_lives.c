@@ -1,4 +1,4 @@
-/* Unit tests for retain/lives.h: rows merged into lives as SPEC ("Lives")
+/* Unit tests for retain/lives.h: rows merged into lives as retain-metrics(7) ("Lives")
  * says, on hand-built rows whose lives are worked out by hand, in every
  * order the rows can come in. */
 #include <setjmp.h>

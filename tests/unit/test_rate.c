@@ -1,6 +1,6 @@
 /* Unit tests for retain/rate.h: the TRC accumulator through its public API,
- * on hand-built rows, against counts worked out by hand from SPEC.md, and
- * against a direct day-by-day transcription of SPEC's definitions on
+ * on hand-built rows, against counts worked out by hand from retain-metrics(7), and
+ * against a direct day-by-day transcription of retain-metrics(7)'s definitions on
  * random rows. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -446,7 +446,7 @@ static void test_from_to_narrowing(void **state)
     expect_segment(r, 0, to_feb, N(to_feb));
     retain_rate_free(r);
 
-    /* --from/--to narrow (SPEC): before the data or past as-of, they are
+    /* --from/--to narrow (retain-metrics(7), "Periods"): before the data or past as-of, they are
      * held to the range of the data */
     static const row_out all[] = {
         {"2024-01", 0, 2, 0, 0, 2},
@@ -644,7 +644,7 @@ static void check_pct(int64_t s, int64_t e, int64_t n, int decimals, const char 
 static void test_percentages(void **state)
 {
     (void)state;
-    check_pct(200, 210, 30, 2, "90.00", "10.00"); /* SPEC's one-liner */
+    check_pct(200, 210, 30, 2, "90.00", "10.00"); /* retain-rate(1)'s one-liner */
     check_pct(2, 2, 1, 2, "50.00", "50.00");
     check_pct(3, 2, 0, 2, "66.67", "33.33");
     check_pct(3, 2, 0, 0, "67", "33");
@@ -666,7 +666,7 @@ static void test_percentages(void **state)
     assert_string_equal(buf, "");
 }
 
-/* ---- SPEC transcribed day by day, on random rows -------------------- */
+/* ---- retain-metrics(7) transcribed day by day, on random rows ------ */
 
 typedef struct {
     int seg;
@@ -686,7 +686,7 @@ static uint32_t rnd(uint32_t n)
 static const char *const rnd_segs[] = {"b", "a", "B"}; /* sorted: B, a, b */
 static const int rnd_seg_order[] = {2, 1, 0};
 
-/* Whether customer (seg, id) is active on day d, as SPEC defines it. */
+/* Whether customer (seg, id) is active on day d, as retain-metrics(7) defines it. */
 static bool oracle_active(const rnd_row *rows, size_t n, int seg, int id, retain_day as_of,
                           retain_day d)
 {

@@ -780,6 +780,37 @@ static retain_status check_big(const retain_row *row, void *user, retain_diag *d
     return RETAIN_OK;
 }
 
+/* A missing column named in a header too long for the message: the first
+ * names whole, then how many were left out. */
+static void test_missing_column_long_header(void **state)
+{
+    (void)state;
+    retain_reader_options o = defaults();
+    const char *extra[] = {"segment"};
+    o.extra = extra;
+    o.n_extra = 1;
+    char text[2048] = "id,start,end";
+    for (int i = 0; i < 40; i++)
+        snprintf(text + strlen(text), sizeof text - strlen(text), ",a_rather_long_column_%02d", i);
+    strcat(text, "\nx,2024-01-01,\n");
+    retain_diag diag;
+    retain_status st = read_text(&o, text, &C, &diag, NULL);
+    assert_int_equal(st, RETAIN_ERR_USAGE);
+    const char *list =
+        strstr(diag.message, "the header has: id, start, end, a_rather_long_column_00");
+    assert_non_null(list);
+    const char *more = strstr(list, ", ... (");
+    assert_non_null(more);
+    unsigned left = 0;
+    assert_int_equal(sscanf(more, ", ... (%u more)", &left), 1);
+    /* every name before the "..." is whole; the count makes up the 43 */
+    size_t listed = 1;
+    for (const char *p = list; p < more; p++)
+        listed += *p == ',';
+    assert_int_equal(listed + left, 43);
+    assert_string_equal(strchr(more, ')'), ")");
+}
+
 static void test_many_rows(void **state)
 {
     (void)state;
@@ -842,6 +873,7 @@ int main(void)
         cmocka_unit_test(test_callback_error_stops),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_many_rows),
+        cmocka_unit_test(test_missing_column_long_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
