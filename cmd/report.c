@@ -20,6 +20,7 @@ enum {
     OPT_SURVEY,
     OPT_ROI,
     OPT_SPEND_TABLE,
+    OPT_PAPER,
 };
 
 static const cli_opt options[] = {
@@ -39,6 +40,9 @@ static const cli_opt options[] = {
     {"roi", OPT_ROI, "FILE", "--account: ROI figures: columns metric, before, after, unit"},
     {"spend-table", OPT_SPEND_TABLE, "FILE",
      "spend per period (and channel): CAC and LTV:CAC, as\nretain cac --spend-table"},
+    {"paper", OPT_PAPER, "SIZE",
+     "a4 or letter: the PDF's pages (default a4); HTML asks\nfor it when printed "
+     "(default: the printer's paper)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -60,11 +64,12 @@ const cli_command report_command = {
              "usage and tickets by kind against the quarter before, NPS answers, MRR\n"
              "history, tenure, next renewal, ROI, next steps from its signals).\n",
     .options = options,
-    .examples = "  retain report crm.csv > report.html\n"
-                "  retain report --period quarter --as-of 2025-06-30 -f pdf crm.csv > q2.pdf\n"
-                "  retain report -f md --assets charts --lang fr crm.csv > rapport.md\n"
-                "  retain report --account 8387683344 --events events.csv --survey nps.csv \\\n"
-                "      --roi roi.csv crm.csv > qbr.html\n",
+    .examples =
+        "  retain report crm.csv > report.html\n"
+        "  retain report --period quarter --as-of 2025-06-30 -f pdf crm.csv > q2.pdf\n"
+        "  retain report -f md --assets charts --lang fr crm.csv > rapport.md\n"
+        "  retain report --account 8387683344 -f pdf --paper letter --events events.csv \\\n"
+        "      --survey nps.csv --roi roi.csv crm.csv > qbr.pdf\n",
     .format_help = "html (default: one self-contained file), pdf or md",
     .tables = (const retain_table_kind[]){RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
                                           RETAIN_TABLE_SURVEY, 0},
@@ -103,17 +108,17 @@ static int read_goals(cli *c, retain_report *r, retain_qbr *q, const char *path)
 }
 
 static int write_doc(cli *c, const retain_doc *doc, doc_format format, const char *assets,
-                     retain_day as_of)
+                     retain_day as_of, retain_paper paper)
 {
     retain_diag diag;
     retain_diag_clear(&diag);
     retain_status st;
     if (format == DOC_PDF)
-        st = retain_doc_write_pdf(doc, stdout, as_of);
+        st = retain_doc_write_pdf(doc, stdout, as_of, paper);
     else if (format == DOC_MD)
         st = retain_doc_write_markdown(doc, stdout, assets, assets, &diag);
     else
-        st = retain_doc_write_html(doc, stdout);
+        st = retain_doc_write_html(doc, stdout, paper);
     if (st == RETAIN_ERR_OPEN)
         return cli_report(c, &diag);
     if (st == RETAIN_ERR_NOMEM)
@@ -123,7 +128,8 @@ static int write_doc(cli *c, const retain_doc *doc, doc_format format, const cha
 
 /* retain report --account ID */
 static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, const char *goals,
-                  const char *roi, const char *const *path, doc_format format, const char *assets)
+                  const char *roi, const char *const *path, doc_format format, const char *assets,
+                  retain_paper paper)
 {
     retain_diag diag;
     retain_qbr *q = retain_qbr_new(o, &diag);
@@ -143,7 +149,7 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
     if (code == EXIT_OK && retain_qbr_finish(q, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK)
-        code = write_doc(c, retain_qbr_document(q), format, assets, retain_qbr_as_of(q));
+        code = write_doc(c, retain_qbr_document(q), format, assets, retain_qbr_as_of(q), paper);
     retain_qbr_free(q);
     retain_table_free(roi_table);
     return code;
@@ -155,6 +161,7 @@ static int run(cli *c, int argc, char **argv)
     const char *spend = NULL;
     const char *path[3] = {NULL, NULL, NULL};
     doc_format format = DOC_HTML;
+    retain_paper paper = RETAIN_PAPER_ANY;
     retain_report_options o = {.segment_extra = -1, .reason_extra = -1, .margin = 1};
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
@@ -191,6 +198,10 @@ static int run(cli *c, int argc, char **argv)
         case OPT_SPEND_TABLE:
             spend = optarg;
             break;
+        case OPT_PAPER:
+            if (!retain_paper_parse(optarg, &paper))
+                return cli_usage_error(c, "--paper takes a4 or letter, not '%s'", optarg);
+            break;
         case 'f':
             if (strcmp(optarg, "html") == 0)
                 format = DOC_HTML;
@@ -205,6 +216,8 @@ static int run(cli *c, int argc, char **argv)
     }
     if (opt == CLI_DONE)
         return c->code;
+    if (format == DOC_MD && paper != RETAIN_PAPER_ANY)
+        return cli_usage_error(c, "--paper is the page size of -f pdf and html, not of md");
     if (format == DOC_MD && !assets)
         return cli_usage_error(c, "-f md writes its charts as SVG files: name their directory "
                                   "with --assets DIR");
@@ -228,7 +241,7 @@ static int run(cli *c, int argc, char **argv)
                                  .lang = o.lang,
                                  .precision = c->precision,
                                  .stages = stages};
-        int code = review(c, argc, argv, &qo, goals, roi, path, format, assets);
+        int code = review(c, argc, argv, &qo, goals, roi, path, format, assets, paper);
         retain_stages_free(stages);
         return code;
     }
@@ -263,7 +276,8 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, 0, 0);
-        code = write_doc(c, retain_report_document(r), format, assets, retain_report_as_of(r));
+        code =
+            write_doc(c, retain_report_document(r), format, assets, retain_report_as_of(r), paper);
     }
     retain_report_free(r);
     retain_table_free(spend_table);

@@ -57,9 +57,19 @@ RETAIN_API retain_status retain_doc_chart(retain_doc *doc, retain_chart *chart, 
 RETAIN_API size_t retain_doc_charts(const retain_doc *doc);
 RETAIN_API const retain_chart *retain_doc_chart_at(const retain_doc *doc, size_t i);
 
+/* Paper sizes. RETAIN_PAPER_ANY: an HTML page prints on the paper chosen
+ * when printing; a PDF is on A4. */
+typedef enum { RETAIN_PAPER_ANY, RETAIN_PAPER_A4, RETAIN_PAPER_LETTER } retain_paper;
+
+/* "a4" or "letter" (lower case) into *out; false for anything else. */
+RETAIN_API bool retain_paper_parse(const char *name, retain_paper *out);
+
 /* One HTML file: inline CSS and SVG, no script, no external reference;
- * lays out on screen and on A4 or Letter paper. */
-RETAIN_API retain_status retain_doc_write_html(const retain_doc *doc, FILE *out);
+ * lays out on screen and on A4 or Letter paper (14 mm margins), and asks
+ * the browser for the given paper when it is not RETAIN_PAPER_ANY (CSS
+ * @page size). */
+RETAIN_API retain_status retain_doc_write_html(const retain_doc *doc, FILE *out,
+                                               retain_paper paper);
 
 /* Markdown (GitHub's tables); each chart is written as assets_dir/ID.svg
  * (the directory must exist) and referenced as assets_ref/ID.svg.
@@ -68,9 +78,12 @@ RETAIN_API retain_status retain_doc_write_markdown(const retain_doc *doc, FILE *
                                                    const char *assets_dir, const char *assets_ref,
                                                    retain_diag *diag);
 
-/* A vector PDF on A4 pages (cairo; text with pango, searchable). date is
- * the creation and modification date written in its metadata. */
-RETAIN_API retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day date);
+/* A vector PDF on A4 pages (RETAIN_PAPER_ANY or _A4: 595.28 x 841.89
+ * points) or Letter pages (612 x 792 points), 42-point margins (cairo;
+ * text with pango, searchable). date is the creation and modification
+ * date written in its metadata. */
+RETAIN_API retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day date,
+                                              retain_paper paper);
 
 RETAIN_API void retain_doc_free(retain_doc *doc);
 

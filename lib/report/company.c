@@ -45,6 +45,11 @@ struct retain_report {
     /* the other tables, for the next steps (retain risk's signals) */
     retain_events *ev;
     bool customers_done, tables[RETAIN_TABLE_KINDS];
+    /* the survey's answers as retain nps counts them (made at the first
+     * answer, once the customers are done), and whether it has any on or
+     * before as-of */
+    retain_nps *nps;
+    bool nps_done;
     rt_goals goals;
     rt_figures fig;
     retain_doc *doc;
@@ -124,8 +129,11 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
     retain_day cut = o.as_of;
     /* usage over the 30 days ending on as-of against the 30 before (as
      * retain risk --window 30) */
-    retain_events_options eo = {
-        .cutoffs = &cut, .n_cutoffs = 1, .usage_window = 30, .before_latest_start = !o.has_as_of};
+    retain_events_options eo = {.cutoffs = &cut,
+                                .n_cutoffs = 1,
+                                .usage_window = 30,
+                                .before_latest_start = !o.has_as_of,
+                                .merge_gap = o.merge_gap};
     if (!o.has_as_of)
         cut = 0; /* days before the latest start */
     /* the customers' event state (memory per customer) only for the next
@@ -234,7 +242,19 @@ static retain_status other_row(retain_report *r, retain_table_kind table, const 
             return st;
     }
     r->tables[table] = true;
-    return retain_events_add_row(r->ev, table, row, diag);
+    retain_status st = retain_events_add_row(r->ev, table, row, diag);
+    if (st != RETAIN_OK || table != RETAIN_TABLE_SURVEY || !row->has_score)
+        return st;
+    if (!r->nps) { /* as retain nps --period P --as-of AS_OF SURVEY CUSTOMERS */
+        retain_nps_options no = {.period = r->o.period,
+                                 .has_as_of = true,
+                                 .as_of = retain_events_as_of(r->ev),
+                                 .below = 9};
+        if (!(r->nps = retain_nps_new(&no, r->ev, diag)))
+            return RETAIN_ERR_NOMEM;
+    }
+    return retain_nps_add(r->nps, row->id_len ? row->id : NULL, row->id_len, row->date, row->score,
+                          NULL, 0, row->line, diag);
 }
 
 retain_status retain_report_events(const retain_row *row, void *report, retain_diag *diag)
@@ -275,7 +295,8 @@ static void rate_figures(retain_report *r)
     rt_figure *lost = rt_figure_add(&r->fig, "lost", L(r, "Lost"), false, false);
     rt_figure *ret = rt_figure_add(&r->fig, "retention_pct", L(r, "Retention (TRC)"), true, true);
     rt_figure *churn = rt_figure_add(&r->fig, "churn_pct", L(r, "Churn (TRC)"), false, true);
-    if (!customers || !added || !lost || !ret || !churn)
+    rt_figure *kept = rt_figure_add(&r->fig, "kept_pct", L(r, "Customers kept"), true, true);
+    if (!customers || !added || !lost || !ret || !churn || !kept)
         return;
     for (int k = 0; k < NWHEN; k++) {
         retain_rate_row row;
@@ -289,7 +310,23 @@ static void rate_figures(retain_report *r)
                              ret->v[k]);
         retain_churn_pct(row.customers_start, row.customers_end, joined, r->o.precision,
                          churn->v[k]);
+        retain_format_ratio(row.kept, row.customers_start, 100, r->o.precision, kept->v[k]);
     }
+}
+
+/* NPS of the three periods, as retain nps prints it: promoters_pct -
+ * detractors_pct from the exact fraction */
+static void nps_figures(retain_report *r)
+{
+    rt_figure *f = rt_figure_add(&r->fig, "nps", L(r, "NPS"), true, false);
+    for (size_t p = 0; f && p < retain_nps_periods(r->nps); p++)
+        for (int k = 0; k < NWHEN; k++)
+            if (retain_nps_period(r->nps, p) == r->period[k]) {
+                retain_nps_cell cell;
+                retain_nps_get(r->nps, 0, p, &cell);
+                retain_format_ratio(cell.promoters - cell.detractors, cell.responses, 100,
+                                    r->o.precision, f->v[k]);
+            }
 }
 
 static void stage_figures(retain_report *r)
@@ -670,15 +707,13 @@ static retain_status cac_section(retain_report *r, retain_diag *diag)
 
 #define NEXT_STEPS_ROWS 5
 
-typedef enum { AT_RISK, DETRACTORS, EXPANSION } step_kind;
+typedef enum { AT_RISK, EXPANSION } step_kind;
 
 static bool step_wants(step_kind k, const retain_risk_row *x)
 {
     switch (k) {
     case AT_RISK:
         return x->zone == 3;
-    case DETRACTORS:
-        return x->has_nps && x->nps <= 6;
     case EXPANSION: /* promoters whose usage grows (from some: a change defined) */
         return x->has_nps && x->nps >= 9 && x->has_usage && x->usage_before > 0 &&
                x->usage > x->usage_before;
@@ -747,6 +782,48 @@ static retain_status step_table(retain_report *r, const retain_risk *risk, step_
     return st;
 }
 
+/* retain nps --below 9's call list, the customers active on as-of (with
+ * an MRR): the latest answer below 9, largest MRR first */
+static retain_status call_table(retain_report *r)
+{
+    const char *head[5] = {L(r, "Detractors to call (below 9)"), L(r, "MRR"), L(r, "Score"),
+                           L(r, "Date"), L(r, "Tenure (days)")};
+    retain_status st = RETAIN_OK;
+    size_t shown = 0;
+    for (size_t k = 0; r->nps_done && k < retain_nps_calls(r->nps) && st == RETAIN_OK; k++) {
+        const retain_nps_call *call = retain_nps_call_get(r->nps, k);
+        if (!call->has_life)
+            continue;
+        if (shown++ == NEXT_STEPS_ROWS)
+            break;
+        if (shown == 1 && (st = retain_doc_table(r->doc, NULL, 5, head)) != RETAIN_OK)
+            break;
+        size_t len;
+        const char *id = retain_events_id(r->ev, call->customer, &len);
+        char idbuf[128], plain[RETAIN_NUMBER_BUFSIZE], text[RETAIN_LANG_BUFSIZE];
+        snprintf(idbuf, sizeof idbuf, "%.*s", (int)(len < 100 ? len : 100), id);
+        st = retain_doc_cell(r->doc, idbuf, RETAIN_TONE_PLAIN);
+        retain_money_format(call->mrr, r->o.precision, plain);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        snprintf(plain, sizeof plain, "%d", call->score);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, plain,
+                                 call->score <= 6 ? RETAIN_TONE_BAD : RETAIN_TONE_PLAIN);
+        retain_lang_date(r->o.lang, call->day, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+        snprintf(plain, sizeof plain, "%d", (int)call->tenure_days);
+        rt_spell(r->o.lang, plain, false, text);
+        if (st == RETAIN_OK)
+            st = retain_doc_cell(r->doc, text, RETAIN_TONE_PLAIN);
+    }
+    if (st == RETAIN_OK && !shown)
+        st = retain_doc_paragraph(r->doc, L(r, "No active customer answered below 9."));
+    return st;
+}
+
 static retain_status next_steps(retain_report *r, retain_diag *diag)
 {
     if (!r->tables[RETAIN_TABLE_EVENTS] && !r->tables[RETAIN_TABLE_SURVEY] &&
@@ -768,8 +845,7 @@ static retain_status next_steps(retain_report *r, retain_diag *diag)
         st = step_table(r, risk, AT_RISK, L(r, "Accounts at risk (zone 3)"),
                         L(r, "No account in zone 3."));
     if (st == RETAIN_OK && r->tables[RETAIN_TABLE_SURVEY])
-        st = step_table(r, risk, DETRACTORS, L(r, "Detractors to call"),
-                        L(r, "No active detractor."));
+        st = call_table(r);
     if (st == RETAIN_OK && r->tables[RETAIN_TABLE_SURVEY] && r->tables[RETAIN_TABLE_EVENTS])
         st = step_table(r, risk, EXPANSION, L(r, "Expansion candidates"),
                         L(r, "No promoter whose usage grows."));
@@ -804,7 +880,11 @@ static retain_status build(retain_report *r, retain_diag *diag)
     if (r->any_mrr && !r->o.has_as_of)
         rt_figures_omit(&r->fig, L(r, "LTV of the previous periods"), "needs --as-of");
     rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
-    rt_figures_omit(&r->fig, L(r, "NPS"), "not in this version (retain nps)");
+    if (r->nps_done)
+        nps_figures(r);
+    else
+        rt_figures_omit(&r->fig, L(r, "NPS"),
+                        r->nps ? "no answer on or before as-of" : "no survey table (--survey)");
     if (!r->goals.n)
         rt_figures_omit(&r->fig, L(r, "Goals"), "no goals file (--goals)");
     if (r->fig.failed)
@@ -860,6 +940,13 @@ retain_status retain_report_finish(retain_report *r, retain_diag *diag)
             st = RETAIN_OK;
         }
     }
+    if (st == RETAIN_OK && r->nps) {
+        /* no answer on or before as-of: no NPS, not an error */
+        st = retain_nps_finish(r->nps, diag);
+        r->nps_done = st == RETAIN_OK;
+        if (st == RETAIN_ERR_USAGE || st == RETAIN_ERR_DATA)
+            st = RETAIN_OK;
+    }
     if (st == RETAIN_OK && r->rate_seg)
         st = retain_rate_finish(r->rate_seg, diag);
     if (st == RETAIN_OK && r->ltv_seg)
@@ -906,6 +993,7 @@ void retain_report_free(retain_report *r)
     rt_goals_free(&r->goals);
     rt_figures_free(&r->fig);
     retain_doc_free(r->doc);
+    retain_nps_free(r->nps);
     retain_events_free(r->ev);
     retain_acquisition_free(r->spend);
     retain_rate_free(r->rate_seg);

@@ -190,13 +190,27 @@ static void html_cell(FILE *out, const rt_cell *c, bool head, bool num)
     fprintf(out, "</%s>", tag);
 }
 
-retain_status retain_doc_write_html(const retain_doc *doc, FILE *out)
+bool retain_paper_parse(const char *name, retain_paper *out)
+{
+    if (strcmp(name, "a4") == 0)
+        *out = RETAIN_PAPER_A4;
+    else if (strcmp(name, "letter") == 0)
+        *out = RETAIN_PAPER_LETTER;
+    else
+        return false;
+    return true;
+}
+
+retain_status retain_doc_write_html(const retain_doc *doc, FILE *out, retain_paper paper)
 {
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
             doc->lang == RETAIN_LANG_FR ? "fr" : "en");
     fputs("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", out);
     rt_xml_text(out, doc->title);
-    fprintf(out, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<h1>", css);
+    fprintf(out, "</title>\n<style>\n%s%s</style>\n</head>\n<body>\n<h1>", css,
+            paper == RETAIN_PAPER_A4       ? "@page{size:A4}\n"
+            : paper == RETAIN_PAPER_LETTER ? "@page{size:letter}\n"
+                                           : "");
     rt_xml_text(out, doc->title);
     fputs("</h1>\n", out);
     if (doc->subtitle) {

@@ -96,6 +96,7 @@ static const char *const labels[][2] = {
     {"Retention (TRC)", "Rétention (TRC)"},
     {"Churn (TRC)", "Attrition (TRC)"},
     {"Kept", "Conservés"},
+    {"Customers kept", "Clients conservés"},
     {"MRR", "MRR"},
     {"NRR", "NRR"},
     {"GRR", "GRR"},
@@ -233,6 +234,10 @@ static const char *const labels[][2] = {
     {"not in this version (retain nps)", "pas dans cette version (retain nps)"},
     {"Survival (Kaplan-Meier) by", "Survie (Kaplan-Meier) par"},
     {"no life entered a stage", "aucune vie n'est entrée dans une étape"},
+    {"Detractors to call (below 9)", "Détracteurs à appeler (sous 9)"},
+    {"No active customer answered below 9.", "Aucun client actif n'a répondu sous 9."},
+    {"no answer on or before as-of", "aucune réponse jusqu'à la date d'observation"},
+    {"no survey table (--survey)", "pas de table d'enquête (--survey)"},
 };
 
 const char *retain_lang_label(retain_lang lang, const char *key)

@@ -1,5 +1,5 @@
 /* A document as a vector PDF: cairo draws, pango lays the text out, blocks
- * flow down A4 pages (retain/document.h). */
+ * flow down A4 or Letter pages (retain/document.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +10,7 @@
 #include "docblocks.h"
 #include "render.h"
 
-#define PAGE_W 595.28
-#define PAGE_H 841.89
 #define MARGIN 42.0
-#define TEXT_W (PAGE_W - 2 * MARGIN)
 #define BODY 9.0
 #define ROW_H 13.5
 
@@ -22,6 +19,7 @@ typedef struct {
     double y;
     int page;
     const retain_doc *doc;
+    double page_w, page_h, text_w; /* points */
 } flow;
 
 static cairo_status_t write_out(void *closure, const unsigned char *data, unsigned int length)
@@ -34,14 +32,14 @@ static void footer(flow *f)
 {
     char n[32];
     snprintf(n, sizeof n, "%d", f->page);
-    rt_cairo_text(f->cr, MARGIN, PAGE_H - MARGIN / 2, f->doc->title, 7, false, -1, 0x777777);
-    rt_cairo_text(f->cr, PAGE_W - MARGIN, PAGE_H - MARGIN / 2, n, 7, false, 1, 0x777777);
+    rt_cairo_text(f->cr, MARGIN, f->page_h - MARGIN / 2, f->doc->title, 7, false, -1, 0x777777);
+    rt_cairo_text(f->cr, f->page_w - MARGIN, f->page_h - MARGIN / 2, n, 7, false, 1, 0x777777);
 }
 
 /* Starts a new page unless h more points fit on this one. */
 static void need(flow *f, double h)
 {
-    if (f->y + h <= PAGE_H - MARGIN)
+    if (f->y + h <= f->page_h - MARGIN)
         return;
     footer(f);
     cairo_show_page(f->cr);
@@ -71,14 +69,14 @@ static void table(flow *f, const rt_block *b)
     double w[16], total = 0;
     for (size_t c = 0; c < b->ncols; c++)
         total += w[c] = col_width(f->cr, b, c);
-    if (total > TEXT_W) { /* the first column gives way, down to a third */
-        double over = total - TEXT_W, give = w[0] - TEXT_W / 3;
+    if (total > f->text_w) { /* the first column gives way, down to a third */
+        double over = total - f->text_w, give = w[0] - f->text_w / 3;
         if (give > over)
             give = over;
         if (give > 0)
             w[0] -= give, total -= give;
-        for (size_t c = 0; c < b->ncols && total > TEXT_W; c++)
-            w[c] *= TEXT_W / total;
+        for (size_t c = 0; c < b->ncols && total > f->text_w; c++)
+            w[c] *= f->text_w / total;
     }
     size_t rows = b->ncells / b->ncols;
     need(f, ROW_H * (rows < 4 ? (double)rows + 0.5 : 4.5));
@@ -103,7 +101,7 @@ static void table(flow *f, const rt_block *b)
         }
         f->y += ROW_H;
         cairo_move_to(f->cr, MARGIN, f->y - 2);
-        cairo_line_to(f->cr, MARGIN + (total < TEXT_W ? total : TEXT_W), f->y - 2);
+        cairo_line_to(f->cr, MARGIN + (total < f->text_w ? total : f->text_w), f->y - 2);
         cairo_set_line_width(f->cr, r == 0 ? 1.0 : 0.4);
         cairo_set_source_rgb(f->cr, r == 0 ? 0.5 : 0.85, r == 0 ? 0.5 : 0.85, r == 0 ? 0.5 : 0.85);
         cairo_stroke(f->cr);
@@ -120,26 +118,26 @@ static void block(flow *f, const rt_block *b, const rt_block *next)
         need(f, 26 + (next && next->kind == RT_BLOCK_CHART ? retain_chart_height(next->chart)
                                                            : 3 * ROW_H));
         f->y += 8;
-        rt_cairo_paragraph(f->cr, MARGIN, f->y, TEXT_W, b->text, 13, true, 0x222222);
+        rt_cairo_paragraph(f->cr, MARGIN, f->y, f->text_w, b->text, 13, true, 0x222222);
         f->y += 18;
         cairo_move_to(f->cr, MARGIN, f->y);
-        cairo_line_to(f->cr, MARGIN + TEXT_W, f->y);
+        cairo_line_to(f->cr, MARGIN + f->text_w, f->y);
         cairo_set_source_rgb(f->cr, 0.8, 0.8, 0.8);
         cairo_set_line_width(f->cr, 0.6);
         cairo_stroke(f->cr);
         f->y += 6;
         break;
     case RT_BLOCK_PARAGRAPH:
-        rt_cairo_measure(f->cr, b->text, BODY, false, TEXT_W, &w, &h);
+        rt_cairo_measure(f->cr, b->text, BODY, false, f->text_w, &w, &h);
         need(f, h);
-        f->y += rt_cairo_paragraph(f->cr, MARGIN, f->y, TEXT_W, b->text, BODY, false, 0x222222);
+        f->y += rt_cairo_paragraph(f->cr, MARGIN, f->y, f->text_w, b->text, BODY, false, 0x222222);
         f->y += 6;
         break;
     case RT_BLOCK_ITEM:
-        rt_cairo_measure(f->cr, b->text, BODY, false, TEXT_W - 14, &w, &h);
+        rt_cairo_measure(f->cr, b->text, BODY, false, f->text_w - 14, &w, &h);
         need(f, h);
         rt_cairo_text(f->cr, MARGIN + 4, f->y + BODY, "\xE2\x80\xA2", BODY, false, -1, 0x222222);
-        f->y += rt_cairo_paragraph(f->cr, MARGIN + 14, f->y, TEXT_W - 14, b->text, BODY, false,
+        f->y += rt_cairo_paragraph(f->cr, MARGIN + 14, f->y, f->text_w - 14, b->text, BODY, false,
                                    0x222222);
         f->y += next && next->kind == RT_BLOCK_ITEM ? 2 : 8;
         break;
@@ -157,9 +155,13 @@ static void block(flow *f, const rt_block *b, const rt_block *next)
     }
 }
 
-retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day date)
+retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day date,
+                                   retain_paper paper)
 {
-    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out, PAGE_W, PAGE_H);
+    /* ISO 216 A4 (210 x 297 mm) and US Letter (8.5 x 11 in), in points */
+    double w = paper == RETAIN_PAPER_LETTER ? 612 : 595.28;
+    double h = paper == RETAIN_PAPER_LETTER ? 792 : 841.89;
+    cairo_surface_t *s = cairo_pdf_surface_create_for_stream(write_out, out, w, h);
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(s);
         return RETAIN_ERR_NOMEM;
@@ -173,10 +175,10 @@ retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day 
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_CREATE_DATE, when);
     cairo_pdf_surface_set_metadata(s, CAIRO_PDF_METADATA_MOD_DATE, when);
     cairo_t *cr = cairo_create(s);
-    flow f = {cr, MARGIN, 1, doc};
-    f.y += rt_cairo_paragraph(cr, MARGIN, f.y, TEXT_W, doc->title, 18, true, 0x222222) + 2;
+    flow f = {cr, MARGIN, 1, doc, w, h, w - 2 * MARGIN};
+    f.y += rt_cairo_paragraph(cr, MARGIN, f.y, f.text_w, doc->title, 18, true, 0x222222) + 2;
     if (doc->subtitle)
-        f.y += rt_cairo_paragraph(cr, MARGIN, f.y, TEXT_W, doc->subtitle, BODY, false, 0x555555);
+        f.y += rt_cairo_paragraph(cr, MARGIN, f.y, f.text_w, doc->subtitle, BODY, false, 0x555555);
     f.y += 6;
     for (size_t i = 0; i < doc->nblocks; i++)
         block(&f, &doc->blocks[i], i + 1 < doc->nblocks ? &doc->blocks[i + 1] : NULL);

@@ -2,7 +2,10 @@
 """Opens HTML reports in headless Chromium over the DevTools protocol (a
 pipe, no port, no network): no console error, no exception, no request but
 the file itself, every chart present with the expected number of marks, no
-horizontal overflow on an A4 or a Letter page; saves a screenshot.
+horizontal overflow on an A4 or a Letter page; printed to PDF at A4 and
+at Letter (Chromium's print), each PDF has pages of that size (pdfinfo)
+and holds the report's title and last heading (pdftotext): nothing is
+cut. Saves a screenshot, and the two PDFs beside it.
 
 usage: check-html.py [--scale S --max-height PX] CHROMIUM REPORT.html EXPECTED-MARKS|- SCREENSHOT.png [...]
 Each report comes with a file of "chart-id count" lines ('-': only check
@@ -160,6 +163,29 @@ try:
                           s)["result"]["value"]
             if not fits:
                 failures.append("%s: wider than a %s page" % (html, paper))
+        # Chromium's print at A4 and Letter, as a person prints the file
+        heads = json.loads(b.send("Runtime.evaluate", {"expression": """JSON.stringify([
+            document.querySelector('h1').textContent,
+            [...document.querySelectorAll('h2')].pop().textContent])""", "returnByValue": True},
+            s)["result"]["value"])
+        for paper, w_in, h_in, pts in (("a4", 210 / 25.4, 297 / 25.4, (595, 842)),
+                                       ("letter", 8.5, 11, (612, 792))):
+            pdf = b.send("Page.printToPDF", {"paperWidth": w_in, "paperHeight": h_in,
+                                             "printBackground": True}, s)
+            path = shot[:-4] + "-" + paper + ".pdf"
+            with open(path, "wb") as f:
+                f.write(base64.b64decode(pdf["data"]))
+            if not shutil.which("pdfinfo"):
+                continue
+            info = subprocess.run(["pdfinfo", path], capture_output=True, text=True).stdout
+            size = [float(x) for x in info.split("Page size:")[1].split("pts")[0].split(" x ")]
+            if abs(size[0] - pts[0]) > 1.5 or abs(size[1] - pts[1]) > 1.5:  # Chromium's rounding
+                failures.append("%s: printed on %s: pages of %s pts" % (html, paper, size))
+            text = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True,
+                                  text=True).stdout
+            for want in heads:
+                if want not in text:
+                    failures.append("%s: printed on %s: no %r" % (html, paper, want))
         b.send("Emulation.setEmulatedMedia", {"media": "screen"}, s)
         b.send("Emulation.setDeviceMetricsOverride",
                {"width": 860, "height": 1200, "deviceScaleFactor": 1, "mobile": False}, s)

@@ -64,7 +64,8 @@ check("Customers" in rows, "no Customers row in the headline table:\n" + md[:200
 rate = {r["period"]: r for r in table(["rate", "--as-of", AS_OF, CRM])}
 periods = ["2025-06", "2025-05", "2024-06"]
 for label, col in [("Customers", "customers_end"), ("New customers", "new"), ("Lost", "lost"),
-                   ("Retention (TRC)", "retention_pct"), ("Churn (TRC)", "churn_pct")]:
+                   ("Retention (TRC)", "retention_pct"), ("Churn (TRC)", "churn_pct"),
+                   ("Customers kept", "kept_pct")]:
     got = rows.get(label, ["?"] * 5)
     want = [rate[p][col] for p in periods]
     check([got[0], got[1], got[3]] == want, "%s: report %s, retain rate %s" % (label, got, want))
@@ -87,6 +88,16 @@ for when, idx in ((AS_OF, 0), ("2025-05-31", 1), ("2024-06-30", 3)):
           "ARPU as of %s: report %s, retain ltv %s" % (when, rows.get("ARPU"), ltv["arpu"]))
     check(rows.get("LTV", ["?"] * 5)[idx] == ltv["ltv"],
           "LTV as of %s: report %s, retain ltv %s" % (when, rows.get("LTV"), ltv["ltv"]))
+
+# NPS: retain nps over the same survey and customers, the report's periods
+nps = {r["period"]: r for r in table(["nps", "--as-of", AS_OF, os.path.join(EX, "survey.csv"),
+                                      CRM])}
+got = rows.get("NPS", ["?"] * 5)
+want = [nps[p]["nps"] if p in nps else "" for p in periods]
+check([got[0], got[1], got[3]] == want and want[0], "NPS: report %s, retain nps %s" % (got, want))
+if want[0] and want[1]:
+    check(float(got[2]) == round(float(want[0]) - float(want[1]), 2),
+          "NPS: change %s against %s" % (got[2], want))
 
 # ---- the next steps are retain risk's rows, largest MRR first ----
 risk = table(["risk", "--as-of", AS_OF, "--window", "30"] + tables + [CRM])
@@ -112,14 +123,24 @@ def md_table(first_header):
 
 
 for title, want in (("Accounts at risk (zone 3)", top(r for r in risk if r["zone"] == "3")),
-                    ("Detractors to call", top(r for r in risk if r["nps"] != ""
-                                               and int(r["nps"]) <= 6)),
                     ("Expansion candidates", top(
                         r for r in risk if r["nps"] != "" and int(r["nps"]) >= 9
                         and r["usage_change_pct"] != "" and float(r["usage_change_pct"]) > 0))):
     got = md_table(title)
     check(got == want and (want or title == "Expansion candidates"),
           "%s: report %s, retain risk %s" % (title, got, want))
+
+# the detractors to call: retain nps --below 9's call list, those with an MRR
+calls = table(["nps", "--below", "9", "--as-of", AS_OF, os.path.join(EX, "survey.csv"), CRM])
+want = [[r["id"], r["mrr"], r["score"], r["date"], r["tenure_days"]] for r in calls
+        if r["mrr"] != ""][:5]
+got = [[c[0], c[1], c[2], c[3], plain(c[4])] for c in md_table("Detractors to call (below 9)")]
+for g in got:  # "May 7, 2025" back to 2025-05-07
+    m = re.match(r"(\w{3}) (\d+), (\d{4})$", g[3])
+    if m:
+        g[3] = "%s-%02d-%02d" % (m.group(3), list(calendar.month_abbr).index(m.group(1)),
+                                 int(m.group(2)))
+check(got == want and want, "Detractors to call: report %s, retain nps --below 9 %s" % (got, want))
 
 # ---- CAC and LTV:CAC by channel are retain cac's rows of the period ----
 FIX = os.path.join(SRC, "tests", "fixtures")
@@ -219,6 +240,72 @@ md2 = run(["report", "-f", "md", "--assets", assets] + common, env=env)
 check(md == md2 and svg == {n: open(os.path.join(assets, n), "rb").read()
                             for n in os.listdir(assets)}, "-f md: two runs differ")
 
+# ---- the HTML's structure: one title, the sections in order, the headline
+# table with the Markdown's rows, each chart an inline SVG in a figure, no
+# script and no external reference; --paper asks for its page size ----
+from html.parser import HTMLParser
+
+
+class Outline(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags, self.h, self.text, self.stack, self.headline_rows = [], [], None, [], 0
+        self.urls, self.figure_svgs, self.style = [], 0, ""
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.tags.append(tag)
+        if tag in ("h1", "h2", "style"):
+            self.text = ""
+        if tag == "table":
+            self.stack.append(a.get("id"))
+        if tag == "tr" and self.stack and self.stack[-1] == "headline":
+            self.headline_rows += 1
+        if tag == "svg" and "chart" in a.get("class", "") and self.tags[-2:-1] == ["figure"]:
+            self.figure_svgs += 1
+        for k in ("src", "href", "xlink:href"):
+            if k in a:
+                self.urls.append(a[k])
+
+    def handle_endtag(self, tag):
+        if tag in ("h1", "h2"):
+            self.h.append((tag, self.text))
+            self.text = None
+        if tag == "style":
+            self.style, self.text = self.text, None
+        if tag == "table" and self.stack:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.text is not None:
+            self.text += data
+
+
+def outline(doc):
+    o = Outline()
+    o.feed(doc.decode())
+    return o
+
+
+html = outline(open(os.path.join(WORK, "report.html"), "rb").read())
+heads = [t for tag, t in html.h if tag == "h2"]
+check([t for tag, t in html.h if tag == "h1"] == ["Monthly report 2025-06"], "HTML h1: %s" % html.h)
+check(heads == ["Headline figures", "Charts", "Next steps", "Not included"],
+      "HTML sections: %s" % heads)
+check(html.headline_rows == 1 + len(rows), "HTML headline table: %d rows, Markdown %d"
+      % (html.headline_rows, len(rows)))
+check(html.figure_svgs == html.tags.count("svg") == len(expect),
+      "HTML: %d charts in figures, %d svg, %d expected" % (html.figure_svgs,
+                                                          html.tags.count("svg"), len(expect)))
+check("script" not in html.tags and "link" not in html.tags and "img" not in html.tags
+      and not [u for u in html.urls if not u.startswith("#")] and "url(" not in html.style,
+      "HTML: a script, link, image or URL: %s" % html.urls)
+check("@page{margin:14mm}" in html.style and "@page{size" not in html.style,
+      "HTML without --paper: the printer's page size")
+for paper, css in (("a4", "@page{size:A4}"), ("letter", "@page{size:letter}")):
+    style = outline(run(["report", "--paper", paper] + common, binary=True)).style
+    check(css in style, "HTML --paper %s: no %s" % (paper, css))
+
 # ---- the QBR of one account: its charts against the tables it reads ----
 ACCOUNT = "8340915945"
 ex = EX
@@ -262,6 +349,17 @@ if shutil.which("pdftotext") and shutil.which("pdftoppm"):
         check(want_spelled in text, "pdftotext does not find %r" % want_spelled)
     info = subprocess.run(["pdfinfo", pdf], capture_output=True, check=True).stdout.decode()
     pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    check("Page size:       595.28 x 841.89 pts (A4)" in info, "the PDF is not on A4:\n" + info)
+    # --paper letter: Letter pages, the same text
+    letter = os.path.join(WORK, "report-letter.pdf")
+    with open(letter, "wb") as f:
+        f.write(run(["report", "-f", "pdf", "--paper", "letter"] + common, binary=True))
+    linfo = subprocess.run(["pdfinfo", letter], capture_output=True, check=True).stdout.decode()
+    check("Page size:       612 x 792 pts (letter)" in linfo, "--paper letter:\n" + linfo)
+    ltext = subprocess.run(["pdftotext", "-layout", letter, "-"], capture_output=True,
+                           check=True).stdout.decode()
+    for label in ("Customers kept", "NPS", "Detractors to call (below 9)", "Not included"):
+        check(label in text and label in ltext, "pdftotext: no %r on A4 or Letter" % label)
     out = os.path.join(WORK, "page")
     for old in os.listdir(WORK):
         if old.startswith("page-"):

@@ -46,9 +46,9 @@ static char *render(retain_doc *d, int kind, size_t *len)
     FILE *f = open_memstream(&buf, len);
     retain_status st;
     if (kind == 0)
-        st = retain_doc_write_html(d, f);
+        st = retain_doc_write_html(d, f, RETAIN_PAPER_ANY);
     else if (kind == 1)
-        st = retain_doc_write_pdf(d, f, 20269);
+        st = retain_doc_write_pdf(d, f, 20269, RETAIN_PAPER_ANY);
     else {
         char dir[] = "/tmp/retain-doc-XXXXXX";
         assert_non_null(mkdtemp(dir));
