@@ -32,6 +32,7 @@
 #include <retain/clv.h>
 #include <retain/report.h>
 #include <retain/sbg.h>
+#include <retain/mrr.h>
 
 #ifdef __cplusplus
 extern "C" {

@@ -462,13 +462,18 @@ bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
     return true;
 }
 
-static int by_bytes(const void *a, const void *b, void *table)
+int rt_intern_compare(const rt_intern *t, uint32_t a, uint32_t b)
 {
     size_t la, lb;
-    const char *sa = rt_intern_str(table, *(const uint32_t *)a, &la);
-    const char *sb = rt_intern_str(table, *(const uint32_t *)b, &lb);
+    const char *sa = rt_intern_str(t, a, &la);
+    const char *sb = rt_intern_str(t, b, &lb);
     int c = memcmp(sa, sb, la < lb ? la : lb);
     return c ? c : (la > lb) - (la < lb);
+}
+
+static int by_bytes(const void *a, const void *b, void *table)
+{
+    return rt_intern_compare(table, *(const uint32_t *)a, *(const uint32_t *)b);
 }
 
 uint32_t *rt_intern_sorted(const rt_intern *t)

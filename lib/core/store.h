@@ -151,6 +151,8 @@ bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index);
 const char *rt_intern_str(const rt_intern *t, uint32_t index, size_t *len);
 /* Index of the value when present; never adds. */
 bool rt_intern_find(const rt_intern *t, const char *s, size_t len, uint32_t *index);
+/* The byte order of two values (memcmp, a prefix first): < 0, 0, > 0. */
+int rt_intern_compare(const rt_intern *t, uint32_t a, uint32_t b);
 /* Indices sorted by the bytes of their values; the caller frees it. */
 uint32_t *rt_intern_sorted(const rt_intern *t);
 
