@@ -26,6 +26,7 @@
 #include <retain/chart.h>
 #include <retain/document.h>
 #include <retain/risk.h>
+#include <retain/referral.h>
 #include <retain/nps.h>
 #include <retain/activation.h>
 #include <retain/orders.h>

@@ -259,6 +259,7 @@ static const rt_alias deal_customer[] = {{"customer_id", 0, 0},
                                          {"Account ID", 0, 0},
                                          {"company_id", 0, 0},
                                          {"Associated Company ID", 0, 0},
+                                         {"Associated Company IDs", 0, 0},
                                          END};
 static const rt_alias deal_source[] = {{"source", 0, 0},
                                        {"channel", 0, 0},

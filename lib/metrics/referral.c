@@ -1,0 +1,771 @@
+/* Referral programmes: tiers, deals per source, referred customers against
+ * the others, ROI, referrers. See retain/referral.h and retain-referral(1). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/events.h>
+#include <retain/lives.h>
+#include <retain/ltv.h>
+#include <retain/period.h>
+#include <retain/referral.h>
+#include <retain/risk.h>
+
+#include "internal.h"
+#include "store.h"
+
+#define NONE UINT32_MAX
+
+/* One referral: customer indices in the event accumulator (referred NONE
+ * when it names no customer, or nobody yet). */
+typedef struct {
+    uint32_t referrer, referred;
+    retain_day date;
+    bool has_reward;
+    retain_money reward;
+} ref;
+
+/* One won deal with a close day: its source and its days to close. */
+typedef struct {
+    uint32_t source;
+    int32_t days;
+} won_deal;
+
+typedef struct {
+    int64_t deals, won, lost, open;
+} deal_counts;
+
+/* What the finish computes per customer. */
+typedef struct {
+    retain_day first;  /* first life's start; RETAIN_DAY_MAX when no life */
+    int32_t referrals; /* index + 1 into the referrer rows, 0 when none */
+    bool referred;     /* the customer of a successful referral */
+} cust_info;
+
+typedef struct {
+    uint32_t customer;
+    retain_referral_tier_row row;
+} tier_entry;
+
+struct retain_referral {
+    retain_referral_options o;
+    retain_events *ev;
+    bool customers_done, finished, any_mrr, has_events, has_rewards, has_spend;
+    retain_day as_of, day24; /* in the 24 months: date > day24 */
+    ref *refs;
+    size_t nrefs, refs_cap;
+    uint64_t reward_total;
+    uint64_t unknown_refs;
+    unsigned long unknown_ref_line;
+    /* deals */
+    rt_intern sources;
+    deal_counts *counts;
+    size_t counts_cap;
+    won_deal *won;
+    size_t nwon, won_cap;
+    /* spend: the acquisition rows of the spend table */
+    retain_acquisition *acq;
+    retain_period_kind spend_period;
+    bool spend_unknown[2];
+    /* results */
+    tier_entry *tiers;
+    size_t ntiers;
+    retain_referral_source *src;
+    size_t nsrc;
+    retain_referral_group group[2];
+    retain_referral_referrer *referrers;
+    size_t nreferrers;
+};
+
+const char *retain_tier_name(retain_tier tier)
+{
+    static const char *const names[] = {"", "advocate", "referrer", "ambassador"};
+    return (unsigned)tier < 4 ? names[tier] : "";
+}
+
+retain_referral *retain_referral_new(const retain_referral_options *options, retain_diag *diag)
+{
+    retain_referral_options o = *options;
+    if (o.silence <= 0)
+        o.silence = 60;
+    if (o.window <= 0)
+        o.window = 12;
+    if (o.has_reward_pct && (o.reward_pct < 0 || o.reward_pct > 100 * (retain_money)1000000)) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "the reward percentage must be 0 to 100");
+        return NULL;
+    }
+    if (!(o.margin >= 0 && o.margin <= 1)) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "the margin must be a fraction from 0 to 1");
+        return NULL;
+    }
+    if (o.merge_gap < 0 || o.merge_gap > RETAIN_MERGE_GAP_MAX) {
+        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "the merge gap must be 0 to %d days",
+                RETAIN_MERGE_GAP_MAX);
+        return NULL;
+    }
+    retain_referral *r = calloc(1, sizeof *r);
+    if (!r) {
+        rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        return NULL;
+    }
+    r->o = o;
+    rt_intern_init(&r->sources);
+    /* one cutoff, the as-of: given, or the latest start (0 days before it) */
+    retain_day cut = o.has_as_of ? o.as_of : 0;
+    retain_events_options eo = {.cutoffs = &cut,
+                                .n_cutoffs = 1,
+                                .before_latest_start = !o.has_as_of,
+                                .merge_gap = o.merge_gap};
+    r->ev = retain_events_new(&eo, diag);
+    if (!r->ev) {
+        retain_referral_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void retain_referral_free(retain_referral *r)
+{
+    if (!r)
+        return;
+    retain_events_free(r->ev);
+    free(r->refs);
+    rt_intern_free(&r->sources);
+    free(r->counts);
+    free(r->won);
+    retain_acquisition_free(r->acq);
+    free(r->tiers);
+    free(r->src);
+    free(r->referrers);
+    free(r);
+}
+
+retain_status retain_referral_add_customer(retain_referral *r, const retain_row *row,
+                                           retain_diag *diag)
+{
+    if (row->has_mrr)
+        r->any_mrr = true;
+    return retain_events_add_customer_row(r->ev, row, false, diag);
+}
+
+retain_status retain_referral_customers_done(retain_referral *r, retain_diag *diag)
+{
+    retain_status st = retain_events_customers_done(r->ev, diag);
+    if (st != RETAIN_OK)
+        return st;
+    r->customers_done = true;
+    r->as_of = retain_events_as_of(r->ev);
+    /* the 24 months ending on as-of start the day after this one */
+    int y, m, d;
+    retain_day_to_ymd(r->as_of, &y, &m, &d);
+    while (!retain_day_from_ymd(y - 2, m, d, &r->day24))
+        d--; /* 29 February */
+    return RETAIN_OK;
+}
+
+retain_day retain_referral_as_of(const retain_referral *r)
+{
+    return r->as_of;
+}
+
+static bool find(const retain_referral *r, const char *id, size_t len, uint32_t *out)
+{
+    rt_trim(&id, &len);
+    size_t i;
+    if (len == 0 || !retain_events_find(r->ev, id, len, &i))
+        return false;
+    *out = (uint32_t)i;
+    return true;
+}
+
+retain_status retain_referral_add_referral(retain_referral *r, const retain_row *row,
+                                           retain_diag *diag)
+{
+    if (row->date > r->as_of)
+        return RETAIN_OK;
+    ref x = {NONE, NONE, row->date, row->has_amount, row->has_amount ? row->amount : 0};
+    if (!find(r, row->id, row->id_len, &x.referrer)) {
+        if (r->unknown_refs++ == 0)
+            r->unknown_ref_line = row->line;
+        return RETAIN_OK;
+    }
+    if (row->has_amount) {
+        if (row->amount < 0)
+            return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
+                           "a negative reward: rewards paid are 0 or more");
+        if (!rt_money_tally(&r->reward_total, row->amount))
+            return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
+                           "the rewards add up past the money range");
+        r->has_rewards = true;
+    }
+    find(r, row->referred, row->referred_len, &x.referred);
+    if (!rt_grow((void **)&r->refs, &r->refs_cap, r->nrefs + 1, sizeof *r->refs))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    r->refs[r->nrefs++] = x;
+    return RETAIN_OK;
+}
+
+retain_status retain_referral_add_deal(retain_referral *r, const retain_row *row, retain_diag *diag)
+{
+    if (row->date > r->as_of)
+        return RETAIN_OK; /* not created yet */
+    retain_deal_outcome outcome = row->outcome;
+    if (row->has_closed && row->closed < row->date) {
+        char a[16], b[16];
+        retain_day_format(row->closed, a);
+        retain_day_format(row->date, b);
+        return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
+                       "the deal closed on %s, before it was created (%s)", a, b);
+    }
+    if (row->has_closed && row->closed > r->as_of)
+        outcome = RETAIN_DEAL_OPEN; /* the future is unknown */
+    uint32_t s;
+    if (!rt_intern_get(&r->sources, row->source_len ? row->source : "", row->source_len, &s) ||
+        !rt_grow((void **)&r->counts, &r->counts_cap, (size_t)s + 1, sizeof *r->counts))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    if (s >= r->nsrc) { /* a new source: its counts start at 0 */
+        memset(r->counts + r->nsrc, 0, ((size_t)s + 1 - r->nsrc) * sizeof *r->counts);
+        r->nsrc = (size_t)s + 1;
+    }
+    deal_counts *c = &r->counts[s];
+    c->deals++;
+    if (outcome == RETAIN_DEAL_WON)
+        c->won++;
+    else if (outcome == RETAIN_DEAL_LOST)
+        c->lost++;
+    else
+        c->open++;
+    if (outcome == RETAIN_DEAL_WON && row->has_closed) {
+        if (!rt_grow((void **)&r->won, &r->won_cap, r->nwon + 1, sizeof *r->won))
+            return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        r->won[r->nwon++] = (won_deal){s, row->closed - row->date};
+    }
+    return RETAIN_OK;
+}
+
+retain_status retain_referral_add_event(retain_referral *r, retain_table_kind kind,
+                                        const retain_row *row, retain_diag *diag)
+{
+    if (kind == RETAIN_TABLE_EVENTS)
+        r->has_events = true;
+    return retain_events_add_row(r->ev, kind, row, diag);
+}
+
+retain_status retain_referral_add_spend(retain_referral *r, const retain_table *t,
+                                        const retain_spend_options *options, retain_diag *diag)
+{
+    if (!r->acq && !(r->acq = retain_acquisition_new()))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    retain_spend_options so = *options;
+    so.segment = NULL;
+    const char *channel = NULL;
+    retain_status st = retain_spend_table_add(r->acq, t, &so, &channel, diag);
+    if (st != RETAIN_OK)
+        return st;
+    if (!channel)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "the spend table has no channel column: which spend is the referral "
+                       "programme's?");
+    r->has_spend = true;
+    r->spend_period = options->period; /* the window is made at finish */
+    return RETAIN_OK;
+}
+
+uint64_t retain_referral_unknown(const retain_referral *r, retain_table_kind kind,
+                                 unsigned long *first_line)
+{
+    if (kind == RETAIN_TABLE_REFERRALS) {
+        if (first_line)
+            *first_line = r->unknown_ref_line;
+        return r->unknown_refs;
+    }
+    unsigned long line = 0;
+    uint64_t n = retain_events_unknown(
+        r->ev, kind == RETAIN_TABLE_SURVEY ? RETAIN_EVENT_ANSWER : RETAIN_EVENT_ACTIVITY, &line);
+    if (first_line)
+        *first_line = line;
+    return n;
+}
+
+/* ---- finish ----------------------------------------------------------- */
+
+static int cmp_int32(const void *a, const void *b)
+{
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Twice the median of v[0..n) (sorted here), 0 when n is 0. */
+static int64_t median_x2(int32_t *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    qsort(v, n, sizeof *v, cmp_int32);
+    return n % 2 ? 2 * (int64_t)v[n / 2] : (int64_t)v[n / 2 - 1] + v[n / 2];
+}
+
+static int cmp_won(const void *a, const void *b)
+{
+    const won_deal *x = a, *y = b;
+    if (x->source != y->source)
+        return x->source < y->source ? -1 : 1;
+    return (x->days > y->days) - (x->days < y->days);
+}
+
+static retain_status finish_sources(retain_referral *r)
+{
+    size_t n = r->sources.n;
+    if (n == 0)
+        return RETAIN_OK;
+    uint32_t *order = rt_intern_sorted(&r->sources);
+    retain_referral_source *src = calloc(n, sizeof *src);
+    int32_t *days = malloc((r->nwon ? r->nwon : 1) * sizeof *days);
+    if (!order || !src || !days) {
+        free(order);
+        free(src);
+        free(days);
+        return RETAIN_ERR_NOMEM;
+    }
+    qsort(r->won, r->nwon, sizeof *r->won, cmp_won);
+    /* per source index: where its won deals begin */
+    size_t *begin = calloc(n + 1, sizeof *begin);
+    if (!begin) {
+        free(order);
+        free(src);
+        free(days);
+        return RETAIN_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < r->nwon; i++)
+        begin[r->won[i].source + 1]++;
+    for (size_t s = 0; s < n; s++)
+        begin[s + 1] += begin[s];
+    for (size_t k = 0; k < n; k++) {
+        uint32_t s = order[k];
+        retain_referral_source *o = &src[k];
+        o->name = rt_intern_str(&r->sources, s, &o->name_len);
+        o->deals = r->counts[s].deals;
+        o->won = r->counts[s].won;
+        o->lost = r->counts[s].lost;
+        o->open = r->counts[s].open;
+        size_t m = 0;
+        for (size_t i = begin[s]; i < begin[s + 1]; i++) {
+            days[m++] = r->won[i].days;
+            o->days_sum += r->won[i].days;
+        }
+        o->closed_won = (int64_t)m;
+        o->median_x2 = median_x2(days, m);
+    }
+    free(begin);
+    free(order);
+    free(days);
+    r->src = src;
+    r->nsrc = n;
+    return RETAIN_OK;
+}
+
+static int cmp_ref_referrer(const void *a, const void *b)
+{
+    const ref *x = a, *y = b;
+    if (x->referrer != y->referrer)
+        return x->referrer < y->referrer ? -1 : 1;
+    return (x->date > y->date) - (x->date < y->date);
+}
+
+static bool successful(const cust_info *info, const ref *x)
+{
+    return x->referred != NONE && info[x->referred].first != RETAIN_DAY_MAX &&
+           info[x->referred].first >= x->date;
+}
+
+static int cmp_referrer(const void *a, const void *b)
+{
+    const retain_referral_referrer *x = a, *y = b;
+    if (x->successful != y->successful)
+        return x->successful > y->successful ? -1 : 1;
+    if (x->mrr != y->mrr)
+        return x->mrr > y->mrr ? -1 : 1;
+    size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+    int c = memcmp(x->id, y->id, n);
+    return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
+}
+
+/* The referrers, from the referrals sorted by referrer. */
+static retain_status finish_referrers(retain_referral *r, cust_info *info)
+{
+    qsort(r->refs, r->nrefs, sizeof *r->refs, cmp_ref_referrer);
+    size_t n = 0;
+    for (size_t i = 0; i < r->nrefs; i++)
+        if (i == 0 || r->refs[i].referrer != r->refs[i - 1].referrer)
+            n++;
+    r->referrers = calloc(n ? n : 1, sizeof *r->referrers);
+    int32_t *days = malloc((r->nrefs ? r->nrefs : 1) * sizeof *days);
+    if (!r->referrers || !days) {
+        free(days);
+        return RETAIN_ERR_NOMEM;
+    }
+    uint64_t tally = 0;
+    bool ok = true;
+    for (size_t i = 0, k = 0; i < r->nrefs; k++) {
+        retain_referral_referrer *o = &r->referrers[k];
+        uint32_t who = r->refs[i].referrer;
+        o->id = retain_events_id(r->ev, who, &o->id_len);
+        retain_life life;
+        o->active = retain_events_life_on(r->ev, who, r->as_of, &life);
+        size_t m = 0;
+        for (; i < r->nrefs && r->refs[i].referrer == who; i++) {
+            const ref *x = &r->refs[i];
+            o->referrals++;
+            if (!successful(info, x))
+                continue;
+            o->successful++;
+            if (x->date > r->day24)
+                o->successful_24m++;
+            days[m++] = info[x->referred].first - x->date;
+            retain_money first = retain_events_mrr_on(r->ev, x->referred, info[x->referred].first);
+            ok = ok && rt_money_tally(&tally, first);
+            o->mrr += first;
+            info[x->referred].referred = true;
+        }
+        o->median_x2 = median_x2(days, m);
+        info[who].referrals = (int32_t)k + 1;
+    }
+    free(days);
+    if (!ok)
+        return RETAIN_ERR_DATA;
+    r->nreferrers = n;
+    return RETAIN_OK;
+}
+
+/* Tier row of customer i; false when it is not listed. */
+static bool tier_row(const retain_referral *r, const retain_risk_options *ro, const cust_info *info,
+                     size_t i, retain_referral_tier_row *t)
+{
+    memset(t, 0, sizeof *t);
+    retain_life life;
+    t->active = retain_events_life_on(r->ev, i, r->as_of, &life);
+    const retain_referral_referrer *who =
+        info[i].referrals ? &r->referrers[info[i].referrals - 1] : NULL;
+    if (!t->active && !who)
+        return false;
+    t->id = retain_events_id(r->ev, i, &t->id_len);
+    retain_event_state st;
+    retain_events_state(r->ev, i, 0, &st);
+    t->has_nps = st.has_answer;
+    t->nps = st.score;
+    if (who) {
+        t->referrals = who->referrals;
+        t->successful = who->successful;
+        t->successful_24m = who->successful_24m;
+    }
+    if (!t->active)
+        return true;
+    t->tenure_days = r->as_of - life.start;
+    if (r->has_events) {
+        retain_risk_row rr;
+        if (retain_risk_eval(r->ev, ro, i, r->as_of, &rr) && rr.has_days_silent) {
+            t->has_silent = true;
+            t->days_silent = rr.days_silent;
+            t->silent = (rr.signals & (1u << RETAIN_SIGNAL_SILENT)) != 0;
+        }
+    }
+    if (t->successful_24m >= 5)
+        t->tier = RETAIN_TIER_AMBASSADOR;
+    else if (t->successful >= 1)
+        t->tier = RETAIN_TIER_REFERRER;
+    else if (t->tenure_days >= 365 && t->has_nps && t->nps >= 9 && !t->silent)
+        t->tier = RETAIN_TIER_ADVOCATE;
+    t->candidate = t->has_nps && t->nps >= 9 && t->tier < RETAIN_TIER_REFERRER;
+    return true;
+}
+
+static int cmp_tier(const void *a, const void *b)
+{
+    const retain_referral_tier_row *x = &((const tier_entry *)a)->row,
+                                   *y = &((const tier_entry *)b)->row;
+    if (x->tier != y->tier)
+        return x->tier > y->tier ? -1 : 1;
+    if (x->successful_24m != y->successful_24m)
+        return x->successful_24m > y->successful_24m ? -1 : 1;
+    if (x->successful != y->successful)
+        return x->successful > y->successful ? -1 : 1;
+    size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
+    int c = memcmp(x->id, y->id, n);
+    return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
+}
+
+static retain_status finish_tiers(retain_referral *r, const cust_info *info)
+{
+    size_t n = retain_events_customers(r->ev), m = 0;
+    retain_risk_options ro;
+    retain_risk_defaults(&ro);
+    ro.silence = r->o.silence;
+    ro.tables[RETAIN_EVENT_ACTIVITY] = true;
+    r->tiers = malloc((n ? n : 1) * sizeof *r->tiers);
+    if (!r->tiers)
+        return RETAIN_ERR_NOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (tier_row(r, &ro, info, i, &r->tiers[m].row))
+            r->tiers[m++].customer = (uint32_t)i;
+    }
+    qsort(r->tiers, m, sizeof *r->tiers, cmp_tier);
+    r->ntiers = m;
+    return RETAIN_OK;
+}
+
+/* x y / d rounded half away from zero, for money (d > 0). */
+static retain_money muldiv(retain_money x, int64_t y, int64_t d)
+{
+    __int128 p = (__int128)x * y, q = p / d, rem = p % d;
+    if (rem < 0)
+        rem = -rem;
+    if (2 * rem >= d)
+        q += p < 0 ? -1 : 1;
+    return (retain_money)q;
+}
+
+/* The spend window, the spend of each group, its new customers, rewards. */
+static retain_status finish_cost(retain_referral *r, const cust_info *info)
+{
+    retain_day first = INT32_MIN, last = r->as_of;
+    retain_money spend[2] = {0, 0};
+    uint64_t tally = 0;
+    if (r->has_spend) {
+        size_t n = retain_acquisition_rows(r->acq);
+        int32_t lo = INT32_MAX, hi = INT32_MIN;
+        for (size_t k = 0; k < n; k++) {
+            const retain_acquisition_row *row = retain_acquisition_row_at(r->acq, k);
+            if (!row->has_spend)
+                continue;
+            int g = retain_name_equal(row->channel, "referral") ? 0 : 1;
+            if (!row->spend_defined)
+                r->spend_unknown[g] = true;
+            if (!rt_money_tally(&tally, row->spend))
+                return RETAIN_ERR_DATA;
+            spend[g] += row->spend;
+            lo = row->period < lo ? row->period : lo;
+            hi = row->period > hi ? row->period : hi;
+        }
+        if (lo <= hi) {
+            /* the kind of the periods is the one the spend table was read as */
+            first = retain_period_first_day(r->spend_period, lo);
+            retain_day end = retain_period_last_day(r->spend_period, hi);
+            last = end < last ? end : last;
+        } else
+            first = INT32_MAX; /* no spend row: no window */
+    }
+    size_t n = retain_events_customers(r->ev);
+    uint64_t reward_tally = 0;
+    retain_money rewards = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (info[i].first == RETAIN_DAY_MAX || info[i].first < first || info[i].first > last)
+            continue;
+        int g = info[i].referred ? 0 : 1;
+        r->group[g].new_customers++;
+        if (g == 0 && r->o.has_reward_pct) {
+            retain_money m = retain_events_mrr_on(r->ev, i, info[i].first);
+            retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
+            if (!rt_money_tally(&reward_tally, v))
+                return RETAIN_ERR_DATA;
+            rewards += v;
+        }
+    }
+    if (!r->o.has_reward_pct) {
+        for (size_t k = 0; k < r->nrefs; k++)
+            if (r->refs[k].has_reward && r->refs[k].date >= first && r->refs[k].date <= last)
+                rewards += r->refs[k].reward;
+    } else
+        r->has_rewards = true;
+    for (int g = 0; g < 2; g++) {
+        retain_referral_group *o = &r->group[g];
+        o->has_spend = r->has_spend && !r->spend_unknown[g];
+        o->spend = spend[g];
+        o->rewards = g == 0 ? rewards : 0;
+        bool has_cost = o->has_spend || (g == 0 && r->has_rewards);
+        o->cost = (o->has_spend ? o->spend : 0) + o->rewards;
+        if (has_cost && o->new_customers > 0)
+            o->cac = (retain_value){(double)o->cost / RETAIN_MONEY_SCALE / (double)o->new_customers,
+                                    true};
+        if (o->ltv.defined && o->cac.defined)
+            retain_ltv_cac(o->ltv.value, o->cac.value, &o->ltv_cac, NULL);
+        if (g == 0 && has_cost && o->cost > 0 && o->ltv.defined)
+            o->roi_pct = (retain_value){
+                (o->ltv.value * (double)o->new_customers - (double)o->cost / RETAIN_MONEY_SCALE) /
+                    ((double)o->cost / RETAIN_MONEY_SCALE) * 100,
+                true};
+    }
+    return RETAIN_OK;
+}
+
+/* The LTV inputs of the two groups: their lives into retain ltv's table. */
+static retain_status finish_ltv(retain_referral *r, const cust_info *info, retain_diag *diag)
+{
+    static const char *const names[2] = {"referred", "other"};
+    retain_ltv_table_options to = {true, r->as_of, r->o.window, 0};
+    retain_ltv_table *t = retain_ltv_table_new(&to);
+    if (!t)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    size_t n = retain_events_customers(r->ev);
+    retain_status st = RETAIN_OK;
+    for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
+        size_t len;
+        const char *id = retain_events_id(r->ev, i, &len);
+        const char *g = names[info[i].referred ? 0 : 1];
+        for (size_t k = 0; k < retain_events_lives(r->ev, i) && st == RETAIN_OK; k++) {
+            retain_life life;
+            retain_events_life(r->ev, i, k, &life);
+            /* ARPU counts the MRR on as-of of the customers active then */
+            retain_money mrr = retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of);
+            st = retain_ltv_table_add(t, g, strlen(g), id, len, life.start, life.end, life.has_end,
+                                      mrr, r->any_mrr);
+        }
+    }
+    if (st == RETAIN_OK)
+        st = retain_ltv_table_finish(t, diag);
+    else
+        rt_fail(diag, st, 0, NULL, "%s",
+                st == RETAIN_ERR_NOMEM ? "out of memory" : "MRR sums pass the money range");
+    for (size_t s = 0; st == RETAIN_OK && s < retain_ltv_table_segments(t); s++) {
+        size_t len;
+        const char *name = retain_ltv_table_segment(t, s, &len);
+        int g = len == 8 && memcmp(name, "referred", 8) == 0 ? 0 : 1;
+        retain_ltv_inputs in;
+        retain_ltv_table_get(t, s, &in);
+        retain_referral_group *o = &r->group[g];
+        o->customers = in.customers;
+        o->mrr_sum = in.mrr_sum;
+        o->churn = in.churn;
+        o->churn_months = in.months;
+        if (r->any_mrr) {
+            retain_ltv_method m = {r->o.margin, 0, NULL, 0};
+            st = retain_ltv_table_value(t, s, &m, &o->ltv, diag);
+        }
+    }
+    retain_ltv_table_free(t);
+    r->group[0].name = names[0];
+    r->group[1].name = names[1];
+    return st;
+}
+
+retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
+{
+    size_t n = retain_events_customers(r->ev);
+    cust_info *info = calloc(n ? n : 1, sizeof *info);
+    if (!info)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        info[i].first = RETAIN_DAY_MAX;
+        if (retain_events_lives(r->ev, i) > 0) {
+            retain_life life;
+            retain_events_life(r->ev, i, 0, &life);
+            info[i].first = life.start;
+        }
+    }
+    retain_status st = finish_referrers(r, info);
+    if (st == RETAIN_OK)
+        st = finish_tiers(r, info);
+    for (size_t k = 0; st == RETAIN_OK && k < r->ntiers; k++) {
+        int32_t who = info[r->tiers[k].customer].referrals;
+        if (who)
+            r->referrers[who - 1].tier = r->tiers[k].row.tier;
+    }
+    if (st == RETAIN_OK)
+        qsort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
+    if (st == RETAIN_OK)
+        st = finish_sources(r);
+    if (st == RETAIN_OK)
+        st = finish_ltv(r, info, diag);
+    else
+        rt_fail(diag, st, 0, NULL, "%s",
+                st == RETAIN_ERR_NOMEM ? "out of memory" : "MRR sums pass the money range");
+    if (st == RETAIN_OK && (st = finish_cost(r, info)) != RETAIN_OK)
+        rt_fail(diag, st, 0, NULL, "%s",
+                st == RETAIN_ERR_NOMEM ? "out of memory" : "spend or rewards pass the money range");
+    free(info);
+    r->finished = st == RETAIN_OK;
+    return st;
+}
+
+/* ---- results ---------------------------------------------------------- */
+
+size_t retain_referral_tiers(const retain_referral *r)
+{
+    return r->finished ? r->ntiers : 0;
+}
+
+void retain_referral_tier_get(const retain_referral *r, size_t k, retain_referral_tier_row *out)
+{
+    *out = r->tiers[k].row;
+}
+
+size_t retain_referral_why(const retain_referral_tier_row *t, char *buf, size_t size)
+{
+    int n;
+    if (!t->active)
+        n = snprintf(buf, size, "no longer a customer");
+    else if (t->tier == RETAIN_TIER_AMBASSADOR)
+        n = snprintf(buf, size, "%lld successful referrals in 24 months",
+                     (long long)t->successful_24m);
+    else if (t->tier == RETAIN_TIER_REFERRER)
+        n = snprintf(buf, size, "%lld successful referral%s", (long long)t->successful,
+                     t->successful > 1 ? "s" : "");
+    else if (t->tier == RETAIN_TIER_ADVOCATE)
+        n = snprintf(buf, size, "%ld days, NPS %d%s", (long)t->tenure_days, t->nps,
+                     t->has_silent ? ", not silent" : "");
+    else {
+        /* every condition of T1 it misses */
+        n = 0;
+        if (t->tenure_days < 365)
+            n += snprintf(buf + n, size - (size_t)n, "%ld days, under 365", (long)t->tenure_days);
+        if (!t->has_nps)
+            n += snprintf(buf + n, size - (size_t)n, "%sno NPS answer", n ? "; " : "");
+        else if (t->nps < 9)
+            n += snprintf(buf + n, size - (size_t)n, "%sNPS %d, below 9", n ? "; " : "", t->nps);
+        if (t->silent)
+            n += snprintf(buf + n, size - (size_t)n, "%ssilent for %ld days", n ? "; " : "",
+                          (long)t->days_silent);
+    }
+    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+size_t retain_referral_sources(const retain_referral *r)
+{
+    return r->finished ? r->nsrc : 0;
+}
+
+void retain_referral_source_get(const retain_referral *r, size_t k, retain_referral_source *out)
+{
+    *out = r->src[k];
+}
+
+void retain_referral_group_get(const retain_referral *r, int group, retain_referral_group *out)
+{
+    *out = r->group[group ? 1 : 0];
+}
+
+bool retain_referral_has_rewards(const retain_referral *r)
+{
+    return r->has_rewards;
+}
+
+size_t retain_referral_referrers(const retain_referral *r)
+{
+    return r->finished ? r->nreferrers : 0;
+}
+
+void retain_referral_referrer_get(const retain_referral *r, size_t k, retain_referral_referrer *out)
+{
+    *out = r->referrers[k];
+}
+
+size_t retain_referral_bytes(const retain_referral *r)
+{
+    return sizeof *r + retain_events_bytes(r->ev) + r->refs_cap * sizeof *r->refs +
+           r->won_cap * sizeof *r->won + r->counts_cap * sizeof *r->counts +
+           r->ntiers * sizeof *r->tiers + r->nreferrers * sizeof *r->referrers +
+           retain_events_customers(r->ev) * sizeof(cust_info);
+}
+
+size_t retain_referral_customers(const retain_referral *r)
+{
+    return retain_events_customers(r->ev);
+}
