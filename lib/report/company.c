@@ -22,6 +22,9 @@
 #define MAX_CURVES 6
 /* Reasons shown in the churn-by-reason chart; the others are summed. */
 #define MAX_REASONS 7
+/* Periods in the MRR movements chart. */
+#define MOVES_MONTHS 12
+#define MOVES_QUARTERS 8
 
 enum { CUR, PREV, YEAR, NWHEN };
 
@@ -35,6 +38,7 @@ struct retain_report {
     retain_cohort *cohort;
     retain_survival *sv, *sv_seg;
     retain_ltv_table *ltv[NWHEN];
+    retain_mrr *mrr; /* MRR movements, NRR, GRR as retain mrr */
     bool any_mrr;
     /* with a spend table: new customers and LTV by channel (the segment),
      * as retain cac and retain ltv --by see them */
@@ -110,6 +114,9 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
         r->churn_period = retain_churn_new(&co);
     }
     r->cohort = retain_cohort_new(&ho);
+    retain_mrr_options mo = {
+        .period = o.period, .has_as_of = o.has_as_of, .as_of = o.as_of, .merge_gap = o.merge_gap};
+    r->mrr = retain_mrr_new(&mo);
     r->sv = retain_survival_new(&so);
     so.segments = true;
     r->sv_seg = o.segment_extra >= 0 ? retain_survival_new(&so) : NULL;
@@ -141,8 +148,8 @@ retain_report *retain_report_new(const retain_report_options *options, retain_di
     if (o.other_tables)
         ok = ok && (r->ev = retain_events_new(&eo, diag)) != NULL;
     if (!ok || !r->segment_name || !r->stages || !r->rate || !r->churn || !r->churn_reason ||
-        !r->churn_period || !r->cohort || !r->sv || (o.segment_extra >= 0 && !r->sv_seg) ||
-        !r->ltv[CUR]) {
+        !r->churn_period || !r->cohort || !r->mrr || !r->sv ||
+        (o.segment_extra >= 0 && !r->sv_seg) || !r->ltv[CUR]) {
         if (r->stages)
             fail_nomem(diag);
         retain_report_free(r);
@@ -176,6 +183,8 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK)
         st = retain_cohort_add(r->cohort, NULL, 0, row->id, row->id_len, row->start, row->end,
                                row->has_end, mrr);
+    if (st == RETAIN_OK) /* as retain mrr: a row without an MRR at 0 */
+        st = retain_mrr_add(r->mrr, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK)
         st = retain_survival_add(r->sv, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK && r->sv_seg)
@@ -195,9 +204,10 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
                                       row->end, row->has_end, row->mrr, row->has_mrr);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s",
-                       st == RETAIN_ERR_DATA && row->has_end && row->end < row->start
-                           ? "the end is before the start"
-                           : retain_status_str(st));
+                       st != RETAIN_ERR_DATA                   ? retain_status_str(st)
+                       : row->has_end && row->end < row->start ? "the end is before the start"
+                       : mrr < 0 ? "a negative MRR is not a subscription (retain mrr)"
+                                 : retain_status_str(st));
     return RETAIN_OK;
 }
 
@@ -314,6 +324,32 @@ static void rate_figures(retain_report *r)
     }
 }
 
+static bool mrr_row(const retain_report *r, int32_t period, retain_mrr_row *row)
+{
+    for (size_t i = 0; i < retain_mrr_periods(r->mrr); i++) {
+        retain_mrr_get(r->mrr, 0, i, row);
+        if (row->period == period)
+            return true;
+    }
+    return false;
+}
+
+/* MRR at the period's end, NRR and GRR, as retain mrr prints them */
+static void mrr_figures(retain_report *r)
+{
+    rt_figure *mrr = rt_figure_add(&r->fig, "mrr", L(r, "MRR"), true, false);
+    rt_figure *nrr = rt_figure_add(&r->fig, "nrr_pct", L(r, "NRR"), true, true);
+    rt_figure *grr = rt_figure_add(&r->fig, "grr_pct", L(r, "GRR"), true, true);
+    for (int k = 0; mrr && nrr && grr && k < NWHEN; k++) {
+        retain_mrr_row row;
+        if (!mrr_row(r, r->period[k], &row))
+            continue;
+        retain_money_format(row.mrr_end, r->o.precision, mrr->v[k]);
+        retain_mrr_nrr_pct(&row, r->o.precision, nrr->v[k]);
+        retain_mrr_grr_pct(&row, r->o.precision, grr->v[k]);
+    }
+}
+
 /* NPS of the three periods, as retain nps prints it: promoters_pct -
  * detractors_pct from the exact fraction */
 static void nps_figures(retain_report *r)
@@ -417,6 +453,44 @@ static retain_status trend_chart(retain_report *r)
                                "no period with customers at its start");
     }
     return retain_doc_chart(r->doc, c, 210);
+}
+
+/* MRR movements per period: gains stacked above the axis, losses below */
+static retain_status moves_chart(retain_report *r)
+{
+    static const char *const names[5] = {"new", "expansion", "reactivation", "contraction",
+                                         "churned"};
+    /* Okabe-Ito: greens and blues up, orange and vermillion down */
+    static const int32_t colours[5] = {0x009E73, 0x56B4E9, 0x0072B2, 0xE69F00, 0xD55E00};
+    retain_chart *c = retain_chart_new(RETAIN_CHART_BARS, "mrr-movements", L(r, "MRR movements"));
+    retain_status st =
+        c ? retain_chart_axes(c, NULL, L(r, "MRR"), NULL, r->o.lang) : RETAIN_ERR_NOMEM;
+    for (int s = 0; s < 5 && st == RETAIN_OK; s++)
+        st = retain_chart_series(c, L(r, names[s]), colours[s], NULL);
+    size_t n = retain_mrr_periods(r->mrr);
+    size_t keep = r->o.period == RETAIN_PERIOD_MONTH ? MOVES_MONTHS : MOVES_QUARTERS;
+    size_t first = n > keep ? n - keep : 0, bars = 0;
+    for (size_t i = first; i < n && st == RETAIN_OK; i++) {
+        retain_mrr_row row;
+        retain_mrr_get(r->mrr, 0, i, &row);
+        char label[16];
+        retain_period_label(r->o.period, row.period, label);
+        st = retain_chart_category(c, label);
+        const retain_money v[5] = {row.new_mrr, row.expansion, row.reactivation, -row.contraction,
+                                   -row.churned};
+        for (int s = 0; s < 5 && st == RETAIN_OK; s++)
+            if (v[s]) { /* no movement: no bar, never a bar of 0 */
+                st = retain_chart_value(c, (size_t)s, i - first, (double)v[s] / RETAIN_MONEY_SCALE);
+                bars++;
+            }
+    }
+    if (st != RETAIN_OK || !bars) {
+        retain_chart_free(c);
+        return st != RETAIN_OK ? st
+                               : rt_figures_omit(&r->fig, L(r, "MRR movements"),
+                                                 "no MRR moved in these periods");
+    }
+    return retain_doc_chart(r->doc, c, 230);
 }
 
 static retain_status cohort_chart(retain_report *r)
@@ -873,13 +947,15 @@ static retain_status build(retain_report *r, retain_diag *diag)
 
     rate_figures(r);
     stage_figures(r);
-    if (r->any_mrr)
+    if (r->any_mrr) {
+        mrr_figures(r);
         ltv_figures(r);
-    else
+    } else {
+        rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "no MRR column");
         rt_figures_omit(&r->fig, L(r, "ARPU and LTV"), "no MRR column");
+    }
     if (r->any_mrr && !r->o.has_as_of)
         rt_figures_omit(&r->fig, L(r, "LTV of the previous periods"), "needs --as-of");
-    rt_figures_omit(&r->fig, L(r, "MRR, NRR, GRR and MRR movements"), "not in this version");
     if (r->nps_done)
         nps_figures(r);
     else
@@ -900,6 +976,8 @@ static retain_status build(retain_report *r, retain_diag *diag)
         st = retain_doc_heading(r->doc, L(r, "Charts"));
     if (st == RETAIN_OK)
         st = trend_chart(r);
+    if (st == RETAIN_OK && r->any_mrr)
+        st = moves_chart(r);
     if (st == RETAIN_OK)
         st = cohort_chart(r);
     if (st == RETAIN_OK)
@@ -928,6 +1006,8 @@ retain_status retain_report_finish(retain_report *r, retain_diag *diag)
         st = retain_churn_finish(r->churn_period, diag);
     if (st == RETAIN_OK)
         st = retain_cohort_finish(r->cohort, diag);
+    if (st == RETAIN_OK && r->any_mrr)
+        st = retain_mrr_finish(r->mrr, diag);
     if (st == RETAIN_OK)
         st = retain_survival_finish(r->sv, diag);
     if (st == RETAIN_OK && r->sv_seg)
@@ -985,6 +1065,7 @@ void retain_report_free(retain_report *r)
     retain_churn_free(r->churn_reason);
     retain_churn_free(r->churn_period);
     retain_cohort_free(r->cohort);
+    retain_mrr_free(r->mrr);
     retain_survival_free(r->sv);
     retain_survival_free(r->sv_seg);
     for (int k = 0; k < NWHEN; k++)

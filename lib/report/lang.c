@@ -238,6 +238,10 @@ static const char *const labels[][2] = {
     {"No active customer answered below 9.", "Aucun client actif n'a répondu sous 9."},
     {"no answer on or before as-of", "aucune réponse jusqu'à la date d'observation"},
     {"no survey table (--survey)", "pas de table d'enquête (--survey)"},
+    {"no MRR moved in these periods", "aucun mouvement de MRR sur ces périodes"},
+    {"no spend table (--spend-table)", "pas de table de dépenses (--spend-table)"},
+    {"the spend table has channels: name the customer table's with --by",
+     "la table de dépenses a des canaux : nommer celui de la table des clients avec --by"},
 };
 
 const char *retain_lang_label(retain_lang lang, const char *key)

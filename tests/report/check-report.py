@@ -89,6 +89,85 @@ for when, idx in ((AS_OF, 0), ("2025-05-31", 1), ("2024-06-30", 3)):
     check(rows.get("LTV", ["?"] * 5)[idx] == ltv["ltv"],
           "LTV as of %s: report %s, retain ltv %s" % (when, rows.get("LTV"), ltv["ltv"]))
 
+# MRR, NRR, GRR and the movements, from the rows as retain norm reads them,
+# by the definitions of retain-mrr(1) (point to point: m0 on the day before
+# the period, m1 on its last day; MRR on a day the sum over the rows
+# serving it); the same figures through retain mrr when it is there
+from datetime import date, timedelta
+from fractions import Fraction
+
+subs = [(r["id"], date.fromisoformat(r["start"]), date.fromisoformat(r["end"]) if r["end"]
+         else None, Fraction(r["mrr"] or "0")) for r in table(["norm", CRM])]
+AS_OF_DAY = date.fromisoformat(AS_OF)
+
+
+def mrr_on(day):
+    out = {}
+    for i, start, end, m in subs:
+        if start <= day and (end is None or day < end) and start <= AS_OF_DAY:
+            out[i] = out.get(i, 0) + m
+    return out
+
+
+def paid_before(i, day):
+    return any(j == i and m > 0 and start < day and (end is None or end > start)
+               for j, start, end, m in subs)
+
+
+def month_bounds(label):
+    y, mo = map(int, label.split("-"))
+    first = date(y, mo, 1)
+    last = (date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1))
+    return first, min(last, AS_OF_DAY)
+
+
+def fmt(x, d=2):
+    q = abs(x) * 10 ** d
+    n = int(q) + (1 if q - int(q) >= Fraction(1, 2) else 0)  # half away from zero
+    t = "%d.%0*d" % (n // 10 ** d, d, n % 10 ** d)
+    return "-" + t if x < 0 and n else t
+
+
+def movements(label):
+    p0, p1 = month_bounds(label)
+    m0, m1 = mrr_on(p0 - timedelta(days=1)), mrr_on(p1)
+    mv = dict.fromkeys(("new", "expansion", "reactivation", "contraction", "churned"), 0)
+    for i in set(m0) | set(m1):
+        a, b = m0.get(i, 0), m1.get(i, 0)
+        if a == 0 < b:
+            mv["reactivation" if paid_before(i, p0) else "new"] += b
+        elif 0 < a < b:
+            mv["expansion"] += b - a
+        elif 0 < b < a:
+            mv["contraction"] += a - b
+        elif a > 0 == b:
+            mv["churned"] += a
+    start, end = sum(m0.values()), sum(m1.values())
+    assert end == start + mv["new"] + mv["reactivation"] + mv["expansion"] - mv["contraction"] \
+        - mv["churned"]
+    nrr = fmt((start + mv["expansion"] - mv["contraction"] - mv["churned"]) * 100 / start)
+    grr = fmt((start - mv["contraction"] - mv["churned"]) * 100 / start)
+    return mv, fmt(end), nrr, grr
+
+
+want = {p: movements(p) for p in periods}
+for label, k in (("MRR", 1), ("NRR", 2), ("GRR", 3)):
+    got = rows.get(label, ["?"] * 5)
+    check([got[0], got[1], got[3]] == [want[p][k] for p in periods],
+          "%s: report %s, from the rows %s" % (label, got, [want[p][k] for p in periods]))
+moves_periods = [r["period"] for r in table(["rate", "--as-of", AS_OF, CRM])][-12:]
+moves_marks = sum(1 for p in moves_periods for v in movements(p)[0].values() if v)
+if "  mrr " in run(["--help"]):
+    by_period = {r["period"]: r for r in table(["mrr", "--as-of", AS_OF, CRM])}
+    for label, col in (("MRR", "mrr_end"), ("NRR", "nrr_pct"), ("GRR", "grr_pct")):
+        got = rows.get(label, ["?"] * 5)
+        mine = [by_period[p][col] for p in periods]
+        check([got[0], got[1], got[3]] == mine, "%s: report %s, retain mrr %s" % (label, got, mine))
+    check(moves_marks == sum(1 for p in moves_periods for col in
+                             ("new", "expansion", "reactivation", "contraction", "churned")
+                             if float(by_period[p][col])),
+          "MRR movements: retain mrr has other non-zero movements")
+
 # NPS: retain nps over the same survey and customers, the report's periods
 nps = {r["period"]: r for r in table(["nps", "--as-of", AS_OF, os.path.join(EX, "survey.csv"),
                                       CRM])}
@@ -178,7 +257,8 @@ def marks(name):
     return len(re.findall(r'class="mark ', open(path, encoding="utf-8").read()))
 
 all_rate = table(["rate", "--as-of", AS_OF, CRM])
-expect = {"retention-trend": sum(1 for r in all_rate[-24:] if r["retention_pct"] != "")}
+expect = {"retention-trend": sum(1 for r in all_rate[-24:] if r["retention_pct"] != ""),
+          "mrr-movements": moves_marks}
 cohort = table(["cohort", "--as-of", AS_OF, CRM])
 names = []
 for r in cohort:
