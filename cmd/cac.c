@@ -237,27 +237,30 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     retain_acquisition *rows = retain_acquisition_new();
     retain_table *spend = NULL, *ltv = NULL;
     retain_cac_join *join = NULL;
-    retain_rate_options ro = cli_rate_options(c);
-    cli_rate_sink x = {retain_rate_new(&ro), NULL, false, false};
+    retain_rate *rate = NULL;
     bool customers_on_stdin = optind == argc || strcmp(argv[optind], "-") == 0;
     bool ltv_stdin = o->ltv_table && strcmp(o->ltv_table, "-") == 0; /* only when told */
     int code = EXIT_OK;
     retain_diag d;
-    if (!x.rate || !rows)
+    if (!rows)
         code = cli_nomem(c);
     else if (ltv_stdin && customers_on_stdin)
         code = cli_usage_error(c, "the customer table and --ltv-table cannot both be stdin");
     if (code == EXIT_OK) /* the spend table first: a mistake there is cheap to find */
         code = add_spend(c, o, rows, &spend);
-    x.by = c->by != NULL; /* the spend table's channel column may have set it */
     if (code == EXIT_OK)
         code = make_join(c, o, ltv_stdin, &ltv, &join);
+    /* by the channel column of the spend table, when it has one */
+    retain_rate_options ro = cli_rate_options(c);
+    if (code == EXIT_OK && !(rate = retain_rate_new(&ro)))
+        code = cli_nomem(c);
     c->input.ignore_mrr = true; /* new customers are counted, not revenue */
+    c->reserve = cli_rate_reserve;
     if (code == EXIT_OK)
-        code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
-    if (code == EXIT_OK && retain_rate_finish(x.rate, &d) != RETAIN_OK)
+        code = cli_read_table(c, argc, argv, retain_rate_add_row, rate, NULL);
+    if (code == EXIT_OK && retain_rate_finish(rate, &d) != RETAIN_OK)
         code = cli_report(c, &d);
-    if (code == EXIT_OK && retain_acquisition_add_rate(rows, x.rate) != RETAIN_OK)
+    if (code == EXIT_OK && retain_acquisition_add_rate(rows, rate) != RETAIN_OK)
         code = cli_nomem(c);
     if (code == EXIT_OK)
         code = print_rows(c, o, rows, join, ltv_stdin ? "stdin" : o->ltv_table);
@@ -265,7 +268,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     retain_acquisition_free(rows);
     retain_table_free(spend);
     retain_table_free(ltv);
-    retain_rate_free(x.rate);
+    retain_rate_free(rate);
     return code;
 }
 

@@ -46,31 +46,9 @@ const cli_command churn_command = {
     .run = run,
 };
 
-typedef struct {
-    retain_churn *churn;
-    const char *by, *reason; /* whether extra[0] / extra[1] hold them */
-    size_t reason_index;
-} churn_ctx;
-
-static void reserve(void *user, size_t rows)
+static void reserve(void *churn, size_t rows)
 {
-    churn_ctx *x = user;
-    retain_lives_reserve(retain_churn_lives(x->churn), rows);
-}
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    churn_ctx *x = user;
-    const char *seg = x->by ? row->extra[0] : NULL;
-    size_t seglen = x->by ? row->extra_len[0] : 0;
-    const char *reason = x->reason ? row->extra[x->reason_index] : NULL;
-    size_t reasonlen = x->reason ? row->extra_len[x->reason_index] : 0;
-    retain_status st =
-        retain_churn_add(x->churn, row->id, row->id_len, seg, seglen, reason, reasonlen, row->start,
-                         row->end, row->has_end, row->has_mrr ? row->mrr : 0);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
+    retain_lives_reserve(retain_churn_lives(churn), rows);
 }
 
 /* A rate cell: the exact ratio, or empty when undefined. */
@@ -187,21 +165,22 @@ static int run(cli *c, int argc, char **argv)
     size_t n_extra = 0;
     if (c->by)
         extra[n_extra++] = c->by;
-    churn_ctx x = {retain_churn_new(&o), c->by, reason_col, n_extra};
-    c->reserve = reserve;
     if (reason_col)
         extra[n_extra++] = reason_col;
     c->input.extra = extra;
     c->input.n_extra = n_extra;
-    int code = x.churn ? cli_read_table(c, argc, argv, on_row, &x, NULL) : cli_nomem(c);
-    if (code == EXIT_OK && retain_churn_finish(x.churn, &diag) != RETAIN_OK)
+    retain_churn *churn = retain_churn_new(&o);
+    c->reserve = reserve;
+    int code =
+        churn ? cli_read_table(c, argc, argv, retain_churn_add_row, churn, NULL) : cli_nomem(c);
+    if (code == EXIT_OK && retain_churn_finish(churn, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        const retain_lives *lives = retain_churn_lives(x.churn);
+        const retain_lives *lives = retain_churn_lives(churn);
         cli_verbose(c, retain_lives_customers(lives), retain_lives_bytes(lives));
-        code = print_table(c, x.churn, stages, &o, reason_col, c->has_mrr);
+        code = print_table(c, churn, stages, &o, reason_col, c->has_mrr);
     }
-    retain_churn_free(x.churn);
+    retain_churn_free(churn);
     retain_stages_free(stages);
     return code;
 }

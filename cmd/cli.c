@@ -827,19 +827,9 @@ int cli_flush_stdout(const cli *c)
     return output_failed(c, bad ? RETAIN_ERR_IO : RETAIN_OK, err);
 }
 
-retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag)
+void cli_rate_reserve(void *rate, size_t rows)
 {
-    cli_rate_sink *x = sink;
-    if (!x->reserved && x->reader) { /* size the tables once, from the input's size */
-        x->reserved = true;
-        retain_rate_reserve(x->rate, retain_reader_expected_rows(x->reader));
-    }
-    retain_status st =
-        retain_rate_add(x->rate, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
-                        row->id, row->id_len, row->start, row->end, row->has_end);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
+    retain_rate_reserve(rate, rows);
 }
 
 retain_rate_options cli_rate_options(const cli *c)
@@ -851,6 +841,7 @@ retain_rate_options cli_rate_options(const cli *c)
                              .has_from = c->has_from,
                              .to = c->to,
                              .has_to = c->has_to,
-                             .merge_gap = c->merge_gap};
+                             .merge_gap = c->merge_gap,
+                             .segments = c->by != NULL};
     return o;
 }

@@ -321,18 +321,11 @@ int cli_finish_output(const cli *c, retain_writer *w);
  * handling of failures. */
 int cli_flush_stdout(const cli *c);
 
-/* Rows of a customer table into a retention-rate accumulator, for
- * cli_read_table: the rate, the --by column as its segment (by), and the
- * reader (set by cli_read_table) to size the tables once from the input. */
-typedef struct {
-    retain_rate *rate;
-    const retain_reader *reader;
-    bool by, reserved;
-} cli_rate_sink;
-
-/* The rate options from --period, --as-of, --from, --to. */
+/* The rate options from --period, --as-of, --from, --to, --merge-gap and
+ * --by (segments). */
 retain_rate_options cli_rate_options(const cli *c);
 
-retain_status cli_rate_row(const retain_row *row, void *sink, retain_diag *diag);
+/* c->reserve for a retain_rate read with retain_rate_add_row. */
+void cli_rate_reserve(void *rate, size_t rows);
 
 #endif

@@ -44,26 +44,9 @@ const cli_command cohort_command = {
     .run = run,
 };
 
-typedef struct {
-    retain_cohort *co;
-    bool by;
-} cohort_ctx;
-
-static void reserve(void *user, size_t rows)
+static void reserve(void *co, size_t rows)
 {
-    cohort_ctx *x = user;
-    retain_cohort_reserve(x->co, rows);
-}
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    cohort_ctx *x = user;
-    retain_status st = retain_cohort_add(
-        x->co, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0, row->id, row->id_len,
-        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
+    retain_cohort_reserve(co, rows);
 }
 
 typedef struct {
@@ -232,19 +215,20 @@ static int run(cli *c, int argc, char **argv)
         c->input.need_mrr = true;
     else
         c->input.ignore_mrr = true; /* customers, not revenue */
-    cohort_ctx x = {retain_cohort_new(&o), c->by != NULL};
+    o.segments = c->by != NULL;
+    retain_cohort *co = retain_cohort_new(&o);
     c->reserve = reserve;
-    if (!x.co)
+    if (!co)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
+    int code = cli_read_table(c, argc, argv, retain_cohort_add_row, co, NULL);
     if (code == EXIT_OK) {
         retain_diag diag;
-        code = retain_cohort_finish(x.co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
+        code = retain_cohort_finish(co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
     }
     if (code == EXIT_OK) {
         cli_verbose(c, 0, 0);
-        code = print_table(c, x.co, &o, wide);
+        code = print_table(c, co, &o, wide);
     }
-    retain_cohort_free(x.co);
+    retain_cohort_free(co);
     return code;
 }

@@ -123,30 +123,31 @@ static int run(cli *c, int argc, char **argv)
     retain_rate_options o = cli_rate_options(c);
     c->input.ignore_mrr = true; /* the rate counts customers, not revenue */
     c->input.unordered = true;  /* its counts do not depend on the order of rows */
-    cli_rate_sink x = {retain_rate_new(&o), NULL, c->by != NULL, false};
-    if (!x.rate)
+    retain_rate *rate = retain_rate_new(&o);
+    if (!rate)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, cli_rate_row, &x, &x.reader);
+    c->reserve = cli_rate_reserve;
+    int code = cli_read_table(c, argc, argv, retain_rate_add_row, rate, NULL);
     retain_diag diag;
-    if (code == EXIT_OK && retain_rate_finish(x.rate, &diag) != RETAIN_OK)
+    if (code == EXIT_OK && retain_rate_finish(rate, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        cli_verbose(c, retain_rate_customers(x.rate), retain_rate_customer_bytes(x.rate));
+        cli_verbose(c, retain_rate_customers(rate), retain_rate_customer_bytes(rate));
         retain_day last_day;
-        if (retain_rate_partial(x.rate, &last_day)) {
+        if (retain_rate_partial(rate, &last_day)) {
             char label[16], end[11], as_of[11];
             retain_rate_row last;
-            retain_rate_get(x.rate, 0, retain_rate_periods(x.rate) - 1, &last);
+            retain_rate_get(rate, 0, retain_rate_periods(rate) - 1, &last);
             retain_period_label(o.period, last.period, label);
             retain_day_format(last_day, end);
-            retain_day_format(retain_rate_as_of(x.rate), as_of);
+            retain_day_format(retain_rate_as_of(rate), as_of);
             cli_note(c,
                      "%s ends on %s, after as-of %s: it is observed up to as-of "
                      "(customers_end, lost and kept count the customers active on %s)",
                      label, end, as_of, as_of);
         }
-        code = print_table(c, x.rate, &o);
+        code = print_table(c, rate, &o);
     }
-    retain_rate_free(x.rate);
+    retain_rate_free(rate);
     return code;
 }

@@ -51,26 +51,9 @@ const cli_command survival_command = {
     .run = run,
 };
 
-typedef struct {
-    retain_survival *sv;
-    bool by;
-} survival_ctx;
-
-static void reserve(void *user, size_t rows)
+static void reserve(void *sv, size_t rows)
 {
-    survival_ctx *x = user;
-    retain_lives_reserve(retain_survival_lives(x->sv), rows);
-}
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    survival_ctx *x = user;
-    retain_status st = retain_survival_add(
-        x->sv, row->id, row->id_len, x->by ? row->extra[0] : NULL, x->by ? row->extra_len[0] : 0,
-        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
+    retain_lives_reserve(retain_survival_lives(sv), rows);
 }
 
 /* How a run prints. */
@@ -286,26 +269,26 @@ static int run(cli *c, int argc, char **argv)
                                  .has_as_of = c->has_as_of,
                                  .merge_gap = c->merge_gap,
                                  .segments = c->by != NULL};
-    survival_ctx x = {retain_survival_new(&o), c->by != NULL};
+    retain_survival *sv = retain_survival_new(&o);
     c->reserve = reserve;
-    if (!x.sv)
+    if (!sv)
         return cli_nomem(c);
-    int code = cli_read_table(c, argc, argv, on_row, &x, NULL);
+    int code = cli_read_table(c, argc, argv, retain_survival_add_row, sv, NULL);
     if (code == EXIT_OK) {
         retain_diag diag;
-        if (retain_survival_finish(x.sv, &diag) != RETAIN_OK)
+        if (retain_survival_finish(sv, &diag) != RETAIN_OK)
             code = cli_report(c, &diag);
         else {
-            cli_verbose(c, retain_lives_customers(retain_survival_lives(x.sv)),
-                        retain_lives_bytes(retain_survival_lives(x.sv)));
+            cli_verbose(c, retain_lives_customers(retain_survival_lives(sv)),
+                        retain_lives_bytes(retain_survival_lives(sv)));
             if (summary)
-                code = print_summary(c, x.sv, &v);
+                code = print_summary(c, sv, &v);
             else if (compare)
-                code = print_compare(c, x.sv, &v);
+                code = print_compare(c, sv, &v);
             else
-                code = print_curves(c, x.sv, &v);
+                code = print_curves(c, sv, &v);
         }
     }
-    retain_survival_free(x.sv);
+    retain_survival_free(sv);
     return code;
 }

@@ -20,6 +20,7 @@
 #include <retain/lives.h>
 #include <retain/money.h>
 #include <retain/period.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -73,6 +74,15 @@ RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *id, s
                                           const char *segment, size_t segment_len,
                                           const char *reason, size_t reason_len, retain_day start,
                                           retain_day end, bool has_end, retain_money mrr);
+
+/* A retain_row_fn (retain/reader.h) that adds a row of the customer table
+ * to the churn passed as user, as retain_churn_add() does: with the
+ * segments option the row's first extra column is its segment, with the
+ * reasons option the next one is its reason (the reader's options list the
+ * --by column, then the reason column). Errors as retain_churn_add(), with
+ * the row's line in diag. */
+RETAIN_API retain_status retain_churn_add_row(const retain_row *row, void *churn,
+                                              retain_diag *diag);
 
 /* The lives the accumulator counts, owned by it: to reserve room
  * (retain_lives_reserve) and, after finish, to read the customers, lives

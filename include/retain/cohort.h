@@ -24,6 +24,7 @@
 #include <retain/date.h>
 #include <retain/money.h>
 #include <retain/period.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -38,6 +39,7 @@ typedef struct {
     /* days (>= 0) of a gap between a customer's rows across which it stays
      * active, as in its lives (retain/lives.h); 0: back to back only */
     int32_t merge_gap;
+    bool segments; /* retain_cohort_add_row: the first extra column is the segment */
 } retain_cohort_options;
 
 typedef struct retain_cohort retain_cohort;
@@ -56,6 +58,14 @@ RETAIN_API retain_status retain_cohort_add(retain_cohort *co, const char *segmen
                                            size_t segment_len, const char *id, size_t id_len,
                                            retain_day start, retain_day end, bool has_end,
                                            retain_money mrr);
+
+/* A retain_row_fn (retain/reader.h) that adds a row of the customer table
+ * to the cohort passed as user, as retain_cohort_add() does: with the
+ * segments option the row's first extra column is its segment (the reader's
+ * options list the --by column first). Errors as retain_cohort_add(), with
+ * the row's line in diag. */
+RETAIN_API retain_status retain_cohort_add_row(const retain_row *row, void *cohort,
+                                               retain_diag *diag);
 
 /* Optional: room for about this many customers. */
 RETAIN_API retain_status retain_cohort_reserve(retain_cohort *co, size_t customers);

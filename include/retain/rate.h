@@ -19,6 +19,7 @@
 
 #include <retain/date.h>
 #include <retain/period.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -38,6 +39,7 @@ typedef struct {
     /* days (>= 0) of a gap between a customer's rows across which it stays
      * active, as in its lives (retain/lives.h); 0: back to back only */
     int32_t merge_gap;
+    bool segments; /* retain_rate_add_row: the first extra column is the segment */
 } retain_rate_options;
 
 typedef struct retain_rate retain_rate;
@@ -51,6 +53,13 @@ RETAIN_API retain_rate *retain_rate_new(const retain_rate_options *options);
 RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment, size_t segment_len,
                                          const char *id, size_t id_len, retain_day start,
                                          retain_day end, bool has_end);
+
+/* A retain_row_fn (retain/reader.h) that adds a row of the customer table
+ * to the rate passed as user, as retain_rate_add() does: with the segments
+ * option the row's first extra column is its segment (the reader's options
+ * list the --by column first). Errors as retain_rate_add(), with the row's
+ * line in diag. */
+RETAIN_API retain_status retain_rate_add_row(const retain_row *row, void *rate, retain_diag *diag);
 
 /* Optional: room for about this many customers (retain_reader_expected_rows
  * is a fair guess), so that no table grows, and stalls, on the way. */

@@ -22,6 +22,7 @@
 #include <retain/date.h>
 #include <retain/lives.h>
 #include <retain/money.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -50,6 +51,14 @@ RETAIN_API retain_status retain_survival_add(retain_survival *sv, const char *id
                                              const char *segment, size_t segment_len,
                                              retain_day start, retain_day end, bool has_end,
                                              retain_money mrr);
+
+/* A retain_row_fn (retain/reader.h) that adds a row of the customer table
+ * to the survival passed as user, as retain_survival_add() does: with the
+ * segments option the row's first extra column is its segment (the reader's
+ * options list the --by column first). Errors as retain_survival_add(),
+ * with the row's line in diag. */
+RETAIN_API retain_status retain_survival_add_row(const retain_row *row, void *survival,
+                                                 retain_diag *diag);
 
 /* The lives the accumulator counts, owned by it: to reserve room
  * (retain_lives_reserve) and, after finish, to read the customers, lives

@@ -558,3 +558,17 @@ void retain_churn_get(const retain_churn *c, size_t segment, size_t period, size
     size_t g = c->seg_order[segment];
     *cell = c->cells[((g * c->nper + period) * c->nstages + stage) * nr + reason];
 }
+
+retain_status retain_churn_add_row(const retain_row *row, void *churn, retain_diag *diag)
+{
+    retain_churn *ch = churn;
+    bool seg = ch->opt.segments, why = ch->opt.reasons;
+    size_t k = seg ? 1 : 0; /* the reason's extra column */
+    retain_status st = retain_churn_add(ch, row->id, row->id_len, seg ? row->extra[0] : NULL,
+                                        seg ? row->extra_len[0] : 0, why ? row->extra[k] : NULL,
+                                        why ? row->extra_len[k] : 0, row->start, row->end,
+                                        row->has_end, row->has_mrr ? row->mrr : 0);
+    if (st != RETAIN_OK)
+        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    return st;
+}

@@ -234,3 +234,15 @@ void retain_cohort_mean(const retain_cohort *co, size_t segment, int32_t age,
     }
     *cell = sum;
 }
+
+retain_status retain_cohort_add_row(const retain_row *row, void *cohort, retain_diag *diag)
+{
+    retain_cohort *co = cohort;
+    bool seg = co->opt.segments;
+    retain_status st = retain_cohort_add(
+        co, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
+        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
+    if (st != RETAIN_OK)
+        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    return st;
+}

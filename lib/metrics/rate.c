@@ -354,3 +354,14 @@ bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t jo
         one *= 10;
     return retain_format_ratio(100 * one - retention, one, 1, decimals, buf);
 }
+
+retain_status retain_rate_add_row(const retain_row *row, void *rate, retain_diag *diag)
+{
+    retain_rate *r = rate;
+    bool seg = r->opt.segments;
+    retain_status st = retain_rate_add(r, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0,
+                                       row->id, row->id_len, row->start, row->end, row->has_end);
+    if (st != RETAIN_OK)
+        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    return st;
+}

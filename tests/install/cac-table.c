@@ -26,13 +26,6 @@ static retain_table *read_table(const char *path)
     return t;
 }
 
-static retain_status add_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    (void)diag;
-    return retain_rate_add(user, row->extra[0], row->extra_len[0], row->id, row->id_len, row->start,
-                           row->end, row->has_end);
-}
-
 static void put(retain_writer *w, retain_value v)
 {
     char buf[RETAIN_NUMBER_BUFSIZE];
@@ -47,7 +40,7 @@ int main(int argc, char **argv)
     if (argc != 4)
         return 2;
     const char *by = "Plan";
-    retain_rate_options ro = {.period = RETAIN_PERIOD_MONTH};
+    retain_rate_options ro = {.period = RETAIN_PERIOD_MONTH, .segments = true};
     ro.has_from = retain_period_parse(RETAIN_PERIOD_MONTH, "2025-04", &ro.from);
     retain_table *spend = read_table(argv[1]), *ltv = read_table(argv[2]);
     retain_acquisition *rows = retain_acquisition_new();
@@ -63,7 +56,8 @@ int main(int argc, char **argv)
     retain_reader_options in = {.ignore_mrr = true, .extra = extra, .n_extra = 1};
     retain_reader *reader = retain_reader_new(&in, &d);
     FILE *f = fopen(argv[3], "rb");
-    if (!reader || !f || retain_reader_read(reader, f, add_row, rate, &d) != RETAIN_OK ||
+    if (!reader || !f ||
+        retain_reader_read(reader, f, retain_rate_add_row, rate, &d) != RETAIN_OK ||
         retain_rate_finish(rate, &d) != RETAIN_OK || retain_acquisition_add_rate(rows, rate))
         return 1;
     fclose(f);
