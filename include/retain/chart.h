@@ -118,7 +118,9 @@ typedef struct {
 
 /* Lays the chart out in a width x height box (points). Called again, it
  * lays out anew. RETAIN_ERR_USAGE when the box is too small for anything
- * (under 120 x 80), RETAIN_ERR_NOMEM. */
+ * (under 120 x 80), RETAIN_ERR_NOMEM (also when a category, series, value
+ * or point could not be added for want of memory: a chart missing data is
+ * never drawn). */
 RETAIN_API retain_status retain_chart_layout(retain_chart *c, double width, double height);
 
 /* After layout: the marks in drawing order, owned by the chart, valid until

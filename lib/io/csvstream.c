@@ -198,8 +198,8 @@ static void on_field(void *data, size_t len, void *user)
 {
     rt_parse *p = user;
     rt_batch *b = p->cur;
-    if (__builtin_expect(p->stopped | p->too_long, 0))
-        return; /* no batch any more: libcsv finishes the block for nothing */
+    if (__builtin_expect(p->stopped | p->too_long | p->nomem, 0))
+        return; /* no batch any more, or no room: libcsv finishes the block for nothing */
     if (!p->in_record) {
         p->in_record = true;
         p->rec_line = p->line;
@@ -244,7 +244,7 @@ static void on_record(int term, void *user)
     rt_batch *b = p->cur;
     if (p->count_lines && term == (unsigned char)p->s->eol)
         p->line++;
-    if (p->stopped || p->too_long || b->nfields == p->rec_first)
+    if (p->stopped || p->too_long || p->nomem || b->nfields == p->rec_first)
         return; /* a line end with no record: blank line, or the LF of CRLF */
     p->in_record = false;
     if (b->nrec == b->rec_cap &&

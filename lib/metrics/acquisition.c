@@ -12,7 +12,7 @@ struct retain_acquisition {
     rt_intern channels;           /* the channel strings the rows point to */
     retain_acquisition_row *rows; /* row i has key i */
     size_t cap;
-    size_t *order; /* rows by period then channel, made by _rows() */
+    size_t *order; /* rows by period then channel (room: cap), sorted by _rows() */
     bool sorted;
 };
 
@@ -58,8 +58,12 @@ static retain_acquisition_row *row_of(retain_acquisition *a, int32_t period, con
         if (a->keys.n == a->cap) {
             size_t cap = a->cap ? 2 * a->cap : 64;
             retain_acquisition_row *v = realloc(a->rows, cap * sizeof *v);
-            if (v) {
+            if (v)
                 a->rows = v;
+            /* the order grows with the rows: _rows() allocates nothing */
+            size_t *o = v ? realloc(a->order, cap * sizeof *o) : NULL;
+            if (o) {
+                a->order = o;
                 a->cap = cap;
             }
         }
@@ -131,10 +135,7 @@ size_t retain_acquisition_rows(retain_acquisition *a)
 {
     size_t n = a->keys.n;
     if (!a->sorted) {
-        size_t *order = realloc(a->order, (n ? n : 1) * sizeof *order);
-        if (!order)
-            return 0;
-        a->order = order;
+        size_t *order = a->order;
         for (size_t i = 0; i < n; i++) {
             /* the channel strings stay put from here on: point to them */
             size_t len;
@@ -144,7 +145,8 @@ size_t retain_acquisition_rows(retain_acquisition *a)
             a->rows[i].channel = rt_intern_str(&a->channels, c, NULL);
             order[i] = i;
         }
-        qsort_r(order, n, sizeof *order, by_period_channel, a->rows);
+        if (n)
+            qsort_r(order, n, sizeof *order, by_period_channel, a->rows);
         a->sorted = true;
     }
     return n;

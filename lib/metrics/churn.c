@@ -294,7 +294,8 @@ void retain_churn_free(retain_churn *c)
 {
     if (!c)
         return;
-    for (size_t g = 0; g < c->segments.n; g++) {
+    /* a segment interned when growing seg failed has no slot */
+    for (size_t g = 0; g < c->segments.n && g < c->nseg_cap; g++) {
         for (size_t k = 0; c->seg[g] && k < c->nstages; k++) {
             stage_acc *s = &c->seg[g][k];
             tally_free(&s->entry);

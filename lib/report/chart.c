@@ -34,6 +34,7 @@ struct retain_chart {
     size_t nmarks, capmarks, ndata;
     double width, height;
     bool failed; /* out of memory during layout */
+    bool lost;   /* out of memory while data came in: layout fails */
 };
 
 /* Fonts of the layout, in points. */
@@ -94,10 +95,9 @@ void retain_chart_y_scale(retain_chart *c, double scale)
 
 retain_status retain_chart_category(retain_chart *c, const char *label)
 {
-    if (!rt_grow((void **)&c->cats, &c->capcat, c->ncat + 1, sizeof *c->cats))
-        return RETAIN_ERR_NOMEM;
-    if (!(c->cats[c->ncat] = rt_strdup(label ? label : "")))
-        return RETAIN_ERR_NOMEM;
+    if (!rt_grow((void **)&c->cats, &c->capcat, c->ncat + 1, sizeof *c->cats) ||
+        !(c->cats[c->ncat] = rt_strdup(label ? label : "")))
+        return c->lost = true, RETAIN_ERR_NOMEM;
     c->ncat++;
     return RETAIN_OK;
 }
@@ -105,11 +105,11 @@ retain_status retain_chart_category(retain_chart *c, const char *label)
 retain_status retain_chart_series(retain_chart *c, const char *name, int32_t colour, size_t *index)
 {
     if (!rt_grow((void **)&c->ser, &c->capser, c->nser + 1, sizeof *c->ser))
-        return RETAIN_ERR_NOMEM;
+        return c->lost = true, RETAIN_ERR_NOMEM;
     series *s = &c->ser[c->nser];
     memset(s, 0, sizeof *s);
     if (!(s->name = rt_strdup(name ? name : "")))
-        return RETAIN_ERR_NOMEM;
+        return c->lost = true, RETAIN_ERR_NOMEM;
     s->colour = colour >= 0 ? colour : retain_palette(c->nser);
     if (index)
         *index = c->nser;
@@ -125,11 +125,11 @@ retain_status retain_chart_value(retain_chart *c, size_t si, size_t category, do
     if (s->nv < c->ncat) {
         double *v = realloc(s->v, c->ncat * sizeof *v);
         if (!v)
-            return RETAIN_ERR_NOMEM;
+            return c->lost = true, RETAIN_ERR_NOMEM;
         s->v = v;
         bool *d = realloc(s->def, c->ncat * sizeof *d);
         if (!d)
-            return RETAIN_ERR_NOMEM;
+            return c->lost = true, RETAIN_ERR_NOMEM;
         s->def = d;
         for (size_t i = s->nv; i < c->ncat; i++)
             s->def[i] = false, s->v[i] = 0;
@@ -150,14 +150,13 @@ retain_status retain_chart_point(retain_chart *c, size_t si, double x, double y,
         return RETAIN_ERR_USAGE;
     if (s->np == s->capp) {
         size_t n = s->capp ? s->capp * 2 : 64;
-        double *a[4] = {s->px, s->py, s->plo, s->phi};
-        for (int k = 0; k < 4; k++) {
-            double *q = realloc(a[k], n * sizeof *q);
+        double **a[4] = {&s->px, &s->py, &s->plo, &s->phi};
+        for (int k = 0; k < 4; k++) { /* each kept as soon as it moved */
+            double *q = realloc(*a[k], n * sizeof *q);
             if (!q)
-                return RETAIN_ERR_NOMEM;
-            a[k] = q;
+                return c->lost = true, RETAIN_ERR_NOMEM;
+            *a[k] = q;
         }
-        s->px = a[0], s->py = a[1], s->plo = a[2], s->phi = a[3];
         s->capp = n;
     }
     bool ok = band && isfinite(low) && isfinite(high);
@@ -792,6 +791,8 @@ retain_status retain_chart_layout(retain_chart *c, double width, double height)
 {
     if (!(width >= 120) || !(height >= 80))
         return RETAIN_ERR_USAGE;
+    if (c->lost)
+        return RETAIN_ERR_NOMEM; /* a value its caller could not add */
     clear_marks(c);
     c->width = width, c->height = height;
     frame f;
