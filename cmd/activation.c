@@ -65,7 +65,7 @@ static int print_cohorts(cli *c, const retain_activation *a)
     names[n++] = "activated";
     names[n++] = "activated_pct";
     names[n++] = "median_days";
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
         for (size_t k = 0; k < retain_activation_cohorts(a); k++) {
             retain_activation_cell cell;
@@ -97,7 +97,7 @@ static int print_onboarding(cli *c, const retain_activation *a)
     names[n++] = "customers";
     names[n++] = "churned";
     names[n++] = "onboarding_churn_pct";
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
         retain_activation_onboarding b;
         retain_activation_onboarding_get(a, g, &b);

@@ -184,7 +184,7 @@ static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows,
         names[n++] = retain_cac_join_payback_name(join);
         names[n++] = "warning";
     }
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     if (!w)
         return cli_nomem(c);
     size_t nrows = retain_acquisition_rows(rows);

@@ -87,7 +87,7 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
         names[ncols++] = counts[i];
     for (size_t i = 0; revenue && i < 3; i++)
         names[ncols++] = money[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     if (!w)
         return cli_nomem(c);
     size_t nreasons = retain_churn_reasons(churn);

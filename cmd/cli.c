@@ -102,6 +102,10 @@ static const input_opt input_options[] = {
 static const cli_opt output_options[] = {
     {"format", 'f', "FMT", "csv (default), tsv, json or table"},
     {"precision", 'p', "N", "decimals for rates and money (default 2)"},
+    {"excel-safe", OPT_EXCEL_SAFE, NULL,
+     "a ' before text cells that begin with = + - @, a tab or\n"
+     "a CR, so that a spreadsheet cannot take them for formulas\n"
+     "(numbers stay numbers; CSV and TSV only)"},
     {"verbose", 'v', NULL, "report rows, customers, memory and time on stderr"},
     {"quiet", 'q', NULL, "no notes nor progress on stderr (errors still)"},
     {"help", 'h', NULL, "show this help and exit"},
@@ -171,8 +175,9 @@ void cli_help(const cli_command *spec, FILE *out)
     cli_tables_help(spec, out);
     fputs("\nOutput options:\n", out);
     for (const cli_opt *o = output_options; o->name; o++)
-        help_line(out, o->key, o->name, o->arg,
-                  o->key == 'f' && spec->format_help ? spec->format_help : o->help);
+        if (o->key != OPT_EXCEL_SAFE || !spec->format_help) /* tables only */
+            help_line(out, short_of(o->key), o->name, o->arg,
+                      o->key == 'f' && spec->format_help ? spec->format_help : o->help);
     if (spec->notes)
         fprintf(out, "\n%s", spec->notes);
     fprintf(out, "\nExamples:\n%s\n", spec->examples);
@@ -218,7 +223,8 @@ void cli_init(cli *c, const cli_command *spec)
     }
     cli_tables_add(c, &n);
     for (const cli_opt *o = output_options; o->name; o++)
-        add_option(c, &n, o->name, o->key, o->arg != NULL);
+        if (o->key != OPT_EXCEL_SAFE || !spec->format_help)
+            add_option(c, &n, o->name, o->key, o->arg != NULL);
     c->longopts[n] = (struct option){NULL, 0, NULL, 0};
 }
 
@@ -292,6 +298,9 @@ static int common_option(cli *c, int opt, const char *arg)
     }
     case 'v':
         c->verbose = true;
+        return 1;
+    case OPT_EXCEL_SAFE:
+        c->excel_safe = true;
         return 1;
     case 'q':
         c->quiet = true;
@@ -573,6 +582,15 @@ void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const cha
     snprintf(diag->message, sizeof diag->message, "%s", message);
 }
 
+/* ---- output ---- */
+
+retain_writer *cli_writer(const cli *c, const char *const *columns, size_t ncols, bool deferred)
+{
+    unsigned flags =
+        (deferred ? RETAIN_WRITER_DEFERRED : 0) | (c->excel_safe ? RETAIN_WRITER_EXCEL_SAFE : 0);
+    return retain_writer_open(stdout, c->format, columns, ncols, flags);
+}
+
 /* ---- inputs ---- */
 
 FILE *cli_open(const cli *c, const char *path, int *code)
@@ -586,7 +604,9 @@ FILE *cli_open(const cli *c, const char *path, int *code)
         f = NULL;
         errno = EISDIR;
     }
-    if (!f) {
+    if (!f && errno == ENOMEM) {
+        *code = cli_nomem(c); /* fopen's buffer: no fault of the file's */
+    } else if (!f) {
         prefix(c);
         fprintf(stderr, "cannot open %s: %s\n", path, strerror(errno));
         *code = EXIT_NOINPUT;

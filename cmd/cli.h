@@ -106,6 +106,7 @@ enum {
     OPT_QUIET,
     OPT_MERGE_GAP,
     OPT_MAX_SEGMENTS,
+    OPT_EXCEL_SAFE,
     OPT_INPUT_FIRST = 300, /* the input options of cli.c: 300 + their index */
     OPT_FIRST_FREE = 400
 };
@@ -164,6 +165,7 @@ struct cli {
     int precision;
     bool precision_given; /* -p was on the command line */
     bool verbose, quiet;  /* -v, -q */
+    bool excel_safe;      /* --excel-safe (not with format_help) */
     /* the common metric options, when the command lists them */
     retain_day as_of;
     bool has_as_of;
@@ -197,6 +199,11 @@ struct cli {
 
 /* What cli_next returns when the command must end at once with c->code. */
 #define CLI_DONE (-2)
+
+/* The writer of the command's table on stdout: retain_writer_open with
+ * c->format, deferred as asked, and --excel-safe. NULL when out of memory.
+ * Every table a command prints goes through it. */
+retain_writer *cli_writer(const cli *c, const char *const *columns, size_t ncols, bool deferred);
 
 /* Sets c up for the command (main.c does it before calling run). */
 void cli_init(cli *c, const cli_command *spec);
@@ -261,7 +268,8 @@ void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const cha
 
 /* Opens a named input: "-" is stdin. A directory, a missing file or a
  * forbidden one prints "cannot open PATH: reason" and returns NULL with
- * *code = EXIT_NOINPUT. Close with cli_close. */
+ * *code = EXIT_NOINPUT (no memory for the stream: "out of memory" and
+ * EXIT_OSERR). Close with cli_close. */
 FILE *cli_open(const cli *c, const char *path, int *code);
 void cli_close(FILE *in);
 

@@ -156,7 +156,7 @@ static int emit_params(const cli *c, const clv_opts *o, const param *p, size_t n
     }
     if (!o->fit_only)
         return EXIT_OK;
-    retain_writer *w = retain_writer_new(stdout, c->format, param_cols, 3, false);
+    retain_writer *w = cli_writer(c, param_cols, 3, false);
     if (w)
         fill_params(w, p, n);
     return cli_finish_output(c, w);
@@ -193,7 +193,7 @@ static int print_customers(const cli *c, const retain_orders *orders, const reta
     static const char *const cols[] = {
         "id",      "frequency",          "recency",        "T",  "monetary",
         "p_alive", "expected_purchases", "expected_value", "clv"};
-    retain_writer *w = retain_writer_new(stdout, c->format, cols, 9, false);
+    retain_writer *w = cli_writer(c, cols, 9, false);
     if (!w)
         return cli_nomem(c);
     int pd = prob_decimals(c);
@@ -231,7 +231,7 @@ static int print_holdout(const cli *c, const retain_clv *clv)
 {
     static const char *const cols[] = {"frequency", "customers",    "actual",
                                        "predicted", "actual_total", "predicted_total"};
-    retain_writer *w = retain_writer_new(stdout, c->format, cols, 6, false);
+    retain_writer *w = cli_writer(c, cols, 6, false);
     if (!w)
         return cli_nomem(c);
     const retain_clv_group *g = retain_clv_holdout(clv, NULL);
@@ -369,7 +369,7 @@ static int print_periods(const cli *c, const retain_sbg *m, const retain_sbg_dat
 {
     static const char *const cols[] = {"period",   "at_risk",   "lost", "observed",
                                        "survival", "retention", "derl"};
-    retain_writer *w = retain_writer_new(stdout, c->format, cols, 7, false);
+    retain_writer *w = cli_writer(c, cols, 7, false);
     if (!w)
         return cli_nomem(c);
     int pd = prob_decimals(c);

@@ -181,7 +181,7 @@ static int print_table(const cli *c, const retain_cohort *co, const retain_cohor
         names[ncols++] = o->revenue ? "mrr" : "active";
         names[ncols++] = "pct";
     }
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     free(names);
     free(labels);
     if (!w)

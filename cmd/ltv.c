@@ -110,7 +110,7 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
     for (int i = 0; names && i < RETAIN_LTV_ADDED; i++)
         if (!a.has[i])
             names[n++] = retain_ltv_added_name(i);
-    retain_writer *w = names ? retain_writer_new(stdout, c->format, names, n, true) : NULL;
+    retain_writer *w = names ? cli_writer(c, names, n, true) : NULL;
     free(names);
     int code = EXIT_OK;
     for (size_t r = 0; w && r < retain_table_rows(t) && code == EXIT_OK; r++) {
@@ -178,7 +178,7 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
     for (size_t i = 0; i < 10; i++)
         if (i != 6 || sv)
             names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     if (!w)
         return cli_nomem(c);
     for (size_t g = 0; g < retain_ltv_table_segments(table); g++) {

@@ -114,7 +114,7 @@ static int run(cli *c, int argc, char **argv)
     const char *names[4 + MAX_KEEP] = {"id", "start", "end", "mrr"};
     for (size_t k = 0; k < n_keep; k++)
         names[4 + k] = keep[k];
-    norm_ctx x = {retain_writer_new(stdout, c->format, names, 4 + n_keep, true), n_keep,
+    norm_ctx x = {cli_writer(c, names, 4 + n_keep, true), n_keep,
                   c->precision_given ? c->precision : -1};
     if (!x.w) {
         code = cli_nomem(c);

@@ -72,7 +72,7 @@ static int print_periods(cli *c, const retain_nps *n)
     names[k++] = "period";
     for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
         names[k++] = cols[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, k, true);
+    retain_writer *w = cli_writer(c, names, k, true);
     for (size_t g = 0; w && g < retain_nps_segments(n); g++) {
         size_t len;
         const char *seg = retain_nps_segment(n, g, &len);
@@ -107,7 +107,7 @@ static int print_periods(cli *c, const retain_nps *n)
 static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, bool customers)
 {
     const char *names[] = {"id", "score", "date", "mrr", "tenure_days"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, customers ? 5 : 3, true);
+    retain_writer *w = cli_writer(c, names, customers ? 5 : 3, true);
     for (size_t k = 0; w && k < retain_nps_calls(n); k++) {
         const retain_nps_call *call = retain_nps_call_get(n, k);
         size_t len;
@@ -130,7 +130,7 @@ static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, boo
 static int print_churn(cli *c, const retain_nps *n)
 {
     const char *names[] = {"group", "answers", "churned", "churned_pct", "p_value"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 5, true);
+    retain_writer *w = cli_writer(c, names, 5, true);
     int64_t promoters, promoters_churned;
     retain_nps_churn(n, RETAIN_NPS_PROMOTER, &promoters, &promoters_churned);
     for (int g = 0; w && g < RETAIN_NPS_GROUPS; g++) {

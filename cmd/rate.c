@@ -64,7 +64,7 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
         names[ncols++] = c->by;
     for (size_t i = 0; i < 10; i++)
         names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     if (!w)
         return cli_nomem(c);
     for (size_t g = 0; g < retain_rate_segments(rate); g++) {

@@ -59,7 +59,7 @@ static int print(cli *c, retain_orders *o, int32_t within, retain_period_kind ki
         names[ncols++] = c->by;
     for (size_t i = 0; i < 6; i++)
         names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     if (!w)
         return cli_nomem(c);
     for (size_t i = 0; i < n; i++) {

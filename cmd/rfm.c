@@ -53,7 +53,7 @@ static int print(cli *c, const retain_orders *o, const uint8_t *r, const uint8_t
 {
     static const char *const cols[] = {"id", "frequency", "recency", "T",  "monetary",
                                        "R",  "F",         "M",       "rfm"};
-    retain_writer *w = retain_writer_new(stdout, c->format, cols, 9, false);
+    retain_writer *w = cli_writer(c, cols, 9, false);
     if (!w)
         return cli_nomem(c);
     retain_day E = retain_orders_calibration_end(o);

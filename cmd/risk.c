@@ -155,7 +155,7 @@ static int print_table(cli *c, const retain_events *ev, const retain_risk *r,
     names[n++] = "signals";
     names[n++] = "health";
     names[n++] = "zone";
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     if (w)
         print_rows(c, w, ev, r, o);
     return cli_finish_output(c, w);
@@ -176,7 +176,7 @@ static int print_summary(cli *c, const retain_risk *r)
     names[n++] = "backtest_churned";
     names[n++] = "churned_pct";
     names[n++] = "p_value";
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     retain_risk_zone z1;
     retain_risk_summary(r, 1, &z1);
     for (int zone = 1; w && zone <= 3; zone++) {

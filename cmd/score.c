@@ -152,7 +152,7 @@ static int print_scores(cli *c, const retain_score *s, const score_ctx *x, const
                                       "contribution_2", "factor_3",       "contribution_3"};
     for (size_t t = 0; t < 6; t++)
         names[n++] = top[t];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     int p = c->precision_given ? c->precision : 4;
     for (size_t r = 0; w && r < retain_score_scored(s); r++) {
         retain_score_result res;
@@ -194,7 +194,7 @@ static int print_features(cli *c, const retain_score *s)
     names[n++] = "churned";
     for (size_t j = 0; j < k; j++)
         names[n++] = retain_score_feature_name(s, j);
-    retain_writer *w = retain_writer_new(stdout, c->format, names, n, true);
+    retain_writer *w = cli_writer(c, names, n, true);
     free(names);
     static const char *const set[] = {"train", "heldout", "score"};
     for (size_t r = 0; w && r < retain_score_rows(s); r++) {
@@ -242,7 +242,7 @@ static void report_day(retain_writer *w, const char *section, const char *name, 
 static int print_report(cli *c, const retain_score *s, const char *c_source)
 {
     static const char *const names[] = {"section", "name", "value"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 3, true);
+    retain_writer *w = cli_writer(c, names, 3, true);
     if (!w)
         return cli_nomem(c);
     retain_score_summary u;

@@ -96,7 +96,7 @@ static retain_writer *start_table(const cli *c, const char *const *cols, size_t 
         names[ncols++] = c->by;
     for (size_t i = 0; i < n; i++)
         names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_new(stdout, c->format, names, ncols, false);
+    retain_writer *w = cli_writer(c, names, ncols, false);
     return w;
 }
 

@@ -40,6 +40,25 @@ RETAIN_API retain_writer *retain_writer_new(FILE *out, retain_format format,
                                             const char *const *columns, size_t ncols,
                                             bool deferred);
 
+/* How retain_writer_open() writes, or-ed together. */
+enum {
+    RETAIN_WRITER_DEFERRED = 1, /* nothing reaches out before retain_writer_finish() */
+    /* CSV and TSV: a text cell (the header's too) that begins with = + - @,
+     * a tab or a carriage return gets a ' before it, so that a spreadsheet
+     * opening the file shows it as text instead of evaluating it as a
+     * formula (CSV injection: OWASP's rule). Numbers (retain_writer_number,
+     * _int, _real) and text that is a plain decimal such as -5.00 stay as
+     * they are. JSON and the aligned table are unchanged. Off by default:
+     * the ' is part of the cell for any program that reads the file back
+     * (a retain command reading another's output among them). */
+    RETAIN_WRITER_EXCEL_SAFE = 2
+};
+
+/* retain_writer_new() with flags (RETAIN_WRITER_*); the same contract. */
+RETAIN_API retain_writer *retain_writer_open(FILE *out, retain_format format,
+                                             const char *const *columns, size_t ncols,
+                                             unsigned flags);
+
 /* Cells, left to right. text is any UTF-8 (len bytes); number is text that
  * is already a number in retain's style (-12.50), written unquoted in JSON
  * and right-aligned in a table; an empty cell is null in JSON.

@@ -19,6 +19,7 @@ struct retain_writer {
     FILE *out;
     retain_format format;
     bool deferred;
+    bool excel_safe; /* RETAIN_WRITER_EXCEL_SAFE */
     size_t ncols;
     char **columns;
     size_t col;          /* cells written in the current row */
@@ -73,7 +74,10 @@ static void drain(retain_writer *w, bool final)
         if (!w->spill) {
             w->spill = tmpfile();
             if (!w->spill) {
-                fail_io(w);
+                if (errno == ENOMEM)
+                    sticky(w, RETAIN_ERR_NOMEM); /* the FILE, not the disk */
+                else
+                    fail_io(w);
                 return;
             }
         }
@@ -105,12 +109,20 @@ static retain_status puts_(retain_writer *w, const char *s)
 retain_writer *retain_writer_new(FILE *out, retain_format format, const char *const *columns,
                                  size_t ncols, bool deferred)
 {
+    return retain_writer_open(out, format, columns, ncols, deferred ? RETAIN_WRITER_DEFERRED : 0);
+}
+
+retain_writer *retain_writer_open(FILE *out, retain_format format, const char *const *columns,
+                                  size_t ncols, unsigned flags)
+{
     retain_writer *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
     w->out = out;
     w->format = format;
-    w->deferred = deferred;
+    w->deferred = (flags & RETAIN_WRITER_DEFERRED) != 0;
+    w->excel_safe = (flags & RETAIN_WRITER_EXCEL_SAFE) != 0 &&
+                    (format == RETAIN_FORMAT_CSV || format == RETAIN_FORMAT_TSV);
     w->ncols = ncols;
     w->columns = calloc(ncols ? ncols : 1, sizeof *w->columns);
     w->width = calloc(ncols ? ncols : 1, sizeof *w->width);
@@ -146,14 +158,41 @@ nomem:
     return NULL;
 }
 
-static retain_status csv_cell(retain_writer *w, const char *s, size_t len)
+/* Whether a text cell is a plain decimal: an optional sign, digits, at
+ * most one '.' between digits (-5.00, +3, 12). A spreadsheet reads it as
+ * the number it is, never as a formula. */
+static bool plain_decimal(const char *s, size_t len)
+{
+    size_t i = len > 0 && (s[0] == '-' || s[0] == '+');
+    size_t digits = 0, dots = 0;
+    for (; i < len; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] == '.' && digits > 0 && dots == 0 && i + 1 < len)
+            dots++;
+        else
+            return false;
+    }
+    return digits > 0;
+}
+
+/* Whether a spreadsheet could take a text cell for a formula (OWASP's
+ * list of first characters). */
+static bool formula_like(const char *s, size_t len)
+{
+    return len > 0 && memchr("=+-@\t\r", s[0], 6) && !plain_decimal(s, len);
+}
+
+static retain_status csv_cell(retain_writer *w, const char *s, size_t len, bool tick)
 {
     bool quote = false;
     for (size_t i = 0; i < len && !quote; i++)
         quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
-    if (!quote)
-        return put(w, s, len);
-    retain_status st = put(w, "\"", 1);
+    if (!quote) {
+        retain_status st = tick ? put(w, "'", 1) : RETAIN_OK;
+        return st == RETAIN_OK ? put(w, s, len) : st;
+    }
+    retain_status st = put(w, tick ? "\"'" : "\"", tick ? 2 : 1);
     size_t from = 0;
     for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
         if (s[i] == '"') {
@@ -166,11 +205,11 @@ static retain_status csv_cell(retain_writer *w, const char *s, size_t len)
     return st == RETAIN_OK ? put(w, "\"", 1) : st;
 }
 
-static retain_status tsv_cell(retain_writer *w, const char *s, size_t len)
+static retain_status tsv_cell(retain_writer *w, const char *s, size_t len, bool tick)
 {
     /* TSV cannot hold tabs or newlines: escape them as \t \n \r and \\. */
     size_t from = 0;
-    retain_status st = RETAIN_OK;
+    retain_status st = tick ? put(w, "'", 1) : RETAIN_OK;
     for (size_t i = 0; i < len && st == RETAIN_OK; i++) {
         const char *esc = s[i] == '\t'   ? "\\t"
                           : s[i] == '\n' ? "\\n"
@@ -253,8 +292,11 @@ static retain_status cell(retain_writer *w, const char *s, size_t len, enum cell
     case RETAIN_FORMAT_TSV:
         if (w->col > 0)
             st = put(w, w->format == RETAIN_FORMAT_CSV ? "," : "\t", 1);
-        if (st == RETAIN_OK)
-            st = w->format == RETAIN_FORMAT_CSV ? csv_cell(w, s, len) : tsv_cell(w, s, len);
+        if (st == RETAIN_OK) {
+            bool tick = w->excel_safe && k == CELL_TEXT && formula_like(s, len);
+            st = w->format == RETAIN_FORMAT_CSV ? csv_cell(w, s, len, tick)
+                                                : tsv_cell(w, s, len, tick);
+        }
         break;
     case RETAIN_FORMAT_JSON:
         st = puts_(w, w->col == 0 ? (w->rows == 0 ? "\n{" : ",\n{") : ",");

@@ -84,13 +84,14 @@ static void put_cell(retain_writer *w, const cell *c)
     assert_int_equal(st, RETAIN_OK);
 }
 
-/* Renders ncols columns and the cells, row by row; returns the output. */
-static char *render(retain_format fmt, const char *const *cols, size_t ncols, const cell *cells,
-                    size_t ncells, bool deferred)
+/* Renders ncols columns and the cells, row by row, with flags
+ * (retain_writer_open); returns the output. */
+static char *render_flags(retain_format fmt, const char *const *cols, size_t ncols,
+                          const cell *cells, size_t ncells, unsigned flags)
 {
     FILE *f = tmpfile();
     assert_non_null(f);
-    retain_writer *w = retain_writer_new(f, fmt, cols, ncols, deferred);
+    retain_writer *w = retain_writer_open(f, fmt, cols, ncols, flags);
     assert_non_null(w);
     for (size_t i = 0; i < ncells; i++) {
         put_cell(w, &cells[i]);
@@ -102,6 +103,12 @@ static char *render(retain_format fmt, const char *const *cols, size_t ncols, co
     char *out = slurp(f, NULL);
     fclose(f);
     return out;
+}
+
+static char *render(retain_format fmt, const char *const *cols, size_t ncols, const cell *cells,
+                    size_t ncells, bool deferred)
+{
+    return render_flags(fmt, cols, ncols, cells, ncells, deferred ? RETAIN_WRITER_DEFERRED : 0);
 }
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -152,6 +159,74 @@ static void test_csv_header_quoting(void **state)
     char *out = render(RETAIN_FORMAT_CSV, cols, 3, NULL, 0, false);
     assert_string_equal(out, "\"a,b\",\"say \"\"x\"\"\",c\n");
     free(out);
+}
+
+/* ---- --excel-safe ------------------------------------------------------ */
+
+static const char *const excel_cols[] = {"=seg", "n"};
+static const cell excel_cells[] = {
+    T("=HYPERLINK(\"http://x\",\"y\")"),
+    NUM("-5.00"),
+    T("+cmd|' /C calc'!A0"),
+    I(-7),
+    T("-2+3"),
+    NUM("+1"),
+    T("@SUM(A1)"),
+    E,
+    T("\tx"),
+    T("-5.00"),
+    T("\rx"),
+    T("+12"),
+    T("a=b"),
+    T("-"),
+    T("-.5"),
+    T("1."),
+};
+
+/* A text cell that a spreadsheet could evaluate gets a ' first (OWASP's
+ * first characters); numbers, plain decimals in text and text with the
+ * character elsewhere stay as they are; quoting still applies. */
+static void test_excel_safe_csv(void **state)
+{
+    (void)state;
+    char *out = render_flags(RETAIN_FORMAT_CSV, excel_cols, 2, excel_cells, N(excel_cells),
+                             RETAIN_WRITER_EXCEL_SAFE);
+    assert_string_equal(out, "'=seg,n\n"
+                             "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-5.00\n"
+                             "'+cmd|' /C calc'!A0,-7\n"
+                             "'-2+3,+1\n"
+                             "'@SUM(A1),\n"
+                             "'\tx,-5.00\n"
+                             "\"'\rx\",+12\n"
+                             "a=b,'-\n"
+                             "'-.5,1.\n");
+    free(out);
+    /* off by default: the same cells as they are */
+    out = render_flags(RETAIN_FORMAT_CSV, excel_cols, 2, excel_cells, 2, 0);
+    assert_string_equal(out, "=seg,n\n\"=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",-5.00\n");
+    free(out);
+}
+
+/* TSV gets the same '; JSON and the aligned table are no spreadsheet's
+ * input and stay unchanged; deferred output too. */
+static void test_excel_safe_other_formats(void **state)
+{
+    (void)state;
+    static const char *const cols[] = {"seg", "n"};
+    static const cell cells[] = {T("=1+1"), NUM("-1.50"), T("@x"), T("-4")};
+    char *out = render_flags(RETAIN_FORMAT_TSV, cols, 2, cells, N(cells),
+                             RETAIN_WRITER_EXCEL_SAFE | RETAIN_WRITER_DEFERRED);
+    assert_string_equal(out, "seg\tn\n'=1+1\t-1.50\n'@x\t-4\n");
+    free(out);
+    out = render_flags(RETAIN_FORMAT_JSON, cols, 2, cells, N(cells), RETAIN_WRITER_EXCEL_SAFE);
+    assert_string_equal(out,
+                        "[\n{\"seg\":\"=1+1\",\"n\":-1.50},\n{\"seg\":\"@x\",\"n\":\"-4\"}\n]\n");
+    free(out);
+    char *plain = render_flags(RETAIN_FORMAT_TABLE, cols, 2, cells, N(cells), 0);
+    out = render_flags(RETAIN_FORMAT_TABLE, cols, 2, cells, N(cells), RETAIN_WRITER_EXCEL_SAFE);
+    assert_string_equal(out, plain);
+    free(out);
+    free(plain);
 }
 
 /* ---- TSV -------------------------------------------------------------- */
@@ -493,6 +568,8 @@ int main(void)
         cmocka_unit_test(test_format_names),
         cmocka_unit_test(test_csv_quoting),
         cmocka_unit_test(test_csv_header_quoting),
+        cmocka_unit_test(test_excel_safe_csv),
+        cmocka_unit_test(test_excel_safe_other_formats),
         cmocka_unit_test(test_tsv_escaping),
         cmocka_unit_test(test_json),
         cmocka_unit_test(test_json_empty_and_keys),
