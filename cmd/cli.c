@@ -103,8 +103,8 @@ static const cli_opt output_options[] = {
     {"format", 'f', "FMT", "csv (default), tsv, json or table"},
     {"precision", 'p', "N", "decimals for rates and money (default 2)"},
     {"excel-safe", OPT_EXCEL_SAFE, NULL,
-     "a ' before text cells that begin with = + - @, a tab or\n"
-     "a CR, so that a spreadsheet cannot take them for formulas\n"
+     "a ' before text cells that begin with = + - @, a tab\n"
+     "or a CR: no spreadsheet takes them for formulas\n"
      "(numbers stay numbers; CSV and TSV only)"},
     {"verbose", 'v', NULL, "report rows, customers, memory and time on stderr"},
     {"quiet", 'q', NULL, "no notes nor progress on stderr (errors still)"},

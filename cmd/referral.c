@@ -124,7 +124,7 @@ static int print_tiers(cli *c, const retain_referral *r)
     static const char *const names[] = {"id",        "active",     "tenure_days",    "nps",
                                         "referrals", "successful", "successful_24m", "tier",
                                         "why",       "candidate"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 10, true);
+    retain_writer *w = cli_writer(c, names, 10, true);
     for (size_t k = 0; w && k < retain_referral_tiers(r); k++) {
         retain_referral_tier_row t;
         retain_referral_tier_get(r, k, &t);
@@ -186,7 +186,7 @@ static int print_summary(cli *c, const retain_referral *r)
                                         "cac",
                                         "ltv_cac",
                                         "roi_pct"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 20, true);
+    retain_writer *w = cli_writer(c, names, 20, true);
     for (size_t k = 0; w && k < retain_referral_sources(r); k++) {
         retain_referral_source s;
         retain_referral_source_get(r, k, &s);
@@ -238,7 +238,7 @@ static int print_referrers(cli *c, const retain_referral *r)
     static const char *const names[] = {"referrer",       "active",      "tier",
                                         "referrals",      "successful",  "successful_24m",
                                         "conversion_pct", "mrr_brought", "median_days_to_sign"};
-    retain_writer *w = retain_writer_new(stdout, c->format, names, 9, true);
+    retain_writer *w = cli_writer(c, names, 9, true);
     for (size_t k = 0; w && k < retain_referral_referrers(r); k++) {
         retain_referral_referrer o;
         retain_referral_referrer_get(r, k, &o);
