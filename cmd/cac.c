@@ -38,7 +38,7 @@ static const cli_opt options[] = {
     {CLI_AS_OF},
     {CLI_MERGE_GAP},
     {CLI_FROM},
-    {"to", OPT_TO, "PERIOD", "last period to report"},
+    {CLI_TO},
     {"ltv", OPT_LTV, "AMOUNT", "LTV per customer, for every row"},
     {"ltv-table", OPT_LTV_TABLE, "FILE",
      "a table with an ltv column (and period or COL to join\non; arpu and margin for the "

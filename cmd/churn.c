@@ -17,6 +17,8 @@ static const cli_opt options[] = {
     {"reason", OPT_REASON, "COL", "one row per stage and churn reason in COL (empty:\nunknown)"},
     {CLI_PERIOD("one block of stages per period: day, week, month,\nquarter or year (churned = "
                 "ended in the period,\nentered = in the stage at some day of it)")},
+    {CLI_FROM},
+    {CLI_TO},
     {NULL, 0, NULL, NULL},
 };
 
@@ -148,7 +150,12 @@ static int run(cli *c, int argc, char **argv)
     if (opt == CLI_DONE)
         return c->code;
     retain_churn_options o = {.period = c->period,
-                              .by_period = c->period_given,
+                              /* --from/--to narrow the periods: by period */
+                              .by_period = c->period_given || c->has_from || c->has_to,
+                              .has_from = c->has_from,
+                              .from = c->from,
+                              .has_to = c->has_to,
+                              .to = c->to,
                               .as_of = c->as_of,
                               .has_as_of = c->has_as_of,
                               .merge_gap = c->merge_gap};

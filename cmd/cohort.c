@@ -9,6 +9,8 @@ enum { OPT_REVENUE = OPT_FIRST_FREE, OPT_WIDE };
 
 static const cli_opt options[] = {
     {CLI_PERIOD(NULL)},
+    {CLI_FROM},
+    {CLI_TO},
     {CLI_AS_OF},
     {CLI_MERGE_GAP},
     {CLI_BY("one table per value of column COL")},
@@ -111,14 +113,14 @@ static void put_long(const table *t, const retain_cohort *co, size_t g,
 
 static void print_long(const table *t, const retain_cohort *co)
 {
-    size_t n = retain_cohort_cohorts(co);
+    size_t n = retain_cohort_cohorts(co), ages = retain_cohort_ages(co);
     for (size_t g = 0; g < retain_cohort_segments(co); g++) {
         for (size_t c = 0; c < n; c++) {
             retain_cohort_cell cell;
             for (int32_t age = 0; retain_cohort_get(co, g, c, age, &cell); age++)
                 put_long(t, co, g, &cell, age);
         }
-        for (int32_t age = 0; age < (int32_t)n; age++) {
+        for (int32_t age = 0; age < (int32_t)ages; age++) {
             retain_cohort_cell cell;
             retain_cohort_mean(co, g, age, &cell);
             put_long(t, co, g, &cell, age);
@@ -128,7 +130,7 @@ static void print_long(const table *t, const retain_cohort *co)
 
 static void print_wide(const table *t, const retain_cohort *co)
 {
-    size_t n = retain_cohort_cohorts(co);
+    size_t n = retain_cohort_cohorts(co), ages = retain_cohort_ages(co);
     for (size_t g = 0; g < retain_cohort_segments(co); g++) {
         for (size_t c = 0; c <= n; c++) { /* c == n: the mean */
             retain_cohort_cell cell;
@@ -137,7 +139,7 @@ static void print_wide(const table *t, const retain_cohort *co)
             else
                 retain_cohort_mean(co, g, 0, &cell);
             put_head(t, co, g, &cell);
-            for (int32_t age = 0; age < (int32_t)n; age++) {
+            for (int32_t age = 0; age < (int32_t)ages; age++) {
                 bool reached = true;
                 if (c < n)
                     reached = retain_cohort_get(co, g, c, age, &cell);
@@ -156,7 +158,7 @@ static void print_wide(const table *t, const retain_cohort *co)
 static int print_table(const cli *c, const retain_cohort *co, const retain_cohort_options *o,
                        bool wide)
 {
-    size_t n = retain_cohort_cohorts(co);
+    size_t n = retain_cohort_ages(co);
     size_t ncols = 0;
     const char **names = malloc((n + 8) * sizeof *names);
     char *labels = malloc(n * 24 + 1);
@@ -211,6 +213,8 @@ static int run(cli *c, int argc, char **argv)
     o.as_of = c->as_of;
     o.has_as_of = c->has_as_of;
     o.merge_gap = c->merge_gap;
+    o.has_from = c->has_from, o.from = c->from;
+    o.has_to = c->has_to, o.to = c->to;
     if (o.revenue)
         c->input.need_mrr = true;
     else

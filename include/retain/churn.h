@@ -51,6 +51,11 @@ typedef struct {
     const retain_stages *stages; /* the caller's; must outlive the accumulator */
     bool by_period;              /* one block of stage rows per period */
     retain_period_kind period;
+    /* by period: the periods reported run from the one of the first start
+     * to the one holding as-of, narrowed to [from, to] where given (period
+     * indexes); RETAIN_ERR_USAGE from finish when none is left */
+    bool has_from, has_to;
+    int32_t from, to;
     bool has_as_of; /* else: the latest start seen */
     retain_day as_of;
     int32_t merge_gap; /* days, see retain/lives.h */

@@ -40,6 +40,12 @@ typedef struct {
      * active, as in its lives (retain/lives.h); 0: back to back only */
     int32_t merge_gap;
     bool segments; /* retain_cohort_add_row: the first extra column is the segment */
+    /* The cohorts reported run from the period of the first start to the
+     * one holding as-of, narrowed to [from, to] where given (period
+     * indexes); their ages still run to as-of. RETAIN_ERR_USAGE from
+     * finish when no cohort is left. */
+    bool has_from, has_to;
+    int32_t from, to;
 } retain_cohort_options;
 
 typedef struct retain_cohort retain_cohort;
@@ -77,10 +83,12 @@ RETAIN_API retain_status retain_cohort_finish(retain_cohort *co, retain_diag *di
 
 /* After finish: segments in byte order of their names (one, named "", when
  * no segment was given); cohorts, one per period from the one of the
- * earliest start to the one holding as-of, empty ones included. */
+ * earliest start (or from) to the one holding as-of (or to), empty ones
+ * included; ages: the most any cohort reported reaches (the first one's). */
 RETAIN_API size_t retain_cohort_segments(const retain_cohort *co);
 RETAIN_API const char *retain_cohort_segment(const retain_cohort *co, size_t segment, size_t *len);
 RETAIN_API size_t retain_cohort_cohorts(const retain_cohort *co);
+RETAIN_API size_t retain_cohort_ages(const retain_cohort *co);
 RETAIN_API retain_day retain_cohort_as_of(const retain_cohort *co);
 
 /* A cell: cohort c at age k, or (retain_cohort_mean) the sums over the
@@ -100,9 +108,9 @@ typedef struct {
 RETAIN_API bool retain_cohort_get(const retain_cohort *co, size_t segment, size_t cohort,
                                   int32_t age, retain_cohort_cell *cell);
 
-/* The pooled cell of a segment at age `age` (0 .. cohorts - 1): sizes,
- * starting MRR, active customers and MRR summed over the cohorts that have
- * reached that age (cohort = -1, ages = cohorts reached). Its
+/* The pooled cell of a segment at age `age` (0 .. ages - 1): sizes,
+ * starting MRR, active customers and MRR summed over the cohorts reported
+ * that have reached that age (cohort = -1, ages = cohorts reached). Its
  * active / size is the mean of the cohorts' rates weighted by their sizes;
  * mrr / starting_mrr, weighted by their starting MRR. */
 RETAIN_API void retain_cohort_mean(const retain_cohort *co, size_t segment, int32_t age,

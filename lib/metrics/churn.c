@@ -447,8 +447,10 @@ retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
         return rt_fail(diag, st, 0, NULL, "%s",
                        st == RETAIN_ERR_NOMEM ? "out of memory" : "a sum overflows");
     if (c->opt.by_period) {
-        c->first = retain_period_of(k, c->first_start);
-        c->last = retain_period_of(k, c->as_of);
+        st = rt_report_periods(k, c->first_start, c->as_of, c->opt.has_from, c->opt.from,
+                               c->opt.has_to, c->opt.to, &c->first, &c->last, diag);
+        if (st != RETAIN_OK)
+            return st;
         c->nper = (size_t)(c->last - c->first + 1);
     } else {
         c->nper = 1;

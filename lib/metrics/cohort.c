@@ -19,6 +19,7 @@ struct retain_cohort {
     retain_day as_of;
     uint32_t *order;
     int32_t first;
+    size_t skip, nrep; /* the cohorts reported: skip .. skip + nrep - 1 */
     size_t nper;
     /* per segment: size and starting MRR per cohort, then the triangle of
      * cells, cohort c holding ages 0 .. nper - c - 1 (one spare cell each
@@ -136,6 +137,13 @@ retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag)
         return st;
     co->first = retain_period_of(k, co->window.min_start);
     co->nper = (size_t)(retain_period_of(k, co->as_of) - co->first + 1);
+    int32_t rep_first, rep_last;
+    st = rt_report_periods(k, co->window.min_start, co->as_of, co->opt.has_from, co->opt.from,
+                           co->opt.has_to, co->opt.to, &rep_first, &rep_last, diag);
+    if (st != RETAIN_OK)
+        return st;
+    co->skip = (size_t)(rep_first - co->first);
+    co->nrep = (size_t)(rep_last - rep_first + 1);
     size_t nseg = co->segments.n;
     co->tri = row_offset(co->nper, co->nper);
     if (co->tri > ((size_t)1 << 27) / (nseg ? nseg : 1)) {
@@ -194,7 +202,12 @@ const char *retain_cohort_segment(const retain_cohort *co, size_t segment, size_
 
 size_t retain_cohort_cohorts(const retain_cohort *co)
 {
-    return co->finished ? co->nper : 0;
+    return co->finished ? co->nrep : 0;
+}
+
+size_t retain_cohort_ages(const retain_cohort *co)
+{
+    return co->finished ? co->nper - co->skip : 0;
 }
 
 retain_day retain_cohort_as_of(const retain_cohort *co)
@@ -206,6 +219,7 @@ bool retain_cohort_get(const retain_cohort *co, size_t segment, size_t cohort, i
                        retain_cohort_cell *cell)
 {
     size_t g = co->order[segment];
+    cohort += co->skip; /* the reported ones come after the skipped */
     memset(cell, 0, sizeof *cell);
     cell->cohort = co->first + (int32_t)cohort;
     cell->ages = (int32_t)(co->nper - cohort);
@@ -223,7 +237,7 @@ void retain_cohort_mean(const retain_cohort *co, size_t segment, int32_t age,
                         retain_cohort_cell *cell)
 {
     retain_cohort_cell sum = {.cohort = -1};
-    for (size_t c = 0; age >= 0 && c + (size_t)age < co->nper; c++) {
+    for (size_t c = 0; age >= 0 && c < co->nrep && co->skip + c + (size_t)age < co->nper; c++) {
         retain_cohort_cell one;
         retain_cohort_get(co, segment, c, age, &one);
         sum.ages++;

@@ -211,20 +211,10 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         st = rt_window_close(&r->window, &r->as_of, diag);
     if (st != RETAIN_OK)
         return st;
-    int32_t as_of_period = retain_period_of(k, r->as_of);
-    /* --from and --to narrow the range of the data (retain-metrics(7), "Periods"): they
-     * never reach before the first start nor past as-of */
-    int32_t data_first = retain_period_of(k, r->window.min_start);
-    r->first = r->opt.has_from && r->opt.from > data_first ? r->opt.from : data_first;
-    r->last = r->opt.has_to && r->opt.to < as_of_period ? r->opt.to : as_of_period;
-    if (r->first > r->last) {
-        char a[16], b[16];
-        retain_period_label(k, r->first, a);
-        retain_period_label(k, r->last, b);
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no period to report: %s is after %s", a, b);
-        rt_hint(diag, "--from and --to narrow the periods from the first start to as-of");
-        return RETAIN_ERR_USAGE;
-    }
+    st = rt_report_periods(k, r->window.min_start, r->as_of, r->opt.has_from, r->opt.from,
+                           r->opt.has_to, r->opt.to, &r->first, &r->last, diag);
+    if (st != RETAIN_OK)
+        return st;
     r->nper = (size_t)(r->last - r->first + 1);
     size_t nseg = r->segments.n;
     if (r->nper > ((size_t)1 << 26) / nseg) {

@@ -78,6 +78,23 @@ retain_status rt_merge_gap_check(int32_t gap, retain_diag *diag)
                    RETAIN_MERGE_GAP_MAX, (int)gap);
 }
 
+retain_status rt_report_periods(retain_period_kind k, retain_day first_start, retain_day as_of,
+                                bool has_from, int32_t from, bool has_to, int32_t to,
+                                int32_t *first, int32_t *last, retain_diag *diag)
+{
+    int32_t data_first = retain_period_of(k, first_start), data_last = retain_period_of(k, as_of);
+    *first = has_from && from > data_first ? from : data_first;
+    *last = has_to && to < data_last ? to : data_last;
+    if (*first <= *last)
+        return RETAIN_OK;
+    char a[16], b[16];
+    retain_period_label(k, *first, a);
+    retain_period_label(k, *last, b);
+    rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no period to report: %s is after %s", a, b);
+    rt_hint(diag, "--from and --to narrow the periods from the first start to as-of");
+    return RETAIN_ERR_USAGE;
+}
+
 bool rt_day_periods_init(rt_day_periods *t, retain_period_kind kind, retain_day from, retain_day to)
 {
     t->from = from;

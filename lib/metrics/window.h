@@ -46,6 +46,15 @@ retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag
  * RETAIN_MERGE_GAP_MAX, else RETAIN_ERR_USAGE with diag filled. */
 retain_status rt_merge_gap_check(int32_t gap, retain_diag *diag);
 
+/* The periods a report lists (retain-metrics(7), "Periods"): from the one
+ * holding the first start to the one holding as-of, narrowed by --from
+ * and --to where given (period indexes of kind k; they never reach before
+ * the first start nor past as-of). RETAIN_ERR_USAGE, with a hint, when
+ * none is left. */
+retain_status rt_report_periods(retain_period_kind k, retain_day first_start, retain_day as_of,
+                                bool has_from, int32_t from, bool has_to, int32_t to,
+                                int32_t *first, int32_t *last, retain_diag *diag);
+
 /* The period of every day from..to, and the first day of every period
  * they touch, looked up instead of computed per row. */
 typedef struct {

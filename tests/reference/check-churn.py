@@ -198,6 +198,15 @@ def make_case(seed):
     case["period"] = period
     rows, lo, hi = gen_rows(rng, stages, period)
     case["rows"] = rows
+    # --from/--to (months without --period): a label or a date near the data
+    for bound in ("from", "to"):
+        if rows and rng.random() < 0.15:
+            starts = [r["start"] for r in rows if r.get("start")]
+            if starts:
+                d = rng.choice(starts) + dt.timedelta(days=rng.randrange(-40, 200))
+                kind = period or "month"
+                case[bound] = d.isoformat() if rng.random() < 0.3 or kind == "day" \
+                    else churn.trc.period_label(kind, churn.trc.period_bounds(kind, d)[0])
     case["has_mrr"] = rng.random() < 0.75
     use_by, use_reason = rng.random() < 0.35, rng.random() < 0.35
     by_col = rng.choice(BY_NAMES) if use_by or rng.random() < 0.2 else None
@@ -372,7 +381,7 @@ def expected(case, rows, late_end_reasons=False):
             canonical_rows(case, rows), stages, case["as_of"], case["by_arg"],
             case["reason"], case["period"],
             2 if case["precision"] is None else case["precision"], case["has_mrr"],
-            late_end_reasons, case["merge_gap"] or 0)
+            late_end_reasons, case["merge_gap"] or 0, case.get("from"), case.get("to"))
     except churn.UsageError:
         return 64, ""
     return 0, churn.to_csv(table)
@@ -390,6 +399,9 @@ def command(binary, case, path):
         cmd += ["--reason", case["reason"]]
     if case["period"]:
         cmd += ["--period", case["period"]]
+    for bound in ("from", "to"):
+        if case.get(bound):
+            cmd += ["--" + bound, case[bound]]
     if case["precision"] is not None:
         cmd += ["-p", str(case["precision"])]
     if case["merge_gap"] is not None:

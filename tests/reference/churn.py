@@ -14,7 +14,8 @@ Input: a canonical CSV (what `retain norm` writes) with a header naming
 underscores alike.  Other columns are ignored.
 
     churn.py [--stages LIST] [--as-of YYYY-MM-DD] [--by COL] [--reason COL]
-             [--period day|week|month|quarter|year] [--precision N] [FILE|-]
+             [--period day|week|month|quarter|year] [--from P] [--to P]
+             [--precision N] [FILE|-]
 
 Output: CSV, columns (in this order, the bracketed ones when asked for)
     [COL,][period,]stage,from_day,to_day,[reason,]entered,churned,churn_pct,
@@ -240,11 +241,28 @@ def byte_key(s):
     return s.encode("utf-8")
 
 
+def period_start(period, text):
+    """First day of the period named by --from/--to: a label of the period
+    kind, or a date YYYY-MM-DD standing for the period holding it."""
+    if period != "day" and len(text) == 10 and text[4] == "-" and text[7] == "-":
+        try:
+            return trc.period_bounds(period, parse_iso_date(text))[0]
+        except ValueError:
+            raise UsageError("bad --from/--to: %r" % text)
+    try:
+        return trc.parse_label(period, text)
+    except SystemExit:
+        raise UsageError("bad --from/--to: %r" % text)
+
+
 def churn_table(rows, stages, as_of=None, by=None, reason=None, period=None,
-                precision=2, revenue=False, late_end_reasons=False, gap=0):
+                precision=2, revenue=False, late_end_reasons=False, gap=0,
+                from_label=None, to_label=None):
     """Return the output as a list of rows (lists of cells), header first.
     late_end_reasons (NOT SPEC, for diagnosing a difference): the reason
     grid also lists the reasons of rows whose end is after as-of."""
+    if period is None and (from_label is not None or to_label is not None):
+        period = "month"  # --from/--to narrow periods: months unless --period
     header = ([by] if by is not None else []) + (["period"] if period else []) + \
         ["stage", "from_day", "to_day"] + (["reason"] if reason is not None else []) + \
         ["entered", "churned", "churn_pct", "share_pct"] + \
@@ -282,6 +300,13 @@ def churn_table(rows, stages, as_of=None, by=None, reason=None, period=None,
         plist = []
         p0 = trc.period_bounds(period, min(r["start"] for r in kept))[0]
         last = trc.period_bounds(period, as_of)[0]
+        # --from/--to narrow the periods (retain-metrics(7), "Periods")
+        if from_label is not None:
+            p0 = max(p0, period_start(period, from_label))
+        if to_label is not None:
+            last = min(last, period_start(period, to_label))
+        if p0 > last:
+            raise UsageError("no period to report")
         while p0 <= last:
             p1 = trc.next_period_start(period, p0) - ONE_DAY
             plist.append((trc.period_label(period, p0), p0, p1))
@@ -362,6 +387,8 @@ def main(argv=None):
     ap.add_argument("--period", choices=["day", "week", "month", "quarter", "year"])
     ap.add_argument("--precision", type=int, default=2)
     ap.add_argument("--merge-gap", type=int, default=0)
+    ap.add_argument("--from", dest="from_label")
+    ap.add_argument("--to", dest="to_label")
     ap.add_argument("--late-end-reasons", action="store_true",
                     help="not SPEC: also list the reasons of rows ending after as-of")
     a = ap.parse_args(argv)
@@ -382,7 +409,8 @@ def main(argv=None):
                 data = f.read()
         rows, has_mrr = read_rows(data.decode("utf-8-sig"), a.by, a.reason)
         table = churn_table(rows, stages, as_of, a.by, a.reason, a.period,
-                            a.precision, has_mrr, a.late_end_reasons, a.merge_gap)
+                            a.precision, has_mrr, a.late_end_reasons, a.merge_gap,
+                            a.from_label, a.to_label)
     except UsageError as e:
         sys.stderr.write("churn.py: %s\n" % e)
         return 64

@@ -7,7 +7,8 @@ checks every row of every customer of the cohort on the age's last day.
 Periods, labels and rounding come from trc.py (the reference TRC).
 
     cohort.py [--period week|month|quarter|year] [--as-of YYYY-MM-DD]
-              [--by COL] [--revenue] [--wide] [--precision N] [FILE|-]
+              [--from P] [--to P] [--by COL] [--revenue] [--wide]
+              [--precision N] [FILE|-]
 
 Input: canonical CSV with `id`, `start`, `end` (ISO dates, empty = active),
 `mrr` (plain decimal, empty = 0) and the --by column.
@@ -21,6 +22,8 @@ Input: canonical CSV with `id`, `start`, `end` (ISO dates, empty = active),
   * pct = active / size x 100 (--revenue: mrr / starting MRR x 100), exact
     and rounded half away from zero; empty when the denominator is 0.
   * mean: sums over the cohorts that reached the age, then the same ratio.
+  * --from/--to: only the cohorts of those periods are reported (and
+    pooled in the mean); their ages still run to as-of.
 """
 
 import argparse
@@ -32,7 +35,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from trc import period_bounds, next_period_start, period_label, round_half_away  # noqa: E402
+from trc import period_bounds, next_period_start, period_label, parse_label  # noqa: E402
+from trc import round_half_away  # noqa: E402
 
 
 def main():
@@ -42,6 +46,8 @@ def main():
     ap.add_argument("--by")
     ap.add_argument("--revenue", action="store_true")
     ap.add_argument("--wide", action="store_true")
+    ap.add_argument("--from", dest="from_label")
+    ap.add_argument("--to", dest="to_label")
     ap.add_argument("--precision", "-p", type=int, default=2)
     ap.add_argument("file", nargs="?", default="-")
     a = ap.parse_args()
@@ -62,6 +68,24 @@ def main():
         periods.append(period_bounds(a.period, p0))
         p0 = next_period_start(a.period, p0)
     index = {p[0]: k for k, p in enumerate(periods)}
+    # --from/--to: the cohorts reported (a label, or a date standing for the
+    # period holding it); their ages still run to as-of
+    lo, hi = 0, len(periods) - 1
+    for text, is_from in ((a.from_label, True), (a.to_label, False)):
+        if text is None:
+            continue
+        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+            p = period_bounds(a.period, dt.date.fromisoformat(text))[0]
+        else:
+            p = parse_label(a.period, text)
+        k = sum(1 for q in periods if q[0] < p)  # cohorts before it
+        if is_from:
+            lo = max(lo, k)
+        else:
+            hi = min(hi, k if k < len(periods) and periods[k][0] == p else k - 1)
+    if lo > hi:
+        sys.stderr.write("cohort.py: no period to report\n")
+        sys.exit(64)
 
     def serves(row, d):
         return row[2] <= d and (row[3] is None or d < row[3])
@@ -83,7 +107,7 @@ def main():
     head = ([a.by] if a.by else []) + ["cohort", "cohort_size"]
     if a.revenue:
         head.append("starting_mrr")
-    out.writerow(head + ([str(k) for k in range(n)] if a.wide
+    out.writerow(head + ([str(k) for k in range(n - lo)] if a.wide
                          else ["age", "mrr" if a.revenue else "active", "pct"]))
     for g in segments:
         cells = {}  # (cohort, age) -> (size, start_mrr, active, mrr)
@@ -104,17 +128,17 @@ def main():
                 mrr = sum((r[4] for rs in members[c] for r in rs if serves(r, day)), Fraction(0))
                 cells[c, k] = (sizes[c][0], sizes[c][1], act, mrr)
         table = [(period_label(a.period, periods[c][0]),
-                  [cells[c, k] for k in range(n - c)], sizes[c]) for c in range(n)]
+                  [cells[c, k] for k in range(n - c)], sizes[c]) for c in range(lo, hi + 1)]
         mean = []
-        for k in range(n):
-            got = [cells[c, k] for c in range(n - k)]
+        for k in range(n - lo):
+            got = [cells[c, k] for c in range(lo, min(hi, n - 1 - k) + 1)]
             mean.append(tuple(sum(x[i] for x in got) for i in range(4)))
         table.append(("mean", mean, mean[0][:2]))
         for label, line, size in table:
             lead = ([g] if a.by else []) + [label]
             if a.wide:
                 row = lead + [size[0]] + ([money(size[1])] if a.revenue else [])
-                for k in range(n):
+                for k in range(n - lo):
                     if k < len(line):
                         sz, sm, act, mrr = line[k]
                         row.append(pct(mrr, sm) if a.revenue else pct(act, sz))
