@@ -360,17 +360,45 @@ static retain_status missing_column(retain_reader *r, retain_status st, const ch
     return rt_fail(r->diag, st, r->header_line, NULL, "%s; the header has: %s", what, cols);
 }
 
-/* Finds the column for a name given in the options. */
+/* Two columns whose names are alike: a hint that leads somewhere (the
+ * exact name, which an option takes over a name only alike; or, for the
+ * same name twice, renaming one). */
+static void hint_alike(retain_reader *r, int a, int b, const char *flag)
+{
+    const char *x = header_name(r, (size_t)a), *y = header_name(r, (size_t)b);
+    if (strcmp(x, y) == 0)
+        rt_hint(r->diag, "columns %d and %d have the same name: rename one of them in the header",
+                a + 1, b + 1);
+    else if (flag)
+        rt_hint(r->diag, "choose one with %s and its exact name, e.g. %s \"%s\"", flag, flag, x);
+    else
+        rt_hint(r->diag, "give the exact name of one, e.g. \"%s\"", x);
+}
+
+/* Finds the column for a name given in the options: the one column named
+ * so, or among several alike (retain_name_equal), the one spelt exactly
+ * so. */
 static retain_status find_named(retain_reader *r, const char *name, const char *flag, int *col)
 {
     *col = -1;
+    int other = -1, exact = -1, exacts = 0;
     for (size_t c = 0; c < r->ncols; c++) {
         if (!retain_name_equal(header_name(r, c), name))
             continue;
-        if (*col >= 0)
-            return rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
-                           "the header has two columns named \"%s\"", name);
-        *col = (int)c;
+        if (strcmp(header_name(r, c), name) == 0)
+            exact = (int)c, exacts++;
+        if (*col < 0)
+            *col = (int)c;
+        else if (other < 0)
+            other = (int)c;
+    }
+    if (other >= 0 && exacts == 1) {
+        *col = exact;
+    } else if (other >= 0) {
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
+                "the header has two columns named \"%s\"", name);
+        hint_alike(r, *col, other, flag);
+        return RETAIN_ERR_DATA;
     }
     if (*col < 0) {
         char what[160];
@@ -426,10 +454,14 @@ static retain_status find_alias(retain_reader *r, int role, int *col)
     }
     if (other >= 0) {
         char flag[64];
+        const char *x = header_name(r, (size_t)*col), *y = header_name(r, (size_t)other);
         rt_fail(r->diag, RETAIN_ERR_DATA, r->header_line, NULL,
-                "both \"%s\" and \"%s\" look like the %s column", header_name(r, (size_t)*col),
-                header_name(r, (size_t)other), role_what(r, role));
-        rt_hint(r->diag, "choose one with %s COLUMN", role_flag(r, role, flag, sizeof flag));
+                "both \"%s\" and \"%s\" look like the %s column", x, y, role_what(r, role));
+        role_flag(r, role, flag, sizeof flag);
+        if (retain_name_equal(x, y))
+            hint_alike(r, *col, other, flag);
+        else
+            rt_hint(r->diag, "choose one with %s COLUMN", flag);
         return RETAIN_ERR_DATA;
     }
     return RETAIN_OK;
@@ -681,8 +713,37 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
     bool iso_shape = len >= 10 && s[4] == '-' && s[7] == '-';
     for (size_t i = 0; iso_shape && i < 10; i++)
         iso_shape = i == 4 || i == 7 || (s[i] >= '0' && s[i] <= '9');
+    retain_day day;
+    if (iso_shape && len > 10 && retain_date_parse(s, 10, NULL, &day)) {
+        /* a real day, then what is neither a time nor nothing */
+        size_t blanks = 10;
+        while (blanks < len && (s[blanks] == ' ' || s[blanks] == '\t'))
+            blanks++;
+        char tail[60];
+        rt_quote(tail, sizeof tail, s + 10, len - 10);
+        if (blanks == len)
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+                    "expected a date like 2024-03-15, got %s: blanks after the date", q);
+        else
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+                    "expected a date like 2024-03-15 or a date-time like 2024-03-15T10:30:00, got "
+                    "%s: %s after the date is not a time",
+                    q, tail);
+        return false;
+    }
     if (iso_shape && (len == 10 || s[10] == 'T' || s[10] == ' ')) {
-        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "no such day: %s", q);
+        /* what is wrong: the month, or the day in it */
+        int y = atoi(s), m = atoi(s + 5);
+        static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        int n = m >= 1 && m <= 12 ? mdays[m - 1] : 0;
+        if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
+            n = 29;
+        if (n)
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col,
+                    "no such day: %s (%.7s has %d days)", q, s, n);
+        else
+            rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "no such day: %s (no month %.2s)",
+                    q, s + 5);
         return false;
     }
     rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, col, "expected a date like 2024-03-15, got %s",

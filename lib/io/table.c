@@ -212,6 +212,10 @@ static int replay_close(void *cookie)
 
 /* Whether the bytes read hold one line, Excel's "sep=;" (csvstream reads
  * it as the delimiter's name, not a header). */
+/* Blank lines before a header that retain_table_peek() skips: as many
+ * bytes as the reader takes in one record. */
+#define PEEK_BLANK_MAX (64u << 20)
+
 static bool only_sep_line(const rt_buf *head)
 {
     const char *p = head->data, *end = head->data + head->len;
@@ -234,7 +238,10 @@ FILE *retain_table_peek(FILE *in, char delimiter, retain_table **header, retain_
     r->rest = in;
     retain_status st = RETAIN_OK;
     /* a line at a time until the first record parses: a quoted name may
-     * hold a line break */
+     * hold a line break. Blank lines before the header are skipped as the
+     * reader skips them (kept for it, so that its line numbers hold), up
+     * to PEEK_BLANK_MAX bytes of them. */
+    bool blank = true; /* only blank lines so far */
     for (;;) {
         int ch;
         while ((ch = getc(in)) != EOF) {
@@ -243,6 +250,7 @@ FILE *retain_table_peek(FILE *in, char delimiter, retain_table **header, retain_
                 st = rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
                 break;
             }
+            blank &= c == ' ' || c == '\t' || c == '\r' || c == '\n';
             if (c == '\n')
                 break;
         }
@@ -250,6 +258,13 @@ FILE *retain_table_peek(FILE *in, char delimiter, retain_table **header, retain_
             break;
         if (ferror(in)) {
             st = rt_fail(diag, RETAIN_ERR_IO, 0, NULL, "read error");
+            break;
+        }
+        if (blank && ch != EOF && r->head.len <= PEEK_BLANK_MAX)
+            continue; /* no header yet: nothing to parse */
+        if (blank && ch != EOF) {
+            st = rt_fail(diag, RETAIN_ERR_DATA, 1, NULL,
+                         "no header line: the first %u MiB are blank lines", PEEK_BLANK_MAX >> 20);
             break;
         }
         FILE *mem = r->head.len ? fmemopen(r->head.data, r->head.len, "r") : NULL;

@@ -146,17 +146,10 @@ retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag)
     co->nrep = (size_t)(rep_last - rep_first + 1);
     size_t nseg = co->segments.n;
     co->tri = row_offset(co->nper, co->nper);
-    if (co->tri > ((size_t)1 << 27) / (nseg ? nseg : 1)) {
-        /* a triangle of over 2^27 cells is a date gone wrong, not a report */
-        char a[11], b[11];
-        retain_day_format(co->window.min_start, a);
-        retain_day_format(co->as_of, b);
-        rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
-                "the cohorts run from %s to %s: %zu periods is too many for a table", a, b,
-                co->nper);
-        rt_hint(diag, "check the dates (a mistyped year?), or use a longer --period");
-        return RETAIN_ERR_DATA;
-    }
+    st = rt_table_check(nseg, co->tri, "cells", k, co->first, co->first + (int32_t)co->nper - 1,
+                        false, diag);
+    if (st != RETAIN_OK)
+        return st;
     co->order = rt_intern_sorted(&co->segments);
     co->size = calloc(nseg * co->nper, sizeof *co->size);
     co->start_mrr = calloc(nseg * co->nper, sizeof *co->start_mrr);

@@ -217,13 +217,9 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         return st;
     r->nper = (size_t)(r->last - r->first + 1);
     size_t nseg = r->segments.n;
-    if (r->nper > ((size_t)1 << 26) / nseg) {
-        /* over 2^26 lines: a wrong date or a --by on an id, not a report */
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                "%zu segments x %zu periods is too many lines for a table", nseg, r->nper);
-        rt_hint(diag, "check the dates and the --by column, or use a longer --period");
-        return RETAIN_ERR_USAGE;
-    }
+    st = rt_table_check(nseg, r->nper, "lines", k, r->first, r->last, true, diag);
+    if (st != RETAIN_OK)
+        return st;
     r->order = rt_intern_sorted(&r->segments);
     r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
     size_t cells = nseg * CELLS(r->nper);

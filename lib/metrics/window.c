@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include <retain/lives.h>
+#include <retain/period.h>
 
 #include "internal.h"
 #include "store.h"
@@ -26,6 +27,37 @@ bool rt_window_keep(rt_window *w, retain_day start)
         w->max_start = start;
     w->any = true;
     return true;
+}
+
+retain_status rt_table_check(size_t nseg, size_t per_segment, const char *unit,
+                             retain_period_kind k, int32_t first, int32_t last, bool range,
+                             retain_diag *diag)
+{
+    if (nseg == 0)
+        nseg = 1;
+    if (per_segment <= RT_TABLE_MAX_LINES / nseg)
+        return RETAIN_OK;
+    char a[16], b[16];
+    retain_period_label(k, first, a);
+    retain_period_label(k, last, b);
+    size_t nper = (size_t)((int64_t)last - first + 1);
+    if (per_segment > RT_TABLE_MAX_LINES) {
+        rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+                "%zu %s periods from %s to %s make %zu %s, over the %zu of a table", nper,
+                retain_period_kind_name(k), a, b, per_segment, unit, RT_TABLE_MAX_LINES);
+        rt_hint(diag, "check the dates (a mistyped year?), or use a longer --period%s",
+                range ? ", or --from" : "");
+        return RETAIN_ERR_DATA;
+    }
+    rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,
+            "%zu segments x %zu %s each (%zu %s periods from %s to %s) is over the %zu %s of a "
+            "table",
+            nseg, per_segment, unit, nper, retain_period_kind_name(k), a, b, RT_TABLE_MAX_LINES,
+            unit);
+    rt_hint(diag,
+            "a --by column with fewer values (or a lower --max-segments), a longer --period%s",
+            range ? ", or --from and --to" : "");
+    return RETAIN_ERR_DATA;
 }
 
 retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag)

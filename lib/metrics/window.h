@@ -42,6 +42,21 @@ bool rt_window_keep(rt_window *w, retain_day start);
  * names the date). */
 retain_status rt_window_close(rt_window *w, retain_day *as_of, retain_diag *diag);
 
+/* The most lines of a table: segments x periods for rate, segments x
+ * cohort-age cells for cohort. Past it, a date gone wrong or a --by on an
+ * id, not a report (and its tables would take the memory: 80 bytes a line
+ * in rate, 16 a cell in cohort). The man pages state it. */
+#define RT_TABLE_MAX_LINES ((size_t)1 << 22)
+
+/* RETAIN_OK when nseg segments of per_segment lines each (unit: "lines",
+ * "cells") fit RT_TABLE_MAX_LINES; else RETAIN_ERR_DATA with diag filled,
+ * blaming the periods first..last of kind k when one segment alone does
+ * not fit, the segments otherwise; the hint names --from and --to when
+ * range (the command has them). */
+retain_status rt_table_check(size_t nseg, size_t per_segment, const char *unit,
+                             retain_period_kind k, int32_t first, int32_t last, bool range,
+                             retain_diag *diag);
+
 /* RETAIN_OK when a merge gap (retain/lives.h) is in 0 ..
  * RETAIN_MERGE_GAP_MAX, else RETAIN_ERR_USAGE with diag filled. */
 retain_status rt_merge_gap_check(int32_t gap, retain_diag *diag);
