@@ -591,6 +591,13 @@ retain_writer *cli_writer(const cli *c, const char *const *columns, size_t ncols
     return retain_writer_open(stdout, c->format, columns, ncols, flags);
 }
 
+retain_print cli_print(const cli *c)
+{
+    retain_print p = {stdout, c->format, c->precision,
+                      c->excel_safe ? RETAIN_WRITER_EXCEL_SAFE : 0};
+    return p;
+}
+
 /* ---- inputs ---- */
 
 FILE *cli_open(const cli *c, const char *path, int *code)

@@ -205,6 +205,10 @@ struct cli {
  * Every table a command prints goes through it. */
 retain_writer *cli_writer(const cli *c, const char *const *columns, size_t ncols, bool deferred);
 
+/* The same for a library call that writes the command's table
+ * (retain_*_write): stdout, c->format, c->precision and --excel-safe. */
+retain_print cli_print(const cli *c);
+
 /* Sets c up for the command (main.c does it before calling run). */
 void cli_init(cli *c, const cli_command *spec);
 

@@ -77,131 +77,6 @@ const cli_command risk_command = {
     .run = run,
 };
 
-static void print_rows(cli *c, retain_writer *w, const retain_events *ev, const retain_risk *r,
-                       const retain_risk_options *o)
-{
-    for (size_t k = 0; k < retain_risk_count(r); k++) {
-        const retain_risk_row *row = retain_risk_get(r, k);
-        size_t len;
-        const char *id = retain_events_id(ev, row->customer, &len);
-        retain_writer_text(w, id, len);
-        if (c->by) {
-            retain_life life;
-            retain_events_life_on(ev, row->customer, retain_events_as_of(ev), &life);
-            retain_writer_text(w, life.segment, life.segment_len);
-        }
-        if (c->has_mrr)
-            signals_money(w, row->mrr, c->precision);
-        retain_writer_int(w, row->tenure_days);
-        const char *stage = retain_stages_name(o->stages, row->stage);
-        retain_writer_text(w, stage, strlen(stage));
-        if (o->tables[RETAIN_EVENT_ACTIVITY]) {
-            retain_writer_int(w, row->days_silent);
-            signals_pct(w, row->usage - row->usage_before, row->usage_before, c->precision);
-        }
-        if (o->tables[RETAIN_EVENT_TICKET]) {
-            retain_writer_int(w, row->tickets);
-            retain_writer_int(w, row->tickets_before);
-        }
-        if (o->tables[RETAIN_EVENT_ORDER] || c->has_mrr)
-            signals_pct(w, row->revenue - row->revenue_before, row->revenue_before, c->precision);
-        retain_writer_int(w, row->renewal_in_days);
-        if (o->tables[RETAIN_EVENT_ANSWER]) {
-            if (row->has_nps)
-                retain_writer_int(w, row->nps);
-            else
-                retain_writer_empty(w);
-        }
-        char sig[128];
-        size_t n = 0;
-        for (int s = 0; s < RETAIN_SIGNALS; s++) {
-            if (row->signals & (1u << s)) {
-                const char *name = retain_signal_name((retain_signal)s);
-                n += (size_t)snprintf(sig + n, sizeof sig - n, "%s%s", n ? ";" : "", name);
-            }
-        }
-        retain_writer_text(w, sig, n);
-        retain_writer_int(w, row->health);
-        retain_writer_int(w, row->zone);
-        retain_writer_end_row(w);
-    }
-}
-
-static int print_table(cli *c, const retain_events *ev, const retain_risk *r,
-                       const retain_risk_options *o)
-{
-    const char *names[20];
-    size_t n = 0;
-    names[n++] = "id";
-    if (c->by)
-        names[n++] = c->by;
-    if (c->has_mrr)
-        names[n++] = "mrr";
-    names[n++] = "tenure_days";
-    names[n++] = "stage";
-    if (o->tables[RETAIN_EVENT_ACTIVITY]) {
-        names[n++] = "days_silent";
-        names[n++] = "usage_change_pct";
-    }
-    if (o->tables[RETAIN_EVENT_TICKET]) {
-        names[n++] = "tickets";
-        names[n++] = "tickets_before";
-    }
-    if (o->tables[RETAIN_EVENT_ORDER] || c->has_mrr)
-        names[n++] = "revenue_change_pct";
-    names[n++] = "renewal_in_days";
-    if (o->tables[RETAIN_EVENT_ANSWER])
-        names[n++] = "nps";
-    names[n++] = "signals";
-    names[n++] = "health";
-    names[n++] = "zone";
-    retain_writer *w = cli_writer(c, names, n, true);
-    if (w)
-        print_rows(c, w, ev, r, o);
-    return cli_finish_output(c, w);
-}
-
-static int print_summary(cli *c, const retain_risk *r)
-{
-    const char *names[10];
-    size_t n = 0;
-    names[n++] = "zone";
-    names[n++] = "customers";
-    names[n++] = "customers_pct";
-    if (c->has_mrr) {
-        names[n++] = "mrr";
-        names[n++] = "mrr_pct";
-    }
-    names[n++] = "backtest_customers";
-    names[n++] = "backtest_churned";
-    names[n++] = "churned_pct";
-    names[n++] = "p_value";
-    retain_writer *w = cli_writer(c, names, n, true);
-    retain_risk_zone z1;
-    retain_risk_summary(r, 1, &z1);
-    for (int zone = 1; w && zone <= 3; zone++) {
-        retain_risk_zone z;
-        retain_risk_summary(r, zone, &z);
-        retain_writer_int(w, zone);
-        retain_writer_int(w, z.customers);
-        signals_pct(w, z.customers, z.all_customers, c->precision);
-        if (c->has_mrr) {
-            signals_money(w, z.mrr, c->precision);
-            signals_pct(w, z.mrr, z.all_mrr, c->precision);
-        }
-        retain_writer_int(w, z.backtest_customers);
-        retain_writer_int(w, z.backtest_churned);
-        signals_pct(w, z.backtest_churned, z.backtest_customers, c->precision);
-        if (zone > 1)
-            signals_p_value(w, z.backtest_churned, z.backtest_customers, z1.backtest_churned,
-                            z1.backtest_customers);
-        else
-            retain_writer_empty(w);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
 static bool days_option(cli *c, const char *arg, long long max, int32_t *out)
 {
     long long v;
@@ -331,7 +206,9 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, retain_events_customers(ev), retain_events_bytes(ev));
-        code = summary ? print_summary(c, r) : print_table(c, ev, r, &o);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(c, summary ? retain_risk_write_summary(r, &o, &p)
+                                            : retain_risk_write(r, ev, &o, c->by, &p));
     }
     retain_risk_free(r);
     retain_events_free(ev);

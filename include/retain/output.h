@@ -76,6 +76,16 @@ RETAIN_API retain_status retain_writer_int(retain_writer *w, int64_t value);
 RETAIN_API retain_status retain_writer_real(retain_writer *w, double value, int decimals);
 RETAIN_API retain_status retain_writer_empty(retain_writer *w);
 
+/* Cells of retain's numbers, as retain-metrics(7) "Numbers out" says:
+ * num / den x scale rounded from the exact fraction to `decimals` places
+ * (retain_format_ratio), empty when den is 0; an amount of money to
+ * `decimals` places (at most 6); a day as YYYY-MM-DD. Sticky errors as
+ * above. */
+RETAIN_API retain_status retain_writer_ratio(retain_writer *w, int64_t num, int64_t den,
+                                             int64_t scale, int decimals);
+RETAIN_API retain_status retain_writer_money(retain_writer *w, int64_t money, int decimals);
+RETAIN_API retain_status retain_writer_day(retain_writer *w, int32_t day);
+
 /* Ends a row; it must have exactly ncols cells (else RETAIN_ERR_USAGE). */
 RETAIN_API retain_status retain_writer_end_row(retain_writer *w);
 
@@ -90,6 +100,19 @@ RETAIN_API retain_status retain_writer_status(const retain_writer *w);
 RETAIN_API retain_status retain_writer_finish(retain_writer *w);
 
 RETAIN_API void retain_writer_free(retain_writer *w);
+
+/* Where and how a library call writes the table a retain command prints
+ * (retain_risk_write(), ...). Such a call starts a writer on out with the
+ * command's columns, writes every row and returns the writer unfinished:
+ * the caller calls retain_writer_finish() (whose status is the first
+ * failure of the whole table) and retain_writer_free(). */
+typedef struct {
+    FILE *out; /* the caller's: never closed */
+    retain_format format;
+    int precision;  /* decimals of percentages, amounts and reals (retain: 2) */
+    unsigned flags; /* RETAIN_WRITER_EXCEL_SAFE; the call adds RETAIN_WRITER_DEFERRED
+                     * where the command's table is deferred */
+} retain_print;
 
 #ifdef __cplusplus
 }

@@ -17,6 +17,7 @@
 #include <retain/churn.h>
 #include <retain/events.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -122,6 +123,26 @@ typedef struct {
 } retain_risk_zone;
 
 RETAIN_API void retain_risk_summary(const retain_risk *r, int zone, retain_risk_zone *out);
+
+/* The table 'retain risk' prints, as retain_print says (the writer
+ * returned unfinished; NULL when out of memory): one row per customer of r
+ * in its order, the columns id, by (the --by column's name, or NULL: none;
+ * each customer's value is its life's segment in ev), mrr (with
+ * o->has_mrr), tenure_days, stage, the figures of the tables o->tables
+ * has, signals (their names joined by ';'), health and zone; see
+ * retain-metrics(7). r, ev and o are the ones retain_risk_compute() used. */
+RETAIN_API retain_writer *retain_risk_write(const retain_risk *r, const retain_events *ev,
+                                            const retain_risk_options *o, const char *by,
+                                            const retain_print *p);
+
+/* The table of 'retain risk --summary': per zone 1..3, customers and their
+ * share, MRR and its share (with o->has_mrr), the backtest's customers,
+ * churned and churned_pct, and the p-value of the zone's churn against
+ * zone 1's (retain_proportion_test, 4 decimals; empty for zone 1 and when
+ * undefined). */
+RETAIN_API retain_writer *retain_risk_write_summary(const retain_risk *r,
+                                                    const retain_risk_options *o,
+                                                    const retain_print *p);
 
 RETAIN_API void retain_risk_free(retain_risk *r);
 

@@ -1,5 +1,9 @@
-/* Numbers in the cells of a small table. */
+/* Numbers in the cells of a small table, and retain's numbers written as
+ * cells. */
+#include <retain/date.h>
 #include <retain/money.h>
+#include <retain/number.h>
+#include <retain/output.h>
 #include <retain/table.h>
 
 bool retain_table_number(const retain_table *t, size_t row, size_t col, double *out, bool *present)
@@ -14,4 +18,27 @@ bool retain_table_number(const retain_table *t, size_t row, size_t col, double *
         return false;
     *out = (double)m / RETAIN_MONEY_SCALE;
     return true;
+}
+
+retain_status retain_writer_ratio(retain_writer *w, int64_t num, int64_t den, int64_t scale,
+                                  int decimals)
+{
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    if (!retain_format_ratio(num, den, scale, decimals, buf))
+        return retain_writer_empty(w);
+    return retain_writer_number(w, buf);
+}
+
+retain_status retain_writer_money(retain_writer *w, int64_t money, int decimals)
+{
+    char buf[32];
+    retain_money_format(money, decimals, buf);
+    return retain_writer_number(w, buf);
+}
+
+retain_status retain_writer_day(retain_writer *w, int32_t day)
+{
+    char buf[16];
+    retain_day_format(day, buf);
+    return retain_writer_text(w, buf, 10);
 }
