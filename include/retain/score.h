@@ -52,6 +52,7 @@
 #include <retain/events.h>
 #include <retain/logistic.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/reader.h>
 #include <retain/status.h>
 
@@ -214,6 +215,29 @@ typedef struct {
 
 RETAIN_API size_t retain_score_scored(const retain_score *s);
 RETAIN_API void retain_score_result_get(const retain_score *s, size_t r, retain_score_result *out);
+
+/* The tables 'retain score' prints, after retain_score_run(), as
+ * retain_print says (the writer returned unfinished; NULL when out of
+ * memory); o is the options s was made with. See retain-metrics(7).
+ * The scores: id, the --by values, mrr (with o->has_mrr: p->precision
+ * decimals), p_churn, expected_mrr_loss (with o->has_mrr), and the three
+ * factors with their contributions; probabilities and contributions with
+ * `decimals` places (retain: 4 unless -p). */
+RETAIN_API retain_writer *retain_score_write(const retain_score *s, const retain_score_options *o,
+                                             const retain_print *p, int decimals);
+
+/* The feature table: cutoff, set (train, heldout, score), id, churned and
+ * one column per feature (a whole value as an integer, else 6 decimals;
+ * missing: empty). */
+RETAIN_API retain_writer *retain_score_write_features(const retain_score *s, const retain_print *p);
+
+/* The report: section, name, value for the counts, the model (c_from:
+ * model file, option, validation, or default when no validation was
+ * possible), the validation's log losses, the held-out figures, the
+ * calibration deciles and the coefficients, largest effect first. */
+RETAIN_API retain_writer *retain_score_write_report(const retain_score *s,
+                                                    const retain_score_options *o,
+                                                    const retain_print *p, int decimals);
 
 RETAIN_API void retain_score_free(retain_score *s);
 
