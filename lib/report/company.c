@@ -934,13 +934,16 @@ static retain_status next_steps(retain_report *r, retain_diag *diag)
 
 static retain_status build(retain_report *r, retain_diag *diag)
 {
-    char label[16], title[120], sub[200], day[RETAIN_LANG_BUFSIZE];
+    char label[16], title[120], sub[320], day[RETAIN_LANG_BUFSIZE];
     retain_period_label(r->o.period, r->period[CUR], label);
     snprintf(title, sizeof title, "%s %s",
              L(r, r->o.period == RETAIN_PERIOD_MONTH ? "Monthly report" : "Quarterly report"),
              label);
     retain_lang_date(r->o.lang, r->as_of, day);
-    snprintf(sub, sizeof sub, "%s %s", L(r, "As of"), day);
+    snprintf(sub, sizeof sub, "%s %s%s", L(r, "As of"), day,
+             /* as retain rate's note: the period's end counts as of as-of */
+             retain_rate_partial(r->rate, NULL) ? L(r, " (the period is observed up to that day)")
+                                                : "");
     r->doc = retain_doc_new(r->o.lang, title, sub);
     if (!r->doc)
         return RETAIN_ERR_NOMEM;

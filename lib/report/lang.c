@@ -239,6 +239,7 @@ static const char *const labels[][2] = {
     {"no answer on or before as-of", "aucune réponse jusqu'à la date d'observation"},
     {"no survey table (--survey)", "pas de table d'enquête (--survey)"},
     {"no MRR moved in these periods", "aucun mouvement de MRR sur ces périodes"},
+    {" (the period is observed up to that day)", " (la période est observée jusqu'à ce jour)"},
     {"no spend table (--spend-table)", "pas de table de dépenses (--spend-table)"},
     {"the spend table has channels: name the customer table's with --by",
      "la table de dépenses a des canaux : nommer celui de la table des clients avec --by"},
