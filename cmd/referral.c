@@ -224,8 +224,11 @@ static int print_summary(cli *c, const retain_referral *r)
         model_put(w, c, o.ltv);
         put_money(w, c, o.spend, o.has_spend);
         put_money(w, c, o.rewards, g == 0 && rewards);
-        put_money(w, c, o.cost, o.has_spend || (g == 0 && rewards));
-        model_put(w, c, o.cac);
+        put_money(w, c, o.cost, o.has_cost);
+        if (o.cac.defined && retain_format_money_ratio(o.cost, o.new_customers, c->precision, buf))
+            retain_writer_number(w, buf); /* exact, not the double */
+        else
+            retain_writer_empty(w);
         model_put(w, c, o.ltv_cac);
         model_put(w, c, o.roi_pct);
         retain_writer_end_row(w);

@@ -205,12 +205,15 @@ typedef struct {
     retain_value ltv;
     /* new customers: first life starting in the spend window (the days of
      * the spend table's periods, up to as-of; every day up to as-of
-     * without a spend table) */
+     * without a spend table; spend rows of periods starting after as-of
+     * are left out) */
     int64_t new_customers;
     bool has_spend;       /* a spend table was given, with an amount for the group */
     retain_money spend;   /* referred: the referral channel's; other: the rest */
     retain_money rewards; /* referred: the rewards of the window */
-    retain_money cost;    /* spend + rewards */
+    bool has_cost;        /* spend or rewards are known */
+    retain_money cost;    /* spend + rewards: CAC is cost / new_customers exactly
+                             (retain_format_money_ratio) */
     retain_value cac;     /* cost / new customers */
     retain_value ltv_cac; /* ltv / cac */
     retain_value roi_pct; /* referred: (ltv x new - cost) / cost x 100 */

@@ -289,6 +289,13 @@ uint64_t retain_referral_unknown(const retain_referral *r, retain_table_kind kin
 
 /* ---- finish ----------------------------------------------------------- */
 
+/* qsort, which must not see a NULL array even when it is empty. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
 static int cmp_int32(const void *a, const void *b)
 {
     int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
@@ -300,7 +307,7 @@ static int64_t median_x2(int32_t *v, size_t n)
 {
     if (n == 0)
         return 0;
-    qsort(v, n, sizeof *v, cmp_int32);
+    sort(v, n, sizeof *v, cmp_int32);
     return n % 2 ? 2 * (int64_t)v[n / 2] : (int64_t)v[n / 2 - 1] + v[n / 2];
 }
 
@@ -326,7 +333,7 @@ static retain_status finish_sources(retain_referral *r)
         free(days);
         return RETAIN_ERR_NOMEM;
     }
-    qsort(r->won, r->nwon, sizeof *r->won, cmp_won);
+    sort(r->won, r->nwon, sizeof *r->won, cmp_won);
     /* per source index: where its won deals begin */
     size_t *begin = calloc(n + 1, sizeof *begin);
     if (!begin) {
@@ -392,7 +399,7 @@ static int cmp_referrer(const void *a, const void *b)
 /* The referrers, from the referrals sorted by referrer. */
 static retain_status finish_referrers(retain_referral *r, cust_info *info)
 {
-    qsort(r->refs, r->nrefs, sizeof *r->refs, cmp_ref_referrer);
+    sort(r->refs, r->nrefs, sizeof *r->refs, cmp_ref_referrer);
     size_t n = 0;
     for (size_t i = 0; i < r->nrefs; i++)
         if (i == 0 || r->refs[i].referrer != r->refs[i - 1].referrer)
@@ -507,7 +514,7 @@ static retain_status finish_tiers(retain_referral *r, const cust_info *info)
         if (tier_row(r, &ro, info, i, &r->tiers[m].row))
             r->tiers[m++].customer = (uint32_t)i;
     }
-    qsort(r->tiers, m, sizeof *r->tiers, cmp_tier);
+    sort(r->tiers, m, sizeof *r->tiers, cmp_tier);
     r->ntiers = m;
     return RETAIN_OK;
 }
@@ -534,8 +541,8 @@ static retain_status finish_cost(retain_referral *r, const cust_info *info)
         int32_t lo = INT32_MAX, hi = INT32_MIN;
         for (size_t k = 0; k < n; k++) {
             const retain_acquisition_row *row = retain_acquisition_row_at(r->acq, k);
-            if (!row->has_spend)
-                continue;
+            if (!row->has_spend || retain_period_first_day(r->spend_period, row->period) > r->as_of)
+                continue; /* spend of periods after as-of is not known yet */
             int g = retain_name_equal(row->channel, "referral") ? 0 : 1;
             if (!row->spend_defined)
                 r->spend_unknown[g] = true;
@@ -580,7 +587,7 @@ static retain_status finish_cost(retain_referral *r, const cust_info *info)
         o->has_spend = r->has_spend && !r->spend_unknown[g];
         o->spend = spend[g];
         o->rewards = g == 0 ? rewards : 0;
-        bool has_cost = o->has_spend || (g == 0 && r->has_rewards);
+        bool has_cost = o->has_cost = o->has_spend || (g == 0 && r->has_rewards);
         o->cost = (o->has_spend ? o->spend : 0) + o->rewards;
         if (has_cost && o->new_customers > 0)
             o->cac = (retain_value){(double)o->cost / RETAIN_MONEY_SCALE / (double)o->new_customers,
@@ -604,8 +611,18 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
     retain_ltv_table *t = retain_ltv_table_new(&to);
     if (!t)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    /* The churn is the TRC of the window's months: a life that ended
+     * before the day before the first of them is active on none of the
+     * days TRC looks at, nor starts in them (a later life of its customer
+     * is new instead of won back: N is the same). Leaving such lives out
+     * changes no figure used here and saves most of the table's work. */
+    int32_t last = retain_period_of(RETAIN_PERIOD_MONTH, r->as_of);
+    if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > r->as_of)
+        last--;
+    retain_day before = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1) - 1;
     size_t n = retain_events_customers(r->ev);
     retain_status st = RETAIN_OK;
+    bool any = false;
     for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
         size_t len;
         const char *id = retain_events_id(r->ev, i, &len);
@@ -613,6 +630,9 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
         for (size_t k = 0; k < retain_events_lives(r->ev, i) && st == RETAIN_OK; k++) {
             retain_life life;
             retain_events_life(r->ev, i, k, &life);
+            if (any && life.has_end && life.end <= before)
+                continue; /* (the table needs a row: the first is kept) */
+            any = true;
             /* ARPU counts the MRR on as-of of the customers active then */
             retain_money mrr = retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of);
             st = retain_ltv_table_add(t, g, strlen(g), id, len, life.start, life.end, life.has_end,
@@ -669,7 +689,7 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
             r->referrers[who - 1].tier = r->tiers[k].row.tier;
     }
     if (st == RETAIN_OK)
-        qsort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
+        sort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
     if (st == RETAIN_OK)
         st = finish_sources(r);
     if (st == RETAIN_OK)

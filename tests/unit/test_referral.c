@@ -1,0 +1,376 @@
+/* Unit tests for retain/referral.h: successful referrals, tiers and
+ * candidates, deals per source, the referred and other groups, rewards and
+ * ROI, referrers; bad options and bad deals. Figures worked out by hand
+ * from retain-referral(1). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <retain/referral.h>
+
+#define UNIT RETAIN_MONEY_SCALE
+
+static retain_day day_of(const char *iso)
+{
+    retain_day d = 0;
+    if (!retain_date_parse(iso, strlen(iso), NULL, &d))
+        fail_msg("bad test date %s", iso);
+    return d;
+}
+
+static void customer(retain_referral *r, const char *id, const char *start, const char *end,
+                     int mrr)
+{
+    retain_row row = {0};
+    row.line = 2;
+    row.id = id;
+    row.id_len = strlen(id);
+    row.start = day_of(start);
+    row.has_end = end != NULL;
+    row.end = end ? day_of(end) : 0;
+    row.mrr = (retain_money)mrr * UNIT;
+    row.has_mrr = true;
+    retain_diag diag;
+    assert_int_equal(retain_referral_add_customer(r, &row, &diag), RETAIN_OK);
+}
+
+static void referral(retain_referral *r, const char *who, const char *referred, const char *date,
+                     int reward)
+{
+    retain_row row = {0};
+    row.line = 3;
+    row.id = who;
+    row.id_len = strlen(who);
+    row.referred = referred;
+    row.referred_len = strlen(referred);
+    row.date = day_of(date);
+    row.has_date = true;
+    row.has_amount = reward >= 0;
+    row.amount = reward >= 0 ? (retain_money)reward * UNIT : 0;
+    retain_diag diag;
+    assert_int_equal(retain_referral_add_referral(r, &row, &diag), RETAIN_OK);
+}
+
+static retain_status deal(retain_referral *r, const char *source, const char *created,
+                          retain_deal_outcome outcome, const char *closed, unsigned long line,
+                          retain_diag *diag)
+{
+    retain_row row = {0};
+    row.line = line;
+    row.source = source;
+    row.source_len = strlen(source);
+    row.date = day_of(created);
+    row.has_date = true;
+    row.outcome = outcome;
+    row.has_closed = closed != NULL;
+    row.closed = closed ? day_of(closed) : 0;
+    return retain_referral_add_deal(r, &row, diag);
+}
+
+static void answer(retain_referral *r, const char *id, const char *date, int score)
+{
+    retain_row row = {0};
+    row.line = 4;
+    row.id = id;
+    row.id_len = strlen(id);
+    row.date = day_of(date);
+    row.has_date = true;
+    row.score = score;
+    row.has_score = true;
+    retain_diag diag;
+    assert_int_equal(retain_referral_add_event(r, RETAIN_TABLE_SURVEY, &row, &diag), RETAIN_OK);
+}
+
+static retain_referral *make(const char *as_of, const retain_referral_options *given)
+{
+    retain_referral_options o = {.margin = 1};
+    if (given)
+        o = *given;
+    o.has_as_of = true;
+    o.as_of = day_of(as_of);
+    retain_diag diag;
+    retain_referral *r = retain_referral_new(&o, &diag);
+    assert_non_null(r);
+    return r;
+}
+
+static void done(retain_referral *r)
+{
+    retain_diag diag;
+    assert_int_equal(retain_referral_customers_done(r, &diag), RETAIN_OK);
+}
+
+static const retain_referral_tier_row *find_tier(const retain_referral *r, const char *id,
+                                                 retain_referral_tier_row *t)
+{
+    for (size_t k = 0; k < retain_referral_tiers(r); k++) {
+        retain_referral_tier_get(r, k, t);
+        if (t->id_len == strlen(id) && memcmp(t->id, id, t->id_len) == 0)
+            return t;
+    }
+    return NULL;
+}
+
+/* A: 5 successful referrals in the 24 months to 2025-06-30 (and one more
+ * before, one whose company signed first, one lead); B churned after its
+ * one successful referral; P a promoter of 2 years; N a promoter of 100
+ * days. */
+static retain_referral *programme(const retain_referral_options *o)
+{
+    retain_referral *r = make("2025-06-30", o);
+    customer(r, "A", "2020-01-01", NULL, 500);
+    customer(r, "B", "2021-01-01", "2024-12-01", 100);
+    customer(r, "P", "2023-06-01", NULL, 200);
+    customer(r, "N", "2025-03-22", NULL, 50);
+    const char *starts[] = {"2022-05-01", "2023-08-01", "2024-01-15",
+                            "2024-06-01", "2024-11-01", "2025-04-01"};
+    char id[8];
+    for (int k = 0; k < 6; k++) {
+        snprintf(id, sizeof id, "R%d", k);
+        customer(r, id, starts[k], NULL, 100 * (k + 1));
+    }
+    customer(r, "S", "2023-01-01", NULL, 300); /* signed before its referral */
+    customer(r, "T", "2024-02-01", NULL, 80);  /* B's referral */
+    done(r);
+    referral(r, "A", "R0", "2022-04-01", 100); /* successful, before the 24 months */
+    referral(r, "A", "R1", "2023-07-01", 100); /* 2023-07-01 > 2023-06-30: inside */
+    referral(r, "A", "R2", "2024-01-01", 100);
+    referral(r, "A", "R3", "2024-06-01", 100); /* the same day counts */
+    referral(r, "A", "R4", "2024-10-01", 100);
+    referral(r, "A", "R5", "2025-03-01", 100);
+    referral(r, "A", "S", "2023-03-01", -1);       /* S signed on 2023-01-01 */
+    referral(r, "A", "L-1", "2025-05-01", -1);     /* a lead */
+    referral(r, "A", "R5", "2025-07-01", 100);     /* after as-of */
+    referral(r, "B", "T", "2024-01-10", 50);       /* B churned since */
+    referral(r, "ghost", "T", "2024-01-10", 1000); /* no customer */
+    answer(r, "P", "2025-01-10", 6);
+    answer(r, "P", "2025-05-10", 10);
+    answer(r, "N", "2025-06-01", 9);
+    answer(r, "A", "2025-07-02", 3); /* after as-of */
+    return r;
+}
+
+static void test_tiers(void **state)
+{
+    (void)state;
+    retain_referral *r = programme(NULL);
+    retain_diag diag;
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    unsigned long line;
+    assert_int_equal(retain_referral_unknown(r, RETAIN_TABLE_REFERRALS, &line), 1);
+    assert_int_equal(line, 3);
+    retain_referral_tier_row t;
+    /* the first rows: the ambassador, then the referrer who left is last of
+     * its kind (no tier) */
+    retain_referral_tier_get(r, 0, &t);
+    assert_int_equal(t.tier, RETAIN_TIER_AMBASSADOR);
+    assert_int_equal(t.referrals, 8);
+    assert_int_equal(t.successful, 6);
+    assert_int_equal(t.successful_24m, 5);
+    assert_false(t.has_nps); /* its answer is after as-of */
+    assert_non_null(find_tier(r, "B", &t));
+    assert_false(t.active);
+    assert_int_equal(t.tier, RETAIN_TIER_NONE);
+    assert_int_equal(t.successful, 1);
+    char why[128];
+    retain_referral_why(&t, why, sizeof why);
+    assert_string_equal(why, "no longer a customer");
+    assert_non_null(find_tier(r, "P", &t));
+    assert_int_equal(t.tier, RETAIN_TIER_ADVOCATE);
+    assert_int_equal(t.nps, 10);
+    assert_true(t.candidate);
+    assert_int_equal(t.tenure_days, 760);
+    assert_non_null(find_tier(r, "N", &t));
+    assert_int_equal(t.tier, RETAIN_TIER_NONE);
+    assert_true(t.candidate);
+    retain_referral_why(&t, why, sizeof why);
+    assert_string_equal(why, "100 days, under 365");
+    assert_non_null(find_tier(r, "S", &t));
+    assert_int_equal(t.tier, RETAIN_TIER_NONE);
+    assert_false(t.candidate);
+    /* referrers: A first (6 successful), then B, then nobody else */
+    assert_int_equal(retain_referral_referrers(r), 2);
+    retain_referral_referrer a;
+    retain_referral_referrer_get(r, 0, &a);
+    assert_int_equal(a.tier, RETAIN_TIER_AMBASSADOR);
+    assert_int_equal(a.mrr, 2100 * (retain_money)UNIT); /* 100 + ... + 600 */
+    /* days to signature: 30, 31, 14, 0, 31, 31: median (30 + 31) / 2 */
+    assert_int_equal(a.median_x2, 61);
+    retain_referral_referrer_get(r, 1, &a);
+    assert_false(a.active);
+    assert_int_equal(a.successful, 1);
+    retain_referral_free(r);
+}
+
+static void test_groups_and_rewards(void **state)
+{
+    (void)state;
+    retain_referral *r = programme(NULL);
+    retain_diag diag;
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    retain_referral_group g;
+    retain_referral_group_get(r, 0, &g);
+    assert_string_equal(g.name, "referred");
+    assert_int_equal(g.customers, 7); /* R0..R5 and T */
+    assert_int_equal(g.mrr_sum, 2180 * (retain_money)UNIT);
+    assert_int_equal(g.new_customers, 7);
+    /* the rewards of the table up to as-of, B's included; no spend table */
+    assert_int_equal(g.rewards, 650 * (retain_money)UNIT);
+    assert_true(g.has_cost);
+    assert_false(g.has_spend);
+    assert_int_equal(g.cost, 650 * (retain_money)UNIT);
+    assert_true(g.cac.defined);
+    retain_referral_group_get(r, 1, &g);
+    assert_int_equal(g.customers, 4); /* A, P, N, S */
+    assert_false(g.has_cost);
+    assert_false(g.cac.defined);
+    retain_referral_free(r);
+
+    /* --reward-pct 15: 15 % of 12 x the first MRR of the 7 new referred */
+    retain_referral_options o = {.margin = 1, .has_reward_pct = true, .reward_pct = 15 * UNIT};
+    r = programme(&o);
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    retain_referral_group_get(r, 0, &g);
+    assert_int_equal(g.rewards, 3924 * (retain_money)UNIT); /* 0.15 x 12 x 2180 */
+    retain_referral_free(r);
+}
+
+static void test_spend_window(void **state)
+{
+    (void)state;
+    retain_referral *r = programme(NULL);
+    retain_table *t = NULL;
+    retain_diag diag;
+    const char *csv = "period,channel,spend\n2024-01,referral,300\n2024-01,ads,900\n"
+                      "2024-12,Referral,200\n2025-09,referral,5000\n";
+    FILE *f = fmemopen((void *)csv, strlen(csv), "r");
+    assert_int_equal(retain_table_read(f, 0, &t, &diag), RETAIN_OK);
+    fclose(f);
+    retain_spend_options so = {.period = RETAIN_PERIOD_MONTH};
+    assert_int_equal(retain_referral_add_spend(r, t, &so, &diag), RETAIN_OK);
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    retain_referral_group g;
+    retain_referral_group_get(r, 0, &g);
+    /* the window 2024-01-01 .. 2024-12-31 (2025-09 is after as-of): R2,
+     * R3, R4 and T are new; rewards of 2024: R2, R3, R4 (T's was 2024-01-10: in) */
+    assert_int_equal(g.new_customers, 4);
+    assert_int_equal(g.spend, 500 * (retain_money)UNIT);
+    assert_int_equal(g.rewards, 350 * (retain_money)UNIT);
+    assert_int_equal(g.cost, 850 * (retain_money)UNIT);
+    assert_true(g.cac.defined);
+    assert_true(g.cac.value == 212.5);
+    retain_referral_group_get(r, 1, &g);
+    assert_int_equal(g.new_customers, 0);
+    assert_int_equal(g.spend, 900 * (retain_money)UNIT);
+    assert_false(g.cac.defined); /* no new customer */
+    retain_table_free(t);
+
+    /* a spend table without a channel column */
+    retain_referral_free(r);
+    r = programme(NULL);
+    csv = "period,spend\n2024-01,300\n";
+    f = fmemopen((void *)csv, strlen(csv), "r");
+    assert_int_equal(retain_table_read(f, 0, &t, &diag), RETAIN_OK);
+    fclose(f);
+    assert_int_equal(retain_referral_add_spend(r, t, &so, &diag), RETAIN_ERR_USAGE);
+    retain_table_free(t);
+    retain_referral_free(r);
+}
+
+static void test_deals(void **state)
+{
+    (void)state;
+    retain_referral *r = make("2025-06-30", NULL);
+    customer(r, "A", "2024-01-01", NULL, 10);
+    done(r);
+    retain_diag diag;
+    assert_int_equal(deal(r, "referral", "2025-01-01", RETAIN_DEAL_WON, "2025-01-11", 2, &diag),
+                     RETAIN_OK);
+    assert_int_equal(deal(r, "referral", "2025-01-01", RETAIN_DEAL_WON, "2025-01-31", 3, &diag),
+                     RETAIN_OK);
+    assert_int_equal(deal(r, "referral", "2025-02-01", RETAIN_DEAL_LOST, "2025-03-01", 4, &diag),
+                     RETAIN_OK);
+    /* won after as-of: open */
+    assert_int_equal(deal(r, "referral", "2025-06-01", RETAIN_DEAL_WON, "2025-07-01", 5, &diag),
+                     RETAIN_OK);
+    /* created after as-of: left out */
+    assert_int_equal(deal(r, "referral", "2025-07-01", RETAIN_DEAL_LOST, "2025-07-02", 6, &diag),
+                     RETAIN_OK);
+    /* a source with open deals only */
+    assert_int_equal(deal(r, "ads", "2025-05-01", RETAIN_DEAL_OPEN, NULL, 7, &diag), RETAIN_OK);
+    /* closed before created */
+    assert_int_equal(deal(r, "ads", "2025-05-01", RETAIN_DEAL_LOST, "2025-04-01", 8, &diag),
+                     RETAIN_ERR_DATA);
+    assert_int_equal(diag.line, 8);
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    assert_int_equal(retain_referral_sources(r), 2);
+    retain_referral_source s;
+    retain_referral_source_get(r, 0, &s); /* "ads" < "referral" */
+    assert_int_equal(s.deals, 1);
+    assert_int_equal(s.won + s.lost, 0); /* the close rate is empty */
+    assert_int_equal(s.closed_won, 0);
+    retain_referral_source_get(r, 1, &s);
+    assert_int_equal(s.deals, 4);
+    assert_int_equal(s.won, 2);
+    assert_int_equal(s.lost, 1);
+    assert_int_equal(s.open, 1);
+    assert_int_equal(s.closed_won, 2);
+    assert_int_equal(s.days_sum, 40);
+    assert_int_equal(s.median_x2, 40); /* (10 + 30) / 2 = 20 */
+    retain_referral_free(r);
+}
+
+static void test_bad_options(void **state)
+{
+    (void)state;
+    retain_diag diag;
+    retain_referral_options o = {.margin = 1, .has_reward_pct = true, .reward_pct = 101 * UNIT};
+    assert_null(retain_referral_new(&o, &diag));
+    assert_int_equal(diag.status, RETAIN_ERR_USAGE);
+    o.reward_pct = -1;
+    assert_null(retain_referral_new(&o, &diag));
+    o.has_reward_pct = false;
+    o.margin = 1.5;
+    assert_null(retain_referral_new(&o, &diag));
+    assert_int_equal(diag.status, RETAIN_ERR_USAGE);
+}
+
+static void test_default_as_of(void **state)
+{
+    (void)state;
+    retain_referral_options o = {.margin = 1};
+    retain_diag diag;
+    retain_referral *r = retain_referral_new(&o, &diag);
+    assert_non_null(r);
+    customer(r, "A", "2024-01-01", NULL, 10);
+    customer(r, "B", "2024-03-05", NULL, 10);
+    done(r);
+    assert_int_equal(retain_referral_as_of(r), day_of("2024-03-05"));
+    referral(r, "A", "B", "2024-03-05", -1); /* the same day: successful */
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    retain_referral_tier_row t;
+    assert_non_null(find_tier(r, "A", &t));
+    assert_int_equal(t.tier, RETAIN_TIER_REFERRER);
+    assert_false(retain_referral_has_rewards(r));
+    retain_referral_group g;
+    retain_referral_group_get(r, 0, &g);
+    assert_false(g.has_cost);
+    retain_referral_free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_tiers),        cmocka_unit_test(test_groups_and_rewards),
+        cmocka_unit_test(test_spend_window), cmocka_unit_test(test_deals),
+        cmocka_unit_test(test_bad_options),  cmocka_unit_test(test_default_as_of),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
