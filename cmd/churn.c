@@ -184,6 +184,9 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         const retain_lives *lives = retain_churn_lives(churn);
+        uint64_t at, of;
+        unsigned long n = retain_lives_duplicates(lives, &at, &of);
+        cli_report_duplicates(c, n, at, of);
         cli_verbose(c, retain_lives_customers(lives), retain_lives_bytes(lives));
         code = print_table(c, churn, stages, &o, reason_col, c->has_mrr);
     }

@@ -95,6 +95,9 @@ static const input_opt input_options[] = {
     CLI_IN_PARSE("decimal", 0, "C", parse_decimal,
                  "decimal separator in money: '.' (default) or ','"),
     CLI_IN_FLAG("skip-bad", skip_bad, "skip rows with bad values, report them on stderr"),
+    CLI_IN_FLAG("keep-duplicates", keep_duplicates,
+                "keep rows of the customer table that repeat another\n"
+                "exactly (default: each counts once, said on stderr)"),
 };
 #define N_INPUT (sizeof input_options / sizeof input_options[0])
 
@@ -670,6 +673,32 @@ void cli_report_footer(const cli *c, const char *name, const retain_reader *read
                  name, line, n, n == 1 ? "" : "s", n == 1 ? "s" : "", text);
 }
 
+void cli_report_duplicates(const cli *c, unsigned long n, uint64_t place, uint64_t of_place)
+{
+    if (n == 0 || !c->table)
+        return;
+    const char *file, *of_file;
+    unsigned long line = retain_reader_place_line(c->table, place, &file);
+    unsigned long of = retain_reader_place_line(c->table, of_place, &of_file);
+    if (!file)
+        file = c->filename;
+    if (!of_file || strcmp(of_file, file) == 0)
+        cli_note(
+            c, "%s: note: %lu exact duplicate row%s ignored (first: line %lu duplicates line %lu)",
+            file, n, n == 1 ? "" : "s", line, of);
+    else
+        cli_note(c,
+                 "%s: note: %lu exact duplicate row%s ignored (first: line %lu duplicates line %lu "
+                 "of %s)",
+                 file, n, n == 1 ? "" : "s", line, of, of_file);
+}
+
+void cli_done(cli *c)
+{
+    retain_reader_free(c->table);
+    c->table = NULL;
+}
+
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader)
 {
     unsigned long lines[5];
@@ -772,7 +801,8 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
     if (!reader)
         return code;
     code = read_with(c, reader, in, name, fn, user, reader_out);
-    retain_reader_free(reader);
+    retain_reader_free(c->table);
+    c->table = reader; /* for the lines of duplicate rows */
     return code;
 }
 
@@ -796,7 +826,8 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
         code = read_with(c, reader, in, in == stdin ? "stdin" : paths[i], fn, user, reader_out);
         cli_close(in);
     }
-    retain_reader_free(reader);
+    retain_reader_free(c->table);
+    c->table = reader; /* for the lines of duplicate rows */
     return code;
 }
 

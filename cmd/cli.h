@@ -160,6 +160,7 @@ struct cli {
     const cli_command *spec;
     const char *cmd;      /* "rate", for messages */
     const char *filename; /* the input being read, for messages: a path or "stdin" */
+    retain_reader *table; /* the reader of the customer table, once read (cli_done frees it) */
     retain_reader_options input;
     retain_format format;
     int precision;
@@ -301,6 +302,14 @@ int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *
  * report footer left out after its data (a note). */
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader);
 void cli_report_footer(const cli *c, const char *name, const retain_reader *reader);
+/* After the customer table was read (cli_read_table, cli_read_stream)
+ * and its accumulator finished: its exact duplicate rows left out, as a
+ * note (n of them; the first at place, repeating the row at of: see
+ * retain_rate_duplicates ...). */
+void cli_report_duplicates(const cli *c, unsigned long n, uint64_t place, uint64_t of);
+
+/* Frees what the run kept (the table's reader). */
+void cli_done(cli *c);
 
 /* The progress line of a read (cmd/progress.c): when stderr is a terminal
  * and not --quiet, after 2 s, "retain CMD: FILE: N MiB read, R rows, S

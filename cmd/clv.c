@@ -338,8 +338,7 @@ static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
 
 static retain_status on_life_row(const retain_row *row, void *user, retain_diag *diag)
 {
-    retain_status st = retain_lives_add(user, row->id, row->id_len, NULL, 0, NULL, 0, row->start,
-                                        row->end, row->has_end, 0);
+    retain_status st = retain_lives_add_row(user, NULL, 0, NULL, 0, row);
     if (st != RETAIN_OK)
         cli_diag(diag, st, row->line,
                  st == RETAIN_ERR_DATA ? "the end is before the start" : retain_status_str(st));
@@ -441,6 +440,9 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
                             retain_sbg_from_lives(lives, kind, &data, &d) != RETAIN_OK ||
                             retain_sbg_fit(&data, &m, &d) != RETAIN_OK))
         code = cli_report(c, &d);
+    uint64_t at = 0, of = 0;
+    unsigned long dups = code == EXIT_OK ? retain_lives_duplicates(lives, &at, &of) : 0;
+    cli_report_duplicates(c, dups, at, of);
     if (code == EXIT_OK && m.geometric)
         cli_note(c,
                  "alpha and beta grow without bound: no heterogeneity, churn is geometric "

@@ -230,6 +230,9 @@ static int run(cli *c, int argc, char **argv)
         code = retain_cohort_finish(co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
     }
     if (code == EXIT_OK) {
+        uint64_t at, of;
+        unsigned long n = retain_cohort_duplicates(co, &at, &of);
+        cli_report_duplicates(c, n, at, of);
         cli_verbose(c, 0, 0);
         code = print_table(c, co, &o, wide);
     }

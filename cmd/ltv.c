@@ -154,14 +154,12 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     table_ctx *x = user;
     const char *seg = x->by ? row->extra[0] : NULL;
     size_t seglen = x->by ? row->extra_len[0] : 0;
-    retain_status st = retain_ltv_table_add(x->table, seg, seglen, row->id, row->id_len, row->start,
-                                            row->end, row->has_end, row->mrr, row->has_mrr);
-    if (st == RETAIN_OK && x->survival)
-        st = retain_survival_add(x->survival, row->id, row->id_len, seg, seglen, row->start,
-                                 row->end, row->has_end, row->has_mrr ? row->mrr : 0);
-    if (st != RETAIN_OK)
+    retain_status st = retain_ltv_table_add_row(x->table, seg, seglen, row);
+    if (st != RETAIN_OK) {
         cli_diag(diag, st, row->line, retain_status_str(st));
-    return st;
+        return st;
+    }
+    return x->survival ? retain_survival_add_row(row, x->survival, diag) : RETAIN_OK;
 }
 
 static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
@@ -242,6 +240,9 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     if (code == EXIT_OK && x.survival && retain_survival_finish(x.survival, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
+        uint64_t at, of;
+        unsigned long n = retain_ltv_table_duplicates(x.table, &at, &of);
+        cli_report_duplicates(c, n, at, of);
         cli_verbose(c, 0, 0);
         code = print_inputs(c, o, x.table, x.survival);
     }

@@ -58,7 +58,9 @@ static int run(const cli_command *cmd, int argc, char **argv)
 {
     cli c;
     cli_init(&c, cmd);
-    return cmd->run(&c, argc, argv);
+    int code = cmd->run(&c, argc, argv);
+    cli_done(&c);
+    return code;
 }
 
 int main(int argc, char **argv)

@@ -84,8 +84,11 @@ RETAIN_API retain_status retain_churn_add(retain_churn *churn, const char *id, s
  * to the churn passed as user, as retain_churn_add() does: with the
  * segments option the row's first extra column is its segment, with the
  * reasons option the next one is its reason (the reader's options list the
- * --by column, then the reason column). Errors as retain_churn_add(), with
- * the row's line in diag. */
+ * --by column, then the reason column). A row whose fingerprint
+ * (retain_row.fingerprint) repeats that of a row of the same customer is
+ * an exact duplicate, left out and counted by the lives
+ * (retain_lives_duplicates). Errors as retain_churn_add(), with the row's
+ * line in diag. */
 RETAIN_API retain_status retain_churn_add_row(const retain_row *row, void *churn,
                                               retain_diag *diag);
 

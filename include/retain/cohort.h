@@ -73,6 +73,15 @@ RETAIN_API retain_status retain_cohort_add(retain_cohort *co, const char *segmen
 RETAIN_API retain_status retain_cohort_add_row(const retain_row *row, void *cohort,
                                                retain_diag *diag);
 
+/* The exact duplicate rows left out: rows added with retain_cohort_add_row whose
+ * fingerprint (retain_row.fingerprint) repeats that of a row of the same
+ * customer in the same segment (complete after finish: rows are added in
+ * batches). *place and *of (may be NULL) get the retain_row.place of the
+ * first one in file order and of the earlier row it repeats (see
+ * retain_reader_place_line). */
+RETAIN_API unsigned long retain_cohort_duplicates(const retain_cohort *co, uint64_t *place,
+                                                  uint64_t *of);
+
 /* Optional: room for about this many customers. */
 RETAIN_API retain_status retain_cohort_reserve(retain_cohort *co, size_t customers);
 

@@ -34,6 +34,7 @@
 
 #include <retain/date.h>
 #include <retain/money.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -68,6 +69,20 @@ RETAIN_API retain_status retain_lives_add(retain_lives *lives, const char *id, s
                                           const char *segment, size_t segment_len,
                                           const char *reason, size_t reason_len, retain_day start,
                                           retain_day end, bool has_end, retain_money mrr);
+
+/* The same for a row of the reader's (its id, start, end and MRR) that
+ * has a fingerprint (retain_row.fingerprint: not 0): a row whose
+ * fingerprint equals that of a row of the same customer added before is
+ * an exact duplicate, counted (retain_lives_duplicates) and left out. */
+RETAIN_API retain_status retain_lives_add_row(retain_lives *lives, const char *segment,
+                                              size_t segment_len, const char *reason,
+                                              size_t reason_len, const retain_row *row);
+
+/* After finish: the exact duplicate rows left out; *place and *of (may
+ * be NULL) the retain_row.place of the first one in file order and of the
+ * earlier row it repeats (see retain_reader_place_line). */
+RETAIN_API unsigned long retain_lives_duplicates(const retain_lives *lives, uint64_t *place,
+                                                 uint64_t *of);
 
 /* Optional: room for about this many customers, so that no table grows on
  * the way. */

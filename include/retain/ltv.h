@@ -108,6 +108,19 @@ RETAIN_API retain_status retain_ltv_table_add(retain_ltv_table *table, const cha
                                               retain_day start, retain_day end, bool has_end,
                                               retain_money mrr, bool has_mrr);
 
+/* The same for a row of the reader's (its id, start, end and MRR) with a
+ * fingerprint (retain_row.fingerprint, not 0): a row whose fingerprint
+ * equals that of a row of the same customer in the same segment added
+ * before is an exact duplicate, counted (retain_ltv_table_duplicates) and left out. */
+RETAIN_API retain_status retain_ltv_table_add_row(retain_ltv_table *table, const char *segment,
+                                                  size_t segment_len, const retain_row *row);
+/* The exact duplicate rows left out (rows are added in batches: complete
+ * after finish); *place and *of (may be NULL) the retain_row.place of the
+ * first one in file order and of the earlier row it repeats (see
+ * retain_reader_place_line). */
+RETAIN_API unsigned long retain_ltv_table_duplicates(const retain_ltv_table *table, uint64_t *place,
+                                                     uint64_t *of);
+
 /* Once every row is in. RETAIN_ERR_DATA when no row was added,
  * RETAIN_ERR_USAGE when every row starts after the as-of given. */
 RETAIN_API retain_status retain_ltv_table_finish(retain_ltv_table *table, retain_diag *diag);

@@ -61,6 +61,15 @@ RETAIN_API retain_status retain_rate_add(retain_rate *rate, const char *segment,
  * line in diag. */
 RETAIN_API retain_status retain_rate_add_row(const retain_row *row, void *rate, retain_diag *diag);
 
+/* The exact duplicate rows left out: rows added with retain_rate_add_row whose
+ * fingerprint (retain_row.fingerprint) repeats that of a row of the same
+ * customer in the same segment (complete after finish: rows are added in
+ * batches). *place and *of (may be NULL) get the retain_row.place of the
+ * first one in file order and of the earlier row it repeats (see
+ * retain_reader_place_line). */
+RETAIN_API unsigned long retain_rate_duplicates(const retain_rate *rate, uint64_t *place,
+                                                uint64_t *of);
+
 /* Optional: room for about this many customers (retain_reader_expected_rows
  * is a fair guess), so that no table grows, and stalls, on the way. */
 RETAIN_API retain_status retain_rate_reserve(retain_rate *rate, size_t customers);

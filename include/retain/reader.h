@@ -178,6 +178,16 @@ typedef struct {
      * the machine's memory. 0: no cap. A read with a cap is in order, so
      * that the row named is the same in every read. */
     size_t max_segments;
+    /* Customer tables: keep exact duplicate rows. By default each row
+     * gets a fingerprint of its cells and a place (retain_row), with which
+     * the metrics (retain_rate_add_row, retain_lives_add_row ...) leave out
+     * a row whose cells are all equal, in order, to those of a row of the
+     * same customer read before, in this file or an earlier one of the
+     * table: an export run twice and concatenated, a join's fan-out. With
+     * keep_duplicates, and for the other kinds (two identical events or
+     * orders of a day can both be real), the fingerprint is 0: every row
+     * counts. */
+    bool keep_duplicates;
 } retain_reader_options;
 
 /* One row, valid only during the callback. Text fields are not
@@ -223,6 +233,14 @@ typedef struct {
     retain_deal_outcome outcome; /* deals */
     retain_day closed;           /* deals: meaningful when has_closed */
     bool has_closed;
+    /* Customer tables (unless keep_duplicates): a 64-bit XXH3 hash of the
+     * record's cells, in order, never 0 (two rows have the same when every
+     * cell is equal; otherwise with a chance of 2^-64); 0: none. */
+    uint64_t fingerprint;
+    /* With a fingerprint: where the row is in the table, as a number that
+     * orders the rows as the files do (file, then line), known even when
+     * line is not yet; retain_reader_place_line() gives its line. */
+    uint64_t place;
 } retain_row;
 
 /* Called for each valid row, in file order. Return RETAIN_OK to go on;
@@ -282,6 +300,13 @@ RETAIN_API size_t retain_reader_expected_rows(const retain_reader *reader);
  * quoted for a message (owned by the reader); either may be NULL. */
 RETAIN_API unsigned long retain_reader_footer(const retain_reader *reader, unsigned long *line,
                                               const char **text);
+
+/* The line of a place (retain_row.place) of this reader's table, once
+ * the read of its file ended without error; *file (may be NULL) gets the
+ * name given to retain_reader_set_name for that file (NULL when none was),
+ * owned by the reader. 0 for a place this reader did not give. */
+RETAIN_API unsigned long retain_reader_place_line(const retain_reader *reader, uint64_t place,
+                                                  const char **file);
 
 /* After a read: rows whose cells are all empty (Excel's ";;;;"), skipped
  * wherever they are. */

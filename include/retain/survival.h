@@ -55,8 +55,11 @@ RETAIN_API retain_status retain_survival_add(retain_survival *sv, const char *id
 /* A retain_row_fn (retain/reader.h) that adds a row of the customer table
  * to the survival passed as user, as retain_survival_add() does: with the
  * segments option the row's first extra column is its segment (the reader's
- * options list the --by column first). Errors as retain_survival_add(),
- * with the row's line in diag. */
+ * options list the --by column first). A row whose fingerprint
+ * (retain_row.fingerprint) repeats that of a row of the same customer is
+ * an exact duplicate, left out and counted by the lives
+ * (retain_lives_duplicates). Errors as retain_survival_add(), with the
+ * row's line in diag. */
 RETAIN_API retain_status retain_survival_add_row(const retain_row *row, void *survival,
                                                  retain_diag *diag);
 

@@ -24,7 +24,107 @@ void rt_store_free(rt_store *s)
     free(s->extra);
     free(s->mrr);
     free(s->extra_mrr);
+    rt_rowset_free(&s->rows);
     memset(s, 0, sizeof *s);
+}
+
+void rt_store_dedup(rt_store *s)
+{
+    s->dedup = true;
+}
+
+void rt_rowset_free(rt_rowset *r)
+{
+    free(r->head);
+    free(r->fp);
+    free(r->place);
+    free(r->next);
+    memset(r, 0, sizeof *r);
+}
+
+size_t rt_rowset_bytes(const rt_rowset *r)
+{
+    return r->head_cap * sizeof *r->head + r->n * (2 * sizeof(uint64_t) + sizeof(uint32_t));
+}
+
+unsigned long rt_rowset_duplicates(const rt_rowset *r, uint64_t *place, uint64_t *of)
+{
+    if (place)
+        *place = r->dups ? r->dup_place : 0;
+    if (of)
+        *of = r->dups ? r->dup_of : 0;
+    return r->dups;
+}
+
+static bool rowset_heads(rt_rowset *r, size_t cap)
+{
+    uint32_t *h = realloc(r->head, cap * sizeof *h);
+    if (!h)
+        return false;
+    memset(h + r->head_cap, 0, (cap - r->head_cap) * sizeof *h);
+    r->head = h;
+    r->head_cap = cap;
+    return true;
+}
+
+static bool rowset_rows(rt_rowset *r, size_t cap)
+{
+    uint64_t *f = realloc(r->fp, cap * sizeof *f);
+    if (!f)
+        return false;
+    r->fp = f;
+    uint64_t *p = realloc(r->place, cap * sizeof *p);
+    if (!p)
+        return false;
+    r->place = p;
+    uint32_t *n = realloc(r->next, cap * sizeof *n);
+    if (!n)
+        return false;
+    r->next = n;
+    r->cap = cap;
+    return true;
+}
+
+bool rt_rowset_reserve(rt_rowset *r, size_t n)
+{
+    if (n > RT_MAX_CUSTOMERS)
+        return true; /* a hint only */
+    return (n <= r->head_cap || rowset_heads(r, n)) && (n <= r->cap || rowset_rows(r, n));
+}
+
+int rt_rowset_add(rt_rowset *r, uint32_t cust, size_t ncust, uint64_t fp, uint64_t place)
+{
+    if (ncust > r->head_cap) {
+        size_t cap = r->head_cap ? r->head_cap : 1024;
+        while (cap < ncust)
+            cap *= 2;
+        if (!rowset_heads(r, cap))
+            return -1;
+    }
+    for (uint32_t x = r->head[cust]; x; x = r->next[x - 1]) {
+        if (r->fp[x - 1] != fp)
+            continue;
+        /* of two equal rows, the later in the files is the duplicate */
+        uint64_t kept = r->place[x - 1];
+        uint64_t a = place > kept ? place : kept, b = place > kept ? kept : place;
+        if (r->dups++ == 0 || a < r->dup_place) {
+            r->dup_place = a;
+            r->dup_of = b;
+        }
+        if (place < kept)
+            r->place[x - 1] = place;
+        return 0;
+    }
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 1024;
+        if (cap > RT_MAX_CUSTOMERS || !rowset_rows(r, cap))
+            return -1; /* indices are 32-bit */
+    }
+    r->fp[r->n] = fp;
+    r->place[r->n] = place;
+    r->next[r->n] = r->head[cust];
+    r->head[cust] = (uint32_t)++r->n;
+    return 1;
 }
 
 void rt_store_keep_mrr(rt_store *s)
@@ -36,7 +136,8 @@ size_t rt_store_bytes(const rt_store *s)
 {
     /* what is in use: the hash slots, and the customers and extra rows
      * held (the arrays' spare capacity is address space, never touched) */
-    size_t bytes = s->n * sizeof *s->cust + s->nextra * sizeof *s->extra;
+    size_t bytes =
+        s->n * sizeof *s->cust + s->nextra * sizeof *s->extra + rt_rowset_bytes(&s->rows);
     if (s->keep_mrr)
         bytes += (s->n + s->nextra) * sizeof(int64_t);
     for (int i = 0; i < RT_SHARDS; i++)
@@ -120,7 +221,7 @@ bool rt_store_reserve(rt_store *s, size_t n)
         }
         s->cap = n;
     }
-    return true;
+    return !s->dedup || rt_rowset_reserve(&s->rows, n);
 }
 
 void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p)
@@ -196,6 +297,11 @@ static bool add_one(rt_store *s, const rt_pending *p)
     bool found;
     if (!locate(s, p, &i, &found))
         return false;
+    if (s->dedup && p->fp) {
+        int kept = rt_rowset_add(&s->rows, i, s->n, p->fp, p->place);
+        if (kept <= 0)
+            return kept == 0; /* a duplicate is left out */
+    }
     if (!found)
         return true;
     rt_customer *c = &s->cust[i];
@@ -258,11 +364,19 @@ bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
 bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                    int32_t end, int64_t mrr)
 {
+    return rt_store_push_row(s, segment, id, id_len, start, end, mrr, 0, 0);
+}
+
+bool rt_store_push_row(rt_store *s, uint32_t segment, const char *id, size_t id_len,
+                       retain_day start, int32_t end, int64_t mrr, uint64_t fp, uint64_t place)
+{
     rt_pending *p = &s->queue[s->nqueue++];
     rt_store_key(segment, id, id_len, p);
     p->start = start;
     p->end = end;
     p->mrr = mrr;
+    p->fp = fp;
+    p->place = place;
     if (s->nqueue < sizeof s->queue / sizeof s->queue[0])
         return true;
     return rt_store_flush(s);
@@ -348,6 +462,7 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
     p.start = start;
     p.end = end;
     p.mrr = 0;
+    p.fp = p.place = 0;
     return rt_store_add_many(s, &p, 1);
 }
 

@@ -34,7 +34,42 @@ typedef struct {
     uint32_t segment;
     int32_t start, end;
     int64_t mrr; /* kept only with keep_mrr */
+    /* the reader's fingerprint of the row's cells (0: none, never a
+     * duplicate) and place (retain_row.place) */
+    uint64_t fp, place;
 } rt_pending;
+
+/* Exact duplicate rows (retain_row.fingerprint): per customer, the
+ * fingerprint of each distinct row added and where it was, nothing else of
+ * the rows (20 bytes a row, 4 a customer). Of the copies of a row, the
+ * earliest place is kept, so that the first duplicate in file order is
+ * found whatever order the rows come in: the one whose place is smallest
+ * among the later copies. */
+typedef struct {
+    uint32_t *head; /* per customer index: index + 1 of its latest row; 0: none */
+    size_t head_cap;
+    uint64_t *fp, *place;
+    uint32_t *next;
+    size_t n, cap;
+    unsigned long dups;
+    uint64_t dup_place, dup_of; /* the first duplicate, and the row it repeats */
+} rt_rowset;
+
+void rt_rowset_free(rt_rowset *r);
+
+/* Room for n customers of one row each; false when out of memory. */
+bool rt_rowset_reserve(rt_rowset *r, size_t n);
+
+/* Customer cust (an index below ncust) has a row of fingerprint fp (not
+ * 0) at place: 1 when it is new (and now kept), 0 when it repeats one of
+ * the customer's rows (counted), -1 when out of memory. */
+int rt_rowset_add(rt_rowset *r, uint32_t cust, size_t ncust, uint64_t fp, uint64_t place);
+
+/* The duplicates counted; *place and *of (may be NULL) the first one's
+ * place and that of the row it repeats. */
+unsigned long rt_rowset_duplicates(const rt_rowset *r, uint64_t *place, uint64_t *of);
+
+size_t rt_rowset_bytes(const rt_rowset *r);
 
 /* The hash index is split in shards by the key's top byte, each growing
  * on its own: growing one big table would stop the caller for a fraction
@@ -58,6 +93,10 @@ typedef struct {
      * Off by default: the metrics that count customers pay nothing. */
     bool keep_mrr;
     int64_t *mrr, *extra_mrr;
+    /* With rt_store_dedup: rows whose fingerprint (rt_pending.fp) repeats
+     * one of their customer's are counted here and not added. */
+    bool dedup;
+    rt_rowset rows;
     /* rows queued by rt_store_push, added in batches */
     rt_pending queue[256];
     size_t nqueue;
@@ -67,6 +106,8 @@ void rt_store_init(rt_store *s);
 
 /* Keep each row's MRR (rt_pending.mrr); call before the first add. */
 void rt_store_keep_mrr(rt_store *s);
+/* Leave out exact duplicate rows (rt_rowset); call before the first add. */
+void rt_store_dedup(rt_store *s);
 void rt_store_free(rt_store *s);
 
 /* The key of customer (segment, id). */
@@ -101,6 +142,9 @@ bool rt_store_reserve(rt_store *s, size_t n);
  * before reading the store. */
 bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                    int32_t end, int64_t mrr);
+/* The same, for a row of the reader's with its fingerprint and place. */
+bool rt_store_push_row(rt_store *s, uint32_t segment, const char *id, size_t id_len,
+                       retain_day start, int32_t end, int64_t mrr, uint64_t fp, uint64_t place);
 bool rt_store_flush(rt_store *s);
 
 /* One row of a customer as the metrics see it at as-of. */

@@ -32,6 +32,22 @@ typedef struct {
     char text[100];        /* its first non-empty cell, quoted */
 } footer_state;
 
+/* A file of the table, for the lines of duplicate rows: its name and, when
+ * chunks were taken from its end, the line each chunk starts on. */
+typedef struct {
+    char *name;
+    unsigned long *chunk_line; /* [chunk]: chunk 1 .. nchunks */
+    size_t nchunks;
+} file_info;
+
+/* Where a row is, as an order key in the table: the file's index in the
+ * top byte, then the line for a row read in order, or a flag, the chunk
+ * (inverted: chunks are taken from the end backwards) and the line in
+ * the chunk. Numbers compare as the rows come in the files. */
+#define PLACE_FILE_SHIFT 56
+#define PLACE_CHUNK (1ULL << 55)
+#define PLACE_CHUNKS 0x7FFFFFUL
+
 /* A value the reader hands over: a role or an extra column. */
 #define SLOT_EXTRA RETAIN_COL_ROLES
 
@@ -114,6 +130,12 @@ struct retain_reader {
     } back_skips[SKIP_LINES_KEPT];
     retain_diag back_first_skip;
     unsigned long back_first_skip_chunk;
+
+    /* exact duplicate rows (customer tables, unless keep_duplicates):
+     * fingerprints, and the files for the lines of places */
+    bool dedup;
+    file_info *files;
+    size_t nfiles;
 };
 
 /* ---- options ---------------------------------------------------------- */
@@ -224,6 +246,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->skip_bad = o->skip_bad;
     r->unordered = o->unordered;
     r->max_segments = o->n_extra ? o->max_segments : 0;
+    r->dedup = o->kind == RETAIN_TABLE_CUSTOMERS && !o->keep_duplicates;
     for (int i = 0; i < RETAIN_COL_ROLES; i++) {
         if (o->column[i] && !(r->column[i] = strdup(o->column[i])))
             goto nomem;
@@ -276,6 +299,11 @@ void retain_reader_free(retain_reader *r)
     free(r->extra_ptr);
     free(r->extra_len);
     free(r->seg_hash);
+    for (size_t i = 0; i < r->nfiles; i++) {
+        free(r->files[i].name);
+        free(r->files[i].chunk_line);
+    }
+    free(r->files);
     free(r);
 }
 
@@ -289,6 +317,19 @@ unsigned long retain_reader_skipped(const retain_reader *r, unsigned long *first
     for (size_t i = 0; i < max && i < SKIP_LINES_KEPT && i < r->skipped; i++)
         first_lines[i] = r->skipped_lines[i];
     return r->skipped;
+}
+
+unsigned long retain_reader_place_line(const retain_reader *r, uint64_t place, const char **file)
+{
+    size_t f = (size_t)(place >> PLACE_FILE_SHIFT);
+    const file_info *fi = f < r->nfiles ? &r->files[f] : NULL;
+    if (file)
+        *file = fi ? fi->name : NULL;
+    if (!(place & PLACE_CHUNK))
+        return (unsigned long)(place & (PLACE_CHUNK - 1));
+    unsigned long chunk = PLACE_CHUNKS - (unsigned long)((place >> 32) & PLACE_CHUNKS);
+    unsigned long line = (unsigned long)(place & 0xFFFFFFFFu);
+    return fi && chunk <= fi->nchunks ? fi->chunk_line[chunk] + line : 0;
 }
 
 const retain_diag *retain_reader_first_skip(const retain_reader *r)
@@ -1196,6 +1237,16 @@ static void footer_failed(retain_reader *r, footer_state *fs)
     fs->pending = false;
 }
 
+/* Where the current record is (retain_row.place). */
+static uint64_t record_place(const retain_reader *r)
+{
+    uint64_t file = (uint64_t)(r->reads - 1) << PLACE_FILE_SHIFT;
+    if (!r->rec_chunk)
+        return file | r->rec_line;
+    return file | PLACE_CHUNK | ((uint64_t)(PLACE_CHUNKS - r->rec_chunk) << 32) |
+           (r->rec_line & 0xFFFFFFFFu);
+}
+
 static void read_record(retain_reader *r, const rt_batch *b, const rt_record *rec)
 {
     r->rec_line = rec->line;
@@ -1228,6 +1279,14 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
         return;
     }
     fs->seen_data = true;
+    if (r->dedup) {
+        /* the cells lie one after the other, each with its NUL */
+        uint32_t last = rec->first + rec->n - 1;
+        const char *from = b->arena + b->off[rec->first];
+        uint64_t fp = XXH3_64bits(from, (size_t)(b->arena + b->off[last] + b->len[last] - from));
+        row->fingerprint = fp ? fp : 1; /* 0 is none */
+        row->place = record_place(r);
+    }
     r->rows++;
     r->status = r->fn(row, r->user, r->diag);
 }
@@ -1327,6 +1386,16 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     }
     r->delimiter = r->opt_delimiter;
     reset_row(r);
+    if (r->dedup) { /* this file's name, for the lines of its duplicates */
+        file_info *f = realloc(r->files, (r->nfiles + 1) * sizeof *f);
+        if (!f)
+            return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        r->files = f;
+        f = &r->files[r->nfiles++];
+        memset(f, 0, sizeof *f);
+        if (r->name && !(f->name = strdup(r->name)))
+            return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
     rt_csvstream *cs = rt_csvstream_start(in, r->delimiter, r->encoding);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
@@ -1385,6 +1454,15 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         st = join_chunks(r, cs, diag);
     if (st == RETAIN_OK && r->footer_records && r->footer_chunk)
         r->footer_line = rt_csvstream_line(cs, r->footer_chunk, r->footer_line);
+    size_t nchunks = rt_csvstream_chunks(cs);
+    if (st == RETAIN_OK && r->dedup && nchunks > 0) { /* where its chunks start */
+        file_info *f = &r->files[r->nfiles - 1];
+        if (!(f->chunk_line = malloc((nchunks + 1) * sizeof *f->chunk_line)))
+            st = rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+        for (size_t c = 1; f->chunk_line && c <= nchunks; c++)
+            f->chunk_line[c] = rt_csvstream_line(cs, c, 0);
+        f->nchunks = f->chunk_line ? nchunks : 0;
+    }
     rt_csvstream_free(cs);
     if (st != RETAIN_OK) {
         r->footer_records = 0; /* its line may not be known */

@@ -567,10 +567,11 @@ retain_status retain_churn_add_row(const retain_row *row, void *churn, retain_di
     retain_churn *ch = churn;
     bool seg = ch->opt.segments, why = ch->opt.reasons;
     size_t k = seg ? 1 : 0; /* the reason's extra column */
-    retain_status st = retain_churn_add(ch, row->id, row->id_len, seg ? row->extra[0] : NULL,
-                                        seg ? row->extra_len[0] : 0, why ? row->extra[k] : NULL,
-                                        why ? row->extra_len[k] : 0, row->start, row->end,
-                                        row->has_end, row->has_mrr ? row->mrr : 0);
+    retain_status st = rt_money_tally(&ch->money_total, row->has_mrr ? row->mrr : 0)
+                           ? retain_lives_add_row(
+                                 ch->lives, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0,
+                                 why ? row->extra[k] : NULL, why ? row->extra_len[k] : 0, row)
+                           : RETAIN_ERR_DATA; /* a sum would overflow */
     if (st != RETAIN_OK)
         rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return st;

@@ -46,6 +46,7 @@ retain_cohort *retain_cohort_new(const retain_cohort_options *options)
     co->opt = *options;
     rt_intern_init(&co->segments);
     rt_store_init(&co->store);
+    rt_store_dedup(&co->store);
     rt_window_init(&co->window, options->has_as_of, options->as_of);
     if (options->revenue)
         rt_store_keep_mrr(&co->store);
@@ -67,9 +68,9 @@ void retain_cohort_free(retain_cohort *co)
     free(co);
 }
 
-retain_status retain_cohort_add(retain_cohort *co, const char *segment, size_t segment_len,
-                                const char *id, size_t id_len, retain_day start, retain_day end,
-                                bool has_end, retain_money mrr)
+static retain_status add(retain_cohort *co, const char *segment, size_t segment_len, const char *id,
+                         size_t id_len, retain_day start, retain_day end, bool has_end,
+                         retain_money mrr, uint64_t fp, uint64_t place)
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
@@ -79,9 +80,22 @@ retain_status retain_cohort_add(retain_cohort *co, const char *segment, size_t s
         return RETAIN_ERR_DATA; /* a sum would overflow */
     uint32_t seg = 0;
     if (!rt_intern_get(&co->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
-        !rt_store_push(&co->store, seg, id, id_len, start, has_end ? end : RT_NO_END, mrr))
+        !rt_store_push_row(&co->store, seg, id, id_len, start, has_end ? end : RT_NO_END, mrr, fp,
+                           place))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
+}
+
+retain_status retain_cohort_add(retain_cohort *co, const char *segment, size_t segment_len,
+                                const char *id, size_t id_len, retain_day start, retain_day end,
+                                bool has_end, retain_money mrr)
+{
+    return add(co, segment, segment_len, id, id_len, start, end, has_end, mrr, 0, 0);
+}
+
+unsigned long retain_cohort_duplicates(const retain_cohort *co, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&co->store.rows, place, of);
 }
 
 retain_status retain_cohort_reserve(retain_cohort *co, size_t customers)
@@ -246,9 +260,9 @@ retain_status retain_cohort_add_row(const retain_row *row, void *cohort, retain_
 {
     retain_cohort *co = cohort;
     bool seg = co->opt.segments;
-    retain_status st = retain_cohort_add(
-        co, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
-        row->start, row->end, row->has_end, row->has_mrr ? row->mrr : 0);
+    retain_status st = add(co, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id,
+                           row->id_len, row->start, row->end, row->has_end,
+                           row->has_mrr ? row->mrr : 0, row->fingerprint, row->place);
     if (st != RETAIN_OK)
         rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return st;

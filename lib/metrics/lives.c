@@ -57,6 +57,7 @@ struct retain_lives {
     bool with_mrr; /* mrr or segments */
     rt_store store;
     rt_intern segments, reasons;
+    rt_rowset rows;     /* exact duplicate rows */
     attrs cattr, xattr; /* of customers' first lives, of the further ones */
     life_rec *extra;
     size_t nextra, extra_cap;
@@ -101,6 +102,7 @@ void retain_lives_free(retain_lives *l)
     if (!l)
         return;
     rt_store_free(&l->store);
+    rt_rowset_free(&l->rows);
     rt_intern_free(&l->segments);
     rt_intern_free(&l->reasons);
     attrs_free(&l->cattr);
@@ -133,7 +135,8 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
 
 retain_status retain_lives_reserve(retain_lives *l, size_t customers)
 {
-    if (!rt_store_reserve(&l->store, customers) || !attrs_reserve(l, &l->cattr, l->store.cap))
+    if (!rt_store_reserve(&l->store, customers) || !attrs_reserve(l, &l->cattr, l->store.cap) ||
+        !rt_rowset_reserve(&l->rows, customers))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -316,6 +319,16 @@ static bool flush(retain_lives *l)
         return false;
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &l->queue[k];
+        if (p->fp) {
+            int kept = rt_rowset_add(&l->rows, l->index[k], l->store.n, p->fp, p->place);
+            if (kept < 0)
+                return false;
+            if (kept == 0) {      /* an exact duplicate: left out */
+                if (!l->found[k]) /* cannot be: a new customer has no row yet */
+                    return false;
+                continue;
+            }
+        }
         life r = {p->start, p->end, p->segment, p->mrr, p->mrr, l->queue_reason[k]};
         if (!l->found[k]) { /* the record holds the row already */
             save(l, l->index[k], 0, &r);
@@ -327,9 +340,10 @@ static bool flush(retain_lives *l)
     return true;
 }
 
-retain_status retain_lives_add(retain_lives *l, const char *id, size_t id_len, const char *segment,
-                               size_t segment_len, const char *reason, size_t reason_len,
-                               retain_day start, retain_day end, bool has_end, retain_money mrr)
+static retain_status add(retain_lives *l, const char *id, size_t id_len, const char *segment,
+                         size_t segment_len, const char *reason, size_t reason_len,
+                         retain_day start, retain_day end, bool has_end, retain_money mrr,
+                         uint64_t fp, uint64_t place)
 {
     if (l->opt.merge_gap < 0 || l->opt.merge_gap > RETAIN_MERGE_GAP_MAX)
         return RETAIN_ERR_USAGE;
@@ -350,10 +364,32 @@ retain_status retain_lives_add(retain_lives *l, const char *id, size_t id_len, c
         return RETAIN_ERR_NOMEM;
     p->segment = seg | (p->end > start ? SERVING : 0);
     p->mrr = l->with_mrr ? mrr : 0;
+    p->fp = fp;
+    p->place = place;
     l->queue_reason[l->nqueue++] = why;
     if (l->nqueue < QUEUE)
         return RETAIN_OK;
     return flush(l) ? RETAIN_OK : RETAIN_ERR_NOMEM;
+}
+
+retain_status retain_lives_add(retain_lives *l, const char *id, size_t id_len, const char *segment,
+                               size_t segment_len, const char *reason, size_t reason_len,
+                               retain_day start, retain_day end, bool has_end, retain_money mrr)
+{
+    return add(l, id, id_len, segment, segment_len, reason, reason_len, start, end, has_end, mrr, 0,
+               0);
+}
+
+retain_status retain_lives_add_row(retain_lives *l, const char *segment, size_t segment_len,
+                                   const char *reason, size_t reason_len, const retain_row *row)
+{
+    return add(l, row->id, row->id_len, segment, segment_len, reason, reason_len, row->start,
+               row->end, row->has_end, row->has_mrr ? row->mrr : 0, row->fingerprint, row->place);
+}
+
+unsigned long retain_lives_duplicates(const retain_lives *l, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&l->rows, place, of);
 }
 
 retain_status retain_lives_finish(retain_lives *l, retain_diag *diag)
@@ -446,5 +482,6 @@ size_t retain_lives_bytes(const retain_lives *l)
 {
     size_t per = (l->with_mrr ? sizeof(int64_t) : 0) + (l->opt.segments ? sizeof(int64_t) : 0) +
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
-    return rt_store_bytes(&l->store) + l->store.n * per + l->nextra * (sizeof(life_rec) + per);
+    return rt_store_bytes(&l->store) + rt_rowset_bytes(&l->rows) + l->store.n * per +
+           l->nextra * (sizeof(life_rec) + per);
 }

@@ -155,6 +155,7 @@ retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
     rt_intern_init(&t->segments);
     rt_store_init(&t->store);
     rt_store_keep_mrr(&t->store);
+    rt_store_dedup(&t->store);
     rt_window_init(&t->window, options->has_as_of, options->as_of);
     if (!t->rate) {
         free(t);
@@ -175,12 +176,13 @@ void retain_ltv_table_free(retain_ltv_table *t)
     free(t);
 }
 
-retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, size_t segment_len,
-                                   const char *id, size_t id_len, retain_day start, retain_day end,
-                                   bool has_end, retain_money mrr, bool has_mrr)
+static retain_status add(retain_ltv_table *t, const char *segment, size_t segment_len,
+                         const char *id, size_t id_len, retain_day start, retain_day end,
+                         bool has_end, retain_money mrr, bool has_mrr, const retain_row *row)
 {
     if (!segment)
         segment_len = 0;
+    /* the monthly rate counts customers active: a duplicate changes none */
     retain_status st =
         retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end);
     if (st != RETAIN_OK)
@@ -191,10 +193,29 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
         return RETAIN_ERR_DATA; /* a sum would overflow */
     uint32_t seg = 0;
     if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
-        !rt_store_push(&t->store, seg, id, id_len, start, has_end ? end : RT_NO_END,
-                       has_mrr ? mrr : 0))
+        !rt_store_push_row(&t->store, seg, id, id_len, start, has_end ? end : RT_NO_END,
+                           has_mrr ? mrr : 0, row ? row->fingerprint : 0, row ? row->place : 0))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
+}
+
+retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, size_t segment_len,
+                                   const char *id, size_t id_len, retain_day start, retain_day end,
+                                   bool has_end, retain_money mrr, bool has_mrr)
+{
+    return add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
+}
+
+retain_status retain_ltv_table_add_row(retain_ltv_table *t, const char *segment, size_t segment_len,
+                                       const retain_row *row)
+{
+    return add(t, segment, segment_len, row->id, row->id_len, row->start, row->end, row->has_end,
+               row->mrr, row->has_mrr, row);
+}
+
+unsigned long retain_ltv_table_duplicates(const retain_ltv_table *t, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&t->store.rows, place, of);
 }
 
 /* The mean churn of the window's months, from the finished rate. */

@@ -418,7 +418,7 @@ static bool curve_merge(retain_mrr *m, curve *cv, const curve *x, const uint32_t
 static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const uint32_t *map)
 {
     const rt_customer *c = &x->store.cust[j];
-    rt_pending p = {c->lo, c->hi, map[c->segment], c->start, c->end, x->mrr[j]};
+    rt_pending p = {c->lo, c->hi, map[c->segment], c->start, c->end, x->mrr[j], 0, 0};
     uint32_t i;
     bool found;
     if (!rt_store_locate_many(&m->store, &p, 1, &i, &found) || !side_reserve(m, m->store.cap))

@@ -40,6 +40,7 @@ retain_rate *retain_rate_new(const retain_rate_options *options)
     r->opt = *options;
     rt_intern_init(&r->segments);
     rt_store_init(&r->store);
+    rt_store_dedup(&r->store);
     rt_window_init(&r->window, options->has_as_of, options->as_of);
     return r;
 }
@@ -56,9 +57,9 @@ void retain_rate_free(retain_rate *r)
     free(r);
 }
 
-retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segment_len,
-                              const char *id, size_t id_len, retain_day start, retain_day end,
-                              bool has_end)
+static retain_status add(retain_rate *r, const char *segment, size_t segment_len, const char *id,
+                         size_t id_len, retain_day start, retain_day end, bool has_end, uint64_t fp,
+                         uint64_t place)
 {
     if (has_end && end < start)
         return RETAIN_ERR_DATA;
@@ -66,9 +67,22 @@ retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segmen
         return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg = 0;
     if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
-        !rt_store_push(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END, 0))
+        !rt_store_push_row(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END, 0, fp,
+                           place))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
+}
+
+retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segment_len,
+                              const char *id, size_t id_len, retain_day start, retain_day end,
+                              bool has_end)
+{
+    return add(r, segment, segment_len, id, id_len, start, end, has_end, 0, 0);
+}
+
+unsigned long retain_rate_duplicates(const retain_rate *r, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&r->store.rows, place, of);
 }
 
 retain_status retain_rate_reserve(retain_rate *r, size_t customers)
@@ -345,8 +359,9 @@ retain_status retain_rate_add_row(const retain_row *row, void *rate, retain_diag
 {
     retain_rate *r = rate;
     bool seg = r->opt.segments;
-    retain_status st = retain_rate_add(r, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0,
-                                       row->id, row->id_len, row->start, row->end, row->has_end);
+    retain_status st =
+        add(r, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
+            row->start, row->end, row->has_end, row->fingerprint, row->place);
     if (st != RETAIN_OK)
         rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return st;

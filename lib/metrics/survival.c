@@ -441,9 +441,9 @@ retain_status retain_survival_add_row(const retain_row *row, void *survival, ret
 {
     retain_survival *sv = survival;
     bool seg = sv->opt.segments;
-    retain_status st = retain_survival_add(sv, row->id, row->id_len, seg ? row->extra[0] : NULL,
-                                           seg ? row->extra_len[0] : 0, row->start, row->end,
-                                           row->has_end, row->has_mrr ? row->mrr : 0);
+    sv->any_row = true;
+    retain_status st = retain_lives_add_row(sv->lives, seg ? row->extra[0] : NULL,
+                                            seg ? row->extra_len[0] : 0, NULL, 0, row);
     if (st != RETAIN_OK)
         rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return st;

@@ -52,6 +52,8 @@ lives.py, which also fixes a life's segment, MRR and reason):
     literal "unknown"); entered is the stage's, churned that of the reason.
 
 Choices where SPEC leaves room (kept in one place so they are easy to audit):
+  * A row whose cells all equal an earlier row's is left out (retain's
+    exact duplicate rows, retain-metrics(7)).
   * Rounding is half away from zero on the exact fraction; a value that
     rounds to zero prints without a sign.  Money prints with
     min(precision, 6) decimals (amounts are exact to the millionth).
@@ -198,11 +200,15 @@ def read_rows(text, by=None, reason=None):
     cb = col(by, "--by") if by is not None else None
     cr = col(reason, "--reason") if reason is not None else None
     rows = []
+    seen = set()  # retain-metrics(7) "Exact duplicate rows": a row repeated cell for cell counts once
     for fields in reader:
         line = reader.line_num
         if not fields:
             continue
         fields = fields + [""] * (len(header) - len(fields))
+        if tuple(fields) in seen:
+            continue
+        seen.add(tuple(fields))
         s, e = fields[cs].strip(), fields[ce].strip()
         try:
             start = parse_iso_date(s)

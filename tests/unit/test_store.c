@@ -335,12 +335,83 @@ static void test_intern_empty_sorted(void **state)
     rt_intern_free(&t);
 }
 
+/* Exact duplicate rows: whatever order the copies of rows come in, the
+ * first duplicate found is the second-earliest copy of a row, paired with
+ * the earliest, and each copy beyond the first counts once. */
+static void test_rowset_first_duplicate_in_any_order(void **state)
+{
+    (void)state;
+    /* (customer, fingerprint, place): row 7 of customer 0 is copied at 40
+     * and 90; row 12 of customer 1 at 30; customer 2's fingerprint 5 is
+     * customer 0's too, which is no duplicate */
+    static const struct {
+        uint32_t cust;
+        uint64_t fp, place;
+    } rows[] = {{0, 5, 7},  {1, 9, 12}, {0, 5, 40}, {1, 9, 30}, {0, 5, 90},
+                {2, 5, 50}, {0, 6, 60}, {1, 8, 20}, {2, 7, 25}};
+    const size_t n = sizeof rows / sizeof rows[0];
+    unsigned seed = 1;
+    for (int round = 0; round < 200; round++) {
+        size_t order[sizeof rows / sizeof rows[0]];
+        for (size_t i = 0; i < n; i++)
+            order[i] = i;
+        for (size_t i = n - 1; round > 0 && i > 0; i--) { /* round 0: file order */
+            seed = seed * 1103515245u + 12345u;
+            size_t j = (seed >> 16) % (i + 1);
+            size_t t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        rt_rowset r;
+        memset(&r, 0, sizeof r);
+        int kept = 0;
+        for (size_t i = 0; i < n; i++) {
+            int k =
+                rt_rowset_add(&r, rows[order[i]].cust, 3, rows[order[i]].fp, rows[order[i]].place);
+            assert_true(k >= 0);
+            kept += k;
+        }
+        assert_int_equal(kept, 6);
+        uint64_t at, of;
+        assert_int_equal(rt_rowset_duplicates(&r, &at, &of), 3);
+        assert_int_equal(at, 30); /* customer 1's copy of row 12 comes first */
+        assert_int_equal(of, 12);
+        rt_rowset_free(&r);
+    }
+}
+
+/* A store with dedup leaves out a row whose fingerprint repeats one of the
+ * same customer's, and only such a row. */
+static void test_store_drops_duplicate_rows(void **state)
+{
+    (void)state;
+    rt_store s;
+    rt_store_init(&s);
+    rt_store_dedup(&s);
+    assert_true(rt_store_push_row(&s, 0, "a", 1, 10, 20, 0, 111, 2));
+    assert_true(rt_store_push_row(&s, 0, "a", 1, 10, 20, 0, 111, 3)); /* duplicate */
+    assert_true(rt_store_push_row(&s, 0, "a", 1, 10, 20, 0, 112, 4)); /* another cell */
+    assert_true(rt_store_push_row(&s, 1, "a", 1, 10, 20, 0, 111, 5)); /* another segment */
+    assert_true(rt_store_push_row(&s, 0, "b", 1, 10, 20, 0, 111, 6)); /* another customer */
+    assert_true(rt_store_push_row(&s, 0, "b", 1, 10, 20, 0, 0, 7));   /* no fingerprint */
+    assert_true(rt_store_flush(&s));
+    assert_int_equal(s.n, 3);
+    assert_int_equal(s.nextra, 2);
+    uint64_t at, of;
+    assert_int_equal(rt_rowset_duplicates(&s.rows, &at, &of), 1);
+    assert_int_equal(at, 3);
+    assert_int_equal(of, 2);
+    rt_store_free(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_growth_past_rehashes),
         cmocka_unit_test(test_segments_keep_customers_apart),
         cmocka_unit_test(test_ids_are_bytes),
+        cmocka_unit_test(test_rowset_first_duplicate_in_any_order),
+        cmocka_unit_test(test_store_drops_duplicate_rows),
         cmocka_unit_test(test_add_many),
         cmocka_unit_test(test_intern_basics),
         cmocka_unit_test(test_intern_sorted_by_bytes),

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <retain/lives.h>
 #include <retain/reader.h>
 
 #include "csvstream.h"
@@ -309,12 +310,101 @@ static void test_small_file_reads_in_order(void **state)
     unlink(path);
 }
 
+/* ---- exact duplicate rows ---------------------------------------------- */
+
+typedef struct {
+    unsigned long n, line, of;
+    size_t rows;
+} dup_outcome;
+
+static retain_status add_life(const retain_row *row, void *user, retain_diag *diag)
+{
+    (void)diag;
+    return retain_lives_add_row(user, NULL, 0, NULL, 0, row);
+}
+
+static void read_dups(const char *path, bool unordered, dup_outcome *o)
+{
+    retain_reader_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.unordered = unordered;
+    retain_diag diag;
+    retain_reader *r = retain_reader_new(&opt, &diag);
+    assert_non_null(r);
+    retain_lives_options lo = {0};
+    retain_lives *l = retain_lives_new(&lo);
+    assert_non_null(l);
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    assert_int_equal(retain_reader_read(r, in, add_life, l, &diag), RETAIN_OK);
+    fclose(in);
+    assert_int_equal(retain_lives_finish(l, &diag), RETAIN_OK);
+    uint64_t at, of;
+    o->n = retain_lives_duplicates(l, &at, &of);
+    o->line = retain_reader_place_line(r, at, NULL);
+    o->of = retain_reader_place_line(r, of, NULL);
+    o->rows = retain_reader_rows(r);
+    retain_lives_free(l);
+    retain_reader_free(r);
+}
+
+/* Rows copied verbatim far apart: an unordered read, whatever its cut
+ * points, finds as many duplicates as an ordered one, and names the same
+ * first duplicate (file order) and the line it repeats. */
+static void test_duplicates_same_in_any_order(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/retain-dups-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("customer_id,start_date,end_date,mrr,note\n", f);
+    enum { ROWS = 3000 };
+    char row[ROWS][80];
+    for (int i = 0; i < ROWS; i++) {
+        /* 40 customers; the copies: row 1500 is row 3, 2990 is 1200, 2995
+         * is 3 again, 2000 is 1999 (a fan-out); 2500 differs from 2499 in
+         * the note only */
+        int src = i == 1500 ? 3 : i == 2990 ? 1200 : i == 2995 ? 3 : i == 2000 ? 1999 : i;
+        if (src != i) {
+            memcpy(row[i], row[src], sizeof row[i]);
+        } else {
+            int k = i == 2500 ? 2499 : i; /* 2500: row 2499 with another note */
+            snprintf(row[i], sizeof row[i], "C%02d,%04d-%02d-%02d,,%d.50,%s", k % 40,
+                     2000 + k / 300, 1 + k % 12, 1 + k % 28, k % 90, i == 2500 ? "b" : "a");
+        }
+        fprintf(f, "%s\n", row[i]);
+    }
+    fclose(f);
+    dup_outcome a, b;
+    read_dups(path, false, &a);
+    assert_int_equal(a.n, 4);
+    assert_int_equal(a.rows, ROWS);
+    assert_int_equal(a.line, 1502); /* row 1500 on line 1502 repeats row 3 on line 5 */
+    assert_int_equal(a.of, 5);
+    rt_csvstream_tuning saved = rt_csvstream_tune;
+    for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
+        rt_csvstream_tune = tunings[t];
+        for (int rep = 0; rep < 3; rep++) {
+            read_dups(path, true, &b);
+            assert_int_equal(b.n, a.n);
+            assert_int_equal(b.rows, a.rows);
+            assert_int_equal(b.line, a.line);
+            assert_int_equal(b.of, a.of);
+        }
+        rt_csvstream_tune = saved;
+    }
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_dialects_without_errors),
         cmocka_unit_test(test_bad_rows_everywhere),
         cmocka_unit_test(test_small_file_reads_in_order),
+        cmocka_unit_test(test_duplicates_same_in_any_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
