@@ -1,5 +1,8 @@
 #!/usr/bin/env python3
-"""retain report: its figures are the subcommands' figures, its charts have
+"""retain report: its figures are the subcommands' figures (rate, churn,
+ltv, nps, risk, cac, and mrr when it is on the command line; MRR, NRR, GRR
+and the movements also from the rows by retain-mrr(1)'s definitions), by
+month and by quarter; its charts have
 one mark per value of the tables they draw, it says what it left out, and
 two runs give the same bytes (HTML, PDF, Markdown and its SVG files, in any
 locale). Then the PDF through poppler: pdftotext finds the headline
@@ -115,9 +118,14 @@ def paid_before(i, day):
 
 
 def month_bounds(label):
-    y, mo = map(int, label.split("-"))
-    first = date(y, mo, 1)
-    last = (date(y + mo // 12, mo % 12 + 1, 1) - timedelta(days=1))
+    """The first and last day of a month (2025-06) or a quarter (2025-Q2),
+    the last cut at as-of."""
+    y, rest = label.split("-")
+    y = int(y)
+    first_month, months = (3 * int(rest[1]) - 2, 3) if rest[0] == "Q" else (int(rest), 1)
+    first = date(y, first_month, 1)
+    after = first_month + months
+    last = date(y + (after - 1) // 12, (after - 1) % 12 + 1, 1) - timedelta(days=1)
     return first, min(last, AS_OF_DAY)
 
 
@@ -157,12 +165,44 @@ for label, k in (("MRR", 1), ("NRR", 2), ("GRR", 3)):
           "%s: report %s, from the rows %s" % (label, got, [want[p][k] for p in periods]))
 moves_periods = [r["period"] for r in table(["rate", "--as-of", AS_OF, CRM])][-12:]
 moves_marks = sum(1 for p in moves_periods for v in movements(p)[0].values() if v)
+# The same by quarter: the report with --period quarter against rate, nps
+# and mrr --period quarter and the movements from the rows
+qassets = os.path.join(WORK, "assets-quarter")
+os.makedirs(qassets, exist_ok=True)
+qmd = run(["report", "-f", "md", "--assets", qassets, "--period", "quarter"] + common)
+qrows = {}
+for line in qmd.splitlines():
+    cells = [c.strip() for c in line.strip().strip("|").split("|")]
+    if len(cells) == 6 and cells[0] not in ("Metric", "---"):
+        qrows[cells[0]] = [plain(c) for c in cells[1:]]
+quarters = ["2025-Q2", "2025-Q1", "2024-Q2"]
+qwant = {}
+by_q = {r["period"]: r for r in table(["rate", "--period", "quarter", "--as-of", AS_OF, CRM])}
+for label, col in (("Customers", "customers_end"), ("Retention (TRC)", "retention_pct"),
+                   ("Customers kept", "kept_pct")):
+    qwant[label] = [by_q[q][col] for q in quarters]
+by_q = {r["period"]: r for r in table(["nps", "--period", "quarter", "--as-of", AS_OF,
+                                       os.path.join(EX, "survey.csv"), CRM])}
+qwant["NPS"] = [by_q[q]["nps"] if q in by_q else "" for q in quarters]
+for label, k in (("MRR", 1), ("NRR", 2), ("GRR", 3)):
+    qwant[label] = [movements(q)[k] for q in quarters]
+for label, want_q in qwant.items():
+    got = qrows.get(label, ["?"] * 5)
+    check([got[0], got[1], got[3]] == want_q,
+          "--period quarter %s: report %s, expected %s" % (label, got, want_q))
+
 if "  mrr " in run(["--help"]):
     by_period = {r["period"]: r for r in table(["mrr", "--as-of", AS_OF, CRM])}
     for label, col in (("MRR", "mrr_end"), ("NRR", "nrr_pct"), ("GRR", "grr_pct")):
         got = rows.get(label, ["?"] * 5)
         mine = [by_period[p][col] for p in periods]
         check([got[0], got[1], got[3]] == mine, "%s: report %s, retain mrr %s" % (label, got, mine))
+    by_q = {r["period"]: r for r in table(["mrr", "--period", "quarter", "--as-of", AS_OF, CRM])}
+    for label, col in (("MRR", "mrr_end"), ("NRR", "nrr_pct"), ("GRR", "grr_pct")):
+        got = qrows.get(label, ["?"] * 5)
+        mine = [by_q[q][col] for q in quarters]
+        check([got[0], got[1], got[3]] == mine,
+              "--period quarter %s: report %s, retain mrr %s" % (label, got, mine))
     check(moves_marks == sum(1 for p in moves_periods for col in
                              ("new", "expansion", "reactivation", "contraction", "churned")
                              if float(by_period[p][col])),
