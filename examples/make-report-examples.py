@@ -85,7 +85,9 @@ with open(os.path.join(HERE, "goals.csv"), "w", encoding="utf-8") as f:
             "customers,160,yes\n"
             "retention_pct,95,yes\n"
             "churn_pct:onboarding,5,no\n"
-            "ltv,12000,yes\n")
+            "ltv,12000,yes\n"
+            "nrr_pct,100,yes\n"
+            "nps,0,yes\n")
 with open(os.path.join(HERE, "account-goals.csv"), "w", encoding="utf-8") as f:
     f.write("metric,target,higher_is_better\n"
             "usage:report_created,1200,yes\n"
