@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
 #include "signals.h"
 #include "tables.h"
 
@@ -93,170 +92,6 @@ static retain_status on_event(const retain_row *row, void *user, retain_diag *di
 {
     sink *s = user;
     return retain_referral_add_event(s->r, s->kind, row, diag);
-}
-
-static void put_yes(retain_writer *w, bool yes, bool known)
-{
-    if (known)
-        retain_writer_text(w, yes ? "yes" : "no", yes ? 3 : 2);
-    else
-        retain_writer_empty(w);
-}
-
-/* Half of an integer (a median kept doubled), or empty when n is 0. */
-static void put_half(retain_writer *w, int64_t x2, int64_t n, int precision)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (n > 0 && retain_format_ratio(x2, 2, 1, precision, buf))
-        retain_writer_number(w, buf);
-    else
-        retain_writer_empty(w);
-}
-
-static void put_tier(retain_writer *w, retain_tier t)
-{
-    const char *name = retain_tier_name(t);
-    retain_writer_text(w, name, strlen(name));
-}
-
-static int print_tiers(cli *c, const retain_referral *r)
-{
-    static const char *const names[] = {"id",        "active",     "tenure_days",    "nps",
-                                        "referrals", "successful", "successful_24m", "tier",
-                                        "why",       "candidate"};
-    retain_writer *w = cli_writer(c, names, 10, true);
-    for (size_t k = 0; w && k < retain_referral_tiers(r); k++) {
-        retain_referral_tier_row t;
-        retain_referral_tier_get(r, k, &t);
-        retain_writer_text(w, t.id, t.id_len);
-        put_yes(w, t.active, true);
-        if (t.active)
-            retain_writer_int(w, t.tenure_days);
-        else
-            retain_writer_empty(w);
-        if (t.has_nps)
-            retain_writer_int(w, t.nps);
-        else
-            retain_writer_empty(w);
-        retain_writer_int(w, t.referrals);
-        retain_writer_int(w, t.successful);
-        retain_writer_int(w, t.successful_24m);
-        put_tier(w, t.tier);
-        char why[128];
-        retain_writer_text(w, why, retain_referral_why(&t, why, sizeof why));
-        put_yes(w, true, t.candidate);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
-static void put_money(retain_writer *w, const cli *c, retain_money m, bool defined)
-{
-    if (defined)
-        signals_money(w, m, c->precision);
-    else
-        retain_writer_empty(w);
-}
-
-static void put_empties(retain_writer *w, int n)
-{
-    while (n-- > 0)
-        retain_writer_empty(w);
-}
-
-static int print_summary(cli *c, const retain_referral *r)
-{
-    static const char *const names[] = {"group",
-                                        "name",
-                                        "deals",
-                                        "won",
-                                        "lost",
-                                        "open",
-                                        "close_rate_pct",
-                                        "median_days_to_close",
-                                        "mean_days_to_close",
-                                        "customers",
-                                        "new_customers",
-                                        "arpu",
-                                        "churn_pct",
-                                        "ltv",
-                                        "spend",
-                                        "rewards",
-                                        "cost",
-                                        "cac",
-                                        "ltv_cac",
-                                        "roi_pct"};
-    retain_writer *w = cli_writer(c, names, 20, true);
-    for (size_t k = 0; w && k < retain_referral_sources(r); k++) {
-        retain_referral_source s;
-        retain_referral_source_get(r, k, &s);
-        retain_writer_text(w, "source", 6);
-        retain_writer_text(w, s.name, s.name_len);
-        retain_writer_int(w, s.deals);
-        retain_writer_int(w, s.won);
-        retain_writer_int(w, s.lost);
-        retain_writer_int(w, s.open);
-        signals_pct(w, s.won, s.won + s.lost, c->precision);
-        put_half(w, s.median_x2, s.closed_won, c->precision);
-        char buf[RETAIN_NUMBER_BUFSIZE];
-        if (retain_format_ratio(s.days_sum, s.closed_won, 1, c->precision, buf))
-            retain_writer_number(w, buf);
-        else
-            retain_writer_empty(w);
-        put_empties(w, 11);
-        retain_writer_end_row(w);
-    }
-    bool rewards = retain_referral_has_rewards(r);
-    for (int g = 0; w && g < 2; g++) {
-        retain_referral_group o;
-        retain_referral_group_get(r, g, &o);
-        retain_writer_text(w, "customers", 9);
-        retain_writer_text(w, o.name, strlen(o.name));
-        put_empties(w, 7);
-        retain_writer_int(w, o.customers);
-        retain_writer_int(w, o.new_customers);
-        char buf[RETAIN_NUMBER_BUFSIZE];
-        if (c->has_mrr && retain_format_money_ratio(o.mrr_sum, o.customers, c->precision, buf))
-            retain_writer_number(w, buf);
-        else
-            retain_writer_empty(w);
-        model_put(w, c, (retain_value){o.churn.value * 100, o.churn.defined});
-        model_put(w, c, o.ltv);
-        put_money(w, c, o.spend, o.has_spend);
-        put_money(w, c, o.rewards, g == 0 && rewards);
-        put_money(w, c, o.cost, o.has_cost);
-        if (o.cac.defined && retain_format_money_ratio(o.cost, o.new_customers, c->precision, buf))
-            retain_writer_number(w, buf); /* exact, not the double */
-        else
-            retain_writer_empty(w);
-        model_put(w, c, o.ltv_cac);
-        model_put(w, c, o.roi_pct);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
-static int print_referrers(cli *c, const retain_referral *r)
-{
-    static const char *const names[] = {"referrer",       "active",      "tier",
-                                        "referrals",      "successful",  "successful_24m",
-                                        "conversion_pct", "mrr_brought", "median_days_to_sign"};
-    retain_writer *w = cli_writer(c, names, 9, true);
-    for (size_t k = 0; w && k < retain_referral_referrers(r); k++) {
-        retain_referral_referrer o;
-        retain_referral_referrer_get(r, k, &o);
-        retain_writer_text(w, o.id, o.id_len);
-        put_yes(w, o.active, true);
-        put_tier(w, o.tier);
-        retain_writer_int(w, o.referrals);
-        retain_writer_int(w, o.successful);
-        retain_writer_int(w, o.successful_24m);
-        signals_pct(w, o.successful, o.referrals, c->precision);
-        put_money(w, c, o.mrr, c->has_mrr);
-        put_half(w, o.median_x2, o.successful, c->precision);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
 }
 
 /* The tables beside the customer table, in the order the library takes
@@ -365,9 +200,10 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, retain_referral_customers(r), retain_referral_bytes(r));
-        code = summary       ? print_summary(c, r)
-               : ambassadors ? print_referrers(c, r)
-                             : print_tiers(c, r);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(c, summary       ? retain_referral_write_summary(r, &p)
+                                    : ambassadors ? retain_referral_write_referrers(r, &p)
+                                                  : retain_referral_write(r, &p));
     }
     retain_referral_free(r);
     return code;

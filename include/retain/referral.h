@@ -46,6 +46,7 @@
 #include <retain/cac.h>
 #include <retain/date.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/reader.h>
 #include <retain/status.h>
 #include <retain/table.h>
@@ -245,6 +246,35 @@ typedef struct {
 RETAIN_API size_t retain_referral_referrers(const retain_referral *r);
 RETAIN_API void retain_referral_referrer_get(const retain_referral *r, size_t k,
                                              retain_referral_referrer *out);
+
+/* Whether the customer table had an MRR (some row with an amount): else
+ * ARPU, LTV and the MRR brought are unknown (empty cells). */
+RETAIN_API bool retain_referral_has_mrr(const retain_referral *r);
+
+/* ---- the tables 'retain referral' prints ------------------------------ */
+
+/* Each starts a writer as retain_print says (deferred), writes the whole
+ * table and returns the writer unfinished (retain/output.h): the caller
+ * calls retain_writer_finish() and retain_writer_free(); NULL when out of
+ * memory. After retain_referral_finish(). Columns: see retain-metrics(7).
+ *
+ * The tier table: id, active, tenure_days, nps, referrals, successful,
+ * successful_24m, tier, why, candidate. */
+RETAIN_API retain_writer *retain_referral_write(const retain_referral *r, const retain_print *p);
+
+/* --summary: group, name, deals, won, lost, open, close_rate_pct,
+ * median_days_to_close, mean_days_to_close (source rows), customers,
+ * new_customers, arpu, churn_pct, ltv, spend, rewards, cost, cac, ltv_cac,
+ * roi_pct (the customers rows, referred then other). Amounts and CAC are
+ * rounded from the exact sums; churn, LTV and what is built on it are
+ * floating point. */
+RETAIN_API retain_writer *retain_referral_write_summary(const retain_referral *r,
+                                                        const retain_print *p);
+
+/* --ambassadors: referrer, active, tier, referrals, successful,
+ * successful_24m, conversion_pct, mrr_brought, median_days_to_sign. */
+RETAIN_API retain_writer *retain_referral_write_referrers(const retain_referral *r,
+                                                          const retain_print *p);
 
 /* Bytes held, for memory reports (the event accumulator included). */
 RETAIN_API size_t retain_referral_bytes(const retain_referral *r);

@@ -762,6 +762,11 @@ void retain_referral_group_get(const retain_referral *r, int group, retain_refer
     *out = r->group[group ? 1 : 0];
 }
 
+bool retain_referral_has_mrr(const retain_referral *r)
+{
+    return r->any_mrr;
+}
+
 bool retain_referral_has_rewards(const retain_referral *r)
 {
     return r->has_rewards;

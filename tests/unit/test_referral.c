@@ -324,6 +324,21 @@ static void test_deals(void **state)
     assert_int_equal(s.closed_won, 2);
     assert_int_equal(s.days_sum, 40);
     assert_int_equal(s.median_x2, 40); /* (10 + 30) / 2 = 20 */
+    /* the table 'retain referral --summary' prints, through the library */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    retain_print p = {out, RETAIN_FORMAT_CSV, 2, 0};
+    retain_writer *w = retain_referral_write_summary(r, &p);
+    assert_non_null(w);
+    assert_int_equal(retain_writer_finish(w), RETAIN_OK);
+    retain_writer_free(w);
+    fclose(out);
+    assert_non_null(strstr(text, "\nsource,ads,1,0,0,1,,,,,,,,,,,,,,\n"
+                                 "source,referral,4,2,1,1,66.67,20.00,20.00,,,,,,,,,,,\n"
+                                 "customers,referred,,,,,,,,0,0,,,,,,,,,\n"
+                                 "customers,other,,,,,,,,1,1,10.00,"));
+    free(text);
     retain_referral_free(r);
 }
 

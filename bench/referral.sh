@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Referral benchmark: `retain referral` (the tier table, and --summary) on
+# the synthetic CRM export of bench/gen-crm.c with a generated referrals
+# table (REFERRALS rows, referrer and referred drawn among the export's
+# ids, 20 % of them leads not signed, half with a reward), against a bare
+# libcsv parse of the export (bench/csv-bare.c). Markdown on stdout,
+# progress on stderr. On its own:
+#
+#   bench/referral.sh [--quick] [--rounds N] [--sizes "1000000 10000000"]
+#                     [--referrals N]
+#
+# Environment: RETAIN (default <repo>/build/retain), BENCH_DATA (default
+# /dev/shm/retain-bench). 10M rows only under `flock /work/wt/bench.lock`
+# where the machine is shared.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+RETAIN=${RETAIN:-$root/build/retain}
+DATA=${BENCH_DATA:-/dev/shm/retain-bench}
+rounds=3
+sizes="1000000 10000000"
+referrals=100000
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) rounds=1; sizes=100000; referrals=10000 ;;
+    --rounds) rounds=$2; shift ;;
+    --sizes) sizes=$2; shift ;;
+    --referrals) referrals=$2; shift ;;
+    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "referral.sh: unknown argument: $1" >&2; exit 2 ;;
+    esac
+    shift
+done
+log() { printf '%s\n' "$*" >&2; }
+die() { log "referral.sh: $*"; exit 1; }
+[ -x /usr/bin/time ] || die "/usr/bin/time is needed (Debian package: time)"
+[ -x "$RETAIN" ] || die "no retain binary at $RETAIN"
+mkdir -p "$DATA" || die "cannot create $DATA"
+work=$(mktemp -d "$DATA/referral.XXXXXX") || die "cannot create a scratch directory"
+trap 'rm -rf "$work"' EXIT
+cc -O2 -o "$work/gen-crm" "$here/gen-crm.c" -lm || die "building gen-crm failed"
+cc -O2 -o "$work/csv-bare" "$here/csv-bare.c" -lcsv || die "building csv-bare failed"
+
+# run NAME CMD...: one timed run; appends "wall user maxrss_kb" to $work/NAME
+run() {
+    local name=$1
+    shift
+    /usr/bin/time -f '%e %U %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
+        log "referral.sh: $name failed: $(head -c 300 "$work/err")"
+        return 1
+    }
+    cat "$work/t" >>"$work/$name"
+}
+median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
+col() { awk -v c="$1" '{print $c}' "$work/$2" | median; }
+
+status=0
+echo "## Referral programmes: retain referral"
+echo
+echo "The export of \`bench/gen-crm.c\` with a referrals table of $referrals rows (deterministic:"
+echo "referrer and referred among the export's ids, dates 2018-2024, 20 % leads, half with a"
+echo "reward), read from $DATA; medians of $rounds interleaved rounds. Times are wall clock;"
+echo "**CPU** is user time (the machine may be shared): the CPU ratio is the fairer one there."
+echo
+for n in $sizes; do
+    f=$DATA/crm-$n.csv
+    if [ ! -s "$f" ]; then
+        log "generating $f"
+        "$work/gen-crm" "$n" >"$f.tmp.$$" && mv "$f.tmp.$$" "$f" || die "gen-crm failed"
+    fi
+    ref=$DATA/referrals-$n-$referrals.csv
+    if [ ! -s "$ref" ]; then
+        log "generating $ref"
+        awk -v n="$referrals" -v ids="$((n * 9 / 10))" 'BEGIN {
+            srand(17); print "referrer_id,referred_id,referral_date,reward"
+            for (i = 0; i < n; i++) {
+                a = 1 + int(rand() * ids); b = 1 + int(rand() * ids)
+                printf "C%08d,%s,%04d-%02d-%02d,%s\n", a, rand() < 0.8 ? sprintf("C%08d", b) : "",
+                    2018 + int(rand() * 7), 1 + int(rand() * 12), 1 + int(rand() * 28),
+                    rand() < 0.5 ? sprintf("%d.00", 100 + int(rand() * 900)) : ""
+            }
+        }' >"$ref.tmp.$$" && mv "$ref.tmp.$$" "$ref" || die "generating the referrals failed"
+    fi
+    bytes=$(stat -c %s "$f")
+    rbytes=$(stat -c %s "$ref")
+    mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
+    rm -f "$work"/bare "$work"/tiers "$work"/summary
+    for r in $(seq "$rounds"); do
+        log "referral $n: round $r"
+        cat "$f" "$ref" >/dev/null
+        run bare "$work/csv-bare" "$f" || status=1
+        run summary "$RETAIN" referral -q --summary --referrals "$ref" "$f" || status=1
+        run tiers "$RETAIN" referral -q --referrals "$ref" "$f" || status=1
+    done
+    "$RETAIN" referral -v --summary --referrals "$ref" "$f" >/dev/null 2>"$work/v" || status=1
+    [ -s "$work/bare" ] && [ -s "$work/summary" ] && [ -s "$work/tiers" ] || { status=1; continue; }
+    customers=$(sed -n 's/.* rows, \([0-9]*\) customers.*/\1/p' "$work/v")
+    state=$(sed -n 's/.*(\([0-9.]*\) bytes per customer).*/\1/p' "$work/v")
+    echo "### $n rows ($mb MB, $customers customers) and $referrals referrals"
+    echo
+    echo "| command | median s | CPU s | MB/s | peak RSS MiB | vs csv-bare (wall) | vs csv-bare (CPU) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|"
+    bw=$(col 1 bare) bu=$(col 2 bare)
+    awk -v b="$bytes" -v w="$bw" -v u="$bu" -v m="$(col 3 bare)" 'BEGIN {
+        printf "| csv-bare (libcsv, empty callbacks) | %.3f | %.3f | %.1f | %.1f | 1.000 | 1.000 |\n", w, u, b / 1e6 / w, m / 1024 }'
+    for cmd in summary tiers; do
+        label='`retain referral --summary`'
+        [ "$cmd" = tiers ] && label='`retain referral` (tier table > /dev/null)'
+        awk -v l="$label" -v b="$((bytes + rbytes))" -v w="$(col 1 $cmd)" -v u="$(col 2 $cmd)" \
+            -v m="$(col 3 $cmd)" -v bw="$bw" -v bu="$bu" 'BEGIN {
+            printf "| %s | %.3f | %.3f | %.1f | %.1f | %.3f | %.3f |\n", l, w, u, b / 1e6 / w, m / 1024, bw / w, bu / u }'
+    done
+    echo
+    awk -v c="$customers" -v s="$state" -v m="$(col 3 summary)" 'BEGIN {
+        printf "- state: %s bytes per customer (`-v`: the event accumulator, the per-customer record, the tier rows); peak RSS of `--summary` %.0f bytes per customer\n", s, m * 1024 / c }'
+    echo
+done
+exit $status
