@@ -603,8 +603,20 @@ retain_print cli_print(const cli *c)
 
 /* ---- inputs ---- */
 
+/* The input cli_peek peeked at: its replay stream stands for its path
+ * once (one command per process). */
+static struct {
+    const char *path;
+    FILE *source, *replay;
+} peeked;
+
 FILE *cli_open(const cli *c, const char *path, int *code)
 {
+    if (peeked.replay && strcmp(path, peeked.path) == 0) {
+        FILE *f = peeked.replay; /* the header again, then the rest */
+        peeked.path = "";
+        return f;
+    }
     if (strcmp(path, "-") == 0)
         return stdin;
     FILE *f = fopen(path, "rb");
@@ -626,8 +638,30 @@ FILE *cli_open(const cli *c, const char *path, int *code)
 
 void cli_close(FILE *in)
 {
+    if (in && in == peeked.replay) {
+        peeked.replay = NULL;
+        cli_close(peeked.source);
+    }
     if (in && in != stdin)
         fclose(in);
+}
+
+int cli_peek(cli *c, const char *path, retain_table **header)
+{
+    int code = EXIT_OK;
+    FILE *in = cli_open(c, path, &code);
+    if (!in)
+        return code;
+    retain_diag d;
+    FILE *again = retain_table_peek(in, c->input.delimiter, header, &d);
+    if (!again) {
+        cli_close(in);
+        return cli_report(c, &d);
+    }
+    peeked.path = path;
+    peeked.source = in;
+    peeked.replay = again;
+    return EXIT_OK;
 }
 
 char **cli_operands(cli *c, int argc, char **argv, int *n, int *code)
@@ -823,7 +857,8 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
         FILE *in = cli_open(c, paths[i], &code);
         if (!in)
             break;
-        code = read_with(c, reader, in, in == stdin ? "stdin" : paths[i], fn, user, reader_out);
+        const char *name = strcmp(paths[i], "-") == 0 ? "stdin" : paths[i];
+        code = read_with(c, reader, in, name, fn, user, reader_out);
         cli_close(in);
     }
     retain_reader_free(c->table);

@@ -278,6 +278,12 @@ void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const cha
 FILE *cli_open(const cli *c, const char *path, int *code);
 void cli_close(FILE *in);
 
+/* Opens a named input as cli_open does and peeks at its header
+ * (retain_table_peek; *header receives it, the caller frees it): the next
+ * cli_open of that path gives the input from its first byte, be it a file,
+ * a pipe or stdin. Returns the exit code (the error said). */
+int cli_peek(cli *c, const char *path, retain_table **header);
+
 /* The FILE operands: checks their count against the command's max_files
  * (usage error, NULL and *code set). Returns the first operand to read
  * ("-" when there is none) and sets *n to how many there are (at least 1). */

@@ -41,9 +41,10 @@ const cli_command ltv_command = {
     .name = "ltv",
     .summary = "lifetime value from flags, a customer table, or piped churn_pct rows",
     .usage = "Usage: retain ltv --arpu AMOUNT --churn PCT [--margin M] [--discount PCT]\n"
-             "       retain ltv [OPTIONS] [FILE]\n"
+             "       retain ltv [OPTIONS] [FILE...]\n"
              "Customer lifetime value: from flags (prints one number); from a customer table\n"
-             "(CSV; stdin when FILE is absent or '-'); or from any table with a churn_pct\n"
+             "(CSV, one table in one or more files; stdin when FILE is absent or '-'); or\n"
+             "from one table with a churn_pct\n"
              "column, such as the output of retain rate or retain churn, which gains the\n"
              "columns arpu, margin, discount_pct and ltv on every row.\n"
              "\n"
@@ -56,6 +57,7 @@ const cli_command ltv_command = {
     .examples = "  retain ltv --arpu 120 --margin 0.8 --churn 3.5      # prints 2742.86\n"
                 "  retain ltv --margin 0.8 --by Plan crm.csv\n"
                 "  retain rate --by channel crm.csv | retain ltv --arpu 90 --margin .75\n",
+    .max_files = 64, /* one customer table in several files: cli_read_table */
     .run = run,
 };
 
@@ -90,11 +92,17 @@ static int one_liner(cli *c, const ltv_opts *o)
 
 /* ---- a table with churn_pct: ltv on every row ---- */
 
-static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
+static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
 {
+    int code = EXIT_OK;
+    FILE *in = cli_open(c, path, &code);
+    if (!in)
+        return code;
     retain_table *t = NULL;
     retain_diag diag;
-    if (retain_table_read(in, c->input.delimiter, &t, &diag) != RETAIN_OK)
+    retain_status st = retain_table_read(in, c->input.delimiter, &t, &diag);
+    cli_close(in);
+    if (st != RETAIN_OK)
         return cli_report(c, &diag);
     retain_ltv_given given = {
         {o->arpu, o->has_arpu}, {o->margin, o->has_margin}, {o->discount, o->has_discount}};
@@ -112,7 +120,6 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
             names[n++] = retain_ltv_added_name(i);
     retain_writer *w = names ? cli_writer(c, names, n, true) : NULL;
     free(names);
-    int code = EXIT_OK;
     for (size_t r = 0; w && r < retain_table_rows(t) && code == EXIT_OK; r++) {
         retain_value v[RETAIN_LTV_ADDED];
         if (retain_ltv_apply_row(&a, t, r, v, &diag) != RETAIN_OK) {
@@ -146,20 +153,15 @@ static int pipe_mode(cli *c, const ltv_opts *o, FILE *in)
 typedef struct {
     retain_ltv_table *table;
     retain_survival *survival; /* with --method survival */
-    bool by;
 } table_ctx;
 
 static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
 {
     table_ctx *x = user;
-    const char *seg = x->by ? row->extra[0] : NULL;
-    size_t seglen = x->by ? row->extra_len[0] : 0;
-    retain_status st = retain_ltv_table_add_row(x->table, seg, seglen, row);
-    if (st != RETAIN_OK) {
-        cli_diag(diag, st, row->line, retain_status_str(st));
-        return st;
-    }
-    return x->survival ? retain_survival_add_row(row, x->survival, diag) : RETAIN_OK;
+    retain_status st = retain_ltv_table_add_row(row, x->table, diag);
+    if (st == RETAIN_OK && x->survival)
+        st = retain_survival_add_row(row, x->survival, diag);
+    return st;
 }
 
 static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
@@ -216,25 +218,22 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
     return cli_finish_output(c, w);
 }
 
-static int table_mode(cli *c, const ltv_opts *o, FILE *in)
+static int table_mode(cli *c, const ltv_opts *o, int argc, char **argv)
 {
-    const char *extra[1] = {c->by};
-    c->input.extra = extra;
-    c->input.n_extra = c->by ? 1 : 0;
     c->input.need_mrr = true;
-    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window, c->merge_gap};
+    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window, c->merge_gap,
+                                   c->by != NULL};
     retain_survival_options so = {.as_of = o->as_of,
                                   .has_as_of = o->has_as_of,
                                   .merge_gap = c->merge_gap,
                                   .segments = c->by != NULL};
-    table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL,
-                   c->by != NULL};
+    table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL};
     int code;
     retain_diag diag;
     if (!x.table || (o->survival && !x.survival))
         code = cli_nomem(c);
     else
-        code = cli_read_stream(c, in, c->filename, on_row, &x, NULL);
+        code = cli_read_table(c, argc, argv, on_row, &x, NULL);
     if (code == EXIT_OK && retain_ltv_table_finish(x.table, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK && x.survival && retain_survival_finish(x.survival, &diag) != RETAIN_OK)
@@ -248,6 +247,19 @@ static int table_mode(cli *c, const ltv_opts *o, FILE *in)
     }
     retain_ltv_table_free(x.table);
     retain_survival_free(x.survival);
+    return code;
+}
+
+/* Whether the first input is a table of rates (a churn_pct column: the
+ * pipe from retain rate) rather than a customer table. */
+static int peek_piped(cli *c, const char *path, bool *piped)
+{
+    c->filename = strcmp(path, "-") == 0 ? "stdin" : path;
+    retain_table *header = NULL;
+    int code = cli_peek(c, path, &header);
+    size_t col;
+    *piped = code == EXIT_OK && retain_table_find(header, "churn_pct", &col);
+    retain_table_free(header);
     return code;
 }
 
@@ -319,36 +331,23 @@ static int run(cli *c, int argc, char **argv)
 
     int code = EXIT_OK, n;
     char **paths = cli_operands(c, argc, argv, &n, &code);
-    FILE *in = paths ? cli_open(c, paths[0], &code) : NULL;
-    if (!in)
+    bool piped = false;
+    if (paths)
+        code = peek_piped(c, paths[0], &piped);
+    if (!paths || code != EXIT_OK)
         return code;
-    c->filename = in == stdin ? "stdin" : paths[0];
-    retain_diag d;
-    retain_table *header = NULL;
-    FILE *again = retain_table_peek(in, c->input.delimiter, &header, &d);
-    if (!again) {
-        cli_close(in);
-        return cli_report(c, &d);
-    }
-    size_t col;
-    bool piped = retain_table_find(header, "churn_pct", &col);
-    retain_table_free(header);
     if (piped && o.survival)
-        code = cli_usage_error(c,
-                               "%s has a churn_pct column: --method survival needs a "
-                               "customer table",
+        return cli_usage_error(
+            c, "%s has a churn_pct column: --method survival needs a customer table", c->filename);
+    if (piped && (c->by || o.has_as_of || window_given))
+        return cli_usage_error(
+            c, "%s has a churn_pct column: --by, --as-of and --window are for customer tables",
+            c->filename);
+    if (piped && n > 1)
+        return cli_usage_error(c, "%s has a churn_pct column: a table of rates is read alone",
                                c->filename);
-    else if (piped && (c->by || o.has_as_of || window_given))
-        code = cli_usage_error(c,
-                               "%s has a churn_pct column: --by, --as-of and --window are "
-                               "for customer tables",
-                               c->filename);
-    else if (!piped && o.has_arpu)
-        code = cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
+    if (!piped && o.has_arpu)
+        return cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
                                   "one-liner and for tables with a churn_pct column");
-    else
-        code = piped ? pipe_mode(c, &o, again) : table_mode(c, &o, again);
-    fclose(again);
-    cli_close(in);
-    return code;
+    return piped ? pipe_mode(c, &o, paths[0]) : table_mode(c, &o, argc, argv);
 }

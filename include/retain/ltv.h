@@ -27,6 +27,7 @@
 
 #include <retain/date.h>
 #include <retain/money.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 #include <retain/survival.h>
 #include <retain/table.h>
@@ -79,6 +80,7 @@ typedef struct {
     retain_day as_of;
     int window;        /* months, >= 1 */
     int32_t merge_gap; /* days: rows this close are one life (retain/lives.h) */
+    bool segments;     /* retain_ltv_table_add_row: the first extra column is the segment */
 } retain_ltv_table_options;
 
 typedef struct {
@@ -108,12 +110,16 @@ RETAIN_API retain_status retain_ltv_table_add(retain_ltv_table *table, const cha
                                               retain_day start, retain_day end, bool has_end,
                                               retain_money mrr, bool has_mrr);
 
-/* The same for a row of the reader's (its id, start, end and MRR) with a
- * fingerprint (retain_row.fingerprint, not 0): a row whose fingerprint
- * equals that of a row of the same customer in the same segment added
- * before is an exact duplicate, counted (retain_ltv_table_duplicates) and left out. */
-RETAIN_API retain_status retain_ltv_table_add_row(retain_ltv_table *table, const char *segment,
-                                                  size_t segment_len, const retain_row *row);
+/* A retain_row_fn (retain/reader.h) that adds a row of the customer table
+ * to the LTV table passed as user, as retain_ltv_table_add() does: with
+ * the segments option the row's first extra column is its segment (the
+ * reader's options list the --by column first). A row with a fingerprint
+ * (retain_row.fingerprint, not 0) equal to that of a row of the same
+ * customer in the same segment added before is an exact duplicate,
+ * counted (retain_ltv_table_duplicates) and left out. Errors as
+ * retain_ltv_table_add(), with the row's line in diag. */
+RETAIN_API retain_status retain_ltv_table_add_row(const retain_row *row, void *table,
+                                                  retain_diag *diag);
 /* The exact duplicate rows left out (rows are added in batches: complete
  * after finish); *place and *of (may be NULL) the retain_row.place of the
  * first one in file order and of the earlier row it repeats (see

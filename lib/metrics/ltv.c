@@ -206,11 +206,16 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
     return add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
 }
 
-retain_status retain_ltv_table_add_row(retain_ltv_table *t, const char *segment, size_t segment_len,
-                                       const retain_row *row)
+retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retain_diag *diag)
 {
-    return add(t, segment, segment_len, row->id, row->id_len, row->start, row->end, row->has_end,
-               row->mrr, row->has_mrr, row);
+    retain_ltv_table *t = table;
+    bool seg = t->opt.segments;
+    retain_status st =
+        add(t, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
+            row->start, row->end, row->has_end, row->mrr, row->has_mrr, row);
+    if (st != RETAIN_OK)
+        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    return st;
 }
 
 unsigned long retain_ltv_table_duplicates(const retain_ltv_table *t, uint64_t *place, uint64_t *of)
