@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "signals.h"
 #include "tables.h"
 
 enum {
@@ -274,6 +275,13 @@ static int run(cli *c, int argc, char **argv)
             code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, other[k], r);
     if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
+    static const char *const what[3] = {"event", "ticket", "answer"};
+    for (int k = 0; k < 3 && code == EXIT_OK; k++) {
+        unsigned long line;
+        uint64_t unknown = path[k] ? retain_report_unknown(r, kinds[k], &line) : 0;
+        if (unknown) /* as retain nps says it */
+            signals_note_unknown(c, path[k], unknown, what[k], line);
+    }
     if (code == EXIT_OK) {
         cli_verbose(c, 0, 0);
         code =

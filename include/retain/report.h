@@ -71,6 +71,13 @@ RETAIN_API retain_status retain_report_tickets(const retain_row *row, void *repo
 RETAIN_API retain_status retain_report_answers(const retain_row *row, void *report,
                                                retain_diag *diag);
 
+/* After finish: the rows of the events, tickets or survey table (table)
+ * whose id is no customer of the customer table, left out, and the line
+ * of the first of them (0 when none), as retain nps and retain risk count
+ * them. */
+RETAIN_API uint64_t retain_report_unknown(const retain_report *report, retain_table_kind table,
+                                          unsigned long *first_line);
+
 /* A spend table (period, spend and, with a segment, channel: as retain
  * cac --spend-table reads it), before the rows: CAC and LTV:CAC of the
  * period by channel (the segment column's values), as retain ltv --by and

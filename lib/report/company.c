@@ -252,9 +252,10 @@ static retain_status other_row(retain_report *r, retain_table_kind table, const 
             return st;
     }
     r->tables[table] = true;
-    retain_status st = retain_events_add_row(r->ev, table, row, diag);
-    if (st != RETAIN_OK || table != RETAIN_TABLE_SURVEY || !row->has_score)
-        return st;
+    if (table != RETAIN_TABLE_SURVEY || !row->has_score)
+        return retain_events_add_row(r->ev, table, row, diag);
+    /* an answer goes to the customers' events through retain nps, which
+     * adds it there (once: risk's signals read it from the same place) */
     if (!r->nps) { /* as retain nps --period P --as-of AS_OF SURVEY CUSTOMERS */
         retain_nps_options no = {.period = r->o.period,
                                  .has_as_of = true,
@@ -265,6 +266,21 @@ static retain_status other_row(retain_report *r, retain_table_kind table, const 
     }
     return retain_nps_add(r->nps, row->id_len ? row->id : NULL, row->id_len, row->date, row->score,
                           NULL, 0, row->line, diag);
+}
+
+uint64_t retain_report_unknown(const retain_report *r, retain_table_kind table,
+                               unsigned long *first_line)
+{
+    *first_line = 0;
+    if (table == RETAIN_TABLE_SURVEY && r->nps) /* the answers retain nps counts */
+        return retain_nps_unknown(r->nps, first_line);
+    if (!r->ev || !r->customers_done)
+        return 0;
+    return retain_events_unknown(r->ev,
+                                 table == RETAIN_TABLE_EVENTS    ? RETAIN_EVENT_ACTIVITY
+                                 : table == RETAIN_TABLE_TICKETS ? RETAIN_EVENT_TICKET
+                                                                 : RETAIN_EVENT_ANSWER,
+                                 first_line);
 }
 
 retain_status retain_report_events(const retain_row *row, void *report, retain_diag *diag)
