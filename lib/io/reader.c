@@ -520,7 +520,9 @@ static retain_status no_column(retain_reader *r, int role)
         example++;
     snprintf(what, sizeof what, "no %s column (looked for \"%s\" and the like)", role_what(r, role),
              example->name);
-    missing_column(r, RETAIN_ERR_DATA, what);
+    /* as for a column named with an option: the command needs one more
+     * option, or another file (the message lists the header's columns) */
+    missing_column(r, RETAIN_ERR_USAGE, what);
     const char *trap = NULL, *unusable = NULL;
     const rt_alias *why = NULL;
     for (size_t c = 0; c < r->ncols; c++) {
@@ -548,7 +550,7 @@ static retain_status no_column(retain_reader *r, int role)
                 trap, flag, trap);
     else
         rt_hint(r->diag, "name it with %s COLUMN", flag);
-    return RETAIN_ERR_DATA;
+    return RETAIN_ERR_USAGE;
 }
 
 static bool wanted(const retain_reader *r, int role)
@@ -630,12 +632,12 @@ static retain_status map_header(retain_reader *r)
     }
     if (r->kind == RETAIN_TABLE_DEALS && wanted(r, RETAIN_COL_OUTCOME) &&
         r->slot_col[RETAIN_COL_OUTCOME] < 0 && r->slot_col[RETAIN_COL_STAGE] < 0) {
-        missing_column(r, RETAIN_ERR_DATA,
+        missing_column(r, RETAIN_ERR_USAGE,
                        "no deal outcome column (looked for \"outcome\", \"Deal Stage\", "
                        "\"Stage\" and the like)");
         rt_hint(r->diag, "name it with --deals-outcome COLUMN (won, lost, open) or "
                          "--deals-stage COLUMN (a CRM stage)");
-        return RETAIN_ERR_DATA;
+        return RETAIN_ERR_USAGE;
     }
     if (r->slot_col[RETAIN_COL_OUTCOME] >= 0)
         r->slot_col[RETAIN_COL_STAGE] = -1; /* an outcome says it plainly */

@@ -199,7 +199,7 @@ static void test_arr_and_cents(void **state)
                      "001B,2024-01-01,,-1000.06\n"
                      "001C,2024-01-01,,0.06\n";
     retain_status st = read_kind(&o, sf, &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no MRR column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no MRR column");
     assert_non_null(strstr(diag.hint, "--arr"));
     o.arr = true;
     o.end_inclusive = true;
@@ -220,7 +220,7 @@ static void test_arr_and_cents(void **state)
     o.need_mrr = true;
     const char *stripe = "customer,start_date,ended_at,plan_amount\ncus_1,2024-01-01,,1999\n";
     st = read_kind(&o, stripe, &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no MRR column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no MRR column");
     assert_non_null(strstr(diag.hint, "--cents"));
     o.cents = true;
     st = read_kind(&o, stripe, &diag);
@@ -283,7 +283,7 @@ static void test_events(void **state)
     /* no date column */
     o = kind_options(RETAIN_TABLE_EVENTS);
     st = read_kind(&o, "customer_id,event\nA,login\n", &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no event date column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no event date column");
     assert_non_null(strstr(diag.message, "the header has: customer_id, event"));
     assert_non_null(strstr(diag.hint, "--events-date"));
     /* a bad value, an empty date */
@@ -323,7 +323,7 @@ static void test_survey_scores(void **state)
     }
     /* anonymous answers, when the id is optional */
     st = read_kind(&o, "date,nps\n2024-01-01,9\n", &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no customer id column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no customer id column");
     o.optional = RETAIN_ROLE_BIT(RETAIN_COL_ID);
     st = read_kind(&o, "date,nps\n2024-01-01,9\n", &diag);
     assert_ok(st, &diag);
@@ -331,7 +331,7 @@ static void test_survey_scores(void **state)
     assert_int_equal(C.rows[0].score, 9);
     /* a survey without a date column */
     st = read_kind(&o, "customer_id,score\nA,9\n", &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no answer date column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no answer date column");
 }
 
 static void test_orders(void **state)
@@ -423,7 +423,7 @@ static void test_deals(void **state)
                    &diag);
     assert_error(st, &diag, RETAIN_ERR_DATA, 4, "expected a deal outcome: won, lost or open");
     st = read_kind(&o, "deal_id,source,created\nD1,referral,2024-01-01\n", &diag);
-    assert_error(st, &diag, RETAIN_ERR_DATA, 1, "no deal outcome column");
+    assert_error(st, &diag, RETAIN_ERR_USAGE, 1, "no deal outcome column");
 }
 
 /* ---- dialects: encodings, sep=, empty rows, footers ----------------------- */

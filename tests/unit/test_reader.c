@@ -394,20 +394,21 @@ static void test_missing_required_column(void **state)
     retain_reader_options o = defaults();
     retain_diag diag;
     assert_int_equal(read_text(&o, "name,signup_date\nJoe,2024-01-02\n", &C, &diag, NULL),
-                     RETAIN_ERR_DATA);
-    assert_int_equal(diag.status, RETAIN_ERR_DATA);
+                     RETAIN_ERR_USAGE);
+    assert_int_equal(diag.status, RETAIN_ERR_USAGE);
     assert_int_equal(diag.line, 1);
-    /* the message lists the header's names */
+    /* a usage error, as a column named with an option that is not there:
+     * the message lists the header's names */
     assert_non_null(strstr(diag.message, "name"));
     assert_non_null(strstr(diag.message, "signup_date"));
     assert_int_equal(C.calls, 0);
 
-    assert_int_equal(read_text(&o, "id,end\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_DATA);
+    assert_int_equal(read_text(&o, "id,end\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_USAGE);
     assert_non_null(strstr(diag.message, "end"));
 
     /* need_mrr: the mrr column must exist */
     o.need_mrr = true;
-    assert_int_equal(read_text(&o, "id,start\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_DATA);
+    assert_int_equal(read_text(&o, "id,start\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_USAGE);
 }
 
 static void test_create_date_is_not_a_start(void **state)
@@ -417,7 +418,7 @@ static void test_create_date_is_not_a_start(void **state)
     retain_diag diag;
     assert_int_equal(read_text(&o, "Record ID,Create Date,Close Date\n1,2024-01-02,2024-02-03\n",
                                &C, &diag, NULL),
-                     RETAIN_ERR_DATA);
+                     RETAIN_ERR_USAGE);
     assert_non_null(strstr(diag.message, "Create Date"));
     assert_true(strstr(diag.hint, "Create Date") || strstr(diag.hint, "Close Date"));
 }
