@@ -93,7 +93,8 @@ static const input_opt input_options[] = {
     CLI_IN_PARSE("encoding", 0, "ENC", parse_encoding,
                  "cp1252 (Windows, Excel), latin1, latin9 or utf-16\n(default: UTF-8)"),
     CLI_IN_PARSE("decimal", 0, "C", parse_decimal,
-                 "decimal separator in money: '.' (default) or ','"),
+                 "decimal separator in money: '.' or ',' (default '.';\n"
+                 "in a ';' file, told by the amounts)"),
     CLI_IN_FLAG("skip-bad", skip_bad, "skip rows with bad values, report them on stderr"),
     CLI_IN_FLAG("keep-duplicates", keep_duplicates,
                 "keep rows of the customer table that repeat another\n"

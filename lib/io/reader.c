@@ -63,6 +63,12 @@ struct retain_reader {
     retain_date_format *date_format;
     char *date_format_text;
     char decimal;
+    /* No --decimal: in a semicolon file the amounts tell the separator
+     * (decimal_auto), the first one that does decides it for the file
+     * (decimal_line, 0 while none did): see convert_money. */
+    char decimal_opt;
+    bool decimal_auto;
+    unsigned long decimal_line;
     const char *const *extra;
     size_t n_extra;
     bool skip_bad;
@@ -241,6 +247,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     if (!choose_roles(r, o, diag))
         goto fail;
     r->decimal = o->decimal ? o->decimal : '.';
+    r->decimal_opt = o->decimal;
     r->extra = o->extra;
     r->n_extra = o->n_extra;
     r->skip_bad = o->skip_bad;
@@ -815,13 +822,62 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
     return false;
 }
 
+/* An amount of a semicolon file read without --decimal, while no amount
+ * before it told the separator: one that reads with only one of them
+ * decides it for the file (1 234,50, 12,5 and 1.234,50 say ','; 1234.50
+ * says '.'); one that reads the same with both (1234, 1 234) says
+ * nothing; one that reads as two different amounts (1,234: 1234 or 1.234)
+ * is refused. Returns RETAIN_MONEY_OK with *out, or another error
+ * (diag filled for an ambiguous amount: *ambiguous). */
+static retain_money_error detect_decimal(retain_reader *r, size_t slot, retain_money *out,
+                                         bool *ambiguous)
+{
+    const char *s = r->slot_ptr[slot];
+    size_t len = r->slot_len[slot];
+    retain_money point, comma;
+    retain_money_error ep = retain_money_parse(s, len, '.', &point);
+    retain_money_error ec = retain_money_parse(s, len, ',', &comma);
+    *ambiguous = false;
+    if (ep == RETAIN_MONEY_OK && ec == RETAIN_MONEY_OK && point == comma) {
+        *out = point;
+        return RETAIN_MONEY_OK;
+    }
+    if (ep == RETAIN_MONEY_OK && ec == RETAIN_MONEY_OK) {
+        char q[100], a[32], b[32];
+        rt_quote(q, sizeof q, s, len);
+        retain_money_format(point, -1, a);
+        retain_money_format(comma, -1, b);
+        bool comma_first = memchr(s, ',', len) != NULL; /* 1,234 rather than 1.234 */
+        rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, slot),
+                "ambiguous amount %s: %s with a decimal %s, or %s with %s grouping thousands; no "
+                "amount before it shows which",
+                q, comma_first ? b : a, comma_first ? "comma" : "point", comma_first ? a : b,
+                comma_first ? "the comma" : "the point");
+        rt_hint(r->diag, "say --decimal , (decimal comma) or --decimal . (decimal point)");
+        *ambiguous = true;
+        return RETAIN_MONEY_SYNTAX;
+    }
+    if (ep == RETAIN_MONEY_OK || ec == RETAIN_MONEY_OK) {
+        r->decimal = ep == RETAIN_MONEY_OK ? '.' : ',';
+        r->decimal_line = r->rec_line ? r->rec_line : 1;
+        *out = ep == RETAIN_MONEY_OK ? point : comma;
+        return RETAIN_MONEY_OK;
+    }
+    return ep;
+}
+
 static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
 {
     const char *s = r->slot_ptr[slot];
     size_t len = r->slot_len[slot];
-    retain_money_error e = retain_money_parse(s, len, r->decimal, out);
+    bool ambiguous = false;
+    retain_money_error e = r->decimal_auto && !r->decimal_line
+                               ? detect_decimal(r, slot, out, &ambiguous)
+                               : retain_money_parse(s, len, r->decimal, out);
     if (e == RETAIN_MONEY_OK)
         return true;
+    if (ambiguous)
+        return false;
     char q[100];
     rt_quote(q, sizeof q, s, len);
     const char *col = slot_column_name(r, slot);
@@ -829,7 +885,13 @@ static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
             e == RETAIN_MONEY_RANGE ? "amount out of range: %s"
                                     : "expected an amount such as 1234.50, got %s",
             q);
-    if (e == RETAIN_MONEY_DECIMAL_COMMA)
+    if (r->decimal_auto && r->decimal_line &&
+        (e == RETAIN_MONEY_DECIMAL_COMMA || e == RETAIN_MONEY_DECIMAL_POINT))
+        rt_hint(r->diag,
+                "the amounts before it (from line %lu) have a decimal %s; say --decimal , or "
+                "--decimal . to choose",
+                r->decimal_line, r->decimal == ',' ? "comma" : "point");
+    else if (e == RETAIN_MONEY_DECIMAL_COMMA)
         rt_hint(r->diag, "for decimal commas (1 234,50), say --decimal ,");
     else if (e == RETAIN_MONEY_DECIMAL_POINT)
         rt_hint(r->diag, "this looks like a decimal point: drop --decimal ,");
@@ -1152,6 +1214,10 @@ static retain_status read_header(retain_reader *r, const rt_batch *b, const rt_r
         if (!rt_buf_append(&r->header, b->arena + b->off[f], b->len[f] + 1))
             return rt_fail(r->diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
+    /* each file its own separator, when none was given: see convert_money */
+    r->decimal = r->decimal_opt ? r->decimal_opt : '.';
+    r->decimal_auto = !r->decimal_opt && rt_csvstream_delimiter(r->stream) == ';';
+    r->decimal_line = 0;
     return map_header(r);
 }
 
@@ -1421,7 +1487,8 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         /* amounts are read in order: their checked total must name the
          * first row, in the file's order, past which it overflows */
         if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK &&
-            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0) && !r->max_segments) {
+            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0) && !r->max_segments &&
+            !(r->decimal_auto && r->slot_col[RETAIN_COL_AMOUNT] >= 0)) {
             rt_csvstream_allow_steal(cs);
             stealing = true;
         }

@@ -668,6 +668,55 @@ static void test_skip_bad(void **state)
     assert_int_equal(C.calls, 0);
 }
 
+/* In a semicolon file without --decimal, the first amount that reads
+ * with one separator only decides; an amount that reads two ways before
+ * that is refused; a comma file keeps the point. */
+static void test_decimal_detected_in_semicolon_files(void **state)
+{
+    (void)state;
+    retain_reader_options o = defaults();
+    retain_diag diag;
+    /* 1234 and 1 250 tell nothing, 12,5 decides: 1,234 is then 1.234 */
+    assert_ok(read_text(&o,
+                        "id;start;mrr\na;2024-01-02;1234\nb;2024-01-03;1 250\n"
+                        "c;2024-01-04;12,5\nd;2024-01-05;1,234\n",
+                        &C, &diag, NULL),
+              &diag);
+    assert_int_equal(C.n, 4);
+    assert_int_equal(C.rows[0].mrr, 1234000000);
+    assert_int_equal(C.rows[1].mrr, 1250000000);
+    assert_int_equal(C.rows[2].mrr, 12500000);
+    assert_int_equal(C.rows[3].mrr, 1234000);
+    /* a decimal point decides too; thousands commas then group */
+    assert_ok(
+        read_text(&o, "id;start;mrr\na;2024-01-02;99.90\nb;2024-01-03;1,234\n", &C, &diag, NULL),
+        &diag);
+    assert_int_equal(C.rows[1].mrr, 1234000000);
+    /* ambiguous before any decision: refused, with both readings */
+    assert_int_equal(
+        read_text(&o, "id;start;mrr\na;2024-01-02;7\nb;2024-01-03;1,234\n", &C, &diag, NULL),
+        RETAIN_ERR_DATA);
+    assert_int_equal(diag.line, 3);
+    assert_non_null(strstr(diag.message, "ambiguous"));
+    assert_non_null(strstr(diag.message, "1.234"));
+    assert_non_null(strstr(diag.message, "1234.00"));
+    assert_non_null(strstr(diag.hint, "--decimal ,"));
+    /* the other separator after a decision: an error naming that line */
+    assert_int_equal(
+        read_text(&o, "id;start;mrr\na;2024-01-02;1,5\nb;2024-01-03;2.50\n", &C, &diag, NULL),
+        RETAIN_ERR_DATA);
+    assert_int_equal(diag.line, 3);
+    assert_non_null(strstr(diag.hint, "line 2"));
+    /* given, the option wins: 1,234 is 1234 with '.' */
+    o.decimal = '.';
+    assert_ok(read_text(&o, "id;start;mrr\nb;2024-01-03;1,234\n", &C, &diag, NULL), &diag);
+    assert_int_equal(C.rows[0].mrr, 1234000000);
+    /* a comma file is not a French export: "12,50" still needs the flag */
+    o = defaults();
+    assert_int_equal(read_text(&o, "id,start,mrr\na,2024-01-02,\"12,50\"\n", &C, &diag, NULL),
+                     RETAIN_ERR_DATA);
+}
+
 static void test_money_options(void **state)
 {
     (void)state;
@@ -871,6 +920,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_money_options),
+        cmocka_unit_test(test_decimal_detected_in_semicolon_files),
         cmocka_unit_test(test_callback_error_stops),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_many_rows),
