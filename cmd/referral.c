@@ -180,6 +180,9 @@ static int run(cli *c, int argc, char **argv)
     if (summary && ambassadors)
         return cli_usage_error(c, "--summary and --ambassadors print different tables: one at "
                                   "a time");
+    o.want = summary       ? RETAIN_REFERRAL_SUMMARY
+             : ambassadors ? RETAIN_REFERRAL_REFERRERS
+                           : RETAIN_REFERRAL_TIERS;
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
     o.merge_gap = c->merge_gap;

@@ -65,7 +65,18 @@ typedef enum {
 /* "", "advocate", "referrer", "ambassador"; static storage. */
 RETAIN_API const char *retain_tier_name(retain_tier tier);
 
+/* The tables to compute (retain_referral_options.want). */
+enum {
+    RETAIN_REFERRAL_TIERS = 1,     /* the tier table */
+    RETAIN_REFERRAL_SUMMARY = 2,   /* the groups' LTV and CAC (the sources always are) */
+    RETAIN_REFERRAL_REFERRERS = 4, /* the referrers */
+};
+
 typedef struct {
+    /* RETAIN_REFERRAL_* bits, 0 for all: finish computes only these.
+     * Without TIERS, the tier table holds the referrers' rows alone;
+     * without SUMMARY, the groups are all 0 and undefined. */
+    unsigned want;
     bool has_as_of; /* else: the latest start of the customer table */
     retain_day as_of;
     int32_t merge_gap; /* days (retain/lives.h) */

@@ -500,7 +500,8 @@ static int cmp_tier(const void *a, const void *b)
     return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
 }
 
-static retain_status finish_tiers(retain_referral *r, const cust_info *info)
+/* The tier rows: of every customer listed, or of the referrers only. */
+static retain_status finish_tiers(retain_referral *r, const cust_info *info, bool referrers_only)
 {
     size_t n = retain_events_customers(r->ev), m = 0;
     retain_risk_options ro;
@@ -511,6 +512,8 @@ static retain_status finish_tiers(retain_referral *r, const cust_info *info)
     if (!r->tiers)
         return RETAIN_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
+        if (referrers_only && !info[i].referrals)
+            continue;
         if (tier_row(r, &ro, info, i, &r->tiers[m].row))
             r->tiers[m++].customer = (uint32_t)i;
     }
@@ -680,9 +683,10 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
             info[i].first = life.start;
         }
     }
+    unsigned want = r->o.want ? r->o.want : ~0u;
     retain_status st = finish_referrers(r, info);
-    if (st == RETAIN_OK)
-        st = finish_tiers(r, info);
+    if (st == RETAIN_OK && (want & (RETAIN_REFERRAL_TIERS | RETAIN_REFERRAL_REFERRERS)))
+        st = finish_tiers(r, info, !(want & RETAIN_REFERRAL_TIERS));
     for (size_t k = 0; st == RETAIN_OK && k < r->ntiers; k++) {
         int32_t who = info[r->tiers[k].customer].referrals;
         if (who)
@@ -692,12 +696,13 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
         sort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
     if (st == RETAIN_OK)
         st = finish_sources(r);
-    if (st == RETAIN_OK)
-        st = finish_ltv(r, info, diag);
-    else
+    if (st != RETAIN_OK)
         rt_fail(diag, st, 0, NULL, "%s",
                 st == RETAIN_ERR_NOMEM ? "out of memory" : "MRR sums pass the money range");
-    if (st == RETAIN_OK && (st = finish_cost(r, info)) != RETAIN_OK)
+    else if (want & RETAIN_REFERRAL_SUMMARY)
+        st = finish_ltv(r, info, diag);
+    if (st == RETAIN_OK && (want & RETAIN_REFERRAL_SUMMARY) &&
+        (st = finish_cost(r, info)) != RETAIN_OK)
         rt_fail(diag, st, 0, NULL, "%s",
                 st == RETAIN_ERR_NOMEM ? "out of memory" : "spend or rewards pass the money range");
     free(info);
