@@ -171,31 +171,52 @@ static int run(cli *c, int argc, char **argv)
     char **operands = cli_operands(c, argc, argv, &nfiles, &code);
     if (!operands)
         return code;
+    /* the default as-of, the latest event: guessed from the end of the
+     * file, checked against what the one pass saw (else a second pass) */
     retain_day as_of = c->as_of;
-    if (!c->has_as_of &&
-        (code = signals_latest_date(c, RETAIN_TABLE_EVENTS, path[RETAIN_TABLE_EVENTS],
-                                    "the default as-of is the latest event", &as_of)) != EXIT_OK)
-        return code;
+    bool guessed = false;
+    if (!c->has_as_of) {
+        code = signals_guess_latest(c, RETAIN_TABLE_EVENTS, path[RETAIN_TABLE_EVENTS], &as_of,
+                                    &guessed);
+        if (code == EXIT_OK && !guessed)
+            code = signals_latest_date(c, RETAIN_TABLE_EVENTS, path[RETAIN_TABLE_EVENTS],
+                                       "the default as-of is the latest event", &as_of);
+        if (code != EXIT_OK)
+            return code;
+    }
     retain_stages *stages = retain_stages_parse(stages_spec, &diag);
     if (!stages)
         return cli_report(c, &diag);
     o.stages = stages;
-    retain_day cut[2] = {as_of, as_of - o.horizon};
-    retain_events_options eo = {.merge_gap = c->merge_gap,
-                                .cutoffs = cut,
-                                .n_cutoffs = 2,
-                                .usage_window = window,
-                                .activity_kind = activity};
-    retain_events *ev = retain_events_new(&eo, &diag);
-    if (!ev) {
-        retain_stages_free(stages);
-        return cli_report(c, &diag);
+    retain_events *ev;
+    bool quiet = c->quiet;
+    for (;;) {
+        retain_day cut[2] = {as_of, as_of - o.horizon};
+        retain_events_options eo = {.merge_gap = c->merge_gap,
+                                    .cutoffs = cut,
+                                    .n_cutoffs = 2,
+                                    .usage_window = window,
+                                    .activity_kind = activity};
+        ev = retain_events_new(&eo, &diag);
+        if (!ev) {
+            retain_stages_free(stages);
+            return cli_report(c, &diag);
+        }
+        code = signals_read_customers(c, operands[0], ev);
+        for (int k = RETAIN_TABLE_EVENTS; k <= RETAIN_TABLE_ORDERS && code == EXIT_OK; k++) {
+            if (path[k])
+                code = signals_read_events(c, (retain_table_kind)k, path[k], ev);
+        }
+        retain_day latest;
+        if (code != EXIT_OK || !guessed ||
+            !retain_events_latest(ev, RETAIN_EVENT_ACTIVITY, &latest) || latest == as_of)
+            break;
+        as_of = latest; /* a later event than the end of the file has: again */
+        guessed = false;
+        c->quiet = true; /* its notes were said */
+        retain_events_free(ev);
     }
-    code = signals_read_customers(c, operands[0], ev);
-    for (int k = RETAIN_TABLE_EVENTS; k <= RETAIN_TABLE_ORDERS && code == EXIT_OK; k++) {
-        if (path[k])
-            code = signals_read_events(c, (retain_table_kind)k, path[k], ev);
-    }
+    c->quiet = quiet;
     o.tables[RETAIN_EVENT_ACTIVITY] = true;
     o.tables[RETAIN_EVENT_TICKET] = path[RETAIN_TABLE_TICKETS] != NULL;
     o.tables[RETAIN_EVENT_ANSWER] = path[RETAIN_TABLE_SURVEY] != NULL;

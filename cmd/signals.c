@@ -104,6 +104,23 @@ int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const 
     return EXIT_OK;
 }
 
+int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retain_day *day,
+                         bool *found)
+{
+    *found = false;
+    if (strcmp(path, "-") == 0)
+        return EXIT_OK;
+    int code = EXIT_OK;
+    FILE *in = cli_open(c, path, &code);
+    if (!in)
+        return code;
+    retain_reader_options o = cli_other_options(c, kind);
+    if (retain_reader_guess_latest(&o, in, 1 << 20, day, found) != RETAIN_OK)
+        code = cli_nomem(c);
+    cli_close(in);
+    return code;
+}
+
 void signals_pct(retain_writer *w, int64_t num, int64_t den, int precision)
 {
     char buf[RETAIN_NUMBER_BUFSIZE];

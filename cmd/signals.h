@@ -25,6 +25,12 @@ void signals_note_unknown(const cli *c, const char *path, uint64_t n, const char
 int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const char *why,
                         retain_day *day);
 
+/* A guess of that latest date from the end of the file
+ * (retain_reader_guess_latest), in *day with *found; nothing found for
+ * stdin or a file that cannot seek. Returns the exit code. */
+int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retain_day *day,
+                         bool *found);
+
 /* Cells: num / den x 100 (empty when den is 0), an amount, a day. */
 void signals_pct(retain_writer *w, int64_t num, int64_t den, int precision);
 void signals_money(retain_writer *w, retain_money m, int precision);

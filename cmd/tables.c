@@ -65,8 +65,7 @@ void cli_tables_help(const cli_command *spec, FILE *out)
     }
 }
 
-int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t want,
-                   uint32_t require, uint32_t optional, retain_row_fn fn, void *user)
+retain_reader_options cli_other_options(const cli *c, retain_table_kind kind)
 {
     retain_reader_options o = c->input;
     o.kind = kind;
@@ -76,13 +75,20 @@ int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t wa
     o.need_mrr = o.ignore_mrr = o.arr = o.end_inclusive = false;
     /* unordered as the command says (c->input.unordered): rows folded
      * into order-free state may come out of order */
-    o.want = want;
-    o.require = require;
-    o.optional = optional;
     for (int k = 0; k < RETAIN_COL_ROLES; k++)
         o.column[k] = c->table_column[kind][k];
     if (c->table_date_format[kind])
         o.date_format = c->table_date_format[kind];
+    return o;
+}
+
+int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t want,
+                   uint32_t require, uint32_t optional, retain_row_fn fn, void *user)
+{
+    retain_reader_options o = cli_other_options(c, kind);
+    o.want = want;
+    o.require = require;
+    o.optional = optional;
     int code = EXIT_OK;
     FILE *in = cli_open(c, path, &code);
     if (!in)

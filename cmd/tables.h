@@ -44,4 +44,7 @@ bool cli_table_option(cli *c, int opt, const char *arg);
 int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t want,
                    uint32_t require, uint32_t optional, retain_row_fn fn, void *user);
 
+/* The reader options cli_read_other reads a table of that kind with. */
+retain_reader_options cli_other_options(const cli *c, retain_table_kind kind);
+
 #endif

@@ -308,6 +308,19 @@ RETAIN_API unsigned long retain_reader_footer(const retain_reader *reader, unsig
 RETAIN_API unsigned long retain_reader_place_line(const retain_reader *reader, uint64_t place,
                                                   const char **file);
 
+/* A guess of the latest day of a table's date column (the start for the
+ * customer table), from its header and the rows in the last `bytes` bytes
+ * of a seekable file, for a default as-of (the latest event) that the
+ * read folding the rows needs before it starts: the caller checks the
+ * guess against the latest day that read saw and reads again when it was
+ * wrong, so a guess never changes a result, only spares a pass over the
+ * file when right (event logs in date order, or grouped by customer with
+ * recent customers last). Rows in the tail that do not parse are passed
+ * over. in is left at its start. RETAIN_OK with *found false when in
+ * cannot seek or the tail has no date; RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_reader_guess_latest(const retain_reader_options *options, FILE *in,
+                                                    size_t bytes, retain_day *day, bool *found);
+
 /* After a read: rows whose cells are all empty (Excel's ";;;;"), skipped
  * wherever they are. */
 RETAIN_API unsigned long retain_reader_empty_rows(const retain_reader *reader);

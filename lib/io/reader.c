@@ -1549,3 +1549,90 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
                        "no valid rows: all %lu were skipped", r->skipped);
     return RETAIN_OK;
 }
+
+/* ---- a guess of the latest day, from the end of a file ----------------- */
+
+typedef struct {
+    bool any;
+    retain_day latest;
+    retain_table_kind kind;
+} latest_guess;
+
+static retain_status guess_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    (void)diag;
+    latest_guess *g = user;
+    bool has = g->kind == RETAIN_TABLE_CUSTOMERS || row->has_date;
+    retain_day d = g->kind == RETAIN_TABLE_CUSTOMERS ? row->start : row->date;
+    if (has && (!g->any || d > g->latest)) {
+        g->latest = d;
+        g->any = true;
+    }
+    return RETAIN_OK;
+}
+
+retain_status retain_reader_guess_latest(const retain_reader_options *o, FILE *in, size_t bytes,
+                                         retain_day *day, bool *found)
+{
+    *found = false;
+    off_t size;
+    if (fseeko(in, 0, SEEK_END) != 0 || (size = ftello(in)) <= 0 || fseeko(in, 0, SEEK_SET) != 0)
+        return RETAIN_OK;
+    /* the header line, then the tail from its first line start */
+    size_t cap = bytes + 65536;
+    char *buf = malloc(cap);
+    if (!buf)
+        return RETAIN_ERR_NOMEM;
+    size_t n = fread(buf, 1, 65536 < (size_t)size ? 65536 : (size_t)size, in), head = 0;
+    while (head < n && buf[head] != '\n')
+        head++;
+    size_t len = 0;
+    if (head < n) {
+        len = ++head;
+        off_t from = size - (off_t)bytes > (off_t)head ? size - (off_t)bytes : (off_t)head;
+        if (fseeko(in, from, SEEK_SET) == 0) {
+            size_t t = fread(buf + len, 1, (size_t)(size - from), in), skip = 0;
+            if (from > (off_t)head) { /* from a line start on */
+                while (skip < t && buf[len + skip] != '\n')
+                    skip++;
+                skip = skip < t ? skip + 1 : t;
+            }
+            memmove(buf + len, buf + len + skip, t - skip);
+            len += t - skip;
+        }
+    }
+    clearerr(in);
+    retain_status st = RETAIN_OK;
+    FILE *m = len > head ? fmemopen(buf, len, "r") : NULL;
+    if (m) {
+        retain_reader_options g = *o;
+        g.want =
+            RETAIN_ROLE_BIT(RETAIN_COL_ID) |
+            RETAIN_ROLE_BIT(o->kind == RETAIN_TABLE_CUSTOMERS ? RETAIN_COL_START : RETAIN_COL_DATE);
+        g.extra = NULL;
+        g.n_extra = 0;
+        g.skip_bad = true;
+        g.unordered = false;
+        g.keep_duplicates = true;
+        g.max_segments = 0;
+        g.ignore_mrr = true;
+        g.need_mrr = false;
+        retain_diag diag;
+        retain_reader *r = retain_reader_new(&g, &diag);
+        latest_guess lg = {false, 0, o->kind};
+        if (!r)
+            st = diag.status == RETAIN_ERR_NOMEM ? RETAIN_ERR_NOMEM : RETAIN_OK;
+        else if (retain_reader_read(r, m, guess_row, &lg, &diag) == RETAIN_ERR_NOMEM)
+            st = RETAIN_ERR_NOMEM;
+        retain_reader_free(r);
+        fclose(m);
+        if (st == RETAIN_OK && lg.any) {
+            *day = lg.latest;
+            *found = true;
+        }
+    }
+    free(buf);
+    if (fseeko(in, 0, SEEK_SET) != 0)
+        *found = false;
+    return st;
+}

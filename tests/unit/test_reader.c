@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <retain/reader.h>
 
@@ -717,6 +718,45 @@ static void test_decimal_detected_in_semicolon_files(void **state)
                      RETAIN_ERR_DATA);
 }
 
+/* The latest day guessed from the end of a file: exact when the tail
+ * holds it, the tail's latest otherwise (the caller checks), nothing for
+ * a stream that cannot seek; the file is left at its start. */
+static void test_guess_latest_from_the_tail(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    fputs("customer_id,timestamp,event\n", f);
+    fputs("A,2024-12-31T23:00:00+01:00,login\n", f); /* the latest, first */
+    for (int i = 0; i < 400; i++)
+        fprintf(f, "C%03d,2024-0%d-1%dT10:00:00Z,login\n", i, 1 + i % 9, i % 10);
+    fputs("Z,\"2024-10-05\",\"multi\nline\"\n", f);
+    rewind(f);
+    retain_reader_options o = defaults();
+    o.kind = RETAIN_TABLE_EVENTS;
+    retain_day day = 0;
+    bool found = false;
+    assert_int_equal(retain_reader_guess_latest(&o, f, 1 << 20, &day, &found), RETAIN_OK);
+    assert_true(found);
+    assert_int_equal(day, ymd(2024, 12, 31));
+    assert_int_equal(ftell(f), 0);
+    /* a tail of 300 bytes misses line 2: its own latest */
+    assert_int_equal(retain_reader_guess_latest(&o, f, 300, &day, &found), RETAIN_OK);
+    assert_true(found);
+    assert_true(day < ymd(2024, 12, 31));
+    assert_true(day >= ymd(2024, 9, 10));
+    assert_int_equal(ftell(f), 0);
+    fclose(f);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    FILE *r = fdopen(p[0], "r");
+    assert_non_null(r);
+    close(p[1]);
+    assert_int_equal(retain_reader_guess_latest(&o, r, 1 << 20, &day, &found), RETAIN_OK);
+    assert_false(found);
+    fclose(r);
+}
+
 static void test_money_options(void **state)
 {
     (void)state;
@@ -920,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_money_options),
+        cmocka_unit_test(test_guess_latest_from_the_tail),
         cmocka_unit_test(test_decimal_detected_in_semicolon_files),
         cmocka_unit_test(test_callback_error_stops),
         cmocka_unit_test(test_bad_options),
