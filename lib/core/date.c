@@ -1,6 +1,7 @@
 /* Calendar days and date parsing, independent of the process locale.
  * Day arithmetic follows H. Hinnant's days_from_civil algorithm: exact over
  * the proleptic Gregorian calendar with no tables and no timegm(). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -101,8 +102,15 @@ static bool is_time(const char *s, size_t len)
         i++;
     if (i + 2 >= len || s[i] != ':' || !is_digit(s[i + 1]) || !is_digit(s[i + 2]))
         return false;
+    /* the bytes of "0123456789:.,+-Z APMUTCGapm": a table, as every event
+     * row of retain risk passes here (strchr was 5 % of its time) */
+    static const uint8_t ok[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1,
+        ['7'] = 1, ['8'] = 1, ['9'] = 1, [':'] = 1, ['.'] = 1, [','] = 1, ['+'] = 1,
+        ['-'] = 1, ['Z'] = 1, [' '] = 1, ['A'] = 1, ['P'] = 1, ['M'] = 1, ['U'] = 1,
+        ['T'] = 1, ['C'] = 1, ['G'] = 1, ['a'] = 1, ['p'] = 1, ['m'] = 1};
     for (i += 3; i < len; i++) {
-        if (!strchr("0123456789:.,+-Z APMUTCGapm", s[i]) || s[i] == '\0')
+        if (!ok[(unsigned char)s[i]])
             return false;
     }
     return true;
