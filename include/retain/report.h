@@ -71,6 +71,13 @@ RETAIN_API retain_status retain_report_tickets(const retain_row *row, void *repo
 RETAIN_API retain_status retain_report_answers(const retain_row *row, void *report,
                                                retain_diag *diag);
 
+/* After finish: the exact duplicate rows of the customer table left out
+ * (retain_rate_duplicates: a row whose cells all repeat those of a row of
+ * the same customer read before), and the retain_row.place of the first
+ * one and of the row it repeats (may be NULL). */
+RETAIN_API unsigned long retain_report_duplicates(const retain_report *report, uint64_t *place,
+                                                  uint64_t *of);
+
 /* After finish: the rows of the events, tickets or survey table (table)
  * whose id is no customer of the customer table, left out, and the line
  * of the first of them (0 when none), as retain nps and retain risk count

@@ -169,20 +169,29 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     r->any_mrr = r->any_mrr || row->has_mrr;
     const char *id = row->id;
     size_t idl = row->id_len;
-    retain_status st =
-        retain_rate_add(r->rate, NULL, 0, id, idl, row->start, row->end, row->has_end);
+    /* rate, cohort and LTV through their row functions: an exact duplicate
+     * row (retain_row.fingerprint) is left out as the subcommands leave it
+     * out (the lives of churn and survival see a copy as the same life) */
+    retain_status st = retain_rate_add_row(row, r->rate, diag);
     if (st == RETAIN_OK)
-        st = retain_churn_add(r->churn, id, idl, NULL, 0, NULL, 0, row->start, row->end,
-                              row->has_end, mrr);
+        st = retain_cohort_add_row(row, r->cohort, diag);
+    if (st == RETAIN_OK && r->rate_seg)
+        st = retain_rate_add_row(row, r->rate_seg, diag);
+    if (st == RETAIN_OK && r->ltv_seg)
+        st = retain_ltv_table_add_row(row, r->ltv_seg, diag);
+    for (int k = 0; k < NWHEN && st == RETAIN_OK; k++)
+        if (r->ltv[k])
+            st = retain_ltv_table_add_row(row, r->ltv[k], diag);
+    if (st != RETAIN_OK)
+        return st; /* diag says why, with the line */
+    st = retain_churn_add(r->churn, id, idl, NULL, 0, NULL, 0, row->start, row->end, row->has_end,
+                          mrr);
     if (st == RETAIN_OK)
         st = retain_churn_add(r->churn_reason, id, idl, NULL, 0, row->reason ? row->reason : "",
                               row->reason_len, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK)
         st = retain_churn_add(r->churn_period, id, idl, NULL, 0, NULL, 0, row->start, row->end,
                               row->has_end, mrr);
-    if (st == RETAIN_OK)
-        st = retain_cohort_add(r->cohort, NULL, 0, row->id, row->id_len, row->start, row->end,
-                               row->has_end, mrr);
     if (st == RETAIN_OK) /* as retain mrr: a row without an MRR at 0 */
         st = retain_mrr_add(r->mrr, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK)
@@ -193,15 +202,6 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK && r->ev &&
         (st = retain_events_add_customer_row(r->ev, row, false, diag)) != RETAIN_OK)
         return st; /* diag says why */
-    if (st == RETAIN_OK && r->rate_seg)
-        st = retain_rate_add(r->rate_seg, seg, seglen, id, idl, row->start, row->end, row->has_end);
-    if (st == RETAIN_OK && r->ltv_seg)
-        st = retain_ltv_table_add(r->ltv_seg, seg, seglen, id, idl, row->start, row->end,
-                                  row->has_end, row->mrr, row->has_mrr);
-    for (int k = 0; k < NWHEN && st == RETAIN_OK; k++)
-        if (r->ltv[k])
-            st = retain_ltv_table_add(r->ltv[k], NULL, 0, row->id, row->id_len, row->start,
-                                      row->end, row->has_end, row->mrr, row->has_mrr);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s",
                        st != RETAIN_ERR_DATA                   ? retain_status_str(st)
@@ -215,14 +215,18 @@ retain_status retain_report_spend(retain_report *r, const retain_table *spend, r
 {
     if (r->spend)
         return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "one spend table at most");
+    /* the segment is the row's first extra column (--by) */
+    bool seg = r->o.segment_extra == 0;
     retain_rate_options ro = {.period = r->o.period,
                               .has_as_of = r->o.has_as_of,
                               .as_of = r->o.as_of,
-                              .merge_gap = r->o.merge_gap};
+                              .merge_gap = r->o.merge_gap,
+                              .segments = seg};
     retain_ltv_table_options lo = {.has_as_of = r->o.has_as_of,
                                    .as_of = r->o.as_of,
                                    .window = 12,
-                                   .merge_gap = r->o.merge_gap};
+                                   .merge_gap = r->o.merge_gap,
+                                   .segments = seg};
     r->spend = retain_acquisition_new();
     r->rate_seg = retain_rate_new(&ro);
     r->ltv_seg = retain_ltv_table_new(&lo);
@@ -266,6 +270,11 @@ static retain_status other_row(retain_report *r, retain_table_kind table, const 
     }
     return retain_nps_add(r->nps, row->id_len ? row->id : NULL, row->id_len, row->date, row->score,
                           NULL, 0, row->line, diag);
+}
+
+unsigned long retain_report_duplicates(const retain_report *r, uint64_t *place, uint64_t *of)
+{
+    return retain_rate_duplicates(r->rate, place, of);
 }
 
 uint64_t retain_report_unknown(const retain_report *r, retain_table_kind table,
