@@ -921,6 +921,27 @@ int cli_flush_stdout(const cli *c)
     return output_failed(c, bad ? RETAIN_ERR_IO : RETAIN_OK, err);
 }
 
+void cli_segment_period(const cli *c, retain_writer *w, const char *seg, size_t seglen,
+                        int32_t period)
+{
+    char label[16];
+    retain_period_label(c->period, period, label);
+    if (c->by)
+        retain_writer_text(w, seg, seglen);
+    retain_writer_text(w, label, strlen(label));
+}
+
+void cli_partial_note(const cli *c, int32_t period, retain_day last_day, retain_day as_of,
+                      const char *what)
+{
+    char label[16], end[11], day[11];
+    retain_period_label(c->period, period, label);
+    retain_day_format(last_day, end);
+    retain_day_format(as_of, day);
+    cli_note(c, "%s ends on %s, after as-of %s: it is observed up to as-of (%s %s)", label, end,
+             day, what, day);
+}
+
 void cli_rate_reserve(void *rate, size_t rows)
 {
     retain_rate_reserve(rate, rows);

@@ -348,6 +348,17 @@ int cli_finish_output(const cli *c, retain_writer *w);
  * handling of failures. */
 int cli_flush_stdout(const cli *c);
 
+/* The first cells of a line of a per-period table: the segment (with
+ * --by) and the period's label. */
+void cli_segment_period(const cli *c, retain_writer *w, const char *seg, size_t seglen,
+                        int32_t period);
+
+/* The note that the last period reported, ending on last_day, is observed
+ * up to as-of only: "P ends on D, after as-of A: it is observed up to
+ * as-of (WHAT A)", what saying what that means for the command's columns. */
+void cli_partial_note(const cli *c, int32_t period, retain_day last_day, retain_day as_of,
+                      const char *what);
+
 /* The rate options from --period, --as-of, --from, --to, --merge-gap and
  * --by (segments). */
 retain_rate_options cli_rate_options(const cli *c);

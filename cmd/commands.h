@@ -21,5 +21,6 @@ extern const cli_command repeat_command;
 extern const cli_command rfm_command;
 extern const cli_command clv_command;
 extern const cli_command referral_command;
+extern const cli_command mrr_command;
 
 #endif

@@ -9,10 +9,10 @@
 #include "commands.h"
 
 static const cli_command *const commands[] = {
-    &rate_command,     &churn_command,      &norm_command,  &cohort_command,
-    &survival_command, &ltv_command,        &cac_command,   &risk_command,
-    &nps_command,      &activation_command, &score_command, &report_command,
-    &repeat_command,   &rfm_command,        &clv_command,   &referral_command,
+    &rate_command,     &churn_command,  &norm_command,   &cohort_command, &survival_command,
+    &ltv_command,      &cac_command,    &risk_command,   &nps_command,    &activation_command,
+    &score_command,    &report_command, &repeat_command, &rfm_command,    &clv_command,
+    &referral_command, &mrr_command,
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
 

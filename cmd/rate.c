@@ -53,7 +53,7 @@ static int one_liner(cli *c, long long s, long long e, long long n)
     return cli_flush_stdout(c);
 }
 
-static int print_table(cli *c, const retain_rate *rate, const retain_rate_options *o)
+static int print_table(cli *c, const retain_rate *rate)
 {
     static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
                                        "lost",   "customers_end",   "retention_pct", "churn_pct",
@@ -72,12 +72,9 @@ static int print_table(cli *c, const retain_rate *rate, const retain_rate_option
         const char *seg = retain_rate_segment(rate, g, &seglen);
         for (size_t p = 0; p < retain_rate_periods(rate); p++) {
             retain_rate_row row;
-            char label[16], pct[RETAIN_NUMBER_BUFSIZE];
+            char pct[RETAIN_NUMBER_BUFSIZE];
             retain_rate_get(rate, g, p, &row);
-            retain_period_label(o->period, row.period, label);
-            if (c->by)
-                retain_writer_text(w, seg, seglen);
-            retain_writer_text(w, label, strlen(label));
+            cli_segment_period(c, w, seg, seglen, row.period);
             int64_t v[5] = {row.customers_start, row.new_customers, row.reactivated, row.lost,
                             row.customers_end};
             for (int i = 0; i < 5; i++)
@@ -138,18 +135,12 @@ static int run(cli *c, int argc, char **argv)
         cli_verbose(c, retain_rate_customers(rate), retain_rate_customer_bytes(rate));
         retain_day last_day;
         if (retain_rate_partial(rate, &last_day)) {
-            char label[16], end[11], as_of[11];
             retain_rate_row last;
             retain_rate_get(rate, 0, retain_rate_periods(rate) - 1, &last);
-            retain_period_label(o.period, last.period, label);
-            retain_day_format(last_day, end);
-            retain_day_format(retain_rate_as_of(rate), as_of);
-            cli_note(c,
-                     "%s ends on %s, after as-of %s: it is observed up to as-of "
-                     "(customers_end, lost and kept count the customers active on %s)",
-                     label, end, as_of, as_of);
+            cli_partial_note(c, last.period, last_day, retain_rate_as_of(rate),
+                             "customers_end, lost and kept count the customers active on");
         }
-        code = print_table(c, rate, &o);
+        code = print_table(c, rate);
     }
     retain_rate_free(rate);
     return code;

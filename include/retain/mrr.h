@@ -41,6 +41,7 @@
 #include <retain/date.h>
 #include <retain/money.h>
 #include <retain/period.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -83,6 +84,14 @@ RETAIN_API retain_mrr *retain_mrr_new(const retain_mrr_options *options);
 RETAIN_API retain_status retain_mrr_add(retain_mrr *mrr, const char *id, size_t id_len,
                                         const char *segment, size_t segment_len, retain_day start,
                                         retain_day end, bool has_end, retain_money amount);
+
+/* The same for a row of the one reader (retain/reader.h), as its row
+ * callback: a C program hands the reader's rows straight to the
+ * accumulator (mrr is the retain_mrr). The segment is the row's first
+ * extra column when the options have segments; an empty MRR cell is 0.
+ * On failure fills diag with the row's line: a negative MRR says so
+ * (the caller may name the column, which the row does not carry). */
+RETAIN_API retain_status retain_mrr_add_row(const retain_row *row, void *mrr, retain_diag *diag);
 
 /* Optional: room for about this many customers (retain_reader_expected_rows
  * is a fair guess), so that no table grows, and stalls, on the way. */

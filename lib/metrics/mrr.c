@@ -372,6 +372,26 @@ retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const
     return flush(m) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
+retain_status retain_mrr_add_row(const retain_row *row, void *mrr, retain_diag *diag)
+{
+    retain_mrr *m = mrr;
+    bool seg = m->opt.segments && row->extra;
+    retain_money amount = row->has_mrr ? row->mrr : 0;
+    retain_status st =
+        retain_mrr_add(m, row->id, row->id_len, seg ? row->extra[0] : NULL,
+                       seg ? row->extra_len[0] : 0, row->start, row->end, row->has_end, amount);
+    if (st == RETAIN_ERR_DATA && amount < 0) {
+        char text[32];
+        retain_money_format(amount, -1, text);
+        rt_fail(diag, st, row->line, NULL,
+                "negative MRR %s: a credit note or a refund is not a subscription", text);
+        rt_hint(diag, "leave credit notes and refunds out of the customer table");
+    } else if (st != RETAIN_OK) {
+        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    }
+    return st;
+}
+
 /* ---- merging ----------------------------------------------------------- */
 
 static bool same_options(const retain_mrr_options *a, const retain_mrr_options *b)

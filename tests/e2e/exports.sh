@@ -32,7 +32,7 @@ check() { # NAME CMD FLAGS... FILE: same stdout as on canonical.csv, exit 0
     fi
 }
 
-for cmd in rate churn survival cohort ltv; do
+for cmd in rate churn survival cohort ltv mrr; do
     check stripe "$cmd" --date-format epoch --cents stripe-subscriptions.csv
     check salesforce "$cmd" --end-inclusive --arr salesforce-contracts.csv
     check chargebee "$cmd" --date-format '%d-%b-%Y %H:%M' chargebee-subscriptions.csv

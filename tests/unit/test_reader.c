@@ -407,7 +407,8 @@ static void test_missing_required_column(void **state)
     assert_int_equal(read_text(&o, "id,end\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_USAGE);
     assert_non_null(strstr(diag.message, "end"));
 
-    /* need_mrr: the mrr column must exist */
+    /* need_mrr: the mrr column must exist; without it the command's
+     * request is what cannot be met (a usage error: name it with --mrr) */
     o.need_mrr = true;
     assert_int_equal(read_text(&o, "id,start\na,2024-01-02\n", &C, &diag, NULL), RETAIN_ERR_USAGE);
 }
