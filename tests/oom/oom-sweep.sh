@@ -45,6 +45,7 @@ repeat) args=(repeat orders-extremes.csv) ;;
 rfm) args=(rfm -f table orders-extremes.csv) ;;
 clv) args=(clv orders-extremes.csv) ;;
 report) args=(report canonical.csv) ;;
+mrr) args=(mrr --by plan --customers mrr-example.csv) ;;
 referral) args=(referral --as-of 2025-06-30 --referrals referral-referrals.csv --deals referral-hubspot-deals.csv --spend-table referral-spend.csv referral-crm.csv) ;;
 *)
     echo "oom-sweep.sh: no fixture for $CMD"
