@@ -660,19 +660,11 @@ static void add_customer(const retain_mrr *m, const piece *v, uint32_t n, int64_
 
 static retain_status range(retain_mrr *m, retain_diag *diag)
 {
-    const retain_period_kind k = m->opt.period;
-    int32_t data_first = retain_period_of(k, m->window.min_start);
-    int32_t as_of_period = retain_period_of(k, m->as_of);
-    m->first = m->opt.has_from && m->opt.from > data_first ? m->opt.from : data_first;
-    m->last = m->opt.has_to && m->opt.to < as_of_period ? m->opt.to : as_of_period;
-    if (m->first > m->last) {
-        char a[16], b[16];
-        retain_period_label(k, m->first, a);
-        retain_period_label(k, m->last, b);
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no period to report: %s is after %s", a, b);
-        rt_hint(diag, "--from and --to narrow the periods from the first start to as-of");
-        return RETAIN_ERR_USAGE;
-    }
+    const retain_mrr_options *o = &m->opt;
+    retain_status st = rt_report_periods(o->period, m->window.min_start, m->as_of, o->has_from,
+                                         o->from, o->has_to, o->to, &m->first, &m->last, diag);
+    if (st != RETAIN_OK)
+        return st;
     m->nper = (size_t)(m->last - m->first + 1);
     if (m->nper > MAX_LINES / m->segments.n) {
         rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
