@@ -37,9 +37,6 @@
 #define SERVED 0x80000000u /* in a piece's segment word: some row serves its days */
 #define SEG_MASK 0x7FFFFFFFu
 #define QUEUE 256
-/* At most this many segment x period lines: beyond, a --by on an id or a
- * wrong date, not a report (each line costs some 150 bytes to compute). */
-#define MAX_LINES ((size_t)1 << 22)
 /* The MRR of all rows together stays below this, so that every sum of the
  * tables, x 12 for ARR and the numerators of the ratios, is exact. */
 #define MAX_TOTAL ((uint64_t)INT64_MAX / 32)
@@ -666,13 +663,8 @@ static retain_status range(retain_mrr *m, retain_diag *diag)
     if (st != RETAIN_OK)
         return st;
     m->nper = (size_t)(m->last - m->first + 1);
-    if (m->nper > MAX_LINES / m->segments.n) {
-        rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
-                "%zu segments x %zu periods is too many lines for a table", m->segments.n, m->nper);
-        rt_hint(diag, "check the dates and the --by column, or use a longer --period");
-        return RETAIN_ERR_USAGE;
-    }
-    return RETAIN_OK;
+    return rt_table_check(m->segments.n, m->nper, "lines", o->period, m->first, m->last, true,
+                          diag);
 }
 
 /* The table's lines from the work cells. */
