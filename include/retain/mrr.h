@@ -89,9 +89,21 @@ RETAIN_API retain_status retain_mrr_add(retain_mrr *mrr, const char *id, size_t 
  * callback: a C program hands the reader's rows straight to the
  * accumulator (mrr is the retain_mrr). The segment is the row's first
  * extra column when the options have segments; an empty MRR cell is 0.
+ * A row repeating one of the customer's exactly (its fingerprint) counts
+ * once: see retain_mrr_duplicates.
  * On failure fills diag with the row's line: a negative MRR says so
  * (the caller may name the column, which the row does not carry). */
 RETAIN_API retain_status retain_mrr_add_row(const retain_row *row, void *mrr, retain_diag *diag);
+
+/* The exact duplicate rows left out: rows added with retain_mrr_add_row
+ * whose fingerprint (retain_row.fingerprint) repeats that of a row of the
+ * same customer (complete after finish). *place and *of (may be NULL) get
+ * the retain_row.place of the first one in file order and of the earlier
+ * row it repeats (see retain_reader_place_line). Each accumulator finds
+ * its own: a row repeated across two merged accumulators counts twice,
+ * so split a table by customer, or each file whole, before merging. */
+RETAIN_API unsigned long retain_mrr_duplicates(const retain_mrr *mrr, uint64_t *place,
+                                               uint64_t *of);
 
 /* Optional: room for about this many customers (retain_reader_expected_rows
  * is a fair guess), so that no table grows, and stalls, on the way. */

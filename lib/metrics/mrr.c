@@ -69,6 +69,7 @@ struct retain_mrr {
     curve *curves; /* rt_customer.more = index + 1 of the customer's curve */
     size_t ncurves, curves_cap;
     rt_window window;
+    rt_rowset dups;      /* exact duplicate rows (retain_mrr_add_row) */
     uint64_t total;      /* of every row's MRR (rt_money_tally) */
     bool total_overflow; /* past MAX_TOTAL */
     bool overflow;       /* a customer's MRR on a day past INT64_MAX */
@@ -103,6 +104,7 @@ void retain_mrr_free(retain_mrr *m)
     if (!m)
         return;
     rt_store_free(&m->store);
+    rt_rowset_free(&m->dups);
     rt_intern_free(&m->segments);
     free(m->mrr);
     free(m->id_at);
@@ -137,7 +139,8 @@ static bool side_reserve(retain_mrr *m, size_t n)
 
 retain_status retain_mrr_reserve(retain_mrr *m, size_t customers)
 {
-    if (!rt_store_reserve(&m->store, customers) || !side_reserve(m, m->store.cap))
+    if (!rt_store_reserve(&m->store, customers) || !side_reserve(m, m->store.cap) ||
+        !rt_rowset_reserve(&m->dups, customers))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -326,6 +329,11 @@ static bool flush(retain_mrr *m)
         return false;
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &m->queue[k];
+        int fresh = p->fp ? rt_rowset_add(&m->dups, m->index[k], m->store.n, p->fp, p->place) : 1;
+        if (fresh < 0)
+            return false;
+        if (fresh == 0)
+            continue; /* an exact duplicate of one of the customer's rows */
         if (!m->found[k])
             m->mrr[m->index[k]] = p->mrr; /* the store holds the row already */
         else if (!add_row(m, m->index[k], p->start, p->end, p->mrr, p->segment))
@@ -334,9 +342,9 @@ static bool flush(retain_mrr *m)
     return true;
 }
 
-retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const char *segment,
-                             size_t segment_len, retain_day start, retain_day end, bool has_end,
-                             retain_money amount)
+static retain_status add(retain_mrr *m, const char *id, size_t id_len, const char *segment,
+                         size_t segment_len, retain_day start, retain_day end, bool has_end,
+                         retain_money amount, uint64_t fp, uint64_t place)
 {
     if ((has_end && end < start) || amount < 0)
         return RETAIN_ERR_DATA;
@@ -356,6 +364,8 @@ retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const
     p->start = start;
     p->end = has_end ? end : RT_NO_END;
     p->mrr = amount;
+    p->fp = fp;
+    p->place = place;
     if (m->opt.ids) { /* one at a time: the id is at hand */
         size_t before = m->store.n;
         if (!flush(m))
@@ -369,14 +379,26 @@ retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const
     return flush(m) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
+retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const char *segment,
+                             size_t segment_len, retain_day start, retain_day end, bool has_end,
+                             retain_money amount)
+{
+    return add(m, id, id_len, segment, segment_len, start, end, has_end, amount, 0, 0);
+}
+
+unsigned long retain_mrr_duplicates(const retain_mrr *m, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&m->dups, place, of);
+}
+
 retain_status retain_mrr_add_row(const retain_row *row, void *mrr, retain_diag *diag)
 {
     retain_mrr *m = mrr;
     bool seg = m->opt.segments && row->extra;
     retain_money amount = row->has_mrr ? row->mrr : 0;
     retain_status st =
-        retain_mrr_add(m, row->id, row->id_len, seg ? row->extra[0] : NULL,
-                       seg ? row->extra_len[0] : 0, row->start, row->end, row->has_end, amount);
+        add(m, row->id, row->id_len, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0,
+            row->start, row->end, row->has_end, amount, row->fingerprint, row->place);
     if (st == RETAIN_ERR_DATA && amount < 0) {
         char text[32];
         retain_money_format(amount, -1, text);
@@ -811,6 +833,7 @@ size_t retain_mrr_bytes(const retain_mrr *m)
                m->curves_cap * sizeof *m->curves + m->ids.cap;
     if (m->opt.ids)
         b += m->store.n * sizeof *m->id_at;
+    b += rt_rowset_bytes(&m->dups);
     for (size_t i = 0; i < m->ncurves; i++)
         b += m->curves[i].cap * sizeof(piece);
     return b;
