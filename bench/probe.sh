@@ -2,7 +2,8 @@
 # bench/probe.sh: hostile inputs under a 4 GB address-space limit. Each must
 # end within seconds with a clear error naming what to change (or a right
 # answer), never by the OOM killer. Prints one line per case: exit code,
-# seconds, peak RSS, and the first line of stderr.
+# wall and user CPU seconds (the machine may be shared), peak RSS, and the
+# first lines of stderr.
 #
 #   bench/probe.sh [RETAIN]     (data in $PROBE_DATA, default /dev/shm/retain-probe)
 set -u
@@ -75,20 +76,22 @@ probe() { # probe NAME ARGS...
     local name=$1 t0 t1 code rss
     shift
     t0=$(date +%s.%N)
-    (ulimit -v "$LIMIT_KB"; /usr/bin/time -f '%M' -o "$D/rss" timeout 120 "$RETAIN" "$@" \
+    (ulimit -v "$LIMIT_KB"; /usr/bin/time -f '%M %U' -o "$D/rss" timeout 120 "$RETAIN" "$@" \
         >"$D/out" 2>"$D/err")
     code=$?
     t1=$(date +%s.%N)
-    rss=$(tail -n 1 "$D/rss" 2>/dev/null)
-    printf '| %s | `retain %s` | %s | %.1f | %s | %s |\n' "$name" "$(echo "$*" | sed "s|$D/||g")" \
-        "$code" "$(echo "$t1 - $t0" | bc)" "$((${rss:-0} / 1024))" \
+    read -r rss user < <(tail -n 1 "$D/rss" 2>/dev/null)
+    printf '| %s | `retain %s` | %s | %.1f | %s | %s | %s |\n' "$name" \
+        "$(echo "$*" | sed "s|$D/||g")" "$code" "$(echo "$t1 - $t0" | bc)" "${user:-?}" \
+        "$((${rss:-0} / 1024))" \
         "$(grep -v '^Try' "$D/err" | head -n 2 | tr '\n' ' ' | sed "s|$D/||g" | cut -c1-200)"
 }
 
-echo "| case | command | exit | s | peak RSS MiB | stderr |"
-echo "|---|---|---:|---:|---:|---|"
+echo "| case | command | exit | s | user s | peak RSS MiB | stderr |"
+echo "|---|---|---:|---:|---:|---:|---|"
 probe blank-start rate "$D/blank-start.csv"
 probe blank-start-churn churn "$D/blank-start.csv"
+probe blank-start-ltv ltv "$D/blank-start.csv"
 probe distinct-by-churn churn --by plan "$D/distinct.csv"
 probe distinct-by-survival survival --by plan "$D/distinct.csv"
 probe distinct-by-cohort cohort --by plan "$D/distinct.csv"
@@ -103,3 +106,4 @@ probe ids-as-mrr ltv --mrr "Record ID" "$D/ids-as-mrr.csv"
 probe binary rate "$D/random.bin"
 probe seg-periods cohort --by plan --period week "$D/seg-periods.csv"
 probe seg-periods-rate rate --by plan --period week "$D/seg-periods.csv"
+probe seg-periods-cohort-month cohort --by plan "$D/seg-periods.csv"

@@ -71,7 +71,7 @@ static bool run(const wrap *w, double *lp, double step_size, double *fmin, int *
      * value has not moved for 300 iterations (below the rounding noise of
      * the log-likelihood, a flat direction keeps the simplex from shrinking
      * further: it would wander without gaining anything) */
-    double best = s->fval;
+    double best = GSL_POSINF; /* s->fval is set by the first iterate, not by set */
     int still = 0;
     for (int it = 0; it < 4000; it++) {
         (*iterations)++;

@@ -13,12 +13,15 @@
 rt_figure *rt_figure_add(rt_figures *f, const char *key, const char *label, bool higher_better,
                          bool pct)
 {
-    if (!rt_grow((void **)&f->fig, &f->cap, f->n + 1, sizeof *f->fig)) {
+    /* one block per figure: the pointers handed out stay valid while
+     * more are added (the callers fill several at once) */
+    rt_figure *x = calloc(1, sizeof *x);
+    if (!x || !rt_grow((void **)&f->fig, &f->cap, f->n + 1, sizeof *f->fig)) {
+        free(x);
         f->failed = true;
         return NULL;
     }
-    rt_figure *x = &f->fig[f->n++];
-    memset(x, 0, sizeof *x);
+    f->fig[f->n++] = x;
     snprintf(x->key, sizeof x->key, "%s", key);
     snprintf(x->label, sizeof x->label, "%s", label);
     x->higher_better = higher_better;
@@ -29,8 +32,8 @@ rt_figure *rt_figure_add(rt_figures *f, const char *key, const char *label, bool
 const rt_figure *rt_figure_find(const rt_figures *f, const char *key)
 {
     for (size_t i = 0; i < f->n; i++)
-        if (strcmp(f->fig[i].key, key) == 0)
-            return &f->fig[i];
+        if (strcmp(f->fig[i]->key, key) == 0)
+            return f->fig[i];
     return NULL;
 }
 
@@ -114,7 +117,7 @@ retain_status rt_figures_table(const rt_figures *f, retain_doc *doc, const char 
     if (st == RETAIN_OK)
         st = retain_doc_table(doc, "headline", 6, head);
     for (size_t i = 0; i < f->n && st == RETAIN_OK; i++) {
-        const rt_figure *x = &f->fig[i];
+        const rt_figure *x = f->fig[i];
         if (x->v[0][0] || x->v[1][0] || x->v[2][0]) /* else no row of dashes */
             st = rt_figure_row(f, doc, x, 3, NULL);
     }
@@ -150,6 +153,8 @@ void rt_figures_free(rt_figures *f)
     for (size_t i = 0; i < f->nomit; i++)
         free(f->omitted[i]);
     free(f->omitted);
+    for (size_t i = 0; i < f->n; i++)
+        free(f->fig[i]);
     free(f->fig);
     memset(f, 0, sizeof *f);
 }

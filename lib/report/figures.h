@@ -21,7 +21,7 @@ typedef struct {
 
 typedef struct {
     retain_lang lang;
-    rt_figure *fig;
+    rt_figure **fig; /* each its own block: rt_figure_add's pointers stay valid */
     size_t n, cap;
     char **omitted; /* "what: why", in the report's language */
     size_t nomit, capomit;
