@@ -81,6 +81,9 @@ struct retain_events {
     unsigned long unknown_line[RETAIN_EVENT_TABLES];
     bool any[RETAIN_EVENT_TABLES];
     retain_day latest[RETAIN_EVENT_TABLES];
+    size_t last; /* index + 1 of the customer of the previous event: logs
+                    often hold a customer's events together, which then
+                    need no lookup */
 };
 
 /* Resizes the array *p to n elements of size bytes; false when out of
@@ -533,6 +536,8 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
         bool made;
         if (!intern_customer(r, id, len, &i, &made))
             return nomem(diag);
+    } else if (ev->last && same_id(r, ev->last - 1, id, len)) {
+        i = ev->last - 1;
     } else if (!lookup(r, id, len, id_hash(id, len), &pos, &i)) {
         ev->unknown[e->table]++;
         ev->unknown_line[e->table] = earlier_line(ev->unknown_line[e->table], e->line);
@@ -540,6 +545,7 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
     }
     if (!ensure_state(ev, i + 1))
         return nomem(diag);
+    ev->last = r->implicit ? 0 : i + 1;
     bool ok = true;
     switch (e->table) {
     case RETAIN_EVENT_ACTIVITY:
