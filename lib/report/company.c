@@ -169,7 +169,7 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     r->any_mrr = r->any_mrr || row->has_mrr;
     const char *id = row->id;
     size_t idl = row->id_len;
-    /* rate, cohort and LTV through their row functions: an exact duplicate
+    /* rate, cohort, LTV and MRR through their row functions: an exact duplicate
      * row (retain_row.fingerprint) is left out as the subcommands leave it
      * out (the lives of churn and survival see a copy as the same life) */
     retain_status st = retain_rate_add_row(row, r->rate, diag);
@@ -182,6 +182,8 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     for (int k = 0; k < NWHEN && st == RETAIN_OK; k++)
         if (r->ltv[k])
             st = retain_ltv_table_add_row(row, r->ltv[k], diag);
+    if (st == RETAIN_OK) /* as retain mrr: a row without an MRR at 0 */
+        st = retain_mrr_add_row(row, r->mrr, diag);
     if (st != RETAIN_OK)
         return st; /* diag says why, with the line */
     st = retain_churn_add(r->churn, id, idl, NULL, 0, NULL, 0, row->start, row->end, row->has_end,
@@ -192,8 +194,6 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
     if (st == RETAIN_OK)
         st = retain_churn_add(r->churn_period, id, idl, NULL, 0, NULL, 0, row->start, row->end,
                               row->has_end, mrr);
-    if (st == RETAIN_OK) /* as retain mrr: a row without an MRR at 0 */
-        st = retain_mrr_add(r->mrr, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK)
         st = retain_survival_add(r->sv, id, idl, NULL, 0, row->start, row->end, row->has_end, mrr);
     if (st == RETAIN_OK && r->sv_seg)
@@ -204,10 +204,9 @@ retain_status retain_report_row(const retain_row *row, void *report, retain_diag
         return st; /* diag says why */
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s",
-                       st != RETAIN_ERR_DATA                   ? retain_status_str(st)
-                       : row->has_end && row->end < row->start ? "the end is before the start"
-                       : mrr < 0 ? "a negative MRR is not a subscription (retain mrr)"
-                                 : retain_status_str(st));
+                       st == RETAIN_ERR_DATA && row->has_end && row->end < row->start
+                           ? "the end is before the start"
+                           : retain_status_str(st));
     return RETAIN_OK;
 }
 
