@@ -272,7 +272,9 @@ def main():
                 d = pd
                 if 0 < p < 1:
                     d = max(d, min(9, -math.floor(math.log10(p)) + 1))
-                row += [fmt(chi, a.precision), df, fmt(p, d)]
+                # below 1e-9: two significant digits in exponent form, never 0
+                # (retain-survival(1), p_value)
+                row += [fmt(chi, a.precision), df, "%.1e" % p if 0 < p < 1e-9 else fmt(p, d)]
             else:
                 row += ["", "", ""]
             out.writerow(row)
