@@ -85,6 +85,8 @@ def canonical(path, text, day_first, decimal_comma):
     cols = DIALECTS.get(name)
     if cols is None:
         return None
+    if name == "french.csv":  # what the file is, with or without the options
+        day_first = decimal_comma = True
     delim = ";" if name == "french.csv" else ","
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delim))
     header, body = rows[0], [r for r in rows[1:] if any(c.strip() for c in r)]
