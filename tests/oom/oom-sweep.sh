@@ -4,8 +4,10 @@
 #
 # The run is counted first (RETAIN_ALLOC_COUNT: allocations since main),
 # then for N = 1..count (every N; a dense sample, every STRIDE-th, when the
-# count is over MAX_RUNS) the N-th allocation fails. Each such run must
-# end in one of two ways:
+# count is over MAX_RUNS) the N-th allocation fails; then for every 4th of
+# those N, every allocation from the N-th on (memory that stays
+# exhausted: what reports the error must not need memory). Each such run
+# must end in one of two ways:
 #   - exit 71, nothing on stdout, a stderr whose one new line is
 #     "retain COMMAND: out of memory" (other lines only notes the normal
 #     run also prints), no crash;
@@ -58,9 +60,9 @@ if [ "${SANITIZED:-0}" = 1 ]; then
     export ASAN_OPTIONS=verify_asan_link_order=0:detect_leaks=1
     export LSAN_OPTIONS=suppressions=$HERE/lsan.supp:print_suppressions=0
 fi
-run() { # run N: the run with the N-th allocation failing (0: none)
-    RETAIN_FAIL_ALLOC=$1 RETAIN_ALLOC_COUNT=$tmp/n LD_PRELOAD=$SHIM "$RETAIN" "${args[@]}" \
-        >"$tmp/out" 2>"$tmp/err" </dev/null
+run() { # run N [MODE]: the run with the N-th allocation failing (0: none)
+    RETAIN_FAIL_ALLOC=$1 RETAIN_FAIL_ALLOC_MODE=${2:-once} RETAIN_ALLOC_COUNT=$tmp/n \
+        LD_PRELOAD=$SHIM "$RETAIN" "${args[@]}" >"$tmp/out" 2>"$tmp/err" </dev/null
 }
 
 run 0
@@ -75,9 +77,15 @@ mv "$tmp/err" "$tmp/want-err"
 total=$(cat "$tmp/n")
 stride=$(((total + MAX_RUNS - 1) / MAX_RUNS))
 [ "$stride" -ge 1 ] || stride=1
+# each N once; then every 4th of them with memory exhausted from N on
+# (RETAIN_FAIL_ALLOC_MODE=from: the error paths must not need memory)
+plan=()
+for ((n = 1; n <= total; n += stride)); do plan+=("$n once"); done
+for ((n = 1; n <= total; n += 4 * stride)); do plan+=("$n from"); done
 fail=0 runs=0 nomem=0 survived=0
-for ((n = 1; n <= total; n += stride)); do
-    run "$n"
+for step in "${plan[@]}"; do
+    read -r n mode <<<"$step"
+    run "$n" "$mode"
     code=$?
     runs=$((runs + 1))
     what=""
@@ -101,7 +109,7 @@ for ((n = 1; n <= total; n += stride)); do
         what="exit $code"
     fi
     if [ -n "$what" ]; then
-        echo "$CMD: allocation $n/$total failed: $what; stderr:"
+        echo "$CMD: allocation $n/$total failed ($mode): $what; stderr:"
         head -n 30 "$tmp/err"
         fail=$((fail + 1))
         [ "$fail" -ge 10 ] && break
@@ -111,5 +119,5 @@ done
     echo "$CMD: no injected failure reached the program"
     fail=1
 }
-echo "$CMD (${args[*]}): $runs runs of $total allocations (every $stride): $nomem out of memory, $survived unaffected, $fail wrong"
+echo "$CMD (${args[*]}): $runs runs over $total allocations (every $stride, then every $((4 * stride)) from on): $nomem out of memory, $survived unaffected, $fail wrong"
 [ "$fail" = 0 ]
