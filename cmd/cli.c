@@ -732,6 +732,10 @@ void cli_done(cli *c)
 {
     retain_reader_free(c->table);
     c->table = NULL;
+    /* a peeked input never opened again (the command failed first: out of
+     * memory, a usage error): its replay, then its source */
+    if (peeked.replay)
+        cli_close(peeked.replay);
 }
 
 void cli_report_skipped(const cli *c, const char *name, const retain_reader *reader)

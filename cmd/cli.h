@@ -314,7 +314,8 @@ void cli_report_footer(const cli *c, const char *name, const retain_reader *read
  * retain_rate_duplicates ...). */
 void cli_report_duplicates(const cli *c, unsigned long n, uint64_t place, uint64_t of);
 
-/* Frees what the run kept (the table's reader). */
+/* Frees what the run kept (the table's reader, an input peeked at and never
+ * opened again). */
 void cli_done(cli *c);
 
 /* The progress line of a read (cmd/progress.c): when stderr is a terminal

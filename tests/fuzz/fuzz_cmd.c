@@ -83,6 +83,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cli c;
     cli_init(&c, &FUZZ_COMMAND);
     int code = FUZZ_COMMAND.run(&c, argc, argv);
+    cli_done(&c); /* as main.c: what the run kept (the table's reader) */
     fflush(stdout);
     clearerr(stdout);
     fclose(f);
