@@ -83,6 +83,23 @@ typedef enum { DOC_HTML, DOC_PDF, DOC_MD } doc_format;
 static const retain_table_kind kinds[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
                                            RETAIN_TABLE_SURVEY};
 
+/* The customer table's rows into the report; a negative MRR names the
+ * MRR column as the file has it (retain mrr's message). */
+typedef struct {
+    retain_report *report;
+    const retain_reader *reader; /* set by cli_read_table */
+} company_rows;
+
+static retain_status company_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    company_rows *x = user;
+    retain_status st = retain_report_row(row, x->report, diag);
+    const char *col = x->reader ? retain_reader_column(x->reader, RETAIN_COL_MRR) : NULL;
+    if (st == RETAIN_ERR_DATA && row->has_mrr && row->mrr < 0 && col && !diag->column[0])
+        snprintf(diag->column, sizeof diag->column, "%s", col);
+    return st;
+}
+
 /* A small table (goals, ROI) read whole. */
 static int read_small(cli *c, const char *path, retain_table **t)
 {
@@ -259,6 +276,7 @@ static int run(cli *c, int argc, char **argv)
                     RETAIN_ROLE_BIT(RETAIN_COL_END) | RETAIN_ROLE_BIT(RETAIN_COL_MRR) |
                     RETAIN_ROLE_BIT(RETAIN_COL_REASON);
     retain_report *r = retain_report_new(&o, &diag);
+    company_rows rows = {r, NULL};
     int code = r ? EXIT_OK : cli_report(c, &diag);
     if (code == EXIT_OK && goals)
         code = read_goals(c, r, NULL, goals);
@@ -267,7 +285,7 @@ static int run(cli *c, int argc, char **argv)
         retain_report_spend(r, spend_table, &diag) != RETAIN_OK)
         code = cli_report_file(c, spend, &diag);
     if (code == EXIT_OK)
-        code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
+        code = cli_read_table(c, argc, argv, company_row, &rows, &rows.reader);
     static const retain_row_fn other[3] = {retain_report_events, retain_report_tickets,
                                            retain_report_answers};
     for (int k = 0; k < 3 && code == EXIT_OK; k++)
