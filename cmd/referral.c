@@ -180,6 +180,16 @@ static int run(cli *c, int argc, char **argv)
     if (summary && ambassadors)
         return cli_usage_error(c, "--summary and --ambassadors print different tables: one at "
                                   "a time");
+    /* stdin can be read once */
+    int stdin_tables = optind == argc;
+    for (int k = optind; k < argc; k++)
+        stdin_tables += strcmp(argv[k], "-") == 0;
+    for (int k = 0; k < 4; k++)
+        stdin_tables += path[k] && strcmp(path[k], "-") == 0;
+    stdin_tables += spend && strcmp(spend, "-") == 0;
+    if (stdin_tables > 1)
+        return cli_usage_error(c, "only one table can be read from stdin (the customer table "
+                                  "when no CUSTOMERS file is named)");
     o.want = summary       ? RETAIN_REFERRAL_SUMMARY
              : ambassadors ? RETAIN_REFERRAL_REFERRERS
                            : RETAIN_REFERRAL_TIERS;
