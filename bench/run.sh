@@ -111,12 +111,15 @@ run_timed() {
     local name=$1 out=$2 t0 t1 st rss
     shift 2
     t0=$(now)
-    /usr/bin/time -f '%M' -o "$work/rss.tmp" "$@" >"$out" 2>"$work/$name.err"
+    /usr/bin/time -f '%M %U' -o "$work/rss.tmp" "$@" >"$out" 2>"$work/$name.err"
     st=$?
     t1=$(now)
-    rss=$(tail -n 1 "$work/rss.tmp" 2>/dev/null)
+    read -r rss user < <(tail -n 1 "$work/rss.tmp" 2>/dev/null)
     case $rss in '' | *[!0-9]*) rss=0 ;; esac
-    printf '%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')" "$rss" "$st" >>"$timings"
+    case $user in '' | *[!0-9.]*) user=0 ;; esac
+    # fields: name, round, wall s, peak RSS KiB, exit status, user CPU s (the
+    # machine may be shared: CPU time is the steadier figure)
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')" "$rss" "$st" "$user" >>"$timings"
     if [ $st -ne 0 ]; then
         log "  $name: exit $st: $(head -c 300 "$work/$name.err")"
     fi
@@ -277,30 +280,41 @@ for n in $sizes; do
     # ---- table
     echo "## $n rows ($(printf '%.1f' "$mb") MB, $(basename "$f"))"
     echo
-    echo "| command | median s | MB/s | peak RSS MiB | speed vs csv-bare | runs (s) |"
-    echo "|---|---:|---:|---:|---:|---|"
+    echo "| command | median s | CPU s | MB/s | peak RSS MiB | speed vs csv-bare | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---|"
     for i in "${!names[@]}"; do
         nm=${names[$i]}
         if [ -n "${skips[$i]}" ]; then
-            echo "| ${labels[$i]} | | | | | skipped: ${skips[$i]} |"
+            echo "| ${labels[$i]} | | | | | | skipped: ${skips[$i]} |"
             continue
         fi
         case $failed in *" $nm "*)
-            echo "| ${labels[$i]} | | | | | failed: \`$(head -c 200 "$work/$nm.err" | tr '\n|' '  ')\` |"
+            echo "| ${labels[$i]} | | | | | | failed: \`$(head -c 200 "$work/$nm.err" | tr '\n|' '  ')\` |"
             status=1
             continue ;;
         esac
         med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
+        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6}' "$timings" | median)
         rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
         all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
         # per-round ratio t(csv-bare)/t(cmd), median over rounds
         rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
         [ -n "$rel" ] && rel=$(printf '%.3f' "$rel")
-        printf '| %s | %.3f | %.1f | %.1f | %s | %s |\n' "${labels[$i]}" "$med" "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" \
+        printf '| %s | %.3f | %.2f | %.1f | %.1f | %s | %s |\n' "${labels[$i]}" "$med" "${cpu:-0}" "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" \
             "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" "${rel:--}" "$all"
         [ "$nm" = rate ] && rate_rel=$rel
     done
     echo
+    if [ $retain_ok = 1 ]; then
+        # the per-customer state each command reports with -v
+        per=""
+        for cmd in rate churn survival; do
+            b=$("$RETAIN" $cmd -v "$f" 2>&1 >/dev/null | sed -n 's/.*(\([0-9.]*\) bytes per customer).*/\1/p' | tail -n 1)
+            per="$per${per:+, }\`$cmd\` ${b:-?}"
+        done
+        echo "State per customer (\`-v\`, bytes): $per."
+        echo
+    fi
     if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ -n "${rate_rel:-}" ]; then
         verdict=PASS
         awk -v r="$rate_rel" 'BEGIN {exit !(r >= 0.70)}' || verdict="BELOW TARGET"
@@ -404,24 +418,25 @@ if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ "$event_rows" -gt 0 ]; then
     active=$(($(wc -l <"$work/risk.csv") - 1))
     echo "## Event tables: $rows event rows ($(printf '%.1f' "$mb") MB, $customers customers, $active active on as-of)"
     echo
-    echo "| command | median s | MB/s | peak RSS MiB | bytes per customer | speed vs csv-bare | runs (s) |"
-    echo "|---|---:|---:|---:|---:|---:|---|"
+    echo "| command | median s | CPU s | MB/s | peak RSS MiB | bytes per customer | speed vs csv-bare | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
     for nm in bare risk_as_of risk risk_summary activation; do
         case $nm in
         bare) label="csv-bare (libcsv, empty callbacks)" ;;
         risk_as_of) label="\`retain risk --as-of D --events\` (one pass)" ;;
-        risk) label="\`retain risk --events\` (default as-of: two passes)" ;;
+        risk) label="\`retain risk --events\` (default as-of, guessed from the file's end: one pass when right)" ;;
         risk_summary) label="\`retain risk --as-of D --summary\` (backtest)" ;;
         activation) label="\`retain activation --event report\`" ;;
         esac
         med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
-        [ -z "$med" ] && { echo "| $label | | | | | | failed |"; status=1; continue; }
+        [ -z "$med" ] && { echo "| $label | | | | | | | failed |"; status=1; continue; }
+        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6}' "$timings" | median)
         rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
         all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
         rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
         per=$(awk -v r="$rss" -v c="$customers" 'BEGIN {printf "%.0f", r * 1024 / c}')
         [ $nm = bare ] && per=""
-        printf '| %s | %.3f | %.1f | %.1f | %s | %.3f | %s |\n' "$label" "$med" \
+        printf '| %s | %.3f | %.2f | %.1f | %.1f | %s | %.3f | %s |\n' "$label" "$med" "${cpu:-0}" \
             "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" \
             "$per" "$rel" "$all"
         [ $nm = risk_as_of ] && risk_rel=$rel
