@@ -112,13 +112,9 @@ static int one_liner(cli *c, const cac_opts *o)
 /* The spend table into the acquisition rows. */
 static int add_spend(cli *c, const cac_opts *o, retain_acquisition *rows, retain_table **t)
 {
-    int code = EXIT_OK;
-    FILE *f = cli_open(c, o->spend_table, &code);
-    if (!f)
+    int code = cli_read_small(c, o->spend_table, 0, t);
+    if (code != EXIT_OK)
         return code;
-    retain_diag d;
-    retain_status st = retain_table_read(f, 0, t, &d);
-    cli_close(f);
     retain_spend_options so = {.period = c->period,
                                .has_from = c->has_from,
                                .from = c->from,
@@ -130,9 +126,8 @@ static int add_spend(cli *c, const cac_opts *o, retain_acquisition *rows, retain
                                .channel_column = o->spend_column[2],
                                .segment = c->by};
     const char *channel = NULL;
-    if (st == RETAIN_OK)
-        st = retain_spend_table_add(rows, *t, &so, &channel, &d);
-    if (st != RETAIN_OK)
+    retain_diag d;
+    if (retain_spend_table_add(rows, *t, &so, &channel, &d) != RETAIN_OK)
         return cli_report_file(c, o->spend_table, &d);
     if (!c->by)
         c->by = channel; /* the customer table's column of that name */
@@ -143,18 +138,12 @@ static int add_spend(cli *c, const cac_opts *o, retain_acquisition *rows, retain
 static int make_join(cli *c, const cac_opts *o, bool from_stdin, retain_table **t,
                      retain_cac_join **join)
 {
-    int code = EXIT_OK;
     const char *file = from_stdin ? "stdin" : o->ltv_table;
     retain_diag d;
-    if (o->ltv_table || from_stdin) {
-        FILE *f = cli_open(c, from_stdin ? "-" : o->ltv_table, &code);
-        if (!f)
-            return code;
-        retain_status st = retain_table_read(f, 0, t, &d);
-        cli_close(f);
-        if (st != RETAIN_OK)
-            return cli_report_file(c, file, &d);
-    }
+    int code = o->ltv_table || from_stdin ? cli_read_small(c, from_stdin ? "-" : o->ltv_table, 0, t)
+                                          : EXIT_OK;
+    if (code != EXIT_OK)
+        return code;
     retain_cac_join_options jo = {.ltv = {o->ltv, o->has_ltv},
                                   .arpu = {o->arpu, o->has_arpu},
                                   .margin = {o->margin, o->has_margin},

@@ -647,6 +647,19 @@ void cli_close(FILE *in)
         fclose(in);
 }
 
+int cli_read_small(cli *c, const char *path, char delimiter, retain_table **t)
+{
+    int code = EXIT_OK;
+    FILE *in = cli_open(c, path, &code);
+    if (!in)
+        return code;
+    retain_diag d;
+    retain_status st = retain_table_read(in, delimiter, t, &d);
+    cli_close(in);
+    return st == RETAIN_OK ? EXIT_OK
+                           : cli_report_file(c, strcmp(path, "-") == 0 ? "stdin" : path, &d);
+}
+
 int cli_peek(cli *c, const char *path, retain_table **header)
 {
     int code = EXIT_OK;

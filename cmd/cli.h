@@ -278,6 +278,12 @@ void cli_diag(retain_diag *diag, retain_status st, unsigned long line, const cha
 FILE *cli_open(const cli *c, const char *path, int *code);
 void cli_close(FILE *in);
 
+/* Reads a small table whole (a spend table, an LTV table, a table of
+ * rates: retain_table_read, delimiter 0 detected) from path as cli_open
+ * opens it ("-": stdin). Its faults are said as cli_report_file names
+ * them ("stdin" for "-"). Returns the exit code; *t is the caller's to free. */
+int cli_read_small(cli *c, const char *path, char delimiter, retain_table **t);
+
 /* Opens a named input as cli_open does and peeks at its header
  * (retain_table_peek; *header receives it, the caller frees it): the next
  * cli_open of that path gives the input from its first byte, be it a file,

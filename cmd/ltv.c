@@ -94,16 +94,11 @@ static int one_liner(cli *c, const ltv_opts *o)
 
 static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
 {
-    int code = EXIT_OK;
-    FILE *in = cli_open(c, path, &code);
-    if (!in)
-        return code;
     retain_table *t = NULL;
+    int code = cli_read_small(c, path, c->input.delimiter, &t);
+    if (code != EXIT_OK)
+        return code;
     retain_diag diag;
-    retain_status st = retain_table_read(in, c->input.delimiter, &t, &diag);
-    cli_close(in);
-    if (st != RETAIN_OK)
-        return cli_report(c, &diag);
     retain_ltv_given given = {
         {o->arpu, o->has_arpu}, {o->margin, o->has_margin}, {o->discount, o->has_discount}};
     retain_ltv_apply a;
