@@ -12,43 +12,9 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-RETAIN=${RETAIN:-$root/build/retain}
-DATA=${BENCH_DATA:-/dev/shm/retain-bench}
-rounds=3
-sizes="1000000 10000000"
-while [ $# -gt 0 ]; do
-    case $1 in
-    --quick) rounds=1; sizes=100000 ;;
-    --rounds) rounds=$2; shift ;;
-    --sizes) sizes=$2; shift ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
-    *) echo "orders.sh: unknown argument: $1" >&2; exit 2 ;;
-    esac
-    shift
-done
-log() { printf '%s\n' "$*" >&2; }
-die() { log "orders.sh: $*"; exit 1; }
-[ -x /usr/bin/time ] || die "/usr/bin/time is needed (Debian package: time)"
-[ -x "$RETAIN" ] || die "no retain binary at $RETAIN"
-mkdir -p "$DATA" || die "cannot create $DATA"
-work=$(mktemp -d "$DATA/orders.XXXXXX") || die "cannot create a scratch directory"
-trap 'rm -rf "$work"' EXIT
+. "$here/common.sh"
+bench_setup orders.sh 2,12 "$@"
 cc -O2 -o "$work/gen-orders" "$here/gen-orders.c" -lm || die "building gen-orders failed"
-cc -O2 -o "$work/csv-bare" "$here/csv-bare.c" -lcsv || die "building csv-bare failed"
-
-# run NAME CMD...: one timed run; appends "wall user maxrss_kb" to $work/NAME
-run() {
-    local name=$1
-    shift
-    /usr/bin/time -f '%e %U %M' -o "$work/t" "$@" >"$work/out" 2>"$work/err" || {
-        log "orders.sh: $name failed: $(head -c 300 "$work/err")"
-        return 1
-    }
-    cat "$work/t" >>"$work/$name"
-}
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-col() { awk -v c="$1" '{print $c}' "$work/$2" | median; }
 
 status=0
 echo "## Orders: retain rfm and retain clv"
@@ -74,7 +40,7 @@ for n in $sizes; do
         cp "$work/err" "$work/rfm.v" 2>/dev/null
         "$RETAIN" rfm -v "$f" >/dev/null 2>"$work/rfm.v" || status=1
         run clv "$RETAIN" clv --fit-only "$f" || status=1
-        cp "$work/out" "$work/params"
+        cp "$work/clv.out" "$work/params"
     done
     [ -s "$work/bare" ] && [ -s "$work/rfm" ] && [ -s "$work/clv" ] || { status=1; continue; }
     customers=$(sed -n 's/.* rows, \([0-9]*\) customers.*/\1/p' "$work/rfm.v")

@@ -459,4 +459,10 @@ if [ $retain_ok = 1 ] && [ "${BENCH_ORDERS:-1}" = 1 ]; then
     RETAIN=$RETAIN BENCH_DATA=$DATA "$here/orders.sh" --rounds "$rounds" --sizes "$sizes" || status=1
 fi
 
+# ---------------------------------------------------------------- mrr
+# retain mrr's monthly movements against bare libcsv and DuckDB (bench/mrr.sh)
+if [ $retain_ok = 1 ] && [ "${BENCH_MRR:-1}" = 1 ]; then
+    RETAIN=$RETAIN BENCH_DATA=$DATA "$here/mrr.sh" --rounds "$rounds" --sizes "$sizes" || status=1
+fi
+
 exit $status
