@@ -332,17 +332,20 @@ static int run(cli *c, int argc, char **argv)
     if (!paths || code != EXIT_OK)
         return code;
     if (piped && o.survival)
-        return cli_usage_error(
+        code = cli_usage_error(
             c, "%s has a churn_pct column: --method survival needs a customer table", c->filename);
-    if (piped && (c->by || o.has_as_of || window_given))
-        return cli_usage_error(
+    else if (piped && (c->by || o.has_as_of || window_given))
+        code = cli_usage_error(
             c, "%s has a churn_pct column: --by, --as-of and --window are for customer tables",
             c->filename);
-    if (piped && n > 1)
-        return cli_usage_error(c, "%s has a churn_pct column: a table of rates is read alone",
+    else if (piped && n > 1)
+        code = cli_usage_error(c, "%s has a churn_pct column: a table of rates is read alone",
                                c->filename);
-    if (!piped && o.has_arpu)
-        return cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
+    else if (!piped && o.has_arpu)
+        code = cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
                                   "one-liner and for tables with a churn_pct column");
-    return piped ? pipe_mode(c, &o, paths[0]) : table_mode(c, &o, argc, argv);
+    else
+        code = piped ? pipe_mode(c, &o, paths[0]) : table_mode(c, &o, argc, argv);
+    cli_peek_drop(); /* after a usage error: the input is not read */
+    return code;
 }
