@@ -660,14 +660,6 @@ int cli_read_small(cli *c, const char *path, char delimiter, retain_table **t)
                            : cli_report_file(c, strcmp(path, "-") == 0 ? "stdin" : path, &d);
 }
 
-void cli_peek_drop(void)
-{
-    if (peeked.replay && peeked.path[0]) {
-        peeked.path = "";
-        cli_close(peeked.replay);
-    }
-}
-
 int cli_peek(cli *c, const char *path, retain_table **header)
 {
     int code = EXIT_OK;

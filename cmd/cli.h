@@ -289,9 +289,6 @@ int cli_read_small(cli *c, const char *path, char delimiter, retain_table **t);
  * cli_open of that path gives the input from its first byte, be it a file,
  * a pipe or stdin. Returns the exit code (the error said). */
 int cli_peek(cli *c, const char *path, retain_table **header);
-/* Closes what cli_peek opened when no cli_open took it back (a usage
- * error found after the peek). */
-void cli_peek_drop(void);
 
 /* The FILE operands: checks their count against the command's max_files
  * (usage error, NULL and *code set). Returns the first operand to read

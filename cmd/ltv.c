@@ -346,6 +346,5 @@ static int run(cli *c, int argc, char **argv)
                                   "one-liner and for tables with a churn_pct column");
     else
         code = piped ? pipe_mode(c, &o, paths[0]) : table_mode(c, &o, argc, argv);
-    cli_peek_drop(); /* after a usage error: the input is not read */
-    return code;
+    return code; /* a peeked input not read again: cli_done closes it */
 }
