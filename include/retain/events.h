@@ -137,9 +137,17 @@ RETAIN_API retain_status retain_events_add_row(retain_events *ev, retain_table_k
                                                const retain_row *row, retain_diag *diag);
 
 /* A row of the customer table as the reader read it, its first extra
- * column the segment when `segment` is true. */
+ * column the segment when `segment` is true. A row whose fingerprint
+ * (retain_row.fingerprint, not 0) repeats one of the same customer's rows
+ * is an exact duplicate: counted (retain_events_duplicates), left out. */
 RETAIN_API retain_status retain_events_add_customer_row(retain_events *ev, const retain_row *row,
                                                         bool segment, retain_diag *diag);
+
+/* The exact duplicate rows retain_events_add_customer_row left out; *place
+ * and *of (may be NULL) the first one's place (retain_row.place) and that
+ * of the row it repeats. Shared by the accumulator's forks. */
+RETAIN_API unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place,
+                                                  uint64_t *of);
 
 /* Adds the event state of `from` (a fork of `into`, or `into` a fork of
  * it) into `into`: afterwards `into` is as if it had read both parts.

@@ -51,6 +51,7 @@ typedef struct {
     size_t nrows, rows_cap;
     uint32_t *first_row; /* index + 1, per customer */
     rt_intern segments;
+    rt_rowset dups; /* exact duplicate rows of the customer table */
     /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1])
      * for the n_lived customers of the customer table */
     life *lives;
@@ -122,6 +123,7 @@ static void registry_free(registry *r)
     free(r->rows);
     free(r->first_row);
     rt_intern_free(&r->segments);
+    rt_rowset_free(&r->dups);
     free(r->lives);
     free(r->life_off);
     free(r);
@@ -302,10 +304,13 @@ retain_events *retain_events_fork(const retain_events *ev)
 
 /* ---- customers -------------------------------------------------------- */
 
-retain_status retain_events_add_customer(retain_events *ev, const char *id, size_t id_len,
-                                         retain_day start, retain_day end, bool has_end,
-                                         retain_money mrr, const char *segment, size_t segment_len,
-                                         unsigned long line, retain_diag *diag)
+/* A customer row; fp (0: none) and place are its fingerprint and place
+ * (retain_row), by which an exact duplicate of one of the customer's rows
+ * is left out, as the customer table's other readers do. */
+static retain_status add_customer(retain_events *ev, const char *id, size_t id_len,
+                                  retain_day start, retain_day end, bool has_end, retain_money mrr,
+                                  const char *segment, size_t segment_len, unsigned long line,
+                                  uint64_t fp, uint64_t place, retain_diag *diag)
 {
     registry *r = ev->reg;
     if (r->done)
@@ -322,6 +327,13 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
         return nomem(diag);
     if (start > r->as_of)
         return RETAIN_OK; /* not a customer yet: known, without this row */
+    if (fp) {
+        int fresh = rt_rowset_add(&r->dups, (uint32_t)i, r->n, fp, place);
+        if (fresh < 0)
+            return nomem(diag);
+        if (!fresh)
+            return RETAIN_OK; /* an exact duplicate row: counted once */
+    }
     if (!r->any_row || start > r->latest_start)
         r->latest_start = start;
     r->any_row = true;
@@ -343,6 +355,20 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
     row->next = r->first_row[i];
     r->first_row[i] = (uint32_t)++r->nrows;
     return RETAIN_OK;
+}
+
+retain_status retain_events_add_customer(retain_events *ev, const char *id, size_t id_len,
+                                         retain_day start, retain_day end, bool has_end,
+                                         retain_money mrr, const char *segment, size_t segment_len,
+                                         unsigned long line, retain_diag *diag)
+{
+    return add_customer(ev, id, id_len, start, end, has_end, mrr, segment, segment_len, line, 0, 0,
+                        diag);
+}
+
+unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place, uint64_t *of)
+{
+    return rt_rowset_duplicates(&ev->reg->dups, place, of);
 }
 
 static int seg_cmp(const registry *r, uint32_t a, uint32_t b)
@@ -644,9 +670,10 @@ retain_status retain_events_add_row(retain_events *ev, retain_table_kind kind,
 retain_status retain_events_add_customer_row(retain_events *ev, const retain_row *row, bool segment,
                                              retain_diag *diag)
 {
-    return retain_events_add_customer(ev, row->id, row->id_len, row->start, row->end, row->has_end,
-                                      row->has_mrr ? row->mrr : 0, segment ? row->extra[0] : NULL,
-                                      segment ? row->extra_len[0] : 0, row->line, diag);
+    return add_customer(ev, row->id, row->id_len, row->start, row->end, row->has_end,
+                        row->has_mrr ? row->mrr : 0, segment ? row->extra[0] : NULL,
+                        segment ? row->extra_len[0] : 0, row->line, row->fingerprint, row->place,
+                        diag);
 }
 
 retain_status retain_events_merge(retain_events *into, const retain_events *from, retain_diag *diag)
