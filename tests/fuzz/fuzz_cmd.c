@@ -1,6 +1,7 @@
 /* libFuzzer harness over one subcommand's entry (compiled once per
  * command with -DFUZZ_COMMAND=NAME_command): the input is a customer
- * table (or, for the commands that read one, a spend or LTV table), run
+ * table (or, for the commands that read one, a spend, LTV, events or
+ * referrals table, or nps's survey), run
  * with options chosen by its first two bytes. Every run must end with a
  * documented exit code; ASan and UBSan catch the rest (crashes, leaks,
  * overflows). Run with -close_fd_mask=2 to drop the commands' messages;
@@ -49,6 +50,15 @@ static const char *const options[][3] = {
     {"--end", "start"},
     {"--as-of", "9999-12-31"},
     {"--as-of", "1025-01-20"},
+    {"--customers"},
+    {"--annual", "--arr"},
+    {"--merge-gap", "30"},
+    {"--events", "@"},
+    {"--events", "@", "--tickets"},
+    {"--referrals", "@"},
+    {"--latest"},
+    {"--below", "9"},
+    {"--cents"},
 };
 #define N_OPTIONS (sizeof options / sizeof options[0])
 
