@@ -76,7 +76,7 @@ static int print_cohorts(cli *c, const retain_activation *a)
             retain_writer_text(w, label, (size_t)ll);
             retain_writer_int(w, cell.customers);
             retain_writer_int(w, cell.activated);
-            signals_pct(w, cell.activated, cell.customers, c->precision);
+            retain_writer_ratio(w, cell.activated, cell.customers, 100, c->precision);
             if (cell.has_median && retain_format_real(cell.median_days, c->precision, buf))
                 retain_writer_number(w, buf);
             else
@@ -109,7 +109,7 @@ static int print_onboarding(cli *c, const retain_activation *a)
             retain_writer_text(w, group, strlen(group));
             retain_writer_int(w, customers);
             retain_writer_int(w, churned);
-            signals_pct(w, churned, customers, c->precision);
+            retain_writer_ratio(w, churned, customers, 100, c->precision);
             retain_writer_end_row(w);
         }
     }

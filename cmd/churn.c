@@ -62,13 +62,6 @@ static retain_status ratio_cell(retain_writer *w, int64_t num, int64_t den, int 
     return retain_writer_number(w, buf);
 }
 
-static retain_status money_cell(retain_writer *w, retain_money m, int precision)
-{
-    char buf[32];
-    retain_money_format(m, precision, buf);
-    return retain_writer_number(w, buf);
-}
-
 static int print_table(cli *c, const retain_churn *churn, const retain_stages *stages,
                        const retain_churn_options *o, const char *reason_col, bool revenue)
 {
@@ -125,8 +118,8 @@ static int print_table(cli *c, const retain_churn *churn, const retain_stages *s
                     ratio_cell(w, cell.churned, cell.entered, c->precision);
                     ratio_cell(w, cell.churned, cell.churned_all, c->precision);
                     if (revenue) {
-                        money_cell(w, cell.mrr_entered, c->precision);
-                        money_cell(w, cell.mrr_churned, c->precision);
+                        retain_writer_money(w, cell.mrr_entered, c->precision);
+                        retain_writer_money(w, cell.mrr_churned, c->precision);
                         ratio_cell(w, cell.mrr_churned, cell.mrr_entered, c->precision);
                     }
                     retain_writer_end_row(w);

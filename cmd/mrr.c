@@ -74,13 +74,6 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     return st;
 }
 
-static retain_status money_cell(retain_writer *w, retain_money m, int precision)
-{
-    char buf[32];
-    retain_money_format(m, precision, buf);
-    return retain_writer_number(w, buf);
-}
-
 typedef bool (*ratio_fn)(const retain_mrr_row *row, int decimals, char *buf);
 
 static int print_table(cli *c, const retain_mrr *m, bool annual)
@@ -121,8 +114,8 @@ static int print_table(cli *c, const retain_mrr *m, bool annual)
                                       r.contraction, r.churned, r.moved_in,  r.moved_out};
             for (size_t i = 0; i < 8; i++)
                 if (i < 6 || c->by)
-                    money_cell(w, amounts[i], c->precision);
-            money_cell(w, r.mrr_end, c->precision);
+                    retain_writer_money(w, amounts[i], c->precision);
+            retain_writer_money(w, r.mrr_end, c->precision);
             for (size_t i = 0; i < 4; i++)
                 ratios[i](&r, c->precision, buf) ? retain_writer_number(w, buf)
                                                  : retain_writer_empty(w);
@@ -148,8 +141,8 @@ static retain_status customer_row(const retain_mrr_customer *row, void *user)
         retain_writer_text(x->w, row->segment, row->segment_len);
         retain_writer_text(x->w, row->from_segment, row->from_segment_len);
     }
-    money_cell(x->w, row->m0, x->c->precision);
-    money_cell(x->w, row->m1, x->c->precision);
+    retain_writer_money(x->w, row->m0, x->c->precision);
+    retain_writer_money(x->w, row->m1, x->c->precision);
     const char *what = retain_mrr_movement_name(row->movement);
     retain_writer_text(x->w, what, strlen(what));
     return retain_writer_end_row(x->w);

@@ -88,10 +88,11 @@ static int print_periods(cli *c, const retain_nps *n)
             retain_writer_int(w, cell.promoters);
             retain_writer_int(w, cell.passives);
             retain_writer_int(w, cell.detractors);
-            signals_pct(w, cell.promoters, cell.responses, c->precision);
-            signals_pct(w, cell.passives, cell.responses, c->precision);
-            signals_pct(w, cell.detractors, cell.responses, c->precision);
-            signals_pct(w, cell.promoters - cell.detractors, cell.responses, c->precision);
+            retain_writer_ratio(w, cell.promoters, cell.responses, 100, c->precision);
+            retain_writer_ratio(w, cell.passives, cell.responses, 100, c->precision);
+            retain_writer_ratio(w, cell.detractors, cell.responses, 100, c->precision);
+            retain_writer_ratio(w, cell.promoters - cell.detractors, cell.responses, 100,
+                                c->precision);
             double moe;
             char buf[RETAIN_NUMBER_BUFSIZE];
             if (retain_nps_moe(&cell, &moe) && retain_format_real(moe, c->precision, buf))
@@ -114,9 +115,9 @@ static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, boo
         const char *id = retain_events_id(ev, call->customer, &len);
         retain_writer_text(w, id, len);
         retain_writer_int(w, call->score);
-        signals_day(w, call->day);
+        retain_writer_day(w, call->day);
         if (customers && call->has_life) {
-            signals_money(w, call->mrr, c->precision);
+            retain_writer_money(w, call->mrr, c->precision);
             retain_writer_int(w, call->tenure_days);
         } else if (customers) {
             retain_writer_empty(w);
@@ -140,7 +141,7 @@ static int print_churn(cli *c, const retain_nps *n)
         retain_writer_text(w, name, strlen(name));
         retain_writer_int(w, answers);
         retain_writer_int(w, churned);
-        signals_pct(w, churned, answers, c->precision);
+        retain_writer_ratio(w, churned, answers, 100, c->precision);
         if (g != RETAIN_NPS_PROMOTER)
             signals_p_value(w, churned, answers, promoters_churned, promoters);
         else

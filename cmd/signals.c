@@ -124,29 +124,6 @@ int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retai
     return code;
 }
 
-void signals_pct(retain_writer *w, int64_t num, int64_t den, int precision)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (retain_format_ratio(num, den, 100, precision, buf))
-        retain_writer_number(w, buf);
-    else
-        retain_writer_empty(w);
-}
-
-void signals_money(retain_writer *w, retain_money m, int precision)
-{
-    char buf[32];
-    retain_money_format(m, precision, buf);
-    retain_writer_number(w, buf);
-}
-
-void signals_day(retain_writer *w, retain_day d)
-{
-    char buf[16];
-    retain_day_format(d, buf);
-    retain_writer_text(w, buf, 10);
-}
-
 void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2)
 {
     double p;

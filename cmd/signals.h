@@ -31,10 +31,6 @@ int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const 
 int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retain_day *day,
                          bool *found);
 
-/* Cells: num / den x 100 (empty when den is 0), an amount, a day. */
-void signals_pct(retain_writer *w, int64_t num, int64_t den, int precision);
-void signals_money(retain_writer *w, retain_money m, int precision);
-void signals_day(retain_writer *w, retain_day d);
 /* The p-value of x1 / n1 against x2 / n2 (retain_proportion_test), 4
  * decimals; empty when undefined. */
 void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2);
