@@ -1,4 +1,5 @@
-# bench/common.sh: what the per-command benchmarks (orders.sh, mrr.sh)
+# bench/common.sh: what the per-command benchmarks (orders.sh, mrr.sh,
+# referral.sh)
 # share, sourced by them after `here` (their directory) is set:
 #
 #   bench_setup NAME HELP "$@"   parses --quick, --rounds N, --sizes "...",

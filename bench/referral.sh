@@ -15,45 +15,19 @@
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/.." && pwd)
-RETAIN=${RETAIN:-$root/build/retain}
-DATA=${BENCH_DATA:-/dev/shm/retain-bench}
-rounds=3
-sizes="1000000 10000000"
-referrals=100000
+. "$here/common.sh"
+# --referrals N is this script's own; the rest is bench_setup's
+referrals=100000 referrals_given=0 args=()
 while [ $# -gt 0 ]; do
     case $1 in
-    --quick) rounds=1; sizes=100000; referrals=10000 ;;
-    --rounds) rounds=$2; shift ;;
-    --sizes) sizes=$2; shift ;;
-    --referrals) referrals=$2; shift ;;
-    -h | --help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "referral.sh: unknown argument: $1" >&2; exit 2 ;;
+    --referrals) referrals=$2; referrals_given=1; shift ;;
+    *) args+=("$1") ;;
     esac
     shift
 done
-log() { printf '%s\n' "$*" >&2; }
-die() { log "referral.sh: $*"; exit 1; }
-[ -x /usr/bin/time ] || die "/usr/bin/time is needed (Debian package: time)"
-[ -x "$RETAIN" ] || die "no retain binary at $RETAIN"
-mkdir -p "$DATA" || die "cannot create $DATA"
-work=$(mktemp -d "$DATA/referral.XXXXXX") || die "cannot create a scratch directory"
-trap 'rm -rf "$work"' EXIT
+bench_setup referral.sh 2,14 "${args[@]}"
+[ "$sizes" = 100000 ] && [ $referrals_given = 0 ] && referrals=10000 # --quick
 cc -O2 -o "$work/gen-crm" "$here/gen-crm.c" -lm || die "building gen-crm failed"
-cc -O2 -o "$work/csv-bare" "$here/csv-bare.c" -lcsv || die "building csv-bare failed"
-
-# run NAME CMD...: one timed run; appends "wall user maxrss_kb" to $work/NAME
-run() {
-    local name=$1
-    shift
-    /usr/bin/time -f '%e %U %M' -o "$work/t" "$@" >/dev/null 2>"$work/err" || {
-        log "referral.sh: $name failed: $(head -c 300 "$work/err")"
-        return 1
-    }
-    cat "$work/t" >>"$work/$name"
-}
-median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
-col() { awk -v c="$1" '{print $c}' "$work/$2" | median; }
 
 status=0
 echo "## Referral programmes: retain referral"
@@ -106,7 +80,7 @@ for n in $sizes; do
         printf "| csv-bare (libcsv, empty callbacks) | %.3f | %.3f | %.1f | %.1f | 1.000 | 1.000 |\n", w, u, b / 1e6 / w, m / 1024 }'
     for cmd in summary tiers; do
         label='`retain referral --summary`'
-        [ "$cmd" = tiers ] && label='`retain referral` (tier table > /dev/null)'
+        [ "$cmd" = tiers ] && label='`retain referral` (tier table, written to $DATA)'
         awk -v l="$label" -v b="$((bytes + rbytes))" -v w="$(col 1 $cmd)" -v u="$(col 2 $cmd)" \
             -v m="$(col 3 $cmd)" -v bw="$bw" -v bu="$bu" 'BEGIN {
             printf "| %s | %.3f | %.3f | %.1f | %.1f | %.3f | %.3f |\n", l, w, u, b / 1e6 / w, m / 1024, bw / w, bu / u }'
