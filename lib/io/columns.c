@@ -280,7 +280,7 @@ static const rt_alias deal_stage[] = {{"Deal Stage", 0, 0},   {"Stage", 0, 0},
                                       {"dealstage", 0, 0},    {"Pipeline Stage", 0, 0},
                                       {"Deal - Stage", 0, 0}, END};
 static const rt_alias deal_closed[] = {{"Close Date", 0, 0},        {"closed_at", 0, 0},
-                                       {"Closed Date", 0, 0},       {"closed", 0, 0},
+                                       {"Closed Date", 0, 0},       {"closed", 1, 0},
                                        {"Deal - Close time", 0, 0}, END};
 
 /* ---- the kinds ------------------------------------------------------------ */
