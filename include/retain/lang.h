@@ -45,6 +45,11 @@ RETAIN_API size_t retain_lang_date(retain_lang lang, retain_day day, char *buf);
  * key. Static storage. */
 RETAIN_API const char *retain_lang_label(retain_lang lang, const char *key);
 
+/* What joins a title to its detail ("Churn by stage: onboarding") in lang:
+ * ": " in English, a no-break space (U+00A0) then ": " in French, as French
+ * typography wants. Static storage. */
+RETAIN_API const char *retain_lang_colon(retain_lang lang);
+
 #ifdef __cplusplus
 }
 #endif

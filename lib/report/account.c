@@ -366,7 +366,7 @@ static retain_status kinds_section(retain_qbr *q, retain_table_kind table, const
         value_text(now[k], v0);
         value_text(before[k], v1);
         snprintf(key, sizeof key, "%s:%s", key_prefix, name);
-        snprintf(label, sizeof label, "%s: %s", title, name);
+        snprintf(label, sizeof label, "%s%s%s", title, retain_lang_colon(q->o.lang), name);
         rt_figure *f = rt_figure_add(&q->fig, key, label, !count, false);
         if (!f)
             break;
@@ -555,7 +555,8 @@ retain_status retain_qbr_finish(retain_qbr *q, retain_diag *diag)
     char title[200], sub[200], label[16], day[RETAIN_LANG_BUFSIZE];
     retain_period_label(RETAIN_PERIOD_QUARTER, retain_period_of(RETAIN_PERIOD_QUARTER, q->as_of),
                         label);
-    snprintf(title, sizeof title, "%s: %s", L(q, "Quarterly business review"), q->account);
+    snprintf(title, sizeof title, "%s%s%s", L(q, "Quarterly business review"),
+             retain_lang_colon(q->o.lang), q->account);
     retain_lang_date(q->o.lang, q->as_of, day);
     snprintf(sub, sizeof sub, "%s, %s %s", label, L(q, "as of"), day);
     if (!(q->doc = retain_doc_new(q->o.lang, title, sub)))

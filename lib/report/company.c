@@ -396,7 +396,8 @@ static void stage_figures(retain_report *r)
         char key[96], label[160];
         const char *name = retain_stages_name(r->stages, s);
         snprintf(key, sizeof key, "churn_pct:%s", name);
-        snprintf(label, sizeof label, "%s: %s", L(r, "Churn by stage"), name);
+        snprintf(label, sizeof label, "%s%s%s", L(r, "Churn by stage"),
+                 retain_lang_colon(r->o.lang), name);
         rt_figure *f = rt_figure_add(&r->fig, key, label, false, true);
         if (!f)
             return;

@@ -40,14 +40,15 @@ const rt_figure *rt_figure_find(const rt_figures *f, const char *key)
 retain_status rt_figures_omit(rt_figures *f, const char *what, const char *why)
 {
     const char *reason = retain_lang_label(f->lang, why);
-    size_t n = strlen(what) + strlen(reason) + 3;
+    const char *colon = retain_lang_colon(f->lang);
+    size_t n = strlen(what) + strlen(colon) + strlen(reason) + 1;
     char *s = malloc(n);
     if (!s || !rt_grow((void **)&f->omitted, &f->capomit, f->nomit + 1, sizeof *f->omitted)) {
         free(s);
         f->failed = true;
         return RETAIN_ERR_NOMEM;
     }
-    snprintf(s, n, "%s: %s", what, reason);
+    snprintf(s, n, "%s%s%s", what, colon, reason);
     f->omitted[f->nomit++] = s;
     return RETAIN_OK;
 }

@@ -180,22 +180,22 @@ static const char *const labels[][2] = {
     {"not active on the as-of day", "inactif à la date d'observation"},
     {"Prepare the renewal of", "Préparer le renouvellement du"},
     {"A promoter: ask for a reference or a referral.",
-     "Un promoteur : demander une référence ou une recommandation."},
-    {"No signal raised: keep the cadence.", "Aucun signal : garder le rythme."},
+     "Un promoteur\xC2\xA0: demander une référence ou une recommandation."},
+    {"No signal raised: keep the cadence.", "Aucun signal\xC2\xA0: garder le rythme."},
     {"Win the account back: it is not active on the as-of day.",
-     "Reconquérir le compte : il est inactif à la date d'observation."},
+     "Reconquérir le compte\xC2\xA0: il est inactif à la date d'observation."},
     {"No recent activity: call the champion to re-engage.",
-     "Aucune activité récente : appeler le référent pour relancer l'usage."},
+     "Aucune activité récente\xC2\xA0: appeler le référent pour relancer l'usage."},
     {"Usage is falling: review adoption and training.",
-     "L'usage baisse : revoir l'adoption et la formation."},
+     "L'usage baisse\xC2\xA0: revoir l'adoption et la formation."},
     {"Tickets are rising: review the open issues with support.",
-     "Les tickets augmentent : revoir les incidents ouverts avec le support."},
+     "Les tickets augmentent\xC2\xA0: revoir les incidents ouverts avec le support."},
     {"Revenue is down: check the contract and the plan.",
-     "Le revenu baisse : vérifier le contrat et l'offre."},
+     "Le revenu baisse\xC2\xA0: vérifier le contrat et l'offre."},
     {"A yearly renewal was missed: call before it lapses.",
-     "Un renouvellement annuel a été manqué : appeler avant qu'il n'expire."},
+     "Un renouvellement annuel a été manqué\xC2\xA0: appeler avant qu'il n'expire."},
     {"The latest NPS answer is below 9: follow up on it.",
-     "La dernière réponse NPS est sous 9 : y donner suite."},
+     "La dernière réponse NPS est sous 9\xC2\xA0: y donner suite."},
     {"ARPU and LTV", "ARPU et LTV"},
     {"LTV of the previous periods", "LTV des périodes précédentes"},
     {"MRR, NRR, GRR and MRR movements", "MRR, NRR, GRR et mouvements de MRR"},
@@ -218,7 +218,7 @@ static const char *const labels[][2] = {
     {"no answer of the account", "aucune réponse du compte"},
     {"no ROI file (--roi)", "pas de fichier de ROI (--roi)"},
     {"one curve per segment: more than six segments",
-     "une courbe par segment : plus de six segments"},
+     "une courbe par segment\xC2\xA0: plus de six segments"},
     {"no period with customers at its start", "aucune période avec des clients au début"},
     {"no cohort", "aucune cohorte"},
     {"Signals", "Signaux"},
@@ -242,7 +242,7 @@ static const char *const labels[][2] = {
     {" (the period is observed up to that day)", " (la période est observée jusqu'à ce jour)"},
     {"no spend table (--spend-table)", "pas de table de dépenses (--spend-table)"},
     {"the spend table has channels: name the customer table's with --by",
-     "la table de dépenses a des canaux : nommer celui de la table des clients avec --by"},
+     "la table de dépenses a des canaux\xC2\xA0: nommer celui de la table des clients avec --by"},
 };
 
 const char *retain_lang_label(retain_lang lang, const char *key)
@@ -253,4 +253,10 @@ const char *retain_lang_label(retain_lang lang, const char *key)
         if (strcmp(labels[i][0], key) == 0)
             return labels[i][1];
     return key;
+}
+
+const char *retain_lang_colon(retain_lang lang)
+{
+    /* French sets a no-break space before the colon; English none */
+    return lang == RETAIN_LANG_FR ? "\xC2\xA0: " : ": ";
 }
