@@ -1,0 +1,130 @@
+#!/bin/sh
+# tests/fuzz/campaign.sh: a long fuzzing campaign, run by hand (not in CI).
+#
+#   tests/fuzz/campaign.sh [-b BUILD] [-t SECONDS] [-s SLICE] [-p PAUSE]
+#                          [-l LOCK] [-w WORK] [-r RECORD] HARNESS...
+#
+# Fuzzes each HARNESS (reader, rate, churn, ...: BUILD/tests/fuzz/fuzz-NAME,
+# built with -DRETAIN_FUZZ=ON) for SECONDS of fuzzing (default 1800), one
+# harness at a time, on one core, under nice -n 19. The time is cut into
+# slices of SLICE seconds (60) with PAUSE seconds (5) between them; each
+# slice resumes the corpus of the last one, kept in WORK/NAME/corpus
+# (default /var/tmp/retain-fuzz, outside the repository). With -l LOCK
+# (or $RETAIN_FUZZ_LOCK) each slice holds a shared flock on LOCK, so that
+# whoever takes it exclusively (a benchmark) waits at most one slice and
+# the campaign waits while they hold it; the time spent waiting is not
+# counted as fuzzing.
+#
+# A harness stops early at its first finding (a crash, a disagreement, a
+# leak, a hang past 10 s, an allocation past 1 GiB): the input is kept in
+# WORK/NAME/artifacts. Each harness's result (date, commit, seconds of
+# fuzzing, executions, findings, corpus size) is appended to RECORD
+# (tests/fuzz/CAMPAIGN.md). To stop cleanly: touch WORK/STOP (or send
+# SIGTERM); the harness under way is recorded as stopped, with the time
+# it ran.
+set -eu
+cd "$(dirname "$0")/../.."
+
+build=build-fuzz total=1800 slice=60 pause=5 lock=${RETAIN_FUZZ_LOCK:-}
+work=/var/tmp/retain-fuzz record=tests/fuzz/CAMPAIGN.md
+while getopts b:t:s:p:l:w:r: o; do
+    case $o in
+    b) build=$OPTARG ;;
+    t) total=$OPTARG ;;
+    s) slice=$OPTARG ;;
+    p) pause=$OPTARG ;;
+    l) lock=$OPTARG ;;
+    w) work=$OPTARG ;;
+    r) record=$OPTARG ;;
+    *) exit 64 ;;
+    esac
+done
+shift $((OPTIND - 1))
+if [ $# -eq 0 ]; then
+    echo "usage: tests/fuzz/campaign.sh [-b BUILD] [-t SECONDS] [-s SLICE] [-p PAUSE] [-l LOCK] [-w WORK] [-r RECORD] HARNESS..." >&2
+    exit 64
+fi
+for name in "$@"; do
+    [ -x "$build/tests/fuzz/fuzz-$name" ] || {
+        echo "campaign: no $build/tests/fuzz/fuzz-$name (cmake -DRETAIN_FUZZ=ON)" >&2
+        exit 66
+    }
+done
+mkdir -p "$work"
+rm -f "$work/STOP"
+trap 'touch "$work/STOP"; [ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true' TERM INT
+here=$(pwd)
+
+if [ ! -f "$record" ]; then
+    cat >"$record" <<'EOF'
+# Fuzzing campaigns
+
+Written by `tests/fuzz/campaign.sh` (one line per harness run); seconds are
+seconds of fuzzing, on one core, under `nice -n 19`, in slices of a minute.
+Findings: crashes (and disagreements, undefined behaviour), hangs (a run
+past 10 s), leaks, out-of-memory (past 1 GiB).
+
+| date (UTC) | commit | harness | seconds | executions | crashes | hangs | leaks | oom | corpus (files) | result |
+|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|
+EOF
+fi
+
+count() { # count DIR PATTERN: files of DIR matching PATTERN
+    find "$1" -maxdepth 1 -type f -name "$2" | wc -l | tr -d ' '
+}
+
+for name in "$@"; do
+    [ -e "$work/STOP" ] && break
+    dir=$work/$name
+    mkdir -p "$dir/corpus" "$dir/artifacts"
+    # a copy, so that rebuilding during the campaign changes nothing (build
+    # from the commit recorded)
+    commit=$(git rev-parse --short HEAD)
+    git diff --quiet HEAD -- lib cmd include tests/fuzz || commit="$commit+changes"
+    cp "$build/tests/fuzz/fuzz-$name" "$dir/fuzz-$name"
+    seeds=$here/tests/fuzz/corpus/cmd opts=-close_fd_mask=2
+    [ "$name" = reader ] && seeds=$here/tests/fuzz/corpus/reader opts=-max_len=65536
+    done_s=0 runs=0 result=clean
+    while [ "$done_s" -lt "$total" ]; do
+        if [ -e "$work/STOP" ]; then
+            result=stopped
+            break
+        fi
+        left=$((total - done_s))
+        [ "$left" -lt "$slice" ] || left=$slice
+        rm -f "$dir/started"
+        set -- nice -n 19
+        [ -z "$lock" ] || set -- "$@" flock -s "$lock"
+        # the clock starts once the lock is held
+        "$@" sh -c 'date +%s >"$0"; exec "$@"' "$dir/started" "$dir/fuzz-$name" \
+            -max_total_time="$left" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
+            -malloc_limit_mb=1024 $opts -dict="$here/tests/fuzz/retain.dict" \
+            -artifact_prefix="$dir/artifacts/" "$dir/corpus" "$seeds" >"$dir/log" 2>&1 &
+        pid=$!
+        code=0
+        wait "$pid" || code=$?
+        pid=
+        end=$(date +%s)
+        start=$(cat "$dir/started" 2>/dev/null || echo "$end")
+        done_s=$((done_s + end - start))
+        n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
+        runs=$((runs + ${n:-0}))
+        if [ "$code" -ne 0 ]; then
+            if [ -e "$work/STOP" ]; then
+                result=stopped
+            else
+                result="finding (exit $code): see $dir/artifacts and $dir/log.$done_s"
+                cp "$dir/log" "$dir/log.$done_s"
+            fi
+            break
+        fi
+        sleep "$pause"
+    done
+    a=$dir/artifacts
+    crashes=$(($(count "$a" 'crash-*') + $(count "$a" 'deadly-*')))
+    printf '| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n' \
+        "$(date -u '+%Y-%m-%d %H:%M')" "$commit" "$name" "$done_s" "$runs" "$crashes" \
+        "$(count "$a" 'timeout-*')" "$(count "$a" 'leak-*')" "$(count "$a" 'oom-*')" \
+        "$(count "$dir/corpus" '*')" "$result" >>"$record"
+    echo "campaign: $name: $done_s s, $runs runs, $result" >&2
+done
