@@ -13,14 +13,14 @@
  *            {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
  *            {"method", OPT_METHOD, "M", "constant (default) or survival:\n"
  *                                        "a continuation line of the help"},
- *            {CLI_AS_OF}, {CLI_PERIOD(NULL)}, {CLI_FROM}, {CLI_TO},  (common: cli.c
+ *            {CLI_AS_OF}, {CLI_PERIOD(NULL)}, {CLI_FROM}, {CLI_TO},  (common: cli_parse.c
  *            {CLI_BY("one row per value of column COL")},             parses them)
  *            {NULL},
  *        };
  *
  *    A key below 256 (a letter) is also the short option (-S). The input
  *    options (--delimiter, --id ...), -f, -p, -v, -q and -h/--help are
- *    added to every command by cli.c; do not list them.
+ *    added to every command by cli_parse.c; do not list them.
  *
  * 2. Describe the command; main.c lists it (add `&NAME_command,` to its
  *    table and `extern const cli_command NAME_command;` to commands.h):
@@ -69,7 +69,7 @@
  *    tests/e2e/cases/NAME-*.
  *
  * ADDING AN INPUT OPTION (every command reading a table gets it): one line
- * in the input_options table of cli.c, e.g.
+ * in the cli_input_options table of cli_help.c, e.g.
  *        CLI_IN_FLAG("end-inclusive", end_inclusive, "the end day is the last day served"),
  *        CLI_IN_TEXT("encoding", "ENC", encoding, "input encoding (default UTF-8)"),
  *        CLI_IN_PARSE("merge-gap", "DAYS", parse_merge_gap, "text ..."),
@@ -95,7 +95,7 @@ enum {
     EXIT_IOERR = 74
 };
 
-/* Option keys handled in cli.c; a command's own keys start at OPT_FIRST_FREE
+/* Option keys handled in cli_parse.c; a command's own keys start at OPT_FIRST_FREE
  * (or are letters, which are also their short form). */
 enum {
     OPT_AS_OF = 256,
@@ -107,7 +107,7 @@ enum {
     OPT_MERGE_GAP,
     OPT_MAX_SEGMENTS,
     OPT_EXCEL_SAFE,
-    OPT_INPUT_FIRST = 300, /* the input options of cli.c: 300 + their index */
+    OPT_INPUT_FIRST = 300, /* the input options of cli_help.c: 300 + their index */
     OPT_FIRST_FREE = 400
 };
 
@@ -189,7 +189,7 @@ struct cli {
      * estimate of the rows, to size the accumulator (retain_*_reserve). */
     void (*reserve)(void *user, size_t rows);
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
-    /* private to cli.c */
+    /* private to cli_parse.c */
     const char *from_text, *to_text;
     /* the column options of the other tables (cmd/tables.h) */
     const char *table_column[RETAIN_TABLE_KINDS][RETAIN_COL_ROLES];

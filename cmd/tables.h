@@ -29,7 +29,7 @@
 #define CLI_TABLE_OPT(kind, role) (0x1000 + (int)(kind)*64 + (int)(role))
 #define CLI_TABLE_DATE_FORMAT(kind) CLI_TABLE_OPT(kind, RETAIN_COL_ROLES)
 
-/* For cli.c: appends the getopt_long entries of the command's tables at
+/* For cli_parse.c: appends the getopt_long entries of the command's tables at
  * c->longopts + *n; prints their --help; takes one of them (true when opt
  * was one). */
 void cli_tables_add(cli *c, size_t *n);

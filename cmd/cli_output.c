@@ -1,0 +1,121 @@
+/* Writing the command's table, -v, and what output failures mean. See
+ * cli.h. */
+#include <errno.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cli_private.h"
+
+retain_writer *cli_writer(const cli *c, const char *const *columns, size_t ncols, bool deferred)
+{
+    unsigned flags =
+        (deferred ? RETAIN_WRITER_DEFERRED : 0) | (c->excel_safe ? RETAIN_WRITER_EXCEL_SAFE : 0);
+    return retain_writer_open(stdout, c->format, columns, ncols, flags);
+}
+
+retain_print cli_print(const cli *c)
+{
+    retain_print p = {stdout, c->format, c->precision,
+                      c->excel_safe ? RETAIN_WRITER_EXCEL_SAFE : 0};
+    return p;
+}
+
+double cli_now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+void cli_verbose(const cli *c, size_t customers, size_t state_bytes)
+{
+    if (!c->verbose)
+        return;
+    double secs = cli_now() - c->started;
+    struct rusage ru;
+    double peak = getrusage(RUSAGE_SELF, &ru) == 0 ? (double)ru.ru_maxrss / 1024 : 0;
+    if (customers)
+        fprintf(stderr,
+                "retain %s: %s: %lu rows, %zu customers in %.3f s; customer state %.1f MiB "
+                "(%.1f bytes per customer); peak memory %.1f MiB\n",
+                c->cmd, c->filename, c->rows, customers, secs, (double)state_bytes / (1 << 20),
+                (double)state_bytes / (double)customers, peak);
+    else
+        fprintf(stderr, "retain %s: %s: %lu rows in %.3f s; peak memory %.1f MiB\n", c->cmd,
+                c->filename, c->rows, secs, peak);
+    if (c->empty_rows)
+        fprintf(stderr, "retain %s: skipped %lu row%s of empty cells only\n", c->cmd, c->empty_rows,
+                c->empty_rows == 1 ? "" : "s");
+}
+
+static int output_failed(const cli *c, retain_status st, int err)
+{
+    if (st == RETAIN_OK)
+        return EXIT_OK;
+    if (st == RETAIN_ERR_IO && err == EPIPE)
+        return EXIT_OK; /* the reader left: nothing more to say */
+    if (st == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    cli_prefix(c);
+    fprintf(stderr, "write error: %s\n", strerror(err));
+    return EXIT_IOERR;
+}
+
+int cli_finish_output(const cli *c, retain_writer *w)
+{
+    if (!w)
+        return cli_nomem(c);
+    retain_status st = retain_writer_finish(w);
+    int err = errno;
+    retain_writer_free(w);
+    return output_failed(c, st, err);
+}
+
+int cli_flush_stdout(const cli *c)
+{
+    errno = 0;
+    bool bad = fflush(stdout) != 0 || ferror(stdout);
+    int err = errno ? errno : EIO;
+    return output_failed(c, bad ? RETAIN_ERR_IO : RETAIN_OK, err);
+}
+
+void cli_segment_period(const cli *c, retain_writer *w, const char *seg, size_t seglen,
+                        int32_t period)
+{
+    char label[16];
+    retain_period_label(c->period, period, label);
+    if (c->by)
+        retain_writer_text(w, seg, seglen);
+    retain_writer_text(w, label, strlen(label));
+}
+
+void cli_partial_note(const cli *c, int32_t period, retain_day last_day, retain_day as_of,
+                      const char *what)
+{
+    char label[16], end[11], day[11];
+    retain_period_label(c->period, period, label);
+    retain_day_format(last_day, end);
+    retain_day_format(as_of, day);
+    cli_note(c, "%s ends on %s, after as-of %s: it is observed up to as-of (%s %s)", label, end,
+             day, what, day);
+}
+
+void cli_rate_reserve(void *rate, size_t rows)
+{
+    retain_rate_reserve(rate, rows);
+}
+
+retain_rate_options cli_rate_options(const cli *c)
+{
+    retain_rate_options o = {.period = c->period,
+                             .as_of = c->as_of,
+                             .has_as_of = c->has_as_of,
+                             .from = c->from,
+                             .has_from = c->has_from,
+                             .to = c->to,
+                             .has_to = c->has_to,
+                             .merge_gap = c->merge_gap,
+                             .segments = c->by != NULL};
+    return o;
+}
