@@ -73,6 +73,9 @@ retain_reader_options cli_other_options(const cli *c, retain_table_kind kind)
     o.extra = NULL;
     o.n_extra = 0;
     o.need_mrr = o.ignore_mrr = o.arr = o.end_inclusive = false;
+    /* a customer table has rows; the others may have none yet (no ticket
+     * this quarter, a programme with no referral): read as empty, noted */
+    o.empty_ok = kind != RETAIN_TABLE_CUSTOMERS;
     /* unordered as the command says (c->input.unordered): rows folded
      * into order-free state may come out of order */
     for (int k = 0; k < RETAIN_COL_ROLES; k++)
@@ -100,6 +103,9 @@ int cli_read_other(cli *c, retain_table_kind kind, const char *path, uint32_t wa
         code = cli_report_file(c, name, &diag);
     } else {
         retain_status st = retain_reader_read(reader, in, fn, user, &diag);
+        if (st == RETAIN_OK && retain_reader_rows(reader) == 0)
+            cli_note(c, "%s: no data rows after the header: read as an empty %s table", name,
+                     retain_table_kind_name(kind));
         cli_report_skipped(c, name, reader);
         cli_report_footer(c, name, reader);
         if (st != RETAIN_OK)

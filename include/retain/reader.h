@@ -188,6 +188,13 @@ typedef struct {
      * orders of a day can both be real), the fingerprint is 0: every row
      * counts. */
     bool keep_duplicates;
+    /* A table with a header and no data row is read as an empty table
+     * (RETAIN_OK, retain_reader_rows() 0) instead of failing with
+     * RETAIN_ERR_DATA "no data rows after the header": for a table that
+     * may rightly have nothing in it yet (no ticket this quarter, a
+     * referral programme with no referral). A table whose every row was
+     * skipped (skip_bad) still fails. */
+    bool empty_ok;
 } retain_reader_options;
 
 /* One row, valid only during the callback. Text fields are not

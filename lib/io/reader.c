@@ -72,6 +72,7 @@ struct retain_reader {
     const char *const *extra;
     size_t n_extra;
     bool skip_bad;
+    bool empty_ok; /* a header and no row is an empty table */
     bool unordered;
 
     /* several files of one table */
@@ -251,6 +252,7 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->extra = o->extra;
     r->n_extra = o->n_extra;
     r->skip_bad = o->skip_bad;
+    r->empty_ok = o->empty_ok;
     r->unordered = o->unordered;
     r->max_segments = o->n_extra ? o->max_segments : 0;
     r->dedup = o->kind == RETAIN_TABLE_CUSTOMERS && !o->keep_duplicates;
@@ -1541,6 +1543,8 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     }
     if (!r->header_done)
         return rt_fail(diag, RETAIN_ERR_DATA, 1, NULL, "empty input: no header line");
+    if (r->rows == 0 && r->skipped == 0 && r->empty_ok)
+        return RETAIN_OK; /* an empty table, as asked */
     if (r->rows == 0 && r->skipped == 0)
         return rt_fail(diag, RETAIN_ERR_DATA, lines > 1 ? lines - 1 : 1, NULL,
                        "no data rows after the header");

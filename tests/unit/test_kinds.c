@@ -526,6 +526,23 @@ static void test_sep_line_empty_rows_footer(void **state)
     assert_error(st, &diag, RETAIN_ERR_DATA, 3, "1 fields, but the header has 2");
 }
 
+/* A header and no row: a data error, unless empty_ok (a side table with
+ * nothing in it yet); rows that were all skipped still fail. */
+static void test_header_only(void **state)
+{
+    (void)state;
+    retain_diag d;
+    retain_reader_options o = kind_options(RETAIN_TABLE_TICKETS);
+    assert_int_equal(read_kind(&o, "customer_id,created_at\n", &d), RETAIN_ERR_DATA);
+    assert_string_equal(d.message, "no data rows after the header");
+    o.empty_ok = true;
+    assert_ok(read_kind(&o, "customer_id,created_at\n", &d), &d);
+    assert_int_equal(C.n, 0);
+    o.skip_bad = true;
+    assert_int_equal(read_kind(&o, "customer_id,created_at\nA,not a day\n", &d), RETAIN_ERR_DATA);
+    assert_int_equal(d.line, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -542,6 +559,7 @@ int main(void)
         cmocka_unit_test(test_deals),
         cmocka_unit_test(test_encodings),
         cmocka_unit_test(test_sep_line_empty_rows_footer),
+        cmocka_unit_test(test_header_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
