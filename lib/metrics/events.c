@@ -371,15 +371,6 @@ unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place,
     return rt_rowset_duplicates(&ev->reg->dups, place, of);
 }
 
-static int seg_cmp(const registry *r, uint32_t a, uint32_t b)
-{
-    size_t la, lb;
-    const char *sa = rt_intern_str(&r->segments, a, &la);
-    const char *sb = rt_intern_str(&r->segments, b, &lb);
-    int c = memcmp(sa, sb, la < lb ? la : lb);
-    return c ? c : (la > lb) - (la < lb);
-}
-
 /* Cutoffs given as days before the latest start: now it is known. Rows
  * starting after the as-of leave their customer's chain; ends after it
  * are open. */
@@ -418,13 +409,13 @@ static uint32_t life_segment(const registry *r, size_t i, int32_t start)
         const cust_row *row = &r->rows[k - 1];
         if (row->start <= start && start < row->end) {
             if (!found || row->mrr > best ||
-                (row->mrr == best && seg_cmp(r, row->segment, seg) < 0)) {
+                (row->mrr == best && rt_intern_compare(&r->segments, row->segment, seg) < 0)) {
                 best = row->mrr;
                 seg = row->segment;
                 found = true;
             }
         } else if (row->start == start && row->end == start &&
-                   (!found_any || seg_cmp(r, row->segment, any_seg) < 0)) {
+                   (!found_any || rt_intern_compare(&r->segments, row->segment, any_seg) < 0)) {
             any_seg = row->segment;
             found_any = true;
         }

@@ -186,15 +186,6 @@ static void save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
         a->reason[i] = v->reason;
 }
 
-static int compare_values(const rt_intern *t, uint32_t a, uint32_t b)
-{
-    size_t la, lb;
-    const char *sa = rt_intern_str(t, a, &la);
-    const char *sb = rt_intern_str(t, b, &lb);
-    int c = memcmp(sa, sb, la < lb ? la : lb);
-    return c ? c : (la > lb) - (la < lb);
-}
-
 /* Whether the closed ranges [start, end + gap] of two lives meet. */
 static bool meet(int32_t a0, int32_t a1, int32_t b0, int32_t b1, int32_t gap)
 {
@@ -220,7 +211,7 @@ static void absorb(retain_lives *l, life *v, const life *x)
             if (l->opt.segments &&
                 (x->best > v->best ||
                  (x->best == v->best &&
-                  compare_values(&l->segments, x->seg & SEG_MASK, v->seg & SEG_MASK) < 0))) {
+                  rt_intern_compare(&l->segments, x->seg & SEG_MASK, v->seg & SEG_MASK) < 0))) {
                 v->seg = x->seg;
                 v->best = x->best;
             }
@@ -236,7 +227,7 @@ static void absorb(retain_lives *l, life *v, const life *x)
         rt_intern_str(&l->reasons, x->reason, &lx);
         rt_intern_str(&l->reasons, v->reason, &lv);
         if ((lx && !lv) ||
-            ((lx > 0) == (lv > 0) && compare_values(&l->reasons, x->reason, v->reason) < 0))
+            ((lx > 0) == (lv > 0) && rt_intern_compare(&l->reasons, x->reason, v->reason) < 0))
             v->reason = x->reason;
     }
 }
