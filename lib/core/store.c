@@ -24,6 +24,10 @@ void rt_store_free(rt_store *s)
     free(s->extra);
     free(s->mrr);
     free(s->extra_mrr);
+    free(s->fp);
+    free(s->place);
+    free(s->extra_fp);
+    free(s->extra_place);
     rt_rowset_free(&s->rows);
     memset(s, 0, sizeof *s);
 }
@@ -140,6 +144,8 @@ size_t rt_store_bytes(const rt_store *s)
         s->n * sizeof *s->cust + s->nextra * sizeof *s->extra + rt_rowset_bytes(&s->rows);
     if (s->keep_mrr)
         bytes += (s->n + s->nextra) * sizeof(int64_t);
+    if (s->dedup)
+        bytes += (s->n + s->nextra) * 2 * sizeof(uint64_t);
     for (int i = 0; i < RT_SHARDS; i++)
         bytes += s->shard[i].slots ? (s->shard[i].mask + 1) * sizeof(uint64_t) : 0;
     return bytes;
@@ -171,6 +177,30 @@ static void populate(void *p, size_t bytes)
     (void)p;
     (void)bytes;
 #endif
+}
+
+/* Grows the tables beside the customers (MRR, fingerprints and places, as
+ * asked for) to cap entries; false when out of memory. */
+static bool grow_beside(const rt_store *s, int64_t **mrr, uint64_t **fp, uint64_t **place,
+                        size_t cap)
+{
+    if (s->keep_mrr) {
+        int64_t *m = realloc(*mrr, cap * sizeof *m);
+        if (!m)
+            return false;
+        *mrr = m;
+    }
+    if (s->dedup) {
+        uint64_t *f = realloc(*fp, cap * sizeof *f);
+        if (!f)
+            return false;
+        *fp = f;
+        uint64_t *p = realloc(*place, cap * sizeof *p);
+        if (!p)
+            return false;
+        *place = p;
+    }
+    return true;
 }
 
 static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
@@ -211,15 +241,11 @@ bool rt_store_reserve(rt_store *s, size_t n)
         if (!c)
             return false;
         s->cust = c;
-        if (s->keep_mrr) {
-            int64_t *m = realloc(s->mrr, n * sizeof *m);
-            if (!m)
-                return false; /* cap unchanged: the next add grows both */
-            s->mrr = m;
-        }
+        if (!grow_beside(s, &s->mrr, &s->fp, &s->place, n))
+            return false; /* cap unchanged: the next add grows them all */
         s->cap = n;
     }
-    return !s->dedup || rt_rowset_reserve(&s->rows, n);
+    return true;
 }
 
 void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p)
@@ -265,16 +291,16 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
         if (!c)
             return false;
         s->cust = c;
-        if (s->keep_mrr) {
-            int64_t *m = realloc(s->mrr, cap * sizeof *m);
-            if (!m)
-                return false;
-            s->mrr = m;
-        }
+        if (!grow_beside(s, &s->mrr, &s->fp, &s->place, cap))
+            return false;
         s->cap = cap;
     }
     if (s->keep_mrr)
         s->mrr[s->n] = p->mrr;
+    if (s->dedup) {
+        s->fp[s->n] = p->fp;
+        s->place[s->n] = p->place;
+    }
     rt_customer *c = &s->cust[s->n++];
     c->lo = p->lo;
     c->hi = p->hi;
@@ -289,19 +315,49 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
     return true;
 }
 
+/* Of two equal rows, the later in the files is the duplicate: counts the
+ * one at place against the kept one at *kept, which becomes the earlier
+ * of the two, so that the first duplicate in file order is found whatever
+ * order the rows come in (as rt_rowset_add). */
+static void count_duplicate(rt_rowset *r, uint64_t place, uint64_t *kept)
+{
+    uint64_t a = place > *kept ? place : *kept, b = place > *kept ? *kept : place;
+    if (r->dups++ == 0 || a < r->dup_place) {
+        r->dup_place = a;
+        r->dup_of = b;
+    }
+    if (place < *kept)
+        *kept = place;
+}
+
+/* Whether p repeats one of customer i's rows (then counted). */
+static bool repeats(rt_store *s, uint32_t i, const rt_pending *p)
+{
+    const rt_customer *c = &s->cust[i];
+    if (c->start == p->start && c->end == p->end && s->fp[i] == p->fp) {
+        count_duplicate(&s->rows, p->place, &s->place[i]);
+        return true;
+    }
+    for (uint32_t x = c->more; x; x = s->extra[x - 1].next) {
+        const rt_extra_row *e = &s->extra[x - 1];
+        if (e->start == p->start && e->end == p->end && s->extra_fp[x - 1] == p->fp) {
+            count_duplicate(&s->rows, p->place, &s->extra_place[x - 1]);
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool add_one(rt_store *s, const rt_pending *p)
 {
     uint32_t i;
     bool found;
     if (!locate(s, p, &i, &found))
         return false;
-    if (s->dedup && p->fp) {
-        int kept = rt_rowset_add(&s->rows, i, s->n, p->fp, p->place);
-        if (kept <= 0)
-            return kept == 0; /* a duplicate is left out */
-    }
     if (!found)
-        return true;
+        return true; /* its first row, with its fingerprint */
+    if (s->dedup && p->fp && repeats(s, i, p))
+        return true; /* a duplicate is left out */
     rt_customer *c = &s->cust[i];
     if (s->nextra == s->extra_cap) {
         size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
@@ -311,16 +367,16 @@ static bool add_one(rt_store *s, const rt_pending *p)
         if (!e)
             return false;
         s->extra = e;
-        if (s->keep_mrr) {
-            int64_t *m = realloc(s->extra_mrr, cap * sizeof *m);
-            if (!m)
-                return false;
-            s->extra_mrr = m;
-        }
+        if (!grow_beside(s, &s->extra_mrr, &s->extra_fp, &s->extra_place, cap))
+            return false;
         s->extra_cap = cap;
     }
     if (s->keep_mrr)
         s->extra_mrr[s->nextra] = p->mrr;
+    if (s->dedup) {
+        s->extra_fp[s->nextra] = p->fp;
+        s->extra_place[s->nextra] = p->place;
+    }
     rt_extra_row *e = &s->extra[s->nextra++];
     e->start = p->start;
     e->end = p->end;

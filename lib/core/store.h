@@ -93,9 +93,18 @@ typedef struct {
      * Off by default: the metrics that count customers pay nothing. */
     bool keep_mrr;
     int64_t *mrr, *extra_mrr;
-    /* With rt_store_dedup: rows whose fingerprint (rt_pending.fp) repeats
-     * one of their customer's are counted here and not added. */
+    /* With rt_store_dedup: a row that repeats one of its customer's
+     * (same start, end and fingerprint rt_pending.fp) is counted in
+     * rows.dups (rows.dup_place, rows.dup_of: rt_rowset_duplicates reads
+     * them) and not added. Each row's fingerprint and place are kept
+     * beside it, as its MRR is: fp[i], place[i] for cust[i]'s first row,
+     * extra_fp[j], extra_place[j] for extra[j] (16 bytes a row). A new
+     * customer needs no check, and a known one's rows are compared by
+     * start and end first, which it has at hand: the fingerprints are
+     * read only for a row with the same days. rows' own tables stay
+     * empty. */
     bool dedup;
+    uint64_t *fp, *place, *extra_fp, *extra_place;
     rt_rowset rows;
     /* rows queued by rt_store_push, added in batches */
     rt_pending queue[256];
