@@ -69,15 +69,46 @@ typedef struct {
     int8_t score;
 } cut_state;
 
+typedef struct {
+    int32_t start, end; /* the first life; start = end when none */
+    int32_t activation;
+} first_life;
+
+/* What an event adds to its customer's state (see fold()). */
+typedef struct {
+    int32_t day;
+    uint8_t table;   /* retain_event_table */
+    bool activity;   /* of the activity kind: counts for silence and usage */
+    bool activation; /* of the activation kind */
+    int64_t value;
+    unsigned long line;
+} fold_in;
+
+/* An event waiting for its customer to be looked up (see flush()). */
+typedef struct {
+    fold_in f;
+    uint64_t h;              /* the hash of its id */
+    uint32_t id_off, id_len; /* its id in the queue's bytes */
+    uint32_t who;            /* during the flush: index + 1 of its customer, 0 none */
+    bool same;               /* the id of the event before it */
+} pending;
+
+#define QUEUE 256
+#define AHEAD 8          /* events between a fetch ahead and the use */
+#define ID_WAIT_MAX 4096 /* a longer id is looked up at once */
+
 struct retain_events {
     registry *reg;
     retain_day cutoff[RETAIN_EVENTS_MAX_CUTOFFS];
     size_t ncut;
     int32_t usage_w, ticket_w, order_w;
     char *activity_kind, *activation_kind;
-    cut_state *state;        /* customer i, cutoff k at i * ncut + k */
-    int32_t *first_activity; /* of the activation kind, in the first life */
-    size_t state_cap;        /* customers the arrays hold */
+    cut_state *state; /* customer i, cutoff k at i * ncut + k */
+    /* per customer: its first life, and the first activity of the
+     * activation kind in it (NO_DAY: none yet), side by side so that an
+     * event finds them in one cache line */
+    first_life *first;
+    size_t state_cap; /* customers the arrays hold */
     uint64_t unknown[RETAIN_EVENT_TABLES];
     unsigned long unknown_line[RETAIN_EVENT_TABLES];
     bool any[RETAIN_EVENT_TABLES];
@@ -85,6 +116,18 @@ struct retain_events {
     size_t last; /* index + 1 of the customer of the previous event: logs
                     often hold a customer's events together, which then
                     need no lookup */
+    /* Events read by retain_events_add_row wait here until QUEUE of them
+     * have come, or their state is read: then their customers are looked
+     * up together, each lookup's memory fetched ahead of it (with many
+     * customers, a time-ordered log costs a cache miss or four per event
+     * otherwise). The state does not depend on the order of the events;
+     * while the magnitudes of the values summed fit in 2^63 (tally), no
+     * customer's sum can overflow, so that none waits for an error. */
+    pending *queue;
+    size_t nq;
+    rt_buf qids; /* the ids of the waiting events */
+    uint64_t tally;
+    bool sync; /* the tally is full: events are folded as they come */
 };
 
 /* Resizes the array *p to n elements of size bytes; false when out of
@@ -488,12 +531,18 @@ static bool ensure_state(retain_events *ev, size_t n)
     while (cap < n)
         cap *= 2;
     if (!resize(&ev->state, cap * ev->ncut, sizeof *ev->state) ||
-        !resize(&ev->first_activity, cap, sizeof *ev->first_activity))
+        !resize(&ev->first, cap, sizeof *ev->first))
         return false;
     cut_state *s = ev->state;
-    int32_t *fa = ev->first_activity;
+    const registry *r = ev->reg;
     for (size_t i = ev->state_cap; i < cap; i++) {
-        fa[i] = NO_DAY;
+        first_life *fl = &ev->first[i];
+        fl->activation = NO_DAY;
+        fl->start = fl->end = 0; /* no day: no life */
+        if (i < r->n_lived && r->life_off[i] < r->life_off[i + 1]) {
+            fl->start = r->lives[r->life_off[i]].start;
+            fl->end = r->lives[r->life_off[i]].end;
+        }
         for (size_t k = 0; k < ev->ncut; k++) {
             cut_state *c = &s[i * ev->ncut + k];
             memset(c, 0, sizeof *c);
@@ -527,7 +576,158 @@ static bool add_window(int64_t *now, int64_t *before, int32_t c, int32_t w, int3
     return true;
 }
 
-retain_status retain_events_add(retain_events *ev, const retain_event *e, retain_diag *diag)
+/* Folds an event into customer i's state; false when a sum overflows. */
+static bool fold(retain_events *ev, size_t i, const fold_in *f)
+{
+    bool ok = true;
+    cut_state *cs = &ev->state[i * ev->ncut];
+    switch (f->table) {
+    case RETAIN_EVENT_ACTIVITY:
+        if (f->activation) {
+            first_life *fl = &ev->first[i];
+            if (f->day >= fl->start && f->day < fl->end &&
+                (fl->activation == NO_DAY || f->day < fl->activation))
+                fl->activation = f->day;
+        }
+        if (!f->activity)
+            break;
+        for (size_t k = 0; k < ev->ncut && ok; k++) {
+            cut_state *c = &cs[k];
+            if (f->day > ev->cutoff[k])
+                continue;
+            if (f->day > c->last_act)
+                c->last_act = f->day;
+            ok = add_window(&c->usage, &c->usage_before, ev->cutoff[k], ev->usage_w, f->day,
+                            f->value);
+        }
+        break;
+    case RETAIN_EVENT_TICKET:
+        for (size_t k = 0; k < ev->ncut; k++) {
+            cut_state *c = &cs[k];
+            int64_t age = (int64_t)ev->cutoff[k] - f->day;
+            if (age < 0)
+                continue;
+            if (age < ev->ticket_w)
+                c->tickets++;
+            else if (age < 2 * (int64_t)ev->ticket_w)
+                c->tickets_before++;
+        }
+        break;
+    case RETAIN_EVENT_ANSWER:
+        for (size_t k = 0; k < ev->ncut; k++) {
+            cut_state *c = &cs[k];
+            if (f->day > ev->cutoff[k])
+                continue;
+            if (f->day > c->answer_day || (f->day == c->answer_day && f->line >= c->answer_line)) {
+                c->answer_day = f->day;
+                c->answer_line = (uint32_t)(f->line > UINT32_MAX ? UINT32_MAX : f->line);
+                c->score = (int8_t)f->value;
+            }
+        }
+        break;
+    case RETAIN_EVENT_ORDER:
+        for (size_t k = 0; k < ev->ncut && ok; k++) {
+            cut_state *c = &cs[k];
+            if (f->day > ev->cutoff[k])
+                continue;
+            c->orders++;
+            if (f->day > c->last_order)
+                c->last_order = f->day;
+            ok = add_window(&c->revenue, &c->revenue_before, ev->cutoff[k], ev->order_w, f->day,
+                            f->value);
+        }
+        break;
+    default:
+        break;
+    }
+    return ok;
+}
+
+static retain_status overflow(const fold_in *f, retain_diag *diag)
+{
+    return rt_fail(diag, RETAIN_ERR_DATA, f->line,
+                   f->table == RETAIN_EVENT_ORDER ? "amount" : "value",
+                   "the %s of customer sum past 9.2e12", table_name[f->table]);
+}
+
+static void count_unknown(retain_events *ev, const fold_in *f)
+{
+    ev->unknown[f->table]++;
+    ev->unknown_line[f->table] = earlier_line(ev->unknown_line[f->table], f->line);
+}
+
+/* The customer an id's hash leads to by its tag alone (index + 1, 0 for
+ * none): to be checked against the id. */
+static uint32_t tag_match(const registry *r, uint64_t h)
+{
+    uint64_t tag = h >> 32 << 32;
+    for (size_t p = h & r->mask;; p = (p + 1) & r->mask) {
+        uint64_t s = r->slots[p];
+        if (!s || (s & ~0xFFFFFFFFull) == tag)
+            return (uint32_t)s;
+    }
+}
+
+/* Folds the waiting events. Cannot fail: their state was made room for
+ * when they came, and the tally keeps every sum in range. Three passes,
+ * each fetching ahead what the next needs: the slots of the ids' hashes,
+ * then the customers' ids and states, then the ids' bytes. */
+static void flush(retain_events *ev)
+{
+    registry *r = ev->reg;
+    pending *q = ev->queue;
+    size_t n = ev->nq;
+    ev->nq = 0;
+    for (size_t k = 0; k < n; k++) {
+        if (k + AHEAD < n && !q[k + AHEAD].same)
+            __builtin_prefetch(&r->slots[q[k + AHEAD].h & r->mask]);
+        if (!q[k].same)
+            q[k].who = tag_match(r, q[k].h);
+    }
+    for (size_t k = 0; k < n; k++) {
+        size_t a = k + 2 * AHEAD, b = k + AHEAD;
+        if (a < n && !q[a].same && q[a].who) {
+            size_t c = q[a].who - 1;
+            __builtin_prefetch(&r->id_off[c]);
+            __builtin_prefetch(&r->id_len[c]);
+            __builtin_prefetch(&ev->first[c]);
+            const char *from = (const char *)&ev->state[c * ev->ncut];
+            for (size_t at = 0; at < ev->ncut * sizeof *ev->state + 63; at += 64)
+                __builtin_prefetch(from + at);
+        }
+        if (b < n && !q[b].same && q[b].who)
+            __builtin_prefetch(r->ids.data + r->id_off[q[b].who - 1]);
+        pending *p = &q[k];
+        const char *id = ev->qids.data + p->id_off;
+        size_t i;
+        if (p->same) {
+            p->who = k ? q[k - 1].who : (uint32_t)ev->last;
+        } else if (p->who && !same_id(r, p->who - 1, id, p->id_len)) {
+            size_t pos;
+            p->who = lookup(r, id, p->id_len, p->h, &pos, &i) ? (uint32_t)(i + 1) : 0;
+        }
+        if (!p->who)
+            count_unknown(ev, &p->f);
+        else
+            fold(ev, p->who - 1, &p->f); /* in range: see the tally */
+    }
+    ev->last = n ? q[n - 1].who : ev->last;
+    ev->qids.len = 0;
+}
+
+/* Folds what waits, before the state is read. The state is the same
+ * whether or not events waited: settling changes nothing visible, and so
+ * is allowed on an accumulator handed over as const. */
+static void settle(const retain_events *ev)
+{
+    if (ev->nq)
+        flush((retain_events *)ev);
+}
+
+/* An event, checked; queued when `wait` and its customer must be looked
+ * up, else folded now. */
+static retain_status add_event(retain_events *ev, const retain_event *e, bool wait,
+                               retain_diag *diag)
 {
     registry *r = ev->reg;
     if (!r->done)
@@ -547,87 +747,65 @@ retain_status retain_events_add(retain_events *ev, const retain_event *e, retain
     if (!ev->any[e->table] || e->day > ev->latest[e->table])
         ev->latest[e->table] = e->day;
     ev->any[e->table] = true;
+    fold_in f = {e->day,
+                 (uint8_t)e->table,
+                 e->table == RETAIN_EVENT_ACTIVITY && kind_is(ev->activity_kind, e),
+                 e->table == RETAIN_EVENT_ACTIVITY && kind_is(ev->activation_kind, e),
+                 e->value,
+                 e->line};
     size_t i;
-    size_t pos;
     if (r->implicit) {
         bool made;
-        if (!intern_customer(r, id, len, &i, &made))
+        if (!intern_customer(r, id, len, &i, &made) || !ensure_state(ev, i + 1))
             return nomem(diag);
-    } else if (ev->last && same_id(r, ev->last - 1, id, len)) {
-        i = ev->last - 1;
-    } else if (!lookup(r, id, len, id_hash(id, len), &pos, &i)) {
-        ev->unknown[e->table]++;
-        ev->unknown_line[e->table] = earlier_line(ev->unknown_line[e->table], e->line);
-        return RETAIN_OK;
+        return fold(ev, i, &f) ? RETAIN_OK : overflow(&f, diag);
     }
-    if (!ensure_state(ev, i + 1))
+    if (!ev->queue && !(ev->queue = malloc(QUEUE * sizeof *ev->queue)))
         return nomem(diag);
-    ev->last = r->implicit ? 0 : i + 1;
-    bool ok = true;
-    switch (e->table) {
-    case RETAIN_EVENT_ACTIVITY:
-        if (kind_is(ev->activation_kind, e) && i < r->n_lived) {
-            size_t a = r->life_off[i], b = r->life_off[i + 1];
-            if (a < b && e->day >= r->lives[a].start && e->day < r->lives[a].end &&
-                (ev->first_activity[i] == NO_DAY || e->day < ev->first_activity[i]))
-                ev->first_activity[i] = e->day;
-        }
-        if (!kind_is(ev->activity_kind, e))
-            break;
-        for (size_t k = 0; k < ev->ncut && ok; k++) {
-            cut_state *c = &ev->state[i * ev->ncut + k];
-            if (e->day > ev->cutoff[k])
-                continue;
-            if (e->day > c->last_act)
-                c->last_act = e->day;
-            ok = add_window(&c->usage, &c->usage_before, ev->cutoff[k], ev->usage_w, e->day,
-                            e->value);
-        }
-        break;
-    case RETAIN_EVENT_TICKET:
-        for (size_t k = 0; k < ev->ncut; k++) {
-            cut_state *c = &ev->state[i * ev->ncut + k];
-            int64_t age = (int64_t)ev->cutoff[k] - e->day;
-            if (age < 0)
-                continue;
-            if (age < ev->ticket_w)
-                c->tickets++;
-            else if (age < 2 * (int64_t)ev->ticket_w)
-                c->tickets_before++;
-        }
-        break;
-    case RETAIN_EVENT_ANSWER:
-        for (size_t k = 0; k < ev->ncut; k++) {
-            cut_state *c = &ev->state[i * ev->ncut + k];
-            if (e->day > ev->cutoff[k])
-                continue;
-            if (e->day > c->answer_day || (e->day == c->answer_day && e->line >= c->answer_line)) {
-                c->answer_day = e->day;
-                c->answer_line = (uint32_t)(e->line > UINT32_MAX ? UINT32_MAX : e->line);
-                c->score = (int8_t)e->value;
-            }
-        }
-        break;
-    case RETAIN_EVENT_ORDER:
-        for (size_t k = 0; k < ev->ncut && ok; k++) {
-            cut_state *c = &ev->state[i * ev->ncut + k];
-            if (e->day > ev->cutoff[k])
-                continue;
-            c->orders++;
-            if (e->day > c->last_order)
-                c->last_order = e->day;
-            ok = add_window(&c->revenue, &c->revenue_before, ev->cutoff[k], ev->order_w, e->day,
-                            e->value);
-        }
-        break;
-    default:
-        break;
+    if (ev->state_cap < r->n && !ensure_state(ev, r->n))
+        return nomem(diag);
+    if (!ev->sync && (e->table == RETAIN_EVENT_ACTIVITY || e->table == RETAIN_EVENT_ORDER) &&
+        !rt_money_tally(&ev->tally, e->value)) {
+        settle(ev);
+        ev->sync = true; /* a sum may overflow: at its own event */
     }
-    if (!ok)
-        return rt_fail(diag, RETAIN_ERR_DATA, e->line,
-                       e->table == RETAIN_EVENT_ORDER ? "amount" : "value",
-                       "the %s of customer sum past 9.2e12", table_name[e->table]);
+    if (!wait || ev->sync || len > ID_WAIT_MAX) {
+        settle(ev);
+        size_t pos;
+        if (ev->last && same_id(r, ev->last - 1, id, len)) {
+            i = ev->last - 1;
+        } else if (!lookup(r, id, len, id_hash(id, len), &pos, &i)) {
+            ev->last = 0;
+            count_unknown(ev, &f);
+            return RETAIN_OK;
+        }
+        ev->last = i + 1;
+        return fold(ev, i, &f) ? RETAIN_OK : overflow(&f, diag);
+    }
+    pending *prev = ev->nq ? &ev->queue[ev->nq - 1] : NULL;
+    bool same = prev ? prev->id_len == len && memcmp(ev->qids.data + prev->id_off, id, len) == 0
+                     : ev->last && same_id(r, ev->last - 1, id, len);
+    pending *p = &ev->queue[ev->nq];
+    p->f = f;
+    p->same = same;
+    if (same && prev) {
+        p->id_off = prev->id_off;
+        p->id_len = prev->id_len;
+    } else {
+        p->id_off = (uint32_t)ev->qids.len;
+        p->id_len = (uint32_t)len;
+        if (!rt_buf_append(&ev->qids, id, len))
+            return nomem(diag);
+        p->h = same ? 0 : id_hash(id, len);
+    }
+    if (++ev->nq == QUEUE)
+        flush(ev);
     return RETAIN_OK;
+}
+
+retain_status retain_events_add(retain_events *ev, const retain_event *e, retain_diag *diag)
+{
+    return add_event(ev, e, false, diag);
 }
 
 retain_status retain_events_add_row(retain_events *ev, retain_table_kind kind,
@@ -655,7 +833,7 @@ retain_status retain_events_add_row(retain_events *ev, retain_table_kind kind,
     default:
         return rt_fail(diag, RETAIN_ERR_USAGE, row->line, NULL, "not an event table");
     }
-    return retain_events_add(ev, &e, diag);
+    return add_event(ev, &e, true, diag);
 }
 
 retain_status retain_events_add_customer_row(retain_events *ev, const retain_row *row, bool segment,
@@ -675,13 +853,14 @@ retain_status retain_events_merge(retain_events *into, const retain_events *from
         into->order_w != from->order_w)
         return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
                        "merging event states of other customers or options");
+    settle(into);
+    settle(from);
     if (!ensure_state(into, from->state_cap))
         return nomem(diag);
     for (size_t i = 0; i < from->state_cap; i++) {
-        if (from->first_activity[i] != NO_DAY &&
-            (into->first_activity[i] == NO_DAY ||
-             from->first_activity[i] < into->first_activity[i]))
-            into->first_activity[i] = from->first_activity[i];
+        int32_t fa = from->first[i].activation, *ia = &into->first[i].activation;
+        if (fa != NO_DAY && (*ia == NO_DAY || fa < *ia))
+            *ia = fa;
         for (size_t k = 0; k < into->ncut; k++) {
             cut_state *a = &into->state[i * into->ncut + k];
             const cut_state *b = &from->state[i * from->ncut + k];
@@ -721,6 +900,7 @@ uint64_t retain_events_unknown(const retain_events *ev, retain_event_table table
 {
     if ((unsigned)table >= RETAIN_EVENT_TABLES)
         return 0;
+    settle(ev);
     if (first_line)
         *first_line = ev->unknown[table] ? ev->unknown_line[table] : 0;
     return ev->unknown[table];
@@ -845,6 +1025,7 @@ bool retain_events_cutoff(const retain_events *ev, retain_day c, size_t *k)
 
 void retain_events_state(const retain_events *ev, size_t i, size_t k, retain_event_state *out)
 {
+    settle(ev);
     memset(out, 0, sizeof *out);
     out->cutoff = ev->cutoff[k];
     if (i >= ev->state_cap)
@@ -863,7 +1044,7 @@ void retain_events_state(const retain_events *ev, size_t i, size_t k, retain_eve
     out->has_answer = c->answer_day != NO_DAY;
     out->score = out->has_answer ? c->score : 0;
     out->answer_day = out->has_answer ? c->answer_day : 0;
-    int32_t fa = ev->first_activity[i];
+    int32_t fa = ev->first[i].activation;
     out->has_activation = fa != NO_DAY && fa <= out->cutoff;
     out->activation_day = out->has_activation ? fa : 0;
 }
@@ -871,7 +1052,7 @@ void retain_events_state(const retain_events *ev, size_t i, size_t k, retain_eve
 size_t retain_events_bytes(const retain_events *ev)
 {
     const registry *r = ev->reg;
-    return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof(int32_t)) +
+    return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof *ev->first) +
            r->ids.cap + r->cap * (sizeof *r->id_off + sizeof *r->id_len + sizeof *r->first_row) +
            (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) + r->rows_cap * sizeof *r->rows +
            (r->life_off ? (r->n_lived + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
@@ -883,8 +1064,10 @@ void retain_events_free(retain_events *ev)
         return;
     registry_free(ev->reg);
     free(ev->state);
-    free(ev->first_activity);
+    free(ev->first);
     free(ev->activity_kind);
     free(ev->activation_kind);
+    free(ev->queue);
+    rt_buf_free(&ev->qids);
     free(ev);
 }

@@ -571,6 +571,100 @@ static void test_activation(void **state)
     retain_events_free(ev);
 }
 
+/* Rows added by retain_events_add_row wait in batches for their customers'
+ * lookups: the state is what retain_events_add gives event by event, in
+ * any order, unknown ids included; a sum that overflows fails on its own
+ * row, and large values that do not overflow still fold. */
+static void test_rows_wait(void **state)
+{
+    (void)state;
+    enum { CUSTOMERS = 3000, EVENTS = 40000 };
+    retain_day as_of = day_of("2024-06-30"), cut[2] = {as_of, as_of - 90};
+    retain_events_options o = {.cutoffs = cut, .n_cutoffs = 2, .activation_kind = "report"};
+    retain_events *one = retain_events_new(&o, NULL), *waits = retain_events_new(&o, NULL);
+    assert_non_null(one);
+    assert_non_null(waits);
+    char id[32];
+    for (int c = 0; c < CUSTOMERS; c++) {
+        snprintf(id, sizeof id, "C%05d", c);
+        for (int k = 0; k < 2; k++) {
+            retain_events *ev = k ? waits : one;
+            assert_int_equal(retain_events_add_customer(ev, id, strlen(id), as_of - 400 + c % 300,
+                                                        0, false, UNIT, NULL, 0, 2, NULL),
+                             RETAIN_OK);
+        }
+    }
+    assert_int_equal(retain_events_customers_done(one, NULL), RETAIN_OK);
+    assert_int_equal(retain_events_customers_done(waits, NULL), RETAIN_OK);
+    static const char *const kinds[] = {"login", "report"};
+    static const retain_table_kind table_kind[] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
+                                                   RETAIN_TABLE_SURVEY, RETAIN_TABLE_ORDERS};
+    uint64_t x = 88172645463325252ull;
+    int c = 0;
+    for (unsigned long line = 2; line < EVENTS + 2; line++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        if (x % 4 != 0)                            /* runs of one customer, else a jump */
+            c = (int)(x >> 20) % (CUSTOMERS + 50); /* past CUSTOMERS: unknown */
+        snprintf(id, sizeof id, "C%05d", c);
+        retain_event_table t = (retain_event_table)((x >> 8) % 4);
+        int64_t v =
+            t == RETAIN_EVENT_ANSWER ? (int64_t)((x >> 12) % 11) : (int64_t)((x >> 12) % 5) * UNIT;
+        retain_event e = {
+            t, line, id, strlen(id), as_of - (retain_day)((x >> 30) % 200), kinds[(x >> 40) % 2],
+            5, v};
+        retain_row row = {0};
+        row.line = line;
+        row.id = id;
+        row.id_len = strlen(id);
+        row.date = e.day;
+        row.kind = e.kind;
+        row.kind_len = e.kind_len;
+        row.value = v;
+        row.has_score = t == RETAIN_EVENT_ANSWER;
+        row.score = (int)v;
+        row.has_amount = t == RETAIN_EVENT_ORDER;
+        row.amount = v;
+        assert_int_equal(retain_events_add(one, &e, NULL), RETAIN_OK);
+        assert_int_equal(retain_events_add_row(waits, table_kind[t], &row, NULL), RETAIN_OK);
+    }
+    for (int t = 0; t < RETAIN_EVENT_TABLES; t++) {
+        unsigned long l1, l2;
+        assert_int_equal(retain_events_unknown(one, (retain_event_table)t, &l1),
+                         retain_events_unknown(waits, (retain_event_table)t, &l2));
+        assert_int_equal(l1, l2);
+    }
+    assert_true(retain_events_unknown(waits, RETAIN_EVENT_ACTIVITY, NULL) > 0);
+    for (size_t i = 0; i < CUSTOMERS; i++) {
+        for (size_t k = 0; k < 2; k++) {
+            retain_event_state a, b;
+            retain_events_state(one, i, k, &a);
+            retain_events_state(waits, i, k, &b);
+            assert_memory_equal(&a, &b, sizeof a);
+        }
+    }
+    retain_events_free(one);
+    /* huge values: two customers' sums fit, a third value on one does not */
+    retain_event_state s;
+    retain_row row = {0};
+    row.id = "C00001";
+    row.id_len = 6;
+    row.date = as_of;
+    row.value = INT64_MAX / 2 + 1;
+    row.line = 100;
+    assert_int_equal(retain_events_add_row(waits, RETAIN_TABLE_EVENTS, &row, NULL), RETAIN_OK);
+    row.id = "C00002";
+    row.line = 101;
+    assert_int_equal(retain_events_add_row(waits, RETAIN_TABLE_EVENTS, &row, NULL), RETAIN_OK);
+    retain_events_state(waits, 2, 0, &s);
+    assert_true(s.usage >= INT64_MAX / 2);
+    row.line = 102;
+    retain_diag diag;
+    assert_int_equal(retain_events_add_row(waits, RETAIN_TABLE_EVENTS, &row, &diag),
+                     RETAIN_ERR_DATA);
+    assert_int_equal(diag.line, 102);
+    retain_events_free(waits);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -579,7 +673,7 @@ int main(void)
         cmocka_unit_test(test_bad_values),   cmocka_unit_test(test_no_customer_table),
         cmocka_unit_test(test_risk_signals), cmocka_unit_test(test_risk_table),
         cmocka_unit_test(test_risk_options), cmocka_unit_test(test_nps),
-        cmocka_unit_test(test_activation),
+        cmocka_unit_test(test_activation),   cmocka_unit_test(test_rows_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
