@@ -7,7 +7,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
 
 enum {
     OPT_SPEND = OPT_FIRST_FREE,
@@ -77,16 +76,9 @@ typedef struct {
     double spend, new_customers, ltv, arpu, margin, min_ratio;
     const char *spend_text; /* --spend as given: CAC is exact from it */
     bool has_spend, has_new, has_ltv, has_arpu, has_margin;
-    const char *min_ratio_text;
     const char *spend_table, *ltv_table;
     const char *spend_column[3]; /* period, amount, channel */
 } cac_opts;
-
-/* CAC = spend / new customers from the exact amount, never a double. */
-static void put_exact_cac(const cli *c, retain_money spend, int64_t new_customers, char *buf)
-{
-    retain_format_money_ratio(spend, new_customers, c->precision, buf);
-}
 
 static int one_liner(cli *c, const cac_opts *o)
 {
@@ -100,7 +92,7 @@ static int one_liner(cli *c, const cac_opts *o)
         o->new_customers == (double)(int64_t)o->new_customers &&
         retain_money_parse(o->spend_text, strlen(o->spend_text), '.', &spend) == RETAIN_MONEY_OK;
     if (v.defined && exact)
-        put_exact_cac(c, spend, (int64_t)o->new_customers, buf);
+        retain_format_money_ratio(spend, (int64_t)o->new_customers, c->precision, buf); /* exact */
     else if (v.defined)
         retain_format_real(v.value, c->precision, buf);
     else
@@ -155,70 +147,16 @@ static int make_join(cli *c, const cac_opts *o, bool from_stdin, retain_table **
     return *join ? EXIT_OK : cli_report_file(c, file, &d);
 }
 
-static int print_rows(cli *c, const cac_opts *o, retain_acquisition *rows,
-                      const retain_cac_join *join, const char *ltv_file)
+static int print_rows(cli *c, retain_acquisition *rows, const retain_cac_join *join,
+                      const char *ltv_file)
 {
-    bool model = retain_cac_join_has_ltv(join);
-    const char *names[10];
-    size_t n = 0;
-    names[n++] = "period";
-    if (c->by)
-        names[n++] = c->by;
-    names[n++] = "spend";
-    names[n++] = "new";
-    names[n++] = "cac";
-    if (model) {
-        names[n++] = "ltv";
-        names[n++] = "ltv_cac";
-        names[n++] = retain_cac_join_payback_name(join);
-        names[n++] = "warning";
-    }
-    retain_writer *w = cli_writer(c, names, n, true);
-    if (!w)
+    retain_print p = cli_print(c);
+    retain_writer *w;
+    retain_diag d;
+    retain_status st = retain_cac_write(rows, join, &p, &w, &d);
+    if (st == RETAIN_ERR_NOMEM)
         return cli_nomem(c);
-    size_t nrows = retain_acquisition_rows(rows);
-    for (size_t i = 0; i < nrows; i++) {
-        const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);
-        retain_cac_row out;
-        retain_diag d;
-        if (retain_cac_join_row(join, row, &out, &d) != RETAIN_OK) {
-            retain_writer_free(w);
-            return cli_report_file(c, ltv_file, &d);
-        }
-        char label[16], money[32];
-        retain_period_label(c->period, row->period, label);
-        retain_writer_text(w, label, strlen(label));
-        if (c->by)
-            retain_writer_text(w, row->channel, row->channel_len);
-        if (row->spend_defined) {
-            retain_money_format(row->spend, c->precision < 6 ? c->precision : 6, money);
-            retain_writer_number(w, money);
-        } else
-            retain_writer_empty(w);
-        if (row->has_new)
-            retain_writer_int(w, row->new_customers);
-        else
-            retain_writer_empty(w);
-        if (out.cac.defined) {
-            char exact[RETAIN_NUMBER_BUFSIZE];
-            put_exact_cac(c, row->spend, row->new_customers, exact);
-            retain_writer_number(w, exact);
-        } else
-            retain_writer_empty(w);
-        if (model) {
-            model_put(w, c, out.ltv);
-            model_put(w, c, out.ltv_cac);
-            model_put(w, c, out.payback);
-            char text[64];
-            snprintf(text, sizeof text, "LTV:CAC below %s", o->min_ratio_text);
-            if (out.below_min_ratio)
-                retain_writer_text(w, text, strlen(text));
-            else
-                retain_writer_empty(w);
-        }
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
+    return st == RETAIN_OK ? cli_finish_output(c, w) : cli_report_file(c, ltv_file, &d);
 }
 
 static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
@@ -255,7 +193,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
     if (code == EXIT_OK && retain_acquisition_add_rate(rows, rate) != RETAIN_OK)
         code = cli_nomem(c);
     if (code == EXIT_OK)
-        code = print_rows(c, o, rows, join, ltv_stdin ? "stdin" : o->ltv_table);
+        code = print_rows(c, rows, join, ltv_stdin ? "stdin" : o->ltv_table);
     retain_cac_join_free(join);
     retain_acquisition_free(rows);
     retain_table_free(spend);
@@ -266,7 +204,7 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
 
 static int run(cli *c, int argc, char **argv)
 {
-    cac_opts o = {.margin = 1, .min_ratio = 3, .min_ratio_text = "3"};
+    cac_opts o = {.margin = 1, .min_ratio = 3};
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         double *num = NULL;
@@ -294,7 +232,6 @@ static int run(cli *c, int argc, char **argv)
             break;
         case OPT_MIN_RATIO:
             num = &o.min_ratio;
-            o.min_ratio_text = optarg;
             break;
         case OPT_SPEND_TABLE:
             o.spend_table = optarg;

@@ -8,7 +8,7 @@
  * spend table; retain_acquisition_add_rate() with the finished rate table
  * of the customers (its segments are the channels); then, for each row of
  * retain_acquisition_row_at(), retain_cac_join_row() with a join made by
- * retain_cac_join_new(). */
+ * retain_cac_join_new(); or retain_cac_write() for the whole table. */
 #ifndef RETAIN_CAC_H
 #define RETAIN_CAC_H
 
@@ -17,6 +17,7 @@
 
 #include <retain/acquisition.h>
 #include <retain/ltv.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/status.h>
 #include <retain/table.h>
@@ -104,6 +105,27 @@ RETAIN_API retain_status retain_cac_join_row(const retain_cac_join *join,
                                              retain_diag *diag);
 
 RETAIN_API void retain_cac_join_free(retain_cac_join *join);
+
+/* Writes the CAC table 'retain cac --spend-table' prints for the rows of
+ * a (retain_acquisition_add_rate() done) and the join, on p->out as p
+ * says (retain/output.h), deferred: columns period, the join's segment
+ * column (when options->segment was set), spend, new, cac; with an LTV
+ * (retain_cac_join_has_ltv()) also ltv, ltv_cac, the payback column
+ * (retain_cac_join_payback_name()) and warning ("LTV:CAC below R", R the
+ * min_ratio with the fewest decimals that give it back). spend and cac
+ * are exact from the amounts (cac = spend / new rounded from the exact
+ * fraction); ltv, ltv_cac and the payback are rounded to p->precision
+ * decimals; undefined values are empty cells.
+ *
+ * On RETAIN_OK, *out is the writer, unfinished: the caller calls
+ * retain_writer_finish() (the status of the whole table) and
+ * retain_writer_free(). Otherwise *out is NULL, nothing was written, and
+ * diag says why: RETAIN_ERR_NOMEM, or the error of retain_cac_join_row()
+ * for a cell of the LTV table. a and join stay the caller's; the join's
+ * LTV table and segment name must live until the writer is freed. */
+RETAIN_API retain_status retain_cac_write(retain_acquisition *a, const retain_cac_join *join,
+                                          const retain_print *p, retain_writer **out,
+                                          retain_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -27,6 +27,7 @@
 
 #include <retain/date.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/reader.h>
 #include <retain/status.h>
 #include <retain/survival.h>
@@ -40,6 +41,10 @@ typedef struct {
     double value; /* 0 when not defined */
     bool defined;
 } retain_value;
+
+/* Writes v rounded to `decimals` places (retain_writer_real()), or an
+ * empty cell when it is undefined. Sticky errors as retain/output.h says. */
+RETAIN_API retain_status retain_writer_value(retain_writer *w, retain_value v, int decimals);
 
 RETAIN_API retain_status retain_ltv_simple(double arpu, double margin, double churn,
                                            retain_value *out, retain_diag *diag);

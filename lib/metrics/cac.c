@@ -5,6 +5,7 @@
 
 #include <retain/cac.h>
 
+#include "cac_join.h"
 #include "internal.h"
 
 /* ---- the spend table ---- */
@@ -91,12 +92,6 @@ retain_status retain_spend_table_add(retain_acquisition *a, const retain_table *
 }
 
 /* ---- the join ---- */
-
-struct retain_cac_join {
-    retain_cac_join_options o;
-    size_t ltv, period, seg, arpu, margin; /* columns of the LTV table */
-    bool has_period, has_seg, has_arpu, has_margin;
-};
 
 retain_cac_join *retain_cac_join_new(const retain_cac_join_options *o, retain_diag *diag)
 {

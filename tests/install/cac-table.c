@@ -12,7 +12,6 @@
  * prints. */
 #include <retain/retain.h>
 #include <stdio.h>
-#include <string.h>
 
 static retain_table *read_table(const char *path)
 {
@@ -24,15 +23,6 @@ static retain_table *read_table(const char *path)
     if (f)
         fclose(f);
     return t;
-}
-
-static void put(retain_writer *w, retain_value v)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (v.defined && retain_format_real(v.value, 2, buf))
-        retain_writer_number(w, buf);
-    else
-        retain_writer_empty(w);
 }
 
 int main(int argc, char **argv)
@@ -66,32 +56,11 @@ int main(int argc, char **argv)
     retain_cac_join *join = retain_cac_join_new(&jo, &d);
     if (!join)
         return 1;
-    const char *cols[] = {"period", "Plan", "spend",   "new",
-                          "cac",    "ltv",  "ltv_cac", retain_cac_join_payback_name(join),
-                          "warning"};
-    retain_writer *w = retain_writer_new(stdout, RETAIN_FORMAT_CSV, cols, 9, true);
-    if (!w)
+    /* the table as retain cac prints it: CSV, 2 decimals */
+    retain_print p = {stdout, RETAIN_FORMAT_CSV, 2, 0};
+    retain_writer *w;
+    if (retain_cac_write(rows, join, &p, &w, &d) != RETAIN_OK)
         return 1;
-    for (size_t i = 0; i < retain_acquisition_rows(rows); i++) {
-        const retain_acquisition_row *row = retain_acquisition_row_at(rows, i);
-        retain_cac_row out;
-        char label[16], buf[RETAIN_NUMBER_BUFSIZE];
-        if (retain_cac_join_row(join, row, &out, &d) != RETAIN_OK)
-            return 1;
-        retain_period_label(ro.period, row->period, label);
-        retain_writer_text(w, label, strlen(label));
-        retain_writer_text(w, row->channel, row->channel_len);
-        retain_money_format(row->spend, 2, buf);
-        row->spend_defined ? retain_writer_number(w, buf) : retain_writer_empty(w);
-        row->has_new ? retain_writer_int(w, row->new_customers) : retain_writer_empty(w);
-        retain_format_money_ratio(row->spend, row->new_customers, 2, buf);
-        out.cac.defined ? retain_writer_number(w, buf) : retain_writer_empty(w);
-        put(w, out.ltv);
-        put(w, out.ltv_cac);
-        put(w, out.payback);
-        out.below_min_ratio ? retain_writer_text(w, "LTV:CAC below 3", 15) : retain_writer_empty(w);
-        retain_writer_end_row(w);
-    }
     int code = retain_writer_finish(w) == RETAIN_OK ? 0 : 1;
     retain_writer_free(w);
     retain_cac_join_free(join);
