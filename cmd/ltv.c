@@ -5,7 +5,6 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "model.h"
 
 enum {
     OPT_ARPU = OPT_FIRST_FREE,
@@ -106,41 +105,13 @@ static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
         retain_table_free(t);
         return cli_usage_error(c, "%s %s", c->filename, diag.message);
     }
-    size_t ncols = retain_table_columns(t), n = 0;
-    const char **names = malloc((ncols + RETAIN_LTV_ADDED) * sizeof *names);
-    for (size_t i = 0; names && i < ncols; i++)
-        names[n++] = retain_table_name(t, i);
-    for (int i = 0; names && i < RETAIN_LTV_ADDED; i++)
-        if (!a.has[i])
-            names[n++] = retain_ltv_added_name(i);
-    retain_writer *w = names ? cli_writer(c, names, n, true) : NULL;
-    free(names);
-    for (size_t r = 0; w && r < retain_table_rows(t) && code == EXIT_OK; r++) {
-        retain_value v[RETAIN_LTV_ADDED];
-        if (retain_ltv_apply_row(&a, t, r, v, &diag) != RETAIN_OK) {
-            code = cli_report(c, &diag);
-            break;
-        }
-        for (size_t i = 0; i < ncols; i++) { /* the row, its LTV columns replaced */
-            int k = -1;
-            for (int j = 0; j < RETAIN_LTV_ADDED; j++)
-                if (a.has[j] && a.col[j] == i)
-                    k = j;
-            size_t len;
-            const char *cell = retain_table_cell(t, r, i, &len);
-            k >= 0 ? model_put(w, c, v[k]) : model_put_cell(w, cell, len);
-        }
-        for (int j = 0; j < RETAIN_LTV_ADDED; j++)
-            if (!a.has[j])
-                model_put(w, c, v[j]);
-        retain_writer_end_row(w);
-    }
+    retain_print p = cli_print(c);
+    retain_writer *w;
+    retain_status st = retain_ltv_apply_write(&a, t, &p, &w, &diag);
     retain_table_free(t);
-    if (code != EXIT_OK) {
-        retain_writer_free(w); /* deferred: nothing was written */
-        return code;
-    }
-    return cli_finish_output(c, w);
+    if (st == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    return st == RETAIN_OK ? cli_finish_output(c, w) : cli_report(c, &diag);
 }
 
 /* ---- a customer table ---- */
@@ -162,55 +133,22 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
 static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
                         const retain_survival *sv)
 {
-    static const char *const cols[] = {
-        "customers",    "arpu",           "margin",          "churn_pct",
-        "churn_months", "discount_pct",   "horizon_months", /* with --method survival */
-        "ltv",          "customers_seen", "observed_revenue"};
-    const char *names[11];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    for (size_t i = 0; i < 10; i++)
-        if (i != 6 || sv)
-            names[ncols++] = cols[i];
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t g = 0; g < retain_ltv_table_segments(table); g++) {
+    retain_ltv_method m = {o->margin, o->discount / 100, sv, (int)o->horizon};
+    for (size_t g = 0; sv && g < retain_ltv_table_segments(table); g++) {
+        retain_ltv_inputs in;
+        retain_value ltv;
+        retain_ltv_table_get(table, g, &in);
+        retain_ltv_table_value(table, g, &m, &ltv, NULL);
         size_t len;
         const char *seg = retain_ltv_table_segment(table, g, &len);
-        retain_ltv_inputs in;
-        retain_ltv_table_get(table, g, &in);
-        retain_value ltv;
-        retain_ltv_method m = {o->margin, o->discount / 100, sv, (int)o->horizon};
-        retain_ltv_table_value(table, g, &m, &ltv, NULL);
-        if (sv && in.arpu.defined && !ltv.defined)
+        if (in.arpu.defined && !ltv.defined)
             cli_note(c,
                      "%.*s: no life belongs to it (a life's segment is that of its row of "
                      "largest MRR on its first day): no survival curve, ltv empty",
                      (int)len, seg);
-        retain_value churn_pct = {in.churn.value * 100, in.churn.defined};
-        if (c->by)
-            retain_writer_text(w, seg, len);
-        retain_writer_int(w, in.customers);
-        if (in.arpu.defined) {
-            char arpu[RETAIN_NUMBER_BUFSIZE]; /* exact, not the double */
-            retain_format_money_ratio(in.mrr_sum, in.customers, c->precision, arpu);
-            retain_writer_number(w, arpu);
-        } else
-            retain_writer_empty(w);
-        model_put(w, c, (retain_value){o->margin, true});
-        model_put(w, c, churn_pct);
-        retain_writer_int(w, in.months);
-        model_put(w, c, (retain_value){o->discount, true});
-        if (sv)
-            retain_writer_int(w, o->horizon);
-        model_put(w, c, ltv);
-        retain_writer_int(w, in.customers_seen);
-        model_put(w, c, in.observed_revenue);
-        retain_writer_end_row(w);
     }
-    return cli_finish_output(c, w);
+    retain_print p = cli_print(c);
+    return cli_finish_output(c, retain_ltv_write(table, c->by, &m, &p));
 }
 
 static int table_mode(cli *c, const ltv_opts *o, int argc, char **argv)

@@ -164,6 +164,20 @@ RETAIN_API retain_status retain_ltv_table_value(const retain_ltv_table *table, s
                                                 const retain_ltv_method *method, retain_value *out,
                                                 retain_diag *diag);
 
+/* Writes the table 'retain ltv' prints for a customer table: one row per
+ * segment of the finished LTV table, on p->out as p says (retain/output.h;
+ * not deferred), with the columns segment (named so: the --by column;
+ * NULL for a table without segments), customers, arpu (mrr_sum /
+ * customers, exact), margin, churn_pct, churn_months, discount_pct
+ * (method->discount x 100), horizon_months (with method->survival only),
+ * ltv (retain_ltv_table_value()), customers_seen and observed_revenue;
+ * undefined values are empty cells. Returns the writer, unfinished (the
+ * caller calls retain_writer_finish() and retain_writer_free()), or NULL
+ * when out of memory. table, method and segment stay the caller's; the
+ * writer copies the column names. */
+RETAIN_API retain_writer *retain_ltv_write(const retain_ltv_table *table, const char *segment,
+                                           const retain_ltv_method *method, const retain_print *p);
+
 /* LTV applied to every row of a table with a churn_pct column (the
  * output of retain rate or retain churn): each row gains, or has replaced,
  * the values of the columns arpu, margin, discount_pct and ltv. */
@@ -199,6 +213,19 @@ RETAIN_API retain_status retain_ltv_apply_init(retain_ltv_apply *apply, const re
  * 0 to 1e6. */
 RETAIN_API retain_status retain_ltv_apply_row(const retain_ltv_apply *apply, const retain_table *t,
                                               size_t row, retain_value *out, retain_diag *diag);
+
+/* Writes t with its LTV columns, as 'retain ltv' prints a table of rates:
+ * every column of t, a column arpu, margin, discount_pct or ltv holding
+ * the row's value of retain_ltv_apply_row(), then those of the four that
+ * t lacks, in that order; cells passed through are numbers when they are
+ * plain decimals, else text. Deferred, on p->out as p says. On RETAIN_OK
+ * *out is the writer, unfinished (the caller calls retain_writer_finish()
+ * and retain_writer_free()); otherwise *out is NULL, nothing was written,
+ * and diag holds RETAIN_ERR_NOMEM or the row's error of
+ * retain_ltv_apply_row(). apply and t stay the caller's. */
+RETAIN_API retain_status retain_ltv_apply_write(const retain_ltv_apply *apply,
+                                                const retain_table *t, const retain_print *p,
+                                                retain_writer **out, retain_diag *diag);
 
 #ifdef __cplusplus
 }
