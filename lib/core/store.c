@@ -1,5 +1,6 @@
 /* Customer store and string interning: open addressing, linear probing. */
 #define _GNU_SOURCE /* qsort_r */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +17,134 @@ void rt_store_init(rt_store *s)
     memset(s, 0, sizeof *s);
 }
 
+/* The thread that adds full batches of queued rows (rt_store.adder). */
+struct rt_adder {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    rt_pending *buf; /* rows being added (n of them), or idle (n = 0) */
+    size_t n;
+    bool stop;
+    bool failed; /* out of memory in a batch */
+    rt_store *s;
+};
+
+static bool add_rows(rt_store *s, const rt_pending *rows, size_t n);
+
+static void *adder_run(void *arg)
+{
+    struct rt_adder *a = arg;
+    pthread_mutex_lock(&a->lock);
+    for (;;) {
+        while (a->n == 0 && !a->stop)
+            pthread_cond_wait(&a->cond, &a->lock);
+        if (a->n == 0)
+            break;
+        pthread_mutex_unlock(&a->lock);
+        bool ok = add_rows(a->s, a->buf, a->n);
+        pthread_mutex_lock(&a->lock);
+        a->failed |= !ok;
+        a->n = 0;
+        pthread_cond_broadcast(&a->cond);
+    }
+    pthread_mutex_unlock(&a->lock);
+    return NULL;
+}
+
+/* Waits until the adder has no batch; false when one failed. */
+static bool adder_wait(struct rt_adder *a)
+{
+    if (!a)
+        return true;
+    pthread_mutex_lock(&a->lock);
+    while (a->n)
+        pthread_cond_wait(&a->cond, &a->lock);
+    bool ok = !a->failed;
+    pthread_mutex_unlock(&a->lock);
+    return ok;
+}
+
+/* Waits for the adder's batch and ends the thread; false when a batch
+ * failed. */
+static bool adder_end(rt_store *s)
+{
+    struct rt_adder *a = s->adder;
+    if (!a)
+        return true;
+    bool ok = adder_wait(a);
+    pthread_mutex_lock(&a->lock);
+    a->stop = true;
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->lock);
+    pthread_join(a->thread, NULL);
+    pthread_mutex_destroy(&a->lock);
+    pthread_cond_destroy(&a->cond);
+    free(a->buf);
+    free(a);
+    s->adder = NULL;
+    return ok;
+}
+
+/* Starts the adder; false when it cannot (the batches are then added in
+ * the caller's thread). */
+static bool adder_start(rt_store *s)
+{
+    struct rt_adder *a = calloc(1, sizeof *a);
+    if (!a)
+        return false;
+    a->s = s;
+    a->buf = malloc(RT_QUEUE_ROWS * sizeof *a->buf);
+    if (!a->buf || pthread_mutex_init(&a->lock, NULL) != 0) {
+        free(a->buf);
+        free(a);
+        return false;
+    }
+    if (pthread_cond_init(&a->cond, NULL) != 0) {
+        pthread_mutex_destroy(&a->lock);
+        free(a->buf);
+        free(a);
+        return false;
+    }
+    if (pthread_create(&a->thread, NULL, adder_run, a) != 0) {
+        pthread_cond_destroy(&a->cond);
+        pthread_mutex_destroy(&a->lock);
+        free(a->buf);
+        free(a);
+        return false;
+    }
+    s->adder = a;
+    return true;
+}
+
+/* Hands the full queue to the adder (started on the first call) and
+ * takes its idle buffer; without the thread, adds the queue here. */
+static bool submit(rt_store *s)
+{
+    struct rt_adder *a = s->adder;
+    if (!a && !adder_start(s)) {
+        bool ok = add_rows(s, s->queue, s->nqueue);
+        s->nqueue = 0;
+        return ok;
+    }
+    a = s->adder;
+    pthread_mutex_lock(&a->lock);
+    while (a->n)
+        pthread_cond_wait(&a->cond, &a->lock);
+    bool ok = !a->failed;
+    rt_pending *full = s->queue;
+    s->queue = a->buf;
+    a->buf = full;
+    a->n = s->nqueue;
+    s->nqueue = 0;
+    pthread_cond_broadcast(&a->cond);
+    pthread_mutex_unlock(&a->lock);
+    return ok;
+}
+
 void rt_store_free(rt_store *s)
 {
+    adder_end(s);
+    free(s->queue);
     for (int i = 0; i < RT_SHARDS; i++)
         free(s->shard[i].slots);
     free(s->cust);
@@ -229,6 +356,8 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
 
 bool rt_store_reserve(rt_store *s, size_t n)
 {
+    if (!adder_wait(s->adder))
+        return false;
     /* shards fill evenly: a little room for the spread between them */
     size_t per_shard = n / RT_SHARDS + n / RT_SHARDS / 8 + 16;
     for (int i = 0; i < RT_SHARDS; i++) {
@@ -408,23 +537,37 @@ static void fetch_slots(const rt_store *s, const rt_pending *rows, size_t n)
     (void)sink;
 }
 
+/* Rows fetched at once: their lines stay in the caches until located. */
+#define FETCH_ROWS 256
+
 bool rt_store_locate_many(rt_store *s, const rt_pending *rows, size_t n, uint32_t *index,
                           bool *found)
 {
-    fetch_slots(s, rows, n);
-    for (size_t i = 0; i < n; i++)
+    if (!adder_wait(s->adder))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (i % FETCH_ROWS == 0)
+            fetch_slots(s, rows + i, n - i < FETCH_ROWS ? n - i : FETCH_ROWS);
         if (!locate(s, &rows[i], &index[i], &found[i]))
             return false;
+    }
+    return true;
+}
+
+static bool add_rows(rt_store *s, const rt_pending *rows, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i % FETCH_ROWS == 0)
+            fetch_slots(s, rows + i, n - i < FETCH_ROWS ? n - i : FETCH_ROWS);
+        if (!add_one(s, &rows[i]))
+            return false;
+    }
     return true;
 }
 
 bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
 {
-    fetch_slots(s, rows, n);
-    for (size_t i = 0; i < n; i++)
-        if (!add_one(s, &rows[i]))
-            return false;
-    return true;
+    return adder_wait(s->adder) && add_rows(s, rows, n);
 }
 
 bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
@@ -436,6 +579,8 @@ bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len,
 bool rt_store_push_row(rt_store *s, uint32_t segment, const char *id, size_t id_len,
                        retain_day start, int32_t end, int64_t mrr, uint64_t fp, uint64_t place)
 {
+    if (!s->queue && !(s->queue = malloc(RT_QUEUE_ROWS * sizeof *s->queue)))
+        return false;
     rt_pending *p = &s->queue[s->nqueue++];
     rt_store_key(segment, id, id_len, p);
     p->start = start;
@@ -443,14 +588,15 @@ bool rt_store_push_row(rt_store *s, uint32_t segment, const char *id, size_t id_
     p->mrr = mrr;
     p->fp = fp;
     p->place = place;
-    if (s->nqueue < sizeof s->queue / sizeof s->queue[0])
+    if (s->nqueue < RT_QUEUE_ROWS)
         return true;
-    return rt_store_flush(s);
+    return submit(s);
 }
 
 bool rt_store_flush(rt_store *s)
 {
-    bool ok = rt_store_add_many(s, s->queue, s->nqueue);
+    bool ok = adder_end(s);
+    ok = add_rows(s, s->queue, s->nqueue) && ok;
     s->nqueue = 0;
     return ok;
 }

@@ -106,10 +106,16 @@ typedef struct {
     bool dedup;
     uint64_t *fp, *place, *extra_fp, *extra_place;
     rt_rowset rows;
-    /* rows queued by rt_store_push, added in batches */
-    rt_pending queue[256];
+    /* Rows queued by rt_store_push, added in batches of RT_QUEUE_ROWS;
+     * from the first full batch on, on a thread of their own (adder) while
+     * the caller reads on: the lookups, a cache miss each with millions of
+     * customers, are a third of what the caller does per row. */
+    rt_pending *queue;
     size_t nqueue;
+    struct rt_adder *adder;
 } rt_store;
+
+#define RT_QUEUE_ROWS 4096
 
 void rt_store_init(rt_store *s);
 
@@ -146,9 +152,14 @@ bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, 
  * grow on the way; false when out of memory. */
 bool rt_store_reserve(rt_store *s, size_t n);
 
-/* Queues a row of customer (segment, id) and adds the queue when full;
- * false when out of memory. rt_store_flush adds what is queued: call it
- * before reading the store. */
+/* Queues a row of customer (segment, id) and adds the queue when full
+ * (on the adder thread: see rt_store.queue); false when out of memory
+ * (here or in a batch added before). rt_store_flush adds what is queued
+ * and waits for the thread: call it before reading the store, and use no
+ * other function on the store between the first push and the flush but
+ * rt_store_push, rt_store_push_row, rt_store_reserve, rt_store_add_many,
+ * rt_store_locate_many (these wait for the thread's batch) and
+ * rt_store_free. */
 bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                    int32_t end, int64_t mrr);
 /* The same, for a row of the reader's with its fingerprint and place. */

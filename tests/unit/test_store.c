@@ -404,6 +404,51 @@ static void test_store_drops_duplicate_rows(void **state)
     rt_store_free(&s);
 }
 
+/* Rows pushed past several batches (added on the store's own thread)
+ * give the store that adding them at once gives, duplicates included. */
+static void test_push_many_batches(void **state)
+{
+    (void)state;
+    enum { ROWS = 5 * RT_QUEUE_ROWS + 17, IDS = 1001 };
+    rt_pending *rows = calloc(ROWS, sizeof *rows);
+    assert_non_null(rows);
+    rt_store pushed, added;
+    rt_store_init(&pushed);
+    rt_store_init(&added);
+    rt_store_dedup(&pushed);
+    rt_store_dedup(&added);
+    char id[32];
+    for (int i = 0; i < ROWS; i++) {
+        int n = snprintf(id, sizeof id, "k%d", i % IDS);
+        /* every 5th row repeats the one 3 * IDS rows before it */
+        int32_t start = i % 5 == 0 && i >= 3 * IDS ? i - 3 * IDS : i;
+        rt_store_key(0, id, (size_t)n, &rows[i]);
+        rows[i].start = start;
+        rows[i].end = RT_NO_END;
+        rows[i].fp = (uint64_t)start + 1;
+        rows[i].place = (uint64_t)i + 2;
+        assert_true(rt_store_push_row(&pushed, 0, id, (size_t)n, start, RT_NO_END, 0, rows[i].fp,
+                                      rows[i].place));
+    }
+    assert_true(rt_store_flush(&pushed));
+    assert_true(rt_store_add_many(&added, rows, ROWS));
+    assert_int_equal(pushed.n, added.n);
+    assert_int_equal(pushed.nextra, added.nextra);
+    uint64_t at[2], of[2];
+    assert_int_equal(rt_rowset_duplicates(&pushed.rows, &at[0], &of[0]),
+                     rt_rowset_duplicates(&added.rows, &at[1], &of[1]));
+    assert_true(rt_rowset_duplicates(&added.rows, NULL, NULL) > 0);
+    assert_int_equal(at[0], at[1]);
+    assert_int_equal(of[0], of[1]);
+    for (size_t i = 0; i < added.n; i++) {
+        assert_int_equal(pushed.cust[i].lo, added.cust[i].lo);
+        assert_int_equal(pushed.cust[i].start, added.cust[i].start);
+    }
+    rt_store_free(&pushed);
+    rt_store_free(&added);
+    free(rows);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -413,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_rowset_first_duplicate_in_any_order),
         cmocka_unit_test(test_store_drops_duplicate_rows),
         cmocka_unit_test(test_add_many),
+        cmocka_unit_test(test_push_many_batches),
         cmocka_unit_test(test_intern_basics),
         cmocka_unit_test(test_intern_sorted_by_bytes),
         cmocka_unit_test(test_intern_many),
