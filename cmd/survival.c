@@ -1,8 +1,5 @@
 /* retain survival: Kaplan-Meier curves of subscriptions, their summary, and
  * the log-rank test between segments. */
-#include <math.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -56,180 +53,15 @@ static void reserve(void *sv, size_t rows)
     retain_lives_reserve(retain_survival_lives(sv), rows);
 }
 
-/* How a run prints. */
-typedef struct {
-    double unit; /* days per unit */
-    int prob_decimals;
-    double conf;
-    bool has_horizon;
-    double horizon; /* days */
-} view;
-
-static retain_status put_real(retain_writer *w, double v, int decimals)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    return retain_format_real(v, decimals, buf) ? retain_writer_number(w, buf)
-                                                : retain_writer_empty(w);
-}
-
-/* A value, or an empty cell when undefined. */
-static void put_value(retain_writer *w, bool defined, double v, int decimals)
-{
-    if (defined)
-        put_real(w, v, decimals);
-    else
-        retain_writer_empty(w);
-}
-
-static retain_status put_t(retain_writer *w, const view *v, double days)
-{
-    if (v->unit == 1.0)
-        return retain_writer_int(w, (int64_t)days);
-    return put_real(w, days / v->unit, v->prob_decimals);
-}
-
-static retain_writer *start_table(const cli *c, const char *const *cols, size_t n)
-{
-    const char *names[16];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    for (size_t i = 0; i < n; i++)
-        names[ncols++] = cols[i];
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    return w;
-}
-
-static retain_status put_segment(const cli *c, retain_writer *w, const retain_survival *sv,
-                                 size_t g)
-{
-    size_t len;
-    const char *seg = retain_survival_segment(sv, g, &len);
-    return c->by ? retain_writer_text(w, seg, len) : RETAIN_OK;
-}
-
-static int print_curves(const cli *c, const retain_survival *sv, const view *v)
-{
-    static const char *const cols[] = {"t",        "at_risk", "events", "censored",
-                                       "survival", "ci_low",  "ci_high"};
-    retain_writer *w = start_table(c, cols, 7);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
-        size_t n;
-        const retain_km_step *steps = retain_survival_curve(sv, g, &n);
-        for (size_t i = 0; i < n; i++) {
-            const retain_km_step *s = &steps[i];
-            double low = NAN, high = NAN;
-            retain_km_ci(s, v->conf, &low, &high);
-            put_segment(c, w, sv, g);
-            put_t(w, v, s->t);
-            int64_t counts[3] = {s->at_risk, s->events, s->censored};
-            for (int k = 0; k < 3; k++)
-                retain_writer_int(w, counts[k]);
-            double p[3] = {s->survival, low, high};
-            for (int k = 0; k < 3; k++)
-                put_real(w, p[k], v->prob_decimals);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
-static int print_summary(const cli *c, const retain_survival *sv, const view *v)
-{
-    static const char *const cols[] = {"lives",   "events", "censored", "median",
-                                       "horizon", "rmst",   "rmst_se"};
-    retain_writer *w = start_table(c, cols, 7);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t g = 0; g < retain_survival_segments(sv); g++) {
-        retain_survival_summary sum;
-        retain_survival_summarize(sv, g, v->has_horizon ? v->horizon : -1, &sum);
-        put_segment(c, w, sv, g);
-        retain_writer_int(w, sum.lives);
-        retain_writer_int(w, sum.events);
-        retain_writer_int(w, sum.censored);
-        put_value(w, sum.has_median, sum.median / v->unit, c->precision);
-        put_value(w, true, sum.horizon / v->unit, c->precision);
-        put_value(w, sum.has_rmst, sum.rmst / v->unit, c->precision);
-        put_value(w, sum.has_rmst, sum.rmst_se / v->unit, c->precision);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
-/* A p-value with two significant digits when small: 4.2e-05 prints
- * 0.000042 (up to 9 decimals), below 1e-9 9.0e-12; never 0.0000 for a
- * p-value above 0. */
-static void put_p_value(retain_writer *w, double p, int decimals)
-{
-    int d = decimals;
-    if (p > 0 && p < 1) {
-        double want = -floor(log10(p)) + 1;
-        if (want > d)
-            d = want > 9 ? 9 : (int)want;
-    }
-    if (p > 0 && p < 1e-9) {
-        char buf[32];
-        snprintf(buf, sizeof buf, "%.1e", p); /* the C locale: retain never sets one */
-        char *e = strchr(buf, 'e');
-        if (e && e[1] == '-' && e[2] == '0') /* 9.0e-012 on some libcs: 9.0e-12 */
-            memmove(e + 2, e + 3, strlen(e + 3) + 1);
-        retain_writer_number(w, buf);
-        return;
-    }
-    put_real(w, p, d);
-}
-
-static int print_compare(const cli *c, const retain_survival *sv, const view *v)
-{
-    static const char *const cols[] = {"lives", "events", "expected", "chisq", "df", "p_value"};
-    size_t nseg = retain_survival_segments(sv);
-    double *obs = calloc(nseg, sizeof *obs), *expected = calloc(nseg, sizeof *expected);
-    retain_writer *w = obs && expected ? start_table(c, cols, 6) : NULL;
-    if (!w) {
-        free(obs);
-        free(expected);
-        return cli_nomem(c);
-    }
-    retain_logrank lr;
-    bool tested = retain_survival_logrank(sv, obs, expected, &lr);
-    for (size_t g = 0; g < nseg; g++) {
-        retain_survival_summary sum;
-        retain_survival_summarize(sv, g, 0, &sum);
-        put_segment(c, w, sv, g);
-        retain_writer_int(w, sum.lives);
-        retain_writer_int(w, (int64_t)llround(obs[g]));
-        put_real(w, expected[g], c->precision);
-        tested ? put_real(w, lr.chisq, c->precision) : retain_writer_empty(w);
-        tested ? retain_writer_int(w, lr.df) : retain_writer_empty(w);
-        if (tested)
-            put_p_value(w, lr.p_value, v->prob_decimals);
-        else
-            retain_writer_empty(w);
-        retain_writer_end_row(w);
-    }
-    free(obs);
-    free(expected);
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
-    view v = {.unit = 1.0, .conf = 0.95};
+    retain_survival_view v = {.unit = 1.0, .conf = 0.95};
     bool summary = false, compare = false;
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         switch (opt) {
         case OPT_UNIT:
-            if (strcmp(optarg, "day") == 0)
-                v.unit = 1.0;
-            else if (strcmp(optarg, "week") == 0)
-                v.unit = 7.0;
-            else if (strcmp(optarg, "month") == 0)
-                v.unit = 365.25 / 12;
-            else
+            if (!retain_survival_unit(optarg, &v.unit))
                 return cli_usage_error(c, "--unit takes day, week or month, not '%s'", optarg);
             break;
         case OPT_CONF:
@@ -260,7 +92,6 @@ static int run(cli *c, int argc, char **argv)
     if (compare && !c->by)
         return cli_usage_error(c, "--compare needs --by COL: the segments to compare");
     v.horizon *= v.unit;
-    v.prob_decimals = c->precision > 4 ? c->precision : 4;
     /* lives, not revenue: the MRR only decides a life's segment */
     c->input.ignore_mrr = !c->by;
     c->input.unordered = true; /* lives do not depend on the order of rows */
@@ -284,12 +115,11 @@ static int run(cli *c, int argc, char **argv)
             cli_report_duplicates(c, n, at, of);
             cli_verbose(c, retain_lives_customers(retain_survival_lives(sv)),
                         retain_lives_bytes(retain_survival_lives(sv)));
-            if (summary)
-                code = print_summary(c, sv, &v);
-            else if (compare)
-                code = print_compare(c, sv, &v);
-            else
-                code = print_curves(c, sv, &v);
+            retain_print p = cli_print(c);
+            const char *seg = c->by;
+            code = cli_finish_output(c, summary   ? retain_survival_write_summary(sv, seg, &v, &p)
+                                        : compare ? retain_survival_write_compare(sv, seg, &p)
+                                                  : retain_survival_write(sv, seg, &v, &p));
         }
     }
     retain_survival_free(sv);

@@ -23,6 +23,7 @@
 #include <retain/lives.h>
 #include <retain/money.h>
 #include <retain/reader.h>
+#include <retain/output.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -170,6 +171,48 @@ RETAIN_API double retain_survival_default_horizon(const retain_survival *sv);
  * horizon). */
 RETAIN_API void retain_survival_summarize(const retain_survival *sv, size_t segment, double horizon,
                                           retain_survival_summary *out);
+
+/* Days in a unit of tenure named "day" (1), "week" (7) or "month"
+ * (365.25 / 12) into *days; false for another name. */
+RETAIN_API bool retain_survival_unit(const char *name, double *days);
+
+/* How the tables of 'retain survival' show the curves. */
+typedef struct {
+    double unit;      /* days per unit of t and of the summary's durations (1: days) */
+    double conf;      /* the level of the confidence interval, such as 0.95 */
+    bool has_horizon; /* the summary's RMST horizon, in days; else the default */
+    double horizon;   /* (retain_survival_default_horizon()) */
+} retain_survival_view;
+
+/* The tables 'retain survival' prints, on p->out as p says (not deferred),
+ * the segment column first when segment names it (the --by column; NULL:
+ * none), one block per segment in segment order:
+ *
+ * - retain_survival_write(): the curves, one row per step: t (whole days
+ *   when v->unit is 1, else t / unit), at_risk, events, censored,
+ *   survival, ci_low and ci_high (retain_km_ci() at v->conf, log-log);
+ * - retain_survival_write_summary(): lives, events, censored, median,
+ *   horizon, rmst, rmst_se (retain_survival_summarize(), in units);
+ * - retain_survival_write_compare(): lives, events (observed), expected,
+ *   and, when the log-rank test can be made (retain_survival_logrank()),
+ *   chisq, df and p_value on every row.
+ *
+ * Probabilities, t in units and p-values have at least 4 decimals
+ * (p->precision when more), a p-value below 1 two significant digits (up
+ * to 9 decimals; below 1e-9 as 9.0e-12); counts are whole, the other
+ * values have p->precision decimals; an undefined value is an empty cell.
+ * Each returns the writer, unfinished (the caller calls
+ * retain_writer_finish() and retain_writer_free()), or NULL when out of
+ * memory. sv (finished), v and segment stay the caller's. */
+RETAIN_API retain_writer *retain_survival_write(const retain_survival *sv, const char *segment,
+                                                const retain_survival_view *v,
+                                                const retain_print *p);
+RETAIN_API retain_writer *retain_survival_write_summary(const retain_survival *sv,
+                                                        const char *segment,
+                                                        const retain_survival_view *v,
+                                                        const retain_print *p);
+RETAIN_API retain_writer *retain_survival_write_compare(const retain_survival *sv,
+                                                        const char *segment, const retain_print *p);
 
 RETAIN_API void retain_survival_free(retain_survival *sv);
 
