@@ -1,5 +1,4 @@
 /* retain churn: churn by lifecycle stage, by segment, by reason, by revenue. */
-#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -53,83 +52,6 @@ static void reserve(void *churn, size_t rows)
     retain_lives_reserve(retain_churn_lives(churn), rows);
 }
 
-/* A rate cell: the exact ratio, or empty when undefined. */
-static retain_status ratio_cell(retain_writer *w, int64_t num, int64_t den, int precision)
-{
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (!retain_format_ratio(num, den, 100, precision, buf))
-        return retain_writer_empty(w);
-    return retain_writer_number(w, buf);
-}
-
-static int print_table(cli *c, const retain_churn *churn, const retain_stages *stages,
-                       const retain_churn_options *o, const char *reason_col, bool revenue)
-{
-    const char *names[16];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    if (o->by_period)
-        names[ncols++] = "period";
-    names[ncols++] = "stage";
-    names[ncols++] = "from_day";
-    names[ncols++] = "to_day";
-    if (reason_col)
-        names[ncols++] = "reason";
-    static const char *const counts[] = {"entered", "churned", "churn_pct", "share_pct"};
-    static const char *const money[] = {"mrr_entered", "mrr_churned", "mrr_churn_pct"};
-    for (size_t i = 0; i < 4; i++)
-        names[ncols++] = counts[i];
-    for (size_t i = 0; revenue && i < 3; i++)
-        names[ncols++] = money[i];
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    if (!w)
-        return cli_nomem(c);
-    size_t nreasons = retain_churn_reasons(churn);
-    size_t nrows = reason_col && nreasons ? nreasons : 1;
-    for (size_t g = 0; g < retain_churn_segments(churn); g++) {
-        size_t seglen;
-        const char *seg = retain_churn_segment(churn, g, &seglen);
-        for (size_t p = 0; p < retain_churn_periods(churn); p++) {
-            char label[16];
-            if (o->by_period)
-                retain_period_label(o->period, retain_churn_period(churn, p), label);
-            for (size_t k = 0; k < retain_stages_count(stages); k++) {
-                for (size_t r = 0; r < nrows; r++) {
-                    retain_churn_cell cell;
-                    retain_churn_get(churn, g, p, k, r, &cell);
-                    if (c->by)
-                        retain_writer_text(w, seg, seglen);
-                    if (o->by_period)
-                        retain_writer_text(w, label, strlen(label));
-                    const char *name = retain_stages_name(stages, k);
-                    retain_writer_text(w, name, strlen(name));
-                    retain_writer_int(w, retain_stages_from(stages, k));
-                    retain_stages_to(stages, k) < 0
-                        ? retain_writer_empty(w)
-                        : retain_writer_int(w, retain_stages_to(stages, k));
-                    if (reason_col) {
-                        size_t len = 0;
-                        const char *why = nreasons ? retain_churn_reason(churn, r, &len) : "";
-                        retain_writer_text(w, why, len);
-                    }
-                    retain_writer_int(w, cell.entered);
-                    retain_writer_int(w, cell.churned);
-                    ratio_cell(w, cell.churned, cell.entered, c->precision);
-                    ratio_cell(w, cell.churned, cell.churned_all, c->precision);
-                    if (revenue) {
-                        retain_writer_money(w, cell.mrr_entered, c->precision);
-                        retain_writer_money(w, cell.mrr_churned, c->precision);
-                        ratio_cell(w, cell.mrr_churned, cell.mrr_entered, c->precision);
-                    }
-                    retain_writer_end_row(w);
-                }
-            }
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     const char *stages_spec = NULL, *reason_col = NULL;
@@ -181,7 +103,8 @@ static int run(cli *c, int argc, char **argv)
         unsigned long n = retain_lives_duplicates(lives, &at, &of);
         cli_report_duplicates(c, n, at, of);
         cli_verbose(c, retain_lives_customers(lives), retain_lives_bytes(lives));
-        code = print_table(c, churn, stages, &o, reason_col, c->has_mrr);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(c, retain_churn_write(churn, &o, c->by, c->has_mrr, &p));
     }
     retain_churn_free(churn);
     retain_stages_free(stages);

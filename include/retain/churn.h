@@ -19,6 +19,7 @@
 #include <retain/date.h>
 #include <retain/lives.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/reader.h>
 #include <retain/status.h>
@@ -123,6 +124,23 @@ typedef struct {
 
 RETAIN_API void retain_churn_get(const retain_churn *churn, size_t segment, size_t period,
                                  size_t stage, size_t reason, retain_churn_cell *cell);
+
+/* Writes the table 'retain churn' prints for a finished churn accumulator
+ * made with options o (the same; its stages must still live), on p->out
+ * as p says (not deferred): the columns segment (named so: the --by
+ * column, when segment is not NULL), period (with o->by_period), stage,
+ * from_day, to_day (empty for the last, open stage), reason (with
+ * o->reasons; empty: unknown), entered, churned, churn_pct = churned /
+ * entered x 100, share_pct = churned / all churned x 100, and with
+ * revenue (the table had an MRR column) mrr_entered, mrr_churned and
+ * mrr_churn_pct; one row per segment, period, stage and reason, in that
+ * order. Percentages are rounded from the exact fractions to p->precision
+ * decimals (empty when undefined), amounts to p->precision (at most 6).
+ * Returns the writer, unfinished (the caller calls retain_writer_finish()
+ * and retain_writer_free()), or NULL when out of memory. */
+RETAIN_API retain_writer *retain_churn_write(const retain_churn *churn,
+                                             const retain_churn_options *o, const char *segment,
+                                             bool revenue, const retain_print *p);
 
 RETAIN_API void retain_churn_free(retain_churn *churn);
 
