@@ -23,6 +23,7 @@
 
 #include <retain/date.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/reader.h>
 #include <retain/status.h>
@@ -124,6 +125,23 @@ RETAIN_API bool retain_cohort_get(const retain_cohort *co, size_t segment, size_
  * mrr / starting_mrr, weighted by their starting MRR. */
 RETAIN_API void retain_cohort_mean(const retain_cohort *co, size_t segment, int32_t age,
                                    retain_cohort_cell *cell);
+
+/* Writes the table 'retain cohort' prints for a finished cohort
+ * accumulator made with options o, on p->out as p says (not deferred):
+ * the columns segment (named so: the --by column, when segment is not
+ * NULL), cohort (its period label; "mean" for the row pooling the
+ * cohorts), cohort_size, starting_mrr (with o->revenue); then, long (wide
+ * false), one row per cohort and age with age, active (mrr with
+ * o->revenue) and pct; or wide, one row per cohort with one pct column
+ * per age, named 0, 1, ..., empty where the cohort has not reached that
+ * age. pct = active / cohort_size x 100 (mrr / starting_mrr x 100 with
+ * o->revenue), rounded from the exact fraction to p->precision decimals;
+ * amounts have p->precision decimals (at most 6). Returns the writer,
+ * unfinished (the caller calls retain_writer_finish() and
+ * retain_writer_free()), or NULL when out of memory. */
+RETAIN_API retain_writer *retain_cohort_write(const retain_cohort *cohort,
+                                              const retain_cohort_options *o, const char *segment,
+                                              bool wide, const retain_print *p);
 
 RETAIN_API void retain_cohort_free(retain_cohort *co);
 
