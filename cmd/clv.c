@@ -86,41 +86,6 @@ typedef struct {
     const char *params, *with_params;
 } clv_opts;
 
-static int prob_decimals(const cli *c)
-{
-    return c->precision > 4 ? c->precision : 4;
-}
-
-/* ---- parameter tables ---- */
-
-typedef struct {
-    const char *model, *name;
-    bool is_text;
-    const char *text;
-    double value;
-    int decimals;
-} param;
-
-static int param_decimals(const cli *c)
-{
-    return c->precision > 6 ? c->precision : 6;
-}
-
-static void fill_params(retain_writer *w, const param *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        retain_writer_text(w, p[i].model, strlen(p[i].model));
-        retain_writer_text(w, p[i].name, strlen(p[i].name));
-        if (p[i].is_text)
-            retain_writer_text(w, p[i].text, strlen(p[i].text));
-        else
-            retain_writer_real(w, p[i].value, p[i].decimals);
-        retain_writer_end_row(w);
-    }
-}
-
-static const char *const param_cols[] = {"model", "parameter", "value"};
-
 static int write_failed(const cli *c, const char *path, int err)
 {
     retain_diag d;
@@ -130,20 +95,21 @@ static int write_failed(const cli *c, const char *path, int err)
     return cli_report_file(c, path, &d);
 }
 
-/* --params FILE (always CSV) and --fit-only (stdout). */
-static int emit_params(const cli *c, const clv_opts *o, const param *p, size_t n)
+/* The parameter table: into --params FILE (always CSV) and, with
+ * --fit-only, on stdout. write is retain_clv_write_params or
+ * retain_sbg_write_params bound to its model. */
+typedef retain_writer *(*params_fn)(const void *model, const retain_print *p);
+
+static int emit_params(const cli *c, const clv_opts *o, params_fn write, const void *model)
 {
     if (o->params) {
         FILE *f = fopen(o->params, "wb");
         if (!f)
             return write_failed(c, o->params, errno);
-        retain_writer *w = retain_writer_new(f, RETAIN_FORMAT_CSV, param_cols, 3, false);
-        retain_status st = RETAIN_ERR_NOMEM;
-        if (w) {
-            fill_params(w, p, n);
-            st = retain_writer_finish(w);
-            retain_writer_free(w);
-        }
+        retain_print pf = {f, RETAIN_FORMAT_CSV, c->precision, 0};
+        retain_writer *w = write(model, &pf);
+        retain_status st = w ? retain_writer_finish(w) : RETAIN_ERR_NOMEM;
+        retain_writer_free(w);
         int err = errno;
         if (fclose(f) != 0 && st == RETAIN_OK) {
             err = errno;
@@ -154,115 +120,32 @@ static int emit_params(const cli *c, const clv_opts *o, const param *p, size_t n
         if (st != RETAIN_OK)
             return write_failed(c, o->params, err);
     }
-    if (!o->fit_only)
-        return EXIT_OK;
-    retain_writer *w = cli_writer(c, param_cols, 3, false);
-    if (w)
-        fill_params(w, p, n);
-    return cli_finish_output(c, w);
+    retain_print p = cli_print(c);
+    return o->fit_only ? cli_finish_output(c, write(model, &p)) : EXIT_OK;
 }
 
-/* ---- BG/NBD and Gamma-Gamma ---- */
+/* The models' parameter tables, as emit_params calls them. */
+typedef struct {
+    const retain_clv *clv;
+    double unit_days;
+} fitted;
 
-static int bgnbd_params(const cli *c, const clv_opts *o, const retain_clv *clv)
+static retain_writer *clv_params(const void *model, const retain_print *p)
 {
-    const retain_bgnbd *b = retain_clv_bgnbd(clv);
-    const retain_gamma_gamma *g = retain_clv_gamma_gamma(clv);
-    size_t gg_n, bg_n = retain_clv_fitted(clv, &gg_n);
-    int d = param_decimals(c), ll = c->precision > 2 ? c->precision : 2;
-    param p[] = {
-        {"fit", "unit", true, o->unit_days == 1 ? "day" : "week", 0, 0},
-        {"fit", "customers", false, NULL, (double)bg_n, 0},
-        {"bgnbd", "r", false, NULL, b->r, d},
-        {"bgnbd", "alpha", false, NULL, b->alpha, d},
-        {"bgnbd", "a", false, NULL, b->a, d},
-        {"bgnbd", "b", false, NULL, b->b, d},
-        {"bgnbd", "log_likelihood", false, NULL, b->log_likelihood, ll},
-        {"fit", "repeat_buyers", false, NULL, (double)gg_n, 0},
-        {"gamma_gamma", "p", false, NULL, g->p, d},
-        {"gamma_gamma", "q", false, NULL, g->q, d},
-        {"gamma_gamma", "gamma", false, NULL, g->gamma, d},
-        {"gamma_gamma", "log_likelihood", false, NULL, g->log_likelihood, ll},
-    };
-    return emit_params(c, o, p, sizeof p / sizeof p[0]);
+    const fitted *f = model;
+    return retain_clv_write_params(f->clv, f->unit_days, p);
 }
 
-static int print_customers(const cli *c, const retain_orders *orders, const retain_clv *clv,
-                           double unit_days)
-{
-    static const char *const cols[] = {
-        "id",      "frequency",          "recency",        "T",  "monetary",
-        "p_alive", "expected_purchases", "expected_value", "clv"};
-    retain_writer *w = cli_writer(c, cols, 9, false);
-    if (!w)
-        return cli_nomem(c);
-    int pd = prob_decimals(c);
-    retain_day E = retain_orders_calibration_end(orders);
-    for (size_t i = 0; i < retain_clv_rows(clv); i++) {
-        retain_clv_row r;
-        retain_order_summary s;
-        retain_clv_get(clv, i, &r);
-        retain_orders_get(orders, r.customer, &s);
-        char buf[RETAIN_NUMBER_BUFSIZE];
-        retain_writer_text(w, s.id, s.id_len);
-        retain_writer_int(w, r.x);
-        int64_t days[2] = {s.last - s.first, E - s.first};
-        for (int k = 0; k < 2; k++) {
-            if (unit_days == 1)
-                retain_writer_int(w, days[k]);
-            else {
-                retain_format_ratio(days[k], (int64_t)unit_days, 1, c->precision, buf);
-                retain_writer_number(w, buf);
-            }
-        }
-        retain_format_ratio(s.repeat_spend, (r.x ? r.x : 1) * RETAIN_MONEY_SCALE, 1, c->precision,
-                            buf);
-        retain_writer_number(w, buf);
-        retain_writer_real(w, r.p_alive, pd);
-        retain_writer_real(w, r.expected_purchases, pd);
-        retain_writer_real(w, r.expected_value, c->precision);
-        retain_writer_real(w, r.clv, c->precision);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
+typedef struct {
+    const retain_sbg *m;
+    const retain_sbg_data *data;
+    retain_period_kind kind;
+} sbg_fitted;
 
-static int print_holdout(const cli *c, const retain_clv *clv)
+static retain_writer *sbg_params(const void *model, const retain_print *p)
 {
-    static const char *const cols[] = {"frequency", "customers",    "actual",
-                                       "predicted", "actual_total", "predicted_total"};
-    retain_writer *w = cli_writer(c, cols, 6, false);
-    if (!w)
-        return cli_nomem(c);
-    const retain_clv_group *g = retain_clv_holdout(clv, NULL);
-    retain_clv_group all = {0, 0, 0};
-    int pd = prob_decimals(c);
-    for (int k = 0; k <= RETAIN_CLV_GROUPS; k++) {
-        const retain_clv_group *e = k < RETAIN_CLV_GROUPS ? &g[k] : &all;
-        char label[8], buf[RETAIN_NUMBER_BUFSIZE];
-        if (k < RETAIN_CLV_GROUPS) {
-            snprintf(label, sizeof label, k == RETAIN_CLV_GROUPS - 1 ? "%d+" : "%d", k);
-            all.customers += e->customers;
-            all.actual += e->actual;
-            all.predicted += e->predicted;
-        } else {
-            strcpy(label, "all");
-        }
-        retain_writer_text(w, label, strlen(label));
-        retain_writer_int(w, e->customers);
-        if (retain_format_ratio(e->actual, e->customers, 1, pd, buf))
-            retain_writer_number(w, buf);
-        else
-            retain_writer_empty(w);
-        if (e->customers)
-            retain_writer_real(w, e->predicted / (double)e->customers, pd);
-        else
-            retain_writer_empty(w);
-        retain_writer_int(w, e->actual);
-        retain_writer_real(w, e->predicted, c->precision);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
+    const sbg_fitted *f = model;
+    return retain_sbg_write_params(f->m, f->data, f->kind, p);
 }
 
 /* --with-params FILE into the options. */
@@ -292,12 +175,13 @@ static int read_params(cli *c, const clv_opts *o, retain_clv_options *co)
 
 static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
 {
-    retain_clv_options co = {
-        .unit_days = o->unit_days,
-        .horizon = o->has_horizon ? o->horizon : 364 / o->unit_days,
-        .months = (int)o->months,
-        .discount = o->has_discount ? o->discount : 0.01,
-    };
+    retain_clv_options co;
+    retain_clv_options_init(&co, o->unit_days);
+    co.months = (int)o->months;
+    if (o->has_horizon)
+        co.horizon = o->horizon;
+    if (o->has_discount)
+        co.discount = o->discount;
     if (o->with_params) {
         int code = read_params(c, o, &co);
         if (code != EXIT_OK)
@@ -323,10 +207,12 @@ static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
             code = cli_report(c, &d);
     }
     if (code == EXIT_OK)
-        code = bgnbd_params(c, o, clv);
+        code = emit_params(c, o, clv_params, &(fitted){clv, o->unit_days});
+    retain_print p = cli_print(c);
     if (code == EXIT_OK && !o->fit_only)
         code =
-            o->has_holdout ? print_holdout(c, clv) : print_customers(c, orders, clv, o->unit_days);
+            cli_finish_output(c, o->has_holdout ? retain_clv_write_holdout(clv, &p)
+                                                : retain_clv_write(clv, orders, o->unit_days, &p));
     if (clv)
         cli_verbose(c, retain_orders_customers(orders), retain_orders_bytes(orders));
     retain_clv_free(clv);
@@ -345,76 +231,6 @@ static retain_status on_life_row(const retain_row *row, void *user, retain_diag 
     return st;
 }
 
-static int sbg_params(const cli *c, const clv_opts *o, const retain_sbg *m,
-                      const retain_sbg_data *data, retain_period_kind kind)
-{
-    int64_t lives = 0;
-    for (size_t t = 0; t <= data->periods; t++)
-        lives += (t > 0 ? data->lost[t] : 0) + data->censored[t];
-    int d = param_decimals(c), ll = c->precision > 2 ? c->precision : 2;
-    param p[] = {
-        {"fit", "period", true, retain_period_kind_name(kind), 0, 0},
-        {"fit", "lives", false, NULL, (double)lives, 0},
-        {"sbg", "alpha", false, NULL, m->geometric ? NAN : m->alpha, d},
-        {"sbg", "beta", false, NULL, m->geometric ? NAN : m->beta, d},
-        {"sbg", "churn", false, NULL, m->geometric ? m->churn : m->alpha / (m->alpha + m->beta), d},
-        {"sbg", "log_likelihood", false, NULL, m->log_likelihood, ll},
-    };
-    return emit_params(c, o, p, sizeof p / sizeof p[0]);
-}
-
-static int print_periods(const cli *c, const retain_sbg *m, const retain_sbg_data *data,
-                         size_t horizon, double discount)
-{
-    static const char *const cols[] = {"period",   "at_risk",   "lost", "observed",
-                                       "survival", "retention", "derl"};
-    retain_writer *w = cli_writer(c, cols, 7, false);
-    if (!w)
-        return cli_nomem(c);
-    int pd = prob_decimals(c);
-    /* at risk of renewal k: lives that reached it, ended there or later or
-     * still going past it */
-    int64_t at_risk = 0;
-    for (size_t t = 0; t <= data->periods; t++)
-        at_risk += (t > 0 ? data->lost[t] : 0) + data->censored[t];
-    double observed = 1;
-    for (size_t k = 0; k <= horizon; k++) {
-        retain_writer_int(w, (int64_t)k);
-        bool seen = k <= data->periods;
-        if (seen && k > 0) {
-            retain_writer_int(w, at_risk);
-            retain_writer_int(w, data->lost[k]);
-            if (at_risk > 0)
-                observed *= 1 - (double)data->lost[k] / (double)at_risk;
-        } else if (seen) {
-            retain_writer_int(w, at_risk);
-            retain_writer_empty(w);
-        } else {
-            retain_writer_empty(w);
-            retain_writer_empty(w);
-        }
-        if (seen && (k == 0 || at_risk > 0))
-            retain_writer_real(w, observed, pd);
-        else
-            retain_writer_empty(w);
-        retain_writer_real(w, retain_sbg_survival(m, (double)k), pd);
-        if (k > 0)
-            retain_writer_real(w, retain_sbg_retention(m, (double)k), pd);
-        else
-            retain_writer_empty(w);
-        double derl;
-        if (retain_sbg_derl(m, (double)k + 1, discount, &derl))
-            retain_writer_real(w, derl, c->precision);
-        else
-            retain_writer_empty(w);
-        retain_writer_end_row(w);
-        if (seen) { /* those lost at k, and censored at k, leave the risk set */
-            at_risk -= (k > 0 ? data->lost[k] : 0) + data->censored[k];
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
 {
     retain_period_kind kind = c->period_given ? c->period : RETAIN_PERIOD_YEAR;
@@ -423,7 +239,7 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
     if (o->has_holdout || o->with_params)
         return cli_usage_error(c, "%s goes with --model bgnbd",
                                o->has_holdout ? "--holdout-from" : "--with-params");
-    double discount = o->has_discount ? o->discount : kind == RETAIN_PERIOD_YEAR ? 0.10 : 0.01;
+    double discount = o->has_discount ? o->discount : retain_sbg_default_discount(kind);
     if (!(discount > 0))
         return cli_usage_error(c, "--discount must be above 0 for the residual lifetime");
     retain_lives_options lo = {.has_as_of = c->has_as_of, .as_of = c->as_of};
@@ -449,10 +265,11 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
                  "(constant %.4f per %s); alpha and beta are left empty",
                  m.churn, retain_period_kind_name(kind));
     if (code == EXIT_OK)
-        code = sbg_params(c, o, &m, &data, kind);
+        code = emit_params(c, o, sbg_params, &(sbg_fitted){&m, &data, kind});
     if (code == EXIT_OK && !o->fit_only) {
-        size_t horizon = o->has_horizon ? (size_t)o->horizon : data.periods + 5;
-        code = print_periods(c, &m, &data, horizon, discount);
+        size_t horizon = o->has_horizon ? (size_t)o->horizon : retain_sbg_default_horizon(&data);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(c, retain_sbg_write(&m, &data, horizon, discount, &p));
     }
     retain_sbg_data_free(&data);
     retain_lives_free(lives);

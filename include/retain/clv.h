@@ -22,6 +22,7 @@
 #include <stdint.h>
 
 #include <retain/orders.h>
+#include <retain/output.h>
 #include <retain/status.h>
 #include <retain/table.h>
 
@@ -164,6 +165,36 @@ typedef struct {
 
 #define RETAIN_CLV_GROUPS 8
 RETAIN_API const retain_clv_group *retain_clv_holdout(const retain_clv *clv, double *holdout_units);
+
+/* Options with retain clv's defaults for summaries in units of unit_days
+ * days (1 or 7): expected purchases over the next 364 days (52 weeks),
+ * CLV over 12 months, a discount of 0.01 a month, no parameters given. */
+RETAIN_API void retain_clv_options_init(retain_clv_options *options, double unit_days);
+
+/* The tables 'retain clv' prints, on p->out as p says (not deferred);
+ * each returns the writer, unfinished (the caller calls
+ * retain_writer_finish() and retain_writer_free()), or NULL when out of
+ * memory. clv and orders stay the caller's.
+ *
+ * - retain_clv_write_params(): the parameters, model,parameter,value
+ *   (as retain_clv_params_read() reads them back): fit unit (day or
+ *   week, from unit_days), fit customers, bgnbd r, alpha, a, b,
+ *   log_likelihood, fit repeat_buyers, gamma_gamma p, q, gamma,
+ *   log_likelihood; parameters with at least 6 decimals, log-likelihoods
+ *   at least 2 (p->precision when more).
+ * - retain_clv_write(): per calibrated customer id, frequency, recency and
+ *   T (whole days, or units rounded to p->precision decimals), monetary
+ *   (the mean repeat spend, exact), p_alive and expected_purchases (at
+ *   least 4 decimals), expected_value and clv.
+ * - retain_clv_write_holdout(): per calibration frequency 0..6, 7+ and
+ *   all: customers, actual and predicted repeat purchases per customer (at
+ *   least 4 decimals; empty for no customer), actual_total and
+ *   predicted_total. Only the header without a holdout. */
+RETAIN_API retain_writer *retain_clv_write_params(const retain_clv *clv, double unit_days,
+                                                  const retain_print *p);
+RETAIN_API retain_writer *retain_clv_write(const retain_clv *clv, const retain_orders *orders,
+                                           double unit_days, const retain_print *p);
+RETAIN_API retain_writer *retain_clv_write_holdout(const retain_clv *clv, const retain_print *p);
 
 RETAIN_API void retain_clv_free(retain_clv *clv);
 

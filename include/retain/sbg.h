@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include <retain/lives.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/status.h>
 
@@ -83,6 +84,32 @@ RETAIN_API double retain_sbg_retention(const retain_sbg *m, double t);
  * = (beta + n - 1) / (alpha + beta + n - 1) 2F1(1, beta + n; alpha + beta
  * + n; 1 / (1 + d)). Needs d > 0; false when it cannot be evaluated. */
 RETAIN_API bool retain_sbg_derl(const retain_sbg *m, double n, double d, double *out);
+
+/* retain clv --model sbg's defaults: the discount rate per period for the
+ * residual lifetime (0.10 a year, 0.01 a month), and the periods
+ * projected (the observed ones + 5). */
+RETAIN_API double retain_sbg_default_discount(retain_period_kind kind);
+RETAIN_API size_t retain_sbg_default_horizon(const retain_sbg_data *data);
+
+/* The tables 'retain clv --model sbg' prints, on p->out as p says (not
+ * deferred); each returns the writer, unfinished (the caller calls
+ * retain_writer_finish() and retain_writer_free()), or NULL when out of
+ * memory. m and data stay the caller's.
+ *
+ * - retain_sbg_write_params(): model,parameter,value: fit period (kind's
+ *   name), fit lives, sbg alpha, beta (empty when geometric), churn
+ *   (alpha / (alpha + beta), or the geometric churn), log_likelihood;
+ *   at least 6 decimals (2 for the log-likelihood).
+ * - retain_sbg_write(): one row per period k = 0 .. horizon: period,
+ *   at_risk (lives that reached renewal k) and lost at it, observed (the
+ *   product-limit share still there; the three empty past the data),
+ *   survival S(k), retention r(k) (empty at 0) and derl at discount
+ *   (retain_sbg_derl(m, k + 1, discount)); probabilities with at least 4
+ *   decimals. */
+RETAIN_API retain_writer *retain_sbg_write_params(const retain_sbg *m, const retain_sbg_data *data,
+                                                  retain_period_kind kind, const retain_print *p);
+RETAIN_API retain_writer *retain_sbg_write(const retain_sbg *m, const retain_sbg_data *data,
+                                           size_t horizon, double discount, const retain_print *p);
 
 #ifdef __cplusplus
 }
