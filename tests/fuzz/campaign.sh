@@ -21,7 +21,14 @@
 # fuzzing, executions, findings, corpus size) is appended to RECORD
 # (tests/fuzz/CAMPAIGN.md). To stop cleanly: touch WORK/STOP (or send
 # SIGTERM); the harness under way is recorded as stopped, with the time
-# it ran.
+# it ran, and the next campaign naming it resumes it (WORK/NAME/state holds
+# its seconds and executions so far), so that its line then gives the
+# whole run.
+#
+# libFuzzer runs every file of the corpus again when a slice starts, and
+# a slice's new inputs are kept even once later ones cover more: when the
+# directory has grown past twice its last minimised size, it is minimised
+# again (-merge=1) between slices; that time is not counted either.
 set -eu
 cd "$(dirname "$0")/../.."
 
@@ -73,6 +80,38 @@ count() { # count DIR PATTERN: files of DIR matching PATTERN
     find "$1" -maxdepth 1 -type f -name "$2" | wc -l | tr -d ' '
 }
 
+fuzz() { # fuzz ARGS...: one run of the harness, nice, under the lock
+    set -- "$dir/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 $opts \
+        -dict="$here/tests/fuzz/retain.dict" -artifact_prefix="$dir/artifacts/" "$@"
+    [ -z "$lock" ] || set -- flock -s "$lock" "$@"
+    # the clock starts once the lock is held
+    rm -f "$dir/started"
+    nice -n 19 sh -c 'date +%s >"$0"; exec "$@"' "$dir/started" "$@" >"$dir/log" 2>&1 &
+    pid=$!
+    code=0
+    wait "$pid" || code=$?
+    pid=
+    end=$(date +%s)
+    start=$(cat "$dir/started" 2>/dev/null || echo "$end")
+    return "$code"
+}
+
+minimise() { # the corpus minimised again, when it has grown past twice its last size
+    files=$(count "$dir/corpus" '*')
+    [ "$files" -gt $((2 * ${minimised:-0} + 200)) ] || return 0
+    rm -rf "$dir/corpus.new"
+    mkdir "$dir/corpus.new"
+    if fuzz -merge=1 "$dir/corpus.new" "$dir/corpus"; then
+        rm -rf "$dir/corpus"
+        mv "$dir/corpus.new" "$dir/corpus"
+        minimised=$(count "$dir/corpus" '*')
+        echo "campaign: $name: corpus minimised from $files to $minimised files" >&2
+    else
+        rm -rf "$dir/corpus.new"
+        minimised=$files
+    fi
+}
+
 for name in "$@"; do
     [ -e "$work/STOP" ] && break
     dir=$work/$name
@@ -84,31 +123,26 @@ for name in "$@"; do
     cp "$build/tests/fuzz/fuzz-$name" "$dir/fuzz-$name"
     seeds=$here/tests/fuzz/corpus/cmd opts=-close_fd_mask=2
     [ "$name" = reader ] && seeds=$here/tests/fuzz/corpus/reader opts=-max_len=65536
-    done_s=0 runs=0 result=clean
+    done_s=0 runs=0 result=clean minimised=0 resumed=""
+    if [ -f "$dir/state" ]; then
+        read -r done_s runs <"$dir/state"
+        resumed=" (resumed at $done_s s)"
+    fi
     while [ "$done_s" -lt "$total" ]; do
         if [ -e "$work/STOP" ]; then
             result=stopped
             break
         fi
+        minimise
+        [ -e "$work/STOP" ] && continue
         left=$((total - done_s))
         [ "$left" -lt "$slice" ] || left=$slice
-        rm -f "$dir/started"
-        set -- nice -n 19
-        [ -z "$lock" ] || set -- "$@" flock -s "$lock"
-        # the clock starts once the lock is held
-        "$@" sh -c 'date +%s >"$0"; exec "$@"' "$dir/started" "$dir/fuzz-$name" \
-            -max_total_time="$left" -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-            -malloc_limit_mb=1024 $opts -dict="$here/tests/fuzz/retain.dict" \
-            -artifact_prefix="$dir/artifacts/" "$dir/corpus" "$seeds" >"$dir/log" 2>&1 &
-        pid=$!
         code=0
-        wait "$pid" || code=$?
-        pid=
-        end=$(date +%s)
-        start=$(cat "$dir/started" 2>/dev/null || echo "$end")
+        fuzz -max_total_time="$left" -print_final_stats=1 "$dir/corpus" "$seeds" || code=$?
         done_s=$((done_s + end - start))
         n=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/log" | tail -n 1)
         runs=$((runs + ${n:-0}))
+        echo "$done_s $runs" >"$dir/state"
         if [ "$code" -ne 0 ]; then
             if [ -e "$work/STOP" ]; then
                 result=stopped
@@ -120,11 +154,13 @@ for name in "$@"; do
         fi
         sleep "$pause"
     done
+    [ "$result" = stopped ] || rm -f "$dir/state"
+    [ "$result" != stopped ] || result="stopped: to be resumed"
     a=$dir/artifacts
     crashes=$(($(count "$a" 'crash-*') + $(count "$a" 'deadly-*')))
     printf '| %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %s |\n' \
         "$(date -u '+%Y-%m-%d %H:%M')" "$commit" "$name" "$done_s" "$runs" "$crashes" \
         "$(count "$a" 'timeout-*')" "$(count "$a" 'leak-*')" "$(count "$a" 'oom-*')" \
-        "$(count "$dir/corpus" '*')" "$result" >>"$record"
-    echo "campaign: $name: $done_s s, $runs runs, $result" >&2
+        "$(count "$dir/corpus" '*')" "$result$resumed" >>"$record"
+    echo "campaign: $name: $done_s s, $runs runs, $result$resumed" >&2
 done
