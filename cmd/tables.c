@@ -77,7 +77,9 @@ retain_reader_options cli_other_options(const cli *c, retain_table_kind kind)
      * this quarter, a programme with no referral): read as empty, noted */
     o.empty_ok = kind != RETAIN_TABLE_CUSTOMERS;
     /* unordered as the command says (c->input.unordered): rows folded
-     * into order-free state may come out of order */
+     * into order-free state may come out of order; not answers, of which
+     * the later line wins on a day (chunks from the end have no line) */
+    o.unordered = o.unordered && kind != RETAIN_TABLE_SURVEY;
     for (int k = 0; k < RETAIN_COL_ROLES; k++)
         o.column[k] = c->table_column[kind][k];
     if (c->table_date_format[kind])
