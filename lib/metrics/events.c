@@ -741,7 +741,8 @@ static retain_status add_event(retain_events *ev, const retain_event *e, bool wa
         return rt_fail(diag, RETAIN_ERR_DATA, e->line, "value", "a negative event value");
     const char *id = e->id;
     size_t len = e->id_len;
-    rt_trim(&id, &len);
+    if (len && (id[0] == ' ' || id[0] == '\t' || id[len - 1] == ' ' || id[len - 1] == '\t'))
+        rt_trim(&id, &len);
     if (!len)
         return rt_fail(diag, RETAIN_ERR_DATA, e->line, "id", "empty customer id");
     if (!ev->any[e->table] || e->day > ev->latest[e->table])

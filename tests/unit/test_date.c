@@ -216,6 +216,17 @@ static void test_iso_dates_and_datetimes(void **state)
     assert_parses_to("2024-03-15T10:00:00+02:00", NULL, 2024, 3, 15);
     assert_parses_to("2024-03-15T10:00:00.123-05:00", NULL, 2024, 3, 15);
     assert_parses_to("2024-03-15T00:00:00", NULL, 2024, 3, 15);
+    /* the usual tails and the others: the same shapes accepted */
+    assert_parses_to("2024-03-15T10:00:00+0530", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15T10:00-08", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15T10:00Z", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15T10:00:00.5", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15 10:00:00 UTC", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15 10:32 AM", NULL, 2024, 3, 15);
+    assert_parses_to("2024-03-15T10:00:00Z+1", NULL, 2024, 3, 15);
+    assert_parses_to("2099-12-31T23:59:59Z", NULL, 2099, 12, 31);
+    assert_parses_to("2100-03-01T00:00:00Z", NULL, 2100, 3, 1);
+    assert_parses_to("1969-12-31T23:59:59Z", NULL, 1969, 12, 31);
     assert_parses_to("2024-02-29", NULL, 2024, 2, 29);
     assert_parses_to("1970-01-01", NULL, 1970, 1, 1);
     assert_parses_to("0001-01-01", NULL, 1, 1, 1);
@@ -256,6 +267,13 @@ static void test_iso_rejects_garbage(void **state)
     assert_rejected("2023-01-00", NULL);
     assert_rejected("0000-01-01", NULL);
     assert_rejected("2023-02-29T10:00:00Z", NULL);
+    assert_rejected("2100-02-29T10:00:00Z", NULL);
+    assert_rejected("2024-03-15T10:00:00x", NULL);
+    assert_rejected("2024-03-15T10:00:00+05:3x", NULL);
+    assert_rejected("2024-03-15T10:0", NULL);
+    assert_rejected("2024-03-15T1:00:00Q", NULL);
+    assert_rejected("2024-0a-15", NULL);
+    assert_rejected("2024-03-1/", NULL);
 }
 
 /* ---- formats ---------------------------------------------------------- */
