@@ -1,6 +1,5 @@
 /* Customer store and string interning: open addressing, linear probing. */
 #define _GNU_SOURCE /* qsort_r */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,139 +10,44 @@
 #include <xxhash.h>
 
 #include "store.h"
+#include "worker.h"
 
 void rt_store_init(rt_store *s)
 {
     memset(s, 0, sizeof *s);
 }
 
-/* The thread that adds full batches of queued rows (rt_store.adder). */
-struct rt_adder {
-    pthread_t thread;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    rt_pending *buf; /* rows being added (n of them), or idle (n = 0) */
-    size_t n;
-    bool stop;
-    bool failed; /* out of memory in a batch */
-    rt_store *s;
-};
-
 static bool add_rows(rt_store *s, const rt_pending *rows, size_t n);
 
-static void *adder_run(void *arg)
+static bool add_batch(void *s, void *rows, size_t n)
 {
-    struct rt_adder *a = arg;
-    pthread_mutex_lock(&a->lock);
-    for (;;) {
-        while (a->n == 0 && !a->stop)
-            pthread_cond_wait(&a->cond, &a->lock);
-        if (a->n == 0)
-            break;
-        pthread_mutex_unlock(&a->lock);
-        bool ok = add_rows(a->s, a->buf, a->n);
-        pthread_mutex_lock(&a->lock);
-        a->failed |= !ok;
-        a->n = 0;
-        pthread_cond_broadcast(&a->cond);
-    }
-    pthread_mutex_unlock(&a->lock);
-    return NULL;
-}
-
-/* Waits until the adder has no batch; false when one failed. */
-static bool adder_wait(struct rt_adder *a)
-{
-    if (!a)
-        return true;
-    pthread_mutex_lock(&a->lock);
-    while (a->n)
-        pthread_cond_wait(&a->cond, &a->lock);
-    bool ok = !a->failed;
-    pthread_mutex_unlock(&a->lock);
-    return ok;
-}
-
-/* Waits for the adder's batch and ends the thread; false when a batch
- * failed. */
-static bool adder_end(rt_store *s)
-{
-    struct rt_adder *a = s->adder;
-    if (!a)
-        return true;
-    bool ok = adder_wait(a);
-    pthread_mutex_lock(&a->lock);
-    a->stop = true;
-    pthread_cond_broadcast(&a->cond);
-    pthread_mutex_unlock(&a->lock);
-    pthread_join(a->thread, NULL);
-    pthread_mutex_destroy(&a->lock);
-    pthread_cond_destroy(&a->cond);
-    free(a->buf);
-    free(a);
-    s->adder = NULL;
-    return ok;
-}
-
-/* Starts the adder; false when it cannot (the batches are then added in
- * the caller's thread). */
-static bool adder_start(rt_store *s)
-{
-    struct rt_adder *a = calloc(1, sizeof *a);
-    if (!a)
-        return false;
-    a->s = s;
-    a->buf = malloc(RT_QUEUE_ROWS * sizeof *a->buf);
-    if (!a->buf || pthread_mutex_init(&a->lock, NULL) != 0) {
-        free(a->buf);
-        free(a);
-        return false;
-    }
-    if (pthread_cond_init(&a->cond, NULL) != 0) {
-        pthread_mutex_destroy(&a->lock);
-        free(a->buf);
-        free(a);
-        return false;
-    }
-    if (pthread_create(&a->thread, NULL, adder_run, a) != 0) {
-        pthread_cond_destroy(&a->cond);
-        pthread_mutex_destroy(&a->lock);
-        free(a->buf);
-        free(a);
-        return false;
-    }
-    s->adder = a;
-    return true;
+    return add_rows(s, rows, n);
 }
 
 /* Hands the full queue to the adder (started on the first call) and
  * takes its idle buffer; without the thread, adds the queue here. */
 static bool submit(rt_store *s)
 {
-    struct rt_adder *a = s->adder;
-    if (!a && !adder_start(s)) {
+    if (!s->adder) {
+        rt_pending *spare = malloc(RT_QUEUE_ROWS * sizeof *spare);
+        if (spare && !(s->adder = rt_worker_start(add_batch, s, spare)))
+            free(spare);
+    }
+    if (!s->adder) {
         bool ok = add_rows(s, s->queue, s->nqueue);
         s->nqueue = 0;
         return ok;
     }
-    a = s->adder;
-    pthread_mutex_lock(&a->lock);
-    while (a->n)
-        pthread_cond_wait(&a->cond, &a->lock);
-    bool ok = !a->failed;
-    rt_pending *full = s->queue;
-    s->queue = a->buf;
-    a->buf = full;
-    a->n = s->nqueue;
+    void *q = s->queue;
+    bool ok = rt_worker_submit(s->adder, &q, s->nqueue);
+    s->queue = q;
     s->nqueue = 0;
-    pthread_cond_broadcast(&a->cond);
-    pthread_mutex_unlock(&a->lock);
     return ok;
 }
 
 void rt_store_free(rt_store *s)
 {
-    adder_end(s);
+    rt_worker_end(&s->adder);
     free(s->queue);
     for (int i = 0; i < RT_SHARDS; i++)
         free(s->shard[i].slots);
@@ -356,7 +260,7 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
 
 bool rt_store_reserve(rt_store *s, size_t n)
 {
-    if (!adder_wait(s->adder))
+    if (!rt_worker_wait(s->adder))
         return false;
     /* shards fill evenly: a little room for the spread between them */
     size_t per_shard = n / RT_SHARDS + n / RT_SHARDS / 8 + 16;
@@ -543,7 +447,7 @@ static void fetch_slots(const rt_store *s, const rt_pending *rows, size_t n)
 bool rt_store_locate_many(rt_store *s, const rt_pending *rows, size_t n, uint32_t *index,
                           bool *found)
 {
-    if (!adder_wait(s->adder))
+    if (!rt_worker_wait(s->adder))
         return false;
     for (size_t i = 0; i < n; i++) {
         if (i % FETCH_ROWS == 0)
@@ -567,7 +471,7 @@ static bool add_rows(rt_store *s, const rt_pending *rows, size_t n)
 
 bool rt_store_add_many(rt_store *s, const rt_pending *rows, size_t n)
 {
-    return adder_wait(s->adder) && add_rows(s, rows, n);
+    return rt_worker_wait(s->adder) && add_rows(s, rows, n);
 }
 
 bool rt_store_push(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
@@ -595,7 +499,7 @@ bool rt_store_push_row(rt_store *s, uint32_t segment, const char *id, size_t id_
 
 bool rt_store_flush(rt_store *s)
 {
-    bool ok = adder_end(s);
+    bool ok = rt_worker_end(&s->adder);
     ok = add_rows(s, s->queue, s->nqueue) && ok;
     s->nqueue = 0;
     return ok;

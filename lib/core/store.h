@@ -112,7 +112,7 @@ typedef struct {
      * customers, are a third of what the caller does per row. */
     rt_pending *queue;
     size_t nqueue;
-    struct rt_adder *adder;
+    struct rt_worker *adder;
 } rt_store;
 
 #define RT_QUEUE_ROWS 4096

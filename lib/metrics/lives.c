@@ -22,6 +22,7 @@
 #include "internal.h"
 #include "store.h"
 #include "window.h"
+#include "worker.h"
 
 #define SERVING 0x80000000u /* in a life's segment word: a row serving its first day decided */
 #define SEG_MASK 0x7FFFFFFFu
@@ -50,7 +51,13 @@ typedef struct {
     uint32_t reason;
 } life;
 
-#define QUEUE 256
+#define QUEUE 4096 /* rows a batch */
+
+/* Rows waiting to be added. */
+typedef struct {
+    rt_pending row[QUEUE];
+    uint32_t reason[QUEUE];
+} batch;
 
 struct retain_lives {
     retain_lives_options opt;
@@ -65,12 +72,15 @@ struct retain_lives {
     size_t nlives;
     rt_window window;
     bool overflow; /* a first-day MRR sum overflowed */
-    /* rows waiting to be added */
-    rt_pending queue[QUEUE];
-    uint32_t queue_reason[QUEUE];
-    uint32_t index[QUEUE];
-    bool found[QUEUE];
+    /* Rows waiting to be added, in batches; from the first full one on,
+     * on a thread of their own (worker) while the caller reads on, unless
+     * segments or reasons are kept: merging compares their names, which
+     * the caller's adds grow. */
+    batch *fill;
     size_t nqueue;
+    rt_worker *worker;
+    uint32_t index[QUEUE]; /* the batch's customers, found before or not */
+    bool found[QUEUE];
     /* results */
     bool finished;
     retain_day as_of;
@@ -101,6 +111,8 @@ void retain_lives_free(retain_lives *l)
 {
     if (!l)
         return;
+    rt_worker_end(&l->worker);
+    free(l->fill);
     rt_store_free(&l->store);
     rt_rowset_free(&l->rows);
     rt_intern_free(&l->segments);
@@ -135,8 +147,8 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
 
 retain_status retain_lives_reserve(retain_lives *l, size_t customers)
 {
-    if (!rt_store_reserve(&l->store, customers) || !attrs_reserve(l, &l->cattr, l->store.cap) ||
-        !rt_rowset_reserve(&l->rows, customers))
+    if (!rt_worker_wait(l->worker) || !rt_store_reserve(&l->store, customers) ||
+        !attrs_reserve(l, &l->cattr, l->store.cap) || !rt_rowset_reserve(&l->rows, customers))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -301,15 +313,16 @@ static bool add_to_customer(retain_lives *l, uint32_t i, life *r)
     return true;
 }
 
-static bool flush(retain_lives *l)
+/* Adds the n rows of batch b. */
+static bool add_batch(void *lives, void *b, size_t n)
 {
-    size_t n = l->nqueue;
-    l->nqueue = 0;
-    if (!rt_store_locate_many(&l->store, l->queue, n, l->index, l->found) ||
+    retain_lives *l = lives;
+    const batch *q = b;
+    if (!rt_store_locate_many(&l->store, q->row, n, l->index, l->found) ||
         !attrs_reserve(l, &l->cattr, l->store.cap))
         return false;
     for (size_t k = 0; k < n; k++) {
-        const rt_pending *p = &l->queue[k];
+        const rt_pending *p = &q->row[k];
         if (p->fp) {
             int kept = rt_rowset_add(&l->rows, l->index[k], l->store.n, p->fp, p->place);
             if (kept < 0)
@@ -320,7 +333,7 @@ static bool flush(retain_lives *l)
                 continue;
             }
         }
-        life r = {p->start, p->end, p->segment, p->mrr, p->mrr, l->queue_reason[k]};
+        life r = {p->start, p->end, p->segment, p->mrr, p->mrr, q->reason[k]};
         if (!l->found[k]) { /* the record holds the row already */
             save(l, l->index[k], 0, &r);
             l->nlives++;
@@ -329,6 +342,25 @@ static bool flush(retain_lives *l)
         }
     }
     return true;
+}
+
+/* Hands the full batch to the worker (started on the first call when it
+ * may be) and takes its idle one; else adds the batch here. */
+static bool submit(retain_lives *l)
+{
+    if (!l->worker && !l->opt.segments && !l->opt.reasons) {
+        batch *spare = malloc(sizeof *spare);
+        if (spare && !(l->worker = rt_worker_start(add_batch, l, spare)))
+            free(spare);
+    }
+    size_t n = l->nqueue;
+    l->nqueue = 0;
+    if (!l->worker)
+        return add_batch(l, l->fill, n);
+    void *b = l->fill;
+    bool ok = rt_worker_submit(l->worker, &b, n);
+    l->fill = b;
+    return ok;
 }
 
 static retain_status add(retain_lives *l, const char *id, size_t id_len, const char *segment,
@@ -342,7 +374,9 @@ static retain_status add(retain_lives *l, const char *id, size_t id_len, const c
         return RETAIN_ERR_DATA;
     if (!rt_window_keep(&l->window, start))
         return RETAIN_OK; /* not yet a customer on the observation day */
-    rt_pending *p = &l->queue[l->nqueue];
+    if (!l->fill && !(l->fill = malloc(sizeof *l->fill)))
+        return RETAIN_ERR_NOMEM;
+    rt_pending *p = &l->fill->row[l->nqueue];
     rt_store_key(0, id, id_len, p);
     p->start = start;
     p->end = has_end ? end : RT_NO_END;
@@ -357,10 +391,10 @@ static retain_status add(retain_lives *l, const char *id, size_t id_len, const c
     p->mrr = l->with_mrr ? mrr : 0;
     p->fp = fp;
     p->place = place;
-    l->queue_reason[l->nqueue++] = why;
+    l->fill->reason[l->nqueue++] = why;
     if (l->nqueue < QUEUE)
         return RETAIN_OK;
-    return flush(l) ? RETAIN_OK : RETAIN_ERR_NOMEM;
+    return submit(l) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
 retain_status retain_lives_add(retain_lives *l, const char *id, size_t id_len, const char *segment,
@@ -388,7 +422,10 @@ retain_status retain_lives_finish(retain_lives *l, retain_diag *diag)
     retain_status st = rt_merge_gap_check(l->opt.merge_gap, diag);
     if (st != RETAIN_OK)
         return st;
-    if (!flush(l))
+    bool ok = rt_worker_end(&l->worker);
+    ok = (!l->fill || add_batch(l, l->fill, l->nqueue)) && ok;
+    l->nqueue = 0;
+    if (!ok)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     if (l->overflow)
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL,

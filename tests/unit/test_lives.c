@@ -298,14 +298,44 @@ static void test_random_orders_agree(void **state)
     assert_true(bytes > 400 * 16);
 }
 
+/* Past several batches of rows (merged on a thread of their own), each
+ * customer's rows, coming in any order among the others', are merged as
+ * in a small table: 3000 customers of four back-to-back rows and a row
+ * apart (15000 rows): two lives each. */
+static void test_many_rows_many_batches(void **state)
+{
+    (void)state;
+    enum { CUSTOMERS = 3000 };
+    retain_lives_options o = {.has_as_of = true, .as_of = 10000};
+    retain_lives *l = retain_lives_new(&o);
+    assert_non_null(l);
+    char id[16];
+    for (int k = 0; k < 5; k++) {
+        /* row k of every customer, k = 4 apart from the others; rows of
+         * a customer in the order 2 0 4 3 1 */
+        static const int order[5] = {2, 0, 4, 3, 1};
+        int r = order[k];
+        for (int c = 0; c < CUSTOMERS; c++) {
+            int n = snprintf(id, sizeof id, "c%d", c);
+            retain_day start = r < 4 ? 100 * r : 1000, end = r < 4 ? 100 * (r + 1) : 1100;
+            assert_int_equal(retain_lives_add(l, id, (size_t)n, NULL, 0, NULL, 0, start, end, true,
+                                              UNITS(c % 7)),
+                             RETAIN_OK);
+        }
+    }
+    retain_diag d;
+    assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+    assert_int_equal(retain_lives_customers(l), CUSTOMERS);
+    assert_int_equal(retain_lives_count(l), 2 * CUSTOMERS);
+    retain_lives_free(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_renewals_are_one_life),
-        cmocka_unit_test(test_gaps_and_bridges),
-        cmocka_unit_test(test_segment_rule),
-        cmocka_unit_test(test_reasons_and_as_of),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_renewals_are_one_life), cmocka_unit_test(test_many_rows_many_batches),
+        cmocka_unit_test(test_gaps_and_bridges),      cmocka_unit_test(test_segment_rule),
+        cmocka_unit_test(test_reasons_and_as_of),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_random_orders_agree),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
