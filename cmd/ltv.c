@@ -24,6 +24,10 @@ static const cli_opt options[] = {
     {CLI_AS_OF},
     {CLI_MERGE_GAP},
     {"window", OPT_WINDOW, "N", "months of churn to average (default 12)"},
+    {"from", OPT_FROM, "MONTH",
+     "first month of churn to average (instead of --window;\na label such as 2024-03, or a date)"},
+    {"to", OPT_TO, "MONTH",
+     "last month of churn to average (default: the last\nthat ends by as-of)"},
     {CLI_BY("one row per value of column COL")},
     {CLI_MAX_SEGMENTS},
     {"method", OPT_METHOD, "M",
@@ -60,11 +64,12 @@ const cli_command ltv_command = {
     .run = run,
 };
 
+/* The numbers of the options, by their key - OPT_ARPU. */
+enum { N_ARPU, N_MARGIN, N_CHURN, N_DISCOUNT, N_NUMBERS };
+
 typedef struct {
-    double arpu, margin, churn, discount; /* margin a fraction, the others as given */
-    bool has_arpu, has_margin, has_churn, has_discount;
-    bool has_as_of;
-    retain_day as_of;
+    double num[N_NUMBERS]; /* margin a fraction, the others as given */
+    bool has[N_NUMBERS];
     long long window;
     bool survival; /* --method survival */
     long long horizon;
@@ -75,8 +80,8 @@ static int one_liner(cli *c, const ltv_opts *o)
     retain_value v;
     retain_diag d;
     retain_diag_clear(&d);
-    if (retain_ltv_discounted(o->arpu, o->margin, o->churn / 100, o->discount / 100, &v, &d) !=
-        RETAIN_OK)
+    if (retain_ltv_discounted(o->num[N_ARPU], o->num[N_MARGIN], o->num[N_CHURN] / 100,
+                              o->num[N_DISCOUNT] / 100, &v, &d) != RETAIN_OK)
         return cli_usage_error(c, "%s", d.message);
     char buf[RETAIN_NUMBER_BUFSIZE];
     if (v.defined)
@@ -98,8 +103,9 @@ static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
     if (code != EXIT_OK)
         return code;
     retain_diag diag;
-    retain_ltv_given given = {
-        {o->arpu, o->has_arpu}, {o->margin, o->has_margin}, {o->discount, o->has_discount}};
+    retain_ltv_given given = {{o->num[N_ARPU], o->has[N_ARPU]},
+                              {o->num[N_MARGIN], o->has[N_MARGIN]},
+                              {o->num[N_DISCOUNT], o->has[N_DISCOUNT]}};
     retain_ltv_apply a;
     if (retain_ltv_apply_init(&a, t, &given, &diag) != RETAIN_OK) {
         retain_table_free(t);
@@ -133,7 +139,7 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
 static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
                         const retain_survival *sv)
 {
-    retain_ltv_method m = {o->margin, o->discount / 100, sv, (int)o->horizon};
+    retain_ltv_method m = {o->num[N_MARGIN], o->num[N_DISCOUNT] / 100, sv, (int)o->horizon};
     for (size_t g = 0; sv && g < retain_ltv_table_segments(table); g++) {
         retain_ltv_inputs in;
         retain_value ltv;
@@ -154,10 +160,17 @@ static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table
 static int table_mode(cli *c, const ltv_opts *o, int argc, char **argv)
 {
     c->input.need_mrr = true;
-    retain_ltv_table_options to = {o->has_as_of, o->as_of, (int)o->window, c->merge_gap,
-                                   c->by != NULL};
-    retain_survival_options so = {.as_of = o->as_of,
-                                  .has_as_of = o->has_as_of,
+    retain_ltv_table_options to = {.has_as_of = c->has_as_of,
+                                   .as_of = c->as_of,
+                                   .window = (int)o->window,
+                                   .merge_gap = c->merge_gap,
+                                   .segments = c->by != NULL,
+                                   .has_from = c->has_from,
+                                   .from = c->from,
+                                   .has_to = c->has_to,
+                                   .to = c->to};
+    retain_survival_options so = {.as_of = c->as_of,
+                                  .has_as_of = c->has_as_of,
                                   .merge_gap = c->merge_gap,
                                   .segments = c->by != NULL};
     table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL};
@@ -198,31 +211,30 @@ static int peek_piped(cli *c, const char *path, bool *piped)
 
 static int run(cli *c, int argc, char **argv)
 {
-    ltv_opts o = {.margin = 1, .window = 12, .horizon = 60};
+    static const struct {
+        cli_num_kind kind;
+        const char *what;
+        double max;
+    } nums[N_NUMBERS] = {
+        {CLI_NUM_PLAIN, "an amount of 0 or more", 1e15},
+        {CLI_NUM_FRACTION, "a fraction from 0 to 1 (0.8 for 80 %)", 1},
+        {CLI_NUM_PERCENT, "a percentage from 0 to 100", 100},
+        {CLI_NUM_PERCENT, "a percentage of 0 or more", 1e6},
+    };
+    ltv_opts o = {.num[N_MARGIN] = 1, .window = 12, .horizon = 60};
     bool horizon_given = false;
     bool window_given = false;
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         bool ok = true;
+        int k = opt - OPT_ARPU;
         switch (opt) {
         case OPT_ARPU:
-            ok = cli_number(c, optarg, CLI_NUM_PLAIN, "an amount of 0 or more", 0, 1e15, &o.arpu);
-            o.has_arpu = true;
-            break;
         case OPT_MARGIN:
-            ok = cli_number(c, optarg, CLI_NUM_FRACTION, "a fraction from 0 to 1 (0.8 for 80 %)", 0,
-                            1, &o.margin);
-            o.has_margin = true;
-            break;
         case OPT_CHURN:
-            ok = cli_number(c, optarg, CLI_NUM_PERCENT, "a percentage from 0 to 100", 0, 100,
-                            &o.churn);
-            o.has_churn = true;
-            break;
         case OPT_DISCOUNT:
-            ok = cli_number(c, optarg, CLI_NUM_PERCENT, "a percentage of 0 or more", 0, 1e6,
-                            &o.discount);
-            o.has_discount = true;
+            ok = cli_number(c, optarg, nums[k].kind, nums[k].what, 0, nums[k].max, &o.num[k]);
+            o.has[k] = true;
             break;
         case OPT_WINDOW:
             ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.window);
@@ -243,22 +255,24 @@ static int run(cli *c, int argc, char **argv)
     }
     if (opt == CLI_DONE)
         return c->code;
-    o.has_as_of = c->has_as_of;
-    o.as_of = c->as_of;
     if (horizon_given && !o.survival)
         return cli_usage_error(c, "--horizon goes with --method survival");
-    if (o.has_churn) {
+    if (window_given && c->has_from)
+        return cli_usage_error(c, "--window and --from both say which months to average: give "
+                                  "one");
+    bool range = c->has_from || c->has_to;
+    if (o.has[N_CHURN]) {
         if (o.survival)
             return cli_usage_error(c, "--method survival needs a customer table: the "
                                       "one-liner has a constant churn");
-        if (!o.has_arpu)
+        if (!o.has[N_ARPU])
             return cli_usage_error(c, "the one-liner needs --arpu and --churn");
         if (optind < argc)
             return cli_usage_error(c, "the one-liner --churn takes no input file (a table "
                                       "gives its own churn)");
-        if (c->by || o.has_as_of || window_given || c->input.skip_bad)
+        if (c->by || c->has_as_of || window_given || c->input.skip_bad || range)
             return cli_usage_error(c, "the one-liner takes no table options "
-                                      "(--by, --as-of, --window, --skip-bad)");
+                                      "(--by, --as-of, --window, --from, --to, --skip-bad)");
         return one_liner(c, &o);
     }
 
@@ -272,14 +286,19 @@ static int run(cli *c, int argc, char **argv)
     if (piped && o.survival)
         code = cli_usage_error(
             c, "%s has a churn_pct column: --method survival needs a customer table", c->filename);
-    else if (piped && (c->by || o.has_as_of || window_given))
+    else if (piped && (c->by || c->has_as_of || window_given))
         code = cli_usage_error(
             c, "%s has a churn_pct column: --by, --as-of and --window are for customer tables",
             c->filename);
+    else if (piped && range)
+        code = cli_usage_error(c,
+                               "%s has a churn_pct column: --from and --to are for customer "
+                               "tables (retain rate --from/--to narrows the rates)",
+                               c->filename);
     else if (piped && n > 1)
         code = cli_usage_error(c, "%s has a churn_pct column: a table of rates is read alone",
                                c->filename);
-    else if (!piped && o.has_arpu)
+    else if (!piped && o.has[N_ARPU])
         code = cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
                                   "one-liner and for tables with a churn_pct column");
     else

@@ -73,7 +73,8 @@ RETAIN_API retain_status retain_cac_payback(double cac, double arpu, double marg
  * - customers: customers active on as-of; arpu: the mean over them of the
  *   MRR summed over each one's rows active on as-of (undefined when none).
  * - churn: the mean churn (TRC, as retain rate computes it, a fraction) of
- *   the `window` last calendar months that end on or before as-of, months
+ *   the `window` last calendar months that end on or before as-of (or of
+ *   the months from..to, below), months
  *   whose churn is undefined (no customer at their start) left out;
  *   months: how many were averaged (churn undefined when 0).
  * - customers_seen: customers with a row starting on or before as-of;
@@ -86,6 +87,13 @@ typedef struct {
     int window;        /* months, >= 1 */
     int32_t merge_gap; /* days: rows this close are one life (retain/lives.h) */
     bool segments;     /* retain_ltv_table_add_row: the first extra column is the segment */
+    /* retain ltv --from/--to (month indexes, retain/period.h): the months
+     * whose churn is averaged are from `from` (instead of the `window`
+     * last ones) to `to` (when before the last month that ends on or
+     * before as-of). retain_ltv_table_finish() returns RETAIN_ERR_USAGE
+     * when they leave no month from the first start's to as-of's. */
+    bool has_from, has_to;
+    int32_t from, to;
 } retain_ltv_table_options;
 
 typedef struct {

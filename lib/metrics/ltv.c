@@ -236,9 +236,12 @@ static void window_churn(const retain_ltv_table *t, size_t rate_segment, retain_
     if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > t->as_of)
         last--;
     int32_t first_period = row.period - (int32_t)(n - 1);
+    if (t->opt.has_to && t->opt.to < last)
+        last = t->opt.to;
+    int32_t first = t->opt.has_from ? t->opt.from : last - t->opt.window + 1;
     double sum = 0;
     int months = 0;
-    for (int32_t p = last; p > last - t->opt.window && p >= first_period; p--) {
+    for (int32_t p = last; p >= first && p >= first_period; p--) {
         retain_rate_get(t->rate, rate_segment, (size_t)(p - first_period), &row);
         if (row.customers_start == 0)
             continue;
@@ -259,6 +262,10 @@ retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
     if (!rt_store_flush(&t->store))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     st = rt_window_close(&t->window, &t->as_of, diag);
+    int32_t first, last; /* --from/--to: some month of the data's must be left */
+    if (st == RETAIN_OK && (t->opt.has_from || t->opt.has_to))
+        st = rt_report_periods(RETAIN_PERIOD_MONTH, t->window.min_start, t->as_of, t->opt.has_from,
+                               t->opt.from, t->opt.has_to, t->opt.to, &first, &last, diag);
     if (st != RETAIN_OK)
         return st;
     size_t nseg = t->segments.n;

@@ -610,7 +610,7 @@ static retain_status finish_cost(retain_referral *r, const cust_info *info)
 static retain_status finish_ltv(retain_referral *r, const cust_info *info, retain_diag *diag)
 {
     static const char *const names[2] = {"referred", "other"};
-    retain_ltv_table_options to = {true, r->as_of, r->o.window, 0, false};
+    retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
     retain_ltv_table *t = retain_ltv_table_new(&to);
     if (!t)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");

@@ -141,6 +141,13 @@ def ltv_options(rng, starts):
         o["as_of"] = rng.choice(starts) + dt.timedelta(days=rng.choice([0, 1, 15, 45, 100]))
     if rng.random() < 0.5:
         o["window"] = rng.choice([1, 2, 3, 6, 13])
+    lo, hi = min(starts), max(starts)
+    if "window" not in o and rng.random() < 0.25:  # --from replaces --window
+        d = lo + dt.timedelta(days=rng.randrange((hi - lo).days + 1))
+        o["from"] = rng.choice([L.month_label(d), d.isoformat()])
+    if rng.random() < 0.25:
+        d = hi - dt.timedelta(days=rng.randrange(0, 120))
+        o["to"] = rng.choice([L.month_label(d), d.isoformat()])
     if rng.random() < 0.5:
         o["margin"] = rng.choice(["0.8", "0.35", "1", "0", "0.125"])
     if rng.random() < 0.35:
@@ -180,6 +187,9 @@ def ltv_argv(o):
         a += ["--as-of", o["as_of"].isoformat()]
     if "window" in o:
         a += ["--window", str(o["window"])]
+    for k in ("from", "to"):
+        if k in o:
+            a += ["--" + k, o[k]]
     if "margin" in o:
         a += ["--margin", o["margin"]]
     if "discount" in o:
@@ -193,8 +203,16 @@ def ltv_argv(o):
 
 def ltv_reference(crow, o):
     rows = [(ln, cid, s, e, m, plan) for ln, cid, s, e, m, plan, ch in crow]
+    fp = L.month_from_text(o["from"]) if "from" in o else None
+    tp = L.month_from_text(o["to"]) if "to" in o else None
+    if fp or tp:  # retain-ltv(1): a range that leaves no month of the data's: 64
+        as_of = o.get("as_of") or max(r[2] for r in rows)
+        lo = max([L.month_of(min(r[2] for r in rows if r[2] <= as_of))] + ([fp] if fp else []))
+        hi = min([L.month_of(as_of)] + ([tp] if tp else []))
+        if lo > hi:
+            return None, 64
     table = L.ltv_table(rows, o.get("as_of"), o.get("by", False),
-                        window=o.get("window", 12),
+                        window=o.get("window", 12), from_p=fp, to_p=tp,
                         margin=Fraction(o.get("margin", "1")),
                         discount=Fraction(o.get("discount", "0")) / 100,
                         horizon=o.get("horizon"))

@@ -37,9 +37,9 @@ def load():
     return rows
 
 
-def per_plan(rows, as_of, window=12):
+def per_plan(rows, as_of, window=12, **kw):
     out = {}
-    for plan, v in L.ltv_table(rows, as_of, by=True, window=window):
+    for plan, v in L.ltv_table(rows, as_of, by=True, window=window, **kw):
         out[plan] = dict(customers=v["customers"], arpu=v["arpu"], churn=v["churn_pct"] / 100,
                          months=v["churn_months"], seen=v["customers_seen"],
                          observed=v["observed_revenue"])
@@ -77,6 +77,20 @@ def main():
         close(f"{g['Plan']} ltv", g["ltv"], value)
         close(f"{g['Plan']} customers_seen", g["customers_seen"], p["seen"], 0)
         close(f"{g['Plan']} observed_revenue", g["observed_revenue"], p["observed"])
+
+    # --from/--to: the churn of the months 2024-07 .. 2025-03 only
+    # and --to with --window 3: the three months up to 2025-03
+    for case, kw in (("ltv-from-to", dict(from_p=day("2024-07-01"), to_p=day("2025-03-01"))),
+                     ("ltv-to-window", dict(window=3, to_p=day("2025-03-01")))):
+        ranged = per_plan(rows, as_of, **kw)
+        for g in golden(case):
+            p = ranged[g["Plan"]]
+            close(f"{case} {g['Plan']} churn_pct", g["churn_pct"],
+                  None if p["churn"] is None else 100 * p["churn"])
+            close(f"{case} {g['Plan']} churn_months", g["churn_months"], p["months"], 0)
+            close(f"{case} {g['Plan']} arpu", g["arpu"], p["arpu"])
+            close(f"{case} {g['Plan']} ltv", g["ltv"],
+                  p["arpu"] * 0.8 / p["churn"] if p["churn"] else None)
 
     # the piped LTV of retain rate's rows: 90 x 0.75 / churn
     for g in golden("ltv-pipe-rate"):

@@ -108,13 +108,22 @@ def serves(row, d):
     return row[2] <= d and (row[3] is None or d < row[3])
 
 
-def monthly_churns(rows, as_of, window):
+def monthly_churns(rows, as_of, window, from_p=None, to_p=None):
     """Exact churn fractions of the `window` last calendar months ending on
-    or before as-of, from trc.py's counts; undefined months left out."""
+    or before as-of, from trc.py's counts; undefined months left out.
+    from_p, to_p (first days of months, retain ltv --from/--to): the
+    months from from_p (instead of the window) to to_p (when it is before
+    the last full month)."""
     last = month_of(as_of)
     if add_months(last, 1) - ONE_DAY > as_of:
         last = add_months(last, -1)
-    first = add_months(last, -(window - 1))
+    if to_p is not None and to_p < last:
+        last = to_p
+    first = from_p if from_p is not None else add_months(last, -(window - 1))
+    data_first = month_of(min(r[2] for r in rows))
+    first = max(first, data_first)
+    if first > last:
+        return []
     lines = _trc.trc([r[:4] for r in rows], "month", as_of,
                      month_label(first), month_label(last), 2)
     out = []
@@ -161,7 +170,7 @@ def survival_sum(rows, as_of, horizon, d, seg=None):
 
 
 def ltv_segment(rows, as_of, window=12, margin=Fraction(1), discount=Fraction(0),
-                horizon=None, all_rows=None, seg=None):
+                horizon=None, all_rows=None, seg=None, from_p=None, to_p=None):
     """The numbers of one output row of `retain ltv` (customer table).
     rows: this segment's rows, observed at as-of.  discount is a fraction.
     all_rows, seg: every segment's rows and this one's name, for the lives
@@ -175,7 +184,7 @@ def ltv_segment(rows, as_of, window=12, margin=Fraction(1), discount=Fraction(0)
     if active:
         arpu = Fraction(sum((r[4] or 0) for c in active for r in by_cust[c]
                             if serves(r, as_of)), len(active))
-    churns = monthly_churns(rows, as_of, window)
+    churns = monthly_churns(rows, as_of, window, from_p, to_p)
     churn = sum(churns, Fraction(0)) / len(churns) if churns else None
     ltv = None
     if horizon is None:
