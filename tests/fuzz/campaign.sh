@@ -119,7 +119,7 @@ for name in "$@"; do
     # a copy, so that rebuilding during the campaign changes nothing (build
     # from the commit recorded)
     commit=$(git rev-parse --short HEAD)
-    git diff --quiet HEAD -- lib cmd include tests/fuzz || commit="$commit+changes"
+    git diff --quiet HEAD -- lib cmd include tests/fuzz ":!tests/fuzz/CAMPAIGN.md" || commit="$commit+changes"
     cp "$build/tests/fuzz/fuzz-$name" "$dir/fuzz-$name"
     seeds=$here/tests/fuzz/corpus/cmd opts=-close_fd_mask=2
     [ "$name" = reader ] && seeds=$here/tests/fuzz/corpus/reader opts=-max_len=65536
