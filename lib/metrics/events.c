@@ -52,12 +52,26 @@ typedef struct {
     uint32_t *first_row; /* index + 1, per customer */
     rt_intern segments;
     rt_rowset dups; /* exact duplicate rows of the customer table */
+    /* rows of the customer table waiting to be added (see add_queued()) */
+    struct cust_pending *cq;
+    size_t ncq;
+    rt_buf cq_bytes; /* their ids and segments */
     /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1])
      * for the n_lived customers of the customer table */
     life *lives;
     size_t *life_off;
     size_t n_lived;
 } registry;
+
+/* A row of the customer table waiting for its customer (add_queued()). */
+typedef struct cust_pending {
+    uint64_t h, fp, place;
+    int64_t mrr;
+    unsigned long line;
+    int32_t start, end;
+    uint32_t id_off, id_len, seg_off, seg_len; /* in the queue's bytes */
+    bool has_end, has_seg;
+} cust_pending;
 
 /* The state of one customer as of one cutoff. */
 typedef struct {
@@ -167,6 +181,8 @@ static void registry_free(registry *r)
     free(r->first_row);
     rt_intern_free(&r->segments);
     rt_rowset_free(&r->dups);
+    free(r->cq);
+    rt_buf_free(&r->cq_bytes);
     free(r->lives);
     free(r->life_off);
     free(r);
@@ -207,16 +223,14 @@ static bool grow_slots(registry *r)
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
-    for (size_t i = 0; r->slots && i <= r->mask; i++) {
-        uint64_t s = r->slots[i];
-        if (!s)
-            continue;
-        size_t k = (s & 0xFFFFFFFFu) - 1;
+    /* customer after customer: their ids lie in order, the slots are
+     * written at random (stores, which do not wait) */
+    for (size_t k = 0; r->slots && k < r->n; k++) {
         uint64_t h = id_hash(r->ids.data + r->id_off[k], r->id_len[k]);
         size_t p = h & (size - 1);
         while (slots[p])
             p = (p + 1) & (size - 1);
-        slots[p] = s;
+        slots[p] = (h >> 32 << 32) | (uint64_t)(k + 1);
     }
     free(r->slots);
     r->slots = slots;
@@ -226,9 +240,9 @@ static bool grow_slots(registry *r)
 
 /* The customer of an id, made when new: false when out of memory or past
  * the cap. */
-static bool intern_customer(registry *r, const char *id, size_t len, size_t *index, bool *made)
+static bool intern_hashed(registry *r, const char *id, size_t len, uint64_t h, size_t *index,
+                          bool *made)
 {
-    uint64_t h = id_hash(id, len);
     size_t pos = 0;
     *made = false;
     if (lookup(r, id, len, h, &pos, index))
@@ -257,6 +271,11 @@ static bool intern_customer(registry *r, const char *id, size_t len, size_t *ind
     *index = r->n++;
     *made = true;
     return true;
+}
+
+static bool intern_customer(registry *r, const char *id, size_t len, size_t *index, bool *made)
+{
+    return intern_hashed(r, id, len, id_hash(id, len), index, made);
 }
 
 /* ---- options ---------------------------------------------------------- */
@@ -347,26 +366,19 @@ retain_events *retain_events_fork(const retain_events *ev)
 
 /* ---- customers -------------------------------------------------------- */
 
-/* A customer row; fp (0: none) and place are its fingerprint and place
- * (retain_row), by which an exact duplicate of one of the customer's rows
- * is left out, as the customer table's other readers do. */
-static retain_status add_customer(retain_events *ev, const char *id, size_t id_len,
-                                  retain_day start, retain_day end, bool has_end, retain_money mrr,
-                                  const char *segment, size_t segment_len, unsigned long line,
-                                  uint64_t fp, uint64_t place, retain_diag *diag)
+/* A customer row, checked, id trimmed and hashed (h); fp (0: none) and
+ * place are its fingerprint and place (retain_row), by which an exact
+ * duplicate of one of the customer's rows is left out, as the customer
+ * table's other readers do. */
+static retain_status take_customer(registry *r, const char *id, size_t id_len, uint64_t h,
+                                   retain_day start, retain_day end, bool has_end, retain_money mrr,
+                                   const char *segment, size_t segment_len, unsigned long line,
+                                   uint64_t fp, uint64_t place, retain_diag *diag)
 {
-    registry *r = ev->reg;
-    if (r->done)
-        return rt_fail(diag, RETAIN_ERR_USAGE, line, NULL, "customers added after the events");
-    if (has_end && end < start)
-        return rt_fail(diag, RETAIN_ERR_DATA, line, "end", "end before start");
-    rt_trim(&id, &id_len);
-    if (!id_len)
-        return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
     size_t i;
     bool made;
     uint32_t seg = 0;
-    if (!intern_customer(r, id, id_len, &i, &made))
+    if (!intern_hashed(r, id, id_len, h, &i, &made))
         return nomem(diag);
     if (start > r->as_of)
         return RETAIN_OK; /* not a customer yet: known, without this row */
@@ -400,13 +412,85 @@ static retain_status add_customer(retain_events *ev, const char *id, size_t id_l
     return RETAIN_OK;
 }
 
+/* Adds the waiting customer rows, in order, their hash slots loaded first
+ * all together (independent loads overlap, where each row's own lookup
+ * would wait for its slot: with millions of customers, a cache miss a row). */
+static retain_status add_queued(registry *r, retain_diag *diag)
+{
+    size_t n = r->ncq;
+    r->ncq = 0;
+    const cust_pending *q = r->cq;
+    if (r->slots) {
+        uint64_t sum = 0;
+        for (size_t k = 0; k < n; k++)
+            sum += r->slots[q[k].h & r->mask];
+        volatile uint64_t sink = sum; /* the loads are the point */
+        (void)sink;
+    }
+    retain_status st = RETAIN_OK;
+    for (size_t k = 0; k < n && st == RETAIN_OK; k++) {
+        const char *b = r->cq_bytes.data;
+        st = take_customer(r, b + q[k].id_off, q[k].id_len, q[k].h, q[k].start, q[k].end,
+                           q[k].has_end, q[k].mrr, q[k].has_seg ? b + q[k].seg_off : NULL,
+                           q[k].seg_len, q[k].line, q[k].fp, q[k].place, diag);
+    }
+    r->cq_bytes.len = 0;
+    return st;
+}
+
+#define CUSTOMER_QUEUE 256
+
+/* A customer row: checked now, added now or (wait) queued with others. */
+static retain_status add_customer(retain_events *ev, const char *id, size_t id_len,
+                                  retain_day start, retain_day end, bool has_end, retain_money mrr,
+                                  const char *segment, size_t segment_len, unsigned long line,
+                                  uint64_t fp, uint64_t place, bool wait, retain_diag *diag)
+{
+    registry *r = ev->reg;
+    if (r->done)
+        return rt_fail(diag, RETAIN_ERR_USAGE, line, NULL, "customers added after the events");
+    if (has_end && end < start)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, "end", "end before start");
+    rt_trim(&id, &id_len);
+    if (!id_len)
+        return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
+    uint64_t h = id_hash(id, id_len);
+    if (!wait || id_len > ID_WAIT_MAX || segment_len > ID_WAIT_MAX) {
+        retain_status st = add_queued(r, diag);
+        return st != RETAIN_OK ? st
+                               : take_customer(r, id, id_len, h, start, end, has_end, mrr, segment,
+                                               segment_len, line, fp, place, diag);
+    }
+    if (!r->cq && !(r->cq = malloc(CUSTOMER_QUEUE * sizeof *r->cq)))
+        return nomem(diag);
+    cust_pending *p = &r->cq[r->ncq];
+    *p = (cust_pending){.h = h,
+                        .fp = fp,
+                        .place = place,
+                        .mrr = mrr,
+                        .line = line,
+                        .start = start,
+                        .end = end,
+                        .id_off = (uint32_t)r->cq_bytes.len,
+                        .id_len = (uint32_t)id_len,
+                        .has_end = has_end,
+                        .has_seg = segment != NULL};
+    if (!rt_buf_append(&r->cq_bytes, id, id_len))
+        return nomem(diag);
+    p->seg_off = (uint32_t)r->cq_bytes.len;
+    p->seg_len = segment ? (uint32_t)segment_len : 0;
+    if (segment && !rt_buf_append(&r->cq_bytes, segment, segment_len))
+        return nomem(diag);
+    return ++r->ncq == CUSTOMER_QUEUE ? add_queued(r, diag) : RETAIN_OK;
+}
+
 retain_status retain_events_add_customer(retain_events *ev, const char *id, size_t id_len,
                                          retain_day start, retain_day end, bool has_end,
                                          retain_money mrr, const char *segment, size_t segment_len,
                                          unsigned long line, retain_diag *diag)
 {
     return add_customer(ev, id, id_len, start, end, has_end, mrr, segment, segment_len, line, 0, 0,
-                        diag);
+                        false, diag);
 }
 
 unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place, uint64_t *of)
@@ -471,6 +555,9 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     registry *r = ev->reg;
     if (r->done)
         return RETAIN_OK;
+    retain_status st = add_queued(r, diag);
+    if (st != RETAIN_OK)
+        return st;
     r->done = true;
     r->implicit = r->n == 0;
     if (r->from_latest_start) {
@@ -843,7 +930,7 @@ retain_status retain_events_add_customer_row(retain_events *ev, const retain_row
     return add_customer(ev, row->id, row->id_len, row->start, row->end, row->has_end,
                         row->has_mrr ? row->mrr : 0, segment ? row->extra[0] : NULL,
                         segment ? row->extra_len[0] : 0, row->line, row->fingerprint, row->place,
-                        diag);
+                        true, diag);
 }
 
 retain_status retain_events_merge(retain_events *into, const retain_events *from, retain_diag *diag)

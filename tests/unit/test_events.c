@@ -585,17 +585,57 @@ static void test_rows_wait(void **state)
     assert_non_null(one);
     assert_non_null(waits);
     char id[32];
+    /* the customer rows too: one at a time, or waiting in batches (rows
+     * from the reader), a second row for every third customer, an exact
+     * duplicate for every seventh */
+    unsigned long dups = 0;
     for (int c = 0; c < CUSTOMERS; c++) {
         snprintf(id, sizeof id, "C%05d", c);
-        for (int k = 0; k < 2; k++) {
-            retain_events *ev = k ? waits : one;
-            assert_int_equal(retain_events_add_customer(ev, id, strlen(id), as_of - 400 + c % 300,
-                                                        0, false, UNIT, NULL, 0, 2, NULL),
+        for (int n = 0; n < 1 + (c % 3 == 0); n++) {
+            retain_day start = as_of - 400 + c % 300 + 200 * n;
+            retain_day end = start + 100 + c % 50;
+            bool has_end = n == 0 && c % 3 == 0;
+            assert_int_equal(retain_events_add_customer(one, id, strlen(id), start, end, has_end,
+                                                        (1 + n) * UNIT, NULL, 0, 2, NULL),
                              RETAIN_OK);
+            retain_row row = {0};
+            row.id = id;
+            row.id_len = strlen(id);
+            row.start = start;
+            row.end = end;
+            row.has_end = has_end;
+            row.mrr = (1 + n) * UNIT;
+            row.has_mrr = true;
+            row.line = 2 + (unsigned long)c;
+            row.fingerprint = 1000 * (uint64_t)c + (uint64_t)n + 1;
+            row.place = row.line;
+            for (int copy = 0; copy < 1 + (c % 7 == 0); copy++)
+                assert_int_equal(retain_events_add_customer_row(waits, &row, false, NULL),
+                                 RETAIN_OK);
+            dups += c % 7 == 0 && start <= as_of; /* later rows are left out first */
         }
     }
     assert_int_equal(retain_events_customers_done(one, NULL), RETAIN_OK);
     assert_int_equal(retain_events_customers_done(waits, NULL), RETAIN_OK);
+    assert_int_equal(retain_events_duplicates(waits, NULL, NULL), dups);
+    assert_int_equal(retain_events_customers(waits), CUSTOMERS);
+    for (size_t i = 0; i < CUSTOMERS; i++) {
+        size_t la, lb;
+        const char *a = retain_events_id(one, i, &la), *b = retain_events_id(waits, i, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        assert_int_equal(retain_events_lives(one, i), retain_events_lives(waits, i));
+        for (size_t k = 0; k < retain_events_lives(one, i); k++) {
+            retain_life x, y;
+            retain_events_life(one, i, k, &x);
+            retain_events_life(waits, i, k, &y);
+            assert_int_equal(x.start, y.start);
+            assert_int_equal(x.has_end, y.has_end);
+            assert_int_equal(x.end, y.end);
+        }
+        assert_int_equal(retain_events_mrr_on(one, i, as_of),
+                         retain_events_mrr_on(waits, i, as_of));
+    }
     static const char *const kinds[] = {"login", "report"};
     static const retain_table_kind table_kind[] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
                                                    RETAIN_TABLE_SURVEY, RETAIN_TABLE_ORDERS};
