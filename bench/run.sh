@@ -111,15 +111,16 @@ run_timed() {
     local name=$1 out=$2 t0 t1 st rss
     shift 2
     t0=$(now)
-    /usr/bin/time -f '%M %U' -o "$work/rss.tmp" "$@" >"$out" 2>"$work/$name.err"
+    /usr/bin/time -f '%M %U %S' -o "$work/rss.tmp" "$@" >"$out" 2>"$work/$name.err"
     st=$?
     t1=$(now)
-    read -r rss user < <(tail -n 1 "$work/rss.tmp" 2>/dev/null)
+    read -r rss user sys < <(tail -n 1 "$work/rss.tmp" 2>/dev/null)
     case $rss in '' | *[!0-9]*) rss=0 ;; esac
     case $user in '' | *[!0-9.]*) user=0 ;; esac
+    case $sys in '' | *[!0-9.]*) sys=0 ;; esac
     # fields: name, round, wall s, peak RSS KiB, exit status, user CPU s (the
-    # machine may be shared: CPU time is the steadier figure)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')" "$rss" "$st" "$user" >>"$timings"
+    # machine may be shared: CPU time is the steadier figure), system CPU s
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$round" "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.4f", b - a}')" "$rss" "$st" "$user" "$sys" >>"$timings"
     if [ $st -ne 0 ]; then
         log "  $name: exit $st: $(head -c 300 "$work/$name.err")"
     fi
@@ -387,10 +388,16 @@ if [ $retain_ok = 1 ] && [ $only_events = 0 ]; then
 fi
 
 # ---------------------------------------------------------------- event tables
-# retain risk on a product-events export of $event_rows rows (bench/gen-events.c:
-# one customer per ~100 events, ISO date-times in six zones) against the bare
-# libcsv parse of the same file; with --as-of (one pass) and without (the
-# default as-of, the latest event, costs a first pass over the file).
+# The event-table commands on a product-events export of about $event_rows
+# rows (bench/gen-events.c: one customer per ~100 events, ISO date-times in
+# six zones, written customer after customer), against the bare libcsv parse
+# of the same file: retain risk with --as-of (one pass) and without (the
+# default as-of, guessed from the file's end: one pass when right), with
+# --summary (the backtest), retain activation; the same rows sorted by their
+# timestamp as product logs usually come (every row then needs a lookup of
+# its customer); retain nps on the survey table. Figures: wall clock (retain
+# reads on two threads), user+sys CPU, peak RSS and RSS per customer of the
+# customer table: memory must grow with the customers, never with the rows.
 if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ "$event_rows" -gt 0 ]; then
     ed=$DATA/events-$event_rows
     customers=$((event_rows / 100))
@@ -399,53 +406,76 @@ if [ $retain_ok = 1 ] && [ $bare_ok = 1 ] && [ "$event_rows" -gt 0 ]; then
         mkdir -p "$ed" && "$work/bin/gen-events" --events "$event_rows" "$customers" "$ed" >&2 ||
             die "gen-events failed"
     fi
-    ef=$ed/events.csv
+    ef=$ed/events.csv es=$ed/events-by-time.csv
+    if [ ! -s "$es" ]; then
+        log "sorting $ef by timestamp into $es"
+        { head -n 1 "$ef" && tail -n +2 "$ef" | LC_ALL=C TMPDIR=$DATA nice -n 19 sort -t, -k2,2 -S 25%; } >"$es.tmp.$$" &&
+            mv "$es.tmp.$$" "$es" || die "sorting the events failed"
+    fi
     rows=$(($(wc -l <"$ef") - 1))
-    bytes=$(stat -c %s "$ef")
-    mb=$(awk -v b="$bytes" 'BEGIN {printf "%.6f", b / 1e6}')
+    ncust=$(($(wc -l <"$ed/crm.csv") - 1))
+    mb=$(awk -v b="$(stat -c %s "$ef")" 'BEGIN {printf "%.6f", b / 1e6}')
+    smb=$(awk -v b="$(stat -c %s "$ed/survey.csv")" 'BEGIN {printf "%.6f", b / 1e6}')
+    srows=$(($(wc -l <"$ed/survey.csv") - 1))
     timings=$work/timings-events.tsv
     : >"$timings"
+    asof="--as-of 2024-12-31"
     for ((round = 1; round <= rounds; round++)); do
         log "== events ($rows rows), round $round/$rounds"
         note_busy "events round $round"
-        cat "$ef" >/dev/null
+        cat "$ef" "$es" "$ed/survey.csv" "$ed/crm.csv" >/dev/null
         run_timed bare /dev/null "$work/bin/csv-bare" "$ef"
-        run_timed risk_as_of "$work/risk.csv" "$RETAIN" risk -q --as-of 2024-12-31 --events "$ef" "$ed/crm.csv"
+        run_timed risk_as_of "$work/risk.csv" "$RETAIN" risk -q $asof --events "$ef" "$ed/crm.csv"
         run_timed risk /dev/null "$RETAIN" risk -q --events "$ef" "$ed/crm.csv"
-        run_timed risk_summary /dev/null "$RETAIN" risk -q --as-of 2024-12-31 --events "$ef" --summary "$ed/crm.csv"
+        run_timed risk_summary /dev/null "$RETAIN" risk -q $asof --events "$ef" --summary "$ed/crm.csv"
         run_timed activation /dev/null "$RETAIN" activation -q --events "$ef" --event report "$ed/crm.csv"
+        run_timed bare_by_time /dev/null "$work/bin/csv-bare" "$es"
+        run_timed risk_by_time "$work/risk-by-time.csv" "$RETAIN" risk -q $asof --events "$es" "$ed/crm.csv"
+        run_timed bare_survey /dev/null "$work/bin/csv-bare" "$ed/survey.csv"
+        run_timed nps /dev/null "$RETAIN" nps -q "$ed/survey.csv"
     done
     active=$(($(wc -l <"$work/risk.csv") - 1))
-    echo "## Event tables: $rows event rows ($(printf '%.1f' "$mb") MB, $customers customers, $active active on as-of)"
+    echo "## Event tables: $rows event rows ($(printf '%.1f' "$mb") MB), $ncust customers ($active active on as-of)"
     echo
-    echo "| command | median s | CPU s | MB/s | peak RSS MiB | bytes per customer | speed vs csv-bare | runs (s) |"
+    echo "| command | median s | user+sys s | MB/s | peak RSS MiB | RSS per customer | vs csv-bare (wall) | runs (s) |"
     echo "|---|---:|---:|---:|---:|---:|---:|---|"
-    for nm in bare risk_as_of risk risk_summary activation; do
+    for nm in bare risk_as_of risk risk_summary activation bare_by_time risk_by_time bare_survey nps; do
+        base=bare fmb=$mb per=1
         case $nm in
-        bare) label="csv-bare (libcsv, empty callbacks)" ;;
+        bare) label="csv-bare (libcsv, empty callbacks) on the events" per="" ;;
         risk_as_of) label="\`retain risk --as-of D --events\` (one pass)" ;;
         risk) label="\`retain risk --events\` (default as-of, guessed from the file's end: one pass when right)" ;;
         risk_summary) label="\`retain risk --as-of D --summary\` (backtest)" ;;
         activation) label="\`retain activation --event report\`" ;;
+        bare_by_time) label="csv-bare on the same rows sorted by time" base=bare_by_time per="" ;;
+        risk_by_time) label="\`retain risk --as-of D\` on the rows sorted by time" base=bare_by_time ;;
+        bare_survey) label="csv-bare on the survey ($srows rows, $(printf '%.1f' "$smb") MB)" base=bare_survey fmb=$smb per="" ;;
+        nps) label="\`retain nps\` on the survey alone (no customer table)" base=bare_survey fmb=$smb per="" ;;
         esac
         med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
         [ -z "$med" ] && { echo "| $label | | | | | | | failed |"; status=1; continue; }
-        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6}' "$timings" | median)
+        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6 + $7}' "$timings" | median)
         rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
         all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
-        rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
-        per=$(awk -v r="$rss" -v c="$customers" 'BEGIN {printf "%.0f", r * 1024 / c}')
-        [ $nm = bare ] && per=""
+        rel=$(awk -F'\t' -v n="$nm" -v b="$base" '$1==b {t0[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in t0 && t[r] > 0) print t0[r]/t[r]}' "$timings" | median)
+        [ -n "$per" ] && per="$(awk -v r="$rss" -v c="$ncust" 'BEGIN {printf "%.0f", r * 1024 / c}') B"
         printf '| %s | %.3f | %.2f | %.1f | %.1f | %s | %.3f | %s |\n' "$label" "$med" "${cpu:-0}" \
-            "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" \
+            "$(awk -v a="$fmb" -v b="$med" 'BEGIN {print a / b}')" "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" \
             "$per" "$rel" "$all"
         [ $nm = risk_as_of ] && risk_rel=$rel
     done
     echo
     verdict=PASS
     awk -v r="$risk_rel" 'BEGIN {exit !(r >= 0.70)}' || verdict="BELOW TARGET"
-    state=$("$RETAIN" risk -v --as-of 2024-12-31 --events "$ef" "$ed/crm.csv" 2>&1 >/dev/null | sed -n 's/.*customer state \(.*\); peak.*/\1/p' | tail -n 1)
-    echo "**retain risk (one pass) / csv-bare speed: $(printf '%.3f' "$risk_rel")** (target >= 0.70: $verdict). Bytes per customer: peak RSS / customers in the table (the process's fixed few MiB included); the per-customer state itself (\`retain risk -v\`): ${state:-not reported}."
+    state=$("$RETAIN" risk -v $asof --events "$ef" "$ed/crm.csv" 2>&1 >/dev/null | sed -n 's/.*customer state \(.*\); peak.*/\1/p' | tail -n 1)
+    echo "**retain risk (one pass) / csv-bare speed: $(printf '%.3f' "$risk_rel")** (wall clock, median of per-round ratios; target >= 0.70: $verdict). RSS per customer: peak RSS / the $ncust customers of the customer table (the process's fixed few MiB included); the per-customer state itself (\`retain risk -v\`): ${state:-not reported}."
+    echo
+    if cmp -s "$work/risk.csv" "$work/risk-by-time.csv"; then
+        echo "- the rows sorted by time give the same table (cmp)"
+    else
+        echo "- the rows sorted by time give **another table**"
+        status=1
+    fi
     echo
     if [ -n "$busy_notes" ]; then
         echo "**Warning: other processes were using the CPU** ($busy_notes): the figures are unreliable."
