@@ -355,11 +355,6 @@ int cli_finish_output(const cli *c, retain_writer *w);
  * handling of failures. */
 int cli_flush_stdout(const cli *c);
 
-/* The first cells of a line of a per-period table: the segment (with
- * --by) and the period's label. */
-void cli_segment_period(const cli *c, retain_writer *w, const char *seg, size_t seglen,
-                        int32_t period);
-
 /* The note that the last period reported, ending on last_day, is observed
  * up to as-of only: "P ends on D, after as-of A: it is observed up to
  * as-of (WHAT A)", what saying what that means for the command's columns. */

@@ -80,16 +80,6 @@ int cli_flush_stdout(const cli *c)
     return output_failed(c, bad ? RETAIN_ERR_IO : RETAIN_OK, err);
 }
 
-void cli_segment_period(const cli *c, retain_writer *w, const char *seg, size_t seglen,
-                        int32_t period)
-{
-    char label[16];
-    retain_period_label(c->period, period, label);
-    if (c->by)
-        retain_writer_text(w, seg, seglen);
-    retain_writer_text(w, label, strlen(label));
-}
-
 void cli_partial_note(const cli *c, int32_t period, retain_day last_day, retain_day as_of,
                       const char *what)
 {

@@ -1,6 +1,5 @@
 /* retain mrr: revenue retention per period (MRR movements, NRR, GRR, quick
  * ratio), or the customers behind it. */
-#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -74,104 +73,6 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
     return st;
 }
 
-typedef bool (*ratio_fn)(const retain_mrr_row *row, int decimals, char *buf);
-
-static int print_table(cli *c, const retain_mrr *m, bool annual)
-{
-    const char *names[20];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    static const char *const head[] = {"period", "customers_start", "customers_end", "mrr_start",
-                                       "new",    "expansion",       "reactivation",  "contraction",
-                                       "churned"};
-    static const char *const tail[] = {"mrr_end", "nrr_pct", "grr_pct", "quick_ratio",
-                                       "revenue_churn_pct"};
-    for (size_t i = 0; i < 9; i++)
-        names[ncols++] = i == 3 && annual ? "arr_start" : head[i];
-    if (c->by) {
-        names[ncols++] = "moved_in";
-        names[ncols++] = "moved_out";
-    }
-    for (size_t i = 0; i < 5; i++)
-        names[ncols++] = i == 0 && annual ? "arr_end" : tail[i];
-    static const ratio_fn ratios[] = {retain_mrr_nrr_pct, retain_mrr_grr_pct,
-                                      retain_mrr_quick_ratio, retain_mrr_revenue_churn_pct};
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t g = 0; g < retain_mrr_segments(m); g++) {
-        size_t seglen;
-        const char *seg = retain_mrr_segment(m, g, &seglen);
-        for (size_t p = 0; p < retain_mrr_periods(m); p++) {
-            retain_mrr_row r;
-            char buf[RETAIN_NUMBER_BUFSIZE];
-            retain_mrr_get(m, g, p, &r);
-            cli_segment_period(c, w, seg, seglen, r.period);
-            retain_writer_int(w, r.customers_start);
-            retain_writer_int(w, r.customers_end);
-            retain_money amounts[] = {r.mrr_start,   r.new_mrr, r.expansion, r.reactivation,
-                                      r.contraction, r.churned, r.moved_in,  r.moved_out};
-            for (size_t i = 0; i < 8; i++)
-                if (i < 6 || c->by)
-                    retain_writer_money(w, amounts[i], c->precision);
-            retain_writer_money(w, r.mrr_end, c->precision);
-            for (size_t i = 0; i < 4; i++)
-                ratios[i](&r, c->precision, buf) ? retain_writer_number(w, buf)
-                                                 : retain_writer_empty(w);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
-typedef struct {
-    const cli *c;
-    retain_writer *w;
-} customers_ctx;
-
-static retain_status customer_row(const retain_mrr_customer *row, void *user)
-{
-    customers_ctx *x = user;
-    char label[16];
-    retain_period_label(x->c->period, row->period, label);
-    retain_writer_text(x->w, row->id, row->id_len);
-    retain_writer_text(x->w, label, strlen(label));
-    if (x->c->by) {
-        retain_writer_text(x->w, row->segment, row->segment_len);
-        retain_writer_text(x->w, row->from_segment, row->from_segment_len);
-    }
-    retain_writer_money(x->w, row->m0, x->c->precision);
-    retain_writer_money(x->w, row->m1, x->c->precision);
-    const char *what = retain_mrr_movement_name(row->movement);
-    retain_writer_text(x->w, what, strlen(what));
-    return retain_writer_end_row(x->w);
-}
-
-static int print_customers(cli *c, const retain_mrr *m)
-{
-    const char *names[8];
-    size_t ncols = 0;
-    names[ncols++] = "id";
-    names[ncols++] = "period";
-    if (c->by) {
-        names[ncols++] = c->by;
-        names[ncols++] = "moved_from";
-    }
-    names[ncols++] = "m0";
-    names[ncols++] = "m1";
-    names[ncols++] = "movement";
-    customers_ctx x = {c, cli_writer(c, names, ncols, false)};
-    if (!x.w)
-        return cli_nomem(c);
-    retain_status st = retain_mrr_customers_each(m, customer_row, &x);
-    if (st == RETAIN_ERR_NOMEM) {
-        retain_writer_free(x.w);
-        return cli_nomem(c);
-    }
-    return cli_finish_output(c, x.w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     bool annual = false, customers = false;
@@ -216,7 +117,10 @@ static int run(cli *c, int argc, char **argv)
             retain_mrr_get(x.mrr, 0, retain_mrr_periods(x.mrr) - 1, &last);
             cli_partial_note(c, last.period, last_day, retain_mrr_as_of(x.mrr), "m1 is the MRR on");
         }
-        code = customers ? print_customers(c, x.mrr) : print_table(c, x.mrr, annual);
+        retain_print p = cli_print(c);
+        code =
+            cli_finish_output(c, customers ? retain_mrr_write_customers(x.mrr, c->period, c->by, &p)
+                                           : retain_mrr_write(x.mrr, c->period, c->by, annual, &p));
     }
     retain_mrr_free(x.mrr);
     return code;

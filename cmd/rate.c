@@ -1,5 +1,4 @@
 /* retain rate: retention rate (TRC) per period, or the one-line formula. */
-#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -53,48 +52,6 @@ static int one_liner(cli *c, long long s, long long e, long long n)
     return cli_flush_stdout(c);
 }
 
-static int print_table(cli *c, const retain_rate *rate)
-{
-    static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
-                                       "lost",   "customers_end",   "retention_pct", "churn_pct",
-                                       "kept",   "kept_pct"};
-    const char *names[11];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    for (size_t i = 0; i < 10; i++)
-        names[ncols++] = cols[i];
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t g = 0; g < retain_rate_segments(rate); g++) {
-        size_t seglen;
-        const char *seg = retain_rate_segment(rate, g, &seglen);
-        for (size_t p = 0; p < retain_rate_periods(rate); p++) {
-            retain_rate_row row;
-            char pct[RETAIN_NUMBER_BUFSIZE];
-            retain_rate_get(rate, g, p, &row);
-            cli_segment_period(c, w, seg, seglen, row.period);
-            int64_t v[5] = {row.customers_start, row.new_customers, row.reactivated, row.lost,
-                            row.customers_end};
-            for (int i = 0; i < 5; i++)
-                retain_writer_int(w, v[i]);
-            int64_t joined = row.new_customers + row.reactivated;
-            bool defined = retain_retention_pct(row.customers_start, row.customers_end, joined,
-                                                c->precision, pct);
-            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
-            defined =
-                retain_churn_pct(row.customers_start, row.customers_end, joined, c->precision, pct);
-            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
-            retain_writer_int(w, row.kept);
-            defined = retain_format_ratio(row.kept, row.customers_start, 100, c->precision, pct);
-            defined ? retain_writer_number(w, pct) : retain_writer_empty(w);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     long long counts[3] = {-1, -1, -1}; /* S, E, N */
@@ -140,7 +97,8 @@ static int run(cli *c, int argc, char **argv)
             cli_partial_note(c, last.period, last_day, retain_rate_as_of(rate),
                              "customers_end, lost and kept count the customers active on");
         }
-        code = print_table(c, rate);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(c, retain_rate_write(rate, c->period, c->by, &p));
     }
     retain_rate_free(rate);
     return code;

@@ -42,6 +42,7 @@
 #include <retain/money.h>
 #include <retain/period.h>
 #include <retain/reader.h>
+#include <retain/output.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -210,6 +211,27 @@ typedef struct {
 typedef retain_status (*retain_mrr_customer_fn)(const retain_mrr_customer *row, void *user);
 RETAIN_API retain_status retain_mrr_customers_each(const retain_mrr *mrr, retain_mrr_customer_fn fn,
                                                    void *user);
+
+/* The tables 'retain mrr' prints for a finished accumulator, its periods
+ * of kind period (the options'), on p->out as p says (not deferred); each
+ * returns the writer, unfinished (the caller calls retain_writer_finish()
+ * and retain_writer_free()), or NULL when out of memory.
+ *
+ * - retain_mrr_write(): one row per segment and period: segment (named
+ *   so: the --by column, when segment is not NULL), period,
+ *   customers_start, customers_end, mrr_start (arr_start with annual),
+ *   new, expansion, reactivation, contraction, churned, with segments
+ *   moved_in and moved_out, then mrr_end (arr_end), nrr_pct, grr_pct,
+ *   quick_ratio and revenue_churn_pct (empty when undefined); amounts
+ *   and ratios with p->precision decimals.
+ * - retain_mrr_write_customers() (options.ids): one row per customer and
+ *   period it moved in: id, period, with segments the segment column and
+ *   moved_from, m0, m1 and movement (retain_mrr_movement_name()). */
+RETAIN_API retain_writer *retain_mrr_write(const retain_mrr *mrr, retain_period_kind period,
+                                           const char *segment, bool annual, const retain_print *p);
+RETAIN_API retain_writer *retain_mrr_write_customers(const retain_mrr *mrr,
+                                                     retain_period_kind period, const char *segment,
+                                                     const retain_print *p);
 
 RETAIN_API void retain_mrr_free(retain_mrr *mrr);
 

@@ -20,6 +20,7 @@
 #include <retain/date.h>
 #include <retain/period.h>
 #include <retain/reader.h>
+#include <retain/output.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -115,6 +116,19 @@ RETAIN_API bool retain_retention_pct(int64_t customers_start, int64_t customers_
                                      int decimals, char *buf);
 RETAIN_API bool retain_churn_pct(int64_t customers_start, int64_t customers_end, int64_t joined,
                                  int decimals, char *buf);
+
+/* Writes the table 'retain rate' prints for a finished rate, its periods
+ * of kind period (the options'), on p->out as p says (not deferred): the
+ * columns segment (named so: the --by column, when segment is not NULL),
+ * period, customers_start, new, reactivated, lost, customers_end,
+ * retention_pct, churn_pct (retain_retention_pct(), retain_churn_pct()),
+ * kept and kept_pct = kept / customers_start x 100; one row per segment
+ * and period; percentages rounded from the exact fractions to
+ * p->precision decimals, empty when undefined. Returns the writer,
+ * unfinished (the caller calls retain_writer_finish() and
+ * retain_writer_free()), or NULL when out of memory. */
+RETAIN_API retain_writer *retain_rate_write(const retain_rate *rate, retain_period_kind period,
+                                            const char *segment, const retain_print *p);
 
 RETAIN_API void retain_rate_free(retain_rate *rate);
 

@@ -1,10 +1,14 @@
 /* Numbers in the cells of a small table, and retain's numbers written as
  * cells. */
+#include <string.h>
+
 #include <retain/date.h>
 #include <retain/money.h>
 #include <retain/number.h>
 #include <retain/output.h>
 #include <retain/table.h>
+
+#include "cells.h"
 
 bool retain_table_number(const retain_table *t, size_t row, size_t col, double *out, bool *present)
 {
@@ -41,4 +45,14 @@ retain_status retain_writer_day(retain_writer *w, int32_t day)
     char buf[16];
     retain_day_format(day, buf);
     return retain_writer_text(w, buf, 10);
+}
+
+void rt_write_segment_period(retain_writer *w, bool segmented, const char *segment, size_t len,
+                             retain_period_kind kind, int32_t period)
+{
+    char label[16];
+    if (segmented)
+        retain_writer_text(w, segment, len);
+    retain_period_label(kind, period, label);
+    retain_writer_text(w, label, strlen(label));
 }
