@@ -262,6 +262,11 @@ int cli_report_file(const cli *c, const char *filename, const retain_diag *diag)
 int cli_data_error(const cli *c, const char *filename, unsigned long line, const char *column,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
+/* A file the command writes (--params, --model) that cannot be written:
+ * "retain CMD: PATH: cannot write WHAT: reason" (err an errno). Returns
+ * EXIT_IOERR. */
+int cli_write_error(const cli *c, const char *path, const char *what, int err);
+
 /* Prints "retain CMD: out of memory"; returns EXIT_OSERR. */
 int cli_nomem(const cli *c);
 

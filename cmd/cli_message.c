@@ -88,6 +88,15 @@ int cli_data_error(const cli *c, const char *filename, unsigned long line, const
     return cli_report_file(c, filename, &d);
 }
 
+int cli_write_error(const cli *c, const char *path, const char *what, int err)
+{
+    retain_diag d;
+    retain_diag_clear(&d);
+    d.status = RETAIN_ERR_IO;
+    snprintf(d.message, sizeof d.message, "cannot write %s: %s", what, strerror(err));
+    return cli_report_file(c, path, &d);
+}
+
 int cli_nomem(const cli *c)
 {
     cli_prefix(c);

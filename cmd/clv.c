@@ -86,28 +86,31 @@ typedef struct {
     const char *params, *with_params;
 } clv_opts;
 
-static int write_failed(const cli *c, const char *path, int err)
+/* What a fit gives: the parameters of BG/NBD and Gamma-Gamma (clv), or
+ * of sBG (m, data, kind). */
+typedef struct {
+    const retain_clv *clv;
+    const retain_sbg *m;
+    const retain_sbg_data *data;
+    retain_period_kind kind;
+} fit;
+
+static retain_writer *write_params(const clv_opts *o, const fit *f, const retain_print *p)
 {
-    retain_diag d;
-    retain_diag_clear(&d);
-    d.status = RETAIN_ERR_IO;
-    snprintf(d.message, sizeof d.message, "cannot write the parameters: %s", strerror(err));
-    return cli_report_file(c, path, &d);
+    return f->clv ? retain_clv_write_params(f->clv, o->unit_days, p)
+                  : retain_sbg_write_params(f->m, f->data, f->kind, p);
 }
 
 /* The parameter table: into --params FILE (always CSV) and, with
- * --fit-only, on stdout. write is retain_clv_write_params or
- * retain_sbg_write_params bound to its model. */
-typedef retain_writer *(*params_fn)(const void *model, const retain_print *p);
-
-static int emit_params(const cli *c, const clv_opts *o, params_fn write, const void *model)
+ * --fit-only, on stdout. */
+static int emit_params(const cli *c, const clv_opts *o, const fit *fitted)
 {
     if (o->params) {
         FILE *f = fopen(o->params, "wb");
         if (!f)
-            return write_failed(c, o->params, errno);
+            return cli_write_error(c, o->params, "the parameters", errno);
         retain_print pf = {f, RETAIN_FORMAT_CSV, c->precision, 0};
-        retain_writer *w = write(model, &pf);
+        retain_writer *w = write_params(o, fitted, &pf);
         retain_status st = w ? retain_writer_finish(w) : RETAIN_ERR_NOMEM;
         retain_writer_free(w);
         int err = errno;
@@ -118,54 +121,25 @@ static int emit_params(const cli *c, const clv_opts *o, params_fn write, const v
         if (st == RETAIN_ERR_NOMEM)
             return cli_nomem(c);
         if (st != RETAIN_OK)
-            return write_failed(c, o->params, err);
+            return cli_write_error(c, o->params, "the parameters", err);
     }
     retain_print p = cli_print(c);
-    return o->fit_only ? cli_finish_output(c, write(model, &p)) : EXIT_OK;
-}
-
-/* The models' parameter tables, as emit_params calls them. */
-typedef struct {
-    const retain_clv *clv;
-    double unit_days;
-} fitted;
-
-static retain_writer *clv_params(const void *model, const retain_print *p)
-{
-    const fitted *f = model;
-    return retain_clv_write_params(f->clv, f->unit_days, p);
-}
-
-typedef struct {
-    const retain_sbg *m;
-    const retain_sbg_data *data;
-    retain_period_kind kind;
-} sbg_fitted;
-
-static retain_writer *sbg_params(const void *model, const retain_print *p)
-{
-    const sbg_fitted *f = model;
-    return retain_sbg_write_params(f->m, f->data, f->kind, p);
+    return o->fit_only ? cli_finish_output(c, write_params(o, fitted, &p)) : EXIT_OK;
 }
 
 /* --with-params FILE into the options. */
 static int read_params(cli *c, const clv_opts *o, retain_clv_options *co)
 {
-    int code;
-    FILE *f = cli_open(c, o->with_params, &code);
-    if (!f)
-        return code;
     retain_table *t = NULL;
+    int code = cli_read_small(c, o->with_params, 0, &t);
     retain_diag d;
-    retain_diag_clear(&d);
     double unit = 0;
-    retain_status st = retain_table_read(f, 0, &t, &d);
-    if (st == RETAIN_OK)
-        st = retain_clv_params_read(t, &co->bgnbd, &co->gamma_gamma, &unit, &d);
+    if (code == EXIT_OK &&
+        retain_clv_params_read(t, &co->bgnbd, &co->gamma_gamma, &unit, &d) != RETAIN_OK)
+        code = cli_report_file(c, o->with_params, &d);
     retain_table_free(t);
-    cli_close(f);
-    if (st != RETAIN_OK)
-        return cli_report_file(c, o->with_params, &d);
+    if (code != EXIT_OK)
+        return code;
     if (unit != o->unit_days)
         return cli_usage_error(c, "%s was fitted in %ss: give --unit %s", o->with_params,
                                unit == 1 ? "day" : "week", unit == 1 ? "day" : "week");
@@ -207,7 +181,7 @@ static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
             code = cli_report(c, &d);
     }
     if (code == EXIT_OK)
-        code = emit_params(c, o, clv_params, &(fitted){clv, o->unit_days});
+        code = emit_params(c, o, &(fit){.clv = clv});
     retain_print p = cli_print(c);
     if (code == EXIT_OK && !o->fit_only)
         code =
@@ -265,7 +239,7 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
                  "(constant %.4f per %s); alpha and beta are left empty",
                  m.churn, retain_period_kind_name(kind));
     if (code == EXIT_OK)
-        code = emit_params(c, o, sbg_params, &(sbg_fitted){&m, &data, kind});
+        code = emit_params(c, o, &(fit){.m = &m, .data = &data, .kind = kind});
     if (code == EXIT_OK && !o->fit_only) {
         size_t horizon = o->has_horizon ? (size_t)o->horizon : retain_sbg_default_horizon(&data);
         retain_print p = cli_print(c);

@@ -100,23 +100,10 @@ static retain_status company_row(const retain_row *row, void *user, retain_diag 
     return st;
 }
 
-/* A small table (goals, ROI) read whole. */
-static int read_small(cli *c, const char *path, retain_table **t)
-{
-    int code = EXIT_OK;
-    FILE *in = cli_open(c, path, &code);
-    if (!in)
-        return code;
-    retain_diag diag;
-    retain_status st = retain_table_read(in, 0, t, &diag);
-    cli_close(in);
-    return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
-}
-
 static int read_goals(cli *c, retain_report *r, retain_qbr *q, const char *path)
 {
     retain_table *t = NULL;
-    int code = read_small(c, path, &t);
+    int code = cli_read_small(c, path, 0, &t);
     retain_diag diag;
     if (code == EXIT_OK &&
         (r ? retain_report_goals(r, t, &diag) : retain_qbr_goals(q, t, &diag)) != RETAIN_OK)
@@ -155,7 +142,7 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
     int code = q ? EXIT_OK : cli_report(c, &diag);
     if (code == EXIT_OK && goals)
         code = read_goals(c, NULL, q, goals);
-    if (code == EXIT_OK && roi && (code = read_small(c, roi, &roi_table)) == EXIT_OK &&
+    if (code == EXIT_OK && roi && (code = cli_read_small(c, roi, 0, &roi_table)) == EXIT_OK &&
         retain_qbr_roi(q, roi_table, &diag) != RETAIN_OK)
         code = cli_report_file(c, roi, &diag);
     if (code == EXIT_OK)
@@ -281,7 +268,7 @@ static int run(cli *c, int argc, char **argv)
     if (code == EXIT_OK && goals)
         code = read_goals(c, r, NULL, goals);
     retain_table *spend_table = NULL;
-    if (code == EXIT_OK && spend && (code = read_small(c, spend, &spend_table)) == EXIT_OK &&
+    if (code == EXIT_OK && spend && (code = cli_read_small(c, spend, 0, &spend_table)) == EXIT_OK &&
         retain_report_spend(r, spend_table, &diag) != RETAIN_OK)
         code = cli_report_file(c, spend, &diag);
     if (code == EXIT_OK)

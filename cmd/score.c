@@ -145,16 +145,12 @@ static void warnings(const cli *c, const retain_score *s)
 static int save_model(cli *c, const char *path, const retain_score *s)
 {
     FILE *out = fopen(path, "w");
-    if (!out) {
-        fprintf(stderr, "retain %s: cannot write %s: %s\n", c->cmd, path, strerror(errno));
-        return EXIT_IOERR;
-    }
+    if (!out)
+        return cli_write_error(c, path, "the model", errno);
     retain_diag diag;
     retain_status st = retain_logit_save(retain_score_model(s), retain_score_spec(s), out, &diag);
-    if (fclose(out) != 0 && st == RETAIN_OK) {
-        fprintf(stderr, "retain %s: cannot write %s: %s\n", c->cmd, path, strerror(errno));
-        return EXIT_IOERR;
-    }
+    if (fclose(out) != 0 && st == RETAIN_OK)
+        return cli_write_error(c, path, "the model", errno);
     return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
 }
 
