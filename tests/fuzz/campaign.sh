@@ -59,7 +59,14 @@ for name in "$@"; do
 done
 mkdir -p "$work"
 rm -f "$work/STOP"
-trap 'touch "$work/STOP"; [ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true' TERM INT
+# a stop: the fuzzer (whose pid the slice wrote once it held the lock) and
+# the flock waiting for it, if any
+stop() {
+    touch "$work/STOP"
+    [ -z "${pid:-}" ] || kill "$pid" 2>/dev/null || true
+    [ ! -s "$dir/started" ] || kill "$(sed -n 2p "$dir/started")" 2>/dev/null || true
+}
+trap stop TERM INT
 here=$(pwd)
 
 if [ ! -f "$record" ]; then
@@ -86,13 +93,15 @@ fuzz() { # fuzz ARGS...: one run of the harness, nice, under the lock
     [ -z "$lock" ] || set -- flock -s "$lock" "$@"
     # the clock starts once the lock is held
     rm -f "$dir/started"
-    nice -n 19 sh -c 'date +%s >"$0"; exec "$@"' "$dir/started" "$@" >"$dir/log" 2>&1 &
+    nice -n 19 sh -c 'printf "%s\n%s\n" "$(date +%s)" $$ >"$0"; exec "$@"' "$dir/started" "$@" \
+        >"$dir/log" 2>&1 &
     pid=$!
     code=0
     wait "$pid" || code=$?
     pid=
     end=$(date +%s)
-    start=$(cat "$dir/started" 2>/dev/null || echo "$end")
+    start=$(sed -n 1p "$dir/started" 2>/dev/null)
+    start=${start:-$end}
     return "$code"
 }
 
