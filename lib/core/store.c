@@ -175,7 +175,7 @@ size_t rt_store_bytes(const rt_store *s)
         s->n * sizeof *s->cust + s->nextra * sizeof *s->extra + rt_rowset_bytes(&s->rows);
     if (s->keep_mrr)
         bytes += (s->n + s->nextra) * sizeof(int64_t);
-    if (s->dedup)
+    if (s->fp)
         bytes += (s->n + s->nextra) * 2 * sizeof(uint64_t);
     for (int i = 0; i < RT_SHARDS; i++)
         bytes += s->shard[i].slots ? (s->shard[i].mask + 1) * sizeof(uint64_t) : 0;
@@ -210,8 +210,8 @@ static void populate(void *p, size_t bytes)
 #endif
 }
 
-/* Grows the tables beside the customers (MRR, fingerprints and places, as
- * asked for) to cap entries; false when out of memory. */
+/* Grows the tables beside the customers (MRR, fingerprints and places,
+ * those there are) to cap entries; false when out of memory. */
 static bool grow_beside(const rt_store *s, int64_t **mrr, uint64_t **fp, uint64_t **place,
                         size_t cap)
 {
@@ -221,7 +221,7 @@ static bool grow_beside(const rt_store *s, int64_t **mrr, uint64_t **fp, uint64_
             return false;
         *mrr = m;
     }
-    if (s->dedup) {
+    if (*fp) {
         uint64_t *f = realloc(*fp, cap * sizeof *f);
         if (!f)
             return false;
@@ -330,7 +330,7 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
     }
     if (s->keep_mrr)
         s->mrr[s->n] = p->mrr;
-    if (s->dedup) {
+    if (s->fp) {
         s->fp[s->n] = p->fp;
         s->place[s->n] = p->place;
     }
@@ -381,10 +381,33 @@ static bool repeats(rt_store *s, uint32_t i, const rt_pending *p)
     return false;
 }
 
+/* The tables of fingerprints and places, made at the first row that has a
+ * fingerprint (rows read with --keep-duplicates have none, and cost
+ * nothing): zero, no fingerprint, for the rows before it, in pages not
+ * touched until written. */
+static bool fingerprints(rt_store *s)
+{
+    size_t n = s->cap ? s->cap : 1, x = s->extra_cap ? s->extra_cap : 1;
+    s->fp = calloc(n, sizeof *s->fp);
+    s->place = calloc(n, sizeof *s->place);
+    s->extra_fp = calloc(x, sizeof *s->extra_fp);
+    s->extra_place = calloc(x, sizeof *s->extra_place);
+    if (s->fp && s->place && s->extra_fp && s->extra_place)
+        return true;
+    free(s->fp);
+    free(s->place);
+    free(s->extra_fp);
+    free(s->extra_place);
+    s->fp = s->place = s->extra_fp = s->extra_place = NULL;
+    return false;
+}
+
 static bool add_one(rt_store *s, const rt_pending *p)
 {
     uint32_t i;
     bool found;
+    if (s->dedup && p->fp && !s->fp && !fingerprints(s))
+        return false;
     if (!locate(s, p, &i, &found))
         return false;
     if (!found)
@@ -406,7 +429,7 @@ static bool add_one(rt_store *s, const rt_pending *p)
     }
     if (s->keep_mrr)
         s->extra_mrr[s->nextra] = p->mrr;
-    if (s->dedup) {
+    if (s->extra_fp) {
         s->extra_fp[s->nextra] = p->fp;
         s->extra_place[s->nextra] = p->place;
     }

@@ -98,7 +98,8 @@ typedef struct {
      * rows.dups (rows.dup_place, rows.dup_of: rt_rowset_duplicates reads
      * them) and not added. Each row's fingerprint and place are kept
      * beside it, as its MRR is: fp[i], place[i] for cust[i]'s first row,
-     * extra_fp[j], extra_place[j] for extra[j] (16 bytes a row). A new
+     * extra_fp[j], extra_place[j] for extra[j] (16 bytes a row; NULL
+     * until a row with a fingerprint comes, 0 for a row without). A new
      * customer needs no check, and a known one's rows are compared by
      * start and end first, which it has at hand: the fingerprints are
      * read only for a row with the same days. rows' own tables stay
