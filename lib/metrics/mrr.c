@@ -33,10 +33,11 @@
 #include "internal.h"
 #include "store.h"
 #include "window.h"
+#include "worker.h"
 
 #define SERVED 0x80000000u /* in a piece's segment word: some row serves its days */
 #define SEG_MASK 0x7FFFFFFFu
-#define QUEUE 256
+#define QUEUE 4096 /* rows a batch */
 /* The MRR of all rows together stays below this, so that every sum of the
  * tables, x 12 for ARR and the numerators of the ratios, is exact. */
 #define MAX_TOTAL ((uint64_t)INT64_MAX / 32)
@@ -73,10 +74,15 @@ struct retain_mrr {
     uint64_t total;      /* of every row's MRR (rt_money_tally) */
     bool total_overflow; /* past MAX_TOTAL */
     bool overflow;       /* a customer's MRR on a day past INT64_MAX */
-    rt_pending queue[QUEUE];
-    uint32_t index[QUEUE];
-    bool found[QUEUE];
+    /* Rows waiting to be added, in batches; from the first full one on,
+     * on a thread of their own (worker) while the caller reads on, unless
+     * segments are kept (curves compare their names, which the caller's
+     * adds grow) or ids (each row is added at once) */
+    rt_pending *fill;
     size_t nqueue;
+    rt_worker *worker;
+    uint32_t index[QUEUE]; /* the batch's customers, found before or not */
+    bool found[QUEUE];
     /* results */
     bool finished;
     retain_day as_of;
@@ -103,6 +109,8 @@ void retain_mrr_free(retain_mrr *m)
 {
     if (!m)
         return;
+    rt_worker_end(&m->worker);
+    free(m->fill);
     rt_store_free(&m->store);
     rt_rowset_free(&m->dups);
     rt_intern_free(&m->segments);
@@ -139,8 +147,8 @@ static bool side_reserve(retain_mrr *m, size_t n)
 
 retain_status retain_mrr_reserve(retain_mrr *m, size_t customers)
 {
-    if (!rt_store_reserve(&m->store, customers) || !side_reserve(m, m->store.cap) ||
-        !rt_rowset_reserve(&m->dups, customers))
+    if (!rt_worker_wait(m->worker) || !rt_store_reserve(&m->store, customers) ||
+        !side_reserve(m, m->store.cap) || !rt_rowset_reserve(&m->dups, customers))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -320,15 +328,16 @@ static bool add_row(retain_mrr *m, uint32_t i, int32_t s, int32_t e, int64_t v, 
     return cv && curve_add(m, cv, s, e, v, g);
 }
 
-static bool flush(retain_mrr *m)
+/* Adds n rows of the queue. */
+static bool add_batch(void *mrr, void *rows, size_t n)
 {
-    size_t n = m->nqueue;
-    m->nqueue = 0;
-    if (!rt_store_locate_many(&m->store, m->queue, n, m->index, m->found) ||
+    retain_mrr *m = mrr;
+    const rt_pending *q = rows;
+    if (!rt_store_locate_many(&m->store, q, n, m->index, m->found) ||
         !side_reserve(m, m->store.cap))
         return false;
     for (size_t k = 0; k < n; k++) {
-        const rt_pending *p = &m->queue[k];
+        const rt_pending *p = &q[k];
         int fresh = p->fp ? rt_rowset_add(&m->dups, m->index[k], m->store.n, p->fp, p->place) : 1;
         if (fresh < 0)
             return false;
@@ -342,6 +351,33 @@ static bool flush(retain_mrr *m)
     return true;
 }
 
+/* Adds what is queued, the worker's batch first (and ends it). */
+static bool flush(retain_mrr *m)
+{
+    bool ok = rt_worker_end(&m->worker);
+    size_t n = m->nqueue;
+    m->nqueue = 0;
+    return (n == 0 || add_batch(m, m->fill, n)) && ok;
+}
+
+/* Hands the full queue to the worker (started on the first call when it
+ * may be) and takes its idle one; else adds the queue here. */
+static bool submit(retain_mrr *m)
+{
+    if (!m->worker && !m->opt.segments) {
+        rt_pending *spare = malloc(QUEUE * sizeof *spare);
+        if (spare && !(m->worker = rt_worker_start(add_batch, m, spare)))
+            free(spare);
+    }
+    if (!m->worker)
+        return flush(m);
+    void *b = m->fill;
+    bool ok = rt_worker_submit(m->worker, &b, m->nqueue);
+    m->fill = b;
+    m->nqueue = 0;
+    return ok;
+}
+
 static retain_status add(retain_mrr *m, const char *id, size_t id_len, const char *segment,
                          size_t segment_len, retain_day start, retain_day end, bool has_end,
                          retain_money amount, uint64_t fp, uint64_t place)
@@ -352,7 +388,9 @@ static retain_status add(retain_mrr *m, const char *id, size_t id_len, const cha
         return RETAIN_OK; /* not yet a customer on the observation day */
     if (!rt_money_tally(&m->total, amount) || m->total > MAX_TOTAL)
         m->total_overflow = true;
-    rt_pending *p = &m->queue[m->nqueue++];
+    if (!m->fill && !(m->fill = malloc(QUEUE * sizeof *m->fill)))
+        return RETAIN_ERR_NOMEM;
+    rt_pending *p = &m->fill[m->nqueue++];
     rt_store_key(0, id, id_len, p);
     uint32_t seg = 0;
     bool named = m->opt.segments && segment;
@@ -376,7 +414,7 @@ static retain_status add(retain_mrr *m, const char *id, size_t id_len, const cha
     }
     if (m->nqueue < QUEUE)
         return RETAIN_OK;
-    return flush(m) ? RETAIN_OK : RETAIN_ERR_NOMEM;
+    return submit(m) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
 retain_status retain_mrr_add(retain_mrr *m, const char *id, size_t id_len, const char *segment,

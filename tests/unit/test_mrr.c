@@ -414,13 +414,71 @@ static void test_customers_year_nrr(void **state)
     retain_mrr_free(m);
 }
 
+/* Past several batches of rows (added on a thread of their own), the
+ * movements equal those of the same rows added in the caller's thread
+ * (segments kept, all of them empty, keeps the batches there): 3000
+ * customers of a start, an upgrade and, for some, a churn, each
+ * customer's rows far apart among the others'. */
+static void test_many_rows_many_batches(void **state)
+{
+    (void)state;
+    enum { CUSTOMERS = 3000 };
+    retain_mrr_options o = month_options("2024-12-31"), s = o;
+    s.segments = true;
+    retain_mrr *m = retain_mrr_new(&o), *ref = retain_mrr_new(&s);
+    assert_non_null(m);
+    assert_non_null(ref);
+    char id[16];
+    retain_day d0 = day("2023-01-01");
+    for (int k = 0; k < 3; k++) {
+        for (int c = 0; c < CUSTOMERS; c++) {
+            int n = snprintf(id, sizeof id, "c%d", c);
+            retain_day start = d0 + c % 300 + 90 * k, end = start + 90;
+            bool open = k == 2 && c % 3 != 0; /* a third churn */
+            retain_money v = UNITS(10 + c % 7 + 5 * k);
+            assert_int_equal(retain_mrr_add(m, id, (size_t)n, NULL, 0, start, end, !open, v),
+                             RETAIN_OK);
+            assert_int_equal(retain_mrr_add(ref, id, (size_t)n, NULL, 0, start, end, !open, v),
+                             RETAIN_OK);
+        }
+    }
+    retain_diag diag;
+    assert_int_equal(retain_mrr_finish(m, &diag), RETAIN_OK);
+    assert_int_equal(retain_mrr_finish(ref, &diag), RETAIN_OK);
+    assert_int_equal(retain_mrr_segments(m), 1);
+    assert_int_equal(retain_mrr_segments(ref), 1);
+    assert_int_equal(retain_mrr_periods(m), retain_mrr_periods(ref));
+    assert_int_equal(retain_mrr_customers(m), CUSTOMERS);
+    for (size_t p = 0; p < retain_mrr_periods(m); p++) {
+        retain_mrr_row a, b;
+        retain_mrr_get(m, 0, p, &a);
+        retain_mrr_get(ref, 0, p, &b);
+        assert_int_equal(a.customers_start, b.customers_start);
+        assert_int_equal(a.customers_end, b.customers_end);
+        assert_int_equal(a.mrr_start, b.mrr_start);
+        assert_int_equal(a.new_mrr, b.new_mrr);
+        assert_int_equal(a.expansion, b.expansion);
+        assert_int_equal(a.reactivation, b.reactivation);
+        assert_int_equal(a.contraction, b.contraction);
+        assert_int_equal(a.churned, b.churned);
+        assert_int_equal(a.mrr_end, b.mrr_end);
+    }
+    retain_mrr_free(m);
+    retain_mrr_free(ref);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hand_worked),        cmocka_unit_test(test_segments),
-        cmocka_unit_test(test_merge_gap),          cmocka_unit_test(test_as_of),
-        cmocka_unit_test(test_bad_rows),           cmocka_unit_test(test_random_month),
-        cmocka_unit_test(test_random_by_plan_gap), cmocka_unit_test(test_customers_year_nrr),
+        cmocka_unit_test(test_hand_worked),
+        cmocka_unit_test(test_segments),
+        cmocka_unit_test(test_many_rows_many_batches),
+        cmocka_unit_test(test_merge_gap),
+        cmocka_unit_test(test_as_of),
+        cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_random_month),
+        cmocka_unit_test(test_random_by_plan_gap),
+        cmocka_unit_test(test_customers_year_nrr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
