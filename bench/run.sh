@@ -12,6 +12,9 @@
 #   BENCH_DATA        where exports and scratch files go (default: /dev/shm/retain-bench)
 #   MILLER_MAX_ROWS   largest export Miller is run on (default: 2000000)
 #   BENCH_NO_INSTALL  set to 1 to never run apt-get / npm
+#   BENCH_ORDERS, BENCH_MRR, BENCH_REFERRAL
+#                     set to 0 to leave out bench/orders.sh, mrr.sh, referral.sh
+#                     (run after the tables above, with the same rounds and sizes)
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,7 +35,7 @@ while [ $# -gt 0 ]; do
     --only-events) only_events=1 ;;
     --rounds) rounds=$2; shift ;;
     --sizes) sizes=$2; shift ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument: $1" >&2; exit 2 ;;
     esac
     shift
@@ -239,6 +242,7 @@ for n in $sizes; do
     add churn "\`retain churn\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
     add cohort "\`retain cohort\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
     add survival "\`retain survival\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
+    add mrr "\`retain mrr\`" "$([ $retain_ok = 1 ] || echo "$retain_why")"
     add pandas "pandas (trc_pandas.py)" "$([ $pandas_ok = 1 ] || echo "$pandas_why")"
     add duckdb "DuckDB (trc_duckdb.mjs)" "$([ $duck_ok = 1 ] || echo "$duck_why")"
     mskip=""
@@ -264,6 +268,7 @@ for n in $sizes; do
             churn) run_timed churn /dev/null "$RETAIN" churn "$f" ;;
             cohort) run_timed cohort /dev/null "$RETAIN" cohort "$f" ;;
             survival) run_timed survival /dev/null "$RETAIN" survival "$f" ;;
+            mrr) run_timed mrr /dev/null "$RETAIN" mrr "$f" ;;
             pandas) run_timed pandas "$work/pandas.csv" "$PY" "$here/reference/trc_pandas.py" "$f" ;;
             duckdb) run_timed duckdb "$work/duckdb.csv" node "$here/reference/trc_duckdb.mjs" "$f" ;;
             miller) run_timed miller "$work/miller.csv" mlr --icsv --from "$f" put -q -f "$here/reference/trc_miller.mlr" ;;
@@ -281,35 +286,42 @@ for n in $sizes; do
     # ---- table
     echo "## $n rows ($(printf '%.1f' "$mb") MB, $(basename "$f"))"
     echo
-    echo "| command | median s | CPU s | MB/s | peak RSS MiB | speed vs csv-bare | runs (s) |"
-    echo "|---|---:|---:|---:|---:|---:|---|"
+    # customers in the export, for peak RSS per customer (the fixed few MiB
+    # of the process included)
+    customers=0
+    [ $retain_ok = 1 ] && customers=$("$RETAIN" rate -v "$f" 2>&1 >/dev/null | sed -n 's/.* rows, \([0-9]*\) customers.*/\1/p' | tail -n 1)
+    case $customers in '' | *[!0-9]*) customers=0 ;; esac
+    echo "| command | median s | user+sys s | MB/s | peak RSS MiB | RSS bytes per customer | speed vs csv-bare | runs (s) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---|"
     for i in "${!names[@]}"; do
         nm=${names[$i]}
         if [ -n "${skips[$i]}" ]; then
-            echo "| ${labels[$i]} | | | | | | skipped: ${skips[$i]} |"
+            echo "| ${labels[$i]} | | | | | | | skipped: ${skips[$i]} |"
             continue
         fi
         case $failed in *" $nm "*)
-            echo "| ${labels[$i]} | | | | | | failed: \`$(head -c 200 "$work/$nm.err" | tr '\n|' '  ')\` |"
+            echo "| ${labels[$i]} | | | | | | | failed: \`$(head -c 200 "$work/$nm.err" | tr '\n|' '  ')\` |"
             status=1
             continue ;;
         esac
         med=$(awk -F'\t' -v n="$nm" '$1==n {print $3}' "$timings" | median)
-        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6}' "$timings" | median)
+        cpu=$(awk -F'\t' -v n="$nm" '$1==n {print $6 + $7}' "$timings" | median)
         rss=$(awk -F'\t' -v n="$nm" '$1==n && $4>m {m=$4} END {print m+0}' "$timings")
         all=$(awk -F'\t' -v n="$nm" '$1==n {printf "%s%.3f", (c++ ? " " : ""), $3}' "$timings")
         # per-round ratio t(csv-bare)/t(cmd), median over rounds
         rel=$(awk -F'\t' -v n="$nm" '$1=="bare" {b[$2]=$3} $1==n {t[$2]=$3} END {for (r in t) if (r in b && t[r] > 0) print b[r]/t[r]}' "$timings" | median)
         [ -n "$rel" ] && rel=$(printf '%.3f' "$rel")
-        printf '| %s | %.3f | %.2f | %.1f | %.1f | %s | %s |\n' "${labels[$i]}" "$med" "${cpu:-0}" "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" \
-            "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" "${rel:--}" "$all"
+        per=$(awk -v r="$rss" -v c="$customers" 'BEGIN {if (c > 0) printf "%.0f", r * 1024 / c}')
+        [ $nm = bare ] && per=""
+        printf '| %s | %.3f | %.2f | %.1f | %.1f | %s | %s | %s |\n' "${labels[$i]}" "$med" "${cpu:-0}" "$(awk -v a="$mb" -v b="$med" 'BEGIN {print a / b}')" \
+            "$(awk -v a="$rss" 'BEGIN {print a / 1024}')" "$per" "${rel:--}" "$all"
         [ "$nm" = rate ] && rate_rel=$rel
     done
     echo
     if [ $retain_ok = 1 ]; then
         # the per-customer state each command reports with -v
         per=""
-        for cmd in rate churn survival; do
+        for cmd in rate churn survival cohort mrr; do
             b=$("$RETAIN" $cmd -v "$f" 2>&1 >/dev/null | sed -n 's/.*(\([0-9.]*\) bytes per customer).*/\1/p' | tail -n 1)
             per="$per${per:+, }\`$cmd\` ${b:-?}"
         done
@@ -493,6 +505,12 @@ fi
 # retain mrr's monthly movements against bare libcsv and DuckDB (bench/mrr.sh)
 if [ $retain_ok = 1 ] && [ "${BENCH_MRR:-1}" = 1 ]; then
     RETAIN=$RETAIN BENCH_DATA=$DATA "$here/mrr.sh" --rounds "$rounds" --sizes "$sizes" || status=1
+fi
+
+# ---------------------------------------------------------------- referral
+# retain referral with a 100k-row referrals table (bench/referral.sh)
+if [ $retain_ok = 1 ] && [ "${BENCH_REFERRAL:-1}" = 1 ]; then
+    RETAIN=$RETAIN BENCH_DATA=$DATA "$here/referral.sh" --rounds "$rounds" --sizes "$sizes" || status=1
 fi
 
 exit $status
