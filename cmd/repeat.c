@@ -1,6 +1,5 @@
 /* retain repeat: repeat-purchase rate per cohort (and segment), from an
  * orders table. */
-#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -41,54 +40,6 @@ const cli_command repeat_command = {
     .run = run,
 };
 
-static int print(cli *c, retain_orders *o, int32_t within, retain_period_kind kind)
-{
-    const retain_repeat_row *rows;
-    size_t n;
-    if (retain_orders_repeat(o, within, &rows, &n) != RETAIN_OK)
-        return cli_nomem(c);
-    static const char *const cols[] = {"cohort",
-                                       "customers",
-                                       "repeaters",
-                                       "repeat_pct",
-                                       "purchases_per_customer",
-                                       "median_days_between"};
-    const char *names[7];
-    size_t ncols = 0;
-    if (c->by)
-        names[ncols++] = c->by;
-    for (size_t i = 0; i < 6; i++)
-        names[ncols++] = cols[i];
-    retain_writer *w = cli_writer(c, names, ncols, false);
-    if (!w)
-        return cli_nomem(c);
-    for (size_t i = 0; i < n; i++) {
-        const retain_repeat_row *r = &rows[i];
-        char label[16], buf[RETAIN_NUMBER_BUFSIZE];
-        if (c->by) {
-            size_t len;
-            const char *seg = retain_orders_segment(o, r->segment, &len);
-            retain_writer_text(w, seg, len);
-        }
-        retain_period_label(kind, r->cohort, label);
-        retain_writer_text(w, label, strlen(label));
-        retain_writer_int(w, r->customers);
-        retain_writer_int(w, r->repeaters);
-        retain_format_ratio(r->repeaters, r->customers, 100, c->precision, buf);
-        retain_writer_number(w, buf);
-        retain_format_ratio(r->purchase_days, r->customers, 1, c->precision, buf);
-        retain_writer_number(w, buf);
-        if (r->has_median) {
-            retain_format_ratio(r->median_num, r->median_den, 1, c->precision, buf);
-            retain_writer_number(w, buf);
-        } else {
-            retain_writer_empty(w);
-        }
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     long long within = -1;
@@ -115,7 +66,9 @@ static int run(cli *c, int argc, char **argv)
     if (code == EXIT_OK)
         code = orders_finish(c, o);
     if (code == EXIT_OK) {
-        code = print(c, o, (int32_t)within, c->period);
+        retain_print p = cli_print(c);
+        code = cli_finish_output(
+            c, retain_orders_write_repeat(o, (int32_t)within, c->period, c->by, &p));
         cli_verbose(c, retain_orders_customers(o), retain_orders_bytes(o));
     }
     retain_orders_free(o);

@@ -31,6 +31,7 @@
 #include <retain/date.h>
 #include <retain/money.h>
 #include <retain/period.h>
+#include <retain/output.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -142,6 +143,19 @@ RETAIN_API const char *retain_orders_segment(const retain_orders *orders, size_t
  * or the free. RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_orders_repeat(retain_orders *orders, int32_t within,
                                               const retain_repeat_row **rows, size_t *nrows);
+
+/* Writes the table 'retain repeat' prints: retain_orders_repeat() (within
+ * as there) with its cohorts of kind cohort (options.cohort), on p->out as
+ * p says (not deferred): the columns segment (named so: the --by column,
+ * when segment is not NULL), cohort, customers, repeaters, repeat_pct =
+ * repeaters / customers x 100, purchases_per_customer = purchase days /
+ * customers, median_days_between (empty when no customer bought twice),
+ * rounded from the exact fractions to p->precision decimals. Returns the
+ * writer, unfinished (the caller calls retain_writer_finish() and
+ * retain_writer_free()), or NULL when out of memory. */
+RETAIN_API retain_writer *retain_orders_write_repeat(retain_orders *orders, int32_t within,
+                                                     retain_period_kind cohort, const char *segment,
+                                                     const retain_print *p);
 
 /* Bytes the per-customer state holds, for memory reports. */
 RETAIN_API size_t retain_orders_bytes(const retain_orders *orders);
