@@ -29,6 +29,15 @@ typedef struct {
     uint32_t segment;
 } life;
 
+/* A customer's id and rows, in 16 bytes: an event's lookup reads one cache
+ * line for them (and, for an id longer than 8 bytes, its bytes). */
+typedef struct {
+    uint64_t id; /* the id's bytes when 8 or fewer (zero-padded), else their
+                    offset in the registry's buffer */
+    uint32_t len;
+    uint32_t first_row; /* index + 1 of its latest row; 0: none */
+} cust_ref;
+
 /* The customers, shared by an accumulator and its forks. */
 typedef struct {
     int refs;
@@ -39,17 +48,16 @@ typedef struct {
     int32_t merge_gap;
     bool any_row;
     retain_day latest_start;
-    /* ids: bytes in one buffer, customer i at id_off[i], id_len[i] */
+    /* ids: customer i's in ref[i], 8 bytes or less in it, longer ones
+     * in one buffer */
     rt_buf ids;
-    size_t *id_off;
-    uint32_t *id_len;
+    cust_ref *ref;
     size_t n, cap;
     uint64_t *slots; /* (hash >> 32 << 32) | (index + 1); 0 is free */
     size_t mask;
     /* rows, chained per customer */
     cust_row *rows;
     size_t nrows, rows_cap;
-    uint32_t *first_row; /* index + 1, per customer */
     rt_intern segments;
     rt_rowset dups; /* exact duplicate rows of the customer table */
     /* rows of the customer table waiting to be added (see add_queued()) */
@@ -174,11 +182,9 @@ static void registry_free(registry *r)
     if (!r || --r->refs > 0)
         return;
     rt_buf_free(&r->ids);
-    free(r->id_off);
-    free(r->id_len);
+    free(r->ref);
     free(r->slots);
     free(r->rows);
-    free(r->first_row);
     rt_intern_free(&r->segments);
     rt_rowset_free(&r->dups);
     free(r->cq);
@@ -193,9 +199,24 @@ static uint64_t id_hash(const char *id, size_t len)
     return XXH3_64bits(id, len);
 }
 
+/* The bytes of customer i's id (ref[i].len of them). */
+static const char *id_bytes(const registry *r, size_t i)
+{
+    const cust_ref *c = &r->ref[i];
+    return c->len <= 8 ? (const char *)&c->id : r->ids.data + c->id;
+}
+
 static bool same_id(const registry *r, size_t i, const char *id, size_t len)
 {
-    return r->id_len[i] == len && memcmp(r->ids.data + r->id_off[i], id, len) == 0;
+    const cust_ref *c = &r->ref[i];
+    if (c->len != len)
+        return false;
+    if (len <= 8) {
+        uint64_t k = 0;
+        memcpy(&k, id, len);
+        return k == c->id;
+    }
+    return memcmp(r->ids.data + c->id, id, len) == 0;
 }
 
 static bool lookup(const registry *r, const char *id, size_t len, uint64_t h, size_t *pos,
@@ -226,7 +247,7 @@ static bool grow_slots(registry *r)
     /* customer after customer: their ids lie in order, the slots are
      * written at random (stores, which do not wait) */
     for (size_t k = 0; r->slots && k < r->n; k++) {
-        uint64_t h = id_hash(r->ids.data + r->id_off[k], r->id_len[k]);
+        uint64_t h = id_hash(id_bytes(r, k), r->ref[k].len);
         size_t p = h & (size - 1);
         while (slots[p])
             p = (p + 1) & (size - 1);
@@ -256,17 +277,21 @@ static bool intern_hashed(registry *r, const char *id, size_t len, uint64_t h, s
     }
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 256;
-        if (!resize(&r->id_off, cap, sizeof *r->id_off) ||
-            !resize(&r->id_len, cap, sizeof *r->id_len) ||
-            !resize(&r->first_row, cap, sizeof *r->first_row))
+        if (!resize(&r->ref, cap, sizeof *r->ref))
             return false;
         r->cap = cap;
     }
-    r->id_off[r->n] = r->ids.len;
-    if (!rt_buf_append(&r->ids, id, len))
-        return false;
-    r->id_len[r->n] = (uint32_t)len;
-    r->first_row[r->n] = 0;
+    cust_ref *c = &r->ref[r->n];
+    c->id = 0;
+    if (len <= 8) {
+        memcpy(&c->id, id, len);
+    } else {
+        c->id = r->ids.len;
+        if (!rt_buf_append(&r->ids, id, len))
+            return false;
+    }
+    c->len = (uint32_t)len;
+    c->first_row = 0;
     r->slots[pos] = (h >> 32 << 32) | (uint64_t)(r->n + 1);
     *index = r->n++;
     *made = true;
@@ -407,8 +432,8 @@ static retain_status take_customer(registry *r, const char *id, size_t id_len, u
     row->end = has_end && end <= r->as_of ? end : RT_NO_END;
     row->mrr = mrr;
     row->segment = seg;
-    row->next = r->first_row[i];
-    r->first_row[i] = (uint32_t)++r->nrows;
+    row->next = r->ref[i].first_row;
+    r->ref[i].first_row = (uint32_t)++r->nrows;
     return RETAIN_OK;
 }
 
@@ -511,7 +536,7 @@ static void resolve_cutoffs(retain_events *ev)
             r->as_of = ev->cutoff[k];
     }
     for (size_t i = 0; i < r->n; i++) {
-        uint32_t *link = &r->first_row[i];
+        uint32_t *link = &r->ref[i].first_row;
         while (*link) {
             cust_row *row = &r->rows[*link - 1];
             if (row->start > r->as_of) {
@@ -532,7 +557,7 @@ static uint32_t life_segment(const registry *r, size_t i, int32_t start)
     bool found = false, found_any = false;
     int64_t best = 0;
     uint32_t seg = 0, any_seg = 0;
-    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+    for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
         const cust_row *row = &r->rows[k - 1];
         if (row->start <= start && start < row->end) {
             if (!found || row->mrr > best ||
@@ -581,7 +606,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     for (size_t i = 0; i < r->n; i++) {
         r->life_off[i] = nl;
         size_t m = 0;
-        for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+        for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
             buf[m].start = r->rows[k - 1].start;
             buf[m].end = r->rows[k - 1].end;
             buf[m].mrr = 0;
@@ -775,15 +800,14 @@ static void flush(retain_events *ev)
         size_t a = k + 2 * AHEAD, b = k + AHEAD;
         if (a < n && !q[a].same && q[a].who) {
             size_t c = q[a].who - 1;
-            __builtin_prefetch(&r->id_off[c]);
-            __builtin_prefetch(&r->id_len[c]);
+            __builtin_prefetch(&r->ref[c]);
             __builtin_prefetch(&ev->first[c]);
             const char *from = (const char *)&ev->state[c * ev->ncut];
             for (size_t at = 0; at < ev->ncut * sizeof *ev->state + 63; at += 64)
                 __builtin_prefetch(from + at);
         }
-        if (b < n && !q[b].same && q[b].who)
-            __builtin_prefetch(r->ids.data + r->id_off[q[b].who - 1]);
+        if (b < n && !q[b].same && q[b].who && r->ref[q[b].who - 1].len > 8)
+            __builtin_prefetch(r->ids.data + r->ref[q[b].who - 1].id);
         pending *p = &q[k];
         const char *id = ev->qids.data + p->id_off;
         size_t i;
@@ -1011,8 +1035,8 @@ size_t retain_events_customers(const retain_events *ev)
 
 const char *retain_events_id(const retain_events *ev, size_t i, size_t *len)
 {
-    *len = ev->reg->id_len[i];
-    return ev->reg->ids.data + ev->reg->id_off[i];
+    *len = ev->reg->ref[i].len;
+    return id_bytes(ev->reg, i);
 }
 
 bool retain_events_find(const retain_events *ev, const char *id, size_t len, size_t *i)
@@ -1071,7 +1095,7 @@ static retain_money rows_mrr_on(const registry *r, size_t i, retain_day d, bool 
     retain_money sum = 0;
     *last_end = INT32_MIN;
     *served = false;
-    for (uint32_t k = r->first_row[i]; k; k = r->rows[k - 1].next) {
+    for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
         const cust_row *row = &r->rows[k - 1];
         if (row->start > r->as_of)
             continue;
@@ -1141,7 +1165,7 @@ size_t retain_events_bytes(const retain_events *ev)
 {
     const registry *r = ev->reg;
     return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof *ev->first) +
-           r->ids.cap + r->cap * (sizeof *r->id_off + sizeof *r->id_len + sizeof *r->first_row) +
+           r->ids.cap + r->cap * sizeof *r->ref +
            (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) + r->rows_cap * sizeof *r->rows +
            (r->life_off ? (r->n_lived + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
 }
