@@ -157,6 +157,16 @@ RETAIN_API retain_writer *retain_orders_write_repeat(retain_orders *orders, int3
                                                      retain_period_kind cohort, const char *segment,
                                                      const retain_print *p);
 
+/* Writes the table 'retain rfm' prints, on p->out as p says (not
+ * deferred): per calibrated customer id, frequency, recency and T (whole
+ * days, or units of unit_days days rounded to p->precision decimals),
+ * monetary (the mean repeat spend, exact), R, F, M (retain_orders_rfm())
+ * and rfm, the three digits. Returns the writer, unfinished (the caller
+ * calls retain_writer_finish() and retain_writer_free()), or NULL when out
+ * of memory. */
+RETAIN_API retain_writer *retain_orders_write_rfm(const retain_orders *orders, double unit_days,
+                                                  const retain_print *p);
+
 /* Bytes the per-customer state holds, for memory reports. */
 RETAIN_API size_t retain_orders_bytes(const retain_orders *orders);
 

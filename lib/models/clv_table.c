@@ -10,6 +10,8 @@
 #include <retain/number.h>
 #include <retain/sbg.h>
 
+#include "cells.h"
+
 /* Probabilities and expected purchases: at least 4 decimals. */
 static int prob_decimals(const retain_print *p)
 {
@@ -94,16 +96,7 @@ retain_writer *retain_clv_write(const retain_clv *clv, const retain_orders *orde
         retain_orders_get(orders, r.customer, &s);
         retain_writer_text(w, s.id, s.id_len);
         retain_writer_int(w, r.x);
-        int64_t days[2] = {s.last - s.first, E - s.first}; /* recency, T */
-        for (int k = 0; k < 2; k++) {
-            if (unit_days == 1)
-                retain_writer_int(w, days[k]);
-            else
-                retain_writer_ratio(w, days[k], (int64_t)unit_days, 1, p->precision);
-        }
-        /* the mean repeat spend, exact */
-        retain_writer_ratio(w, s.repeat_spend, (r.x ? r.x : 1) * RETAIN_MONEY_SCALE, 1,
-                            p->precision);
+        rt_write_summary_cells(w, &s, E, unit_days, p->precision);
         retain_writer_real(w, r.p_alive, pd);
         retain_writer_real(w, r.expected_purchases, pd);
         retain_writer_real(w, r.expected_value, p->precision);
