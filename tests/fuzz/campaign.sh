@@ -88,13 +88,14 @@ count() { # count DIR PATTERN: files of DIR matching PATTERN
 }
 
 fuzz() { # fuzz ARGS...: one run of the harness, nice, under the lock
-    set -- "$dir/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 $opts \
+    # the clock starts once the lock is held: flock runs the sh that notes
+    # the time and its pid, then becomes the fuzzer
+    set -- sh -c 'printf "%s\n%s\n" "$(date +%s)" $$ >"$0"; exec "$@"' "$dir/started" \
+        "$dir/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 $opts \
         -dict="$here/tests/fuzz/retain.dict" -artifact_prefix="$dir/artifacts/" "$@"
     [ -z "$lock" ] || set -- flock -s "$lock" "$@"
-    # the clock starts once the lock is held
     rm -f "$dir/started"
-    nice -n 19 sh -c 'printf "%s\n%s\n" "$(date +%s)" $$ >"$0"; exec "$@"' "$dir/started" "$@" \
-        >"$dir/log" 2>&1 &
+    nice -n 19 "$@" >"$dir/log" 2>&1 &
     pid=$!
     code=0
     wait "$pid" || code=$?
