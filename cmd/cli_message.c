@@ -145,7 +145,12 @@ void cli_report_duplicates(const cli *c, unsigned long n, uint64_t place, uint64
     unsigned long of = retain_reader_place_line(c->table, of_place, &of_file);
     if (!file)
         file = c->filename;
-    if (!of_file || strcmp(of_file, file) == 0)
+    if (of_file && of_file != file && strcmp(of_file, file) == 0) /* one path given twice */
+        cli_note(c,
+                 "%s: note: %lu exact duplicate row%s ignored (first: line %lu duplicates line %lu "
+                 "of the same file given before it)",
+                 file, n, n == 1 ? "" : "s", line, of);
+    else if (!of_file || of_file == file)
         cli_note(
             c, "%s: note: %lu exact duplicate row%s ignored (first: line %lu duplicates line %lu)",
             file, n, n == 1 ? "" : "s", line, of);
