@@ -9,6 +9,8 @@
 #   run NAME CMD...   one timed run: appends "wall user maxrss_kb" to
 #       $work/NAME, its stdout in $work/NAME.out, stderr in $work/err
 #   median, col N NAME   the median of stdin / of column N of $work/NAME
+#   crm_export N   sets f to $DATA/crm-N.csv, made by gen-crm (built in
+#       $work at the first need) when it is not there yet
 #
 # Environment: RETAIN (default <repo>/build/retain), BENCH_DATA (default
 # /dev/shm/retain-bench).
@@ -55,3 +57,12 @@ run() {
 
 median() { sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2]+v[NR/2+1])/2}'; }
 col() { awk -v c="$1" '{print $c}' "$work/$2" | median; }
+
+crm_export() {
+    f=$DATA/crm-$1.csv
+    [ -s "$f" ] && return 0
+    [ -x "$work/gen-crm" ] || cc -O2 -o "$work/gen-crm" "$here/gen-crm.c" -lm ||
+        die "building gen-crm failed"
+    log "generating $f"
+    "$work/gen-crm" "$1" >"$f.tmp.$$" && mv "$f.tmp.$$" "$f" || die "gen-crm failed"
+}

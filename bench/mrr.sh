@@ -15,7 +15,6 @@ set -u
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/common.sh"
 bench_setup mrr.sh 2,13 "$@"
-cc -O2 -o "$work/gen-crm" "$here/gen-crm.c" || die "building gen-crm failed"
 duck=0
 if command -v node >/dev/null && [ -d "$here/reference/node_modules/@duckdb/node-api" ]; then
     duck=1
@@ -36,11 +35,7 @@ echo "(\`bench/reference/mrr_duckdb.mjs\`). Times are wall clock; **CPU** is use
 echo "threads (the machine may be shared)."
 echo
 for n in $sizes; do
-    f=$DATA/crm-$n.csv
-    if [ ! -s "$f" ]; then
-        log "generating $f"
-        "$work/gen-crm" "$n" >"$f.tmp.$$" && mv "$f.tmp.$$" "$f" || die "gen-crm failed"
-    fi
+    crm_export "$n"
     bytes=$(stat -c %s "$f")
     mb=$(awk -v b="$bytes" 'BEGIN {printf "%.1f", b / 1e6}')
     rm -f "$work"/bare "$work"/mrr "$work"/duckdb

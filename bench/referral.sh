@@ -27,7 +27,6 @@ while [ $# -gt 0 ]; do
 done
 bench_setup referral.sh 2,14 "${args[@]}"
 [ "$sizes" = 100000 ] && [ $referrals_given = 0 ] && referrals=10000 # --quick
-cc -O2 -o "$work/gen-crm" "$here/gen-crm.c" -lm || die "building gen-crm failed"
 
 status=0
 echo "## Referral programmes: retain referral"
@@ -38,11 +37,7 @@ echo "reward), read from $DATA; medians of $rounds interleaved rounds. Times are
 echo "**CPU** is user time (the machine may be shared): the CPU ratio is the fairer one there."
 echo
 for n in $sizes; do
-    f=$DATA/crm-$n.csv
-    if [ ! -s "$f" ]; then
-        log "generating $f"
-        "$work/gen-crm" "$n" >"$f.tmp.$$" && mv "$f.tmp.$$" "$f" || die "gen-crm failed"
-    fi
+    crm_export "$n"
     ref=$DATA/referrals-$n-$referrals.csv
     if [ ! -s "$ref" ]; then
         log "generating $ref"
