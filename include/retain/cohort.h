@@ -91,6 +91,11 @@ RETAIN_API retain_status retain_cohort_reserve(retain_cohort *co, size_t custome
  * as-of given. */
 RETAIN_API retain_status retain_cohort_finish(retain_cohort *co, retain_diag *diag);
 
+/* Memory the per-customer state uses, and customers held (any time after
+ * retain_cohort_new()), for reports such as --verbose. */
+RETAIN_API size_t retain_cohort_customer_bytes(const retain_cohort *co);
+RETAIN_API size_t retain_cohort_customers(const retain_cohort *co);
+
 /* After finish: segments in byte order of their names (one, named "", when
  * no segment was given); cohorts, one per period from the one of the
  * earliest start (or from) to the one holding as-of (or to), empty ones

@@ -53,6 +53,16 @@ retain_cohort *retain_cohort_new(const retain_cohort_options *options)
     return co;
 }
 
+size_t retain_cohort_customer_bytes(const retain_cohort *co)
+{
+    return rt_store_bytes(&co->store);
+}
+
+size_t retain_cohort_customers(const retain_cohort *co)
+{
+    return co->store.n;
+}
+
 void retain_cohort_free(retain_cohort *co)
 {
     if (!co)
