@@ -56,18 +56,3 @@ void rt_write_segment_period(retain_writer *w, bool segmented, const char *segme
     retain_period_label(kind, period, label);
     retain_writer_text(w, label, strlen(label));
 }
-
-void rt_write_summary_cells(retain_writer *w, const retain_order_summary *s, retain_day E,
-                            double unit_days, int decimals)
-{
-    int64_t days[2] = {s->last - s->first, E - s->first}; /* recency, T */
-    for (int k = 0; k < 2; k++) {
-        if (unit_days == 1)
-            retain_writer_int(w, days[k]);
-        else
-            retain_writer_ratio(w, days[k], (int64_t)unit_days, 1, decimals);
-    }
-    /* the mean repeat spend, exact */
-    retain_writer_ratio(w, s->repeat_spend, (s->frequency ? s->frequency : 1) * RETAIN_MONEY_SCALE,
-                        1, decimals);
-}

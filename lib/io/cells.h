@@ -7,7 +7,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include <retain/orders.h>
 #include <retain/output.h>
 #include <retain/period.h>
 
@@ -16,12 +15,5 @@
  * errors as retain/output.h says. */
 void rt_write_segment_period(retain_writer *w, bool segmented, const char *segment, size_t len,
                              retain_period_kind kind, int32_t period);
-
-/* The recency, T and monetary cells of a customer's order summary (retain
- * clv, retain rfm): recency = last - first and T = E - first purchase, in
- * whole days or in units of unit_days days rounded to `decimals`; the mean
- * repeat spend, exact. */
-void rt_write_summary_cells(retain_writer *w, const retain_order_summary *s, retain_day E,
-                            double unit_days, int decimals);
 
 #endif

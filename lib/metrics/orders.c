@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <retain/money.h>
 #include <retain/orders.h>
+#include <retain/output.h>
 
 #include "internal.h"
+#include "orders_cells.h"
 #include "store.h"
 
 #define NO_DAY INT32_MIN
@@ -489,4 +492,19 @@ retain_status retain_orders_repeat(retain_orders *o, int32_t within, const retai
     *rows = t;
     *nrows = ncells;
     return RETAIN_OK;
+}
+
+void rt_write_summary_cells(retain_writer *w, const retain_order_summary *s, retain_day E,
+                            double unit_days, int decimals)
+{
+    int64_t days[2] = {s->last - s->first, E - s->first}; /* recency, T */
+    for (int k = 0; k < 2; k++) {
+        if (unit_days == 1)
+            retain_writer_int(w, days[k]);
+        else
+            retain_writer_ratio(w, days[k], (int64_t)unit_days, 1, decimals);
+    }
+    /* the mean repeat spend, exact */
+    retain_writer_ratio(w, s->repeat_spend, (s->frequency ? s->frequency : 1) * RETAIN_MONEY_SCALE,
+                        1, decimals);
 }

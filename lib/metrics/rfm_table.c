@@ -5,7 +5,7 @@
 #include <retain/money.h>
 #include <retain/orders.h>
 
-#include "cells.h"
+#include "orders_cells.h"
 
 static void write_row(retain_writer *w, const retain_order_summary *s, retain_day E,
                       double unit_days, const uint8_t score[3], int decimals)

@@ -10,7 +10,7 @@
 #include <retain/number.h>
 #include <retain/sbg.h>
 
-#include "cells.h"
+#include "orders_cells.h"
 
 /* Probabilities and expected purchases: at least 4 decimals. */
 static int prob_decimals(const retain_print *p)
