@@ -82,20 +82,12 @@ typedef struct {
 
 static int one_liner(cli *c, const cac_opts *o)
 {
-    retain_value v;
+    char buf[RETAIN_NUMBER_BUFSIZE];
     retain_diag d;
-    if (retain_cac(o->spend, o->new_customers, &v, &d) != RETAIN_OK)
+    if (retain_cac_format(o->spend, o->spend_text, o->new_customers, c->precision, buf, &d) !=
+        RETAIN_OK)
         return cli_usage_error(c, "%s", d.message);
-    char buf[RETAIN_NUMBER_BUFSIZE] = "";
-    retain_money spend;
-    bool exact =
-        o->new_customers == (double)(int64_t)o->new_customers &&
-        retain_money_parse(o->spend_text, strlen(o->spend_text), '.', &spend) == RETAIN_MONEY_OK;
-    if (v.defined && exact)
-        retain_format_money_ratio(spend, (int64_t)o->new_customers, c->precision, buf); /* exact */
-    else if (v.defined)
-        retain_format_real(v.value, c->precision, buf);
-    else
+    if (!buf[0])
         cli_note(c, "no new customer: CAC is undefined (empty)");
     printf("%s\n", buf);
     return cli_flush_stdout(c);
@@ -205,51 +197,26 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
 static int run(cli *c, int argc, char **argv)
 {
     cac_opts o = {.margin = 1, .min_ratio = 3};
+    static const char amount[] = "a number of 0 or more";
+    const cli_arg args[] = {
+        {OPT_SPEND, &o.spend_text, &o.has_spend, &o.spend, CLI_NUM_PLAIN, amount, 0, 1e15},
+        CLI_ARG_NUMBER(OPT_NEW, &o.new_customers, &o.has_new, CLI_NUM_PLAIN, amount, 0, 1e15),
+        CLI_ARG_NUMBER(OPT_LTV, &o.ltv, &o.has_ltv, CLI_NUM_PLAIN, amount, 0, 1e15),
+        CLI_ARG_NUMBER(OPT_ARPU, &o.arpu, &o.has_arpu, CLI_NUM_PLAIN, amount, 0, 1e15),
+        CLI_ARG_NUMBER(OPT_MARGIN, &o.margin, &o.has_margin, CLI_NUM_FRACTION,
+                       "a fraction from 0 to 1 (0.8 for 80 %)", 0, 1),
+        CLI_ARG_NUMBER(OPT_MIN_RATIO, &o.min_ratio, NULL, CLI_NUM_PLAIN, amount, 0, 1e15),
+        CLI_ARG_TEXT(OPT_SPEND_TABLE, &o.spend_table),
+        CLI_ARG_TEXT(OPT_LTV_TABLE, &o.ltv_table),
+        CLI_ARG_TEXT(OPT_SPEND_PERIOD, &o.spend_column[0]),
+        CLI_ARG_TEXT(OPT_SPEND_AMOUNT, &o.spend_column[1]),
+        CLI_ARG_TEXT(OPT_SPEND_CHANNEL, &o.spend_column[2]),
+        {0},
+    };
+    cli_args(c, args);
     int opt;
-    while ((opt = cli_next(c, argc, argv)) >= 0) {
-        double *num = NULL;
-        bool *flag = NULL;
-        cli_num_kind kind = CLI_NUM_PLAIN;
-        const char *what = "a number of 0 or more";
-        double max = 1e15;
-        switch (opt) {
-        case OPT_SPEND:
-            num = &o.spend, flag = &o.has_spend;
-            o.spend_text = optarg;
-            break;
-        case OPT_NEW:
-            num = &o.new_customers, flag = &o.has_new;
-            break;
-        case OPT_LTV:
-            num = &o.ltv, flag = &o.has_ltv;
-            break;
-        case OPT_ARPU:
-            num = &o.arpu, flag = &o.has_arpu;
-            break;
-        case OPT_MARGIN:
-            num = &o.margin, flag = &o.has_margin, kind = CLI_NUM_FRACTION, max = 1;
-            what = "a fraction from 0 to 1 (0.8 for 80 %)";
-            break;
-        case OPT_MIN_RATIO:
-            num = &o.min_ratio;
-            break;
-        case OPT_SPEND_TABLE:
-            o.spend_table = optarg;
-            break;
-        case OPT_LTV_TABLE:
-            o.ltv_table = optarg;
-            break;
-        case OPT_SPEND_PERIOD:
-        case OPT_SPEND_AMOUNT:
-        case OPT_SPEND_CHANNEL:
-            o.spend_column[opt - OPT_SPEND_PERIOD] = optarg;
-            break;
-        }
-        if (num && !cli_number(c, optarg, kind, what, 0, max, num))
-            return EXIT_USAGE;
-        if (flag)
-            *flag = true;
-    }
+    while ((opt = cli_next(c, argc, argv)) >= 0)
+        ; /* every option of the command is in args */
     if (opt == CLI_DONE)
         return c->code;
     bool table_opts = c->has_from || c->has_to || c->period_given || c->has_as_of;

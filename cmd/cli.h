@@ -191,6 +191,7 @@ struct cli {
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
     /* private to cli_parse.c */
     const char *from_text, *to_text;
+    const void *args; /* cli_args */
     /* the column options of the other tables (cmd/tables.h) */
     const char *table_column[RETAIN_TABLE_KINDS][RETAIN_COL_ROLES];
     const char *table_date_format[RETAIN_TABLE_KINDS];
@@ -243,12 +244,59 @@ bool cli_number(cli *c, const char *arg, cli_num_kind kind, const char *what, do
 bool cli_count(cli *c, const char *arg, const char *what, long long min, long long max,
                long long *out);
 
+/* An option of a command that cli_next handles itself (cli_args): when
+ * it is given, *text (when not NULL) is its argument as typed, *given
+ * (when not NULL) is set, and with number not NULL the argument is read
+ * by cli_number as kind says within [min, max] into *number (what: the
+ * "OPTION takes WHAT" of its error). */
+typedef struct {
+    int key;
+    const char **text;
+    bool *given;
+    double *number;
+    cli_num_kind kind;
+    const char *what;
+    double min, max;
+} cli_arg;
+
+/* The usual kinds: an option's text, a flag, a number. */
+#define CLI_ARG_TEXT(key, text)                                                                    \
+    {                                                                                              \
+        key, text, NULL, NULL, CLI_NUM_PLAIN, NULL, 0, 0                                           \
+    }
+#define CLI_ARG_FLAG(key, flag)                                                                    \
+    {                                                                                              \
+        key, NULL, flag, NULL, CLI_NUM_PLAIN, NULL, 0, 0                                           \
+    }
+#define CLI_ARG_NUMBER(key, number, given, kind, what, min, max)                                   \
+    {                                                                                              \
+        key, NULL, given, number, kind, what, min, max                                             \
+    }
+
+/* Before the cli_next loop: the command's options of those kinds, ended
+ * by {0}; cli_next handles them on the way (a bad number is a usage
+ * error: it returns CLI_DONE) and does not return them. The table (and
+ * what it points to) must outlive the loop. */
+void cli_args(cli *c, const cli_arg *args);
+
 /* The example label of a period kind (2024-Q1 for a quarter). */
 const char *cli_period_example(retain_period_kind kind);
 
 /* Prints "retain CMD: message" (and "Try 'retain CMD --help'.") on stderr;
  * returns EXIT_USAGE. */
 int cli_usage_error(const cli *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A rule of a command line: broken when a combination of options is
+ * not allowed, why saying so. */
+typedef struct {
+    bool broken;
+    const char *why;
+} cli_rule;
+
+/* The usage error of the first broken rule of n (c->filename and what,
+ * then why, when what is not NULL: "crm.csv has a churn_pct column:
+ * WHY"); EXIT_OK when none is broken. */
+int cli_check(const cli *c, const char *what, const cli_rule *rules, size_t n);
 
 /* Prints a diagnostic as "retain CMD: FILE:LINE: column "X": message" and
  * its hint, FILE being c->filename; returns the exit code for its status. */
@@ -266,6 +314,21 @@ int cli_data_error(const cli *c, const char *filename, unsigned long line, const
  * "retain CMD: PATH: cannot write WHAT: reason" (err an errno). Returns
  * EXIT_IOERR. */
 int cli_write_error(const cli *c, const char *path, const char *what, int err);
+
+/* Writes a file the command makes besides its table (--params, --model):
+ * opens path ("wb"), calls fn(out, arg, diag) to write into it, closes it.
+ * A failure is said once: out of memory (cli_nomem), the library's
+ * diagnostic when fn filled one (cli_report_file), else "cannot write WHAT:
+ * reason" from errno (cli_write_error). Returns the exit code. */
+typedef retain_status (*cli_save_fn)(FILE *out, const void *arg, retain_diag *diag);
+int cli_save(const cli *c, const char *path, const char *what, cli_save_fn fn, const void *arg);
+
+/* The same for a table: write(arg, print) writes it (a retain_*_write
+ * call returning the writer unfinished, or NULL when out of memory) into
+ * path as CSV, with c->precision. */
+typedef retain_writer *(*cli_table_fn)(const void *arg, const retain_print *print);
+int cli_save_table(const cli *c, const char *path, const char *what, cli_table_fn write,
+                   const void *arg);
 
 /* Prints "retain CMD: out of memory"; returns EXIT_OSERR. */
 int cli_nomem(const cli *c);

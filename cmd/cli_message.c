@@ -22,6 +22,18 @@ int cli_usage_error(const cli *c, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+int cli_check(const cli *c, const char *what, const cli_rule *rules, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!rules[i].broken)
+            continue;
+        if (what)
+            return cli_usage_error(c, "%s %s: %s", c->filename, what, rules[i].why);
+        return cli_usage_error(c, "%s", rules[i].why);
+    }
+    return EXIT_OK;
+}
+
 static int exit_code(retain_status st)
 {
     switch (st) {

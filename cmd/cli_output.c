@@ -109,3 +109,48 @@ retain_rate_options cli_rate_options(const cli *c)
                              .segments = c->by != NULL};
     return o;
 }
+
+int cli_save(const cli *c, const char *path, const char *what, cli_save_fn fn, const void *arg)
+{
+    FILE *out = fopen(path, "wb");
+    if (!out)
+        return cli_write_error(c, path, what, errno);
+    retain_diag diag;
+    retain_diag_clear(&diag);
+    retain_status st = fn(out, arg, &diag);
+    int err = errno;
+    if (fclose(out) != 0 && st == RETAIN_OK) {
+        err = errno;
+        st = RETAIN_ERR_IO;
+    }
+    if (st == RETAIN_OK)
+        return EXIT_OK;
+    if (st == RETAIN_ERR_NOMEM)
+        return cli_nomem(c);
+    /* a diagnostic of the library says why itself; else the stream's errno */
+    return diag.message[0] ? cli_report_file(c, path, &diag) : cli_write_error(c, path, what, err);
+}
+
+typedef struct {
+    cli_table_fn write;
+    const void *arg;
+    int precision;
+} table_save;
+
+static retain_status save_table(FILE *out, const void *arg, retain_diag *diag)
+{
+    (void)diag;
+    const table_save *t = arg;
+    retain_print p = {out, RETAIN_FORMAT_CSV, t->precision, 0};
+    retain_writer *w = t->write(t->arg, &p);
+    retain_status st = w ? retain_writer_finish(w) : RETAIN_ERR_NOMEM;
+    retain_writer_free(w);
+    return st;
+}
+
+int cli_save_table(const cli *c, const char *path, const char *what, cli_table_fn write,
+                   const void *arg)
+{
+    table_save t = {write, arg, c->precision};
+    return cli_save(c, path, what, save_table, &t);
+}

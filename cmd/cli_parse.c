@@ -45,6 +45,11 @@ void cli_init(cli *c, const cli_command *spec)
     c->longopts[n] = (struct option){NULL, 0, NULL, 0};
 }
 
+void cli_args(cli *c, const cli_arg *args)
+{
+    c->args = args;
+}
+
 /* The option as the user typed it, for messages. */
 static void note_option(cli *c, char **argv, int opt)
 {
@@ -84,6 +89,17 @@ static int common_option(cli *c, int opt, const char *arg)
 {
     if (cli_table_option(c, opt, arg))
         return 1;
+    for (const cli_arg *a = c->args; a && a->key; a++) {
+        if (a->key != opt)
+            continue;
+        if (a->number && !cli_number(c, arg, a->kind, a->what, a->min, a->max, a->number))
+            return -1;
+        if (a->given)
+            *a->given = true;
+        if (a->text)
+            *a->text = arg;
+        return 1;
+    }
     const cli_input_opt *in = input_option(opt);
     if (in) {
         char *field = (char *)&c->input + in->offset;

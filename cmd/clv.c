@@ -1,8 +1,5 @@
 /* retain clv: customer value from an orders table (BG/NBD, Gamma-Gamma),
  * or retention projected from a customer table (sBG). */
-#include <errno.h>
-#include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -87,44 +84,34 @@ typedef struct {
 } clv_opts;
 
 /* What a fit gives: the parameters of BG/NBD and Gamma-Gamma (clv), or
- * of sBG (m, data, kind). */
+ * of sBG (m, data, kind), and how to write them. */
 typedef struct {
     const retain_clv *clv;
+    double unit_days;
     const retain_sbg *m;
     const retain_sbg_data *data;
     retain_period_kind kind;
 } fit;
 
-static retain_writer *write_params(const clv_opts *o, const fit *f, const retain_print *p)
+/* The parameter table (a cli_table_fn). */
+static retain_writer *write_params(const void *arg, const retain_print *p)
 {
-    return f->clv ? retain_clv_write_params(f->clv, o->unit_days, p)
+    const fit *f = arg;
+    return f->clv ? retain_clv_write_params(f->clv, f->unit_days, p)
                   : retain_sbg_write_params(f->m, f->data, f->kind, p);
 }
 
-/* The parameter table: into --params FILE (always CSV) and, with
- * --fit-only, on stdout. */
-static int emit_params(const cli *c, const clv_opts *o, const fit *fitted)
+/* The parameter table: into --params FILE (CSV) and, with --fit-only, on
+ * stdout. */
+static int emit_params(const cli *c, const clv_opts *o, fit *fitted)
 {
-    if (o->params) {
-        FILE *f = fopen(o->params, "wb");
-        if (!f)
-            return cli_write_error(c, o->params, "the parameters", errno);
-        retain_print pf = {f, RETAIN_FORMAT_CSV, c->precision, 0};
-        retain_writer *w = write_params(o, fitted, &pf);
-        retain_status st = w ? retain_writer_finish(w) : RETAIN_ERR_NOMEM;
-        retain_writer_free(w);
-        int err = errno;
-        if (fclose(f) != 0 && st == RETAIN_OK) {
-            err = errno;
-            st = RETAIN_ERR_IO;
-        }
-        if (st == RETAIN_ERR_NOMEM)
-            return cli_nomem(c);
-        if (st != RETAIN_OK)
-            return cli_write_error(c, o->params, "the parameters", err);
-    }
+    fitted->unit_days = o->unit_days;
+    int code =
+        o->params ? cli_save_table(c, o->params, "the parameters", write_params, fitted) : EXIT_OK;
     retain_print p = cli_print(c);
-    return o->fit_only ? cli_finish_output(c, write_params(o, fitted, &p)) : EXIT_OK;
+    if (code == EXIT_OK && o->fit_only)
+        code = cli_finish_output(c, write_params(fitted, &p));
+    return code;
 }
 
 /* --with-params FILE into the options. */
@@ -133,18 +120,11 @@ static int read_params(cli *c, const clv_opts *o, retain_clv_options *co)
     retain_table *t = NULL;
     int code = cli_read_small(c, o->with_params, 0, &t);
     retain_diag d;
-    double unit = 0;
-    if (code == EXIT_OK &&
-        retain_clv_params_read(t, &co->bgnbd, &co->gamma_gamma, &unit, &d) != RETAIN_OK)
-        code = cli_report_file(c, o->with_params, &d);
+    retain_status st = code == EXIT_OK ? retain_clv_options_params(co, t, &d) : RETAIN_OK;
     retain_table_free(t);
-    if (code != EXIT_OK)
-        return code;
-    if (unit != o->unit_days)
-        return cli_usage_error(c, "%s was fitted in %ss: give --unit %s", o->with_params,
-                               unit == 1 ? "day" : "week", unit == 1 ? "day" : "week");
-    co->has_params = true;
-    return EXIT_OK;
+    if (st == RETAIN_ERR_USAGE) /* "FILE was fitted in weeks: give --unit week" */
+        return cli_usage_error(c, "%s %s", o->with_params, d.message);
+    return st == RETAIN_OK ? code : cli_report_file(c, o->with_params, &d);
 }
 
 static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
@@ -196,39 +176,30 @@ static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
 
 /* ---- sBG ---- */
 
-static retain_status on_life_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    retain_status st = retain_lives_add_row(user, NULL, 0, NULL, 0, row);
-    if (st != RETAIN_OK)
-        cli_diag(diag, st, row->line,
-                 st == RETAIN_ERR_DATA ? "the end is before the start" : retain_status_str(st));
-    return st;
-}
-
 static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
 {
-    retain_period_kind kind = c->period_given ? c->period : RETAIN_PERIOD_YEAR;
-    if (kind != RETAIN_PERIOD_YEAR && kind != RETAIN_PERIOD_MONTH)
-        return cli_usage_error(c, "--model sbg takes --period year or month");
     if (o->has_holdout || o->with_params)
         return cli_usage_error(c, "%s goes with --model bgnbd",
                                o->has_holdout ? "--holdout-from" : "--with-params");
-    double discount = o->has_discount ? o->discount : retain_sbg_default_discount(kind);
-    if (!(discount > 0))
-        return cli_usage_error(c, "--discount must be above 0 for the residual lifetime");
+    retain_sbg_options so = {.has_period = c->period_given,
+                             .period = c->period,
+                             .has_discount = o->has_discount,
+                             .discount = o->discount,
+                             .has_horizon = o->has_horizon,
+                             .horizon = (size_t)o->horizon};
+    retain_diag d;
+    retain_diag_clear(&d);
+    if (retain_sbg_options_resolve(&so, &d) != RETAIN_OK)
+        return cli_report(c, &d);
     retain_lives_options lo = {.has_as_of = c->has_as_of, .as_of = c->as_of};
     retain_lives *lives = retain_lives_new(&lo);
     if (!lives)
         return cli_nomem(c);
     c->input.ignore_mrr = true;
-    int code = cli_read_table(c, argc, argv, on_life_row, lives, NULL);
-    retain_diag d;
-    retain_diag_clear(&d);
+    int code = cli_read_table(c, argc, argv, retain_sbg_add_row, lives, NULL);
     retain_sbg_data data = {0};
     retain_sbg m;
-    if (code == EXIT_OK && (retain_lives_finish(lives, &d) != RETAIN_OK ||
-                            retain_sbg_from_lives(lives, kind, &data, &d) != RETAIN_OK ||
-                            retain_sbg_fit(&data, &m, &d) != RETAIN_OK))
+    if (code == EXIT_OK && retain_sbg_fit_lives(lives, &so, &data, &m, &d) != RETAIN_OK)
         code = cli_report(c, &d);
     uint64_t at = 0, of = 0;
     unsigned long dups = code == EXIT_OK ? retain_lives_duplicates(lives, &at, &of) : 0;
@@ -237,13 +208,13 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
         cli_note(c,
                  "alpha and beta grow without bound: no heterogeneity, churn is geometric "
                  "(constant %.4f per %s); alpha and beta are left empty",
-                 m.churn, retain_period_kind_name(kind));
+                 m.churn, retain_period_kind_name(so.period));
     if (code == EXIT_OK)
-        code = emit_params(c, o, &(fit){.m = &m, .data = &data, .kind = kind});
+        code = emit_params(c, o, &(fit){.m = &m, .data = &data, .kind = so.period});
     if (code == EXIT_OK && !o->fit_only) {
-        size_t horizon = o->has_horizon ? (size_t)o->horizon : retain_sbg_default_horizon(&data);
         retain_print p = cli_print(c);
-        code = cli_finish_output(c, retain_sbg_write(&m, &data, horizon, discount, &p));
+        code = cli_finish_output(
+            c, retain_sbg_write(&m, &data, retain_sbg_horizon(&so, &data), so.discount, &p));
     }
     retain_sbg_data_free(&data);
     retain_lives_free(lives);
@@ -255,6 +226,17 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
 static int run(cli *c, int argc, char **argv)
 {
     clv_opts o = {.unit_days = 1, .months = 12};
+    const cli_arg args[] = {
+        CLI_ARG_NUMBER(OPT_HORIZON, &o.horizon, &o.has_horizon, CLI_NUM_PLAIN,
+                       "a number of units from 0 to 100000", 0, 100000),
+        CLI_ARG_NUMBER(OPT_DISCOUNT, &o.discount, &o.has_discount, CLI_NUM_FRACTION,
+                       "a rate per period such as 0.01 or 1%", 0, 1),
+        CLI_ARG_FLAG(OPT_FIT_ONLY, &o.fit_only),
+        CLI_ARG_TEXT(OPT_PARAMS, &o.params),
+        CLI_ARG_TEXT(OPT_WITH_PARAMS, &o.with_params),
+        {0},
+    };
+    cli_args(c, args);
     int opt;
     bool bad;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
@@ -271,30 +253,9 @@ static int run(cli *c, int argc, char **argv)
                     c, "--holdout-from takes a date such as 1997-10-01, not '%s'", optarg);
             o.has_holdout = true;
             break;
-        case OPT_HORIZON:
-            if (!cli_number(c, optarg, CLI_NUM_PLAIN, "a number of units from 0 to 100000", 0,
-                            100000, &o.horizon))
-                return EXIT_USAGE;
-            o.has_horizon = true;
-            break;
         case OPT_MONTHS:
             if (!cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.months))
                 return EXIT_USAGE;
-            break;
-        case OPT_DISCOUNT:
-            if (!cli_number(c, optarg, CLI_NUM_FRACTION, "a rate per period such as 0.01 or 1%", 0,
-                            1, &o.discount))
-                return EXIT_USAGE;
-            o.has_discount = true;
-            break;
-        case OPT_FIT_ONLY:
-            o.fit_only = true;
-            break;
-        case OPT_PARAMS:
-            o.params = optarg;
-            break;
-        case OPT_WITH_PARAMS:
-            o.with_params = optarg;
             break;
         default:
             if (!orders_option(c, opt, optarg, &o.unit_days, &bad) || bad)

@@ -64,7 +64,7 @@ const cli_command ltv_command = {
     .run = run,
 };
 
-/* The numbers of the options, by their key - OPT_ARPU. */
+/* The numbers of the options. */
 enum { N_ARPU, N_MARGIN, N_CHURN, N_DISCOUNT, N_NUMBERS };
 
 typedef struct {
@@ -122,23 +122,9 @@ static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
 
 /* ---- a customer table ---- */
 
-typedef struct {
-    retain_ltv_table *table;
-    retain_survival *survival; /* with --method survival */
-} table_ctx;
-
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
+static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table)
 {
-    table_ctx *x = user;
-    retain_status st = retain_ltv_table_add_row(row, x->table, diag);
-    if (st == RETAIN_OK && x->survival)
-        st = retain_survival_add_row(row, x->survival, diag);
-    return st;
-}
-
-static int print_inputs(cli *c, const ltv_opts *o, const retain_ltv_table *table,
-                        const retain_survival *sv)
-{
+    const retain_survival *sv = retain_ltv_table_survival(table);
     retain_ltv_method m = {o->num[N_MARGIN], o->num[N_DISCOUNT] / 100, sv, (int)o->horizon};
     for (size_t g = 0; sv && g < retain_ltv_table_segments(table); g++) {
         retain_ltv_inputs in;
@@ -168,31 +154,22 @@ static int table_mode(cli *c, const ltv_opts *o, int argc, char **argv)
                                    .has_from = c->has_from,
                                    .from = c->from,
                                    .has_to = c->has_to,
-                                   .to = c->to};
-    retain_survival_options so = {.as_of = c->as_of,
-                                  .has_as_of = c->has_as_of,
-                                  .merge_gap = c->merge_gap,
-                                  .segments = c->by != NULL};
-    table_ctx x = {retain_ltv_table_new(&to), o->survival ? retain_survival_new(&so) : NULL};
-    int code;
+                                   .to = c->to,
+                                   .survival = o->survival};
+    retain_ltv_table *table = retain_ltv_table_new(&to);
+    int code =
+        table ? cli_read_table(c, argc, argv, retain_ltv_table_add_row, table, NULL) : cli_nomem(c);
     retain_diag diag;
-    if (!x.table || (o->survival && !x.survival))
-        code = cli_nomem(c);
-    else
-        code = cli_read_table(c, argc, argv, on_row, &x, NULL);
-    if (code == EXIT_OK && retain_ltv_table_finish(x.table, &diag) != RETAIN_OK)
-        code = cli_report(c, &diag);
-    if (code == EXIT_OK && x.survival && retain_survival_finish(x.survival, &diag) != RETAIN_OK)
+    if (code == EXIT_OK && retain_ltv_table_finish(table, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         uint64_t at, of;
-        unsigned long n = retain_ltv_table_duplicates(x.table, &at, &of);
+        unsigned long n = retain_ltv_table_duplicates(table, &at, &of);
         cli_report_duplicates(c, n, at, of);
         cli_verbose(c, 0, 0);
-        code = print_inputs(c, o, x.table, x.survival);
+        code = print_inputs(c, o, table);
     }
-    retain_ltv_table_free(x.table);
-    retain_survival_free(x.survival);
+    retain_ltv_table_free(table);
     return code;
 }
 
@@ -211,31 +188,25 @@ static int peek_piped(cli *c, const char *path, bool *piped)
 
 static int run(cli *c, int argc, char **argv)
 {
-    static const struct {
-        cli_num_kind kind;
-        const char *what;
-        double max;
-    } nums[N_NUMBERS] = {
-        {CLI_NUM_PLAIN, "an amount of 0 or more", 1e15},
-        {CLI_NUM_FRACTION, "a fraction from 0 to 1 (0.8 for 80 %)", 1},
-        {CLI_NUM_PERCENT, "a percentage from 0 to 100", 100},
-        {CLI_NUM_PERCENT, "a percentage of 0 or more", 1e6},
-    };
     ltv_opts o = {.num[N_MARGIN] = 1, .window = 12, .horizon = 60};
+    const cli_arg args[] = {
+        CLI_ARG_NUMBER(OPT_ARPU, &o.num[N_ARPU], &o.has[N_ARPU], CLI_NUM_PLAIN,
+                       "an amount of 0 or more", 0, 1e15),
+        CLI_ARG_NUMBER(OPT_MARGIN, &o.num[N_MARGIN], &o.has[N_MARGIN], CLI_NUM_FRACTION,
+                       "a fraction from 0 to 1 (0.8 for 80 %)", 0, 1),
+        CLI_ARG_NUMBER(OPT_CHURN, &o.num[N_CHURN], &o.has[N_CHURN], CLI_NUM_PERCENT,
+                       "a percentage from 0 to 100", 0, 100),
+        CLI_ARG_NUMBER(OPT_DISCOUNT, &o.num[N_DISCOUNT], &o.has[N_DISCOUNT], CLI_NUM_PERCENT,
+                       "a percentage of 0 or more", 0, 1e6),
+        {0},
+    };
+    cli_args(c, args);
     bool horizon_given = false;
     bool window_given = false;
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         bool ok = true;
-        int k = opt - OPT_ARPU;
         switch (opt) {
-        case OPT_ARPU:
-        case OPT_MARGIN:
-        case OPT_CHURN:
-        case OPT_DISCOUNT:
-            ok = cli_number(c, optarg, nums[k].kind, nums[k].what, 0, nums[k].max, &o.num[k]);
-            o.has[k] = true;
-            break;
         case OPT_WINDOW:
             ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.window);
             window_given = true;
@@ -261,19 +232,20 @@ static int run(cli *c, int argc, char **argv)
         return cli_usage_error(c, "--window and --from both say which months to average: give "
                                   "one");
     bool range = c->has_from || c->has_to;
+    bool table_options = c->by || c->has_as_of || window_given;
     if (o.has[N_CHURN]) {
-        if (o.survival)
-            return cli_usage_error(c, "--method survival needs a customer table: the "
-                                      "one-liner has a constant churn");
-        if (!o.has[N_ARPU])
-            return cli_usage_error(c, "the one-liner needs --arpu and --churn");
-        if (optind < argc)
-            return cli_usage_error(c, "the one-liner --churn takes no input file (a table "
-                                      "gives its own churn)");
-        if (c->by || c->has_as_of || window_given || c->input.skip_bad || range)
-            return cli_usage_error(c, "the one-liner takes no table options "
-                                      "(--by, --as-of, --window, --from, --to, --skip-bad)");
-        return one_liner(c, &o);
+        const cli_rule one_liner_rules[] = {
+            {o.survival, "--method survival needs a customer table: the one-liner has a "
+                         "constant churn"},
+            {!o.has[N_ARPU], "the one-liner needs --arpu and --churn"},
+            {optind < argc, "the one-liner --churn takes no input file (a table gives its own "
+                            "churn)"},
+            {table_options || c->input.skip_bad || range,
+             "the one-liner takes no table options (--by, --as-of, --window, --from, --to, "
+             "--skip-bad)"},
+        };
+        int code = cli_check(c, NULL, one_liner_rules, 4);
+        return code == EXIT_OK ? one_liner(c, &o) : code;
     }
 
     int code = EXIT_OK, n;
@@ -283,25 +255,19 @@ static int run(cli *c, int argc, char **argv)
         code = peek_piped(c, paths[0], &piped);
     if (!paths || code != EXIT_OK)
         return code;
-    if (piped && o.survival)
-        code = cli_usage_error(
-            c, "%s has a churn_pct column: --method survival needs a customer table", c->filename);
-    else if (piped && (c->by || c->has_as_of || window_given))
-        code = cli_usage_error(
-            c, "%s has a churn_pct column: --by, --as-of and --window are for customer tables",
-            c->filename);
-    else if (piped && range)
-        code = cli_usage_error(c,
-                               "%s has a churn_pct column: --from and --to are for customer "
-                               "tables (retain rate --from/--to narrows the rates)",
-                               c->filename);
-    else if (piped && n > 1)
-        code = cli_usage_error(c, "%s has a churn_pct column: a table of rates is read alone",
-                               c->filename);
-    else if (!piped && o.has[N_ARPU])
+    const cli_rule rates_rules[] = {
+        {o.survival, "--method survival needs a customer table"},
+        {table_options, "--by, --as-of and --window are for customer tables"},
+        {range, "--from and --to are for customer tables (retain rate --from/--to narrows the "
+                "rates)"},
+        {n > 1, "a table of rates is read alone"},
+    };
+    if (piped)
+        code = cli_check(c, "has a churn_pct column", rates_rules, 4);
+    else if (o.has[N_ARPU])
         code = cli_usage_error(c, "a customer table gives its own ARPU: --arpu is for the "
                                   "one-liner and for tables with a churn_pct column");
-    else
+    if (code == EXIT_OK)
         code = piped ? pipe_mode(c, &o, paths[0]) : table_mode(c, &o, argc, argv);
     return code; /* a peeked input not read again: cli_done closes it */
 }

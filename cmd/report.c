@@ -77,8 +77,6 @@ const cli_command report_command = {
     .run = run,
 };
 
-typedef enum { DOC_HTML, DOC_PDF, DOC_MD } doc_format;
-
 /* The order of --events, --tickets, --survey. */
 static const retain_table_kind kinds[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
                                            RETAIN_TABLE_SURVEY};
@@ -112,18 +110,13 @@ static int read_goals(cli *c, retain_report *r, retain_qbr *q, const char *path)
     return code;
 }
 
-static int write_doc(cli *c, const retain_doc *doc, doc_format format, const char *assets,
-                     retain_day as_of, retain_paper paper)
+/* The document on stdout; out->date is set to as_of. */
+static int write_doc(cli *c, const retain_doc *doc, retain_doc_output *out, retain_day as_of)
 {
     retain_diag diag;
     retain_diag_clear(&diag);
-    retain_status st;
-    if (format == DOC_PDF)
-        st = retain_doc_write_pdf(doc, stdout, as_of, paper);
-    else if (format == DOC_MD)
-        st = retain_doc_write_markdown(doc, stdout, assets, assets, &diag);
-    else
-        st = retain_doc_write_html(doc, stdout, paper);
+    out->date = as_of;
+    retain_status st = retain_doc_write(doc, out, stdout, &diag);
     if (st == RETAIN_ERR_OPEN)
         return cli_report(c, &diag);
     if (st == RETAIN_ERR_NOMEM)
@@ -133,8 +126,7 @@ static int write_doc(cli *c, const retain_doc *doc, doc_format format, const cha
 
 /* retain report --account ID */
 static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, const char *goals,
-                  const char *roi, const char *const *path, doc_format format, const char *assets,
-                  retain_paper paper)
+                  const char *roi, const char *const *path, retain_doc_output *out)
 {
     retain_diag diag;
     retain_qbr *q = retain_qbr_new(o, &diag);
@@ -154,7 +146,7 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
     if (code == EXIT_OK && retain_qbr_finish(q, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK)
-        code = write_doc(c, retain_qbr_document(q), format, assets, retain_qbr_as_of(q), paper);
+        code = write_doc(c, retain_qbr_document(q), out, retain_qbr_as_of(q));
     retain_qbr_free(q);
     retain_table_free(roi_table);
     return code;
@@ -162,70 +154,48 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
 
 static int run(cli *c, int argc, char **argv)
 {
-    const char *stages_spec = NULL, *goals = NULL, *assets = NULL, *account = NULL, *roi = NULL;
+    const char *stages_spec = NULL, *goals = NULL, *account = NULL, *roi = NULL;
     const char *spend = NULL;
     const char *path[3] = {NULL, NULL, NULL};
-    doc_format format = DOC_HTML;
-    retain_paper paper = RETAIN_PAPER_ANY;
+    retain_doc_output out = {RETAIN_DOC_HTML, RETAIN_PAPER_ANY, NULL, 0};
     retain_report_options o = {.segment_extra = -1, .reason_extra = -1, .margin = 1};
+    const cli_arg args[] = {
+        CLI_ARG_TEXT(OPT_STAGES, &stages_spec),
+        CLI_ARG_NUMBER(OPT_MARGIN, &o.margin, NULL, CLI_NUM_FRACTION, "a fraction above 0, up to 1",
+                       1e-9, 1),
+        CLI_ARG_TEXT(OPT_GOALS, &goals),
+        CLI_ARG_TEXT(OPT_ASSETS, &out.assets),
+        CLI_ARG_TEXT(OPT_ACCOUNT, &account),
+        CLI_ARG_TEXT(OPT_EVENTS, &path[0]),
+        CLI_ARG_TEXT(OPT_TICKETS, &path[1]),
+        CLI_ARG_TEXT(OPT_SURVEY, &path[2]),
+        CLI_ARG_TEXT(OPT_ROI, &roi),
+        CLI_ARG_TEXT(OPT_SPEND_TABLE, &spend),
+        {0},
+    };
+    cli_args(c, args);
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         switch (opt) {
-        case OPT_STAGES:
-            stages_spec = optarg;
-            break;
-        case OPT_MARGIN:
-            if (!cli_number(c, optarg, CLI_NUM_FRACTION, "a fraction above 0, up to 1", 1e-9, 1,
-                            &o.margin))
-                return EXIT_USAGE;
-            break;
-        case OPT_GOALS:
-            goals = optarg;
-            break;
         case OPT_LANG:
             if (!retain_lang_parse(optarg, &o.lang))
                 return cli_usage_error(c, "--lang takes en or fr, not '%s'", optarg);
             break;
-        case OPT_ASSETS:
-            assets = optarg;
-            break;
-        case OPT_ACCOUNT:
-            account = optarg;
-            break;
-        case OPT_EVENTS:
-        case OPT_TICKETS:
-        case OPT_SURVEY:
-            path[opt - OPT_EVENTS] = optarg;
-            break;
-        case OPT_ROI:
-            roi = optarg;
-            break;
-        case OPT_SPEND_TABLE:
-            spend = optarg;
-            break;
         case OPT_PAPER:
-            if (!retain_paper_parse(optarg, &paper))
+            if (!retain_paper_parse(optarg, &out.paper))
                 return cli_usage_error(c, "--paper takes a4 or letter, not '%s'", optarg);
             break;
         case 'f':
-            if (strcmp(optarg, "html") == 0)
-                format = DOC_HTML;
-            else if (strcmp(optarg, "pdf") == 0)
-                format = DOC_PDF;
-            else if (strcmp(optarg, "md") == 0)
-                format = DOC_MD;
-            else
+            if (!retain_doc_format_parse(optarg, &out.format))
                 return cli_usage_error(c, "--format takes html, pdf or md, not '%s'", optarg);
             break;
         }
     }
     if (opt == CLI_DONE)
         return c->code;
-    if (format == DOC_MD && paper != RETAIN_PAPER_ANY)
-        return cli_usage_error(c, "--paper is the page size of -f pdf and html, not of md");
-    if (format == DOC_MD && !assets)
-        return cli_usage_error(c, "-f md writes its charts as SVG files: name their directory "
-                                  "with --assets DIR");
+    retain_diag diag;
+    if (retain_doc_output_check(&out, &diag) != RETAIN_OK)
+        return cli_report(c, &diag);
     if (c->period_given && c->period != RETAIN_PERIOD_MONTH && c->period != RETAIN_PERIOD_QUARTER)
         return cli_usage_error(c, "--period takes month or quarter for a report");
     o.period = c->period;
@@ -234,7 +204,6 @@ static int run(cli *c, int argc, char **argv)
     o.other_tables = path[0] || path[1] || path[2];
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
-    retain_diag diag;
     retain_stages *stages = retain_stages_parse(stages_spec, &diag);
     if (!stages)
         return cli_report(c, &diag);
@@ -246,22 +215,17 @@ static int run(cli *c, int argc, char **argv)
                                  .lang = o.lang,
                                  .precision = c->precision,
                                  .stages = stages};
-        int code = review(c, argc, argv, &qo, goals, roi, path, format, assets, paper);
+        int code = review(c, argc, argv, &qo, goals, roi, path, &out);
         retain_stages_free(stages);
         return code;
     }
     if (roi)
         return retain_stages_free(stages), cli_usage_error(c, "--roi goes with --account");
-    const char *extra[1] = {c->by};
-    if (c->by) {
+    if (c->by) { /* cli_read_table gives the --by column as the first extra one */
         o.segment_extra = 0;
         o.segment_name = c->by;
-        c->input.extra = extra;
-        c->input.n_extra = 1;
     }
-    c->input.want = RETAIN_ROLE_BIT(RETAIN_COL_ID) | RETAIN_ROLE_BIT(RETAIN_COL_START) |
-                    RETAIN_ROLE_BIT(RETAIN_COL_END) | RETAIN_ROLE_BIT(RETAIN_COL_MRR) |
-                    RETAIN_ROLE_BIT(RETAIN_COL_REASON);
+    c->input.want = RETAIN_REPORT_COLUMNS;
     retain_report *r = retain_report_new(&o, &diag);
     company_rows rows = {r, NULL};
     int code = r ? EXIT_OK : cli_report(c, &diag);
@@ -294,8 +258,7 @@ static int run(cli *c, int argc, char **argv)
     }
     if (code == EXIT_OK) {
         cli_verbose(c, 0, 0);
-        code =
-            write_doc(c, retain_report_document(r), format, assets, retain_report_as_of(r), paper);
+        code = write_doc(c, retain_report_document(r), &out, retain_report_as_of(r));
     }
     retain_report_free(r);
     retain_table_free(spend_table);

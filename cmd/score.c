@@ -1,11 +1,11 @@
 /* retain score: each customer's probability of churning within the horizon,
  * from a logistic regression learned on earlier cutoffs (libretain's
  * retain/score.h), its held-out evaluation, or the feature table. */
-#include <errno.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "signals.h"
 #include "tables.h"
 
 enum {
@@ -105,53 +105,16 @@ static const struct {
     retain_event_table table;
     const char *what;
 } table_of[RETAIN_EVENT_TABLES] = {
-    {RETAIN_TABLE_EVENTS, RETAIN_EVENT_ACTIVITY, "events"},
-    {RETAIN_TABLE_TICKETS, RETAIN_EVENT_TICKET, "tickets"},
-    {RETAIN_TABLE_SURVEY, RETAIN_EVENT_ANSWER, "answers"},
-    {RETAIN_TABLE_ORDERS, RETAIN_EVENT_ORDER, "orders"},
+    {RETAIN_TABLE_EVENTS, RETAIN_EVENT_ACTIVITY, "event"},
+    {RETAIN_TABLE_TICKETS, RETAIN_EVENT_TICKET, "ticket"},
+    {RETAIN_TABLE_SURVEY, RETAIN_EVENT_ANSWER, "answer"},
+    {RETAIN_TABLE_ORDERS, RETAIN_EVENT_ORDER, "order"},
 };
 
-/* What stderr must say before anyone trusts the numbers. */
-static void warnings(const cli *c, const retain_score *s)
+/* --model FILE (a cli_save_fn). */
+static retain_status save_model(FILE *out, const void *score, retain_diag *diag)
 {
-    retain_score_summary u;
-    retain_score_get_summary(s, &u);
-    char day[16];
-    retain_day_format(u.heldout_cutoff, day);
-    if (u.fitted && u.train_churners < RETAIN_SCORE_MIN_CHURNERS)
-        cli_note(c,
-                 "only %zu churners in the training window: the model is learned from too "
-                 "few to be trusted",
-                 u.train_churners);
-    if (!u.evaluated)
-        cli_note(c,
-                 "the held-out cutoff %s has %zu churners among %zu customers (at least %d of "
-                 "each are needed): the score is not evaluated, do not trust it",
-                 day, u.heldout_churners, u.heldout_rows, RETAIN_SCORE_MIN_CHURNERS);
-    else if (!u.informative) {
-        char auc[RETAIN_NUMBER_BUFSIZE], se[RETAIN_NUMBER_BUFSIZE];
-        retain_format_real(u.heldout.auc, 3, auc);
-        retain_format_real(u.auc_se, 3, se);
-        cli_note(c,
-                 "held-out AUC %s (standard error %s) on %s: the score is not informative, it "
-                 "ranks customers hardly better than chance",
-                 auc, se, day);
-    }
-    if (u.sampled)
-        cli_note(c, "trained on %zu drawn customers of %zu (the cap is %d)", u.train_customers,
-                 u.customers, RETAIN_SCORE_TRAIN_CUSTOMERS);
-}
-
-static int save_model(cli *c, const char *path, const retain_score *s)
-{
-    FILE *out = fopen(path, "w");
-    if (!out)
-        return cli_write_error(c, path, "the model", errno);
-    retain_diag diag;
-    retain_status st = retain_logit_save(retain_score_model(s), retain_score_spec(s), out, &diag);
-    if (fclose(out) != 0 && st == RETAIN_OK)
-        return cli_write_error(c, path, "the model", errno);
-    return st == RETAIN_OK ? EXIT_OK : cli_report_file(c, path, &diag);
+    return retain_logit_save(retain_score_model(score), retain_score_spec(score), out, diag);
 }
 
 static int run(cli *c, int argc, char **argv)
@@ -161,16 +124,22 @@ static int run(cli *c, int argc, char **argv)
     bool report = false, features = false;
     score_ctx x = {.c = c};
     long long n;
-    double cval;
+    const cli_arg args[] = {
+        CLI_ARG_TEXT(OPT_EVENTS, &path[0]),
+        CLI_ARG_TEXT(OPT_TICKETS, &path[1]),
+        CLI_ARG_TEXT(OPT_SURVEY, &path[2]),
+        CLI_ARG_TEXT(OPT_ORDERS, &path[3]),
+        CLI_ARG_NUMBER(OPT_C, &x.o.c, NULL, CLI_NUM_PLAIN, "a positive number", 1e-9, 1e9),
+        CLI_ARG_FLAG(OPT_REPORT, &report),
+        CLI_ARG_FLAG(OPT_FEATURES, &features),
+        CLI_ARG_TEXT(OPT_MODEL, &model_out),
+        CLI_ARG_TEXT(OPT_APPLY, &model_in),
+        {0},
+    };
+    cli_args(c, args);
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
         switch (opt) {
-        case OPT_EVENTS:
-        case OPT_TICKETS:
-        case OPT_SURVEY:
-        case OPT_ORDERS:
-            path[opt - OPT_EVENTS] = optarg;
-            break;
         case OPT_SCORE_BY:
             if (x.o.n_by == RETAIN_SCORE_MAX_BY)
                 return cli_usage_error(c, "at most %d --by columns", RETAIN_SCORE_MAX_BY);
@@ -185,23 +154,6 @@ static int run(cli *c, int argc, char **argv)
             if (!cli_count(c, optarg, "a number of days from 30 to 1800", 30, 1800, &n))
                 return EXIT_USAGE;
             x.o.train_days = (int32_t)n;
-            break;
-        case OPT_C:
-            if (!cli_number(c, optarg, CLI_NUM_PLAIN, "a positive number", 1e-9, 1e9, &cval))
-                return EXIT_USAGE;
-            x.o.c = cval;
-            break;
-        case OPT_REPORT:
-            report = true;
-            break;
-        case OPT_FEATURES:
-            features = true;
-            break;
-        case OPT_MODEL:
-            model_out = optarg;
-            break;
-        case OPT_APPLY:
-            model_in = optarg;
             break;
         }
     }
@@ -251,18 +203,17 @@ static int run(cli *c, int argc, char **argv)
         unsigned long line;
         uint64_t unknown = retain_score_unknown(x.score, table_of[t].table, &line);
         if (code == EXIT_OK && unknown)
-            cli_note(c,
-                     "%s: %llu %s name no customer of the customer table (the first at line "
-                     "%lu); left out",
-                     path[t], (unsigned long long)unknown, table_of[t].what, line);
+            signals_note_unknown(c, path[t], unknown, table_of[t].what, line);
     }
     if (code == EXIT_OK && retain_score_run(x.score, model, &diag) != RETAIN_OK)
         code = cli_report_file(c, model_in ? model_in : customers, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, retain_score_scored(x.score), 0);
-        warnings(c, x.score);
+        char caveat[400]; /* what stderr must say before anyone trusts the numbers */
+        for (size_t k = 0; retain_score_caveat(x.score, k, caveat, sizeof caveat); k++)
+            cli_note(c, "%s", caveat);
         if (model_out)
-            code = save_model(c, model_out, x.score);
+            code = cli_save(c, model_out, "the model", save_model, x.score);
     }
     if (code == EXIT_OK) {
         retain_print p = cli_print(c);

@@ -208,6 +208,14 @@ RETAIN_API retain_status retain_clv_params_read(const retain_table *table, retai
                                                 retain_gamma_gamma *gamma_gamma, double *unit_days,
                                                 retain_diag *diag);
 
+/* retain clv --with-params: the parameters of a parameter file into
+ * options made for its unit (retain_clv_options_init), has_params set.
+ * Errors as retain_clv_params_read(); RETAIN_ERR_USAGE when the file was
+ * fitted in another unit than options->unit_days (the message begins
+ * "was fitted in weeks: ..."; nothing is changed then). */
+RETAIN_API retain_status retain_clv_options_params(retain_clv_options *options,
+                                                   const retain_table *table, retain_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -85,6 +85,30 @@ RETAIN_API retain_status retain_doc_write_markdown(const retain_doc *doc, FILE *
 RETAIN_API retain_status retain_doc_write_pdf(const retain_doc *doc, FILE *out, retain_day date,
                                               retain_paper paper);
 
+/* The formats of a document, as retain report's -f names them: "html",
+ * "pdf" or "md" into *out; false for anything else. */
+typedef enum { RETAIN_DOC_HTML, RETAIN_DOC_PDF, RETAIN_DOC_MARKDOWN } retain_doc_format;
+RETAIN_API bool retain_doc_format_parse(const char *name, retain_doc_format *out);
+
+/* How retain_doc_write() writes a document. */
+typedef struct {
+    retain_doc_format format;
+    retain_paper paper; /* html and pdf */
+    const char *assets; /* md: the directory of the chart files, also their reference */
+    retain_day date;    /* pdf: the date of its metadata */
+} retain_doc_output;
+
+/* Whether o can be written, before the document is made: RETAIN_ERR_USAGE
+ * (diag) for md with a paper other than RETAIN_PAPER_ANY or without
+ * assets. */
+RETAIN_API retain_status retain_doc_output_check(const retain_doc_output *o, retain_diag *diag);
+
+/* Writes doc on out as o says, by retain_doc_write_html(), _pdf() or
+ * _markdown(); their errors (RETAIN_ERR_OPEN for a chart file of md, with
+ * diag). o and doc stay the caller's. */
+RETAIN_API retain_status retain_doc_write(const retain_doc *doc, const retain_doc_output *o,
+                                          FILE *out, retain_diag *diag);
+
 RETAIN_API void retain_doc_free(retain_doc *doc);
 
 #ifdef __cplusplus

@@ -53,6 +53,15 @@ RETAIN_API retain_status retain_ltv_discounted(double arpu, double margin, doubl
                                                retain_diag *diag);
 RETAIN_API retain_status retain_cac(double spend, double new_customers, retain_value *out,
                                     retain_diag *diag);
+/* CAC = spend / new_customers as 'retain cac --spend S --new N' prints it,
+ * in buf (RETAIN_NUMBER_BUFSIZE bytes) to `decimals` places: exact
+ * (retain_format_money_ratio) when spend_text, the spend as typed (may be
+ * NULL), is a plain amount and new_customers a whole number, else rounded
+ * from retain_cac(); "" when undefined (no new customer). Errors as
+ * retain_cac(). */
+RETAIN_API retain_status retain_cac_format(double spend, const char *spend_text,
+                                           double new_customers, int decimals, char *buf,
+                                           retain_diag *diag);
 
 /* LTV from a survival curve instead of a constant churn (retain ltv
  * --method survival): ARPU x m x sum over months k = 0 .. horizon - 1 of
@@ -94,6 +103,10 @@ typedef struct {
      * when they leave no month from the first start's to as-of's. */
     bool has_from, has_to;
     int32_t from, to;
+    /* retain ltv --method survival: the table also makes the Kaplan-Meier
+     * curves of the same rows, segmented alike (retain/survival.h, with
+     * as-of and merge_gap), finished with it: retain_ltv_table_survival() */
+    bool survival;
 } retain_ltv_table_options;
 
 typedef struct {
@@ -152,6 +165,10 @@ RETAIN_API const char *retain_ltv_table_segment(const retain_ltv_table *table, s
 RETAIN_API void retain_ltv_table_get(const retain_ltv_table *table, size_t segment,
                                      retain_ltv_inputs *out);
 RETAIN_API retain_day retain_ltv_table_as_of(const retain_ltv_table *table);
+/* The curves of the survival option (for retain_ltv_method.survival),
+ * owned by the table and valid until it is freed; NULL without the
+ * option. */
+RETAIN_API const retain_survival *retain_ltv_table_survival(const retain_ltv_table *table);
 
 RETAIN_API void retain_ltv_table_free(retain_ltv_table *table);
 

@@ -50,6 +50,13 @@ typedef struct {
                         * table (the next steps keep per-customer state for them) */
 } retain_report_options;
 
+/* The columns of the customer table a report reads (retain_reader_options.want):
+ * id, start, end, mrr and reason. */
+#define RETAIN_REPORT_COLUMNS                                                                      \
+    (RETAIN_ROLE_BIT(RETAIN_COL_ID) | RETAIN_ROLE_BIT(RETAIN_COL_START) |                          \
+     RETAIN_ROLE_BIT(RETAIN_COL_END) | RETAIN_ROLE_BIT(RETAIN_COL_MRR) |                           \
+     RETAIN_ROLE_BIT(RETAIN_COL_REASON))
+
 typedef struct retain_report retain_report;
 
 /* NULL with diag filled: RETAIN_ERR_USAGE for a period other than month or

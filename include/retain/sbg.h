@@ -20,6 +20,7 @@
 #include <retain/lives.h>
 #include <retain/output.h>
 #include <retain/period.h>
+#include <retain/reader.h>
 #include <retain/status.h>
 
 #ifdef __cplusplus
@@ -90,6 +91,41 @@ RETAIN_API bool retain_sbg_derl(const retain_sbg *m, double n, double d, double 
  * projected (the observed ones + 5). */
 RETAIN_API double retain_sbg_default_discount(retain_period_kind kind);
 RETAIN_API size_t retain_sbg_default_horizon(const retain_sbg_data *data);
+
+/* What 'retain clv --model sbg' is asked for; a has_ flag false takes the
+ * default. */
+typedef struct {
+    bool has_period;
+    retain_period_kind period; /* of the renewals: year (default) or month */
+    bool has_discount;
+    double discount; /* per period, above 0 (retain_sbg_default_discount) */
+    bool has_horizon;
+    size_t horizon; /* periods projected (retain_sbg_default_horizon) */
+} retain_sbg_options;
+
+/* Fills in the period and the discount of *o left to their defaults
+ * (the horizon's needs the data: retain_sbg_horizon). RETAIN_ERR_USAGE
+ * (diag) for a period other than year or month, or a discount that is not
+ * above 0. */
+RETAIN_API retain_status retain_sbg_options_resolve(retain_sbg_options *o, retain_diag *diag);
+
+/* The horizon of options resolved: the one given, or the default for the
+ * data. */
+RETAIN_API size_t retain_sbg_horizon(const retain_sbg_options *o, const retain_sbg_data *data);
+
+/* A retain_row_fn (retain/reader.h) that adds a row of a customer table
+ * to the lives passed as user (no segment, no reason), for the fit;
+ * RETAIN_ERR_DATA with the row's line when its end is before its start. */
+RETAIN_API retain_status retain_sbg_add_row(const retain_row *row, void *lives, retain_diag *diag);
+
+/* The fit of a customer table's lives once every row is in: finishes the
+ * lives (retain_lives_finish), makes *data of them for o->period
+ * (retain_sbg_from_lives; the caller frees it with retain_sbg_data_free(),
+ * also after a failure) and fits *m (retain_sbg_fit). o resolved. Errors
+ * as those calls. */
+RETAIN_API retain_status retain_sbg_fit_lives(retain_lives *lives, const retain_sbg_options *o,
+                                              retain_sbg_data *data, retain_sbg *m,
+                                              retain_diag *diag);
 
 /* The tables 'retain clv --model sbg' prints, on p->out as p says (not
  * deferred); each returns the writer, unfinished (the caller calls

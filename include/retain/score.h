@@ -175,6 +175,15 @@ typedef struct {
 
 RETAIN_API void retain_score_get_summary(const retain_score *s, retain_score_summary *out);
 
+/* What must be said before anyone trusts the numbers, after
+ * retain_score_run(): the k-th caveat (k = 0, 1, ...) as one line of text
+ * in buf (size bytes, cut to fit): too few churners to train on, a
+ * held-out cutoff that cannot evaluate the score, a held-out AUC that is
+ * not informative, a training on a draw of the customers. False when
+ * there is no k-th caveat (buf unchanged). retain score writes them on
+ * stderr. */
+RETAIN_API bool retain_score_caveat(const retain_score *s, size_t k, char *buf, size_t size);
+
 /* The feature table: the model's features, then every row of every cutoff
  * (training cutoffs oldest first, the held-out one, then as-of), customers
  * in the order of the table. */

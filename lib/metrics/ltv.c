@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <retain/ltv.h>
+#include <retain/number.h>
 #include <retain/period.h>
 #include <retain/rate.h>
 
@@ -97,6 +98,23 @@ retain_status retain_cac(double spend, double new_customers, retain_value *out, 
     return RETAIN_OK;
 }
 
+retain_status retain_cac_format(double spend, const char *spend_text, double new_customers,
+                                int decimals, char *buf, retain_diag *diag)
+{
+    retain_value v;
+    buf[0] = '\0';
+    retain_status st = retain_cac(spend, new_customers, &v, diag);
+    if (st != RETAIN_OK || !v.defined)
+        return st;
+    retain_money exact;
+    if (spend_text && new_customers == (double)(int64_t)new_customers &&
+        retain_money_parse(spend_text, strlen(spend_text), '.', &exact) == RETAIN_MONEY_OK)
+        retain_format_money_ratio(exact, (int64_t)new_customers, decimals, buf);
+    else
+        retain_format_real(v.value, decimals, buf);
+    return RETAIN_OK;
+}
+
 retain_status retain_ltv_cac(double ltv, double cac, retain_value *out, retain_diag *diag)
 {
     *out = (retain_value){0, false};
@@ -137,6 +155,7 @@ struct retain_ltv_table {
     retain_day as_of;
     uint32_t *order;
     retain_ltv_inputs *result; /* per segment index */
+    retain_survival *survival; /* with the survival option */
 };
 
 retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
@@ -157,8 +176,15 @@ retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
     rt_store_keep_mrr(&t->store);
     rt_store_dedup(&t->store);
     rt_window_init(&t->window, options->has_as_of, options->as_of);
-    if (!t->rate) {
-        free(t);
+    if (options->survival) {
+        retain_survival_options so = {.as_of = options->as_of,
+                                      .has_as_of = options->has_as_of,
+                                      .merge_gap = options->merge_gap,
+                                      .segments = options->segments};
+        t->survival = retain_survival_new(&so);
+    }
+    if (!t->rate || (options->survival && !t->survival)) {
+        retain_ltv_table_free(t);
         return NULL;
     }
     return t;
@@ -169,6 +195,7 @@ void retain_ltv_table_free(retain_ltv_table *t)
     if (!t)
         return;
     retain_rate_free(t->rate);
+    retain_survival_free(t->survival);
     rt_intern_free(&t->segments);
     rt_store_free(&t->store);
     free(t->order);
@@ -203,7 +230,12 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
                                    const char *id, size_t id_len, retain_day start, retain_day end,
                                    bool has_end, retain_money mrr, bool has_mrr)
 {
-    return add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
+    retain_status st =
+        add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
+    if (st == RETAIN_OK && t->survival)
+        st = retain_survival_add(t->survival, id, id_len, segment, segment ? segment_len : 0, start,
+                                 end, has_end, has_mrr ? mrr : 0);
+    return st;
 }
 
 retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retain_diag *diag)
@@ -214,8 +246,8 @@ retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retai
         add(t, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
             row->start, row->end, row->has_end, row->mrr, row->has_mrr, row);
     if (st != RETAIN_OK)
-        rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
-    return st;
+        return rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
+    return t->survival ? retain_survival_add_row(row, t->survival, diag) : RETAIN_OK;
 }
 
 unsigned long retain_ltv_table_duplicates(const retain_ltv_table *t, uint64_t *place, uint64_t *of)
@@ -315,7 +347,12 @@ retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
     for (size_t k = 0; k < nseg && k < retain_rate_segments(t->rate); k++)
         window_churn(t, k, &t->result[t->order[k]]);
     t->finished = true;
-    return RETAIN_OK;
+    return t->survival ? retain_survival_finish(t->survival, diag) : RETAIN_OK;
+}
+
+const retain_survival *retain_ltv_table_survival(const retain_ltv_table *t)
+{
+    return t->survival;
 }
 
 size_t retain_ltv_table_segments(const retain_ltv_table *t)

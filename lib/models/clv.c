@@ -271,3 +271,22 @@ retain_status retain_clv_params_read(const retain_table *t, retain_bgnbd *bg,
     gg->gamma = v[6];
     return RETAIN_OK;
 }
+
+retain_status retain_clv_options_params(retain_clv_options *o, const retain_table *t,
+                                        retain_diag *diag)
+{
+    retain_bgnbd bg;
+    retain_gamma_gamma gg;
+    double unit = 0;
+    retain_status st = retain_clv_params_read(t, &bg, &gg, &unit, diag);
+    if (st != RETAIN_OK)
+        return st;
+    if (unit != o->unit_days) {
+        const char *u = unit == 1 ? "day" : "week";
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "was fitted in %ss: give --unit %s", u, u);
+    }
+    o->bgnbd = bg;
+    o->gamma_gamma = gg;
+    o->has_params = true;
+    return RETAIN_OK;
+}

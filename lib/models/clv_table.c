@@ -10,6 +10,7 @@
 #include <retain/number.h>
 #include <retain/sbg.h>
 
+#include "internal.h"
 #include "orders_cells.h"
 
 /* Probabilities and expected purchases: at least 4 decimals. */
@@ -229,4 +230,42 @@ double retain_sbg_default_discount(retain_period_kind kind)
 size_t retain_sbg_default_horizon(const retain_sbg_data *data)
 {
     return data->periods + 5;
+}
+
+retain_status retain_sbg_options_resolve(retain_sbg_options *o, retain_diag *diag)
+{
+    if (!o->has_period)
+        o->period = RETAIN_PERIOD_YEAR;
+    if (o->period != RETAIN_PERIOD_YEAR && o->period != RETAIN_PERIOD_MONTH)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "--model sbg takes --period year or month");
+    if (!o->has_discount)
+        o->discount = retain_sbg_default_discount(o->period);
+    if (!(o->discount > 0))
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "--discount must be above 0 for the residual lifetime");
+    o->has_period = o->has_discount = true;
+    return RETAIN_OK;
+}
+
+size_t retain_sbg_horizon(const retain_sbg_options *o, const retain_sbg_data *data)
+{
+    return o->has_horizon ? o->horizon : retain_sbg_default_horizon(data);
+}
+
+retain_status retain_sbg_add_row(const retain_row *row, void *lives, retain_diag *diag)
+{
+    retain_status st = retain_lives_add_row(lives, NULL, 0, NULL, 0, row);
+    if (st != RETAIN_OK)
+        rt_fail(diag, st, row->line, NULL, "%s",
+                st == RETAIN_ERR_DATA ? "the end is before the start" : retain_status_str(st));
+    return st;
+}
+
+retain_status retain_sbg_fit_lives(retain_lives *lives, const retain_sbg_options *o,
+                                   retain_sbg_data *data, retain_sbg *m, retain_diag *diag)
+{
+    retain_status st = retain_lives_finish(lives, diag);
+    if (st == RETAIN_OK)
+        st = retain_sbg_from_lives(lives, o->period, data, diag);
+    return st == RETAIN_OK ? retain_sbg_fit(data, m, diag) : st;
 }

@@ -206,3 +206,47 @@ retain_writer *retain_score_write_report(const retain_score *s, const retain_sco
     free(done);
     return w;
 }
+
+bool retain_score_caveat(const retain_score *s, size_t k, char *buf, size_t size)
+{
+    retain_score_summary u;
+    retain_score_get_summary(s, &u);
+    char day[16];
+    retain_day_format(u.heldout_cutoff, day);
+    /* the caveats that apply, in order; k counts among them */
+    bool few = u.fitted && u.train_churners < RETAIN_SCORE_MIN_CHURNERS;
+    bool weak = u.evaluated && !u.informative;
+    bool applies[4] = {few, !u.evaluated, weak, u.sampled};
+    int which = -1;
+    for (int i = 0; i < 4 && which < 0; i++)
+        if (applies[i] && k-- == 0)
+            which = i;
+    char auc[RETAIN_NUMBER_BUFSIZE], se[RETAIN_NUMBER_BUFSIZE];
+    switch (which) {
+    case 0:
+        snprintf(buf, size,
+                 "only %zu churners in the training window: the model is learned from too "
+                 "few to be trusted",
+                 u.train_churners);
+        return true;
+    case 1:
+        snprintf(buf, size,
+                 "the held-out cutoff %s has %zu churners among %zu customers (at least %d of "
+                 "each are needed): the score is not evaluated, do not trust it",
+                 day, u.heldout_churners, u.heldout_rows, RETAIN_SCORE_MIN_CHURNERS);
+        return true;
+    case 2:
+        retain_format_real(u.heldout.auc, 3, auc);
+        retain_format_real(u.auc_se, 3, se);
+        snprintf(buf, size,
+                 "held-out AUC %s (standard error %s) on %s: the score is not informative, it "
+                 "ranks customers hardly better than chance",
+                 auc, se, day);
+        return true;
+    case 3:
+        snprintf(buf, size, "trained on %zu drawn customers of %zu (the cap is %d)",
+                 u.train_customers, u.customers, RETAIN_SCORE_TRAIN_CUSTOMERS);
+        return true;
+    }
+    return false;
+}

@@ -201,6 +201,41 @@ bool retain_paper_parse(const char *name, retain_paper *out)
     return true;
 }
 
+bool retain_doc_format_parse(const char *name, retain_doc_format *out)
+{
+    if (strcmp(name, "html") == 0)
+        *out = RETAIN_DOC_HTML;
+    else if (strcmp(name, "pdf") == 0)
+        *out = RETAIN_DOC_PDF;
+    else if (strcmp(name, "md") == 0)
+        *out = RETAIN_DOC_MARKDOWN;
+    else
+        return false;
+    return true;
+}
+
+retain_status retain_doc_output_check(const retain_doc_output *o, retain_diag *diag)
+{
+    if (o->format == RETAIN_DOC_MARKDOWN && o->paper != RETAIN_PAPER_ANY)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "--paper is the page size of -f pdf and html, not of md");
+    if (o->format == RETAIN_DOC_MARKDOWN && !o->assets)
+        return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL,
+                       "-f md writes its charts as SVG files: name their directory with "
+                       "--assets DIR");
+    return RETAIN_OK;
+}
+
+retain_status retain_doc_write(const retain_doc *doc, const retain_doc_output *o, FILE *out,
+                               retain_diag *diag)
+{
+    if (o->format == RETAIN_DOC_PDF)
+        return retain_doc_write_pdf(doc, out, o->date, o->paper);
+    if (o->format == RETAIN_DOC_MARKDOWN)
+        return retain_doc_write_markdown(doc, out, o->assets, o->assets, diag);
+    return retain_doc_write_html(doc, out, o->paper);
+}
+
 retain_status retain_doc_write_html(const retain_doc *doc, FILE *out, retain_paper paper)
 {
     fprintf(out, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n<meta charset=\"utf-8\">\n",
