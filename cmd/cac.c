@@ -199,7 +199,8 @@ static int run(cli *c, int argc, char **argv)
     cac_opts o = {.margin = 1, .min_ratio = 3};
     static const char amount[] = "a number of 0 or more";
     const cli_arg args[] = {
-        {OPT_SPEND, &o.spend_text, &o.has_spend, &o.spend, CLI_NUM_PLAIN, amount, 0, 1e15},
+        {OPT_SPEND, &o.spend_text, &o.has_spend, &o.spend, CLI_NUM_PLAIN, amount, 0, 1e15, NULL,
+         NULL},
         CLI_ARG_NUMBER(OPT_NEW, &o.new_customers, &o.has_new, CLI_NUM_PLAIN, amount, 0, 1e15),
         CLI_ARG_NUMBER(OPT_LTV, &o.ltv, &o.has_ltv, CLI_NUM_PLAIN, amount, 0, 1e15),
         CLI_ARG_NUMBER(OPT_ARPU, &o.arpu, &o.has_arpu, CLI_NUM_PLAIN, amount, 0, 1e15),

@@ -246,9 +246,11 @@ bool cli_count(cli *c, const char *arg, const char *what, long long min, long lo
 
 /* An option of a command that cli_next handles itself (cli_args): when
  * it is given, *text (when not NULL) is its argument as typed, *given
- * (when not NULL) is set, and with number not NULL the argument is read
- * by cli_number as kind says within [min, max] into *number (what: the
- * "OPTION takes WHAT" of its error). */
+ * (when not NULL) is set, and the argument is read by cli_number as kind
+ * says within [min, max] into *number when number is not NULL, by
+ * cli_count into *count when count is not NULL (what: the "OPTION takes
+ * WHAT" of their error), as a date into *day when day is not NULL (as
+ * --as-of is read). */
 typedef struct {
     int key;
     const char **text;
@@ -257,20 +259,31 @@ typedef struct {
     cli_num_kind kind;
     const char *what;
     double min, max;
+    long long *count;
+    retain_day *day;
 } cli_arg;
 
-/* The usual kinds: an option's text, a flag, a number. */
+/* The usual kinds: an option's text, a flag, a number, a whole number, a
+ * date. */
 #define CLI_ARG_TEXT(key, text)                                                                    \
     {                                                                                              \
-        key, text, NULL, NULL, CLI_NUM_PLAIN, NULL, 0, 0                                           \
+        key, text, NULL, NULL, CLI_NUM_PLAIN, NULL, 0, 0, NULL, NULL                               \
     }
 #define CLI_ARG_FLAG(key, flag)                                                                    \
     {                                                                                              \
-        key, NULL, flag, NULL, CLI_NUM_PLAIN, NULL, 0, 0                                           \
+        key, NULL, flag, NULL, CLI_NUM_PLAIN, NULL, 0, 0, NULL, NULL                               \
     }
 #define CLI_ARG_NUMBER(key, number, given, kind, what, min, max)                                   \
     {                                                                                              \
-        key, NULL, given, number, kind, what, min, max                                             \
+        key, NULL, given, number, kind, what, min, max, NULL, NULL                                 \
+    }
+#define CLI_ARG_COUNT(key, count, given, what, min, max)                                           \
+    {                                                                                              \
+        key, NULL, given, NULL, CLI_NUM_PLAIN, what, min, max, count, NULL                         \
+    }
+#define CLI_ARG_DATE(key, day, given)                                                              \
+    {                                                                                              \
+        key, NULL, given, NULL, CLI_NUM_PLAIN, NULL, 0, 0, NULL, day                               \
     }
 
 /* Before the cli_next loop: the command's options of those kinds, ended
@@ -377,6 +390,13 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
  * name in messages. */
 int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
                     const retain_reader **reader);
+
+/* In a row function, after the library's row function returned st for
+ * row: when the row's MRR is what is wrong (negative), names the MRR
+ * column in diag as the file has it (reader: the table's, from
+ * cli_read_table; NULL: nothing done). */
+void cli_name_mrr(const retain_reader *reader, const retain_row *row, retain_status st,
+                  retain_diag *diag);
 
 /* Reports rows skipped with --skip-bad in the table name, if any, and a
  * report footer left out after its data (a note). */

@@ -226,3 +226,11 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
     c->table = reader; /* for the lines of duplicate rows */
     return code;
 }
+
+void cli_name_mrr(const retain_reader *reader, const retain_row *row, retain_status st,
+                  retain_diag *diag)
+{
+    const char *col = reader ? retain_reader_column(reader, RETAIN_COL_MRR) : NULL;
+    if (st == RETAIN_ERR_DATA && row->has_mrr && row->mrr < 0 && col && !diag->column[0])
+        snprintf(diag->column, sizeof diag->column, "%s", col);
+}

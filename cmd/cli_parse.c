@@ -83,6 +83,16 @@ static const cli_input_opt *input_option(int opt)
     return NULL;
 }
 
+/* A date option (--as-of, the commands' own): false when arg is none, the
+ * usage error said. */
+static bool read_date(cli *c, const char *arg, retain_day *day)
+{
+    if (retain_date_parse(arg, strlen(arg), NULL, day))
+        return true;
+    cli_usage_error(c, "%s takes a date such as 2024-03-31, not '%s'", c->option, arg);
+    return false;
+}
+
 /* Handles a common or input option: 1 handled, 0 not one, -1 usage error
  * said. */
 static int common_option(cli *c, int opt, const char *arg)
@@ -93,6 +103,10 @@ static int common_option(cli *c, int opt, const char *arg)
         if (a->key != opt)
             continue;
         if (a->number && !cli_number(c, arg, a->kind, a->what, a->min, a->max, a->number))
+            return -1;
+        if (a->count && !cli_count(c, arg, a->what, (long long)a->min, (long long)a->max, a->count))
+            return -1;
+        if (a->day && !read_date(c, arg, a->day))
             return -1;
         if (a->given)
             *a->given = true;
@@ -139,8 +153,8 @@ static int common_option(cli *c, int opt, const char *arg)
         c->quiet = true;
         return 1;
     case OPT_AS_OF:
-        if (!retain_date_parse(arg, strlen(arg), NULL, &c->as_of))
-            return cli_usage_error(c, "--as-of takes a date such as 2024-03-31, not '%s'", arg), -1;
+        if (!read_date(c, arg, &c->as_of))
+            return -1;
         c->has_as_of = true;
         return 1;
     case OPT_PERIOD:

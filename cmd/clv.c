@@ -231,6 +231,8 @@ static int run(cli *c, int argc, char **argv)
                        "a number of units from 0 to 100000", 0, 100000),
         CLI_ARG_NUMBER(OPT_DISCOUNT, &o.discount, &o.has_discount, CLI_NUM_FRACTION,
                        "a rate per period such as 0.01 or 1%", 0, 1),
+        CLI_ARG_COUNT(OPT_MONTHS, &o.months, NULL, "a number of months from 1 to 1200", 1, 1200),
+        CLI_ARG_DATE(OPT_HOLDOUT, &o.holdout_from, &o.has_holdout),
         CLI_ARG_FLAG(OPT_FIT_ONLY, &o.fit_only),
         CLI_ARG_TEXT(OPT_PARAMS, &o.params),
         CLI_ARG_TEXT(OPT_WITH_PARAMS, &o.with_params),
@@ -246,16 +248,6 @@ static int run(cli *c, int argc, char **argv)
                 o.sbg = true;
             else if (strcmp(optarg, "bgnbd") != 0)
                 return cli_usage_error(c, "--model takes bgnbd or sbg, not '%s'", optarg);
-            break;
-        case OPT_HOLDOUT:
-            if (!retain_date_parse(optarg, strlen(optarg), NULL, &o.holdout_from))
-                return cli_usage_error(
-                    c, "--holdout-from takes a date such as 1997-10-01, not '%s'", optarg);
-            o.has_holdout = true;
-            break;
-        case OPT_MONTHS:
-            if (!cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.months))
-                return EXIT_USAGE;
             break;
         default:
             if (!orders_option(c, opt, optarg, &o.unit_days, &bad) || bad)

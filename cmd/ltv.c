@@ -77,19 +77,14 @@ typedef struct {
 
 static int one_liner(cli *c, const ltv_opts *o)
 {
-    retain_value v;
+    char buf[RETAIN_NUMBER_BUFSIZE];
     retain_diag d;
     retain_diag_clear(&d);
-    if (retain_ltv_discounted(o->num[N_ARPU], o->num[N_MARGIN], o->num[N_CHURN] / 100,
-                              o->num[N_DISCOUNT] / 100, &v, &d) != RETAIN_OK)
+    if (retain_ltv_format(o->num[N_ARPU], o->num[N_MARGIN], o->num[N_CHURN], o->num[N_DISCOUNT],
+                          c->precision, buf, &d) != RETAIN_OK)
         return cli_usage_error(c, "%s", d.message);
-    char buf[RETAIN_NUMBER_BUFSIZE];
-    if (v.defined)
-        retain_format_real(v.value, c->precision, buf);
-    else {
-        buf[0] = '\0';
+    if (!buf[0])
         cli_note(c, "with churn and discount 0 the lifetime has no end: LTV is undefined (empty)");
-    }
     printf("%s\n", buf);
     return cli_flush_stdout(c);
 }
@@ -189,6 +184,8 @@ static int peek_piped(cli *c, const char *path, bool *piped)
 static int run(cli *c, int argc, char **argv)
 {
     ltv_opts o = {.num[N_MARGIN] = 1, .window = 12, .horizon = 60};
+    static const char months[] = "a number of months from 1 to 1200";
+    bool horizon_given = false, window_given = false;
     const cli_arg args[] = {
         CLI_ARG_NUMBER(OPT_ARPU, &o.num[N_ARPU], &o.has[N_ARPU], CLI_NUM_PLAIN,
                        "an amount of 0 or more", 0, 1e15),
@@ -198,31 +195,18 @@ static int run(cli *c, int argc, char **argv)
                        "a percentage from 0 to 100", 0, 100),
         CLI_ARG_NUMBER(OPT_DISCOUNT, &o.num[N_DISCOUNT], &o.has[N_DISCOUNT], CLI_NUM_PERCENT,
                        "a percentage of 0 or more", 0, 1e6),
+        CLI_ARG_COUNT(OPT_WINDOW, &o.window, &window_given, months, 1, 1200),
+        CLI_ARG_COUNT(OPT_HORIZON, &o.horizon, &horizon_given, months, 1, 1200),
         {0},
     };
     cli_args(c, args);
-    bool horizon_given = false;
-    bool window_given = false;
     int opt;
     while ((opt = cli_next(c, argc, argv)) >= 0) {
-        bool ok = true;
-        switch (opt) {
-        case OPT_WINDOW:
-            ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.window);
-            window_given = true;
-            break;
-        case OPT_METHOD:
-            if (strcmp(optarg, "survival") != 0 && strcmp(optarg, "constant") != 0)
-                return cli_usage_error(c, "--method takes constant or survival, not '%s'", optarg);
-            o.survival = strcmp(optarg, "survival") == 0;
-            break;
-        case OPT_HORIZON:
-            ok = cli_count(c, optarg, "a number of months from 1 to 1200", 1, 1200, &o.horizon);
-            horizon_given = true;
-            break;
-        }
-        if (!ok)
-            return EXIT_USAGE;
+        if (opt != OPT_METHOD)
+            continue;
+        if (strcmp(optarg, "survival") != 0 && strcmp(optarg, "constant") != 0)
+            return cli_usage_error(c, "--method takes constant or survival, not '%s'", optarg);
+        o.survival = strcmp(optarg, "survival") == 0;
     }
     if (opt == CLI_DONE)
         return c->code;

@@ -66,10 +66,7 @@ static retain_status on_row(const retain_row *row, void *user, retain_diag *diag
 {
     mrr_ctx *x = user;
     retain_status st = retain_mrr_add_row(row, x->mrr, diag);
-    if (st == RETAIN_ERR_DATA && row->has_mrr && row->mrr < 0 && x->reader) {
-        const char *col = retain_reader_column(x->reader, RETAIN_COL_MRR);
-        snprintf(diag->column, sizeof diag->column, "%s", col ? col : "");
-    }
+    cli_name_mrr(x->reader, row, st, diag);
     return st;
 }
 

@@ -92,9 +92,7 @@ static retain_status company_row(const retain_row *row, void *user, retain_diag 
 {
     company_rows *x = user;
     retain_status st = retain_report_row(row, x->report, diag);
-    const char *col = x->reader ? retain_reader_column(x->reader, RETAIN_COL_MRR) : NULL;
-    if (st == RETAIN_ERR_DATA && row->has_mrr && row->mrr < 0 && col && !diag->column[0])
-        snprintf(diag->column, sizeof diag->column, "%s", col);
+    cli_name_mrr(x->reader, row, st, diag);
     return st;
 }
 

@@ -53,6 +53,14 @@ RETAIN_API retain_status retain_ltv_discounted(double arpu, double margin, doubl
                                                retain_diag *diag);
 RETAIN_API retain_status retain_cac(double spend, double new_customers, retain_value *out,
                                     retain_diag *diag);
+/* LTV as 'retain ltv --arpu A --churn C --margin M --discount D' prints
+ * it: retain_ltv_discounted() with the churn and the discount in percent
+ * per period (3.5 = 3.5 %), in buf (RETAIN_NUMBER_BUFSIZE bytes) to
+ * `decimals` places; "" when undefined (churn and discount 0: the lifetime
+ * has no end). Errors as retain_ltv_discounted(). */
+RETAIN_API retain_status retain_ltv_format(double arpu, double margin, double churn_pct,
+                                           double discount_pct, int decimals, char *buf,
+                                           retain_diag *diag);
 /* CAC = spend / new_customers as 'retain cac --spend S --new N' prints it,
  * in buf (RETAIN_NUMBER_BUFSIZE bytes) to `decimals` places: exact
  * (retain_format_money_ratio) when spend_text, the spend as typed (may be

@@ -98,6 +98,18 @@ retain_status retain_cac(double spend, double new_customers, retain_value *out, 
     return RETAIN_OK;
 }
 
+retain_status retain_ltv_format(double arpu, double margin, double churn_pct, double discount_pct,
+                                int decimals, char *buf, retain_diag *diag)
+{
+    retain_value v;
+    buf[0] = '\0';
+    retain_status st =
+        retain_ltv_discounted(arpu, margin, churn_pct / 100, discount_pct / 100, &v, diag);
+    if (st == RETAIN_OK && v.defined)
+        retain_format_real(v.value, decimals, buf);
+    return st;
+}
+
 retain_status retain_cac_format(double spend, const char *spend_text, double new_customers,
                                 int decimals, char *buf, retain_diag *diag)
 {
