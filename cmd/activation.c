@@ -46,76 +46,6 @@ const cli_command activation_command = {
     .run = run,
 };
 
-static void segment_cell(cli *c, retain_writer *w, const retain_activation *a, size_t g)
-{
-    size_t len;
-    const char *seg = retain_activation_segment(a, g, &len);
-    if (c->by)
-        retain_writer_text(w, seg, len);
-}
-
-static int print_cohorts(cli *c, const retain_activation *a)
-{
-    const char *names[8];
-    size_t n = 0;
-    if (c->by)
-        names[n++] = c->by;
-    names[n++] = "cohort";
-    names[n++] = "customers";
-    names[n++] = "activated";
-    names[n++] = "activated_pct";
-    names[n++] = "median_days";
-    retain_writer *w = cli_writer(c, names, n, true);
-    for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
-        for (size_t k = 0; k < retain_activation_cohorts(a); k++) {
-            retain_activation_cell cell;
-            retain_activation_get(a, g, k, &cell);
-            char label[24], buf[RETAIN_NUMBER_BUFSIZE];
-            int ll = retain_period_label(c->period, retain_activation_cohort(a, k), label);
-            segment_cell(c, w, a, g);
-            retain_writer_text(w, label, (size_t)ll);
-            retain_writer_int(w, cell.customers);
-            retain_writer_int(w, cell.activated);
-            retain_writer_ratio(w, cell.activated, cell.customers, 100, c->precision);
-            if (cell.has_median && retain_format_real(cell.median_days, c->precision, buf))
-                retain_writer_number(w, buf);
-            else
-                retain_writer_empty(w);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
-static int print_onboarding(cli *c, const retain_activation *a)
-{
-    const char *names[6];
-    size_t n = 0;
-    if (c->by)
-        names[n++] = c->by;
-    names[n++] = "group";
-    names[n++] = "customers";
-    names[n++] = "churned";
-    names[n++] = "onboarding_churn_pct";
-    retain_writer *w = cli_writer(c, names, n, true);
-    for (size_t g = 0; w && g < retain_activation_segments(a); g++) {
-        retain_activation_onboarding b;
-        retain_activation_onboarding_get(a, g, &b);
-        for (int late = 0; late < 2; late++) {
-            const char *group = late ? "late_or_never" : "early";
-            int64_t customers = late ? b.late : b.early;
-            int64_t churned = late ? b.late_churned : b.early_churned;
-            segment_cell(c, w, a, g);
-            retain_writer_text(w, group, strlen(group));
-            retain_writer_int(w, customers);
-            retain_writer_int(w, churned);
-            retain_writer_ratio(w, churned, customers, 100, c->precision);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     const char *events = NULL, *kind = NULL;
@@ -167,8 +97,10 @@ static int run(cli *c, int argc, char **argv)
     retain_activation *a = NULL;
     if (code == EXIT_OK && retain_activation_compute(ev, &o, &a, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
+    retain_print p = cli_print(c);
     if (code == EXIT_OK)
-        code = onboarding ? print_onboarding(c, a) : print_cohorts(c, a);
+        code = cli_finish_output(c, onboarding ? retain_activation_write_onboarding(a, c->by, &p)
+                                               : retain_activation_write(a, c->period, c->by, &p));
     retain_activation_free(a);
     retain_events_free(ev);
     return code;

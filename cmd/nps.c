@@ -60,97 +60,6 @@ static retain_status on_answer(const retain_row *row, void *user, retain_diag *d
                           NULL, 0, row->line, diag);
 }
 
-static int print_periods(cli *c, const retain_nps *n)
-{
-    static const char *const cols[] = {"responses",      "promoters",     "passives",
-                                       "detractors",     "promoters_pct", "passives_pct",
-                                       "detractors_pct", "nps",           "moe"};
-    const char *names[12];
-    size_t k = 0;
-    if (c->by)
-        names[k++] = c->by;
-    names[k++] = "period";
-    for (size_t i = 0; i < sizeof cols / sizeof cols[0]; i++)
-        names[k++] = cols[i];
-    retain_writer *w = cli_writer(c, names, k, true);
-    for (size_t g = 0; w && g < retain_nps_segments(n); g++) {
-        size_t len;
-        const char *seg = retain_nps_segment(n, g, &len);
-        for (size_t p = 0; p < retain_nps_periods(n); p++) {
-            retain_nps_cell cell;
-            retain_nps_get(n, g, p, &cell);
-            char label[24];
-            int ll = retain_period_label(c->period, retain_nps_period(n, p), label);
-            if (c->by)
-                retain_writer_text(w, seg, len);
-            retain_writer_text(w, label, (size_t)ll);
-            retain_writer_int(w, cell.responses);
-            retain_writer_int(w, cell.promoters);
-            retain_writer_int(w, cell.passives);
-            retain_writer_int(w, cell.detractors);
-            retain_writer_ratio(w, cell.promoters, cell.responses, 100, c->precision);
-            retain_writer_ratio(w, cell.passives, cell.responses, 100, c->precision);
-            retain_writer_ratio(w, cell.detractors, cell.responses, 100, c->precision);
-            retain_writer_ratio(w, cell.promoters - cell.detractors, cell.responses, 100,
-                                c->precision);
-            double moe;
-            char buf[RETAIN_NUMBER_BUFSIZE];
-            if (retain_nps_moe(&cell, &moe) && retain_format_real(moe, c->precision, buf))
-                retain_writer_number(w, buf);
-            else
-                retain_writer_empty(w);
-            retain_writer_end_row(w);
-        }
-    }
-    return cli_finish_output(c, w);
-}
-
-static int print_calls(cli *c, const retain_nps *n, const retain_events *ev, bool customers)
-{
-    const char *names[] = {"id", "score", "date", "mrr", "tenure_days"};
-    retain_writer *w = cli_writer(c, names, customers ? 5 : 3, true);
-    for (size_t k = 0; w && k < retain_nps_calls(n); k++) {
-        const retain_nps_call *call = retain_nps_call_get(n, k);
-        size_t len;
-        const char *id = retain_events_id(ev, call->customer, &len);
-        retain_writer_text(w, id, len);
-        retain_writer_int(w, call->score);
-        retain_writer_day(w, call->day);
-        if (customers && call->has_life) {
-            retain_writer_money(w, call->mrr, c->precision);
-            retain_writer_int(w, call->tenure_days);
-        } else if (customers) {
-            retain_writer_empty(w);
-            retain_writer_empty(w);
-        }
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
-static int print_churn(cli *c, const retain_nps *n)
-{
-    const char *names[] = {"group", "answers", "churned", "churned_pct", "p_value"};
-    retain_writer *w = cli_writer(c, names, 5, true);
-    int64_t promoters, promoters_churned;
-    retain_nps_churn(n, RETAIN_NPS_PROMOTER, &promoters, &promoters_churned);
-    for (int g = 0; w && g < RETAIN_NPS_GROUPS; g++) {
-        int64_t answers, churned;
-        retain_nps_churn(n, (retain_nps_group)g, &answers, &churned);
-        const char *name = retain_nps_group_name((retain_nps_group)g);
-        retain_writer_text(w, name, strlen(name));
-        retain_writer_int(w, answers);
-        retain_writer_int(w, churned);
-        retain_writer_ratio(w, churned, answers, 100, c->precision);
-        if (g != RETAIN_NPS_PROMOTER)
-            signals_p_value(w, churned, answers, promoters_churned, promoters);
-        else
-            retain_writer_empty(w);
-        retain_writer_end_row(w);
-    }
-    return cli_finish_output(c, w);
-}
-
 static int run(cli *c, int argc, char **argv)
 {
     retain_nps_options o = {.below = 9};
@@ -216,10 +125,11 @@ static int run(cli *c, int argc, char **argv)
     uint64_t unknown = code == EXIT_OK ? retain_nps_unknown(x.nps, &line) : 0;
     if (unknown)
         signals_note_unknown(c, files[0], unknown, "answer", line);
+    retain_print p = cli_print(c);
     if (code == EXIT_OK)
-        code = below       ? print_calls(c, x.nps, ev, customers)
-               : o.horizon ? print_churn(c, x.nps)
-                           : print_periods(c, x.nps);
+        code = cli_finish_output(c, below       ? retain_nps_write_calls(x.nps, ev, customers, &p)
+                                    : o.horizon ? retain_nps_write_churn(x.nps, &p)
+                                                : retain_nps_write(x.nps, c->period, c->by, &p));
     retain_nps_free(x.nps);
     retain_events_free(ev);
     return code;

@@ -123,12 +123,3 @@ int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retai
     cli_close(in);
     return code;
 }
-
-void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2)
-{
-    double p;
-    if (retain_proportion_test(x1, n1, x2, n2, &p))
-        retain_writer_real(w, p, 4);
-    else
-        retain_writer_empty(w);
-}

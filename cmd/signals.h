@@ -1,6 +1,6 @@
 /* What retain risk, nps and activation share: reading the customer table
  * and the event tables into one event accumulator (retain/events.h), the
- * note on rows whose id is no customer, and the cells they print. */
+ * note on rows whose id is no customer. */
 #ifndef RETAIN_CMD_SIGNALS_H
 #define RETAIN_CMD_SIGNALS_H
 
@@ -30,9 +30,5 @@ int signals_latest_date(cli *c, retain_table_kind kind, const char *path, const 
  * stdin or a file that cannot seek. Returns the exit code. */
 int signals_guess_latest(cli *c, retain_table_kind kind, const char *path, retain_day *day,
                          bool *found);
-
-/* The p-value of x1 / n1 against x2 / n2 (retain_proportion_test), 4
- * decimals; empty when undefined. */
-void signals_p_value(retain_writer *w, int64_t x1, int64_t n1, int64_t x2, int64_t n2);
 
 #endif

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include <retain/events.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/status.h>
 
@@ -68,6 +69,27 @@ typedef struct {
 
 RETAIN_API void retain_activation_onboarding_get(const retain_activation *a, size_t g,
                                                  retain_activation_onboarding *out);
+
+/* The tables 'retain activation' prints, deferred, on p->out as p says;
+ * each returns the writer, unfinished (the caller calls
+ * retain_writer_finish(), whose status is the first failure of the whole
+ * table, and retain_writer_free()), or NULL when out of memory. a stays
+ * the caller's.
+ *
+ * - retain_activation_write(): one row per segment and cohort (periods
+ *   of kind period, the options'): segment (named so: the --by column,
+ *   when segment is not NULL), cohort, customers, activated (within D
+ *   days), activated_pct and median_days (empty when the curve stays
+ *   above 0.5); p->precision decimals.
+ * - retain_activation_write_onboarding(): per segment, the rows early and
+ *   late_or_never: segment (as above), group, customers, churned and
+ *   onboarding_churn_pct (empty for no customer). */
+RETAIN_API retain_writer *retain_activation_write(const retain_activation *a,
+                                                  retain_period_kind period, const char *segment,
+                                                  const retain_print *p);
+RETAIN_API retain_writer *retain_activation_write_onboarding(const retain_activation *a,
+                                                             const char *segment,
+                                                             const retain_print *p);
 
 RETAIN_API void retain_activation_free(retain_activation *a);
 

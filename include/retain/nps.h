@@ -22,6 +22,7 @@
 #include <retain/date.h>
 #include <retain/events.h>
 #include <retain/money.h>
+#include <retain/output.h>
 #include <retain/period.h>
 #include <retain/status.h>
 
@@ -117,6 +118,34 @@ RETAIN_API const retain_nps_call *retain_nps_call_get(const retain_nps *nps, siz
  * how many were followed by the end of that life within horizon days. */
 RETAIN_API void retain_nps_churn(const retain_nps *nps, retain_nps_group g, int64_t *answers,
                                  int64_t *churned);
+
+/* The tables 'retain nps' prints for a finished accumulator, deferred, on
+ * p->out as p says; each returns the writer, unfinished (the caller calls
+ * retain_writer_finish(), whose status is the first failure of the whole
+ * table, and retain_writer_free()), or NULL when out of memory. nps and
+ * customers stay the caller's.
+ *
+ * - retain_nps_write(): one row per segment and period (periods of kind
+ *   period, the options'): segment (named so: the --by column, when
+ *   segment is not NULL), period, responses, promoters, passives,
+ *   detractors, promoters_pct, passives_pct, detractors_pct, nps
+ *   (promoters_pct - detractors_pct, rounded from the exact fraction)
+ *   and moe (retain_nps_moe()); p->precision decimals, empty when
+ *   undefined.
+ * - retain_nps_write_calls(): the call list in its order: id (of
+ *   customers, the accumulator nps was made with), score, date and, with
+ *   lives (the customers came from a customer table), mrr and
+ *   tenure_days (empty when the customer is not active on the as-of).
+ * - retain_nps_write_churn(): per group promoter, passive, detractor:
+ *   answers, churned, churned_pct and p_value, the group's churn against
+ *   the promoters' (retain_proportion_test(), 4 decimals; empty for the
+ *   promoters and when undefined). */
+RETAIN_API retain_writer *retain_nps_write(const retain_nps *nps, retain_period_kind period,
+                                           const char *segment, const retain_print *p);
+RETAIN_API retain_writer *retain_nps_write_calls(const retain_nps *nps,
+                                                 const retain_events *customers, bool lives,
+                                                 const retain_print *p);
+RETAIN_API retain_writer *retain_nps_write_churn(const retain_nps *nps, const retain_print *p);
 
 RETAIN_API void retain_nps_free(retain_nps *nps);
 

@@ -34,6 +34,7 @@
 #include <retain/report.h>
 #include <retain/sbg.h>
 #include <retain/mrr.h>
+#include <retain/norm.h>
 
 #ifdef __cplusplus
 extern "C" {

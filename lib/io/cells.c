@@ -56,3 +56,17 @@ void rt_write_segment_period(retain_writer *w, bool segmented, const char *segme
     retain_period_label(kind, period, label);
     retain_writer_text(w, label, strlen(label));
 }
+
+retain_writer *rt_open_segmented(const retain_print *p, const char *segment,
+                                 const char *const *cols, size_t ncols, unsigned more)
+{
+    const char *names[32];
+    size_t n = 0;
+    if (ncols > 31)
+        return NULL;
+    if (segment)
+        names[n++] = segment;
+    for (size_t i = 0; i < ncols; i++)
+        names[n++] = cols[i];
+    return retain_writer_open(p->out, p->format, names, n, p->flags | more);
+}
