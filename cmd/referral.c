@@ -78,6 +78,11 @@ static retain_status on_customer(const retain_row *row, void *user, retain_diag 
     return retain_referral_add_customer(((sink *)user)->r, row, diag);
 }
 
+static void reserve(void *user, size_t rows)
+{
+    retain_referral_reserve(((sink *)user)->r, rows); /* a hint: failing is no error */
+}
+
 static retain_status on_referral(const retain_row *row, void *user, retain_diag *diag)
 {
     return retain_referral_add_referral(((sink *)user)->r, row, diag);
@@ -202,7 +207,9 @@ static int run(cli *c, int argc, char **argv)
         return cli_report(c, &diag);
     sink s = {r, RETAIN_TABLE_CUSTOMERS};
     c->input.unordered = true; /* lives do not depend on the order of rows */
+    c->reserve = reserve;
     int code = cli_read_table(c, argc, argv, on_customer, &s, NULL);
+    c->reserve = NULL; /* not for the other tables */
     if (code == EXIT_OK && retain_referral_customers_done(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK)

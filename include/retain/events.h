@@ -115,6 +115,11 @@ RETAIN_API retain_status retain_events_add_customer(retain_events *ev, const cha
                                                     const char *segment, size_t segment_len,
                                                     unsigned long line, retain_diag *diag);
 
+/* Optional, before the customer rows: room for about this many customers
+ * and rows (retain_reader_expected_rows is a fair guess), so that no table
+ * grows, and rehashes, on the way. RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_events_reserve(retain_events *ev, size_t customers);
+
 /* After the last customer row: merges the rows into lives. Without a
  * customer table (retain nps on a survey alone), call it at once: events
  * then make their customers as they come. RETAIN_ERR_DATA when the

@@ -108,6 +108,11 @@ RETAIN_API retain_referral *retain_referral_new(const retain_referral_options *o
 RETAIN_API retain_status retain_referral_add_customer(retain_referral *r, const retain_row *row,
                                                       retain_diag *diag);
 
+/* Optional, before the customer rows: room for about this many customers
+ * (retain_reader_expected_rows is a fair guess; retain_events_reserve).
+ * RETAIN_ERR_NOMEM. */
+RETAIN_API retain_status retain_referral_reserve(retain_referral *r, size_t customers);
+
 /* After the last customer row: the lives are merged and the as-of fixed.
  * RETAIN_ERR_DATA when there was no row; RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_referral_customers_done(retain_referral *r, retain_diag *diag);

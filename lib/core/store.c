@@ -289,31 +289,9 @@ void rt_store_key(uint32_t segment, const char *id, size_t id_len, rt_pending *p
     p->segment = segment;
 }
 
-/* Finds the customer of p, or adds it with p as its first row (more = 0).
- * *index receives its index; *found whether it was there. */
-static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *found)
+/* Adds a new customer with p as its first row (more = 0, key p's). */
+static bool append_customer(rt_store *s, const rt_pending *p)
 {
-    rt_shard *sh = shard_of(s, p->hi);
-    if (!sh->slots || 4 * (sh->used + 1) > 3 * (sh->mask + 1)) {
-        if (!grow_shard(s, sh, sh->used + 1))
-            return false;
-    }
-    uint64_t tag = tag_of(p->hi);
-    size_t pos = (size_t)p->lo & sh->mask;
-    for (;;) {
-        uint64_t slot = sh->slots[pos];
-        if (slot == 0)
-            break;
-        if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
-            const rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
-            if (c->lo == p->lo && c->hi == p->hi) {
-                *index = (uint32_t)((slot & 0xFFFFFFFFu) - 1);
-                *found = true;
-                return true;
-            }
-        }
-        pos = (pos + 1) & sh->mask;
-    }
     if (s->n == s->cap) {
         size_t cap = s->cap ? 2 * s->cap : 1024;
         if (cap > RT_MAX_CUSTOMERS)
@@ -341,6 +319,36 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
     c->end = p->end;
     c->more = 0;
     c->segment = p->segment;
+    return true;
+}
+
+/* Finds the customer of p, or adds it with p as its first row (more = 0).
+ * *index receives its index; *found whether it was there. */
+static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *found)
+{
+    rt_shard *sh = shard_of(s, p->hi);
+    if (!sh->slots || 4 * (sh->used + 1) > 3 * (sh->mask + 1)) {
+        if (!grow_shard(s, sh, sh->used + 1))
+            return false;
+    }
+    uint64_t tag = tag_of(p->hi);
+    size_t pos = (size_t)p->lo & sh->mask;
+    for (;;) {
+        uint64_t slot = sh->slots[pos];
+        if (slot == 0)
+            break;
+        if ((slot & 0xFFFFFFFF00000000ULL) == tag) {
+            const rt_customer *c = &s->cust[(slot & 0xFFFFFFFFu) - 1];
+            if (c->lo == p->lo && c->hi == p->hi) {
+                *index = (uint32_t)((slot & 0xFFFFFFFFu) - 1);
+                *found = true;
+                return true;
+            }
+        }
+        pos = (pos + 1) & sh->mask;
+    }
+    if (!append_customer(s, p))
+        return false;
     sh->slots[pos] = tag | (uint64_t)s->n;
     sh->used++;
     *index = (uint32_t)(s->n - 1);
@@ -402,19 +410,9 @@ static bool fingerprints(rt_store *s)
     return false;
 }
 
-static bool add_one(rt_store *s, const rt_pending *p)
+/* Adds p as one more row of customer i. */
+static bool append_extra(rt_store *s, uint32_t i, const rt_pending *p)
 {
-    uint32_t i;
-    bool found;
-    if (s->dedup && p->fp && !s->fp && !fingerprints(s))
-        return false;
-    if (!locate(s, p, &i, &found))
-        return false;
-    if (!found)
-        return true; /* its first row, with its fingerprint */
-    if (s->dedup && p->fp && repeats(s, i, p))
-        return true; /* a duplicate is left out */
-    rt_customer *c = &s->cust[i];
     if (s->nextra == s->extra_cap) {
         size_t cap = s->extra_cap ? 2 * s->extra_cap : 1024;
         if (cap > 0xFFFFFFFEu)
@@ -433,12 +431,37 @@ static bool add_one(rt_store *s, const rt_pending *p)
         s->extra_fp[s->nextra] = p->fp;
         s->extra_place[s->nextra] = p->place;
     }
+    rt_customer *c = &s->cust[i];
     rt_extra_row *e = &s->extra[s->nextra++];
     e->start = p->start;
     e->end = p->end;
     e->next = c->more;
     c->more = (uint32_t)s->nextra;
     return true;
+}
+
+bool rt_store_append(rt_store *s, uint32_t segment, int32_t start, int32_t end, int64_t mrr,
+                     bool new_customer)
+{
+    rt_pending p = {.segment = segment, .start = start, .end = end, .mrr = mrr};
+    if (new_customer || s->n == 0)
+        return append_customer(s, &p);
+    return append_extra(s, (uint32_t)(s->n - 1), &p);
+}
+
+static bool add_one(rt_store *s, const rt_pending *p)
+{
+    uint32_t i;
+    bool found;
+    if (s->dedup && p->fp && !s->fp && !fingerprints(s))
+        return false;
+    if (!locate(s, p, &i, &found))
+        return false;
+    if (!found)
+        return true; /* its first row, with its fingerprint */
+    if (s->dedup && p->fp && repeats(s, i, p))
+        return true; /* a duplicate is left out */
+    return append_extra(s, i, p);
 }
 
 /* Loads, before the rows are located, the first hash slot of each and

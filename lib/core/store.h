@@ -149,6 +149,15 @@ bool rt_store_locate_many(rt_store *s, const rt_pending *rows, size_t n, uint32_
 bool rt_store_add(rt_store *s, uint32_t segment, const char *id, size_t id_len, retain_day start,
                   int32_t end);
 
+/* Adds a row without a key, for a caller whose customers come whole and
+ * are distinct by construction (ids already told apart elsewhere): with
+ * new_customer, as the first row of a new customer, else as one more row
+ * of the last one appended. No hash, no lookup: such a customer is never
+ * found by a key, so a store is filled either this way or by keys, never
+ * both. False when out of memory or past RT_MAX_CUSTOMERS. */
+bool rt_store_append(rt_store *s, uint32_t segment, int32_t start, int32_t end, int64_t mrr,
+                     bool new_customer);
+
 /* Makes room for about n customers in all, so that the tables need not
  * grow on the way; false when out of memory. */
 bool rt_store_reserve(rt_store *s, size_t n);

@@ -238,9 +238,12 @@ static bool lookup(const registry *r, const char *id, size_t len, uint64_t h, si
     }
 }
 
-static bool grow_slots(registry *r)
+/* Grows the hash slots to hold at least `need` customers (at most 3/4 full). */
+static bool grow_slots(registry *r, size_t need)
 {
     size_t size = r->slots ? 2 * (r->mask + 1) : 1024;
+    while (4 * need > 3 * size)
+        size *= 2;
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
@@ -271,7 +274,7 @@ static bool intern_hashed(registry *r, const char *id, size_t len, uint64_t h, s
     if (r->n >= MAX_CUSTOMERS || len > UINT32_MAX)
         return false;
     if (!r->slots || 4 * (r->n + 1) > 3 * (r->mask + 1)) {
-        if (!grow_slots(r))
+        if (!grow_slots(r, r->n + 1))
             return false;
         lookup(r, id, len, h, &pos, index);
     }
@@ -516,6 +519,26 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
 {
     return add_customer(ev, id, id_len, start, end, has_end, mrr, segment, segment_len, line, 0, 0,
                         false, diag);
+}
+
+retain_status retain_events_reserve(retain_events *ev, size_t customers)
+{
+    registry *r = ev->reg;
+    if (r->done || customers > MAX_CUSTOMERS)
+        return RETAIN_OK; /* a hint only */
+    if ((r->slots ? 3 * (r->mask + 1) / 4 : 0) < customers && !grow_slots(r, customers))
+        return RETAIN_ERR_NOMEM;
+    if (customers > r->cap) {
+        if (!resize(&r->ref, customers, sizeof *r->ref))
+            return RETAIN_ERR_NOMEM;
+        r->cap = customers;
+    }
+    if (customers > r->rows_cap) {
+        if (!resize(&r->rows, customers, sizeof *r->rows))
+            return RETAIN_ERR_NOMEM;
+        r->rows_cap = customers;
+    }
+    return rt_rowset_reserve(&r->dups, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
 unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place, uint64_t *of)

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "whole.h"
 #include "window.h"
 
 /* An input must be a finite number in [lo, hi] (hi may be INFINITY). */
@@ -168,6 +169,7 @@ struct retain_ltv_table {
     uint32_t *order;
     retain_ltv_inputs *result; /* per segment index */
     retain_survival *survival; /* with the survival option */
+    bool whole_new;            /* rt_ltv_table_add_whole: the next row kept begins a customer */
 };
 
 retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
@@ -215,26 +217,35 @@ void retain_ltv_table_free(retain_ltv_table *t)
     free(t);
 }
 
+/* A row of customer id, or (id NULL) of the customer added whole, which
+ * new_customer begins. */
 static retain_status add(retain_ltv_table *t, const char *segment, size_t segment_len,
                          const char *id, size_t id_len, retain_day start, retain_day end,
-                         bool has_end, retain_money mrr, bool has_mrr, const retain_row *row)
+                         bool has_end, retain_money mrr, bool has_mrr, const retain_row *row,
+                         bool new_customer)
 {
     if (!segment)
         segment_len = 0;
     /* the monthly rate counts customers active: a duplicate changes none */
     retain_status st =
-        retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end);
+        id ? retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end)
+           : rt_rate_add_whole(t->rate, segment, segment_len, start, end, has_end, new_customer);
     if (st != RETAIN_OK)
         return st;
+    t->whole_new = t->whole_new || new_customer;
     if (!rt_window_keep(&t->window, start))
         return RETAIN_OK;
     if (has_mrr && !rt_money_tally(&t->money_total, mrr))
         return RETAIN_ERR_DATA; /* a sum would overflow */
     uint32_t seg = 0;
+    int32_t e = has_end ? end : RT_NO_END;
+    int64_t m = has_mrr ? mrr : 0;
     if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
-        !rt_store_push_row(&t->store, seg, id, id_len, start, has_end ? end : RT_NO_END,
-                           has_mrr ? mrr : 0, row ? row->fingerprint : 0, row ? row->place : 0))
+        !(id ? rt_store_push_row(&t->store, seg, id, id_len, start, e, m,
+                                 row ? row->fingerprint : 0, row ? row->place : 0)
+             : rt_store_append(&t->store, seg, start, e, m, t->whole_new)))
         return RETAIN_ERR_NOMEM;
+    t->whole_new = t->whole_new && id;
     return RETAIN_OK;
 }
 
@@ -243,11 +254,21 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
                                    bool has_end, retain_money mrr, bool has_mrr)
 {
     retain_status st =
-        add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
+        add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL, false);
     if (st == RETAIN_OK && t->survival)
         st = retain_survival_add(t->survival, id, id_len, segment, segment ? segment_len : 0, start,
                                  end, has_end, has_mrr ? mrr : 0);
     return st;
+}
+
+retain_status rt_ltv_table_add_whole(retain_ltv_table *t, const char *segment, size_t segment_len,
+                                     retain_day start, retain_day end, bool has_end,
+                                     retain_money mrr, bool has_mrr, bool new_customer)
+{
+    if (t->survival)
+        return RETAIN_ERR_USAGE; /* its curves are made by id */
+    return add(t, segment, segment_len, NULL, 0, start, end, has_end, mrr, has_mrr, NULL,
+               new_customer);
 }
 
 retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retain_diag *diag)
@@ -256,7 +277,7 @@ retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retai
     bool seg = t->opt.segments;
     retain_status st =
         add(t, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
-            row->start, row->end, row->has_end, row->mrr, row->has_mrr, row);
+            row->start, row->end, row->has_end, row->mrr, row->has_mrr, row, false);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return t->survival ? retain_survival_add_row(row, t->survival, diag) : RETAIN_OK;

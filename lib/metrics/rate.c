@@ -8,6 +8,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "whole.h"
 #include "window.h"
 
 enum { C_START, C_NEW, C_REACT, C_LOST, C_END, C_KEPT, C_COUNT };
@@ -25,6 +26,7 @@ struct retain_rate {
     size_t nper;
     int64_t *counts; /* [segment][period][C_COUNT] */
     rt_day_periods days;
+    bool whole_new; /* rt_rate_add_whole: the next row kept begins a customer */
 };
 
 static int32_t period_of(const retain_rate *r, retain_day day)
@@ -57,6 +59,7 @@ void retain_rate_free(retain_rate *r)
     free(r);
 }
 
+/* A row of customer id, or (id NULL) of the customer added whole. */
 static retain_status add(retain_rate *r, const char *segment, size_t segment_len, const char *id,
                          size_t id_len, retain_day start, retain_day end, bool has_end, uint64_t fp,
                          uint64_t place)
@@ -66,11 +69,20 @@ static retain_status add(retain_rate *r, const char *segment, size_t segment_len
     if (!rt_window_keep(&r->window, start))
         return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg = 0;
+    int32_t e = has_end ? end : RT_NO_END;
     if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
-        !rt_store_push_row(&r->store, seg, id, id_len, start, has_end ? end : RT_NO_END, 0, fp,
-                           place))
+        !(id ? rt_store_push_row(&r->store, seg, id, id_len, start, e, 0, fp, place)
+             : rt_store_append(&r->store, seg, start, e, 0, r->whole_new)))
         return RETAIN_ERR_NOMEM;
+    r->whole_new = r->whole_new && id;
     return RETAIN_OK;
+}
+
+retain_status rt_rate_add_whole(retain_rate *r, const char *segment, size_t segment_len,
+                                retain_day start, retain_day end, bool has_end, bool new_customer)
+{
+    r->whole_new = r->whole_new || new_customer;
+    return add(r, segment, segment_len, NULL, 0, start, end, has_end, 0, 0);
 }
 
 retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segment_len,

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "whole.h"
 
 #define NONE UINT32_MAX
 
@@ -146,6 +147,11 @@ retain_status retain_referral_add_customer(retain_referral *r, const retain_row 
     if (row->has_mrr)
         r->any_mrr = true;
     return retain_events_add_customer_row(r->ev, row, false, diag);
+}
+
+retain_status retain_referral_reserve(retain_referral *r, size_t customers)
+{
+    return retain_events_reserve(r->ev, customers);
 }
 
 retain_status retain_referral_customers_done(retain_referral *r, retain_diag *diag)
@@ -626,10 +632,10 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
     size_t n = retain_events_customers(r->ev);
     retain_status st = RETAIN_OK;
     bool any = false;
+    /* the registry knows the customers apart: each goes in whole, by no id */
     for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
-        size_t len;
-        const char *id = retain_events_id(r->ev, i, &len);
         const char *g = names[info[i].referred ? 0 : 1];
+        bool fresh = true;
         for (size_t k = 0; k < retain_events_lives(r->ev, i) && st == RETAIN_OK; k++) {
             retain_life life;
             retain_events_life(r->ev, i, k, &life);
@@ -638,8 +644,9 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
             any = true;
             /* ARPU counts the MRR on as-of of the customers active then */
             retain_money mrr = retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of);
-            st = retain_ltv_table_add(t, g, strlen(g), id, len, life.start, life.end, life.has_end,
-                                      mrr, r->any_mrr);
+            st = rt_ltv_table_add_whole(t, g, strlen(g), life.start, life.end, life.has_end, mrr,
+                                        r->any_mrr, fresh);
+            fresh = false;
         }
     }
     if (st == RETAIN_OK)

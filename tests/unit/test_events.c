@@ -223,6 +223,50 @@ static void test_lives(void **state)
     retain_events_free(ev);
 }
 
+/* Room reserved before the rows changes nothing but the tables' growth:
+ * the same customers, lives and MRR past several of the sizes it would
+ * have grown through. */
+static void test_reserve(void **state)
+{
+    (void)state;
+    retain_day cut = day_of("2024-06-30");
+    retain_events_options o = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_diag d;
+    retain_events *ev[2];
+    for (int k = 0; k < 2; k++) {
+        ev[k] = retain_events_new(&o, &d);
+        assert_non_null(ev[k]);
+        if (k)
+            assert_int_equal(retain_events_reserve(ev[k], 5000), RETAIN_OK);
+        char id[32];
+        for (int i = 0; i < 6000; i++) {
+            snprintf(id, sizeof id, i % 2 ? "c%d" : "a-longer-id-%d", i % 4000);
+            add_customer(ev[k], id, i < 4000 ? "2023-01-01" : "2024-02-01",
+                         i < 4000 ? "2023-12-01" : NULL, i % 7, NULL);
+        }
+        assert_int_equal(retain_events_customers_done(ev[k], &d), RETAIN_OK);
+    }
+    assert_int_equal(retain_events_customers(ev[0]), retain_events_customers(ev[1]));
+    for (size_t i = 0; i < retain_events_customers(ev[0]); i++) {
+        size_t len[2], j;
+        const char *id = retain_events_id(ev[0], i, &len[0]);
+        assert_true(retain_events_find(ev[1], id, len[0], &j));
+        assert_int_equal(j, i);
+        assert_memory_equal(retain_events_id(ev[1], i, &len[1]), id, len[0]);
+        assert_int_equal(retain_events_lives(ev[0], i), retain_events_lives(ev[1], i));
+        for (size_t k = 0; k < retain_events_lives(ev[0], i); k++) {
+            retain_life a, b;
+            retain_events_life(ev[0], i, k, &a);
+            retain_events_life(ev[1], i, k, &b);
+            assert_int_equal(a.start, b.start);
+            assert_int_equal(a.end, b.end);
+        }
+        assert_int_equal(retain_events_mrr_on(ev[0], i, cut), retain_events_mrr_on(ev[1], i, cut));
+    }
+    retain_events_free(ev[0]);
+    retain_events_free(ev[1]);
+}
+
 static void test_bad_values(void **state)
 {
     (void)state;
@@ -708,12 +752,19 @@ static void test_rows_wait(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fold),         cmocka_unit_test(test_activity_kind),
-        cmocka_unit_test(test_merge_halves), cmocka_unit_test(test_lives),
-        cmocka_unit_test(test_bad_values),   cmocka_unit_test(test_no_customer_table),
-        cmocka_unit_test(test_risk_signals), cmocka_unit_test(test_risk_table),
-        cmocka_unit_test(test_risk_options), cmocka_unit_test(test_nps),
-        cmocka_unit_test(test_activation),   cmocka_unit_test(test_rows_wait),
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_activity_kind),
+        cmocka_unit_test(test_merge_halves),
+        cmocka_unit_test(test_lives),
+        cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_no_customer_table),
+        cmocka_unit_test(test_risk_signals),
+        cmocka_unit_test(test_risk_table),
+        cmocka_unit_test(test_risk_options),
+        cmocka_unit_test(test_nps),
+        cmocka_unit_test(test_activation),
+        cmocka_unit_test(test_rows_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,6 +18,8 @@
 #include <retain/ltv.h>
 #include <retain/table.h>
 
+#include "whole.h"
+
 #define CLOSE(a, b)                                                                                \
     assert_true(fabs((double)(a) - (double)(b)) <= 1e-9 * fmax(1, fabs((double)(b))))
 
@@ -238,6 +240,76 @@ static void test_table_inputs(void **state)
     retain_ltv_table_free(t);
 }
 
+/* The same rows added whole, customer after customer (rt_ltv_table_add_whole),
+ * in the order the customers first appear. */
+static retain_ltv_table *table_whole(const row *rows, size_t n, const char *as_of, int window)
+{
+    retain_ltv_table_options o = {.has_as_of = true, .as_of = day_of(as_of), .window = window};
+    retain_ltv_table *t = retain_ltv_table_new(&o);
+    assert_non_null(t);
+    bool *done = calloc(n, sizeof *done);
+    assert_non_null(done);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = i; j < n; j++) {
+            const row *r = &rows[j];
+            if (done[j] || strcmp(r->id, rows[i].id) != 0 ||
+                (r->seg ? strcmp(r->seg, rows[i].seg ? rows[i].seg : "") : rows[i].seg != NULL))
+                continue;
+            done[j] = true;
+            assert_int_equal(rt_ltv_table_add_whole(
+                                 t, r->seg, r->seg ? strlen(r->seg) : 0, day_of(r->start),
+                                 r->end ? day_of(r->end) : 0, r->end != NULL,
+                                 (retain_money)llround(r->mrr * RETAIN_MONEY_SCALE), true, j == i),
+                             RETAIN_OK);
+        }
+    }
+    free(done);
+    retain_diag d;
+    assert_int_equal(retain_ltv_table_finish(t, &d), RETAIN_OK);
+    return t;
+}
+
+/* Segment g of two LTV tables has the same inputs. */
+static void same_inputs(const retain_ltv_table *a, const retain_ltv_table *b, size_t g)
+{
+    retain_ltv_inputs in[2];
+    retain_ltv_table_get(a, g, &in[0]);
+    retain_ltv_table_get(b, g, &in[1]);
+    assert_int_equal(in[0].customers, in[1].customers);
+    assert_int_equal(in[0].mrr_sum, in[1].mrr_sum);
+    assert_int_equal(in[0].months, in[1].months);
+    assert_int_equal(in[0].churn.defined, in[1].churn.defined);
+    assert_true(in[0].churn.value == in[1].churn.value);
+    assert_int_equal(in[0].customers_seen, in[1].customers_seen);
+    CLOSE(in[0].observed_revenue.value, in[1].observed_revenue.value);
+}
+
+/* Customers added whole, by no id, give the inputs adding them by id does;
+ * a customer whose rows all start after as-of leaves no trace. */
+static void test_table_whole(void **state)
+{
+    (void)state;
+    static const int windows[] = {1, 2, 12};
+    static const char *const days[] = {"2024-03-31", "2024-03-30", "2024-02-20"};
+    for (size_t w = 0; w < 3; w++) {
+        for (size_t k = 0; k < 3; k++) {
+            retain_ltv_table *a = table_of(abcd, 7, days[k], windows[w]);
+            retain_ltv_table *b = table_whole(abcd, 7, days[k], windows[w]);
+            assert_int_equal(retain_ltv_table_segments(a), retain_ltv_table_segments(b));
+            for (size_t g = 0; g < retain_ltv_table_segments(a); g++)
+                same_inputs(a, b, g);
+            retain_ltv_table_free(a);
+            retain_ltv_table_free(b);
+        }
+    }
+    retain_ltv_table *t = table_whole(abcd, 7, "2024-03-31", 2);
+    retain_ltv_inputs in;
+    retain_ltv_table_get(t, 0, &in);
+    assert_int_equal(in.customers, 3); /* A, C, D: F starts after as-of */
+    assert_int_equal(in.customers_seen, 4);
+    retain_ltv_table_free(t);
+}
+
 static void test_table_nobody_active(void **state)
 {
     (void)state;
@@ -386,6 +458,7 @@ int main(void)
         cmocka_unit_test(test_cac_ratio_payback),
         cmocka_unit_test(test_impossible_inputs),
         cmocka_unit_test(test_table_inputs),
+        cmocka_unit_test(test_table_whole),
         cmocka_unit_test(test_table_nobody_active),
         cmocka_unit_test(test_table_reader),
         cmocka_unit_test(test_peek_replays),

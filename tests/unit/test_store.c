@@ -231,6 +231,37 @@ static void assert_str(const rt_intern *t, uint32_t index, const char *s, size_t
     assert_int_equal(got[len], '\0');
 }
 
+/* Rows appended whole (rt_store_append): customers in order, each with
+ * its rows and MRR, no key and no slot. */
+static void test_append_whole(void **state)
+{
+    (void)state;
+    rt_store s;
+    rt_store_init(&s);
+    rt_store_keep_mrr(&s);
+    for (int i = 0; i < 3000; i++)
+        for (int k = 0; k <= i % 3; k++)
+            assert_true(
+                rt_store_append(&s, (uint32_t)(i % 5), 10 * k, 10 * k + 5, 1000 * i + k, k == 0));
+    assert_int_equal(s.n, 3000);
+    assert_int_equal(s.nextra, 3000); /* 0 + 1 + 2 a customer of three */
+    assert_int_equal(used_slots(&s), 0);
+    rt_spans buf = {0};
+    for (size_t i = 0; i < s.n; i++) {
+        assert_int_equal(s.cust[i].segment, i % 5);
+        size_t n = rt_store_rows(&s, i, 1000, &buf);
+        assert_int_equal(n, i % 3 + 1);
+        rt_spans_sort(buf.v, n);
+        for (size_t k = 0; k < n; k++) {
+            assert_int_equal(buf.v[k].start, 10 * (int)k);
+            assert_int_equal(buf.v[k].end, 10 * (int)k + 5);
+            assert_int_equal(buf.v[k].mrr, 1000 * (int64_t)i + (int64_t)k);
+        }
+    }
+    free(buf.v);
+    rt_store_free(&s);
+}
+
 static void test_intern_basics(void **state)
 {
     (void)state;
@@ -459,6 +490,7 @@ int main(void)
         cmocka_unit_test(test_store_drops_duplicate_rows),
         cmocka_unit_test(test_add_many),
         cmocka_unit_test(test_push_many_batches),
+        cmocka_unit_test(test_append_whole),
         cmocka_unit_test(test_intern_basics),
         cmocka_unit_test(test_intern_sorted_by_bytes),
         cmocka_unit_test(test_intern_many),
