@@ -12,6 +12,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "worker.h"
 
 #define NO_DAY INT32_MIN
 #define MAX_CUSTOMERS 0x7FFFFFFEu
@@ -60,10 +61,14 @@ typedef struct {
     size_t nrows, rows_cap;
     rt_intern segments;
     rt_rowset dups; /* exact duplicate rows of the customer table */
-    /* rows of the customer table waiting to be added (see add_queued()) */
-    struct cust_pending *cq;
-    size_t ncq;
-    rt_buf cq_bytes; /* their ids and segments */
+    /* rows of the customer table waiting to be added (see add_queued()),
+     * from the first full batch on by a thread of their own (worker),
+     * which alone touches the registry until customers_done; its first
+     * error, with its diag */
+    struct cust_batch *cq;
+    rt_worker *worker;
+    retain_status worker_status;
+    retain_diag worker_diag;
     /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1])
      * for the n_lived customers of the customer table */
     life *lives;
@@ -72,14 +77,24 @@ typedef struct {
 } registry;
 
 /* A row of the customer table waiting for its customer (add_queued()). */
-typedef struct cust_pending {
-    uint64_t h, fp, place;
+typedef struct {
+    uint64_t h, fp, place; /* h: its id's hash, made where it is added */
     int64_t mrr;
     unsigned long line;
     int32_t start, end;
-    uint32_t id_off, id_len, seg_off, seg_len; /* in the queue's bytes */
+    uint32_t id_off, id_len, seg_off, seg_len; /* in the batch's bytes */
     bool has_end, has_seg;
 } cust_pending;
+
+#define CUSTOMER_QUEUE 4096                  /* rows a batch */
+#define CUSTOMER_BYTES (CUSTOMER_QUEUE * 64) /* of their ids and segments */
+
+/* A batch of customer rows, one block (the worker frees a spare one). */
+typedef struct cust_batch {
+    size_t n, nbytes;
+    cust_pending q[CUSTOMER_QUEUE];
+    char bytes[CUSTOMER_BYTES];
+} cust_batch;
 
 /* The state of one customer as of one cutoff. */
 typedef struct {
@@ -187,8 +202,8 @@ static void registry_free(registry *r)
     free(r->rows);
     rt_intern_free(&r->segments);
     rt_rowset_free(&r->dups);
+    rt_worker_end(&r->worker);
     free(r->cq);
-    rt_buf_free(&r->cq_bytes);
     free(r->lives);
     free(r->life_off);
     free(r);
@@ -440,33 +455,79 @@ static retain_status take_customer(registry *r, const char *id, size_t id_len, u
     return RETAIN_OK;
 }
 
-/* Adds the waiting customer rows, in order, their hash slots loaded first
- * all together (independent loads overlap, where each row's own lookup
- * would wait for its slot: with millions of customers, a cache miss a row). */
-static retain_status add_queued(registry *r, retain_diag *diag)
+/* Adds n rows of a batch, in order: their ids hashed, then, 256 at a
+ * time, their hash slots loaded first all together (independent loads
+ * overlap, where each row's own lookup would wait for its slot: with
+ * millions of customers, a cache miss a row). */
+static retain_status add_rows(registry *r, cust_batch *b, size_t n, retain_diag *diag)
 {
-    size_t n = r->ncq;
-    r->ncq = 0;
-    const cust_pending *q = r->cq;
-    if (r->slots) {
-        uint64_t sum = 0;
-        for (size_t k = 0; k < n; k++)
-            sum += r->slots[q[k].h & r->mask];
-        volatile uint64_t sink = sum; /* the loads are the point */
-        (void)sink;
-    }
+    cust_pending *q = b->q;
+    for (size_t k = 0; k < n; k++)
+        q[k].h = id_hash(b->bytes + q[k].id_off, q[k].id_len);
     retain_status st = RETAIN_OK;
     for (size_t k = 0; k < n && st == RETAIN_OK; k++) {
-        const char *b = r->cq_bytes.data;
-        st = take_customer(r, b + q[k].id_off, q[k].id_len, q[k].h, q[k].start, q[k].end,
-                           q[k].has_end, q[k].mrr, q[k].has_seg ? b + q[k].seg_off : NULL,
+        if (k % 256 == 0 && r->slots) {
+            uint64_t sum = 0;
+            for (size_t j = k; j < n && j < k + 256; j++)
+                sum += r->slots[q[j].h & r->mask];
+            volatile uint64_t sink = sum; /* the loads are the point */
+            (void)sink;
+        }
+        st = take_customer(r, b->bytes + q[k].id_off, q[k].id_len, q[k].h, q[k].start, q[k].end,
+                           q[k].has_end, q[k].mrr, q[k].has_seg ? b->bytes + q[k].seg_off : NULL,
                            q[k].seg_len, q[k].line, q[k].fp, q[k].place, diag);
     }
-    r->cq_bytes.len = 0;
     return st;
 }
 
-#define CUSTOMER_QUEUE 256
+/* The worker's side: a batch, its error kept for the caller. */
+static bool add_batch(void *reg, void *batch, size_t n)
+{
+    registry *r = reg;
+    retain_status st = add_rows(r, batch, n, &r->worker_diag);
+    if (st != RETAIN_OK && r->worker_status == RETAIN_OK)
+        r->worker_status = st;
+    return st == RETAIN_OK;
+}
+
+/* The worker's error, into diag. */
+static retain_status worker_failed(const registry *r, retain_diag *diag)
+{
+    if (diag)
+        *diag = r->worker_diag;
+    return r->worker_status != RETAIN_OK ? r->worker_status : RETAIN_ERR_NOMEM;
+}
+
+/* Adds every waiting row: the worker's batch (and ends it), then the
+ * queue's, on this thread. */
+static retain_status add_queued(registry *r, retain_diag *diag)
+{
+    if (!rt_worker_end(&r->worker))
+        return worker_failed(r, diag);
+    if (!r->cq || r->cq->n == 0)
+        return RETAIN_OK;
+    size_t n = r->cq->n;
+    r->cq->n = r->cq->nbytes = 0;
+    return add_rows(r, r->cq, n, diag);
+}
+
+/* Hands the full queue to the worker (started at the first) and takes
+ * its idle batch; without a thread, adds the queue here. */
+static retain_status submit(registry *r, retain_diag *diag)
+{
+    if (!r->worker) {
+        cust_batch *spare = malloc(sizeof *spare);
+        if (spare && !(r->worker = rt_worker_start(add_batch, r, spare)))
+            free(spare);
+    }
+    if (!r->worker)
+        return add_queued(r, diag);
+    void *b = r->cq;
+    bool ok = rt_worker_submit(r->worker, &b, r->cq->n);
+    r->cq = b;
+    r->cq->n = r->cq->nbytes = 0;
+    return ok ? RETAIN_OK : worker_failed(r, diag);
+}
 
 /* A customer row: checked now, added now or (wait) queued with others. */
 static retain_status add_customer(retain_events *ev, const char *id, size_t id_len,
@@ -482,34 +543,41 @@ static retain_status add_customer(retain_events *ev, const char *id, size_t id_l
     rt_trim(&id, &id_len);
     if (!id_len)
         return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "empty customer id");
-    uint64_t h = id_hash(id, id_len);
+    if (!segment)
+        segment_len = 0;
     if (!wait || id_len > ID_WAIT_MAX || segment_len > ID_WAIT_MAX) {
         retain_status st = add_queued(r, diag);
-        return st != RETAIN_OK ? st
-                               : take_customer(r, id, id_len, h, start, end, has_end, mrr, segment,
-                                               segment_len, line, fp, place, diag);
+        return st != RETAIN_OK
+                   ? st
+                   : take_customer(r, id, id_len, id_hash(id, id_len), start, end, has_end, mrr,
+                                   segment, segment_len, line, fp, place, diag);
     }
-    if (!r->cq && !(r->cq = malloc(CUSTOMER_QUEUE * sizeof *r->cq)))
+    if (!r->cq && !(r->cq = calloc(1, sizeof *r->cq)))
         return nomem(diag);
-    cust_pending *p = &r->cq[r->ncq];
-    *p = (cust_pending){.h = h,
-                        .fp = fp,
+    if (r->cq->nbytes + id_len + segment_len > CUSTOMER_BYTES) {
+        retain_status st = submit(r, diag);
+        if (st != RETAIN_OK)
+            return st;
+    }
+    cust_batch *b = r->cq;
+    cust_pending *p = &b->q[b->n++];
+    *p = (cust_pending){.fp = fp,
                         .place = place,
                         .mrr = mrr,
                         .line = line,
                         .start = start,
                         .end = end,
-                        .id_off = (uint32_t)r->cq_bytes.len,
+                        .id_off = (uint32_t)b->nbytes,
                         .id_len = (uint32_t)id_len,
+                        .seg_off = (uint32_t)(b->nbytes + id_len),
+                        .seg_len = (uint32_t)segment_len,
                         .has_end = has_end,
                         .has_seg = segment != NULL};
-    if (!rt_buf_append(&r->cq_bytes, id, id_len))
-        return nomem(diag);
-    p->seg_off = (uint32_t)r->cq_bytes.len;
-    p->seg_len = segment ? (uint32_t)segment_len : 0;
-    if (segment && !rt_buf_append(&r->cq_bytes, segment, segment_len))
-        return nomem(diag);
-    return ++r->ncq == CUSTOMER_QUEUE ? add_queued(r, diag) : RETAIN_OK;
+    memcpy(b->bytes + b->nbytes, id, id_len);
+    if (segment_len)
+        memcpy(b->bytes + b->nbytes + id_len, segment, segment_len);
+    b->nbytes += id_len + segment_len;
+    return b->n == CUSTOMER_QUEUE ? submit(r, diag) : RETAIN_OK;
 }
 
 retain_status retain_events_add_customer(retain_events *ev, const char *id, size_t id_len,
@@ -526,6 +594,8 @@ retain_status retain_events_reserve(retain_events *ev, size_t customers)
     registry *r = ev->reg;
     if (r->done || customers > MAX_CUSTOMERS)
         return RETAIN_OK; /* a hint only */
+    if (!rt_worker_wait(r->worker))
+        return worker_failed(r, NULL);
     if ((r->slots ? 3 * (r->mask + 1) / 4 : 0) < customers && !grow_slots(r, customers))
         return RETAIN_ERR_NOMEM;
     if (customers > r->cap) {
@@ -628,6 +698,14 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     size_t nl = 0;
     for (size_t i = 0; i < r->n; i++) {
         r->life_off[i] = nl;
+        uint32_t k0 = r->ref[i].first_row;
+        if (k0 && !r->rows[k0 - 1].next) {
+            /* one row: its days are the life (a life of 0 days when it
+             * serves none), its segment the life's */
+            const cust_row *row = &r->rows[k0 - 1];
+            r->lives[nl++] = (life){row->start, row->end, row->segment};
+            continue;
+        }
         size_t m = 0;
         for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
             buf[m].start = r->rows[k - 1].start;

@@ -267,6 +267,52 @@ static void test_reserve(void **state)
     retain_events_free(ev[1]);
 }
 
+/* Customer rows of long ids: a batch fills with their bytes before its
+ * rows (ids of 3000 bytes), and an id too long to wait (5000 bytes) is
+ * added at once after what waits: the same customers, in the same order,
+ * as rows added one at a time. */
+static void test_rows_wait_long_ids(void **state)
+{
+    (void)state;
+    retain_day cut = day_of("2024-06-30");
+    retain_events_options o = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_events *one = retain_events_new(&o, NULL), *waits = retain_events_new(&o, NULL);
+    assert_non_null(one);
+    assert_non_null(waits);
+    enum { N = 1500 };
+    char *id = malloc(5001);
+    assert_non_null(id);
+    for (int c = 0; c < N; c++) {
+        size_t len = c % 250 == 0 ? 5000 : 3000;
+        memset(id, 'a' + c % 1000 % 26, len);
+        int n = snprintf(id, 16, "%d-", c % 1000); /* every id once or twice */
+        id[n] = '-';
+        retain_row row = {.id = id, .id_len = len, .start = cut - 100 - c % 50, .line = 2u + c};
+        assert_int_equal(retain_events_add_customer(one, id, len, row.start, 0, false, 0, NULL, 0,
+                                                    row.line, NULL),
+                         RETAIN_OK);
+        assert_int_equal(retain_events_add_customer_row(waits, &row, false, NULL), RETAIN_OK);
+    }
+    free(id);
+    assert_int_equal(retain_events_customers_done(one, NULL), RETAIN_OK);
+    assert_int_equal(retain_events_customers_done(waits, NULL), RETAIN_OK);
+    assert_int_equal(retain_events_customers(one), 1000);
+    assert_int_equal(retain_events_customers(waits), 1000);
+    for (size_t i = 0; i < retain_events_customers(one); i++) {
+        size_t la, lb;
+        const char *a = retain_events_id(one, i, &la), *b = retain_events_id(waits, i, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(a, b, la);
+        retain_life x, y;
+        assert_int_equal(retain_events_lives(waits, i), 1);
+        retain_events_life(one, i, 0, &x);
+        retain_events_life(waits, i, 0, &y);
+        assert_int_equal(x.start, y.start);
+    }
+    retain_events_free(one);
+    retain_events_free(waits);
+}
+
 static void test_bad_values(void **state)
 {
     (void)state;
@@ -622,7 +668,7 @@ static void test_activation(void **state)
 static void test_rows_wait(void **state)
 {
     (void)state;
-    enum { CUSTOMERS = 3000, EVENTS = 40000 };
+    enum { CUSTOMERS = 12000, EVENTS = 40000 }; /* rows past several batches */
     retain_day as_of = day_of("2024-06-30"), cut[2] = {as_of, as_of - 90};
     retain_events_options o = {.cutoffs = cut, .n_cutoffs = 2, .activation_kind = "report"};
     retain_events *one = retain_events_new(&o, NULL), *waits = retain_events_new(&o, NULL);
@@ -752,19 +798,13 @@ static void test_rows_wait(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fold),
-        cmocka_unit_test(test_activity_kind),
-        cmocka_unit_test(test_merge_halves),
-        cmocka_unit_test(test_lives),
-        cmocka_unit_test(test_reserve),
-        cmocka_unit_test(test_bad_values),
-        cmocka_unit_test(test_no_customer_table),
-        cmocka_unit_test(test_risk_signals),
-        cmocka_unit_test(test_risk_table),
-        cmocka_unit_test(test_risk_options),
-        cmocka_unit_test(test_nps),
-        cmocka_unit_test(test_activation),
-        cmocka_unit_test(test_rows_wait),
+        cmocka_unit_test(test_fold),         cmocka_unit_test(test_activity_kind),
+        cmocka_unit_test(test_merge_halves), cmocka_unit_test(test_lives),
+        cmocka_unit_test(test_reserve),      cmocka_unit_test(test_rows_wait_long_ids),
+        cmocka_unit_test(test_bad_values),   cmocka_unit_test(test_no_customer_table),
+        cmocka_unit_test(test_risk_signals), cmocka_unit_test(test_risk_table),
+        cmocka_unit_test(test_risk_options), cmocka_unit_test(test_nps),
+        cmocka_unit_test(test_activation),   cmocka_unit_test(test_rows_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
