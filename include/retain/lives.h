@@ -22,9 +22,12 @@
  *
  * Rows arrive in any order, and the lives do not depend on it. The
  * accumulator keeps, per customer, a 128-bit hash of its id and its lives
- * merged so far (16 bytes each beyond the first, plus 8 for the MRR, 12
- * more with segments and reasons), never the rows: memory grows with
- * customers and win-backs, not with renewals. */
+ * merged so far (20 bytes each beyond the first, plus 8 for the MRR, 12
+ * more with segments and reasons) and, to find exact duplicate rows
+ * (retain_lives_add_row), each distinct row's fingerprint and place (16
+ * bytes for the first, 20 for each further one, 8 more with the MRR),
+ * never the rows: memory grows with customers, win-backs and renewals,
+ * never with duplicates. */
 #ifndef RETAIN_LIVES_H
 #define RETAIN_LIVES_H
 
@@ -115,6 +118,15 @@ typedef struct {
 typedef retain_status (*retain_life_fn)(const retain_life *life, void *user);
 RETAIN_API retain_status retain_lives_each(const retain_lives *lives, retain_life_fn fn,
                                            void *user);
+
+/* The same for part `part` (0 .. parts - 1) of the customers: they are
+ * split in `parts` runs of about equal count, a customer's lives all in
+ * one run, and the parts' walks together call fn for every life once, as
+ * retain_lives_each does. Different parts may be walked at once, on
+ * different threads, each with its own user state (the accumulator is
+ * only read). RETAIN_ERR_USAGE when part >= parts. */
+RETAIN_API retain_status retain_lives_each_part(const retain_lives *lives, size_t part,
+                                                size_t parts, retain_life_fn fn, void *user);
 
 /* After finish: the as-of in force, the earliest start, the customers and
  * lives held, and the bytes the per-customer state uses (for reports). */

@@ -137,18 +137,10 @@ int rt_rowset_add(rt_rowset *r, uint32_t cust, size_t ncust, uint64_t fp, uint64
             return -1;
     }
     for (uint32_t x = r->head[cust]; x; x = r->next[x - 1]) {
-        if (r->fp[x - 1] != fp)
-            continue;
-        /* of two equal rows, the later in the files is the duplicate */
-        uint64_t kept = r->place[x - 1];
-        uint64_t a = place > kept ? place : kept, b = place > kept ? kept : place;
-        if (r->dups++ == 0 || a < r->dup_place) {
-            r->dup_place = a;
-            r->dup_of = b;
+        if (r->fp[x - 1] == fp) {
+            rt_rowset_count(r, place, &r->place[x - 1]);
+            return 0;
         }
-        if (place < kept)
-            r->place[x - 1] = place;
-        return 0;
     }
     if (r->n == r->cap) {
         size_t cap = r->cap ? 2 * r->cap : 1024;
@@ -356,11 +348,7 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
     return true;
 }
 
-/* Of two equal rows, the later in the files is the duplicate: counts the
- * one at place against the kept one at *kept, which becomes the earlier
- * of the two, so that the first duplicate in file order is found whatever
- * order the rows come in (as rt_rowset_add). */
-static void count_duplicate(rt_rowset *r, uint64_t place, uint64_t *kept)
+void rt_rowset_count(rt_rowset *r, uint64_t place, uint64_t *kept)
 {
     uint64_t a = place > *kept ? place : *kept, b = place > *kept ? *kept : place;
     if (r->dups++ == 0 || a < r->dup_place) {
@@ -376,13 +364,13 @@ static bool repeats(rt_store *s, uint32_t i, const rt_pending *p)
 {
     const rt_customer *c = &s->cust[i];
     if (c->start == p->start && c->end == p->end && s->fp[i] == p->fp) {
-        count_duplicate(&s->rows, p->place, &s->place[i]);
+        rt_rowset_count(&s->rows, p->place, &s->place[i]);
         return true;
     }
     for (uint32_t x = c->more; x; x = s->extra[x - 1].next) {
         const rt_extra_row *e = &s->extra[x - 1];
         if (e->start == p->start && e->end == p->end && s->extra_fp[x - 1] == p->fp) {
-            count_duplicate(&s->rows, p->place, &s->extra_place[x - 1]);
+            rt_rowset_count(&s->rows, p->place, &s->extra_place[x - 1]);
             return true;
         }
     }
@@ -393,8 +381,10 @@ static bool repeats(rt_store *s, uint32_t i, const rt_pending *p)
  * fingerprint (rows read with --keep-duplicates have none, and cost
  * nothing): zero, no fingerprint, for the rows before it, in pages not
  * touched until written. */
-static bool fingerprints(rt_store *s)
+bool rt_store_fingerprints(rt_store *s)
 {
+    if (s->fp)
+        return true;
     size_t n = s->cap ? s->cap : 1, x = s->extra_cap ? s->extra_cap : 1;
     s->fp = calloc(n, sizeof *s->fp);
     s->place = calloc(n, sizeof *s->place);
@@ -453,7 +443,7 @@ static bool add_one(rt_store *s, const rt_pending *p)
 {
     uint32_t i;
     bool found;
-    if (s->dedup && p->fp && !s->fp && !fingerprints(s))
+    if (s->dedup && p->fp && !rt_store_fingerprints(s))
         return false;
     if (!locate(s, p, &i, &found))
         return false;

@@ -65,6 +65,13 @@ bool rt_rowset_reserve(rt_rowset *r, size_t n);
  * the customer's rows (counted), -1 when out of memory. */
 int rt_rowset_add(rt_rowset *r, uint32_t cust, size_t ncust, uint64_t fp, uint64_t place);
 
+/* Counts a row at place that repeats the kept one at *kept: of two equal
+ * rows, the later in the files is the duplicate, and *kept becomes the
+ * earlier of the two, so that the first duplicate in file order is found
+ * whatever order the rows come in. For rows kept elsewhere (the store's
+ * own, lives); rt_rowset_add counts with it. */
+void rt_rowset_count(rt_rowset *r, uint64_t place, uint64_t *kept);
+
 /* The duplicates counted; *place and *of (may be NULL) the first one's
  * place and that of the row it repeats. */
 unsigned long rt_rowset_duplicates(const rt_rowset *r, uint64_t *place, uint64_t *of);
@@ -124,6 +131,11 @@ void rt_store_init(rt_store *s);
 void rt_store_keep_mrr(rt_store *s);
 /* Leave out exact duplicate rows (rt_rowset); call before the first add. */
 void rt_store_dedup(rt_store *s);
+/* Keep each customer's first row's fingerprint and place (rt_pending.fp,
+ * .place) in fp[i], place[i] from now on (0 for the customers before:
+ * none), as rt_store_dedup does at the first row that has one; for a
+ * caller that finds the duplicates itself. False when out of memory. */
+bool rt_store_fingerprints(rt_store *s);
 void rt_store_free(rt_store *s);
 
 /* The key of customer (segment, id). */

@@ -19,6 +19,7 @@
 #include <retain/lives.h>
 
 #include "internal.h"
+#include "lives_fold.h"
 #include "store.h"
 #include "window.h"
 
@@ -225,6 +226,16 @@ static int64_t dh_upto(const dayhist *h, int64_t day)
     return h->v[day - h->lo];
 }
 
+/* Adds the days of b to a (neither prefixed yet); false on overflow or
+ * out of memory. */
+static bool dh_merge(dayhist *a, const dayhist *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i] && !dh_add(a, b->lo + (int32_t)i, b->v[i]))
+            return false;
+    return true;
+}
+
 /* Counts and MRR side by side. */
 typedef struct {
     dayhist count, mrr;
@@ -233,6 +244,11 @@ typedef struct {
 static bool tally_add(tally *t, int32_t day, retain_money mrr)
 {
     return dh_add(&t->count, day, 1) && dh_add(&t->mrr, day, mrr);
+}
+
+static bool tally_merge(tally *a, const tally *b)
+{
+    return dh_merge(&a->count, &b->count) && dh_merge(&a->mrr, &b->mrr);
 }
 
 static void tally_free(tally *t)
@@ -290,10 +306,9 @@ retain_churn *retain_churn_new(const retain_churn_options *options)
     return c;
 }
 
-void retain_churn_free(retain_churn *c)
+/* Frees the per-segment tables and their names. */
+static void tables_free(retain_churn *c)
 {
-    if (!c)
-        return;
     /* a segment interned when growing seg failed has no slot */
     for (size_t g = 0; g < c->segments.n && g < c->nseg_cap; g++) {
         for (size_t k = 0; c->seg[g] && k < c->nstages; k++) {
@@ -309,6 +324,13 @@ void retain_churn_free(retain_churn *c)
     free(c->seg);
     rt_intern_free(&c->segments);
     rt_intern_free(&c->reasons);
+}
+
+void retain_churn_free(retain_churn *c)
+{
+    if (!c)
+        return;
+    tables_free(c);
     free(c->seg_order);
     free(c->reason_order);
     free(c->cells);
@@ -434,7 +456,58 @@ static retain_status on_life(const retain_life *life, void *user)
                     life->start, life->end, life->has_end, life->mrr);
 }
 
+/* Adds the tables of x (a fold of other customers' lives) to c's: by
+ * segment and reason names, which the two intern in their own orders. */
+static retain_status merge_tables(retain_churn *c, const retain_churn *x)
+{
+    c->with_reasons = c->with_reasons || x->with_reasons;
+    for (uint32_t g = 0; g < x->segments.n; g++) {
+        size_t len;
+        const char *name = rt_intern_str(&x->segments, g, &len);
+        stage_acc *st = segment_stages(c, name, len);
+        if (!st)
+            return RETAIN_ERR_NOMEM;
+        for (size_t k = 0; k < c->nstages; k++) {
+            stage_acc *s = &st[k];
+            const stage_acc *xs = &x->seg[g][k];
+            if (!tally_merge(&s->entry, &xs->entry) || !tally_merge(&s->exit, &xs->exit))
+                return RETAIN_ERR_NOMEM;
+            for (uint32_t r = 0; r < xs->nchurn; r++) {
+                uint32_t to = 0; /* without reasons, the one tally */
+                if (x->reasons.n > 0) {
+                    const char *why = rt_intern_str(&x->reasons, r, &len);
+                    if (!rt_intern_get(&c->reasons, why, len, &to))
+                        return RETAIN_ERR_NOMEM;
+                }
+                tally *ch = churn_tally(s, to);
+                if (!ch || !tally_merge(ch, &xs->churn[r]))
+                    return RETAIN_ERR_NOMEM;
+            }
+        }
+    }
+    return RETAIN_OK;
+}
+
+/* Counts every life: customers [0, mid) into c, the others into a
+ * partial accumulator on a second thread, then merged into c. */
+static retain_status count_lives(retain_churn *c, size_t mid)
+{
+    retain_churn x = {.opt = c->opt, .nstages = c->nstages};
+    rt_intern_init(&x.segments);
+    rt_intern_init(&x.reasons);
+    retain_status st = rt_lives_fold2(c->lives, mid, on_life, c, &x);
+    if (st == RETAIN_OK)
+        st = merge_tables(c, &x);
+    tables_free(&x);
+    return st;
+}
+
 retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
+{
+    return rt_churn_finish_at(c, RT_FOLD_HALVES, diag);
+}
+
+retain_status rt_churn_finish_at(retain_churn *c, size_t mid, retain_diag *diag)
 {
     const retain_period_kind k = c->opt.period;
     retain_status st = retain_lives_finish(c->lives, diag);
@@ -442,7 +515,7 @@ retain_status retain_churn_finish(retain_churn *c, retain_diag *diag)
         return st;
     c->as_of = retain_lives_as_of(c->lives);
     c->first_start = retain_lives_first_start(c->lives);
-    st = retain_lives_each(c->lives, on_life, c);
+    st = count_lives(c, mid);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, 0, NULL, "%s",
                        st == RETAIN_ERR_NOMEM ? "out of memory" : "a sum overflows");

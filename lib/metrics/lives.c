@@ -20,6 +20,7 @@
 #include <retain/lives.h>
 
 #include "internal.h"
+#include "lives_fold.h"
 #include "store.h"
 #include "window.h"
 #include "worker.h"
@@ -27,17 +28,59 @@
 #define SERVING 0x80000000u /* in a life's segment word: a row serving its first day decided */
 #define SEG_MASK 0x7FFFFFFFu
 
-/* A life beyond a customer's first (the first lives in its rt_customer:
- * start, end, more = index + 1 of its next life, segment word). */
+/* A customer's first life is in its rt_customer (start, end, segment
+ * word; more = index + 1 of its first record), and the fingerprint and
+ * place of its first row beside it (rt_store.fp, .place). Each further
+ * life, and each further distinct row's fingerprint, is a record of the
+ * customer's chain. */
+#define ROW_REC 0x80000000u /* in a record's link: a row's fingerprint, not a life */
+
 typedef struct {
-    int32_t start, end;
-    uint32_t next; /* index + 1 of the customer's next life; 0 ends */
-    uint32_t seg;  /* segment index | SERVING */
+    uint32_t link; /* index + 1 of the customer's next record (0 ends) | ROW_REC */
+    union {
+        struct {
+            int32_t start, end;
+            uint32_t seg; /* segment index | SERVING */
+        } life;
+        uint32_t row[4]; /* fingerprint, place: low halves first (4-byte aligned) */
+    } u;
 } life_rec;
+
+static uint32_t next_of(const life_rec *r)
+{
+    return r->link & ~ROW_REC;
+}
+
+static bool is_row(const life_rec *r)
+{
+    return r->link & ROW_REC;
+}
+
+static void set_next(life_rec *r, uint32_t next)
+{
+    r->link = (r->link & ROW_REC) | next;
+}
+
+static uint64_t rec_fp(const life_rec *r)
+{
+    return (uint64_t)r->u.row[1] << 32 | r->u.row[0];
+}
+
+static uint64_t rec_place(const life_rec *r)
+{
+    return (uint64_t)r->u.row[3] << 32 | r->u.row[2];
+}
+
+static void set_rec_place(life_rec *r, uint64_t place)
+{
+    r->u.row[2] = (uint32_t)place;
+    r->u.row[3] = (uint32_t)(place >> 32);
+}
 
 /* Per-life summaries beside the records, present only when asked for. */
 typedef struct {
-    int64_t *mrr;     /* first-day MRR (mrr or segments) */
+    int64_t *mrr;     /* first-day MRR (mrr or segments), unless packed */
+    uint32_t *mrr_lo; /* packed: its low 32 bits (see retain_lives.packed) */
     int64_t *best;    /* MRR of the deciding row (segments) */
     uint32_t *reason; /* reason index of the row ending the life (reasons) */
     size_t cap;
@@ -62,13 +105,19 @@ typedef struct {
 struct retain_lives {
     retain_lives_options opt;
     bool with_mrr; /* mrr or segments */
+    /* With the MRR and no segments, the segment word of a customer's first
+     * life holds, beside SERVING, the upper 31 bits of its MRR, and
+     * cattr.mrr_lo the lower 32 (4 bytes a customer instead of 8). An MRR
+     * outside 63 bits (beyond 4.6e12 in currency units: no real table has
+     * one) unpacks them for good into cattr.mrr. */
+    bool packed;
     rt_store store;
     rt_intern segments, reasons;
-    rt_rowset rows;     /* exact duplicate rows */
+    rt_rowset rows;     /* exact duplicate rows: the counts only (the rows are in the chains) */
     attrs cattr, xattr; /* of customers' first lives, of the further ones */
     life_rec *extra;
     size_t nextra, extra_cap;
-    uint32_t free_list; /* index + 1 of a record freed by a merge */
+    uint32_t free_list; /* index + 1 of a record freed by a merge (linked by link) */
     size_t nlives;
     rt_window window;
     bool overflow; /* a first-day MRR sum overflowed */
@@ -93,6 +142,7 @@ retain_lives *retain_lives_new(const retain_lives_options *options)
         return NULL;
     l->opt = *options;
     l->with_mrr = options->mrr || options->segments;
+    l->packed = options->mrr && !options->segments;
     rt_store_init(&l->store);
     rt_intern_init(&l->segments);
     rt_intern_init(&l->reasons);
@@ -103,6 +153,7 @@ retain_lives *retain_lives_new(const retain_lives_options *options)
 static void attrs_free(attrs *a)
 {
     free(a->mrr);
+    free(a->mrr_lo);
     free(a->best);
     free(a->reason);
 }
@@ -137,7 +188,9 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
 {
     if (n <= a->cap)
         return true;
-    if ((l->with_mrr && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
+    bool packed = l->packed && a == &l->cattr;
+    if ((packed && !grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, n)) ||
+        (l->with_mrr && !packed && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
         (l->opt.segments && !grow((void **)&a->best, sizeof *a->best, n)) ||
         (l->opt.reasons && !grow((void **)&a->reason, sizeof *a->reason, n)))
         return false;
@@ -148,12 +201,35 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
 retain_status retain_lives_reserve(retain_lives *l, size_t customers)
 {
     if (!rt_worker_wait(l->worker) || !rt_store_reserve(&l->store, customers) ||
-        !attrs_reserve(l, &l->cattr, l->store.cap) || !rt_rowset_reserve(&l->rows, customers))
+        !attrs_reserve(l, &l->cattr, l->store.cap))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
 
 /* ---- reading and writing lives ---------------------------------------- */
+
+/* The packed MRR of customer i's first life. */
+static int64_t packed_mrr(const retain_lives *l, size_t i)
+{
+    int32_t hi = (int32_t)(l->store.cust[i].segment << 1) >> 1; /* 31 bits, signed */
+    return (int64_t)((uint64_t)(int64_t)hi << 32 | l->cattr.mrr_lo[i]);
+}
+
+/* Leaves packing: every customer's MRR into cattr.mrr. */
+static bool unpack(retain_lives *l)
+{
+    attrs *a = &l->cattr;
+    if (!grow((void **)&a->mrr, sizeof *a->mrr, a->cap ? a->cap : 1))
+        return false;
+    for (size_t i = 0; i < l->store.n; i++) {
+        a->mrr[i] = packed_mrr(l, i);
+        l->store.cust[i].segment &= SERVING;
+    }
+    free(a->mrr_lo);
+    a->mrr_lo = NULL;
+    l->packed = false;
+    return true;
+}
 
 static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
 {
@@ -161,41 +237,56 @@ static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
     size_t i = x ? x - 1 : cust;
     if (x) {
         const life_rec *r = &l->extra[i];
-        v->start = r->start;
-        v->end = r->end;
-        v->seg = r->seg;
+        v->start = r->u.life.start;
+        v->end = r->u.life.end;
+        v->seg = r->u.life.seg;
     } else {
         const rt_customer *c = &l->store.cust[i];
         v->start = c->start;
         v->end = c->end;
         v->seg = c->segment;
     }
-    v->mrr = l->with_mrr ? a->mrr[i] : 0;
+    if (!x && l->packed) {
+        v->seg = l->store.cust[i].segment & SERVING;
+        v->mrr = packed_mrr(l, i);
+    } else {
+        v->mrr = l->with_mrr ? a->mrr[i] : 0;
+    }
     v->best = l->opt.segments ? a->best[i] : 0;
     v->reason = l->opt.reasons ? a->reason[i] : 0;
 }
 
-static void save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
+/* False when out of memory (unpacking). */
+static bool save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
 {
+    if (!x && l->packed && (v->mrr < -((int64_t)1 << 62) || v->mrr >= (int64_t)1 << 62) &&
+        !unpack(l))
+        return false;
     attrs *a = x ? &l->xattr : &l->cattr;
     size_t i = x ? x - 1 : cust;
     if (x) {
         life_rec *r = &l->extra[i];
-        r->start = v->start;
-        r->end = v->end;
-        r->seg = v->seg;
+        r->u.life.start = v->start;
+        r->u.life.end = v->end;
+        r->u.life.seg = v->seg;
     } else {
         rt_customer *c = &l->store.cust[i];
         c->start = v->start;
         c->end = v->end;
         c->segment = v->seg;
     }
-    if (l->with_mrr)
+    if (!x && l->packed) {
+        l->store.cust[i].segment =
+            (v->seg & SERVING) | ((uint32_t)((uint64_t)v->mrr >> 32) & SEG_MASK);
+        a->mrr_lo[i] = (uint32_t)v->mrr;
+    } else if (l->with_mrr) {
         a->mrr[i] = v->mrr;
+    }
     if (l->opt.segments)
         a->best[i] = v->best;
     if (l->opt.reasons)
         a->reason[i] = v->reason;
+    return true;
 }
 
 /* Whether the closed ranges [start, end + gap] of two lives meet. */
@@ -244,22 +335,27 @@ static void absorb(retain_lives *l, life *v, const life *x)
     }
 }
 
-/* A new record for a further life; 0 when out of memory. */
-static uint32_t new_record(retain_lives *l)
+/* A new record (link 0) at the head of customer i's chain, a row's when
+ * row; 0 when out of memory. */
+static uint32_t new_record(retain_lives *l, uint32_t i, bool row)
 {
-    if (l->free_list) {
-        uint32_t x = l->free_list;
-        l->free_list = l->extra[x - 1].next;
-        return x;
+    uint32_t x = l->free_list;
+    if (x) {
+        l->free_list = next_of(&l->extra[x - 1]);
+    } else {
+        if (l->nextra == l->extra_cap) {
+            size_t cap = l->extra_cap ? 2 * l->extra_cap : 1024;
+            if (cap > ~ROW_REC || !grow((void **)&l->extra, sizeof *l->extra, cap) ||
+                !attrs_reserve(l, &l->xattr, cap))
+                return 0; /* indices are 31-bit */
+            l->extra_cap = cap;
+        }
+        x = (uint32_t)++l->nextra;
     }
-    if (l->nextra == l->extra_cap) {
-        size_t cap = l->extra_cap ? 2 * l->extra_cap : 1024;
-        if (cap > RT_MAX_CUSTOMERS || !grow((void **)&l->extra, sizeof *l->extra, cap) ||
-            !attrs_reserve(l, &l->xattr, cap))
-            return 0;
-        l->extra_cap = cap;
-    }
-    return (uint32_t)++l->nextra;
+    rt_customer *c = &l->store.cust[i];
+    l->extra[x - 1].link = c->more | (row ? ROW_REC : 0);
+    c->more = x;
+    return x;
 }
 
 /* Adds row r to customer i, which has lives already. */
@@ -273,8 +369,7 @@ static bool add_to_customer(retain_lives *l, uint32_t i, life *r)
         life v;
         load(l, i, 0, &v);
         absorb(l, &v, r);
-        save(l, i, 0, &v);
-        return true;
+        return save(l, i, 0, &v);
     }
     bool into_first = meet(c->start, c->end, r0, r1, gap);
     if (into_first) {
@@ -282,35 +377,62 @@ static bool add_to_customer(retain_lives *l, uint32_t i, life *r)
         load(l, i, 0, &v);
         absorb(l, r, &v);
     }
-    uint32_t *link = &c->more;
-    while (*link) {
-        uint32_t x = *link;
+    life_rec *prev = NULL; /* the record linking to x; NULL: the customer */
+    for (uint32_t x = c->more; x;) {
         life_rec *rec = &l->extra[x - 1];
-        if (meet(rec->start, rec->end, r0, r1, gap)) {
+        uint32_t next = next_of(rec);
+        if (!is_row(rec) && meet(rec->u.life.start, rec->u.life.end, r0, r1, gap)) {
             life v;
             load(l, i, x, &v);
             absorb(l, r, &v);
-            *link = rec->next; /* unlinked, free for reuse */
-            rec->next = l->free_list;
+            if (prev) /* unlinked, free for reuse */
+                set_next(prev, next);
+            else
+                c->more = next;
+            rec->link = l->free_list;
             l->free_list = x;
             l->nlives--;
         } else {
-            link = &rec->next;
+            prev = rec;
         }
+        x = next;
     }
-    if (into_first) {
-        save(l, i, 0, r);
-        return true;
-    }
-    uint32_t x = new_record(l);
+    if (into_first)
+        return save(l, i, 0, r);
+    uint32_t x = new_record(l, i, false);
     if (!x)
         return false;
-    c = &l->store.cust[i];
     save(l, i, x, r);
-    l->extra[x - 1].next = c->more;
-    c->more = x;
     l->nlives++;
     return true;
+}
+
+/* Row p of customer i, which has rows: 1 when it repeats none of them
+ * (its fingerprint now kept in a record), 0 when it does (counted), -1
+ * when out of memory. */
+static int keep_row(retain_lives *l, uint32_t i, const rt_pending *p)
+{
+    if (l->store.fp[i] == p->fp) {
+        rt_rowset_count(&l->rows, p->place, &l->store.place[i]);
+        return 0;
+    }
+    for (uint32_t x = l->store.cust[i].more; x; x = next_of(&l->extra[x - 1])) {
+        life_rec *rec = &l->extra[x - 1];
+        if (is_row(rec) && rec_fp(rec) == p->fp) {
+            uint64_t kept = rec_place(rec);
+            rt_rowset_count(&l->rows, p->place, &kept);
+            set_rec_place(rec, kept);
+            return 0;
+        }
+    }
+    uint32_t x = new_record(l, i, true);
+    if (!x)
+        return -1;
+    life_rec *rec = &l->extra[x - 1];
+    rec->u.row[0] = (uint32_t)p->fp;
+    rec->u.row[1] = (uint32_t)(p->fp >> 32);
+    set_rec_place(rec, p->place);
+    return 1;
 }
 
 /* Adds the n rows of batch b. */
@@ -318,24 +440,25 @@ static bool add_batch(void *lives, void *b, size_t n)
 {
     retain_lives *l = lives;
     const batch *q = b;
+    for (size_t k = 0; k < n && !l->store.fp; k++)
+        if (q->row[k].fp && !rt_store_fingerprints(&l->store))
+            return false; /* from the first row with one on, as the store keeps them */
     if (!rt_store_locate_many(&l->store, q->row, n, l->index, l->found) ||
         !attrs_reserve(l, &l->cattr, l->store.cap))
         return false;
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &q->row[k];
-        if (p->fp) {
-            int kept = rt_rowset_add(&l->rows, l->index[k], l->store.n, p->fp, p->place);
+        if (p->fp && l->found[k]) { /* a new customer's first row is beside it */
+            int kept = keep_row(l, l->index[k], p);
             if (kept < 0)
                 return false;
-            if (kept == 0) {      /* an exact duplicate: left out */
-                if (!l->found[k]) /* cannot be: a new customer has no row yet */
-                    return false;
+            if (kept == 0) /* an exact duplicate: left out */
                 continue;
-            }
         }
         life r = {p->start, p->end, p->segment, p->mrr, p->mrr, q->reason[k]};
         if (!l->found[k]) { /* the record holds the row already */
-            save(l, l->index[k], 0, &r);
+            if (!save(l, l->index[k], 0, &r))
+                return false;
             l->nlives++;
         } else if (!add_to_customer(l, l->index[k], &r)) {
             return false;
@@ -443,16 +566,18 @@ static int by_start(const void *a, const void *b)
     return (x->start > y->start) - (x->start < y->start);
 }
 
-retain_status retain_lives_each(const retain_lives *l, retain_life_fn fn, void *user)
+/* Calls fn for the lives of customers [from, to). */
+static retain_status each_range(const retain_lives *l, size_t from, size_t to, retain_life_fn fn,
+                                void *user)
 {
     life one, *v = &one;
     size_t cap = 1;
     retain_status st = RETAIN_OK;
-    for (size_t i = 0; st == RETAIN_OK && i < l->store.n; i++) {
+    for (size_t i = from; st == RETAIN_OK && i < to; i++) {
         const rt_customer *c = &l->store.cust[i];
         size_t n = 1;
-        for (uint32_t x = c->more; x; x = l->extra[x - 1].next)
-            n++;
+        for (uint32_t x = c->more; x; x = next_of(&l->extra[x - 1]))
+            n += !is_row(&l->extra[x - 1]);
         if (n > cap) {
             life *w = realloc(v == &one ? NULL : v, n * sizeof *w);
             if (!w) {
@@ -464,8 +589,9 @@ retain_status retain_lives_each(const retain_lives *l, retain_life_fn fn, void *
         }
         load(l, (uint32_t)i, 0, &v[0]);
         n = 1;
-        for (uint32_t x = c->more; x; x = l->extra[x - 1].next)
-            load(l, (uint32_t)i, x, &v[n++]);
+        for (uint32_t x = c->more; x; x = next_of(&l->extra[x - 1]))
+            if (!is_row(&l->extra[x - 1]))
+                load(l, (uint32_t)i, x, &v[n++]);
         if (n > 1)
             qsort(v, n, sizeof *v, by_start);
         for (size_t k = 0; st == RETAIN_OK && k < n; k++) {
@@ -484,6 +610,68 @@ retain_status retain_lives_each(const retain_lives *l, retain_life_fn fn, void *
     if (v != &one)
         free(v);
     return st;
+}
+
+retain_status retain_lives_each(const retain_lives *l, retain_life_fn fn, void *user)
+{
+    return each_range(l, 0, l->store.n, fn, user);
+}
+
+/* The first customer of part k of parts. */
+static size_t part_start(const retain_lives *l, size_t k, size_t parts)
+{
+    return (size_t)((unsigned __int128)l->store.n * k / parts);
+}
+
+retain_status retain_lives_each_part(const retain_lives *l, size_t part, size_t parts,
+                                     retain_life_fn fn, void *user)
+{
+    if (parts == 0 || part >= parts)
+        return RETAIN_ERR_USAGE;
+    return each_range(l, part_start(l, part, parts), part_start(l, part + 1, parts), fn, user);
+}
+
+/* The second half of a fold, on the worker thread. */
+typedef struct {
+    const retain_lives *l;
+    size_t from;
+    retain_life_fn fn;
+    void *user;
+    retain_status st;
+} half;
+
+static bool fold_half(void *ctx, void *unused, size_t n)
+{
+    (void)unused;
+    (void)n;
+    half *h = ctx;
+    h->st = each_range(h->l, h->from, h->l->store.n, h->fn, h->user);
+    return true;
+}
+
+retain_status rt_lives_fold2(const retain_lives *l, size_t mid, retain_life_fn fn, void *first,
+                             void *second)
+{
+    if (mid == RT_FOLD_HALVES)
+        mid = l->store.n < RT_FOLD_SPLIT_MIN ? l->store.n : l->store.n / 2;
+    if (mid > l->store.n)
+        mid = l->store.n;
+    half h = {l, mid, fn, second, RETAIN_OK};
+    rt_worker *w = NULL;
+    void *spare = malloc(1), *job = malloc(1);
+    if (mid < l->store.n && spare && job && (w = rt_worker_start(fold_half, &h, spare))) {
+        spare = NULL; /* the worker's */
+        if (!rt_worker_submit(w, &job, 1))
+            h.st = RETAIN_ERR_NOMEM; /* cannot be: no batch before */
+    }
+    retain_status st = each_range(l, 0, mid, fn, first);
+    if (w)
+        rt_worker_end(&w); /* waits for the second half */
+    else
+        fold_half(&h, NULL, 0); /* no thread: here, after the first */
+    free(spare);
+    free(job);
+    return st != RETAIN_OK ? st : h.st;
 }
 
 retain_day retain_lives_as_of(const retain_lives *l)
@@ -510,6 +698,6 @@ size_t retain_lives_bytes(const retain_lives *l)
 {
     size_t per = (l->with_mrr ? sizeof(int64_t) : 0) + (l->opt.segments ? sizeof(int64_t) : 0) +
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
-    return rt_store_bytes(&l->store) + rt_rowset_bytes(&l->rows) + l->store.n * per +
-           l->nextra * (sizeof(life_rec) + per);
+    size_t first = per - (l->packed ? sizeof(int64_t) - sizeof(uint32_t) : 0);
+    return rt_store_bytes(&l->store) + l->store.n * first + l->nextra * (sizeof(life_rec) + per);
 }

@@ -8,6 +8,7 @@
 #include <retain/survival.h>
 
 #include "internal.h"
+#include "lives_fold.h"
 #include "stats.h"
 #include "store.h"
 #include "window.h"
@@ -52,19 +53,25 @@ retain_survival *retain_survival_new(const retain_survival_options *options)
     return sv;
 }
 
-void retain_survival_free(retain_survival *sv)
+/* Frees the per-segment counts and curves and their names. */
+static void tables_free(retain_survival *sv)
 {
-    if (!sv)
-        return;
     for (size_t i = 0; i < sv->segments.n && i < sv->hist_cap; i++) {
         free(sv->hist[i].events);
         free(sv->hist[i].censored);
         free(sv->hist[i].steps);
     }
     free(sv->hist);
+    rt_intern_free(&sv->segments);
+}
+
+void retain_survival_free(retain_survival *sv)
+{
+    if (!sv)
+        return;
+    tables_free(sv);
     retain_lives_free(sv->lives);
     free(sv->order);
-    rt_intern_free(&sv->segments);
     free(sv);
 }
 
@@ -177,7 +184,45 @@ static bool build_curve(hist *h)
     return true;
 }
 
+/* Adds the counts of x (a fold of other customers' lives) to sv's, by
+ * segment name. */
+static retain_status merge_counts(retain_survival *sv, const retain_survival *x)
+{
+    for (uint32_t g = 0; g < x->segments.n; g++) {
+        size_t len;
+        const char *name = rt_intern_str(&x->segments, g, &len);
+        uint32_t to;
+        retain_status st = segment_index(sv, name, len, &to);
+        if (st != RETAIN_OK)
+            return st;
+        const hist *h = &x->hist[g];
+        for (size_t t = 0; t < h->len; t++)
+            if ((h->events[t] && !count(sv, to, (int64_t)t, true, h->events[t])) ||
+                (h->censored[t] && !count(sv, to, (int64_t)t, false, h->censored[t])))
+                return RETAIN_ERR_NOMEM;
+    }
+    return RETAIN_OK;
+}
+
+/* Counts every life: customers [0, mid) into sv, the others into a
+ * partial accumulator on a second thread, then merged into sv. */
+static retain_status count_lives(retain_survival *sv, size_t mid)
+{
+    retain_survival x = {.opt = sv->opt};
+    rt_intern_init(&x.segments);
+    retain_status st = rt_lives_fold2(sv->lives, mid, on_life, sv, &x);
+    if (st == RETAIN_OK)
+        st = merge_counts(sv, &x);
+    tables_free(&x);
+    return st;
+}
+
 retain_status retain_survival_finish(retain_survival *sv, retain_diag *diag)
+{
+    return rt_survival_finish_at(sv, RT_FOLD_HALVES, diag);
+}
+
+retain_status rt_survival_finish_at(retain_survival *sv, size_t mid, retain_diag *diag)
 {
     /* lives given as durations (retain_survival_add_lives) need no as-of */
     if (sv->segments.n == 0 || sv->any_row) {
@@ -185,7 +230,7 @@ retain_status retain_survival_finish(retain_survival *sv, retain_diag *diag)
         if (st != RETAIN_OK)
             return st;
         sv->as_of = retain_lives_as_of(sv->lives);
-        if (retain_lives_each(sv->lives, on_life, sv) != RETAIN_OK)
+        if (count_lives(sv, mid) != RETAIN_OK)
             return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
     sv->order = rt_intern_sorted(&sv->segments);

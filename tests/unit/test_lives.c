@@ -330,13 +330,129 @@ static void test_many_rows_many_batches(void **state)
     retain_lives_free(l);
 }
 
+/* Exact duplicate rows (retain_lives_add_row with fingerprints) are
+ * found among a customer's rows whether they merged into one life or
+ * not, after the lives holding them merged, in any order of places: the
+ * first duplicate in file order is reported. */
+static void test_duplicates_among_lives(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id;
+        int32_t start, end;
+        uint64_t fp, place;
+    } rows[] = {
+        {"A", 0, 100, 11, 50},   {"A", 100, 200, 22, 30}, {"A", 300, 400, 33, 70},
+        {"A", 200, 300, 55, 80}, /* the bridge: one life */
+        {"A", 0, 100, 11, 10},   {"A", 300, 400, 33, 90}, {"A", 100, 200, 22, 60},
+        {"A", 0, 100, 11, 5},    {"A", 200, 300, 55, 85}, {"B", 500, 550, 44, 20},
+        {"B", 500, 550, 44, 40},
+    };
+    for (int bridge = 0; bridge < 2; bridge++) {
+        retain_lives_options o = {.mrr = true, .has_as_of = true, .as_of = 1000};
+        retain_lives *l = retain_lives_new(&o);
+        assert_non_null(l);
+        unsigned long want = 0;
+        for (size_t i = 0; i < N(rows); i++) {
+            if (!bridge && rows[i].fp == 55)
+                continue;
+            want += i >= 4 && i != 9;
+            retain_row r = {.line = 1,
+                            .id = rows[i].id,
+                            .id_len = 1,
+                            .start = rows[i].start,
+                            .end = rows[i].end,
+                            .has_end = true,
+                            .mrr = UNITS(1),
+                            .has_mrr = true,
+                            .fingerprint = rows[i].fp,
+                            .place = rows[i].place};
+            assert_int_equal(retain_lives_add_row(l, NULL, 0, NULL, 0, &r), RETAIN_OK);
+        }
+        retain_diag d;
+        assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+        uint64_t place, of;
+        assert_int_equal(retain_lives_duplicates(l, &place, &of), want);
+        assert_int_equal(place, 10);
+        assert_int_equal(of, 5);
+        assert_int_equal(retain_lives_customers(l), 2);
+        assert_int_equal(retain_lives_count(l), bridge ? 2 : 3);
+        collected c = {.n = 0};
+        assert_int_equal(retain_lives_each(l, collect, &c), RETAIN_OK);
+        qsort(c.got, c.n, sizeof c.got[0], by_start_then_index);
+        /* A's first life: one row's MRR on its first day, the copies left out */
+        assert_true(c.got[0].mrr == 1 && c.got[bridge ? 1 : 2].mrr == 1);
+        assert_int_equal(c.got[0].end, bridge ? 400 : 200);
+        retain_lives_free(l);
+    }
+}
+
+/* The exact MRR of each life, by its start day (below 64). */
+static retain_status note_mrr(const retain_life *l, void *user)
+{
+    retain_money *by_start = user;
+    assert_true(l->start >= 0 && l->start < 64);
+    by_start[l->start] = l->mrr;
+    return RETAIN_OK;
+}
+
+/* Without segments, a customer's first-life MRR is packed in 63 bits: any
+ * MRR comes back exact, and one that does not fit (summed on a life's
+ * first day) unpacks every customer's, which stay exact. */
+static void test_mrr_kept_exact(void **state)
+{
+    (void)state;
+    static const retain_money v[] = {0,
+                                     -1,
+                                     1,
+                                     INT32_MAX,
+                                     (retain_money)UINT32_MAX + 1,
+                                     -((retain_money)1 << 40) - 7,
+                                     ((retain_money)1 << 62) - 1,
+                                     -((retain_money)1 << 62),
+                                     29 * RETAIN_MONEY_SCALE};
+    size_t bytes[2];
+    for (int big = 0; big < 2; big++) {
+        retain_lives_options o = {.mrr = true};
+        retain_lives *l = retain_lives_new(&o);
+        assert_non_null(l);
+        char id[16];
+        for (size_t i = 0; i < N(v); i++) {
+            int n = snprintf(id, sizeof id, "c%zu", i);
+            assert_int_equal(retain_lives_add(l, id, (size_t)n, NULL, 0, NULL, 0, (retain_day)i,
+                                              100, true, v[i]),
+                             RETAIN_OK);
+        }
+        /* two rows on the first day: their sum, 2^62 with big */
+        retain_money half = big ? (retain_money)1 << 61 : -5;
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(retain_lives_add(l, "z", 1, NULL, 0, NULL, 0, 50, 60 + k, true, half),
+                             RETAIN_OK);
+        /* and a customer after it, packed or not */
+        assert_int_equal(retain_lives_add(l, "y", 1, NULL, 0, NULL, 0, 60, 70, true, -3),
+                         RETAIN_OK);
+        retain_diag d;
+        assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+        retain_money got[64] = {0};
+        assert_int_equal(retain_lives_each(l, note_mrr, got), RETAIN_OK);
+        for (size_t i = 0; i < N(v); i++)
+            assert_true(got[i] == v[i]);
+        assert_true(got[50] == 2 * half);
+        assert_true(got[60] == -3);
+        bytes[big] = retain_lives_bytes(l);
+        retain_lives_free(l);
+    }
+    assert_int_equal(bytes[1] - bytes[0], 4 * (N(v) + 2)); /* unpacked: 8 bytes, not 4 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_renewals_are_one_life), cmocka_unit_test(test_many_rows_many_batches),
         cmocka_unit_test(test_gaps_and_bridges),      cmocka_unit_test(test_segment_rule),
         cmocka_unit_test(test_reasons_and_as_of),     cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_random_orders_agree),
+        cmocka_unit_test(test_random_orders_agree),   cmocka_unit_test(test_duplicates_among_lives),
+        cmocka_unit_test(test_mrr_kept_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
