@@ -16,6 +16,8 @@ static const cli_opt options[] = {
      "(default 30)"},
     {CLI_AS_OF},
     {CLI_PERIOD("cohorts by day, week (ISO), month (default), quarter\nor year of the start")},
+    {"from", OPT_FROM, "PERIOD", "the first cohort to report (default: the first start's)"},
+    {"to", OPT_TO, "PERIOD", "the last cohort to report (default: as-of's)"},
     {CLI_BY("one block of cohorts per value of column COL")},
     {CLI_MERGE_GAP},
     {"onboarding", OPT_ONBOARDING, NULL,
@@ -79,7 +81,14 @@ static int run(cli *c, int argc, char **argv)
     char **operands = cli_operands(c, argc, argv, &nfiles, &code);
     if (!operands)
         return code;
+    if ((c->has_from || c->has_to) && onboarding)
+        return cli_usage_error(c, "--from and --to narrow the cohorts of the activation table: "
+                                  "not with --onboarding");
     o.period = c->period;
+    o.has_from = c->has_from;
+    o.from = c->from;
+    o.has_to = c->has_to;
+    o.to = c->to;
     /* default as-of: the latest start, known once the customers are read */
     retain_day cut = c->has_as_of ? c->as_of : 0;
     retain_events_options eo = {.merge_gap = c->merge_gap,

@@ -12,6 +12,8 @@ enum { OPT_LATEST = OPT_FIRST_FREE, OPT_BELOW, OPT_CHURN };
 static const cli_opt options[] = {
     {"as-of", OPT_AS_OF, "DATE", "observation day (default: the latest answer)"},
     {CLI_PERIOD(NULL)},
+    {"from", OPT_FROM, "PERIOD", "the first period to report (default: the first answer's)"},
+    {"to", OPT_TO, "PERIOD", "the last period to report (default: as-of's)"},
     {CLI_BY("one block of periods per value of this column of the\ncustomer table (the "
             "customer's segment on the answer day)")},
     {CLI_MERGE_GAP},
@@ -98,9 +100,17 @@ static int run(cli *c, int argc, char **argv)
     if (!customers && (o.horizon || c->by))
         return cli_usage_error(c, "%s needs the customer table (retain nps SURVEY CUSTOMERS)",
                                o.horizon ? "--churn" : "--by");
+    if ((c->has_from || c->has_to) && (below || o.horizon))
+        return cli_usage_error(c,
+                               "--from and --to narrow the periods of the NPS table: not with %s",
+                               below ? "--below" : "--churn");
     o.period = c->period;
     o.has_as_of = c->has_as_of;
     o.as_of = c->as_of;
+    o.has_from = c->has_from;
+    o.from = c->from;
+    o.has_to = c->has_to;
+    o.to = c->to;
     retain_day cut = c->has_as_of ? c->as_of : RETAIN_DAY_MAX;
     retain_events_options eo = {.merge_gap = c->merge_gap, .cutoffs = &cut, .n_cutoffs = 1};
     retain_diag diag;
@@ -119,8 +129,9 @@ static int run(cli *c, int argc, char **argv)
     c->input.unordered = false; /* the later line wins among answers of a day */
     if (code == EXIT_OK)
         code = cli_read_other(c, RETAIN_TABLE_SURVEY, files[0], 0, 0, optional, on_answer, &x);
-    if (code == EXIT_OK && retain_nps_finish(x.nps, &diag) != RETAIN_OK)
-        code = cli_report_file(c, files[0], &diag);
+    if (code == EXIT_OK && retain_nps_finish(x.nps, &diag) != RETAIN_OK) /* options: no file */
+        code = diag.status == RETAIN_ERR_USAGE ? cli_report(c, &diag)
+                                               : cli_report_file(c, files[0], &diag);
     unsigned long line;
     uint64_t unknown = code == EXIT_OK ? retain_nps_unknown(x.nps, &line) : 0;
     if (unknown)

@@ -16,6 +16,8 @@ static const cli_opt options[] = {
      "up to as-of)"},
     {CLI_BY("one block of cohorts per value of column COL (a\ncustomer's value on its first "
             "order)")},
+    {"from", OPT_FROM, "PERIOD", "the first cohort to report (default: the first order's)"},
+    {"to", OPT_TO, "PERIOD", "the last cohort to report (default: as-of's)"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -58,7 +60,13 @@ static int run(cli *c, int argc, char **argv)
         return c->code;
     if (c->period == RETAIN_PERIOD_DAY)
         return cli_usage_error(c, "--period takes week, month, quarter or year here");
-    retain_orders_options oo = {.has_as_of = c->has_as_of, .as_of = c->as_of, .cohort = c->period};
+    retain_orders_options oo = {.has_as_of = c->has_as_of,
+                                .as_of = c->as_of,
+                                .cohort = c->period,
+                                .has_from = c->has_from,
+                                .from = c->from,
+                                .has_to = c->has_to,
+                                .to = c->to};
     retain_orders *o = retain_orders_new(&oo);
     if (!o)
         return cli_nomem(c);

@@ -32,13 +32,20 @@ typedef struct {
     retain_period_kind period; /* of the cohorts */
     int32_t within;            /* D, days, 0 or more (the usual: 30) */
     int32_t onboarding;        /* days (default 90 when 0) */
+    /* retain activation --from/--to (period indexes of kind period): the
+     * cohorts listed run from `from` (instead of the earliest start's) to
+     * `to` (instead of the as-of's), never outside those two; the
+     * onboarding comparison is not narrowed. */
+    bool has_from, has_to;
+    int32_t from, to;
 } retain_activation_options;
 
 typedef struct retain_activation retain_activation;
 
 /* Computes the tables from the customers' first lives and the state as of
  * the accumulator's as-of. RETAIN_ERR_DATA when there is no customer,
- * RETAIN_ERR_USAGE for a negative D; RETAIN_ERR_NOMEM. The caller frees
+ * RETAIN_ERR_USAGE for a negative D or when from and to leave no cohort;
+ * RETAIN_ERR_NOMEM. The caller frees
  * *out with retain_activation_free(). */
 RETAIN_API retain_status retain_activation_compute(const retain_events *ev,
                                                    const retain_activation_options *o,

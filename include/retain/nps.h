@@ -48,6 +48,13 @@ typedef struct {
     bool latest;     /* a customer's last answer in the period only */
     int32_t horizon; /* > 0: the churn check over this many days */
     int below;       /* the call list: latest answers below this score (9) */
+    /* retain nps --from/--to (period indexes of kind period): the periods
+     * listed run from `from` (instead of the earliest answer's) to `to`
+     * (instead of the as-of's), never outside those two; the call list and
+     * the churn check are not narrowed. retain_nps_finish() returns
+     * RETAIN_ERR_USAGE when they leave no period. */
+    bool has_from, has_to;
+    int32_t from, to;
 } retain_nps_options;
 
 typedef struct retain_nps retain_nps;
@@ -73,7 +80,8 @@ RETAIN_API retain_status retain_nps_add(retain_nps *nps, const char *id, size_t 
                                         size_t segment_len, unsigned long line, retain_diag *diag);
 
 /* After the last answer. RETAIN_ERR_DATA when there was no answer,
- * RETAIN_ERR_USAGE when every answer is after the as-of given. */
+ * RETAIN_ERR_USAGE when every answer is after the as-of given or when
+ * --from/--to leave no period. */
 RETAIN_API retain_status retain_nps_finish(retain_nps *nps, retain_diag *diag);
 
 RETAIN_API retain_day retain_nps_as_of(const retain_nps *nps);
@@ -81,7 +89,8 @@ RETAIN_API retain_day retain_nps_as_of(const retain_nps *nps);
 RETAIN_API uint64_t retain_nps_unknown(const retain_nps *nps, unsigned long *first_line);
 
 /* Segments in byte order ("" alone without segments), periods from the
- * earliest answer's to the as-of's, every one listed. */
+ * earliest answer's to the as-of's (narrowed by from and to), every one
+ * listed. */
 RETAIN_API size_t retain_nps_segments(const retain_nps *nps);
 RETAIN_API const char *retain_nps_segment(const retain_nps *nps, size_t g, size_t *len);
 RETAIN_API size_t retain_nps_periods(const retain_nps *nps);

@@ -51,6 +51,13 @@ typedef struct {
     /* The cohort period of retain_orders_repeat() (a customer's cohort is
      * the period of its first purchase). */
     retain_period_kind cohort;
+    /* retain repeat --from/--to (period indexes of kind cohort): the
+     * cohorts of retain_orders_repeat() run from `from` (instead of the
+     * first purchase's) to `to` (instead of E's), never outside those two.
+     * retain_orders_finish() returns RETAIN_ERR_USAGE when they leave no
+     * cohort. */
+    bool has_from, has_to;
+    int32_t from, to;
 } retain_orders_options;
 
 typedef struct retain_orders retain_orders;
@@ -78,7 +85,8 @@ RETAIN_API retain_status retain_orders_merge(retain_orders *orders, const retain
 
 /* Ends the input: fixes as-of (the latest order when none was given) and
  * the calibration end. RETAIN_ERR_DATA when no customer purchased by the
- * calibration end. After it, no add or merge. */
+ * calibration end; RETAIN_ERR_USAGE when options.from and to leave no
+ * cohort. After it, no add or merge. */
 RETAIN_API retain_status retain_orders_finish(retain_orders *orders, retain_diag *diag);
 
 /* After finish: as-of, the calibration end (as-of, or holdout_from - 1),
@@ -138,9 +146,9 @@ RETAIN_API const char *retain_orders_segment(const retain_orders *orders, size_t
                                              size_t *len);
 
 /* The repeat table, by segment then cohort (every cohort from the first to
- * the one of E, empty ones included); within < 0 counts any second purchase
- * up to E. *rows is owned by the accumulator and valid until the next call
- * or the free. RETAIN_ERR_NOMEM. */
+ * the one of E, narrowed by options.from and to, empty ones included); within < 0 counts any second
+ * purchase up to E. *rows is owned by the accumulator and valid until the next call or the free.
+ * RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_orders_repeat(retain_orders *orders, int32_t within,
                                               const retain_repeat_row **rows, size_t *nrows);
 

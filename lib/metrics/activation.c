@@ -7,6 +7,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "window.h"
 
 /* Cells (segments x cohorts) a table may have. */
 #define MAX_CELLS (1u << 24)
@@ -64,6 +65,7 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
         return fail_nomem(a, sv, diag);
     rt_intern_init(&a->segments);
     bool any = false;
+    retain_day first_start = 0;
     /* first pass: segments and the cohort range */
     retain_life l;
     for (size_t i = 0; i < n; i++) {
@@ -72,9 +74,8 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
         uint32_t seg;
         if (!rt_intern_get(&a->segments, l.segment, l.segment_len, &seg))
             return fail_nomem(a, sv, diag);
-        int32_t p = retain_period_of(o->period, l.start);
-        if (!any || p < a->first)
-            a->first = p;
+        if (!any || l.start < first_start)
+            first_start = l.start;
         any = true;
     }
     if (!any) {
@@ -82,7 +83,13 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
         retain_survival_free(sv);
         return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no customer starts on or before the as-of");
     }
-    a->last = retain_period_of(o->period, as_of);
+    retain_status st = rt_report_periods(o->period, first_start, as_of, o->has_from, o->from,
+                                         o->has_to, o->to, &a->first, &a->last, diag);
+    if (st != RETAIN_OK) {
+        retain_activation_free(a);
+        retain_survival_free(sv);
+        return st;
+    }
     a->ncohorts = (size_t)(a->last - a->first + 1);
     size_t nseg = a->segments.n;
     if ((uint64_t)a->ncohorts * nseg > MAX_CELLS) {
@@ -101,20 +108,22 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
             continue;
         uint32_t seg;
         rt_intern_find(&a->segments, l.segment, l.segment_len, &seg);
-        uint32_t k = seg * (uint32_t)a->ncohorts +
-                     (uint32_t)(retain_period_of(o->period, l.start) - a->first);
+        int32_t cohort = retain_period_of(o->period, l.start);
+        bool listed = cohort >= a->first && cohort <= a->last; /* within --from/--to */
+        uint32_t k = seg * (uint32_t)a->ncohorts + (uint32_t)(listed ? cohort - a->first : 0);
         retain_event_state s;
         retain_events_state(ev, i, k_asof, &s);
         int32_t observed = (l.has_end ? l.end : as_of) - l.start;
         int32_t t = s.has_activation ? s.activation_day - l.start : observed;
         bool early = s.has_activation && t <= within;
-        retain_activation_cell *c = &a->cell[k];
-        c->customers++;
-        c->activated += early;
-        char name[4];
-        cell_name(k, name);
-        if (retain_survival_add_lives(sv, name, 4, t, s.has_activation, 1) != RETAIN_OK)
-            return fail_nomem(a, sv, diag);
+        if (listed) {
+            char name[4];
+            cell_name(k, name);
+            a->cell[k].customers++;
+            a->cell[k].activated += early;
+            if (retain_survival_add_lives(sv, name, 4, t, s.has_activation, 1) != RETAIN_OK)
+                return fail_nomem(a, sv, diag);
+        }
         if (l.start <= as_of - onboarding && observed > within) {
             retain_activation_onboarding *b = &a->onb[seg];
             bool churned = l.has_end && l.end - l.start < onboarding;
@@ -127,7 +136,7 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
             }
         }
     }
-    retain_status st = retain_survival_finish(sv, diag);
+    st = retain_survival_finish(sv, diag);
     if (st != RETAIN_OK) {
         retain_activation_free(a);
         retain_survival_free(sv);

@@ -11,6 +11,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "window.h"
 
 #define NO_DAY INT32_MIN
 /* Cells (segments x periods) an NPS table may have. */
@@ -312,10 +313,11 @@ retain_status retain_nps_finish(retain_nps *n, retain_diag *diag)
         n->cell[c].passives += g == RETAIN_NPS_PASSIVE;
         n->cell[c].detractors += g == RETAIN_NPS_DETRACTOR;
     }
-    n->first_period = retain_period_of(n->o.period, n->min_day);
-    n->last_period = retain_period_of(n->o.period, n->as_of);
-    if (n->last_period < n->first_period)
-        n->last_period = n->first_period;
+    retain_status st =
+        rt_report_periods(n->o.period, n->min_day, n->as_of, n->o.has_from, n->o.from, n->o.has_to,
+                          n->o.to, &n->first_period, &n->last_period, diag);
+    if (st != RETAIN_OK)
+        return st;
     if (!(n->seg_order = rt_intern_sorted(&n->segments)))
         return nomem(diag);
     n->nsegs = n->segments.n;

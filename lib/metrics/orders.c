@@ -9,6 +9,7 @@
 #include <retain/output.h>
 
 #include "internal.h"
+#include "window.h"
 #include "orders_cells.h"
 #include "store.h"
 
@@ -33,8 +34,9 @@ struct retain_orders {
     retain_day latest; /* latest order kept */
     bool any, finished;
     retain_day as_of, cal_end;
-    uint32_t *seg_order; /* segments by name */
-    uint32_t *seg_rank;  /* segment index -> position in seg_order */
+    int32_t first_cohort, last_cohort; /* of retain_orders_repeat(), from finish */
+    uint32_t *seg_order;               /* segments by name */
+    uint32_t *seg_rank;                /* segment index -> position in seg_order */
     retain_repeat_row *rows;
 };
 
@@ -297,6 +299,17 @@ retain_status retain_orders_finish(retain_orders *o, retain_diag *diag)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     for (size_t g = 0; g < o->segments.n; g++)
         o->seg_rank[o->seg_order[g]] = (uint32_t)g;
+    /* the cohorts: from the first purchase's to the calibration end's,
+     * narrowed by --from/--to */
+    retain_day first = o->cal_end;
+    for (size_t i = 0; i < o->ids.n; i++)
+        if (o->c[i].first != NO_DAY && o->c[i].first < first)
+            first = o->c[i].first;
+    retain_status st =
+        rt_report_periods(o->opt.cohort, first, o->cal_end, o->opt.has_from, o->opt.from,
+                          o->opt.has_to, o->opt.to, &o->first_cohort, &o->last_cohort, diag);
+    if (st != RETAIN_OK)
+        return st;
     o->finished = true;
     return RETAIN_OK;
 }
@@ -416,14 +429,20 @@ static int cmp_frac(const void *pa, const void *pb)
     return (l > r) - (l < r);
 }
 
+/* Whether a customer is in a cohort of the repeat table. */
+static bool in_cohorts(const retain_orders *o, const cust *c)
+{
+    if (c->first == NO_DAY)
+        return false;
+    int32_t p = retain_period_of(o->opt.cohort, c->first);
+    return p >= o->first_cohort && p <= o->last_cohort;
+}
+
 retain_status retain_orders_repeat(retain_orders *o, int32_t within, const retain_repeat_row **rows,
                                    size_t *nrows)
 {
     retain_period_kind kind = o->opt.cohort;
-    int32_t p0 = INT32_MAX, p1 = retain_period_of(kind, o->cal_end);
-    for (size_t i = 0; i < o->ids.n; i++)
-        if (o->c[i].first != NO_DAY && retain_period_of(kind, o->c[i].first) < p0)
-            p0 = retain_period_of(kind, o->c[i].first);
+    int32_t p0 = o->first_cohort, p1 = o->last_cohort;
     size_t nper = (size_t)(p1 - p0 + 1), nseg = o->segments.n;
     if (nseg > SIZE_MAX / nper / sizeof(retain_repeat_row))
         return RETAIN_ERR_NOMEM;
@@ -445,7 +464,7 @@ retain_status retain_orders_repeat(retain_orders *o, int32_t within, const retai
     /* counts, then each cell's customers' mean gaps, grouped by cell */
     for (size_t i = 0; i < o->ids.n; i++) {
         const cust *c = &o->c[i];
-        if (c->first == NO_DAY)
+        if (!in_cohorts(o, c))
             continue;
         size_t cell = o->seg_rank[c->segment] * nper + (retain_period_of(kind, c->first) - p0);
         retain_repeat_row *row = &t[cell];
@@ -460,7 +479,7 @@ retain_status retain_orders_repeat(retain_orders *o, int32_t within, const retai
         start[k + 1] += start[k];
     for (size_t i = 0; i < o->ids.n; i++) {
         const cust *c = &o->c[i];
-        if (c->first == NO_DAY || c->days < 2)
+        if (!in_cohorts(o, c) || c->days < 2)
             continue;
         size_t cell = o->seg_rank[c->segment] * nper + (retain_period_of(kind, c->first) - p0);
         int64_t *e = gaps[start[cell]++];

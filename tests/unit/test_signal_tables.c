@@ -2,7 +2,8 @@
  * (retain_nps_write*, retain_activation_write*) and of the canonical table
  * (retain/norm.h): a C program calling libretain on the fixtures gets,
  * byte for byte, the table the CLI prints in the end-to-end goldens
- * (tests/e2e/cases/NAME/out); and the rules of the kept columns. */
+ * (tests/e2e/cases/NAME/out), --from/--to included; and the rules of the
+ * kept columns. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,8 @@
 #include <retain/events.h>
 #include <retain/norm.h>
 #include <retain/nps.h>
+#include <retain/orders.h>
+#include <retain/period.h>
 #include <retain/reader.h>
 
 /* Reads the fixture name as a table of kind, each row through fn. */
@@ -215,6 +218,97 @@ static void test_activation_onboarding(void **state)
     retain_events_free(ev);
 }
 
+static int32_t period(retain_period_kind k, const char *label)
+{
+    int32_t p;
+    assert_true(retain_period_parse(k, label, &p));
+    return p;
+}
+
+/* retain nps --from 2024-03 --to 2024-05; a range after the data is a
+ * usage error of finish. */
+static void test_nps_range(void **state)
+{
+    (void)state;
+    retain_nps_options o = {.period = RETAIN_PERIOD_MONTH,
+                            .below = 9,
+                            .has_from = true,
+                            .from = period(RETAIN_PERIOD_MONTH, "2024-03"),
+                            .has_to = true,
+                            .to = period(RETAIN_PERIOD_MONTH, "2024-05")};
+    retain_events *ev;
+    retain_nps *n = nps(NULL, &o, &ev);
+    assert_int_equal(retain_nps_periods(n), 3);
+    capture c;
+    capture_start(&c);
+    assert_golden(&c, retain_nps_write(n, RETAIN_PERIOD_MONTH, NULL, &c.p), "nps-from-to-months");
+    retain_nps_free(n);
+    retain_events_free(ev);
+
+    o.from = o.to = period(RETAIN_PERIOD_MONTH, "2025-01");
+    retain_day cut = RETAIN_DAY_MAX;
+    retain_events_options eo = {.cutoffs = &cut, .n_cutoffs = 1};
+    ev = customers(NULL, &eo);
+    retain_diag d;
+    n = retain_nps_new(&o, ev, &d);
+    assert_non_null(n);
+    read_fixture(RETAIN_TABLE_SURVEY, "signals-survey.csv", RETAIN_ROLE_BIT(RETAIN_COL_ID), NULL, 0,
+                 on_answer, n);
+    assert_int_equal(retain_nps_finish(n, &d), RETAIN_ERR_USAGE);
+    assert_string_equal(d.message, "no period to report: 2025-01 is after 2024-06");
+    retain_nps_free(n);
+    retain_events_free(ev);
+}
+
+/* retain activation --period quarter --from 2022-Q3 --to 2023-Q2 */
+static void test_activation_range(void **state)
+{
+    (void)state;
+    retain_activation_options o = {.period = RETAIN_PERIOD_QUARTER,
+                                   .within = 30,
+                                   .has_from = true,
+                                   .from = period(RETAIN_PERIOD_QUARTER, "2022-Q3"),
+                                   .has_to = true,
+                                   .to = period(RETAIN_PERIOD_QUARTER, "2023-Q2")};
+    retain_events *ev;
+    retain_activation *a = activation("report", &o, &ev);
+    capture c;
+    capture_start(&c);
+    assert_golden(&c, retain_activation_write(a, RETAIN_PERIOD_QUARTER, NULL, &c.p),
+                  "activation-from-to-quarter");
+    retain_activation_free(a);
+    retain_events_free(ev);
+}
+
+static retain_status on_order(const retain_row *row, void *orders, retain_diag *diag)
+{
+    retain_status st = retain_orders_add(orders, row->id, row->id_len, NULL, 0, row->date,
+                                         row->has_amount ? row->amount : 0, diag);
+    diag->line = row->line;
+    return st;
+}
+
+/* retain repeat --from 2023-06 --to 2023-09 orders-extremes.csv */
+static void test_repeat_range(void **state)
+{
+    (void)state;
+    retain_orders_options o = {.cohort = RETAIN_PERIOD_MONTH,
+                               .has_from = true,
+                               .from = period(RETAIN_PERIOD_MONTH, "2023-06"),
+                               .has_to = true,
+                               .to = period(RETAIN_PERIOD_MONTH, "2023-09")};
+    retain_orders *orders = retain_orders_new(&o);
+    assert_non_null(orders);
+    read_fixture(RETAIN_TABLE_ORDERS, "orders-extremes.csv", 0, NULL, 0, on_order, orders);
+    retain_diag d;
+    assert_int_equal(retain_orders_finish(orders, &d), RETAIN_OK);
+    capture c;
+    capture_start(&c);
+    assert_golden(&c, retain_orders_write_repeat(orders, -1, RETAIN_PERIOD_MONTH, NULL, &c.p),
+                  "repeat-from-to");
+    retain_orders_free(orders);
+}
+
 static retain_status on_norm_row(const retain_row *row, void *w, retain_diag *diag)
 {
     (void)diag;
@@ -294,6 +388,9 @@ int main(void)
         cmocka_unit_test(test_activation_cohorts),
         cmocka_unit_test(test_activation_onboarding),
         cmocka_unit_test(test_norm_table),
+        cmocka_unit_test(test_nps_range),
+        cmocka_unit_test(test_activation_range),
+        cmocka_unit_test(test_repeat_range),
         cmocka_unit_test(test_norm_check),
         cmocka_unit_test(test_norm_sticky),
     };
