@@ -100,9 +100,8 @@ RETAIN_API retain_status retain_mrr_add_row(const retain_row *row, void *mrr, re
  * whose fingerprint (retain_row.fingerprint) repeats that of a row of the
  * same customer (complete after finish). *place and *of (may be NULL) get
  * the retain_row.place of the first one in file order and of the earlier
- * row it repeats (see retain_reader_place_line). Each accumulator finds
- * its own: a row repeated across two merged accumulators counts twice,
- * so split a table by customer, or each file whole, before merging. */
+ * row it repeats (see retain_reader_place_line). After retain_mrr_merge,
+ * those of both accumulators and the copies of a row found in both. */
 RETAIN_API unsigned long retain_mrr_duplicates(const retain_mrr *mrr, uint64_t *place,
                                                uint64_t *of);
 
@@ -115,7 +114,19 @@ RETAIN_API retain_status retain_mrr_reserve(retain_mrr *mrr, size_t customers);
  * accumulator of the whole, whatever the split. Both must be unfinished and
  * have the same options (else RETAIN_ERR_USAGE). `from` stays the
  * caller's, unchanged in what it holds, and may be freed at once.
- * RETAIN_ERR_NOMEM (diag filled) leaves `into` unusable but freeable. */
+ * RETAIN_ERR_NOMEM (diag filled) leaves `into` unusable but freeable.
+ *
+ * Exact duplicate rows (retain_mrr_add_row's fingerprints) in both parts:
+ * an accumulator keeps each customer's MRR curve, not its rows, so a copy
+ * can be left out only whole. For each customer, when every row one
+ * accumulator holds of it has a copy in the other (the usual case: a line
+ * repeated in an export cut in two, a customer of one row, a file given
+ * twice), the result is that of one pass, the copies counted once. When
+ * each holds a row of the customer that the other lacks, a row in both
+ * is summed twice, as two rows would be (it is still counted among the
+ * duplicates); split by customer to avoid it. Rows added without a
+ * fingerprint (retain_mrr_add) are never duplicates, and an accumulator
+ * holding any is not left out in favour of the other's. */
 RETAIN_API retain_status retain_mrr_merge(retain_mrr *into, retain_mrr *from, retain_diag *diag);
 
 /* Computes the tables once every row is in. RETAIN_ERR_DATA (and diag)

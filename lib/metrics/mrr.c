@@ -74,6 +74,7 @@ struct retain_mrr {
     uint64_t total;      /* of every row's MRR (rt_money_tally) */
     bool total_overflow; /* past MAX_TOTAL */
     bool overflow;       /* a customer's MRR on a day past INT64_MAX */
+    bool unprinted;      /* a row without a fingerprint (never a duplicate) was kept */
     /* Rows waiting to be added, in batches; from the first full one on,
      * on a thread of their own (worker) while the caller reads on, unless
      * segments are kept (curves compare their names, which the caller's
@@ -388,6 +389,7 @@ static retain_status add(retain_mrr *m, const char *id, size_t id_len, const cha
         return RETAIN_OK; /* not yet a customer on the observation day */
     if (!rt_money_tally(&m->total, amount) || m->total > MAX_TOTAL)
         m->total_overflow = true;
+    m->unprinted |= fp == 0;
     if (!m->fill && !(m->fill = malloc(QUEUE * sizeof *m->fill)))
         return RETAIN_ERR_NOMEM;
     rt_pending *p = &m->fill[m->nqueue++];
@@ -491,6 +493,59 @@ static bool curve_merge(retain_mrr *m, curve *cv, const curve *x, const uint32_t
     return true;
 }
 
+/* How many of customer j's rows in rowset a (*n of them, each with a
+ * fingerprint) customer i has in rowset b. */
+static size_t shared_rows(const rt_rowset *a, size_t j, const rt_rowset *b, size_t i, size_t *n)
+{
+    size_t shared = 0;
+    *n = 0;
+    for (uint32_t r = j < a->head_cap ? a->head[j] : 0; r; r = a->next[r - 1], ++*n)
+        for (uint32_t q = i < b->head_cap ? b->head[i] : 0; q; q = b->next[q - 1])
+            if (b->fp[q - 1] == a->fp[r - 1]) {
+                shared++;
+                break;
+            }
+    return shared;
+}
+
+/* Customer i of m and customer j of x hold exact duplicates of each
+ * other's rows: what m is to keep of x's. 1: all of x's rows are among
+ * m's (x adds nothing); -1: all of m's are among x's (x's replaces m's);
+ * 0: none shared, or each holds rows the other lacks (both added: the
+ * shared rows count twice, as retain/mrr.h says). */
+static int duplicated(const retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
+{
+    size_t nx, nm;
+    size_t shared = shared_rows(&x->dups, j, &m->dups, i, &nx);
+    if (shared == 0)
+        return 0;
+    if (shared == nx && !x->unprinted)
+        return 1;
+    shared_rows(&m->dups, i, &x->dups, j, &nm);
+    return shared == nm && !m->unprinted ? -1 : 0;
+}
+
+/* Customer i of m emptied: no row served, a curve of no piece. */
+static void clear_customer(retain_mrr *m, size_t i)
+{
+    rt_customer *c = &m->store.cust[i];
+    if (c->more)
+        m->curves[c->more - 1].n = 0;
+    else
+        c->end = c->start;
+}
+
+/* Customer j's fingerprints in x into customer i's in m: the copies of a
+ * row in both count as duplicates there. False when out of memory. */
+static bool merge_rowset(retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
+{
+    const rt_rowset *a = &x->dups;
+    for (uint32_t r = j < a->head_cap ? a->head[j] : 0; r; r = a->next[r - 1])
+        if (rt_rowset_add(&m->dups, (uint32_t)i, m->store.n, a->fp[r - 1], a->place[r - 1]) < 0)
+            return false;
+    return true;
+}
+
 /* Adds customer j of x into m. */
 static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const uint32_t *map)
 {
@@ -500,6 +555,13 @@ static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const u
     bool found;
     if (!rt_store_locate_many(&m->store, &p, 1, &i, &found) || !side_reserve(m, m->store.cap))
         return false;
+    int dup = found ? duplicated(m, i, x, j) : 0;
+    if (!merge_rowset(m, i, x, j))
+        return false;
+    if (dup > 0)
+        return true; /* m has every row of x's already */
+    if (dup < 0)
+        clear_customer(m, i); /* x's rows hold m's: x's curve replaces m's */
     if (!found) {
         m->mrr[i] = x->mrr[j];
         size_t len;
@@ -540,11 +602,20 @@ retain_status retain_mrr_merge(retain_mrr *m, retain_mrr *x, retain_diag *diag)
         ok = rt_intern_get(&m->segments, v, len, &map[s]);
     }
     ok = ok && rt_store_reserve(&m->store, m->store.n + x->store.n);
+    /* the duplicates x found within itself, then those across the two */
+    const rt_rowset *xd = &x->dups;
+    rt_rowset *md = &m->dups;
+    if (xd->dups && (md->dups == 0 || xd->dup_place < md->dup_place)) {
+        md->dup_place = xd->dup_place;
+        md->dup_of = xd->dup_of;
+    }
+    md->dups += xd->dups;
     for (size_t j = 0; ok && j < x->store.n; j++)
         ok = merge_customer(m, x, j, map);
     free(map);
     if (!ok)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    m->unprinted |= x->unprinted;
     rt_window *w = &m->window;
     const rt_window *v = &x->window;
     if (v->any) {

@@ -419,6 +419,103 @@ static void test_customers_year_nrr(void **state)
  * (segments kept, all of them empty, keeps the batches there): 3000
  * customers of a start, an upgrade and, for some, a churn, each
  * customer's rows far apart among the others'. */
+/* The rows of a duplicates test: fingerprint fp (the same for the copies
+ * of a row) at place `place`. */
+typedef struct {
+    const char *id, *start, *end;
+    long mrr;
+    uint64_t fp, place;
+} dup_row;
+
+static retain_mrr *feed_dups(const dup_row *rows, size_t from, size_t to)
+{
+    retain_mrr_options o = month_options("2024-06-30");
+    retain_mrr *m = retain_mrr_new(&o);
+    assert_non_null(m);
+    retain_diag diag;
+    for (size_t k = from; k < to; k++) {
+        const dup_row *r = &rows[k];
+        retain_row row = {.id = r->id,
+                          .id_len = strlen(r->id),
+                          .start = day(r->start),
+                          .end = r->end ? day(r->end) : 0,
+                          .has_end = r->end != NULL,
+                          .mrr = UNITS(r->mrr),
+                          .has_mrr = true,
+                          .line = (unsigned long)r->place,
+                          .fingerprint = r->fp,
+                          .place = r->place};
+        assert_int_equal(retain_mrr_add_row(&row, m, &diag), RETAIN_OK);
+    }
+    return m;
+}
+
+/* Two halves of a table with exact duplicate rows, merged, give the
+ * accumulator of the whole read at once, duplicates counted once (first
+ * in file order: line 7 repeats line 2) when one half's rows of the
+ * customer are all among the other's; when each half holds a row of the
+ * customer the other lacks, a row in both counts twice, as retain/mrr.h
+ * says. */
+static void test_merge_duplicates(void **state)
+{
+    (void)state;
+    static const dup_row first[] = {
+        {"a", "2024-01-01", NULL, 10, 1, 2},         /* in both halves */
+        {"b", "2024-01-05", "2024-04-01", 20, 2, 3}, /* b: {R, S} and {R} */
+        {"b", "2024-04-01", NULL, 25, 3, 4},
+        {"c", "2024-02-01", "2024-03-01", 30, 4, 5}, /* c: {R} and {R, T} */
+        {"d", "2024-01-01", NULL, 40, 6, 6},
+    };
+    static const dup_row second[] = {
+        {"a", "2024-01-01", NULL, 10, 1, 7},         {"b", "2024-01-05", "2024-04-01", 20, 2, 8},
+        {"c", "2024-02-01", "2024-03-01", 30, 4, 9}, {"c", "2024-05-01", NULL, 35, 5, 10},
+        {"d", "2024-01-01", NULL, 40, 6, 11}, /* twice in this half */
+        {"d", "2024-01-01", NULL, 40, 6, 12},        {"e", "2024-03-01", NULL, 50, 7, 13},
+    };
+    dup_row all[N(first) + N(second)];
+    memcpy(all, first, sizeof first);
+    memcpy(all + N(first), second, sizeof second);
+    retain_diag diag;
+    for (int order = 0; order < 2; order++) {
+        retain_mrr *whole = feed_dups(all, 0, N(all));
+        retain_mrr *a = feed_dups(order ? all + N(first) : all, 0, order ? N(second) : N(first));
+        retain_mrr *b = feed_dups(order ? all : all + N(first), 0, order ? N(first) : N(second));
+        assert_int_equal(retain_mrr_merge(a, b, &diag), RETAIN_OK);
+        retain_mrr_free(b);
+        assert_int_equal(retain_mrr_finish(whole, &diag), RETAIN_OK);
+        assert_int_equal(retain_mrr_finish(a, &diag), RETAIN_OK);
+        assert_same(whole, a);
+        uint64_t place[2], of[2];
+        assert_int_equal(retain_mrr_duplicates(whole, &place[0], &of[0]), 5);
+        assert_int_equal(retain_mrr_duplicates(a, &place[1], &of[1]), 5);
+        assert_int_equal(place[1], 7);
+        assert_int_equal(of[1], 2);
+        assert_int_equal(place[0], place[1]);
+        assert_int_equal(of[0], of[1]);
+        retain_mrr_free(a);
+        retain_mrr_free(whole);
+    }
+    /* f: {R, S} and {R, T}: R counts twice, as if its second copy were
+     * another row */
+    static const dup_row f1[] = {{"f", "2024-01-01", NULL, 10, 1, 2},
+                                 {"f", "2024-02-01", NULL, 5, 2, 3}};
+    static const dup_row f2[] = {{"f", "2024-01-01", NULL, 10, 1, 4},
+                                 {"f", "2024-03-01", NULL, 7, 3, 5}};
+    static const dup_row twice[] = {{"f", "2024-01-01", NULL, 10, 1, 2},
+                                    {"f", "2024-02-01", NULL, 5, 2, 3},
+                                    {"f", "2024-01-01", NULL, 10, 9, 4},
+                                    {"f", "2024-03-01", NULL, 7, 3, 5}};
+    retain_mrr *a = feed_dups(f1, 0, 2), *b = feed_dups(f2, 0, 2), *ref = feed_dups(twice, 0, 4);
+    assert_int_equal(retain_mrr_merge(a, b, &diag), RETAIN_OK);
+    retain_mrr_free(b);
+    assert_int_equal(retain_mrr_finish(a, &diag), RETAIN_OK);
+    assert_int_equal(retain_mrr_finish(ref, &diag), RETAIN_OK);
+    assert_same(ref, a);
+    assert_int_equal(retain_mrr_duplicates(a, NULL, NULL), 1); /* noted all the same */
+    retain_mrr_free(a);
+    retain_mrr_free(ref);
+}
+
 static void test_many_rows_many_batches(void **state)
 {
     (void)state;
@@ -474,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_segments),
         cmocka_unit_test(test_many_rows_many_batches),
         cmocka_unit_test(test_merge_gap),
+        cmocka_unit_test(test_merge_duplicates),
         cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_random_month),
