@@ -72,7 +72,7 @@ typedef struct {
     /* lives, after done: customer i's at lives[life_off[i] .. life_off[i+1])
      * for the n_lived customers of the customer table */
     life *lives;
-    size_t *life_off;
+    uint32_t *life_off; /* fewer lives than rows, and rows below 2^32 */
     size_t n_lived;
 } registry;
 
@@ -697,7 +697,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     }
     size_t nl = 0;
     for (size_t i = 0; i < r->n; i++) {
-        r->life_off[i] = nl;
+        r->life_off[i] = (uint32_t)nl;
         uint32_t k0 = r->ref[i].first_row;
         if (k0 && !r->rows[k0 - 1].next) {
             /* one row: its days are the life (a life of 0 days when it
@@ -727,7 +727,7 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
             nl++;
         }
     }
-    r->life_off[r->n] = nl;
+    r->life_off[r->n] = (uint32_t)nl;
     r->n_lived = r->n;
     free(buf);
     free(merged);

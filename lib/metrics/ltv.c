@@ -169,8 +169,65 @@ struct retain_ltv_table {
     uint32_t *order;
     retain_ltv_inputs *result; /* per segment index */
     retain_survival *survival; /* with the survival option */
-    bool whole_new;            /* rt_ltv_table_add_whole: the next row kept begins a customer */
+    /* per segment, the sums of the customers' rows (see sum_row) */
+    struct seg_sums *sums;
+    size_t sums_cap;
+    /* customers added whole are summed as they come, never stored: the
+     * next row kept begins one (whole_new), that of the rows now (its
+     * segment, whether one of them is open on as-of) */
+    bool whole_new, whole_active;
+    uint32_t whole_seg;
 };
+
+typedef struct seg_sums {
+    int64_t mrr_sum, customers, seen;
+    double revenue;
+} seg_sums;
+
+/* Room for the sums of n segments, the new ones 0. */
+static bool sums_room(retain_ltv_table *t, size_t n)
+{
+    size_t had = t->sums_cap;
+    if (!rt_grow((void **)&t->sums, &t->sums_cap, n, sizeof *t->sums))
+        return false;
+    memset(t->sums + had, 0, (t->sums_cap - had) * sizeof *t->sums);
+    return true;
+}
+
+/* A row [start, end) of a customer (end RT_NO_END: open on as-of) into its
+ * segment's sums: the MRR of the open ones (*active then) and the revenue
+ * received to as-of. */
+static void sum_row(seg_sums *g, int32_t start, int32_t end, int64_t mrr, retain_day as_of,
+                    bool *active)
+{
+    int32_t until = end == RT_NO_END ? as_of + 1 : end;
+    if (end == RT_NO_END) {
+        *active = true;
+        g->mrr_sum += mrr;
+    }
+    g->revenue +=
+        (double)mrr / RETAIN_MONEY_SCALE * (double)(until - start) / RETAIN_DAYS_PER_MONTH;
+}
+
+/* A row of the customer added whole (as-of given). */
+static bool sum_whole(retain_ltv_table *t, uint32_t seg, int32_t start, int32_t end, int64_t mrr)
+{
+    if (!sums_room(t, (size_t)seg + 1))
+        return false;
+    seg_sums *g = &t->sums[seg];
+    if (t->whole_new || seg != t->whole_seg) { /* a customer is one in one segment */
+        g->seen++;
+        t->whole_seg = seg;
+        t->whole_active = t->whole_new = false;
+    }
+    bool active = false;
+    sum_row(g, start, end != RT_NO_END && end <= t->opt.as_of ? end : RT_NO_END, mrr, t->opt.as_of,
+            &active);
+    if (active && !t->whole_active)
+        g->customers++;
+    t->whole_active |= active;
+    return true;
+}
 
 retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
 {
@@ -212,6 +269,7 @@ void retain_ltv_table_free(retain_ltv_table *t)
     retain_survival_free(t->survival);
     rt_intern_free(&t->segments);
     rt_store_free(&t->store);
+    free(t->sums);
     free(t->order);
     free(t->result);
     free(t);
@@ -243,9 +301,8 @@ static retain_status add(retain_ltv_table *t, const char *segment, size_t segmen
     if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
         !(id ? rt_store_push_row(&t->store, seg, id, id_len, start, e, m,
                                  row ? row->fingerprint : 0, row ? row->place : 0)
-             : rt_store_append(&t->store, seg, start, e, m, t->whole_new)))
+             : sum_whole(t, seg, start, e, m)))
         return RETAIN_ERR_NOMEM;
-    t->whole_new = t->whole_new && id;
     return RETAIN_OK;
 }
 
@@ -265,8 +322,8 @@ retain_status rt_ltv_table_add_whole(retain_ltv_table *t, const char *segment, s
                                      retain_day start, retain_day end, bool has_end,
                                      retain_money mrr, bool has_mrr, bool new_customer)
 {
-    if (t->survival)
-        return RETAIN_ERR_USAGE; /* its curves are made by id */
+    if (t->survival || !t->opt.has_as_of)
+        return RETAIN_ERR_USAGE; /* curves made by id; rows summed at once */
     return add(t, segment, segment_len, NULL, 0, start, end, has_end, mrr, has_mrr, NULL,
                new_customer);
 }
@@ -336,46 +393,33 @@ retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
     size_t nseg = t->segments.n;
     t->order = rt_intern_sorted(&t->segments);
     t->result = calloc(nseg ? nseg : 1, sizeof *t->result);
-    int64_t *mrr_sum = calloc(nseg ? nseg : 1, sizeof *mrr_sum);
-    double *revenue = calloc(nseg ? nseg : 1, sizeof *revenue);
     rt_spans rows = {0};
-    bool ok = t->order && t->result && mrr_sum && revenue;
+    bool ok = t->order && t->result && sums_room(t, nseg ? nseg : 1);
     for (size_t i = 0; ok && i < t->store.n; i++) {
-        uint32_t g = t->store.cust[i].segment;
+        seg_sums *g = &t->sums[t->store.cust[i].segment];
         size_t n = rt_store_rows(&t->store, i, t->as_of, &rows);
         ok = n > 0;
         bool active = false;
-        for (size_t j = 0; j < n; j++) {
-            const rt_span *s = &rows.v[j];
-            int32_t until = s->end == RT_NO_END ? t->as_of + 1 : s->end;
-            if (s->end == RT_NO_END) {
-                active = true;
-                mrr_sum[g] += s->mrr;
-            }
-            revenue[g] += (double)s->mrr / RETAIN_MONEY_SCALE * (double)(until - s->start) /
-                          RETAIN_DAYS_PER_MONTH;
-        }
-        t->result[g].customers_seen++;
-        if (active)
-            t->result[g].customers++;
+        for (size_t j = 0; j < n; j++)
+            sum_row(g, rows.v[j].start, rows.v[j].end, rows.v[j].mrr, t->as_of, &active);
+        g->seen++;
+        g->customers += active;
     }
     free(rows.v);
-    if (!ok) {
-        free(mrr_sum);
-        free(revenue);
+    if (!ok)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    }
     for (size_t g = 0; g < nseg; g++) {
         retain_ltv_inputs *r = &t->result[g];
-        r->mrr_sum = mrr_sum[g];
+        const seg_sums *x = &t->sums[g];
+        r->mrr_sum = x->mrr_sum;
+        r->customers = x->customers;
+        r->customers_seen = x->seen;
         if (r->customers > 0)
-            r->arpu = (retain_value){(double)mrr_sum[g] / RETAIN_MONEY_SCALE / (double)r->customers,
+            r->arpu = (retain_value){(double)x->mrr_sum / RETAIN_MONEY_SCALE / (double)r->customers,
                                      true};
         if (r->customers_seen > 0)
-            r->observed_revenue = (retain_value){revenue[g] / (double)r->customers_seen, true};
+            r->observed_revenue = (retain_value){x->revenue / (double)r->customers_seen, true};
     }
-    free(mrr_sum);
-    free(revenue);
     /* the rate's segments are the same names, in the same order */
     for (size_t k = 0; k < nseg && k < retain_rate_segments(t->rate); k++)
         window_churn(t, k, &t->result[t->order[k]]);

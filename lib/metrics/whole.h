@@ -21,9 +21,11 @@
 retain_status rt_rate_add_whole(retain_rate *rate, const char *segment, size_t segment_len,
                                 retain_day start, retain_day end, bool has_end, bool new_customer);
 
-/* As retain_ltv_table_add(), the customer told by new_customer;
- * RETAIN_ERR_USAGE for a table with the survival option (its curves are
- * made by id). */
+/* As retain_ltv_table_add(), the customer told by new_customer (a row in
+ * another segment begins another, as a customer is one per segment). The
+ * rows are summed as they come, never kept: the table must have its as-of
+ * given. RETAIN_ERR_USAGE without it, or with the survival option (its
+ * curves are made by id). */
 retain_status rt_ltv_table_add_whole(retain_ltv_table *table, const char *segment,
                                      size_t segment_len, retain_day start, retain_day end,
                                      bool has_end, retain_money mrr, bool has_mrr,

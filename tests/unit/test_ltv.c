@@ -308,6 +308,14 @@ static void test_table_whole(void **state)
     assert_int_equal(in.customers, 3); /* A, C, D: F starts after as-of */
     assert_int_equal(in.customers_seen, 4);
     retain_ltv_table_free(t);
+    /* rows summed as they come need the as-of */
+    retain_ltv_table_options o = {.window = 2};
+    t = retain_ltv_table_new(&o);
+    assert_non_null(t);
+    assert_int_equal(
+        rt_ltv_table_add_whole(t, NULL, 0, day_of("2024-01-01"), 0, false, 0, true, true),
+        RETAIN_ERR_USAGE);
+    retain_ltv_table_free(t);
 }
 
 static void test_table_nobody_active(void **state)
