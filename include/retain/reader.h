@@ -170,13 +170,26 @@ typedef struct {
     /* Rows may reach the callback out of file order. On a large regular
      * file this lets libcsv run on two cores at once. A row whose line is
      * not known yet has line 0; errors, skipped lines and their order are
-     * the same as in an ordered read (the first problem in the file wins). */
+     * the same as in an ordered read (the first problem in the file wins).
+     * The reader's checked total of |mrr| (a total past INT64_MAX
+     * millionths is a data error naming the first row, in the file's
+     * order, past which it does not fit) and the segment cap
+     * (max_segments) are passed in the order the rows come; when either
+     * is, the file is read again in order, handing no row over, up to
+     * its first problem, so that the error names the row an ordered read
+     * names (a callback's own error on a row it was not handed yet cannot
+     * be known then: the reader's is returned). The read stays in order,
+     * whatever this says, with skip_bad and the mrr column read or a
+     * segment cap (which rows past the cap are skipped would depend on the
+     * order); with an encoding; on a pipe or a file under 8 MiB; and, in
+     * a semicolon file without a decimal separator given (decimal 0) with
+     * an amount column, until an amount told the separator. */
     bool unordered;
     /* At most this many distinct values in the first extra column (the
      * segment column, --by): the row with one more fails with
      * RETAIN_ERR_DATA naming the column, before the segments' tables take
-     * the machine's memory. 0: no cap. A read with a cap is in order, so
-     * that the row named is the same in every read. */
+     * the machine's memory. 0: no cap. The row named is the first past
+     * the cap in the file's order, in every read (see unordered). */
     size_t max_segments;
     /* Customer tables: keep exact duplicate rows. By default each row
      * gets a fingerprint of its cells and a place (retain_row), with which

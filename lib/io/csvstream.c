@@ -54,6 +54,7 @@ typedef struct {
  * producer reaches the first chunk and so counts the lines before it. */
 typedef struct {
     unsigned long lines; /* line ends in it */
+    long long start;     /* where it starts, from the input's start */
 } rt_chunk;
 
 struct rt_csvstream {
@@ -87,6 +88,12 @@ struct rt_csvstream {
     long long limit, front_pos;
     bool met;          /* the producer reached limit on a record boundary */
     bool back_invalid; /* it did not: a chunk was cut inside a quoted field */
+
+    /* rt_csvstream_start_marked: the producer's reads end at mark, where
+     * it notes its line and whether it stands between records */
+    long long mark;
+    bool mark_seen, mark_between;
+    unsigned long mark_line;
 
     /* consumer side of stealing */
     bool may_steal, steal_over;
@@ -656,6 +663,13 @@ static size_t next_read(rt_csvstream *s, long long pos)
 {
     pthread_mutex_lock(&s->lock);
     size_t want = s->block;
+    if (pos == s->mark) {
+        s->mark_seen = true;
+        s->mark_between = between_records(&s->front);
+        s->mark_line = s->front.line;
+    } else if (pos < s->mark && s->mark - pos < (long long)want) {
+        want = (size_t)(s->mark - pos);
+    }
     if (s->limit >= 0 && pos >= s->limit) {
         if (between_records(&s->front)) {
             s->met = true;
@@ -810,6 +824,12 @@ static const char *iconv_name(const char *name)
 
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding)
 {
+    return rt_csvstream_start_marked(in, delimiter, encoding, -1);
+}
+
+rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *encoding,
+                                        long long mark)
+{
     rt_csvstream *s = calloc(1, sizeof *s);
     if (!s)
         return NULL;
@@ -831,6 +851,7 @@ rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding)
                         ? (long long)st.st_size - here
                         : -1;
     s->limit = -1;
+    s->mark = s->conv == (iconv_t)-1 ? mark : -1; /* raw bytes: no conversion */
     /* 4 KiB at least, whatever the tuning: the NUL check looks at that
      * much of the first block */
     s->block = rt_csvstream_tune.block < FIRST_MIN ? FIRST_MIN : rt_csvstream_tune.block;
@@ -975,6 +996,7 @@ static const rt_batch *steal(rt_csvstream *s)
         s->steal_over = true;
         return NULL;
     }
+    s->chunks[s->nchunks].start = from + start;
     s->chunks[s->nchunks++].lines = p->line;
     p->cur->chunk = (unsigned long)s->nchunks;
     if (st != RETAIN_OK) {
@@ -1063,13 +1085,30 @@ unsigned long rt_csvstream_line(const rt_csvstream *s, unsigned long chunk, unsi
 
 retain_status rt_csvstream_chunk_error(const rt_csvstream *s, retain_diag *diag)
 {
+    return rt_csvstream_chunk_error_from(s, rt_csvstream_line(s, s->back_chunk, 0), diag);
+}
+
+retain_status rt_csvstream_chunk_error_from(const rt_csvstream *s, unsigned long first,
+                                            retain_diag *diag)
+{
     if (s->back_status != RETAIN_OK && diag) {
         *diag = s->back.diag;
-        diag->line = rt_csvstream_line(s, s->back_chunk, diag->line);
+        diag->line += first;
         if (s->back.failed_on) /* the message names a line too */
-            unclosed(diag, diag->line, rt_csvstream_line(s, s->back_chunk, s->back.failed_on));
+            unclosed(diag, diag->line, first + s->back.failed_on);
     }
     return s->back_status;
+}
+
+long long rt_csvstream_last_chunk(const rt_csvstream *s)
+{
+    return s->nchunks ? s->chunks[s->nchunks - 1].start : -1;
+}
+
+bool rt_csvstream_mark_line(const rt_csvstream *s, unsigned long *line)
+{
+    *line = s->mark_line;
+    return s->mark_seen && s->mark_between;
 }
 
 size_t rt_csvstream_estimate(rt_csvstream *s)

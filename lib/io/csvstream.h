@@ -49,6 +49,11 @@ typedef struct rt_csvstream rt_csvstream;
  * as it is read (no chunks from the end then). NULL when out of memory
  * or no thread can start. */
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding);
+/* The same, for a read in order that must know the line at byte `mark`
+ * of the input (counted from where it starts; -1: none): the producer's
+ * reads end there. See rt_csvstream_mark_line. Not with an encoding. */
+rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *encoding,
+                                        long long mark);
 
 /* Whether --encoding knows the name (utf-8, cp1252, windows-1252, latin1,
  * iso-8859-1, latin9, iso-8859-15, utf-16, utf-16le, utf-16be; any case). */
@@ -103,6 +108,18 @@ bool rt_csvstream_chunks_valid(const rt_csvstream *s);
 unsigned long rt_csvstream_line(const rt_csvstream *s, unsigned long chunk, unsigned long line);
 size_t rt_csvstream_chunks(const rt_csvstream *s);
 retain_status rt_csvstream_chunk_error(const rt_csvstream *s, retain_diag *diag);
+/* The same, the lines counted as if the chunk with the error (the last
+ * taken) started on line `first` of the file: for a read stopped before
+ * the chunks joined, whose lines another read found. */
+retain_status rt_csvstream_chunk_error_from(const rt_csvstream *s, unsigned long first,
+                                            retain_diag *diag);
+/* Where the last chunk taken starts, in bytes from the input's start; -1
+ * when none was taken. */
+long long rt_csvstream_last_chunk(const rt_csvstream *s);
+/* After stop, for a stream started with a mark: whether the producer
+ * passed the mark between records, and *line, the line that starts
+ * there (a record's first line, as rt_record.line counts). */
+bool rt_csvstream_mark_line(const rt_csvstream *s, unsigned long *line);
 
 void rt_csvstream_free(rt_csvstream *s);
 

@@ -74,6 +74,9 @@ struct retain_reader {
     bool skip_bad;
     bool empty_ok; /* a header and no row is an empty table */
     bool unordered;
+    /* the options, their texts the reader's copies: for a read again in
+     * order (see recheck_in_order) */
+    retain_reader_options opt;
 
     /* several files of one table */
     char opt_delimiter;
@@ -115,7 +118,18 @@ struct retain_reader {
     unsigned long rows, skipped;
     uint64_t money_total; /* |mrr| of the rows handed over: see rt_money_tally */
     size_t max_segments;  /* distinct values of extra[0] allowed, 0: any */
-    uint64_t *seg_hash;   /* their hashes (never 0), open addressing */
+    /* A row that does not fit the total or the segment cap (over), in an
+     * unordered read that took chunks from the end (stealing): the cap is
+     * passed in the order the rows came, not that of the file, so the
+     * first problem in the file is found by reading it again (recheck). */
+    bool stealing, over, recheck;
+    /* For that read again: the byte (from the input's start) of the
+     * chunk with a problem held back, -1 when none; after the read,
+     * whether it was passed between records and its line. */
+    long long mark;
+    bool mark_ok;
+    unsigned long mark_line;
+    uint64_t *seg_hash; /* their hashes (never 0), open addressing */
     size_t seg_n, seg_cap;
     unsigned long skipped_lines[SKIP_LINES_KEPT];
     retain_diag first_skip;   /* why the first skipped row was bad */
@@ -256,9 +270,12 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
     r->unordered = o->unordered;
     r->max_segments = o->n_extra ? o->max_segments : 0;
     r->dedup = o->kind == RETAIN_TABLE_CUSTOMERS && !o->keep_duplicates;
+    r->mark = -1;
+    r->opt = *o;
     for (int i = 0; i < RETAIN_COL_ROLES; i++) {
         if (o->column[i] && !(r->column[i] = strdup(o->column[i])))
             goto nomem;
+        r->opt.column[i] = r->column[i];
     }
     if (o->date_format) {
         r->date_format = retain_date_format_new(o->date_format, diag);
@@ -267,6 +284,8 @@ retain_reader *retain_reader_new(const retain_reader_options *o, retain_diag *di
         if (!(r->date_format_text = strdup(o->date_format)))
             goto nomem;
     }
+    r->opt.date_format = r->date_format_text;
+    r->opt.encoding = r->encoding;
     r->nslots = SLOT_EXTRA + r->n_extra;
     r->slot_col = malloc(r->nslots * sizeof *r->slot_col);
     r->slot_next = malloc(r->nslots * sizeof *r->slot_next);
@@ -1045,6 +1064,7 @@ static bool build_customer(retain_reader *r, retain_row *row)
         if (r->arr)
             row->mrr = monthly_of_annual(row->mrr);
         if (!rt_money_tally(&r->money_total, row->mrr)) {
+            r->over = true;
             rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, RETAIN_COL_MRR),
                     "the amounts add up to more than 9223372036854.775807 by this row: "
                     "no total of them could be exact");
@@ -1125,6 +1145,7 @@ static bool count_segment(retain_reader *r)
         if (r->seg_hash[i] == h)
             return true;
     if (r->seg_n == r->max_segments) {
+        r->over = true;
         rt_fail(r->diag, RETAIN_ERR_DATA, r->rec_line, slot_column_name(r, SLOT_EXTRA),
                 "more than %zu distinct values: too many segments", r->max_segments);
         rt_hint(r->diag, "is this the column to group by? --max-segments N raises the cap");
@@ -1335,13 +1356,24 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
     if (fs->pending) {
         retain_diag *diag = r->diag, scratch;
         r->diag = &scratch;
-        bool data = check_record(r, b, rec, row);
+        /* a row past the total's or the segments' cap is a data row: the
+         * cap is the table's, and the rows before decide whether it is
+         * passed, not the row's shape */
+        bool data = check_record(r, b, rec, row) || r->over;
+        r->over = false;
         r->diag = diag;
         if (data || ++fs->records > FOOTER_MAX)
             footer_failed(r, fs);
         return;
     }
     if (!check_record(r, b, rec, row)) {
+        bool over = r->over;
+        r->over = false;
+        if (over && r->stealing && rt_csvstream_chunks(r->stream) > 0) {
+            r->recheck = true; /* see recheck_in_order */
+            r->status = RETAIN_ERR_DATA;
+            return;
+        }
         if (!r->skip_bad && looks_like_footer(r, b, rec))
             start_footer(r, fs, b, rec);
         else
@@ -1426,6 +1458,84 @@ static retain_status join_chunks(retain_reader *r, const rt_csvstream *cs, retai
     return RETAIN_OK;
 }
 
+/* Whether chunks may be taken from the end of the file, which hands rows
+ * over out of order. Rows past the total's or the segments' cap are
+ * found in the file's order after all (recheck_in_order), but with
+ * skip_bad they are skipped, and which ones are depends on the order: such
+ * a read stays in order. In a semicolon file without --decimal, the
+ * first amount that tells the separator decides it for the file: chunks
+ * are taken once it did, in the part read in order. */
+static bool may_steal(const retain_reader *r)
+{
+    bool total = !r->ignore_mrr && r->slot_col[RETAIN_COL_MRR] >= 0;
+    bool money = total || r->slot_col[RETAIN_COL_AMOUNT] >= 0;
+    if (r->skip_bad && (total || r->max_segments))
+        return false;
+    return !(r->decimal_auto && money && !r->decimal_line);
+}
+
+static retain_status no_row(const retain_row *row, void *user, retain_diag *diag)
+{
+    (void)row;
+    (void)user;
+    (void)diag;
+    return RETAIN_OK;
+}
+
+/* An unordered read passed the total's or the segments' cap (over) with
+ * rows from chunks among those read: the file has a problem, but which
+ * comes first in the file's order is not known yet. The file (a regular
+ * one: chunks were taken) is read again from `at`, in order, handing no
+ * row over, up to its first problem, which the read reports as an
+ * ordered read would. Except for a problem held back from the last chunk
+ * taken (a row's, the callback's, or libcsv's), which comes first when its
+ * line, counted from the line the read again found at the chunk's start,
+ * is before that problem's. The rare error path: its cost does not
+ * matter. */
+static retain_status recheck_in_order(retain_reader *r, FILE *in, long long at,
+                                      const rt_csvstream *cs, retain_diag *diag)
+{
+    retain_diag held, over = *diag;
+    memset(&held, 0, sizeof held);
+    bool held_row = r->back_status != RETAIN_OK;
+    retain_status held_status =
+        held_row ? r->back_status : rt_csvstream_chunk_error_from(cs, 0, &held);
+    if (held_row)
+        held = r->back_diag; /* its line counts from the chunk's start */
+    retain_reader_options o = r->opt;
+    o.unordered = false;
+    o.keep_duplicates = true; /* no fingerprints: they make no problem */
+    retain_reader *again = retain_reader_new(&o, diag);
+    if (!again)
+        return diag->status;
+    again->mark = held_status != RETAIN_OK ? rt_csvstream_last_chunk(cs) : -1;
+    retain_status st;
+    if (at < 0 || fseeko(in, (off_t)at, SEEK_SET) != 0)
+        st = rt_fail(diag, RETAIN_ERR_IO, 0, NULL, "cannot read the input again: %s",
+                     strerror(errno));
+    else
+        st = retain_reader_read(again, in, no_row, NULL, diag);
+    unsigned long first = again->mark_line;
+    bool known = again->mark_ok;
+    retain_reader_free(again);
+    if (st == RETAIN_ERR_NOMEM || st == RETAIN_ERR_IO)
+        return st;
+    if (held_status != RETAIN_OK && known && (st == RETAIN_OK || diag->line > first + held.line)) {
+        if (!held_row)
+            return rt_csvstream_chunk_error_from(cs, first, diag);
+        *diag = held;
+        diag->line += first;
+        return held_status;
+    }
+    if (st != RETAIN_OK)
+        return st;
+    /* cannot happen: the rows read past the cap, read in order, pass it */
+    *diag = over;
+    if (r->rec_chunk)
+        diag->line = 0;
+    return over.status;
+}
+
 retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, void *user,
                                  retain_diag *diag)
 {
@@ -1438,6 +1548,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->diag = diag;
     r->status = RETAIN_OK;
     r->money_total = 0;
+    r->stealing = r->over = r->recheck = false;
     r->seg_n = 0;
     if (r->seg_hash)
         memset(r->seg_hash, 0, r->seg_cap * sizeof *r->seg_hash);
@@ -1466,12 +1577,12 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
         if (r->name && !(f->name = strdup(r->name)))
             return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
-    rt_csvstream *cs = rt_csvstream_start(in, r->delimiter, r->encoding);
+    long long at = ftello(in); /* for a read again (recheck_in_order) */
+    rt_csvstream *cs = rt_csvstream_start_marked(in, r->delimiter, r->encoding, r->mark);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     r->stream = cs;
     const rt_batch *b;
-    bool stealing = false;
     memset(&r->front_footer, 0, sizeof r->front_footer);
     memset(&r->back_footer, 0, sizeof r->back_footer);
     r->tail_footer = true;
@@ -1479,6 +1590,10 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     while (r->status == RETAIN_OK && (b = rt_csvstream_next(cs)) != NULL) {
         for (size_t i = 0; i < b->nrec && r->status == RETAIN_OK; i++)
             read_record(r, b, &b->rec[i]);
+        if (r->recheck) {
+            rt_csvstream_release(cs, b);
+            break;
+        }
         if (b->chunk && r->status == RETAIN_OK)
             end_chunk(r, b);
         if (b->chunk && r->status != RETAIN_OK) {
@@ -1486,13 +1601,10 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
             hold_back_error(r, cs);
         }
         rt_csvstream_release(cs, b);
-        /* amounts are read in order: their checked total must name the
-         * first row, in the file's order, past which it overflows */
-        if (r->unordered && !stealing && r->header_done && r->status == RETAIN_OK &&
-            (r->ignore_mrr || r->slot_col[RETAIN_COL_MRR] < 0) && !r->max_segments &&
-            !(r->decimal_auto && r->slot_col[RETAIN_COL_AMOUNT] >= 0)) {
+        if (r->unordered && !r->stealing && r->header_done && r->status == RETAIN_OK &&
+            may_steal(r)) {
             rt_csvstream_allow_steal(cs);
-            stealing = true;
+            r->stealing = true;
         }
     }
     retain_diag stream_diag;
@@ -1500,6 +1612,13 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->delimiter = rt_csvstream_delimiter(cs);
     unsigned long lines = rt_csvstream_lines(cs);
     r->stream = NULL;
+    r->mark_ok = rt_csvstream_mark_line(cs, &r->mark_line);
+    if (r->recheck) {
+        retain_status st = recheck_in_order(r, in, at, cs, diag);
+        rt_csvstream_free(cs);
+        r->footer_records = 0;
+        return st;
+    }
 
     /* the first problem in the file wins: records before a parse error
      * were all read above, and the producer's part comes before the

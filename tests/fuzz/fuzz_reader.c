@@ -7,7 +7,14 @@
  *
  * Input: one byte of options (skip_bad, an extra column, need_mrr or
  * ignore_mrr, delimiter, decimal comma, padding), then the file; the
- * input's length, odd or even, picks the tuning.
+ * input's length picks the tuning (bit 0), a cap of 3 segments on the
+ * extra column (bit 1) and, without the decimal comma, whether the
+ * decimal separator is told (bit 2: '.') or left to the amounts (a
+ * semicolon file's first amount that tells decides). With the mrr column
+ * read (neither skip_bad nor ignore_mrr) the unordered read takes chunks
+ * too, and amounts whose total overflows (the dictionary's 9000000000000,
+ * or padding's copies) and segments past the cap must name the same row
+ * as the ordered read.
  *
  * Chunks are taken from the end only where they start a block (4 KiB at
  * least, the NUL check's reach) past what the producer has read, so in a
@@ -166,7 +173,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .n_extra = flags & 2 ? 1 : 0,
         .need_mrr = (flags & 12) == 4,
         .ignore_mrr = (flags & 12) == 8,
-        .decimal = flags & 64 ? ',' : '.',
+        .decimal = flags & 64 ? ','
+                   : size & 4 ? '.'
+                              : 0,
+        .max_segments = size & 2 ? 3 : 0,
     };
     static const rt_csvstream_tuning tunings[] = {
         {4096, 4, 0, 97, true},

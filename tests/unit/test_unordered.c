@@ -61,8 +61,8 @@ static bool is_bad(const shape *sh, int row)
     return false;
 }
 
-/* Writes the export to a temporary file; returns its path (static). */
-static const char *write_export(const shape *sh, unsigned seed)
+/* A new temporary file, its path in path (static). */
+static FILE *temporary(const char **name)
 {
     static char path[64];
     snprintf(path, sizeof path, "/tmp/retain-unordered-XXXXXX");
@@ -70,6 +70,15 @@ static const char *write_export(const shape *sh, unsigned seed)
     assert_true(fd >= 0);
     FILE *f = fdopen(fd, "w");
     assert_non_null(f);
+    *name = path;
+    return f;
+}
+
+/* Writes the export to a temporary file; returns its path (static). */
+static const char *write_export(const shape *sh, unsigned seed)
+{
+    const char *path;
+    FILE *f = temporary(&path);
     const char *eol = sh->crlf ? "\r\n" : "\n";
     char d[2] = {sh->delim, 0};
     if (sh->bom)
@@ -161,24 +170,32 @@ static int by_text(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void read_export(const char *path, const shape *sh, bool unordered, bool skip_bad,
-                        outcome *o)
+static const char *fail_id; /* the callback fails on this customer */
+
+static retain_status keep_or_fail(const retain_row *row, void *user, retain_diag *diag)
+{
+    if (fail_id && row->id_len == strlen(fail_id) && memcmp(row->id, fail_id, row->id_len) == 0) {
+        diag->status = RETAIN_ERR_DATA;
+        diag->line = row->line;
+        snprintf(diag->message, sizeof diag->message, "the callback refuses %s", fail_id);
+        return RETAIN_ERR_DATA;
+    }
+    return keep(row, user, diag);
+}
+
+/* Reads a file with its Plan column as the extra one. */
+static void read_with(const char *path, retain_reader_options opt, outcome *o)
 {
     memset(o, 0, sizeof *o);
     static const char *const extra[] = {"Plan"};
-    retain_reader_options opt;
-    memset(&opt, 0, sizeof opt);
-    opt.delimiter = sh->delim;
     opt.extra = extra;
     opt.n_extra = 1;
-    opt.skip_bad = skip_bad;
-    opt.unordered = unordered;
     retain_diag diag;
     retain_reader *r = retain_reader_new(&opt, &diag);
     assert_non_null(r);
     FILE *in = fopen(path, "rb");
     assert_non_null(in);
-    o->status = retain_reader_read(r, in, keep, o, &o->diag);
+    o->status = retain_reader_read(r, in, keep_or_fail, o, &o->diag);
     o->skipped = retain_reader_skipped(r, o->skipped_lines, 8);
     const retain_diag *fs = retain_reader_first_skip(r);
     if (fs) {
@@ -187,6 +204,14 @@ static void read_export(const char *path, const shape *sh, bool unordered, bool 
     }
     fclose(in);
     retain_reader_free(r);
+}
+
+static void read_export(const char *path, const shape *sh, bool unordered, bool skip_bad,
+                        outcome *o)
+{
+    retain_reader_options opt = {
+        .delimiter = sh->delim, .skip_bad = skip_bad, .unordered = unordered};
+    read_with(path, opt, o);
 }
 
 static void outcome_free(outcome *o)
@@ -398,6 +423,186 @@ static void test_duplicates_same_in_any_order(void **state)
     unlink(path);
 }
 
+/* ---- totals and segment caps ------------------------------------------- */
+
+/* A customer table with an mrr column: rows of 10.00 on plans Basic and
+ * Pro, except the rows listed, which are as their kind says. */
+enum special { SP_BIG, SP_BAD_DATE, SP_UNCLOSED, SP_NEW_PLAN, SP_FAIL };
+
+typedef struct {
+    int row;
+    enum special kind;
+} special_row;
+
+static const char *write_table(char delim, int rows, const char *amount, const special_row *sp,
+                               size_t nsp)
+{
+    const char *path;
+    FILE *f = temporary(&path);
+    fprintf(f, "customer_id%cstart_date%cend_date%cmrr%cplan\n", delim, delim, delim, delim);
+    for (int r = 0; r < rows; r++) {
+        const char *mrr = amount, *start = "2023-03-01", *plan = r % 2 ? "Basic" : "Pro";
+        char own[16];
+        for (size_t i = 0; i < nsp; i++) {
+            if (sp[i].row != r)
+                continue;
+            if (sp[i].kind == SP_BIG)
+                mrr = "4000000000000";
+            else if (sp[i].kind == SP_BAD_DATE)
+                start = "2023-02-30";
+            else if (sp[i].kind == SP_UNCLOSED)
+                plan = "\"Pro";
+            else if (sp[i].kind == SP_NEW_PLAN)
+                plan = (snprintf(own, sizeof own, "P%d", r), own);
+        }
+        fprintf(f, "C%05d%c%s%c%c%s%c%s\n", r, delim, start, delim, delim, mrr, delim, plan);
+    }
+    assert_int_equal(fclose(f), 0);
+    return path;
+}
+
+static void read_table(const char *path, char delim, bool unordered, size_t max_segments,
+                       outcome *o)
+{
+    retain_reader_options opt = {
+        .delimiter = delim, .max_segments = max_segments, .unordered = unordered};
+    read_with(path, opt, o);
+}
+
+/* Reads the table in order, then unordered with every tuning, and checks
+ * they agree; returns the ordered read's status, line and message
+ * (static). */
+static const retain_diag *check_table(const char *path, char delim, size_t max_segments,
+                                      bool chunks)
+{
+    static retain_diag first;
+    rt_csvstream_tuning saved = rt_csvstream_tune;
+    outcome a, b;
+    read_table(path, delim, false, max_segments, &a);
+    first = a.diag;
+    first.status = a.status;
+    size_t back = 0;
+    for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
+        rt_csvstream_tune = tunings[t];
+        for (int rep = 0; rep < 3; rep++) {
+            read_table(path, delim, true, max_segments, &b);
+            back += b.back;
+            same_outcome(&a, &b);
+            outcome_free(&b);
+        }
+        rt_csvstream_tune = saved;
+    }
+    if (chunks)
+        assert_true(back > 0); /* chunks were taken from the end */
+    outcome_free(&a);
+    return &first;
+}
+
+#define OVERFLOW_MSG "the amounts add up to more than 9223372036854.775807 by this row"
+
+static void expect(const retain_diag *d, unsigned long line, const char *message)
+{
+    assert_int_equal(d->status, RETAIN_ERR_DATA);
+    assert_int_equal(d->line, line);
+    assert_non_null(strstr(d->message, message));
+}
+
+/* Amounts whose total overflows: three rows of 4e12 (two fit). The row
+ * named is the third in the file, wherever the rows that came first to
+ * the callback were; the chunks from the end come first. */
+static void test_total_overflows_anywhere(void **state)
+{
+    (void)state;
+    const int at[][3] = {
+        {290, 295, 298}, /* all in chunks from the end */
+        {10, 20, 290},   /* the third in a chunk, passed in the producer's part */
+        {10, 280, 290},  /* one in the producer's part, two in chunks */
+        {10, 20, 30},    /* all in the producer's part */
+        {150, 151, 152}, /* where the parts meet */
+    };
+    for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
+        special_row sp[] = {{at[i][0], SP_BIG}, {at[i][1], SP_BIG}, {at[i][2], SP_BIG}};
+        const char *path = write_table(',', 300, "10.00", sp, 3);
+        expect(check_table(path, ',', 0, true), (unsigned long)at[i][2] + 2, OVERFLOW_MSG);
+        unlink(path);
+    }
+    /* a fourth amount in the producer's part: the first three are read
+     * after the chunk with the fourth, the error is on the third */
+    special_row sp[] = {{10, SP_BIG}, {20, SP_BIG}, {30, SP_BIG}, {290, SP_BIG}};
+    const char *path = write_table(',', 300, "10.00", sp, 4);
+    expect(check_table(path, ',', 0, true), 32, OVERFLOW_MSG);
+    unlink(path);
+}
+
+/* The first problem in the file wins, over an overflow after it and under
+ * one before it: a bad date, an unclosed quote, a row the callback
+ * refuses. */
+static void test_first_problem_wins_over_overflow(void **state)
+{
+    (void)state;
+    const struct {
+        special_row sp[4];
+        unsigned long line;
+        const char *message;
+    } cases[] = {
+        {{{150, SP_BAD_DATE}, {280, SP_BIG}, {290, SP_BIG}, {295, SP_BIG}}, 152, "no such day"},
+        {{{297, SP_BAD_DATE}, {280, SP_BIG}, {290, SP_BIG}, {295, SP_BIG}}, 297, OVERFLOW_MSG},
+        {{{285, SP_BAD_DATE}, {10, SP_BIG}, {20, SP_BIG}, {295, SP_BIG}}, 287, "no such day"},
+        {{{296, SP_BAD_DATE}, {10, SP_BIG}, {20, SP_BIG}, {295, SP_BIG}}, 297, OVERFLOW_MSG},
+        {{{150, SP_UNCLOSED}, {280, SP_BIG}, {290, SP_BIG}, {295, SP_BIG}}, 152, "never closed"},
+        {{{296, SP_UNCLOSED}, {10, SP_BIG}, {20, SP_BIG}, {295, SP_BIG}}, 297, OVERFLOW_MSG},
+        {{{285, SP_FAIL}, {10, SP_BIG}, {20, SP_BIG}, {295, SP_BIG}}, 287, "callback refuses"},
+        {{{296, SP_FAIL}, {10, SP_BIG}, {20, SP_BIG}, {295, SP_BIG}}, 297, OVERFLOW_MSG},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char id[16];
+        snprintf(id, sizeof id, "C%05d", cases[i].sp[0].row);
+        fail_id = cases[i].sp[0].kind == SP_FAIL ? id : NULL;
+        const char *path = write_table(',', 300, "10.00", cases[i].sp, 4);
+        expect(check_table(path, ',', 0, true), cases[i].line, cases[i].message);
+        unlink(path);
+    }
+    fail_id = NULL;
+}
+
+/* --by's cap on segments: the row named has the first value past the cap
+ * in the file's order. Basic and Pro, then P10 (the third), P290 ... */
+static void test_segment_cap_in_file_order(void **state)
+{
+    (void)state;
+    const char *cap = "more than 3 distinct values";
+    special_row a[] = {{10, SP_NEW_PLAN}, {290, SP_NEW_PLAN}, {295, SP_NEW_PLAN}};
+    const char *path = write_table(',', 300, "10.00", a, 3);
+    expect(check_table(path, ',', 3, true), 292, cap);
+    unlink(path);
+    special_row b[] = {{280, SP_NEW_PLAN}, {290, SP_NEW_PLAN}, {10, SP_BAD_DATE}};
+    path = write_table(',', 300, "10.00", b, 3);
+    expect(check_table(path, ',', 3, true), 12, "no such day");
+    unlink(path);
+    special_row c[] = {{5, SP_NEW_PLAN}, {6, SP_NEW_PLAN}, {7, SP_NEW_PLAN}};
+    path = write_table(',', 300, "10.00", c, 3);
+    expect(check_table(path, ',', 3, false), 8, cap); /* before any chunk */
+    unlink(path);
+    path = write_table(',', 300, "10.00", c, 3);
+    const retain_diag *d = check_table(path, ',', 10, true); /* within the cap */
+    assert_int_equal(d->status, RETAIN_OK);
+    unlink(path);
+}
+
+/* A semicolon file without --decimal: the first amount tells the
+ * separator for the file, then chunks are taken. */
+static void test_decimal_comma_told_then_chunks(void **state)
+{
+    (void)state;
+    const char *path = write_table(';', 300, "10,50", NULL, 0);
+    assert_int_equal(check_table(path, 0, 0, true)->status, RETAIN_OK);
+    unlink(path);
+    special_row sp[] = {{280, SP_BIG}, {290, SP_BIG}, {295, SP_BIG}};
+    path = write_table(';', 300, "10,50", sp, 3);
+    expect(check_table(path, 0, 0, true), 297, OVERFLOW_MSG);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -405,6 +610,10 @@ int main(void)
         cmocka_unit_test(test_bad_rows_everywhere),
         cmocka_unit_test(test_small_file_reads_in_order),
         cmocka_unit_test(test_duplicates_same_in_any_order),
+        cmocka_unit_test(test_total_overflows_anywhere),
+        cmocka_unit_test(test_first_problem_wins_over_overflow),
+        cmocka_unit_test(test_segment_cap_in_file_order),
+        cmocka_unit_test(test_decimal_comma_told_then_chunks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
