@@ -179,9 +179,8 @@ static int data_mode(cli *c, cac_opts *o, int argc, char **argv)
         code = cli_read_table(c, argc, argv, retain_rate_add_row, rate, NULL);
     if (code == EXIT_OK && retain_rate_finish(rate, &d) != RETAIN_OK)
         code = cli_report(c, &d);
-    uint64_t at = 0, of = 0;
-    unsigned long dups = code == EXIT_OK ? retain_rate_duplicates(rate, &at, &of) : 0;
-    cli_report_duplicates(c, dups, at, of);
+    if (code == EXIT_OK)
+        CLI_REPORT_DUPLICATES(c, retain_rate_duplicates, rate);
     if (code == EXIT_OK && retain_acquisition_add_rate(rows, rate) != RETAIN_OK)
         code = cli_nomem(c);
     if (code == EXIT_OK)

@@ -99,9 +99,7 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         const retain_lives *lives = retain_churn_lives(churn);
-        uint64_t at, of;
-        unsigned long n = retain_lives_duplicates(lives, &at, &of);
-        cli_report_duplicates(c, n, at, of);
+        CLI_REPORT_DUPLICATES(c, retain_lives_duplicates, lives);
         cli_verbose(c, retain_lives_customers(lives), retain_lives_bytes(lives));
         retain_print p = cli_print(c);
         code = cli_finish_output(c, retain_churn_write(churn, &o, c->by, c->has_mrr, &p));

@@ -408,6 +408,15 @@ void cli_report_footer(const cli *c, const char *name, const retain_reader *read
  * retain_rate_duplicates ...). */
 void cli_report_duplicates(const cli *c, unsigned long n, uint64_t place, uint64_t of);
 
+/* cli_report_duplicates() with what an accumulator says of its exact
+ * duplicate rows: dups is its retain_*_duplicates(acc, &place, &of). */
+#define CLI_REPORT_DUPLICATES(c, dups, acc)                                                        \
+    do {                                                                                           \
+        uint64_t at_ = 0, of_ = 0;                                                                 \
+        unsigned long n_ = dups(acc, &at_, &of_);                                                  \
+        cli_report_duplicates(c, n_, at_, of_);                                                    \
+    } while (0)
+
 /* Frees what the run kept (the table's reader, an input peeked at and never
  * opened again). */
 void cli_done(cli *c);

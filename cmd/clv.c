@@ -201,9 +201,8 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
     retain_sbg m;
     if (code == EXIT_OK && retain_sbg_fit_lives(lives, &so, &data, &m, &d) != RETAIN_OK)
         code = cli_report(c, &d);
-    uint64_t at = 0, of = 0;
-    unsigned long dups = code == EXIT_OK ? retain_lives_duplicates(lives, &at, &of) : 0;
-    cli_report_duplicates(c, dups, at, of);
+    if (code == EXIT_OK)
+        CLI_REPORT_DUPLICATES(c, retain_lives_duplicates, lives);
     if (code == EXIT_OK && m.geometric)
         cli_note(c,
                  "alpha and beta grow without bound: no heterogeneity, churn is geometric "

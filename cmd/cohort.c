@@ -83,9 +83,7 @@ static int run(cli *c, int argc, char **argv)
         code = retain_cohort_finish(co, &diag) == RETAIN_OK ? EXIT_OK : cli_report(c, &diag);
     }
     if (code == EXIT_OK) {
-        uint64_t at, of;
-        unsigned long n = retain_cohort_duplicates(co, &at, &of);
-        cli_report_duplicates(c, n, at, of);
+        CLI_REPORT_DUPLICATES(c, retain_cohort_duplicates, co);
         cli_verbose(c, retain_cohort_customers(co), retain_cohort_customer_bytes(co));
         retain_print p = cli_print(c);
         code = cli_finish_output(c, retain_cohort_write(co, &o, c->by, wide, &p));

@@ -158,9 +158,7 @@ static int table_mode(cli *c, const ltv_opts *o, int argc, char **argv)
     if (code == EXIT_OK && retain_ltv_table_finish(table, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        uint64_t at, of;
-        unsigned long n = retain_ltv_table_duplicates(table, &at, &of);
-        cli_report_duplicates(c, n, at, of);
+        CLI_REPORT_DUPLICATES(c, retain_ltv_table_duplicates, table);
         cli_verbose(c, 0, 0);
         code = print_inputs(c, o, table);
     }

@@ -105,9 +105,7 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
         cli_verbose(c, retain_mrr_customers(x.mrr), retain_mrr_bytes(x.mrr));
-        uint64_t at, of;
-        unsigned long n = retain_mrr_duplicates(x.mrr, &at, &of);
-        cli_report_duplicates(c, n, at, of);
+        CLI_REPORT_DUPLICATES(c, retain_mrr_duplicates, x.mrr);
         retain_day last_day;
         if (retain_mrr_partial(x.mrr, &last_day)) {
             retain_mrr_row last;

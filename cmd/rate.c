@@ -86,9 +86,7 @@ static int run(cli *c, int argc, char **argv)
     if (code == EXIT_OK && retain_rate_finish(rate, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        uint64_t at, of;
-        unsigned long n = retain_rate_duplicates(rate, &at, &of);
-        cli_report_duplicates(c, n, at, of);
+        CLI_REPORT_DUPLICATES(c, retain_rate_duplicates, rate);
         cli_verbose(c, retain_rate_customers(rate), retain_rate_customer_bytes(rate));
         retain_day last_day;
         if (retain_rate_partial(rate, &last_day)) {

@@ -242,11 +242,8 @@ static int run(cli *c, int argc, char **argv)
             code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, other[k], r);
     if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
-    if (code == EXIT_OK) { /* as retain rate says it */
-        uint64_t at, of;
-        unsigned long n = retain_report_duplicates(r, &at, &of);
-        cli_report_duplicates(c, n, at, of);
-    }
+    if (code == EXIT_OK) /* as retain rate says it */
+        CLI_REPORT_DUPLICATES(c, retain_report_duplicates, r);
     static const char *const what[3] = {"event", "ticket", "answer"};
     for (int k = 0; k < 3 && code == EXIT_OK; k++) {
         unsigned long line;

@@ -44,9 +44,8 @@ int signals_read_customers(cli *c, const char *path, retain_events *ev)
     retain_diag diag;
     if (code == EXIT_OK && retain_events_customers_done(ev, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
-    uint64_t at = 0, of = 0;
-    unsigned long dups = code == EXIT_OK ? retain_events_duplicates(ev, &at, &of) : 0;
-    cli_report_duplicates(c, dups, at, of);
+    if (code == EXIT_OK)
+        CLI_REPORT_DUPLICATES(c, retain_events_duplicates, ev);
     return code;
 }
 

@@ -110,9 +110,7 @@ static int run(cli *c, int argc, char **argv)
         if (retain_survival_finish(sv, &diag) != RETAIN_OK)
             code = cli_report(c, &diag);
         else {
-            uint64_t at, of;
-            unsigned long n = retain_lives_duplicates(retain_survival_lives(sv), &at, &of);
-            cli_report_duplicates(c, n, at, of);
+            CLI_REPORT_DUPLICATES(c, retain_lives_duplicates, retain_survival_lives(sv));
             cli_verbose(c, retain_lives_customers(retain_survival_lives(sv)),
                         retain_lives_bytes(retain_survival_lives(sv)));
             retain_print p = cli_print(c);
