@@ -25,7 +25,8 @@
  * merged so far (20 bytes each beyond the first, plus 8 for the MRR, 12
  * more with segments and reasons) and, to find exact duplicate rows
  * (retain_lives_add_row), each distinct row's fingerprint and place (16
- * bytes for the first, 20 for each further one, 8 more with the MRR),
+ * bytes for the first, 12 without MRR and segments; 20 for each further
+ * one, 8 more with the MRR),
  * never the rows: memory grows with customers, win-backs and renewals,
  * never with duplicates. */
 #ifndef RETAIN_LIVES_H

@@ -381,7 +381,7 @@ static bool repeats(rt_store *s, uint32_t i, const rt_pending *p)
  * fingerprint (rows read with --keep-duplicates have none, and cost
  * nothing): zero, no fingerprint, for the rows before it, in pages not
  * touched until written. */
-bool rt_store_fingerprints(rt_store *s)
+static bool fingerprints(rt_store *s)
 {
     if (s->fp)
         return true;
@@ -443,7 +443,7 @@ static bool add_one(rt_store *s, const rt_pending *p)
 {
     uint32_t i;
     bool found;
-    if (s->dedup && p->fp && !rt_store_fingerprints(s))
+    if (s->dedup && p->fp && !fingerprints(s))
         return false;
     if (!locate(s, p, &i, &found))
         return false;

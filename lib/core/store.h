@@ -131,11 +131,6 @@ void rt_store_init(rt_store *s);
 void rt_store_keep_mrr(rt_store *s);
 /* Leave out exact duplicate rows (rt_rowset); call before the first add. */
 void rt_store_dedup(rt_store *s);
-/* Keep each customer's first row's fingerprint and place (rt_pending.fp,
- * .place) in fp[i], place[i] from now on (0 for the customers before:
- * none), as rt_store_dedup does at the first row that has one; for a
- * caller that finds the duplicates itself. False when out of memory. */
-bool rt_store_fingerprints(rt_store *s);
 void rt_store_free(rt_store *s);
 
 /* The key of customer (segment, id). */

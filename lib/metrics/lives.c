@@ -30,9 +30,9 @@
 
 /* A customer's first life is in its rt_customer (start, end, segment
  * word; more = index + 1 of its first record), and the fingerprint and
- * place of its first row beside it (rt_store.fp, .place). Each further
- * life, and each further distinct row's fingerprint, is a record of the
- * customer's chain. */
+ * place of its first row beside it (attrs.fp, .place_lo, .place_hi). Each
+ * further life, and each further distinct row's fingerprint, is a record
+ * of the customer's chain. */
 #define ROW_REC 0x80000000u /* in a record's link: a row's fingerprint, not a life */
 
 typedef struct {
@@ -83,6 +83,12 @@ typedef struct {
     uint32_t *mrr_lo; /* packed: its low 32 bits (see retain_lives.packed) */
     int64_t *best;    /* MRR of the deciding row (segments) */
     uint32_t *reason; /* reason index of the row ending the life (reasons) */
+    /* Of customers only, from the first row with a fingerprint on
+     * (retain_lives.fps; 0 for a customer whose first row has none): its
+     * first row's fingerprint and place, whose upper half is in the
+     * segment word when that is spare (retain_lives.seg_spare). */
+    uint64_t *fp;
+    uint32_t *place_lo, *place_hi;
     size_t cap;
 } attrs;
 
@@ -111,6 +117,10 @@ struct retain_lives {
      * outside 63 bits (beyond 4.6e12 in currency units: no real table has
      * one) unpacks them for good into cattr.mrr. */
     bool packed;
+    /* Without the MRR and segments, nothing reads a life's segment word:
+     * a customer's holds the upper half of its first row's place. */
+    bool seg_spare;
+    bool fps; /* cattr.fp and its places are kept */
     rt_store store;
     rt_intern segments, reasons;
     rt_rowset rows;     /* exact duplicate rows: the counts only (the rows are in the chains) */
@@ -143,6 +153,7 @@ retain_lives *retain_lives_new(const retain_lives_options *options)
     l->opt = *options;
     l->with_mrr = options->mrr || options->segments;
     l->packed = options->mrr && !options->segments;
+    l->seg_spare = !l->with_mrr;
     rt_store_init(&l->store);
     rt_intern_init(&l->segments);
     rt_intern_init(&l->reasons);
@@ -154,6 +165,9 @@ static void attrs_free(attrs *a)
 {
     free(a->mrr);
     free(a->mrr_lo);
+    free(a->fp);
+    free(a->place_lo);
+    free(a->place_hi);
     free(a->best);
     free(a->reason);
 }
@@ -188,8 +202,11 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
 {
     if (n <= a->cap)
         return true;
-    bool packed = l->packed && a == &l->cattr;
+    bool packed = l->packed && a == &l->cattr, fps = l->fps && a == &l->cattr;
     if ((packed && !grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, n)) ||
+        (fps && (!grow((void **)&a->fp, sizeof *a->fp, n) ||
+                 !grow((void **)&a->place_lo, sizeof *a->place_lo, n) ||
+                 (!l->seg_spare && !grow((void **)&a->place_hi, sizeof *a->place_hi, n)))) ||
         (l->with_mrr && !packed && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
         (l->opt.segments && !grow((void **)&a->best, sizeof *a->best, n)) ||
         (l->opt.reasons && !grow((void **)&a->reason, sizeof *a->reason, n)))
@@ -244,7 +261,7 @@ static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
         const rt_customer *c = &l->store.cust[i];
         v->start = c->start;
         v->end = c->end;
-        v->seg = c->segment;
+        v->seg = l->seg_spare ? 0 : c->segment;
     }
     if (!x && l->packed) {
         v->seg = l->store.cust[i].segment & SERVING;
@@ -273,7 +290,8 @@ static bool save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
         rt_customer *c = &l->store.cust[i];
         c->start = v->start;
         c->end = v->end;
-        c->segment = v->seg;
+        if (!l->seg_spare)
+            c->segment = v->seg;
     }
     if (!x && l->packed) {
         l->store.cust[i].segment =
@@ -407,13 +425,50 @@ static bool add_to_customer(retain_lives *l, uint32_t i, life *r)
     return true;
 }
 
+/* The fingerprints of customers' first rows, kept from now on: 0 (none)
+ * for the customers before. False when out of memory. */
+static bool keep_fingerprints(retain_lives *l)
+{
+    attrs *a = &l->cattr;
+    size_t n = a->cap ? a->cap : 1;
+    a->fp = calloc(n, sizeof *a->fp);
+    a->place_lo = calloc(n, sizeof *a->place_lo);
+    a->place_hi = l->seg_spare ? NULL : calloc(n, sizeof *a->place_hi);
+    l->fps = a->fp && a->place_lo && (l->seg_spare || a->place_hi);
+    if (!l->fps) {
+        free(a->fp);
+        free(a->place_lo);
+        free(a->place_hi);
+        a->fp = NULL;
+        a->place_lo = a->place_hi = NULL;
+    }
+    return l->fps;
+}
+
+static uint64_t first_place(const retain_lives *l, uint32_t i)
+{
+    uint32_t hi = l->seg_spare ? l->store.cust[i].segment : l->cattr.place_hi[i];
+    return (uint64_t)hi << 32 | l->cattr.place_lo[i];
+}
+
+static void set_first_place(retain_lives *l, uint32_t i, uint64_t place)
+{
+    l->cattr.place_lo[i] = (uint32_t)place;
+    if (l->seg_spare)
+        l->store.cust[i].segment = (uint32_t)(place >> 32);
+    else
+        l->cattr.place_hi[i] = (uint32_t)(place >> 32);
+}
+
 /* Row p of customer i, which has rows: 1 when it repeats none of them
  * (its fingerprint now kept in a record), 0 when it does (counted), -1
  * when out of memory. */
 static int keep_row(retain_lives *l, uint32_t i, const rt_pending *p)
 {
-    if (l->store.fp[i] == p->fp) {
-        rt_rowset_count(&l->rows, p->place, &l->store.place[i]);
+    if (l->cattr.fp[i] == p->fp) {
+        uint64_t kept = first_place(l, i);
+        rt_rowset_count(&l->rows, p->place, &kept);
+        set_first_place(l, i, kept);
         return 0;
     }
     for (uint32_t x = l->store.cust[i].more; x; x = next_of(&l->extra[x - 1])) {
@@ -440,15 +495,18 @@ static bool add_batch(void *lives, void *b, size_t n)
 {
     retain_lives *l = lives;
     const batch *q = b;
-    for (size_t k = 0; k < n && !l->store.fp; k++)
-        if (q->row[k].fp && !rt_store_fingerprints(&l->store))
-            return false; /* from the first row with one on, as the store keeps them */
     if (!rt_store_locate_many(&l->store, q->row, n, l->index, l->found) ||
         !attrs_reserve(l, &l->cattr, l->store.cap))
         return false;
+    for (size_t k = 0; k < n && !l->fps; k++)
+        if (q->row[k].fp && !keep_fingerprints(l))
+            return false; /* from the first row with one on */
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &q->row[k];
-        if (p->fp && l->found[k]) { /* a new customer's first row is beside it */
+        if (p->fp && !l->found[k]) { /* a new customer's first row: beside it */
+            l->cattr.fp[l->index[k]] = p->fp;
+            set_first_place(l, l->index[k], p->place);
+        } else if (p->fp) {
             int kept = keep_row(l, l->index[k], p);
             if (kept < 0)
                 return false;
@@ -698,6 +756,7 @@ size_t retain_lives_bytes(const retain_lives *l)
 {
     size_t per = (l->with_mrr ? sizeof(int64_t) : 0) + (l->opt.segments ? sizeof(int64_t) : 0) +
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
-    size_t first = per - (l->packed ? sizeof(int64_t) - sizeof(uint32_t) : 0);
+    size_t first = per - (l->packed ? sizeof(int64_t) - sizeof(uint32_t) : 0) +
+                   (l->fps ? sizeof(uint64_t) + sizeof(uint32_t) * (l->seg_spare ? 1 : 2) : 0);
     return rt_store_bytes(&l->store) + l->store.n * first + l->nextra * (sizeof(life_rec) + per);
 }
