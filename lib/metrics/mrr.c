@@ -786,6 +786,67 @@ static void add_customer(const retain_mrr *m, const piece *v, uint32_t n, int64_
     }
 }
 
+/* Customers begin .. end - 1 summed into work, their pieces through buf
+ * (room for the most pieces + 2): a part of the finish, for a thread. */
+typedef struct {
+    const retain_mrr *m;
+    size_t begin, end;
+    int64_t *work;
+    piece *buf;
+} fold_part;
+
+static void fold_customers(const fold_part *f)
+{
+    for (size_t i = f->begin; i < f->end; i++)
+        add_customer(f->m, f->buf, observed(f->m, i, f->buf), f->work);
+}
+
+static bool fold_batch(void *ctx, void *part, size_t n)
+{
+    (void)ctx;
+    (void)n;
+    fold_customers(part);
+    return true;
+}
+
+/* Sums every customer into work (cells of it): the second half on a
+ * second thread (idle once the reading is over) into cells of its own,
+ * added after, when there are enough customers and a thread starts. The
+ * sums are of integers: the same whatever the split. False when out of
+ * memory. */
+static bool fold_all(const retain_mrr *m, int64_t *work, size_t cells, size_t cap)
+{
+    size_t n = m->store.n;
+    piece *buf = malloc((cap + 2) * sizeof *buf);
+    if (!buf)
+        return false;
+    fold_part *half = n >= 4096 && cells <= 1u << 20 ? malloc(sizeof *half) : NULL;
+    fold_part *spare = half ? malloc(sizeof *spare) : NULL;
+    int64_t *cells2 = spare ? calloc(cells, sizeof *cells2) : NULL;
+    piece *buf2 = cells2 ? malloc((cap + 2) * sizeof *buf2) : NULL;
+    rt_worker *w = buf2 ? rt_worker_start(fold_batch, NULL, spare) : NULL;
+    if (!w) {
+        free(spare);
+        free(half);
+    }
+    size_t cut = n;
+    if (w) {
+        cut = n / 2;
+        *half = (fold_part){m, cut, n, cells2, buf2};
+        void *b = half;
+        rt_worker_submit(w, &b, 1); /* b: the spare, given back */
+        free(b);
+    }
+    fold_customers(&(fold_part){m, 0, cut, work, buf});
+    rt_worker_end(&w); /* and frees the half */
+    for (size_t i = 0; cut < n && i < cells; i++)
+        work[i] += cells2[i];
+    free(cells2);
+    free(buf2);
+    free(buf);
+    return true;
+}
+
 static retain_status range(retain_mrr *m, retain_diag *diag)
 {
     const retain_mrr_options *o = &m->opt;
@@ -853,19 +914,14 @@ retain_status retain_mrr_finish(retain_mrr *m, retain_diag *diag)
     size_t cap = 0;
     for (size_t i = 0; i < m->ncurves; i++)
         cap = m->curves[i].n > cap ? m->curves[i].n : cap;
-    piece *buf = malloc((cap + 2) * sizeof *buf);
     m->order = rt_intern_sorted(&m->segments);
     m->rows = calloc(nseg * m->nper, sizeof *m->rows);
-    bool ok = work && buf && m->order && m->rows &&
-              rt_day_periods_init(&m->days, m->opt.period, m->window.min_start, m->as_of);
-    for (size_t i = 0; ok && i < m->store.n; i++) {
-        uint32_t n = observed(m, i, buf);
-        add_customer(m, buf, n, work);
-    }
+    bool ok = work && m->order && m->rows &&
+              rt_day_periods_init(&m->days, m->opt.period, m->window.min_start, m->as_of) &&
+              fold_all(m, work, cells, cap);
     if (ok)
         fill_rows(m, work);
     free(work);
-    free(buf);
     if (!ok)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     m->finished = true;

@@ -564,6 +564,56 @@ static void test_many_rows_many_batches(void **state)
     retain_mrr_free(ref);
 }
 
+/* 5000 customers (the finish sums them on two threads): 50 copies, by
+ * id, of 100 customers with win-backs, expansions and churn, whose table
+ * (one thread) it is 50 times, line by line. */
+static void test_finish_halves(void **state)
+{
+    (void)state;
+    retain_mrr_options o = month_options("2024-12-31");
+    retain_mrr *small = retain_mrr_new(&o), *big = retain_mrr_new(&o);
+    assert_non_null(small);
+    assert_non_null(big);
+    retain_day d0 = day("2023-01-01");
+    char id[32];
+    for (int copy = 0; copy < 51; copy++) {
+        for (int c = 0; c < 100; c++) {
+            int n = snprintf(id, sizeof id, "r%d-c%d", copy, c);
+            for (int k = 0; k < 1 + c % 3; k++) {
+                retain_day start = d0 + 7 * c + 120 * k + (k == 2 ? 30 : 0);
+                retain_money v = UNITS(5 + c % 11 + 3 * k);
+                bool has_end = k < c % 3 || c % 4 == 0;
+                retain_mrr *m = copy ? big : small;
+                assert_int_equal(
+                    retain_mrr_add(m, id, (size_t)n, NULL, 0, start, start + 120, has_end, v),
+                    RETAIN_OK);
+            }
+        }
+    }
+    retain_diag diag;
+    assert_int_equal(retain_mrr_finish(small, &diag), RETAIN_OK);
+    assert_int_equal(retain_mrr_finish(big, &diag), RETAIN_OK);
+    assert_int_equal(retain_mrr_customers(big), 5000);
+    assert_int_equal(retain_mrr_periods(big), retain_mrr_periods(small));
+    check_identity(big);
+    for (size_t p = 0; p < retain_mrr_periods(big); p++) {
+        retain_mrr_row a, b;
+        retain_mrr_get(small, 0, p, &a);
+        retain_mrr_get(big, 0, p, &b);
+        assert_int_equal(b.customers_start, 50 * a.customers_start);
+        assert_int_equal(b.customers_end, 50 * a.customers_end);
+        assert_int_equal(b.mrr_start, 50 * a.mrr_start);
+        assert_int_equal(b.new_mrr, 50 * a.new_mrr);
+        assert_int_equal(b.expansion, 50 * a.expansion);
+        assert_int_equal(b.reactivation, 50 * a.reactivation);
+        assert_int_equal(b.contraction, 50 * a.contraction);
+        assert_int_equal(b.churned, 50 * a.churned);
+        assert_int_equal(b.mrr_end, 50 * a.mrr_end);
+    }
+    retain_mrr_free(small);
+    retain_mrr_free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +622,7 @@ int main(void)
         cmocka_unit_test(test_many_rows_many_batches),
         cmocka_unit_test(test_merge_gap),
         cmocka_unit_test(test_merge_duplicates),
+        cmocka_unit_test(test_finish_halves),
         cmocka_unit_test(test_as_of),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_random_month),
