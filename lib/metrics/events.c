@@ -60,7 +60,11 @@ typedef struct {
     cust_row *rows;
     size_t nrows, rows_cap;
     rt_intern segments;
-    rt_rowset dups; /* exact duplicate rows of the customer table */
+    /* exact duplicate rows of the customer table: each row's fingerprint
+     * and place beside it (made at the first row that has one; 0: none),
+     * compared with those of the customer's rows; dups counts them */
+    uint64_t *row_fp, *row_place;
+    rt_rowset dups;
     /* rows of the customer table waiting to be added (see add_queued()),
      * from the first full batch on by a thread of their own (worker),
      * which alone touches the registry until customers_done; its first
@@ -202,6 +206,8 @@ static void registry_free(registry *r)
     free(r->rows);
     rt_intern_free(&r->segments);
     rt_rowset_free(&r->dups);
+    free(r->row_fp);
+    free(r->row_place);
     rt_worker_end(&r->worker);
     free(r->cq);
     free(r->lives);
@@ -409,6 +415,32 @@ retain_events *retain_events_fork(const retain_events *ev)
 
 /* ---- customers -------------------------------------------------------- */
 
+/* Room for cap rows (and their fingerprints, once there are any). */
+static bool rows_room(registry *r, size_t cap)
+{
+    if (!resize(&r->rows, cap, sizeof *r->rows) ||
+        (r->row_fp && (!resize(&r->row_fp, cap, sizeof *r->row_fp) ||
+                       !resize(&r->row_place, cap, sizeof *r->row_place))))
+        return false;
+    r->rows_cap = cap;
+    return true;
+}
+
+/* The fingerprints beside the rows, at the first row that has one: 0, none,
+ * for the rows before it (rows read with --keep-duplicates cost nothing). */
+static bool row_prints(registry *r)
+{
+    size_t cap = r->rows_cap ? r->rows_cap : 1;
+    r->row_fp = calloc(cap, sizeof *r->row_fp);
+    r->row_place = calloc(cap, sizeof *r->row_place);
+    if (r->row_fp && r->row_place)
+        return true;
+    free(r->row_fp);
+    free(r->row_place);
+    r->row_fp = r->row_place = NULL;
+    return false;
+}
+
 /* A customer row, checked, id trimmed and hashed (h); fp (0: none) and
  * place are its fingerprint and place (retain_row), by which an exact
  * duplicate of one of the customer's rows is left out, as the customer
@@ -425,26 +457,29 @@ static retain_status take_customer(registry *r, const char *id, size_t id_len, u
         return nomem(diag);
     if (start > r->as_of)
         return RETAIN_OK; /* not a customer yet: known, without this row */
-    if (fp) {
-        int fresh = rt_rowset_add(&r->dups, (uint32_t)i, r->n, fp, place);
-        if (fresh < 0)
-            return nomem(diag);
-        if (!fresh)
-            return RETAIN_OK; /* an exact duplicate row: counted once */
+    if (fp && !made && r->row_fp) {
+        for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
+            if (r->row_fp[k - 1] == fp) {
+                rt_rowset_count(&r->dups, place, &r->row_place[k - 1]);
+                return RETAIN_OK; /* an exact duplicate row: counted once */
+            }
+        }
     }
+    if (fp && !r->row_fp && !row_prints(r))
+        return nomem(diag);
     if (!r->any_row || start > r->latest_start)
         r->latest_start = start;
     r->any_row = true;
     if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
         return nomem(diag);
-    if (r->nrows == r->rows_cap) {
-        size_t cap = r->rows_cap ? 2 * r->rows_cap : 256;
-        if (!resize(&r->rows, cap, sizeof *r->rows))
-            return nomem(diag);
-        r->rows_cap = cap;
-    }
+    if (r->nrows == r->rows_cap && !rows_room(r, r->rows_cap ? 2 * r->rows_cap : 256))
+        return nomem(diag);
     if (r->nrows >= UINT32_MAX - 1)
         return rt_fail(diag, RETAIN_ERR_DATA, line, NULL, "more than 2^32 customer rows");
+    if (r->row_fp) {
+        r->row_fp[r->nrows] = fp;
+        r->row_place[r->nrows] = place;
+    }
     cust_row *row = &r->rows[r->nrows];
     row->start = start;
     row->end = has_end && end <= r->as_of ? end : RT_NO_END;
@@ -603,12 +638,7 @@ retain_status retain_events_reserve(retain_events *ev, size_t customers)
             return RETAIN_ERR_NOMEM;
         r->cap = customers;
     }
-    if (customers > r->rows_cap) {
-        if (!resize(&r->rows, customers, sizeof *r->rows))
-            return RETAIN_ERR_NOMEM;
-        r->rows_cap = customers;
-    }
-    return rt_rowset_reserve(&r->dups, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
+    return customers <= r->rows_cap || rows_room(r, customers) ? RETAIN_OK : RETAIN_ERR_NOMEM;
 }
 
 unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place, uint64_t *of)
@@ -1267,7 +1297,8 @@ size_t retain_events_bytes(const retain_events *ev)
     const registry *r = ev->reg;
     return sizeof *ev + ev->state_cap * (ev->ncut * sizeof *ev->state + sizeof *ev->first) +
            r->ids.cap + r->cap * sizeof *r->ref +
-           (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) + r->rows_cap * sizeof *r->rows +
+           (r->slots ? (r->mask + 1) * sizeof *r->slots : 0) +
+           r->rows_cap * (sizeof *r->rows + (r->row_fp ? 2 * sizeof(uint64_t) : 0)) +
            (r->life_off ? (r->n_lived + 1) * sizeof *r->life_off + r->nrows * sizeof *r->lives : 0);
 }
 
