@@ -77,9 +77,18 @@ const cli_command report_command = {
     .run = run,
 };
 
-/* The order of --events, --tickets, --survey. */
-static const retain_table_kind kinds[3] = {RETAIN_TABLE_EVENTS, RETAIN_TABLE_TICKETS,
-                                           RETAIN_TABLE_SURVEY};
+/* The tables of --events, --tickets and --survey, in that order: their
+ * kind, their rows into a company report and into a review, and what a
+ * row is (for the note on rows naming no customer). */
+static const struct {
+    retain_table_kind kind;
+    retain_row_fn report, review;
+    const char *what;
+} others[3] = {
+    {RETAIN_TABLE_EVENTS, retain_report_events, retain_qbr_events, "event"},
+    {RETAIN_TABLE_TICKETS, retain_report_tickets, retain_qbr_tickets, "ticket"},
+    {RETAIN_TABLE_SURVEY, retain_report_answers, retain_qbr_answers, "answer"},
+};
 
 /* The customer table's rows into the report; a negative MRR names the
  * MRR column as the file has it (retain mrr's message). */
@@ -137,10 +146,9 @@ static int review(cli *c, int argc, char **argv, const retain_qbr_options *o, co
         code = cli_report_file(c, roi, &diag);
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, retain_qbr_customer, q, NULL);
-    static const retain_row_fn fn[3] = {retain_qbr_events, retain_qbr_tickets, retain_qbr_answers};
     for (int k = 0; k < 3 && code == EXIT_OK; k++)
         if (path[k])
-            code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, fn[k], q);
+            code = cli_read_other(c, others[k].kind, path[k], 0, 0, 0, others[k].review, q);
     if (code == EXIT_OK && retain_qbr_finish(q, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK)
@@ -207,12 +215,7 @@ static int run(cli *c, int argc, char **argv)
         return cli_report(c, &diag);
     o.stages = stages;
     if (account) {
-        retain_qbr_options qo = {.account = account,
-                                 .has_as_of = c->has_as_of,
-                                 .as_of = c->as_of,
-                                 .lang = o.lang,
-                                 .precision = c->precision,
-                                 .stages = stages};
+        retain_qbr_options qo = retain_qbr_options_of(&o, account);
         int code = review(c, argc, argv, &qo, goals, roi, path, &out);
         retain_stages_free(stages);
         return code;
@@ -235,21 +238,18 @@ static int run(cli *c, int argc, char **argv)
         code = cli_report_file(c, spend, &diag);
     if (code == EXIT_OK)
         code = cli_read_table(c, argc, argv, company_row, &rows, &rows.reader);
-    static const retain_row_fn other[3] = {retain_report_events, retain_report_tickets,
-                                           retain_report_answers};
     for (int k = 0; k < 3 && code == EXIT_OK; k++)
         if (path[k])
-            code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, other[k], r);
+            code = cli_read_other(c, others[k].kind, path[k], 0, 0, 0, others[k].report, r);
     if (code == EXIT_OK && retain_report_finish(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) /* as retain rate says it */
         CLI_REPORT_DUPLICATES(c, retain_report_duplicates, r);
-    static const char *const what[3] = {"event", "ticket", "answer"};
     for (int k = 0; k < 3 && code == EXIT_OK; k++) {
         unsigned long line;
-        uint64_t unknown = path[k] ? retain_report_unknown(r, kinds[k], &line) : 0;
+        uint64_t unknown = path[k] ? retain_report_unknown(r, others[k].kind, &line) : 0;
         if (unknown) /* as retain nps says it */
-            signals_note_unknown(c, path[k], unknown, what[k], line);
+            signals_note_unknown(c, path[k], unknown, others[k].what, line);
     }
     if (code == EXIT_OK) {
         cli_verbose(c, 0, 0);

@@ -147,6 +147,13 @@ typedef struct retain_qbr retain_qbr;
  * retain_qbr_free(). */
 RETAIN_API retain_qbr *retain_qbr_new(const retain_qbr_options *options, retain_diag *diag);
 
+/* The options of the review of account with the as-of, language,
+ * precision and stages of a company report's options (retain report
+ * --account ID: the same options, another document); account and the
+ * stages stay the caller's. */
+RETAIN_API retain_qbr_options retain_qbr_options_of(const retain_report_options *report,
+                                                    const char *account);
+
 /* Rows of the customer table, then of the events, tickets and survey
  * tables: retain_row_fn whose user is the review. RETAIN_ERR_DATA for an
  * account the customer table lacks (at the first other row, or at

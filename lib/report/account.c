@@ -42,6 +42,17 @@ struct retain_qbr {
     retain_day as_of;
 };
 
+retain_qbr_options retain_qbr_options_of(const retain_report_options *report, const char *account)
+{
+    retain_qbr_options q = {.account = account,
+                            .has_as_of = report->has_as_of,
+                            .as_of = report->as_of,
+                            .lang = report->lang,
+                            .precision = report->precision,
+                            .stages = report->stages};
+    return q;
+}
+
 retain_qbr *retain_qbr_new(const retain_qbr_options *options, retain_diag *diag)
 {
     if (!options->account || !*options->account) {
