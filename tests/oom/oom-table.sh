@@ -3,7 +3,7 @@
 # being written ends in exit 71, "out of memory" and nothing on stdout;
 # never in exit 0 with a truncated table.
 #
-# For each command below (cac and ltv: their tables written by libretain), the run is counted (RETAIN_ALLOC_COUNT), then
+# For each command below (their tables written by libretain), the run is counted (RETAIN_ALLOC_COUNT), then
 # each of its last TAIL allocations is made to fail in turn: the writer's
 # allocations come last (it keeps the cells of a -f table to align them).
 # Each such run must give exit 0 and the whole table, or exit 71 with an
@@ -50,4 +50,8 @@ check churn-json churn --format json --by plan canonical.csv
 check survival-table survival --format table --by plan canonical.csv
 check cac-table cac --format table --spend-table spend.csv --by Plan ../../examples/hubspot-export.csv
 check ltv-table ltv --format table --by Plan ../../examples/hubspot-export.csv
+check nps-table nps --format table --period quarter signals-survey.csv
+check activation-table activation --format table --events signals-events.csv --event report \
+    --period quarter signals-crm.csv
+check norm-table norm --format table --keep plan canonical.csv
 exit $fail
