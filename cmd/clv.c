@@ -164,9 +164,7 @@ static int run_bgnbd(cli *c, int argc, char **argv, const clv_opts *o)
         code = emit_params(c, o, &(fit){.clv = clv});
     retain_print p = cli_print(c);
     if (code == EXIT_OK && !o->fit_only)
-        code =
-            cli_finish_output(c, o->has_holdout ? retain_clv_write_holdout(clv, &p)
-                                                : retain_clv_write(clv, orders, o->unit_days, &p));
+        code = cli_finish_output(c, retain_clv_write_run(clv, orders, o->unit_days, &p));
     if (clv)
         cli_verbose(c, retain_orders_customers(orders), retain_orders_bytes(orders));
     retain_clv_free(clv);
@@ -203,11 +201,9 @@ static int run_sbg(cli *c, int argc, char **argv, const clv_opts *o)
         code = cli_report(c, &d);
     if (code == EXIT_OK)
         CLI_REPORT_DUPLICATES(c, retain_lives_duplicates, lives);
-    if (code == EXIT_OK && m.geometric)
-        cli_note(c,
-                 "alpha and beta grow without bound: no heterogeneity, churn is geometric "
-                 "(constant %.4f per %s); alpha and beta are left empty",
-                 m.churn, retain_period_kind_name(so.period));
+    char caveat[256];
+    if (code == EXIT_OK && retain_sbg_caveat(&m, so.period, caveat, sizeof caveat))
+        cli_note(c, "%s", caveat);
     if (code == EXIT_OK)
         code = emit_params(c, o, &(fit){.m = &m, .data = &data, .kind = so.period});
     if (code == EXIT_OK && !o->fit_only) {

@@ -195,6 +195,11 @@ RETAIN_API retain_writer *retain_clv_write_params(const retain_clv *clv, double 
 RETAIN_API retain_writer *retain_clv_write(const retain_clv *clv, const retain_orders *orders,
                                            double unit_days, const retain_print *p);
 RETAIN_API retain_writer *retain_clv_write_holdout(const retain_clv *clv, const retain_print *p);
+/* The table 'retain clv' prints for a run (without --fit-only):
+ * retain_clv_write_holdout() when the orders had a holdout, else
+ * retain_clv_write(). */
+RETAIN_API retain_writer *retain_clv_write_run(const retain_clv *clv, const retain_orders *orders,
+                                               double unit_days, const retain_print *p);
 
 RETAIN_API void retain_clv_free(retain_clv *clv);
 

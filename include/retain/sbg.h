@@ -127,6 +127,13 @@ RETAIN_API retain_status retain_sbg_fit_lives(retain_lives *lives, const retain_
                                               retain_sbg_data *data, retain_sbg *m,
                                               retain_diag *diag);
 
+/* What must be said of a fit before its table is read, as one line of
+ * text in buf (size bytes, cut to fit): at the geometric limit, that
+ * churn is constant (m->churn per period of kind) and alpha and beta are
+ * left empty. False when there is nothing to say (buf unchanged). */
+RETAIN_API bool retain_sbg_caveat(const retain_sbg *m, retain_period_kind kind, char *buf,
+                                  size_t size);
+
 /* The tables 'retain clv --model sbg' prints, on p->out as p says (not
  * deferred); each returns the writer, unfinished (the caller calls
  * retain_writer_finish() and retain_writer_free()), or NULL when out of

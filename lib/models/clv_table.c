@@ -107,6 +107,13 @@ retain_writer *retain_clv_write(const retain_clv *clv, const retain_orders *orde
     return w;
 }
 
+retain_writer *retain_clv_write_run(const retain_clv *clv, const retain_orders *orders,
+                                    double unit_days, const retain_print *p)
+{
+    return retain_clv_holdout(clv, NULL) ? retain_clv_write_holdout(clv, p)
+                                         : retain_clv_write(clv, orders, unit_days, p);
+}
+
 retain_writer *retain_clv_write_holdout(const retain_clv *clv, const retain_print *p)
 {
     static const char *const cols[] = {"frequency", "customers",    "actual",
@@ -245,6 +252,17 @@ retain_status retain_sbg_options_resolve(retain_sbg_options *o, retain_diag *dia
                        "--discount must be above 0 for the residual lifetime");
     o->has_period = o->has_discount = true;
     return RETAIN_OK;
+}
+
+bool retain_sbg_caveat(const retain_sbg *m, retain_period_kind kind, char *buf, size_t size)
+{
+    if (!m->geometric)
+        return false;
+    snprintf(buf, size,
+             "alpha and beta grow without bound: no heterogeneity, churn is geometric "
+             "(constant %.4f per %s); alpha and beta are left empty",
+             m->churn, retain_period_kind_name(kind));
+    return true;
 }
 
 size_t retain_sbg_horizon(const retain_sbg_options *o, const retain_sbg_data *data)

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include <retain/ltv.h>
+#include <retain/number.h>
 #include <retain/table.h>
 
 #include "whole.h"
@@ -457,10 +458,34 @@ static void test_ltv_survival(void **state)
     assert_int_equal(retain_ltv_survival(NULL, 0, -1, 1, 0, 10, &v, &d), RETAIN_ERR_USAGE);
 }
 
+/* The one-liners' numbers: LTV from percentages; CAC rounded from the
+ * exact fraction of the spend as typed when it can be, else from the
+ * double; empty when undefined. */
+static void test_one_liners(void **state)
+{
+    (void)state;
+    char buf[RETAIN_NUMBER_BUFSIZE];
+    retain_diag d;
+    assert_int_equal(retain_ltv_format(120, 0.8, 3.5, 0, 2, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, "2742.86");
+    assert_int_equal(retain_ltv_format(120, 0.8, 0, 0, 2, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, ""); /* no churn, no discount: no end */
+    assert_int_equal(retain_cac_format(50000, "50000", 40, 2, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, "1250.00");
+    assert_int_equal(retain_cac_format(0.01, "0.01", 3, 4, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, "0.0033");
+    assert_int_equal(retain_cac_format(100, NULL, 2.5, 2, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, "40.00"); /* not whole: from the double */
+    assert_int_equal(retain_cac_format(100, "100", 0, 2, buf, &d), RETAIN_OK);
+    assert_string_equal(buf, "");
+    assert_int_equal(retain_cac_format(-1, "-1", 2, 2, buf, &d), RETAIN_ERR_USAGE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simple_ltv),
+        cmocka_unit_test(test_one_liners),
         cmocka_unit_test(test_discounted_ltv),
         cmocka_unit_test(test_discounted_against_series),
         cmocka_unit_test(test_cac_ratio_payback),

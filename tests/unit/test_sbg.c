@@ -179,12 +179,42 @@ static void test_degenerate(void **state)
     retain_sbg_data_free(&d);
 }
 
+/* retain clv --model sbg's defaults and rules (retain_sbg_options_resolve). */
+static void test_options(void **state)
+{
+    (void)state;
+    retain_diag d;
+    retain_sbg_options o = {0};
+    assert_int_equal(retain_sbg_options_resolve(&o, &d), RETAIN_OK);
+    assert_int_equal(o.period, RETAIN_PERIOD_YEAR);
+    assert_true(o.discount == 0.10);
+    retain_sbg_data data = {.periods = 7};
+    assert_int_equal(retain_sbg_horizon(&o, &data), 12);
+    o = (retain_sbg_options){
+        .has_period = true, .period = RETAIN_PERIOD_MONTH, .has_horizon = true};
+    assert_int_equal(retain_sbg_options_resolve(&o, &d), RETAIN_OK);
+    assert_true(o.discount == 0.01);
+    assert_int_equal(retain_sbg_horizon(&o, &data), 0);
+    o = (retain_sbg_options){.has_period = true, .period = RETAIN_PERIOD_QUARTER};
+    assert_int_equal(retain_sbg_options_resolve(&o, &d), RETAIN_ERR_USAGE);
+    assert_string_equal(d.message, "--model sbg takes --period year or month");
+    o = (retain_sbg_options){.has_discount = true, .discount = 0};
+    assert_int_equal(retain_sbg_options_resolve(&o, &d), RETAIN_ERR_USAGE);
+    retain_sbg m = {.geometric = false};
+    char buf[256] = "";
+    assert_false(retain_sbg_caveat(&m, RETAIN_PERIOD_YEAR, buf, sizeof buf));
+    m.geometric = true;
+    m.churn = 0.25;
+    assert_true(retain_sbg_caveat(&m, RETAIN_PERIOD_YEAR, buf, sizeof buf));
+    assert_non_null(strstr(buf, "(constant 0.2500 per year)"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_regular),     cmocka_unit_test(test_high_end),
         cmocka_unit_test(test_derl_series), cmocka_unit_test(test_from_lives),
-        cmocka_unit_test(test_degenerate),
+        cmocka_unit_test(test_degenerate),  cmocka_unit_test(test_options),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
