@@ -171,9 +171,10 @@ typedef struct {
      * file this lets libcsv run on two cores at once. A row whose line is
      * not known yet has line 0; errors, skipped lines and their order are
      * the same as in an ordered read (the first problem in the file wins).
-     * The reader's checked total of |mrr| (a total past INT64_MAX
-     * millionths is a data error naming the first row, in the file's
-     * order, past which it does not fit) and the segment cap
+     * The reader's checked total of |mrr| (over the table's files: a
+     * total past INT64_MAX millionths is a data error naming the first
+     * row, in the files' order, past which it does not fit) and the
+     * segment cap
      * (max_segments) are passed in the order the rows come; when either
      * is, the file is read again in order, handing no row over, up to
      * its first problem, so that the error names the row an ordered read

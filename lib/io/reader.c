@@ -116,7 +116,9 @@ struct retain_reader {
     retain_diag *diag;
     retain_status status;
     unsigned long rows, skipped;
-    uint64_t money_total; /* |mrr| of the rows handed over: see rt_money_tally */
+    uint64_t money_total; /* |mrr| of the rows handed over, in all the table's
+                             files read so far: see rt_money_tally */
+    uint64_t money_base;  /* money_total before the file being read */
     size_t max_segments;  /* distinct values of extra[0] allowed, 0: any */
     /* A row that does not fit the total or the segment cap (over), in an
      * unordered read that took chunks from the end (stealing): the cap is
@@ -1509,6 +1511,7 @@ static retain_status recheck_in_order(retain_reader *r, FILE *in, long long at,
     if (!again)
         return diag->status;
     again->mark = held_status != RETAIN_OK ? rt_csvstream_last_chunk(cs) : -1;
+    again->money_total = r->money_base; /* the files before this one's */
     retain_status st;
     if (at < 0 || fseeko(in, (off_t)at, SEEK_SET) != 0)
         st = rt_fail(diag, RETAIN_ERR_IO, 0, NULL, "cannot read the input again: %s",
@@ -1547,7 +1550,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
     r->user = user;
     r->diag = diag;
     r->status = RETAIN_OK;
-    r->money_total = 0;
+    r->money_base = r->money_total; /* the table's total, over its files */
     r->stealing = r->over = r->recheck = false;
     r->seg_n = 0;
     if (r->seg_hash)

@@ -603,6 +603,50 @@ static void test_decimal_comma_told_then_chunks(void **state)
     unlink(path);
 }
 
+/* A table in two files: the total is the table's. 8e12 in the first file
+ * fits; the second's 4e12 on row 290 passes it, in any order. */
+static void read_two(const char *first, const char *second, bool unordered, outcome *o)
+{
+    memset(o, 0, sizeof *o);
+    retain_reader_options opt = {.unordered = unordered};
+    retain_diag diag;
+    retain_reader *r = retain_reader_new(&opt, &diag);
+    assert_non_null(r);
+    const char *files[] = {first, second};
+    for (int i = 0; i < 2; i++) {
+        FILE *in = fopen(files[i], "rb");
+        assert_non_null(in);
+        o->status = retain_reader_read(r, in, keep, o, &o->diag);
+        fclose(in);
+        if (i == 0)
+            assert_int_equal(o->status, RETAIN_OK);
+    }
+    retain_reader_free(r);
+}
+
+static void test_total_over_the_tables_files(void **state)
+{
+    (void)state;
+    special_row a[] = {{10, SP_BIG}, {20, SP_BIG}}, b[] = {{290, SP_BIG}};
+    char first[64];
+    snprintf(first, sizeof first, "%s", write_table(',', 300, "10.00", a, 2));
+    const char *second = write_table(',', 300, "10.00", b, 1);
+    outcome o, u;
+    read_two(first, second, false, &o);
+    expect(&o.diag, 292, OVERFLOW_MSG);
+    rt_csvstream_tuning saved = rt_csvstream_tune;
+    for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
+        rt_csvstream_tune = tunings[t];
+        read_two(first, second, true, &u);
+        same_outcome(&o, &u);
+        outcome_free(&u);
+    }
+    rt_csvstream_tune = saved;
+    outcome_free(&o);
+    unlink(first);
+    unlink(second);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -614,6 +658,7 @@ int main(void)
         cmocka_unit_test(test_first_problem_wins_over_overflow),
         cmocka_unit_test(test_segment_cap_in_file_order),
         cmocka_unit_test(test_decimal_comma_told_then_chunks),
+        cmocka_unit_test(test_total_over_the_tables_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
