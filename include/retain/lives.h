@@ -22,11 +22,11 @@
  *
  * Rows arrive in any order, and the lives do not depend on it. The
  * accumulator keeps, per customer, a 128-bit hash of its id and its lives
- * merged so far (20 bytes each beyond the first, plus 8 for the MRR, 12
- * more with segments and reasons) and, to find exact duplicate rows
- * (retain_lives_add_row), each distinct row's fingerprint and place (16
- * bytes for the first, 12 without MRR and segments; 20 for each further
- * one, 8 more with the MRR),
+ * merged so far (32 bytes each beyond the first, with the fingerprint of
+ * the row that started it; 8 more for the MRR, 12 more with segments and
+ * reasons) and, to find exact duplicate rows (retain_lives_add_row), each
+ * distinct row's fingerprint and place (16 bytes for the first, 12
+ * without MRR and segments; 20 for each further one merged into a life),
  * never the rows: memory grows with customers, win-backs and renewals,
  * never with duplicates. */
 #ifndef RETAIN_LIVES_H

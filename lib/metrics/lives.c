@@ -29,53 +29,37 @@
 #define SEG_MASK 0x7FFFFFFFu
 
 /* A customer's first life is in its rt_customer (start, end, segment
- * word; more = index + 1 of its first record), and the fingerprint and
+ * word; more = the link to its first record), and the fingerprint and
  * place of its first row beside it (attrs.fp, .place_lo, .place_hi). Each
- * further life, and each further distinct row's fingerprint, is a record
- * of the customer's chain. */
-#define ROW_REC 0x80000000u /* in a record's link: a row's fingerprint, not a life */
+ * further life is a life record, holding the fingerprint of the row that
+ * started it (0: none), and each further distinct row merged into a life
+ * is a row record (fingerprint and place only, 20 bytes): the customer's
+ * chain links both kinds. */
+#define ROW_REC 0x80000000u /* in a link: to a row record, not a life record */
+
+/* Fingerprints and places as 32-bit halves (4-byte aligned records). */
+static uint64_t get64(const uint32_t v[2])
+{
+    return (uint64_t)v[1] << 32 | v[0];
+}
+
+static void set64(uint32_t v[2], uint64_t x)
+{
+    v[0] = (uint32_t)x;
+    v[1] = (uint32_t)(x >> 32);
+}
 
 typedef struct {
-    uint32_t link; /* index + 1 of the customer's next record (0 ends) | ROW_REC */
-    union {
-        struct {
-            int32_t start, end;
-            uint32_t seg; /* segment index | SERVING */
-        } life;
-        uint32_t row[4]; /* fingerprint, place: low halves first (4-byte aligned) */
-    } u;
+    uint32_t link; /* to the customer's next record: index + 1 (| ROW_REC); 0 ends */
+    int32_t start, end;
+    uint32_t seg; /* segment index | SERVING */
+    uint32_t fp[2], place[2];
 } life_rec;
 
-static uint32_t next_of(const life_rec *r)
-{
-    return r->link & ~ROW_REC;
-}
-
-static bool is_row(const life_rec *r)
-{
-    return r->link & ROW_REC;
-}
-
-static void set_next(life_rec *r, uint32_t next)
-{
-    r->link = (r->link & ROW_REC) | next;
-}
-
-static uint64_t rec_fp(const life_rec *r)
-{
-    return (uint64_t)r->u.row[1] << 32 | r->u.row[0];
-}
-
-static uint64_t rec_place(const life_rec *r)
-{
-    return (uint64_t)r->u.row[3] << 32 | r->u.row[2];
-}
-
-static void set_rec_place(life_rec *r, uint64_t place)
-{
-    r->u.row[2] = (uint32_t)place;
-    r->u.row[3] = (uint32_t)(place >> 32);
-}
+typedef struct {
+    uint32_t link;
+    uint32_t fp[2], place[2];
+} row_rec;
 
 /* Per-life summaries beside the records, present only when asked for. */
 typedef struct {
@@ -127,7 +111,9 @@ struct retain_lives {
     attrs cattr, xattr; /* of customers' first lives, of the further ones */
     life_rec *extra;
     size_t nextra, extra_cap;
-    uint32_t free_list; /* index + 1 of a record freed by a merge (linked by link) */
+    uint32_t free_list; /* index + 1 of a life record freed by a merge (linked by link) */
+    row_rec *rowx;      /* never freed: a row stays distinct */
+    size_t nrowx, rowx_cap;
     size_t nlives;
     rt_window window;
     bool overflow; /* a first-day MRR sum overflowed */
@@ -185,6 +171,7 @@ void retain_lives_free(retain_lives *l)
     attrs_free(&l->cattr);
     attrs_free(&l->xattr);
     free(l->extra);
+    free(l->rowx);
     free(l);
 }
 
@@ -254,9 +241,9 @@ static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
     size_t i = x ? x - 1 : cust;
     if (x) {
         const life_rec *r = &l->extra[i];
-        v->start = r->u.life.start;
-        v->end = r->u.life.end;
-        v->seg = r->u.life.seg;
+        v->start = r->start;
+        v->end = r->end;
+        v->seg = r->seg;
     } else {
         const rt_customer *c = &l->store.cust[i];
         v->start = c->start;
@@ -283,9 +270,9 @@ static bool save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
     size_t i = x ? x - 1 : cust;
     if (x) {
         life_rec *r = &l->extra[i];
-        r->u.life.start = v->start;
-        r->u.life.end = v->end;
-        r->u.life.seg = v->seg;
+        r->start = v->start;
+        r->end = v->end;
+        r->seg = v->seg;
     } else {
         rt_customer *c = &l->store.cust[i];
         c->start = v->start;
@@ -353,13 +340,50 @@ static void absorb(retain_lives *l, life *v, const life *x)
     }
 }
 
-/* A new record (link 0) at the head of customer i's chain, a row's when
- * row; 0 when out of memory. */
-static uint32_t new_record(retain_lives *l, uint32_t i, bool row)
+/* The link field of the record a link points to. */
+static uint32_t *link_at(retain_lives *l, uint32_t link)
+{
+    return link & ROW_REC ? &l->rowx[(link & ~ROW_REC) - 1].link : &l->extra[link - 1].link;
+}
+
+static uint32_t next_link(const retain_lives *l, uint32_t link)
+{
+    return link & ROW_REC ? l->rowx[(link & ~ROW_REC) - 1].link : l->extra[link - 1].link;
+}
+
+/* Room for n more row records; false when out of memory. */
+static bool rows_reserve(retain_lives *l, size_t n)
+{
+    if (l->rowx_cap - l->nrowx >= n)
+        return true;
+    size_t cap = l->rowx_cap ? 2 * l->rowx_cap : 1024;
+    while (cap - l->nrowx < n)
+        cap *= 2;
+    if (cap > ~ROW_REC || !grow((void **)&l->rowx, sizeof *l->rowx, cap))
+        return false; /* indices are 31-bit */
+    l->rowx_cap = cap;
+    return true;
+}
+
+/* A new row record (room made before) of fingerprint fp at place, linked
+ * to next; its link. */
+static uint32_t new_row(retain_lives *l, uint64_t fp, uint64_t place, uint32_t next)
+{
+    row_rec *r = &l->rowx[l->nrowx++];
+    r->link = next;
+    set64(r->fp, fp);
+    set64(r->place, place);
+    return (uint32_t)l->nrowx | ROW_REC;
+}
+
+/* A new life record at the head of customer i's chain, started by a row
+ * of fingerprint fp (0: none) at place; its index + 1, 0 when out of
+ * memory. */
+static uint32_t new_life(retain_lives *l, uint32_t i, uint64_t fp, uint64_t place)
 {
     uint32_t x = l->free_list;
     if (x) {
-        l->free_list = next_of(&l->extra[x - 1]);
+        l->free_list = l->extra[x - 1].link;
     } else {
         if (l->nextra == l->extra_cap) {
             size_t cap = l->extra_cap ? 2 * l->extra_cap : 1024;
@@ -371,53 +395,56 @@ static uint32_t new_record(retain_lives *l, uint32_t i, bool row)
         x = (uint32_t)++l->nextra;
     }
     rt_customer *c = &l->store.cust[i];
-    l->extra[x - 1].link = c->more | (row ? ROW_REC : 0);
+    life_rec *r = &l->extra[x - 1];
+    r->link = c->more;
+    set64(r->fp, fp);
+    set64(r->place, place);
     c->more = x;
     return x;
 }
 
-/* Adds row r to customer i, which has lives already. */
-static bool add_to_customer(retain_lives *l, uint32_t i, life *r)
+/* Adds row r (of fingerprint fp at place; 0: none) to customer i, which
+ * has lives already. */
+static bool add_to_customer(retain_lives *l, uint32_t i, life *r, uint64_t fp, uint64_t place)
 {
     const int32_t gap = l->opt.merge_gap;
     const int32_t r0 = r->start, r1 = r->end; /* the row alone: lives meet it or not */
+    /* room for the row's record and for one per life record it merges
+     * (their rows' fingerprints stay): none grows during the walk */
+    size_t records = 1;
+    for (uint32_t x = l->store.cust[i].more; x; x = next_link(l, x))
+        records += !(x & ROW_REC);
+    if (!rows_reserve(l, records))
+        return false;
     rt_customer *c = &l->store.cust[i];
-    if (c->more == 0 && meet(c->start, c->end, r0, r1, gap)) {
-        /* the common case: a renewal, a plan change, a duplicate */
-        life v;
-        load(l, i, 0, &v);
-        absorb(l, &v, r);
-        return save(l, i, 0, &v);
-    }
     bool into_first = meet(c->start, c->end, r0, r1, gap);
     if (into_first) {
         life v;
         load(l, i, 0, &v);
         absorb(l, r, &v);
     }
-    life_rec *prev = NULL; /* the record linking to x; NULL: the customer */
-    for (uint32_t x = c->more; x;) {
-        life_rec *rec = &l->extra[x - 1];
-        uint32_t next = next_of(rec);
-        if (!is_row(rec) && meet(rec->u.life.start, rec->u.life.end, r0, r1, gap)) {
-            life v;
-            load(l, i, x, &v);
-            absorb(l, r, &v);
-            if (prev) /* unlinked, free for reuse */
-                set_next(prev, next);
-            else
-                c->more = next;
-            rec->link = l->free_list;
-            l->free_list = x;
-            l->nlives--;
-        } else {
-            prev = rec;
+    uint32_t *at = &c->more; /* the link to the record x */
+    for (uint32_t x = *at; x; x = *at) {
+        if ((x & ROW_REC) || !meet(l->extra[x - 1].start, l->extra[x - 1].end, r0, r1, gap)) {
+            at = link_at(l, x);
+            continue;
         }
-        x = next;
+        life_rec *rec = &l->extra[x - 1];
+        life v;
+        load(l, i, x, &v);
+        absorb(l, r, &v);
+        uint64_t its = get64(rec->fp);
+        *at = its ? new_row(l, its, get64(rec->place), rec->link) : rec->link;
+        rec->link = l->free_list; /* free for reuse */
+        l->free_list = x;
+        l->nlives--;
     }
-    if (into_first)
+    if (into_first) {
+        if (fp)
+            c->more = new_row(l, fp, place, c->more);
         return save(l, i, 0, r);
-    uint32_t x = new_record(l, i, false);
+    }
+    uint32_t x = new_life(l, i, fp, place);
     if (!x)
         return false;
     save(l, i, x, r);
@@ -460,34 +487,27 @@ static void set_first_place(retain_lives *l, uint32_t i, uint64_t place)
         l->cattr.place_hi[i] = (uint32_t)(place >> 32);
 }
 
-/* Row p of customer i, which has rows: 1 when it repeats none of them
- * (its fingerprint now kept in a record), 0 when it does (counted), -1
- * when out of memory. */
-static int keep_row(retain_lives *l, uint32_t i, const rt_pending *p)
+/* Whether row p (with a fingerprint) repeats one of customer i's rows
+ * (then counted). */
+static bool repeats(retain_lives *l, uint32_t i, const rt_pending *p)
 {
     if (l->cattr.fp[i] == p->fp) {
         uint64_t kept = first_place(l, i);
         rt_rowset_count(&l->rows, p->place, &kept);
         set_first_place(l, i, kept);
-        return 0;
+        return true;
     }
-    for (uint32_t x = l->store.cust[i].more; x; x = next_of(&l->extra[x - 1])) {
-        life_rec *rec = &l->extra[x - 1];
-        if (is_row(rec) && rec_fp(rec) == p->fp) {
-            uint64_t kept = rec_place(rec);
+    for (uint32_t x = l->store.cust[i].more; x; x = next_link(l, x)) {
+        uint32_t *fp = x & ROW_REC ? l->rowx[(x & ~ROW_REC) - 1].fp : l->extra[x - 1].fp;
+        uint32_t *at = x & ROW_REC ? l->rowx[(x & ~ROW_REC) - 1].place : l->extra[x - 1].place;
+        if (get64(fp) == p->fp) {
+            uint64_t kept = get64(at);
             rt_rowset_count(&l->rows, p->place, &kept);
-            set_rec_place(rec, kept);
-            return 0;
+            set64(at, kept);
+            return true;
         }
     }
-    uint32_t x = new_record(l, i, true);
-    if (!x)
-        return -1;
-    life_rec *rec = &l->extra[x - 1];
-    rec->u.row[0] = (uint32_t)p->fp;
-    rec->u.row[1] = (uint32_t)(p->fp >> 32);
-    set_rec_place(rec, p->place);
-    return 1;
+    return false;
 }
 
 /* Adds the n rows of batch b. */
@@ -506,19 +526,15 @@ static bool add_batch(void *lives, void *b, size_t n)
         if (p->fp && !l->found[k]) { /* a new customer's first row: beside it */
             l->cattr.fp[l->index[k]] = p->fp;
             set_first_place(l, l->index[k], p->place);
-        } else if (p->fp) {
-            int kept = keep_row(l, l->index[k], p);
-            if (kept < 0)
-                return false;
-            if (kept == 0) /* an exact duplicate: left out */
-                continue;
+        } else if (p->fp && repeats(l, l->index[k], p)) {
+            continue; /* an exact duplicate: left out */
         }
         life r = {p->start, p->end, p->segment, p->mrr, p->mrr, q->reason[k]};
         if (!l->found[k]) { /* the record holds the row already */
             if (!save(l, l->index[k], 0, &r))
                 return false;
             l->nlives++;
-        } else if (!add_to_customer(l, l->index[k], &r)) {
+        } else if (!add_to_customer(l, l->index[k], &r, p->fp, p->place)) {
             return false;
         }
     }
@@ -634,8 +650,8 @@ static retain_status each_range(const retain_lives *l, size_t from, size_t to, r
     for (size_t i = from; st == RETAIN_OK && i < to; i++) {
         const rt_customer *c = &l->store.cust[i];
         size_t n = 1;
-        for (uint32_t x = c->more; x; x = next_of(&l->extra[x - 1]))
-            n += !is_row(&l->extra[x - 1]);
+        for (uint32_t x = c->more; x; x = next_link(l, x))
+            n += !(x & ROW_REC);
         if (n > cap) {
             life *w = realloc(v == &one ? NULL : v, n * sizeof *w);
             if (!w) {
@@ -647,8 +663,8 @@ static retain_status each_range(const retain_lives *l, size_t from, size_t to, r
         }
         load(l, (uint32_t)i, 0, &v[0]);
         n = 1;
-        for (uint32_t x = c->more; x; x = next_of(&l->extra[x - 1]))
-            if (!is_row(&l->extra[x - 1]))
+        for (uint32_t x = c->more; x; x = next_link(l, x))
+            if (!(x & ROW_REC))
                 load(l, (uint32_t)i, x, &v[n++]);
         if (n > 1)
             qsort(v, n, sizeof *v, by_start);
@@ -758,5 +774,6 @@ size_t retain_lives_bytes(const retain_lives *l)
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
     size_t first = per - (l->packed ? sizeof(int64_t) - sizeof(uint32_t) : 0) +
                    (l->fps ? sizeof(uint64_t) + sizeof(uint32_t) * (l->seg_spare ? 1 : 2) : 0);
-    return rt_store_bytes(&l->store) + l->store.n * first + l->nextra * (sizeof(life_rec) + per);
+    return rt_store_bytes(&l->store) + l->store.n * first + l->nextra * (sizeof(life_rec) + per) +
+           l->nrowx * sizeof(row_rec);
 }
