@@ -101,15 +101,12 @@ static int pipe_mode(cli *c, const ltv_opts *o, const char *path)
     retain_ltv_given given = {{o->num[N_ARPU], o->has[N_ARPU]},
                               {o->num[N_MARGIN], o->has[N_MARGIN]},
                               {o->num[N_DISCOUNT], o->has[N_DISCOUNT]}};
-    retain_ltv_apply a;
-    if (retain_ltv_apply_init(&a, t, &given, &diag) != RETAIN_OK) {
-        retain_table_free(t);
-        return cli_usage_error(c, "%s %s", c->filename, diag.message);
-    }
     retain_print p = cli_print(c);
     retain_writer *w;
-    retain_status st = retain_ltv_apply_write(&a, t, &p, &w, &diag);
+    retain_status st = retain_ltv_apply_table(t, &given, &p, &w, &diag);
     retain_table_free(t);
+    if (st == RETAIN_ERR_USAGE) /* "FILE has churn_pct but no arpu column: ..." */
+        return cli_usage_error(c, "%s %s", c->filename, diag.message);
     if (st == RETAIN_ERR_NOMEM)
         return cli_nomem(c);
     return st == RETAIN_OK ? cli_finish_output(c, w) : cli_report(c, &diag);

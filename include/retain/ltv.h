@@ -260,6 +260,14 @@ RETAIN_API retain_status retain_ltv_apply_write(const retain_ltv_apply *apply,
                                                 const retain_table *t, const retain_print *p,
                                                 retain_writer **out, retain_diag *diag);
 
+/* retain_ltv_apply_init() then retain_ltv_apply_write(): the table 'retain
+ * ltv' prints for t, a table of rates, with the values given; their errors
+ * (RETAIN_ERR_USAGE: t cannot take LTV, the message as init's). */
+RETAIN_API retain_status retain_ltv_apply_table(const retain_table *t,
+                                                const retain_ltv_given *given,
+                                                const retain_print *p, retain_writer **out,
+                                                retain_diag *diag);
+
 #ifdef __cplusplus
 }
 #endif

@@ -98,3 +98,12 @@ retain_status retain_ltv_apply_row(const retain_ltv_apply *a, const retain_table
         return rt_fail(diag, RETAIN_ERR_DATA, retain_table_line(t, row), NULL, "%s", d.message);
     return RETAIN_OK;
 }
+
+retain_status retain_ltv_apply_table(const retain_table *t, const retain_ltv_given *given,
+                                     const retain_print *p, retain_writer **out, retain_diag *diag)
+{
+    retain_ltv_apply a;
+    *out = NULL;
+    retain_status st = retain_ltv_apply_init(&a, t, given, diag);
+    return st == RETAIN_OK ? retain_ltv_apply_write(&a, t, p, out, diag) : st;
+}
