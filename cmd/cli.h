@@ -188,6 +188,10 @@ struct cli {
      * first row, with the row function's user pointer and the reader's
      * estimate of the rows, to size the accumulator (retain_*_reserve). */
     void (*reserve)(void *user, size_t rows);
+    /* Set by a command before cli_read_table: when the row function fails
+     * on a row whose MRR is negative, the message names the MRR column as
+     * the file has it (cli_name_mrr). */
+    bool name_mrr;
     const char *option; /* the option being parsed, as typed ("--churn", "-S") */
     /* private to cli_parse.c */
     const char *from_text, *to_text;
@@ -391,10 +395,10 @@ int cli_read_table(cli *c, int argc, char **argv, retain_row_fn fn, void *user,
 int cli_read_stream(cli *c, FILE *in, const char *name, retain_row_fn fn, void *user,
                     const retain_reader **reader);
 
-/* In a row function, after the library's row function returned st for
- * row: when the row's MRR is what is wrong (negative), names the MRR
- * column in diag as the file has it (reader: the table's, from
- * cli_read_table; NULL: nothing done). */
+/* After a row function returned st for row: when the row's MRR is what
+ * is wrong (negative), names the MRR column in diag as the file has it
+ * (reader: the table's; NULL: nothing done). cli_read_table does it with
+ * c->name_mrr. */
 void cli_name_mrr(const retain_reader *reader, const retain_row *row, retain_status st,
                   retain_diag *diag);
 

@@ -138,23 +138,27 @@ static retain_reader *table_reader(cli *c, int *code)
     return reader;
 }
 
-/* A row function that calls c->reserve before the first row. */
+/* A row function around the command's: calls c->reserve before the
+ * first row, and with c->name_mrr names the MRR column on a failure. */
 typedef struct {
     const cli *c;
     const retain_reader *reader;
     retain_row_fn fn;
     void *user;
     bool reserved;
-} reserving;
+} wrapped;
 
-static retain_status reserve_row(const retain_row *row, void *user, retain_diag *diag)
+static retain_status wrapped_row(const retain_row *row, void *user, retain_diag *diag)
 {
-    reserving *r = user;
-    if (!r->reserved) {
+    wrapped *r = user;
+    if (r->c->reserve && !r->reserved) {
         r->reserved = true;
         r->c->reserve(r->user, retain_reader_expected_rows(r->reader));
     }
-    return r->fn(row, r->user, diag);
+    retain_status st = r->fn(row, r->user, diag);
+    if (st != RETAIN_OK && r->c->name_mrr)
+        cli_name_mrr(r->reader, row, st, diag);
+    return st;
 }
 
 /* Reads one file of the table with the table's reader. */
@@ -167,9 +171,9 @@ static int read_with(cli *c, retain_reader *reader, FILE *in, const char *name, 
     retain_diag diag;
     if (reader_out)
         *reader_out = reader;
-    reserving r = {c, reader, fn, user, false};
-    if (c->reserve) {
-        fn = reserve_row;
+    wrapped r = {c, reader, fn, user, false};
+    if (c->reserve || c->name_mrr) {
+        fn = wrapped_row;
         user = &r;
     }
     cli_progress p; /* on a terminal, a line while a long read goes on */

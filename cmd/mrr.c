@@ -49,25 +49,9 @@ const cli_command mrr_command = {
     .run = run,
 };
 
-typedef struct {
-    retain_mrr *mrr;
-    const retain_reader *reader; /* set by cli_read_table */
-} mrr_ctx;
-
-static void reserve(void *user, size_t rows)
+static void reserve(void *mrr, size_t rows)
 {
-    mrr_ctx *x = user;
-    retain_mrr_reserve(x->mrr, rows);
-}
-
-/* The library's row function, and the MRR column named as the file has
- * it when a row's MRR is what is wrong. */
-static retain_status on_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    mrr_ctx *x = user;
-    retain_status st = retain_mrr_add_row(row, x->mrr, diag);
-    cli_name_mrr(x->reader, row, st, diag);
-    return st;
+    retain_mrr_reserve(mrr, rows);
 }
 
 static int run(cli *c, int argc, char **argv)
@@ -95,28 +79,29 @@ static int run(cli *c, int argc, char **argv)
                             .annual = annual};
     c->input.need_mrr = true;  /* revenue retention needs revenue */
     c->input.unordered = true; /* the movements do not depend on the order of rows */
-    mrr_ctx x = {retain_mrr_new(&o), NULL};
-    if (!x.mrr)
+    retain_mrr *mrr = retain_mrr_new(&o);
+    if (!mrr)
         return cli_nomem(c);
     c->reserve = reserve;
-    int code = cli_read_table(c, argc, argv, on_row, &x, &x.reader);
+    c->name_mrr = true; /* a negative MRR is named as the file has it */
+    int code = cli_read_table(c, argc, argv, retain_mrr_add_row, mrr, NULL);
     retain_diag diag;
-    if (code == EXIT_OK && retain_mrr_finish(x.mrr, &diag) != RETAIN_OK)
+    if (code == EXIT_OK && retain_mrr_finish(mrr, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
-        cli_verbose(c, retain_mrr_customers(x.mrr), retain_mrr_bytes(x.mrr));
-        CLI_REPORT_DUPLICATES(c, retain_mrr_duplicates, x.mrr);
+        cli_verbose(c, retain_mrr_customers(mrr), retain_mrr_bytes(mrr));
+        CLI_REPORT_DUPLICATES(c, retain_mrr_duplicates, mrr);
         retain_day last_day;
-        if (retain_mrr_partial(x.mrr, &last_day)) {
+        if (retain_mrr_partial(mrr, &last_day)) {
             retain_mrr_row last;
-            retain_mrr_get(x.mrr, 0, retain_mrr_periods(x.mrr) - 1, &last);
-            cli_partial_note(c, last.period, last_day, retain_mrr_as_of(x.mrr), "m1 is the MRR on");
+            retain_mrr_get(mrr, 0, retain_mrr_periods(mrr) - 1, &last);
+            cli_partial_note(c, last.period, last_day, retain_mrr_as_of(mrr), "m1 is the MRR on");
         }
         retain_print p = cli_print(c);
         code =
-            cli_finish_output(c, customers ? retain_mrr_write_customers(x.mrr, c->period, c->by, &p)
-                                           : retain_mrr_write(x.mrr, c->period, c->by, annual, &p));
+            cli_finish_output(c, customers ? retain_mrr_write_customers(mrr, c->period, c->by, &p)
+                                           : retain_mrr_write(mrr, c->period, c->by, annual, &p));
     }
-    retain_mrr_free(x.mrr);
+    retain_mrr_free(mrr);
     return code;
 }

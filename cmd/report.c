@@ -90,21 +90,6 @@ static const struct {
     {RETAIN_TABLE_SURVEY, retain_report_answers, retain_qbr_answers, "answer"},
 };
 
-/* The customer table's rows into the report; a negative MRR names the
- * MRR column as the file has it (retain mrr's message). */
-typedef struct {
-    retain_report *report;
-    const retain_reader *reader; /* set by cli_read_table */
-} company_rows;
-
-static retain_status company_row(const retain_row *row, void *user, retain_diag *diag)
-{
-    company_rows *x = user;
-    retain_status st = retain_report_row(row, x->report, diag);
-    cli_name_mrr(x->reader, row, st, diag);
-    return st;
-}
-
 static int read_goals(cli *c, retain_report *r, retain_qbr *q, const char *path)
 {
     retain_table *t = NULL;
@@ -227,8 +212,8 @@ static int run(cli *c, int argc, char **argv)
         o.segment_name = c->by;
     }
     c->input.want = RETAIN_REPORT_COLUMNS;
+    c->name_mrr = true; /* a negative MRR is named as retain mrr names it */
     retain_report *r = retain_report_new(&o, &diag);
-    company_rows rows = {r, NULL};
     int code = r ? EXIT_OK : cli_report(c, &diag);
     if (code == EXIT_OK && goals)
         code = read_goals(c, r, NULL, goals);
@@ -237,7 +222,7 @@ static int run(cli *c, int argc, char **argv)
         retain_report_spend(r, spend_table, &diag) != RETAIN_OK)
         code = cli_report_file(c, spend, &diag);
     if (code == EXIT_OK)
-        code = cli_read_table(c, argc, argv, company_row, &rows, &rows.reader);
+        code = cli_read_table(c, argc, argv, retain_report_row, r, NULL);
     for (int k = 0; k < 3 && code == EXIT_OK; k++)
         if (path[k])
             code = cli_read_other(c, others[k].kind, path[k], 0, 0, 0, others[k].report, r);
