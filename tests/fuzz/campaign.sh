@@ -13,7 +13,12 @@
 # (or $RETAIN_FUZZ_LOCK) each slice holds a shared flock on LOCK, so that
 # whoever takes it exclusively (a benchmark) waits at most one slice and
 # the campaign waits while they hold it; the time spent waiting is not
-# counted as fuzzing.
+# counted as fuzzing. Several campaigns at once hold LOCK in turns that
+# overlap, which could make the exclusive taker wait for ever: a slice
+# first passes through an exclusive flock on LOCK.gate, which a benchmark
+# holds while it waits for LOCK and while it runs:
+#
+#     flock LOCK.gate flock LOCK BENCHMARK...
 #
 # A harness stops early at its first finding (a crash, a disagreement, a
 # leak, a hang past 10 s, an allocation past 1 GiB): the input is kept in
@@ -93,7 +98,7 @@ fuzz() { # fuzz ARGS...: one run of the harness, nice, under the lock
     set -- sh -c 'printf "%s\n%s\n" "$(date +%s)" $$ >"$0"; exec "$@"' "$dir/started" \
         "$dir/fuzz-$name" -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 $opts \
         -dict="$here/tests/fuzz/retain.dict" -artifact_prefix="$dir/artifacts/" "$@"
-    [ -z "$lock" ] || set -- flock -s "$lock" "$@"
+    [ -z "$lock" ] || set -- sh -c 'flock "$0.gate" true && exec flock -s "$0" "$@"' "$lock" "$@"
     rm -f "$dir/started"
     nice -n 19 "$@" >"$dir/log" 2>&1 &
     pid=$!
