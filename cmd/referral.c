@@ -219,6 +219,7 @@ static int run(cli *c, int argc, char **argv)
     if (code == EXIT_OK && retain_referral_finish(r, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
     if (code == EXIT_OK) {
+        CLI_REPORT_DUPLICATES(c, retain_referral_duplicates, r);
         cli_verbose(c, retain_referral_customers(r), retain_referral_bytes(r));
         retain_print p = cli_print(c);
         code = cli_finish_output(c, summary       ? retain_referral_write_summary(r, &p)

@@ -89,9 +89,7 @@ static retain_status on_customer(const retain_row *row, void *user, retain_diag 
         if (x->reader)
             retain_score_expect(x->score, retain_reader_expected_rows(x->reader));
     }
-    return retain_score_add_customer(x->score, row->id, row->id_len, row->start, row->end,
-                                     row->has_end, row->has_mrr ? row->mrr : 0, row->extra,
-                                     row->extra_len, row->line, diag);
+    return retain_score_add_customer_row(x->score, row, diag);
 }
 
 static retain_status on_event(const retain_row *row, void *user, retain_diag *diag)
@@ -195,6 +193,8 @@ static int run(cli *c, int argc, char **argv)
         code = cli_data_error(c, c->filename, 0, NULL, "no customer row");
     if (code == EXIT_OK && retain_score_customers_done(x.score, &diag) != RETAIN_OK)
         code = cli_report(c, &diag);
+    if (code == EXIT_OK)
+        CLI_REPORT_DUPLICATES(c, retain_score_duplicates, x.score);
     for (int t = 0; t < RETAIN_EVENT_TABLES && code == EXIT_OK; t++) {
         if (!path[t])
             continue;

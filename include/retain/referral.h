@@ -292,6 +292,13 @@ RETAIN_API retain_writer *retain_referral_write_summary(const retain_referral *r
 RETAIN_API retain_writer *retain_referral_write_referrers(const retain_referral *r,
                                                           const retain_print *p);
 
+/* The exact duplicate rows of the customer table left out (a row whose
+ * cells all repeat a row of the same customer read before, as
+ * retain_events_add_customer_row() says); *place and *of (may be NULL) the
+ * first one's place (retain_row.place) and that of the row it repeats. */
+RETAIN_API unsigned long retain_referral_duplicates(const retain_referral *r, uint64_t *place,
+                                                    uint64_t *of);
+
 /* Bytes held, for memory reports (the event accumulator included). */
 RETAIN_API size_t retain_referral_bytes(const retain_referral *r);
 RETAIN_API size_t retain_referral_customers(const retain_referral *r);

@@ -109,6 +109,20 @@ RETAIN_API retain_status retain_score_add_customer(retain_score *s, const char *
                                                    const size_t *by_len, unsigned long line,
                                                    retain_diag *diag);
 
+/* One row of the customer table as the reader read it (its extra columns
+ * the --by columns, in the options' order), as retain_score_add_customer()
+ * with the row's fingerprint and place: a row whose cells all repeat a row
+ * of the same customer read before is an exact duplicate, counted
+ * (retain_score_duplicates) and left out. */
+RETAIN_API retain_status retain_score_add_customer_row(retain_score *s, const retain_row *row,
+                                                       retain_diag *diag);
+
+/* The exact duplicate rows retain_score_add_customer_row() left out; *place
+ * and *of (may be NULL) the first one's place (retain_row.place) and that of
+ * the row it repeats. */
+RETAIN_API unsigned long retain_score_duplicates(const retain_score *s, uint64_t *place,
+                                                 uint64_t *of);
+
 /* After the last customer row, before the first event. RETAIN_ERR_DATA
  * when no row came. */
 RETAIN_API retain_status retain_score_customers_done(retain_score *s, retain_diag *diag);

@@ -10,6 +10,7 @@
 
 #include <retain/events.h>
 
+#include "events_rows.h"
 #include "internal.h"
 #include "store.h"
 #include "worker.h"
@@ -622,6 +623,16 @@ retain_status retain_events_add_customer(retain_events *ev, const char *id, size
 {
     return add_customer(ev, id, id_len, start, end, has_end, mrr, segment, segment_len, line, 0, 0,
                         false, diag);
+}
+
+retain_status rt_events_add_customer(retain_events *ev, const char *id, size_t id_len,
+                                     retain_day start, retain_day end, bool has_end,
+                                     retain_money mrr, const char *segment, size_t segment_len,
+                                     unsigned long line, uint64_t fingerprint, uint64_t place,
+                                     retain_diag *diag)
+{
+    return add_customer(ev, id, id_len, start, end, has_end, mrr, segment, segment_len, line,
+                        fingerprint, place, false, diag);
 }
 
 retain_status retain_events_reserve(retain_events *ev, size_t customers)

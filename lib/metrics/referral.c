@@ -802,6 +802,11 @@ size_t retain_referral_bytes(const retain_referral *r)
            retain_events_customers(r->ev) * sizeof(cust_info);
 }
 
+unsigned long retain_referral_duplicates(const retain_referral *r, uint64_t *place, uint64_t *of)
+{
+    return retain_events_duplicates(r->ev, place, of);
+}
+
 size_t retain_referral_customers(const retain_referral *r)
 {
     return retain_events_customers(r->ev);

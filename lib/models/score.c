@@ -13,6 +13,7 @@
 
 #include <retain/score.h>
 
+#include "events_rows.h"
 #include "internal.h"
 #include "store.h"
 
@@ -199,20 +200,27 @@ void retain_score_expect(retain_score *s, size_t rows)
                                   18446744073709551615.0);
 }
 
+static retain_status add_customer(retain_score *s, const char *id, size_t id_len, retain_day start,
+                                  retain_day end, bool has_end, retain_money mrr,
+                                  const char *const *by, const size_t *by_len, unsigned long line,
+                                  uint64_t fingerprint, uint64_t place, retain_diag *diag);
+
 /* A customer row kept until the as-of is known. */
 typedef struct {
     retain_day start, end;
     bool has_end;
     retain_money mrr;
     unsigned long line;
+    uint64_t fingerprint, place; /* retain_row's: exact duplicate rows */
     uint32_t id_len, by_len[RETAIN_SCORE_MAX_BY];
 } kept_row;
 
 static retain_status keep_row(retain_score *s, const char *id, size_t id_len, retain_day start,
                               retain_day end, bool has_end, retain_money mrr, const char *const *by,
-                              const size_t *by_len, unsigned long line, retain_diag *diag)
+                              const size_t *by_len, unsigned long line, uint64_t fingerprint,
+                              uint64_t place, retain_diag *diag)
 {
-    kept_row k = {start, end, has_end, mrr, line, (uint32_t)id_len, {0}};
+    kept_row k = {start, end, has_end, mrr, line, fingerprint, place, (uint32_t)id_len, {0}};
     if (id_len > UINT32_MAX)
         return rt_fail(diag, RETAIN_ERR_DATA, line, "id", "an id of over 4 GB");
     for (size_t j = 0; j < s->o.n_by; j++)
@@ -251,20 +259,21 @@ static retain_status replay(retain_score *s, retain_diag *diag)
             by_len[j] = k.by_len[j];
             at += k.by_len[j];
         }
-        st = retain_score_add_customer(s, id, k.id_len, k.start, k.end, k.has_end, k.mrr, by,
-                                       by_len, k.line, diag);
+        st = add_customer(s, id, k.id_len, k.start, k.end, k.has_end, k.mrr, by, by_len, k.line,
+                          k.fingerprint, k.place, diag);
     }
     rt_buf_free(&s->kept);
     return st;
 }
 
-retain_status retain_score_add_customer(retain_score *s, const char *id, size_t id_len,
-                                        retain_day start, retain_day end, bool has_end,
-                                        retain_money mrr, const char *const *by,
-                                        const size_t *by_len, unsigned long line, retain_diag *diag)
+static retain_status add_customer(retain_score *s, const char *id, size_t id_len, retain_day start,
+                                  retain_day end, bool has_end, retain_money mrr,
+                                  const char *const *by, const size_t *by_len, unsigned long line,
+                                  uint64_t fingerprint, uint64_t place, retain_diag *diag)
 {
     if (s->deferred)
-        return keep_row(s, id, id_len, start, end, has_end, mrr, by, by_len, line, diag);
+        return keep_row(s, id, id_len, start, end, has_end, mrr, by, by_len, line, fingerprint,
+                        place, diag);
     s->expected = true;
     if (s->threshold != UINT64_MAX && !s->all) {
         retain_day as_of = s->cut[0];
@@ -282,12 +291,33 @@ retain_status retain_score_add_customer(retain_score *s, const char *id, size_t 
     const char *seg = s->segbuf.data ? s->segbuf.data : "";
     retain_status st = RETAIN_OK;
     if (s->all)
-        st = retain_events_add_customer(s->all, id, id_len, start, end, has_end, mrr, seg,
-                                        s->segbuf.len, line, diag);
+        st = rt_events_add_customer(s->all, id, id_len, start, end, has_end, mrr, seg,
+                                    s->segbuf.len, line, fingerprint, place, diag);
     if (st == RETAIN_OK && (s->threshold == UINT64_MAX || id_hash(id, id_len) < s->threshold))
-        st = retain_events_add_customer(s->train, id, id_len, start, end, has_end, mrr, seg,
-                                        s->segbuf.len, line, diag);
+        st = rt_events_add_customer(s->train, id, id_len, start, end, has_end, mrr, seg,
+                                    s->segbuf.len, line, fingerprint, place, diag);
     return st;
+}
+
+retain_status retain_score_add_customer(retain_score *s, const char *id, size_t id_len,
+                                        retain_day start, retain_day end, bool has_end,
+                                        retain_money mrr, const char *const *by,
+                                        const size_t *by_len, unsigned long line, retain_diag *diag)
+{
+    return add_customer(s, id, id_len, start, end, has_end, mrr, by, by_len, line, 0, 0, diag);
+}
+
+retain_status retain_score_add_customer_row(retain_score *s, const retain_row *row,
+                                            retain_diag *diag)
+{
+    return add_customer(s, row->id, row->id_len, row->start, row->end, row->has_end,
+                        row->has_mrr ? row->mrr : 0, row->extra, row->extra_len, row->line,
+                        row->fingerprint, row->place, diag);
+}
+
+unsigned long retain_score_duplicates(const retain_score *s, uint64_t *place, uint64_t *of)
+{
+    return retain_events_duplicates(s->all ? s->all : s->train, place, of);
 }
 
 retain_status retain_score_customers_done(retain_score *s, retain_diag *diag)
