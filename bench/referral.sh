@@ -10,8 +10,8 @@
 #                     [--referrals N]
 #
 # Environment: RETAIN (default <repo>/build/retain), BENCH_DATA (default
-# /dev/shm/retain-bench). 10M rows only under `flock /work/wt/bench.lock`
-# where the machine is shared.
+# /dev/shm/retain-bench). Where the machine is shared, run 10M rows only
+# under the lock the other benchmarks take too (`flock LOCK bench/referral.sh`).
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
