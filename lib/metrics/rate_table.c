@@ -19,13 +19,7 @@ retain_writer *retain_rate_write(const retain_rate *rate, retain_period_kind per
     static const char *const cols[] = {"period", "customers_start", "new",           "reactivated",
                                        "lost",   "customers_end",   "retention_pct", "churn_pct",
                                        "kept",   "kept_pct"};
-    const char *names[11];
-    size_t ncols = 0;
-    if (segment)
-        names[ncols++] = segment;
-    for (size_t i = 0; i < 10; i++)
-        names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_open(p->out, p->format, names, ncols, p->flags);
+    retain_writer *w = rt_open_segmented(p, segment, cols, 10, 0);
     int d = p->precision;
     for (size_t g = 0; w && g < retain_rate_segments(rate); g++) {
         size_t seglen;

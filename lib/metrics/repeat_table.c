@@ -19,13 +19,7 @@ retain_writer *retain_orders_write_repeat(retain_orders *o, int32_t within,
     size_t n;
     if (retain_orders_repeat(o, within, &rows, &n) != RETAIN_OK)
         return NULL;
-    const char *names[7];
-    size_t ncols = 0;
-    if (segment)
-        names[ncols++] = segment;
-    for (size_t i = 0; i < 6; i++)
-        names[ncols++] = cols[i];
-    retain_writer *w = retain_writer_open(p->out, p->format, names, ncols, p->flags);
+    retain_writer *w = rt_open_segmented(p, segment, cols, 6, 0);
     int d = p->precision;
     for (size_t i = 0; w && i < n; i++) {
         const retain_repeat_row *r = &rows[i];

@@ -8,6 +8,8 @@
 #include <retain/number.h>
 #include <retain/survival.h>
 
+#include "cells.h"
+
 bool retain_survival_unit(const char *name, double *days)
 {
     static const struct {
@@ -35,19 +37,6 @@ static retain_status put_real(retain_writer *w, double v, int decimals)
                                                 : retain_writer_empty(w);
 }
 
-/* The writer of a table with the segment column first (when named). */
-static retain_writer *start(const char *segment, const char *const *cols, size_t n,
-                            const retain_print *p)
-{
-    const char *names[8];
-    size_t ncols = 0;
-    if (segment)
-        names[ncols++] = segment;
-    for (size_t i = 0; i < n; i++)
-        names[ncols++] = cols[i];
-    return retain_writer_open(p->out, p->format, names, ncols, p->flags);
-}
-
 static void put_segment(retain_writer *w, const retain_survival *sv, size_t g, const char *segment)
 {
     size_t len;
@@ -61,7 +50,7 @@ retain_writer *retain_survival_write(const retain_survival *sv, const char *segm
 {
     static const char *const cols[] = {"t",        "at_risk", "events", "censored",
                                        "survival", "ci_low",  "ci_high"};
-    retain_writer *w = start(segment, cols, 7, p);
+    retain_writer *w = rt_open_segmented(p, segment, cols, 7, 0);
     int pd = prob_decimals(p);
     for (size_t g = 0; w && g < retain_survival_segments(sv); g++) {
         size_t n;
@@ -99,7 +88,7 @@ retain_writer *retain_survival_write_summary(const retain_survival *sv, const ch
 {
     static const char *const cols[] = {"lives",   "events", "censored", "median",
                                        "horizon", "rmst",   "rmst_se"};
-    retain_writer *w = start(segment, cols, 7, p);
+    retain_writer *w = rt_open_segmented(p, segment, cols, 7, 0);
     int d = p->precision;
     for (size_t g = 0; w && g < retain_survival_segments(sv); g++) {
         retain_survival_summary sum;
@@ -146,7 +135,7 @@ retain_writer *retain_survival_write_compare(const retain_survival *sv, const ch
     static const char *const cols[] = {"lives", "events", "expected", "chisq", "df", "p_value"};
     size_t nseg = retain_survival_segments(sv);
     double *obs = calloc(nseg + 1, sizeof *obs), *expected = calloc(nseg + 1, sizeof *expected);
-    retain_writer *w = obs && expected ? start(segment, cols, 6, p) : NULL;
+    retain_writer *w = obs && expected ? rt_open_segmented(p, segment, cols, 6, 0) : NULL;
     retain_logrank lr;
     bool tested = w && retain_survival_logrank(sv, obs, expected, &lr);
     for (size_t g = 0; w && g < nseg; g++) {
