@@ -119,11 +119,15 @@ retain_status rt_report_periods(retain_period_kind k, retain_day first_start, re
     *last = has_to && to < data_last ? to : data_last;
     if (*first <= *last)
         return RETAIN_OK;
-    char a[16], b[16];
+    char a[16], b[16], lo[16], hi[16];
     retain_period_label(k, *first, a);
     retain_period_label(k, *last, b);
+    retain_period_label(k, data_first, lo);
+    retain_period_label(k, data_last, hi);
     rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "no period to report: %s is after %s", a, b);
-    rt_hint(diag, "--from and --to narrow the periods from the first start to as-of");
+    rt_hint(diag,
+            "the data spans %s (its earliest date) to %s (as-of); pick --from and --to within it",
+            lo, hi);
     return RETAIN_ERR_USAGE;
 }
 
