@@ -139,7 +139,8 @@ static retain_reader *table_reader(cli *c, int *code)
 }
 
 /* A row function around the command's: calls c->reserve before the
- * first row, and with c->name_mrr names the MRR column on a failure. */
+ * first row, and with c->name_mrr names the MRR column on a failure.
+ * Plain fields: the reader calls it on this thread only. */
 typedef struct {
     const cli *c;
     const retain_reader *reader;

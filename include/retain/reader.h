@@ -282,7 +282,9 @@ RETAIN_API retain_reader *retain_reader_new(const retain_reader_options *options
  * (delimiter, BOM, sep= line) and header, whose columns must map to the
  * same roles as the first file's (the names may differ: an English and a
  * French export are one table); else RETAIN_ERR_DATA on its header line,
- * naming both files (retain_reader_set_name). The counts below
+ * naming both files (retain_reader_set_name). fn is called on the calling
+ * thread, one row at a time, never concurrently: a read on two cores
+ * (unordered) parses there, the rows still come here. The counts below
  * (retain_reader_rows ...) are those of the last read. On failure, returns the status and
  * fills diag: RETAIN_ERR_DATA (with the line and, where it applies, the
  * column), RETAIN_ERR_USAGE (a column named in the options is not in the
