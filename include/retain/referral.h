@@ -75,6 +75,7 @@ enum {
 typedef struct {
     /* RETAIN_REFERRAL_* bits, 0 for all: finish computes only these.
      * Without TIERS, the tier table holds the referrers' rows alone;
+     * with neither TIERS nor REFERRERS, there is no referrer row;
      * without SUMMARY, the groups are all 0 and undefined. */
     unsigned want;
     bool has_as_of; /* else: the latest start of the customer table */

@@ -2,6 +2,7 @@
  * customers (ids, rows, lives) and, per customer and cutoff, a fixed-size
  * record that every event updates in place. */
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -709,6 +710,88 @@ static uint32_t life_segment(const registry *r, size_t i, int32_t start)
     return found ? seg : any_seg;
 }
 
+/* The lives of customers [from, to) (see make_lives). */
+typedef struct {
+    const registry *r;
+    size_t from, to;
+    size_t at;  /* where the lives go: from here on, or (down) before here */
+    bool down;  /* the customers last to first, each one's lives before the last's */
+    size_t end; /* after: one past the last life made (down: the first) */
+    bool ok;
+} lives_job;
+
+/* Merges each customer's rows into lives, into r->lives, with each one's
+ * first life's index in r->life_off. A customer has no more lives than
+ * rows: the lives of customers [0, mid) fit in as many places as their
+ * rows, those of [mid, n) made last to first end where the rows do, so
+ * that both halves are made at once without meeting. */
+static void make_lives(lives_job *j)
+{
+    const registry *r = j->r;
+    rt_span *buf = NULL, *merged = NULL;
+    size_t cap = 0, at = j->at;
+    j->ok = true;
+    for (size_t c = 0; c < j->to - j->from; c++) {
+        size_t i = j->down ? j->to - 1 - c : j->from + c;
+        uint32_t k0 = r->ref[i].first_row;
+        if (k0 && !r->rows[k0 - 1].next) {
+            /* one row: its days are the life (a life of 0 days when it
+             * serves none), its segment the life's */
+            const cust_row *row = &r->rows[k0 - 1];
+            at -= j->down;
+            r->lives[at] = (life){row->start, row->end, row->segment};
+            r->life_off[i] = (uint32_t)at;
+            at += !j->down;
+            continue;
+        }
+        size_t m = 0;
+        for (uint32_t k = k0; k; k = r->rows[k - 1].next) {
+            if (m == cap) {
+                size_t more = cap ? 2 * cap : 16;
+                if (!resize(&buf, more, sizeof *buf) || !resize(&merged, more, sizeof *merged)) {
+                    j->ok = false;
+                    break;
+                }
+                cap = more;
+            }
+            buf[m].start = r->rows[k - 1].start;
+            buf[m].end = r->rows[k - 1].end;
+            buf[m].mrr = 0;
+            m++;
+        }
+        if (!j->ok)
+            break;
+        size_t nm = 0;
+        if (m) {
+            rt_spans_sort(buf, m);
+            nm = rt_spans_merge(buf, m, r->merge_gap, merged);
+            if (nm == 0) {
+                /* rows of no day only: a life of 0 days that churned */
+                merged[0] = buf[0];
+                nm = 1;
+            }
+        }
+        at -= j->down ? nm : 0;
+        r->life_off[i] = (uint32_t)at;
+        for (size_t l = 0; l < nm; l++)
+            r->lives[at + l] =
+                (life){merged[l].start, merged[l].end, life_segment(r, i, merged[l].start)};
+        at += j->down ? 0 : nm;
+    }
+    free(buf);
+    free(merged);
+    j->end = at;
+}
+
+static void *lives_thread(void *job)
+{
+    make_lives(job);
+    return NULL;
+}
+
+/* Below this many customers, lives are made on the caller's thread alone. */
+#define LIVES_SPLIT_MIN 65536
+
 retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
 {
     registry *r = ev->reg;
@@ -729,49 +812,30 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
         return nomem(diag);
     r->life_off = malloc((r->n + 1) * sizeof *r->life_off);
     r->lives = malloc((r->nrows ? r->nrows : 1) * sizeof *r->lives);
-    rt_span *buf = malloc((r->nrows ? r->nrows : 1) * sizeof *buf);
-    rt_span *merged = malloc((r->nrows ? r->nrows : 1) * sizeof *merged);
-    if (!r->life_off || !r->lives || !buf || !merged) {
-        free(buf);
-        free(merged);
+    if (!r->life_off || !r->lives)
         return nomem(diag);
-    }
-    size_t nl = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        r->life_off[i] = (uint32_t)nl;
-        uint32_t k0 = r->ref[i].first_row;
-        if (k0 && !r->rows[k0 - 1].next) {
-            /* one row: its days are the life (a life of 0 days when it
-             * serves none), its segment the life's */
-            const cust_row *row = &r->rows[k0 - 1];
-            r->lives[nl++] = (life){row->start, row->end, row->segment};
-            continue;
-        }
-        size_t m = 0;
-        for (uint32_t k = r->ref[i].first_row; k; k = r->rows[k - 1].next) {
-            buf[m].start = r->rows[k - 1].start;
-            buf[m].end = r->rows[k - 1].end;
-            buf[m].mrr = 0;
-            m++;
-        }
-        rt_spans_sort(buf, m);
-        size_t nm = rt_spans_merge(buf, m, r->merge_gap, merged);
-        if (nm == 0 && m > 0) {
-            /* rows of no day only: a life of 0 days that churned */
-            merged[0] = buf[0];
-            nm = 1;
-        }
-        for (size_t j = 0; j < nm; j++) {
-            r->lives[nl].start = merged[j].start;
-            r->lives[nl].end = merged[j].end;
-            r->lives[nl].segment = life_segment(r, i, merged[j].start);
-            nl++;
-        }
-    }
-    r->life_off[r->n] = (uint32_t)nl;
+    /* the second half of the customers on a second thread (the reading
+     * threads are done), its lives made from the end of the array down */
+    size_t mid = r->n >= LIVES_SPLIT_MIN ? r->n / 2 : r->n;
+    lives_job first = {r, 0, mid, 0, false, 0, true},
+              second = {r, mid, r->n, r->nrows, true, r->nrows, true};
+    pthread_t helper;
+    bool two = mid < r->n && pthread_create(&helper, NULL, lives_thread, &second) == 0;
+    make_lives(&first);
+    if (two)
+        pthread_join(helper, NULL);
+    else
+        make_lives(&second);
+    if (!first.ok || !second.ok)
+        return nomem(diag);
+    /* the second half's lives right after the first's */
+    size_t shift = second.end - first.end;
+    memmove(r->lives + first.end, r->lives + second.end,
+            (r->nrows - second.end) * sizeof *r->lives);
+    for (size_t i = mid; i < r->n; i++)
+        r->life_off[i] -= (uint32_t)shift;
+    r->life_off[r->n] = (uint32_t)(first.end + r->nrows - second.end);
     r->n_lived = r->n;
-    free(buf);
-    free(merged);
     return RETAIN_OK;
 }
 

@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "store.h"
 #include "whole.h"
+#include "worker.h"
 
 #define NONE UINT32_MAX
 
@@ -36,12 +37,18 @@ typedef struct {
     int64_t deals, won, lost, open;
 } deal_counts;
 
-/* What the finish computes per customer. */
+/* What the finish marks per customer: whether it is the customer of a
+ * successful referral (a bit), and for the tier tables its referrer row
+ * (index + 1, 0 when none). */
 typedef struct {
-    retain_day first;  /* first life's start; RETAIN_DAY_MAX when no life */
-    int32_t referrals; /* index + 1 into the referrer rows, 0 when none */
-    bool referred;     /* the customer of a successful referral */
+    uint64_t *referred;
+    uint32_t *referrals; /* NULL for the summary, which needs none */
 } cust_info;
+
+static bool is_referred(const cust_info *info, size_t i)
+{
+    return info->referred[i / 64] >> (i % 64) & 1;
+}
 
 typedef struct {
     uint32_t customer;
@@ -384,10 +391,22 @@ static int cmp_ref_referrer(const void *a, const void *b)
     return (x->date > y->date) - (x->date < y->date);
 }
 
-static bool successful(const cust_info *info, const ref *x)
+/* The start of customer i's first life; RETAIN_DAY_MAX when it has none. */
+static retain_day first_start(const retain_referral *r, size_t i)
 {
-    return x->referred != NONE && info[x->referred].first != RETAIN_DAY_MAX &&
-           info[x->referred].first >= x->date;
+    if (retain_events_lives(r->ev, i) == 0)
+        return RETAIN_DAY_MAX;
+    retain_life life;
+    retain_events_life(r->ev, i, 0, &life);
+    return life.start;
+}
+
+static bool successful(const retain_referral *r, const ref *x, retain_day *first)
+{
+    if (x->referred == NONE)
+        return false;
+    *first = first_start(r, x->referred);
+    return *first != RETAIN_DAY_MAX && *first >= x->date;
 }
 
 static int cmp_referrer(const void *a, const void *b)
@@ -405,6 +424,21 @@ static int cmp_referrer(const void *a, const void *b)
 /* The referrers, from the referrals sorted by referrer. */
 static retain_status finish_referrers(retain_referral *r, cust_info *info)
 {
+    uint64_t tally = 0;
+    bool ok = true;
+    if (!info->referrals) {
+        /* the summary alone: the customers of successful referrals, and
+         * the MRR they brought checked, in any order; no referrer row */
+        for (size_t i = 0; i < r->nrefs; i++) {
+            retain_day start;
+            if (!successful(r, &r->refs[i], &start))
+                continue;
+            ok = ok &&
+                 rt_money_tally(&tally, retain_events_mrr_on(r->ev, r->refs[i].referred, start));
+            info->referred[r->refs[i].referred / 64] |= 1ull << (r->refs[i].referred % 64);
+        }
+        return ok ? RETAIN_OK : RETAIN_ERR_DATA;
+    }
     sort(r->refs, r->nrefs, sizeof *r->refs, cmp_ref_referrer);
     size_t n = 0;
     for (size_t i = 0; i < r->nrefs; i++)
@@ -416,8 +450,6 @@ static retain_status finish_referrers(retain_referral *r, cust_info *info)
         free(days);
         return RETAIN_ERR_NOMEM;
     }
-    uint64_t tally = 0;
-    bool ok = true;
     for (size_t i = 0, k = 0; i < r->nrefs; k++) {
         retain_referral_referrer *o = &r->referrers[k];
         uint32_t who = r->refs[i].referrer;
@@ -427,20 +459,22 @@ static retain_status finish_referrers(retain_referral *r, cust_info *info)
         size_t m = 0;
         for (; i < r->nrefs && r->refs[i].referrer == who; i++) {
             const ref *x = &r->refs[i];
+            retain_day start;
             o->referrals++;
-            if (!successful(info, x))
+            if (!successful(r, x, &start))
                 continue;
             o->successful++;
             if (x->date > r->day24)
                 o->successful_24m++;
-            days[m++] = info[x->referred].first - x->date;
-            retain_money first = retain_events_mrr_on(r->ev, x->referred, info[x->referred].first);
+            days[m++] = start - x->date;
+            retain_money first = retain_events_mrr_on(r->ev, x->referred, start);
             ok = ok && rt_money_tally(&tally, first);
             o->mrr += first;
-            info[x->referred].referred = true;
+            info->referred[x->referred / 64] |= 1ull << (x->referred % 64);
         }
         o->median_x2 = median_x2(days, m);
-        info[who].referrals = (int32_t)k + 1;
+        if (info->referrals)
+            info->referrals[who] = (uint32_t)k + 1;
     }
     free(days);
     if (!ok)
@@ -457,7 +491,7 @@ static bool tier_row(const retain_referral *r, const retain_risk_options *ro, co
     retain_life life;
     t->active = retain_events_life_on(r->ev, i, r->as_of, &life);
     const retain_referral_referrer *who =
-        info[i].referrals ? &r->referrers[info[i].referrals - 1] : NULL;
+        info->referrals[i] ? &r->referrers[info->referrals[i] - 1] : NULL;
     if (!t->active && !who)
         return false;
     t->id = retain_events_id(r->ev, i, &t->id_len);
@@ -518,7 +552,7 @@ static retain_status finish_tiers(retain_referral *r, const cust_info *info, boo
     if (!r->tiers)
         return RETAIN_ERR_NOMEM;
     for (size_t i = 0; i < n; i++) {
-        if (referrers_only && !info[i].referrals)
+        if (referrers_only && !info->referrals[i])
             continue;
         if (tier_row(r, &ro, info, i, &r->tiers[m].row))
             r->tiers[m++].customer = (uint32_t)i;
@@ -539,63 +573,78 @@ static retain_money muldiv(retain_money x, int64_t y, int64_t d)
     return (retain_money)q;
 }
 
-/* The spend window, the spend of each group, its new customers, rewards. */
-static retain_status finish_cost(retain_referral *r, const cust_info *info)
+/* The costs of the summary: the spend window [first, last] (every day when
+ * there is no spend table), each group's spend, and the new customers and
+ * rewards the walk over the customers counts in it. */
+typedef struct {
+    retain_day first, last;
+    retain_money spend[2], rewards;
+    uint64_t reward_tally;
+    retain_status st; /* a spend or reward sum past the money range */
+} costs;
+
+static retain_status spend_window(retain_referral *r, costs *k)
 {
-    retain_day first = INT32_MIN, last = r->as_of;
-    retain_money spend[2] = {0, 0};
+    k->first = INT32_MIN;
+    k->last = r->as_of;
     uint64_t tally = 0;
-    if (r->has_spend) {
-        size_t n = retain_acquisition_rows(r->acq);
-        int32_t lo = INT32_MAX, hi = INT32_MIN;
-        for (size_t k = 0; k < n; k++) {
-            const retain_acquisition_row *row = retain_acquisition_row_at(r->acq, k);
-            if (!row->has_spend || retain_period_first_day(r->spend_period, row->period) > r->as_of)
-                continue; /* spend of periods after as-of is not known yet */
-            int g = retain_name_equal(row->channel, "referral") ? 0 : 1;
-            if (!row->spend_defined)
-                r->spend_unknown[g] = true;
-            if (!rt_money_tally(&tally, row->spend))
-                return RETAIN_ERR_DATA;
-            spend[g] += row->spend;
-            lo = row->period < lo ? row->period : lo;
-            hi = row->period > hi ? row->period : hi;
-        }
-        if (lo <= hi) {
-            /* the kind of the periods is the one the spend table was read as */
-            first = retain_period_first_day(r->spend_period, lo);
-            retain_day end = retain_period_last_day(r->spend_period, hi);
-            last = end < last ? end : last;
-        } else
-            first = INT32_MAX; /* no spend row: no window */
+    if (!r->has_spend)
+        return RETAIN_OK;
+    size_t n = retain_acquisition_rows(r->acq);
+    int32_t lo = INT32_MAX, hi = INT32_MIN;
+    for (size_t j = 0; j < n; j++) {
+        const retain_acquisition_row *row = retain_acquisition_row_at(r->acq, j);
+        if (!row->has_spend || retain_period_first_day(r->spend_period, row->period) > r->as_of)
+            continue; /* spend of periods after as-of is not known yet */
+        int g = retain_name_equal(row->channel, "referral") ? 0 : 1;
+        if (!row->spend_defined)
+            r->spend_unknown[g] = true;
+        if (!rt_money_tally(&tally, row->spend))
+            return RETAIN_ERR_DATA;
+        k->spend[g] += row->spend;
+        lo = row->period < lo ? row->period : lo;
+        hi = row->period > hi ? row->period : hi;
     }
-    size_t n = retain_events_customers(r->ev);
-    uint64_t reward_tally = 0;
-    retain_money rewards = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (info[i].first == RETAIN_DAY_MAX || info[i].first < first || info[i].first > last)
-            continue;
-        int g = info[i].referred ? 0 : 1;
-        r->group[g].new_customers++;
-        if (g == 0 && r->o.has_reward_pct) {
-            retain_money m = retain_events_mrr_on(r->ev, i, info[i].first);
-            retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
-            if (!rt_money_tally(&reward_tally, v))
-                return RETAIN_ERR_DATA;
-            rewards += v;
-        }
+    if (lo <= hi) {
+        /* the kind of the periods is the one the spend table was read as */
+        k->first = retain_period_first_day(r->spend_period, lo);
+        retain_day end = retain_period_last_day(r->spend_period, hi);
+        k->last = end < k->last ? end : k->last;
+    } else
+        k->first = INT32_MAX; /* no spend row: no window */
+    return RETAIN_OK;
+}
+
+/* Customer i, of group g, whose first life starts on `first`: a new
+ * customer of the window, with its reward. */
+static void count_new(retain_referral *r, costs *k, size_t i, int g, retain_day first)
+{
+    if (first < k->first || first > k->last || k->st != RETAIN_OK)
+        return;
+    r->group[g].new_customers++;
+    if (g == 0 && r->o.has_reward_pct) {
+        retain_money m = retain_events_mrr_on(r->ev, i, first);
+        retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
+        if (!rt_money_tally(&k->reward_tally, v))
+            k->st = RETAIN_ERR_DATA;
+        k->rewards += v;
     }
+}
+
+/* Each group's cost, CAC, LTV:CAC and ROI, after its LTV. */
+static void finish_cost(retain_referral *r, costs *k)
+{
     if (!r->o.has_reward_pct) {
-        for (size_t k = 0; k < r->nrefs; k++)
-            if (r->refs[k].has_reward && r->refs[k].date >= first && r->refs[k].date <= last)
-                rewards += r->refs[k].reward;
+        for (size_t j = 0; j < r->nrefs; j++)
+            if (r->refs[j].has_reward && r->refs[j].date >= k->first && r->refs[j].date <= k->last)
+                k->rewards += r->refs[j].reward;
     } else
         r->has_rewards = true;
     for (int g = 0; g < 2; g++) {
         retain_referral_group *o = &r->group[g];
         o->has_spend = r->has_spend && !r->spend_unknown[g];
-        o->spend = spend[g];
-        o->rewards = g == 0 ? rewards : 0;
+        o->spend = k->spend[g];
+        o->rewards = g == 0 ? k->rewards : 0;
         bool has_cost = o->has_cost = o->has_spend || (g == 0 && r->has_rewards);
         o->cost = (o->has_spend ? o->spend : 0) + o->rewards;
         if (has_cost && o->new_customers > 0)
@@ -609,17 +658,47 @@ static retain_status finish_cost(retain_referral *r, const cust_info *info)
                     ((double)o->cost / RETAIN_MONEY_SCALE) * 100,
                 true};
     }
-    return RETAIN_OK;
 }
 
-/* The LTV inputs of the two groups: their lives into retain ltv's table. */
-static retain_status finish_ltv(retain_referral *r, const cust_info *info, retain_diag *diag)
+/* A life handed to retain ltv's table (see finish_ltv). */
+typedef struct {
+    int32_t start, end;
+    retain_money mrr;
+    uint8_t group;
+    bool has_end, fresh;
+} ltv_life;
+
+#define LTV_BATCH 4096
+
+typedef struct {
+    ltv_life v[LTV_BATCH];
+} ltv_batch;
+
+typedef struct {
+    retain_ltv_table *t;
+    bool any_mrr;
+    retain_status st;
+} ltv_sink;
+
+static const char *const group_name[2] = {"referred", "other"};
+
+/* n lives of a batch into the table; false at the first error. */
+static bool add_lives(void *sink, void *batch, size_t n)
 {
-    static const char *const names[2] = {"referred", "other"};
-    retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
-    retain_ltv_table *t = retain_ltv_table_new(&to);
-    if (!t)
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    ltv_sink *s = sink;
+    const ltv_life *v = ((const ltv_batch *)batch)->v;
+    for (size_t j = 0; j < n && s->st == RETAIN_OK; j++)
+        s->st = rt_ltv_table_add_whole(s->t, group_name[v[j].group], v[j].group ? 5 : 8, v[j].start,
+                                       v[j].end, v[j].has_end, v[j].mrr, s->any_mrr, v[j].fresh);
+    return s->st == RETAIN_OK;
+}
+
+/* The walk over the customers of the summary: each one's lives into retain
+ * ltv's table, on a thread of its own (worker) while this one walks on,
+ * and the new customers of the spend window into k. */
+static retain_status walk_customers(retain_referral *r, const cust_info *info, ltv_sink *sink,
+                                    costs *k)
+{
     /* The churn is the TRC of the window's months: a life that ended
      * before the day before the first of them is active on none of the
      * days TRC looks at, nor starts in them (a later life of its customer
@@ -630,25 +709,62 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
         last--;
     retain_day before = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1) - 1;
     size_t n = retain_events_customers(r->ev);
-    retain_status st = RETAIN_OK;
-    bool any = false;
+    ltv_batch *b = malloc(sizeof *b), *spare = malloc(sizeof *spare);
+    if (!b) {
+        free(spare);
+        return RETAIN_ERR_NOMEM;
+    }
+    rt_worker *w = spare ? rt_worker_start(add_lives, sink, spare) : NULL;
+    if (!w)
+        free(spare);
+    size_t nb = 0;
+    bool any = false, ok = true;
     /* the registry knows the customers apart: each goes in whole, by no id */
-    for (size_t i = 0; i < n && st == RETAIN_OK; i++) {
-        const char *g = names[info[i].referred ? 0 : 1];
-        bool fresh = true;
-        for (size_t k = 0; k < retain_events_lives(r->ev, i) && st == RETAIN_OK; k++) {
+    for (size_t i = 0; i < n && ok; i++) {
+        int g = is_referred(info, i) ? 0 : 1;
+        size_t nl = retain_events_lives(r->ev, i);
+        bool fresh = true; /* the first life of the customer the table sees */
+        for (size_t j = 0; j < nl && ok; j++) {
             retain_life life;
-            retain_events_life(r->ev, i, k, &life);
+            retain_events_life(r->ev, i, j, &life);
+            if (j == 0)
+                count_new(r, k, i, g, life.start);
             if (any && life.has_end && life.end <= before)
                 continue; /* (the table needs a row: the first is kept) */
-            any = true;
             /* ARPU counts the MRR on as-of of the customers active then */
-            retain_money mrr = retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of);
-            st = rt_ltv_table_add_whole(t, g, strlen(g), life.start, life.end, life.has_end, mrr,
-                                        r->any_mrr, fresh);
+            b->v[nb++] =
+                (ltv_life){life.start,
+                           life.end,
+                           retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of),
+                           (uint8_t)g,
+                           life.has_end,
+                           fresh};
+            any = true;
             fresh = false;
+            if (nb == LTV_BATCH) {
+                ok = w ? rt_worker_submit(w, (void **)&b, nb) : add_lives(sink, b, nb);
+                nb = 0;
+            }
         }
     }
+    if (ok && nb)
+        ok = w ? rt_worker_submit(w, (void **)&b, nb) : add_lives(sink, b, nb);
+    rt_worker_end(&w);
+    free(b);
+    return sink->st;
+}
+
+/* The LTV inputs of the two groups: their lives into retain ltv's table,
+ * the new customers and rewards of the spend window on the way. */
+static retain_status finish_ltv(retain_referral *r, const cust_info *info, costs *k,
+                                retain_diag *diag)
+{
+    retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
+    ltv_sink sink = {retain_ltv_table_new(&to), r->any_mrr, RETAIN_OK};
+    retain_ltv_table *t = sink.t;
+    if (!t)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    retain_status st = walk_customers(r, info, &sink, k);
     if (st == RETAIN_OK)
         st = retain_ltv_table_finish(t, diag);
     else
@@ -671,31 +787,34 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, retai
         }
     }
     retain_ltv_table_free(t);
-    r->group[0].name = names[0];
-    r->group[1].name = names[1];
+    r->group[0].name = group_name[0];
+    r->group[1].name = group_name[1];
     return st;
+}
+
+/* Whether the finish makes tier rows (of every customer or the referrers). */
+static bool wants_tiers(const retain_referral *r)
+{
+    return !r->o.want || (r->o.want & (RETAIN_REFERRAL_TIERS | RETAIN_REFERRAL_REFERRERS));
 }
 
 retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
 {
     size_t n = retain_events_customers(r->ev);
-    cust_info *info = calloc(n ? n : 1, sizeof *info);
-    if (!info)
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    for (size_t i = 0; i < n; i++) {
-        info[i].first = RETAIN_DAY_MAX;
-        if (retain_events_lives(r->ev, i) > 0) {
-            retain_life life;
-            retain_events_life(r->ev, i, 0, &life);
-            info[i].first = life.start;
-        }
-    }
     unsigned want = r->o.want ? r->o.want : ~0u;
-    retain_status st = finish_referrers(r, info);
-    if (st == RETAIN_OK && (want & (RETAIN_REFERRAL_TIERS | RETAIN_REFERRAL_REFERRERS)))
-        st = finish_tiers(r, info, !(want & RETAIN_REFERRAL_TIERS));
+    bool tiers = wants_tiers(r);
+    cust_info info = {calloc(n / 64 + 1, sizeof *info.referred),
+                      tiers ? calloc(n ? n : 1, sizeof *info.referrals) : NULL};
+    if (!info.referred || (tiers && !info.referrals)) {
+        free(info.referred);
+        free(info.referrals);
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    }
+    retain_status st = finish_referrers(r, &info);
+    if (st == RETAIN_OK && tiers)
+        st = finish_tiers(r, &info, !(want & RETAIN_REFERRAL_TIERS));
     for (size_t k = 0; st == RETAIN_OK && k < r->ntiers; k++) {
-        int32_t who = info[r->tiers[k].customer].referrals;
+        uint32_t who = info.referrals[r->tiers[k].customer];
         if (who)
             r->referrers[who - 1].tier = r->tiers[k].row.tier;
     }
@@ -703,16 +822,22 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
         sort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
     if (st == RETAIN_OK)
         st = finish_sources(r);
+    costs k = {0};
     if (st != RETAIN_OK)
         rt_fail(diag, st, 0, NULL, "%s",
                 st == RETAIN_ERR_NOMEM ? "out of memory" : "MRR sums pass the money range");
-    else if (want & RETAIN_REFERRAL_SUMMARY)
-        st = finish_ltv(r, info, diag);
-    if (st == RETAIN_OK && (want & RETAIN_REFERRAL_SUMMARY) &&
-        (st = finish_cost(r, info)) != RETAIN_OK)
-        rt_fail(diag, st, 0, NULL, "%s",
-                st == RETAIN_ERR_NOMEM ? "out of memory" : "spend or rewards pass the money range");
-    free(info);
+    else if (want & RETAIN_REFERRAL_SUMMARY) {
+        k.st = spend_window(r, &k);
+        st = finish_ltv(r, &info, &k, diag);
+    }
+    if (st == RETAIN_OK && (want & RETAIN_REFERRAL_SUMMARY)) {
+        if ((st = k.st) != RETAIN_OK)
+            rt_fail(diag, st, 0, NULL, "spend or rewards pass the money range");
+        else
+            finish_cost(r, &k);
+    }
+    free(info.referred);
+    free(info.referrals);
     r->finished = st == RETAIN_OK;
     return st;
 }
@@ -799,7 +924,8 @@ size_t retain_referral_bytes(const retain_referral *r)
     return sizeof *r + retain_events_bytes(r->ev) + r->refs_cap * sizeof *r->refs +
            r->won_cap * sizeof *r->won + r->counts_cap * sizeof *r->counts +
            r->ntiers * sizeof *r->tiers + r->nreferrers * sizeof *r->referrers +
-           retain_events_customers(r->ev) * sizeof(cust_info);
+           retain_events_customers(r->ev) / 8 +
+           (wants_tiers(r) ? retain_events_customers(r->ev) * sizeof(uint32_t) : 0);
 }
 
 unsigned long retain_referral_duplicates(const retain_referral *r, uint64_t *place, uint64_t *of)

@@ -223,6 +223,73 @@ static void test_lives(void **state)
     retain_events_free(ev);
 }
 
+/* Customers enough for the lives to be made in two halves at once (on two
+ * threads): each customer's lives are its own, whichever half it is in.
+ * Customer k has, by k % 5: one row; two back to back (one life); two
+ * with a gap (two lives); one after as-of (none); a row of no day beside
+ * two others (one life, the day-less row left out). */
+static void test_lives_halves(void **state)
+{
+    (void)state;
+    retain_day cut = day_of("2024-06-30");
+    retain_events_options o = {.cutoffs = &cut, .n_cutoffs = 1};
+    retain_events *ev = retain_events_new(&o, NULL);
+    assert_non_null(ev);
+    const size_t n = 100000;
+    retain_day d0 = day_of("2020-01-01");
+    char id[16];
+    retain_diag diag;
+    for (size_t k = 0; k < n; k++) {
+        snprintf(id, sizeof id, "k%zu", k);
+        retain_day s = d0 + (retain_day)(k % 700);
+        retain_day span[3][2] = {{s, s + 100}, {s + 100, s + 200}, {s + 300, s + 400}};
+        size_t nr = 1;
+        switch (k % 5) {
+        case 1:
+            nr = 2;
+            break;
+        case 2:
+            span[1][0] = s + 300;
+            span[1][1] = s + 400;
+            nr = 2;
+            break;
+        case 3:
+            span[0][0] = span[0][1] = day_of("2024-08-01");
+            break;
+        case 4:
+            span[2][0] = span[2][1] = s + 50;
+            nr = 3;
+            break;
+        }
+        for (size_t j = 0; j < nr; j++)
+            assert_int_equal(retain_events_add_customer(ev, id, strlen(id), span[j][0], span[j][1],
+                                                        true, UNIT, NULL, 0, 2 + k, &diag),
+                             RETAIN_OK);
+    }
+    assert_int_equal(retain_events_customers_done(ev, NULL), RETAIN_OK);
+    assert_int_equal(retain_events_customers(ev), n);
+    for (size_t k = 0; k < n; k++) {
+        snprintf(id, sizeof id, "k%zu", k);
+        size_t i;
+        assert_true(retain_events_find(ev, id, strlen(id), &i));
+        retain_day s = d0 + (retain_day)(k % 700);
+        size_t want[5] = {1, 1, 2, 0, 1};
+        assert_int_equal(retain_events_lives(ev, i), want[k % 5]);
+        if (k % 5 == 3)
+            continue;
+        retain_life l;
+        retain_events_life(ev, i, 0, &l);
+        assert_int_equal(l.start, s);
+        assert_int_equal(l.end, k % 5 == 1 || k % 5 == 4 ? s + 200 : s + 100);
+        if (k % 5 == 2) {
+            retain_events_life(ev, i, 1, &l);
+            assert_int_equal(l.start, s + 300);
+            assert_int_equal(l.end, s + 400);
+        }
+    }
+    retain_events_free(ev);
+}
+
 /* Room reserved before the rows changes nothing but the tables' growth:
  * the same customers, lives and MRR past several of the sizes it would
  * have grown through. */
@@ -798,13 +865,21 @@ static void test_rows_wait(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fold),         cmocka_unit_test(test_activity_kind),
-        cmocka_unit_test(test_merge_halves), cmocka_unit_test(test_lives),
-        cmocka_unit_test(test_reserve),      cmocka_unit_test(test_rows_wait_long_ids),
-        cmocka_unit_test(test_bad_values),   cmocka_unit_test(test_no_customer_table),
-        cmocka_unit_test(test_risk_signals), cmocka_unit_test(test_risk_table),
-        cmocka_unit_test(test_risk_options), cmocka_unit_test(test_nps),
-        cmocka_unit_test(test_activation),   cmocka_unit_test(test_rows_wait),
+        cmocka_unit_test(test_fold),
+        cmocka_unit_test(test_activity_kind),
+        cmocka_unit_test(test_merge_halves),
+        cmocka_unit_test(test_lives),
+        cmocka_unit_test(test_lives_halves),
+        cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_rows_wait_long_ids),
+        cmocka_unit_test(test_bad_values),
+        cmocka_unit_test(test_no_customer_table),
+        cmocka_unit_test(test_risk_signals),
+        cmocka_unit_test(test_risk_table),
+        cmocka_unit_test(test_risk_options),
+        cmocka_unit_test(test_nps),
+        cmocka_unit_test(test_activation),
+        cmocka_unit_test(test_rows_wait),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
