@@ -59,18 +59,39 @@ typedef struct {
 
 enum { M_NEW, M_EXP, M_REACT, M_CONTR, M_CHURN, M_IN, M_OUT, M_COUNT };
 
+/* What a customer keeps beside the store, in one line of memory: a row of
+ * a known customer reads it at one cache miss. */
+typedef struct {
+    int64_t mrr;    /* its inline row's MRR */
+    uint64_t fp;    /* the fingerprint of one of its rows (0: none yet) */
+    uint64_t place; /* the earliest place of that row (retain_row.place) */
+} side;
+
+/* The fingerprints of a customer's rows beyond the one in its side: a
+ * chain of rows per customer, its head found by the customer's index in
+ * a hash table (only the customers with several distinct rows have
+ * one). Exact duplicate rows are told apart with them. */
+typedef struct {
+    uint64_t *slots; /* (customer + 1) << 32 | index + 1 of its latest row; 0 free */
+    size_t mask, used;
+    uint64_t *fp, *place;
+    uint32_t *next; /* index + 1 of the customer's row before; 0 ends */
+    size_t n, cap;
+} fp_more;
+
 struct retain_mrr {
     retain_mrr_options opt;
     rt_store store;
     rt_intern segments;
-    int64_t *mrr;    /* per customer: its inline row's MRR */
+    side *side;      /* per customer */
     uint64_t *id_at; /* with ids: where its id is in ids (a uint32 length, the bytes) */
     size_t side_cap;
     rt_buf ids;
     curve *curves; /* rt_customer.more = index + 1 of the customer's curve */
     size_t ncurves, curves_cap;
     rt_window window;
-    rt_rowset dups;      /* exact duplicate rows (retain_mrr_add_row) */
+    fp_more more;        /* fingerprints beyond the sides' */
+    rt_rowset dups;      /* the count of exact duplicate rows, and the first */
     uint64_t total;      /* of every row's MRR (rt_money_tally) */
     bool total_overflow; /* past MAX_TOTAL */
     bool overflow;       /* a customer's MRR on a day past INT64_MAX */
@@ -114,8 +135,12 @@ void retain_mrr_free(retain_mrr *m)
     free(m->fill);
     rt_store_free(&m->store);
     rt_rowset_free(&m->dups);
+    free(m->more.slots);
+    free(m->more.fp);
+    free(m->more.place);
+    free(m->more.next);
     rt_intern_free(&m->segments);
-    free(m->mrr);
+    free(m->side);
     free(m->id_at);
     rt_buf_free(&m->ids);
     for (size_t i = 0; i < m->ncurves; i++)
@@ -132,10 +157,10 @@ static bool side_reserve(retain_mrr *m, size_t n)
 {
     if (n <= m->side_cap)
         return true;
-    int64_t *v = realloc(m->mrr, n * sizeof *v);
+    side *v = realloc(m->side, n * sizeof *v);
     if (!v)
         return false;
-    m->mrr = v;
+    m->side = v;
     if (m->opt.ids) {
         uint64_t *w = realloc(m->id_at, n * sizeof *w);
         if (!w)
@@ -149,7 +174,7 @@ static bool side_reserve(retain_mrr *m, size_t n)
 retain_status retain_mrr_reserve(retain_mrr *m, size_t customers)
 {
     if (!rt_worker_wait(m->worker) || !rt_store_reserve(&m->store, customers) ||
-        !side_reserve(m, m->store.cap) || !rt_rowset_reserve(&m->dups, customers))
+        !side_reserve(m, m->store.cap))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -167,6 +192,122 @@ static const char *id_of(const retain_mrr *m, size_t i, size_t *len)
     memcpy(&n, m->ids.data + m->id_at[i], sizeof n);
     *len = n;
     return m->ids.data + m->id_at[i] + sizeof n;
+}
+
+/* ---- exact duplicates -------------------------------------------------- */
+
+static size_t more_pos(const fp_more *t, uint32_t i)
+{
+    return (size_t)(((i + 1) * 0x9E3779B97F4A7C15ull) >> 32) & t->mask;
+}
+
+/* The slot of customer i's chain, or NULL when it has none. */
+static uint64_t *more_slot(const fp_more *t, uint32_t i)
+{
+    if (!t->slots)
+        return NULL;
+    uint64_t key = (uint64_t)(i + 1) << 32;
+    for (size_t pos = more_pos(t, i);; pos = (pos + 1) & t->mask) {
+        uint64_t slot = t->slots[pos];
+        if (slot == 0)
+            return NULL;
+        if ((slot & 0xFFFFFFFF00000000ull) == key)
+            return &t->slots[pos];
+    }
+}
+
+static uint32_t more_head(const fp_more *t, uint32_t i)
+{
+    const uint64_t *slot = more_slot(t, i);
+    return slot ? (uint32_t)*slot : 0;
+}
+
+static bool more_grow(fp_more *t)
+{
+    size_t size = t->slots ? 2 * (t->mask + 1) : 1024;
+    uint64_t *slots = calloc(size, sizeof *slots), *old = t->slots;
+    if (!slots)
+        return false;
+    size_t old_size = old ? t->mask + 1 : 0;
+    t->slots = slots;
+    t->mask = size - 1;
+    for (size_t k = 0; k < old_size; k++) {
+        if (!old[k])
+            continue;
+        size_t pos = more_pos(t, (uint32_t)((old[k] >> 32) - 1));
+        while (slots[pos])
+            pos = (pos + 1) & t->mask;
+        slots[pos] = old[k];
+    }
+    free(old);
+    return true;
+}
+
+/* Adds fingerprint fp at place to customer i's chain. */
+static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
+{
+    if (t->n == t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 1024;
+        uint64_t *f = cap <= RT_MAX_CUSTOMERS ? realloc(t->fp, cap * sizeof *f) : NULL;
+        if (!f)
+            return false; /* indices are 32-bit */
+        t->fp = f;
+        uint64_t *p = realloc(t->place, cap * sizeof *p);
+        if (!p)
+            return false;
+        t->place = p;
+        uint32_t *n = realloc(t->next, cap * sizeof *n);
+        if (!n)
+            return false;
+        t->next = n;
+        t->cap = cap;
+    }
+    uint64_t *slot = more_slot(t, i);
+    if (!slot) {
+        if (4 * (t->used + 1) > 3 * (t->slots ? t->mask + 1 : 0) && !more_grow(t))
+            return false;
+        size_t pos = more_pos(t, i);
+        while (t->slots[pos])
+            pos = (pos + 1) & t->mask;
+        slot = &t->slots[pos];
+        *slot = (uint64_t)(i + 1) << 32;
+        t->used++;
+    }
+    t->fp[t->n] = fp;
+    t->place[t->n] = place;
+    t->next[t->n] = (uint32_t)*slot;
+    *slot = ((uint64_t)(i + 1) << 32) | (uint32_t)++t->n;
+    return true;
+}
+
+/* Where customer i keeps the earliest place of its row of fingerprint fp
+ * (not 0), or NULL when it has none. */
+static uint64_t *fp_kept(const retain_mrr *m, uint32_t i, uint64_t fp)
+{
+    if (m->side[i].fp == fp)
+        return &m->side[i].place;
+    for (uint32_t r = more_head(&m->more, i); r; r = m->more.next[r - 1])
+        if (m->more.fp[r - 1] == fp)
+            return &m->more.place[r - 1];
+    return NULL;
+}
+
+/* Customer i has a row of fingerprint fp (not 0) at place: 1 when it is
+ * new (and now kept), 0 when it repeats one of the customer's rows
+ * (counted), -1 when out of memory. */
+static int fp_add(retain_mrr *m, uint32_t i, uint64_t fp, uint64_t place)
+{
+    uint64_t *kept = fp_kept(m, i, fp);
+    if (kept) {
+        rt_rowset_count(&m->dups, place, kept);
+        return 0;
+    }
+    if (m->side[i].fp == 0) {
+        m->side[i].fp = fp;
+        m->side[i].place = place;
+        return 1;
+    }
+    return more_add(&m->more, i, fp, place) ? 1 : -1;
 }
 
 /* ---- curves ------------------------------------------------------------ */
@@ -296,7 +437,7 @@ static curve *as_curve(retain_mrr *m, uint32_t i)
         return NULL;
     c = &m->store.cust[i];
     curve *cv = &m->curves[k - 1];
-    if (!curve_add(m, cv, c->start, c->end, m->mrr[i], c->segment))
+    if (!curve_add(m, cv, c->start, c->end, m->side[i].mrr, c->segment))
         return NULL;
     c->more = k;
     return cv;
@@ -311,10 +452,10 @@ static bool add_row(retain_mrr *m, uint32_t i, int32_t s, int32_t e, int64_t v, 
     if (!c->more) {
         if (c->start == c->end) { /* the first row served nothing */
             *c = (rt_customer){c->lo, c->hi, s, e, 0, g};
-            m->mrr[i] = v;
+            m->side[i].mrr = v;
             return true;
         }
-        if (m->mrr[i] == v && c->segment == g) { /* a renewal continues it */
+        if (m->side[i].mrr == v && c->segment == g) { /* a renewal continues it */
             if (c->end != RT_NO_END && s == c->end) {
                 c->end = e;
                 return true;
@@ -337,16 +478,27 @@ static bool add_batch(void *mrr, void *rows, size_t n)
     if (!rt_store_locate_many(&m->store, q, n, m->index, m->found) ||
         !side_reserve(m, m->store.cap))
         return false;
+    /* the sides of the known customers loaded at once: independent loads
+     * overlap, where the adds below would wait for each in turn */
+    uint64_t sum = 0;
+    for (size_t k = 0; k < n; k++)
+        if (m->found[k])
+            sum += m->side[m->index[k]].fp;
+    volatile uint64_t sink = sum;
+    (void)sink;
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &q[k];
-        int fresh = p->fp ? rt_rowset_add(&m->dups, m->index[k], m->store.n, p->fp, p->place) : 1;
+        uint32_t i = m->index[k];
+        if (!m->found[k]) { /* the store holds the row already */
+            m->side[i] = (side){p->mrr, p->fp, p->fp ? p->place : 0};
+            continue;
+        }
+        int fresh = p->fp ? fp_add(m, i, p->fp, p->place) : 1;
         if (fresh < 0)
             return false;
         if (fresh == 0)
             continue; /* an exact duplicate of one of the customer's rows */
-        if (!m->found[k])
-            m->mrr[m->index[k]] = p->mrr; /* the store holds the row already */
-        else if (!add_row(m, m->index[k], p->start, p->end, p->mrr, p->segment))
+        if (!add_row(m, i, p->start, p->end, p->mrr, p->segment))
             return false;
     }
     return true;
@@ -493,18 +645,15 @@ static bool curve_merge(retain_mrr *m, curve *cv, const curve *x, const uint32_t
     return true;
 }
 
-/* How many of customer j's rows in rowset a (*n of them, each with a
- * fingerprint) customer i has in rowset b. */
-static size_t shared_rows(const rt_rowset *a, size_t j, const rt_rowset *b, size_t i, size_t *n)
+/* How many of customer j's rows in a (*n of them, each with a
+ * fingerprint) customer i has in b. */
+static size_t shared_rows(const retain_mrr *a, size_t j, const retain_mrr *b, size_t i, size_t *n)
 {
-    size_t shared = 0;
-    *n = 0;
-    for (uint32_t r = j < a->head_cap ? a->head[j] : 0; r; r = a->next[r - 1], ++*n)
-        for (uint32_t q = i < b->head_cap ? b->head[i] : 0; q; q = b->next[q - 1])
-            if (b->fp[q - 1] == a->fp[r - 1]) {
-                shared++;
-                break;
-            }
+    uint64_t fp = a->side[j].fp;
+    size_t shared = fp && fp_kept(b, (uint32_t)i, fp);
+    *n = fp != 0;
+    for (uint32_t r = more_head(&a->more, (uint32_t)j); r; r = a->more.next[r - 1], ++*n)
+        shared += fp_kept(b, (uint32_t)i, a->more.fp[r - 1]) != NULL;
     return shared;
 }
 
@@ -516,12 +665,12 @@ static size_t shared_rows(const rt_rowset *a, size_t j, const rt_rowset *b, size
 static int duplicated(const retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
 {
     size_t nx, nm;
-    size_t shared = shared_rows(&x->dups, j, &m->dups, i, &nx);
+    size_t shared = shared_rows(x, j, m, i, &nx);
     if (shared == 0)
         return 0;
     if (shared == nx && !x->unprinted)
         return 1;
-    shared_rows(&m->dups, i, &x->dups, j, &nm);
+    shared_rows(m, i, x, j, &nm);
     return shared == nm && !m->unprinted ? -1 : 0;
 }
 
@@ -539,9 +688,11 @@ static void clear_customer(retain_mrr *m, size_t i)
  * row in both count as duplicates there. False when out of memory. */
 static bool merge_rowset(retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
 {
-    const rt_rowset *a = &x->dups;
-    for (uint32_t r = j < a->head_cap ? a->head[j] : 0; r; r = a->next[r - 1])
-        if (rt_rowset_add(&m->dups, (uint32_t)i, m->store.n, a->fp[r - 1], a->place[r - 1]) < 0)
+    const side *a = &x->side[j];
+    if (a->fp && fp_add(m, (uint32_t)i, a->fp, a->place) < 0)
+        return false;
+    for (uint32_t r = more_head(&x->more, (uint32_t)j); r; r = x->more.next[r - 1])
+        if (fp_add(m, (uint32_t)i, x->more.fp[r - 1], x->more.place[r - 1]) < 0)
             return false;
     return true;
 }
@@ -550,11 +701,13 @@ static bool merge_rowset(retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
 static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const uint32_t *map)
 {
     const rt_customer *c = &x->store.cust[j];
-    rt_pending p = {c->lo, c->hi, map[c->segment], c->start, c->end, x->mrr[j], 0, 0};
+    rt_pending p = {c->lo, c->hi, map[c->segment], c->start, c->end, x->side[j].mrr, 0, 0};
     uint32_t i;
     bool found;
     if (!rt_store_locate_many(&m->store, &p, 1, &i, &found) || !side_reserve(m, m->store.cap))
         return false;
+    if (!found)
+        m->side[i] = (side){x->side[j].mrr, 0, 0};
     int dup = found ? duplicated(m, i, x, j) : 0;
     if (!merge_rowset(m, i, x, j))
         return false;
@@ -563,7 +716,6 @@ static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const u
     if (dup < 0)
         clear_customer(m, i); /* x's rows hold m's: x's curve replaces m's */
     if (!found) {
-        m->mrr[i] = x->mrr[j];
         size_t len;
         const char *id = m->opt.ids ? id_of(x, j, &len) : NULL;
         if (id && !keep_id(m, i, id, len))
@@ -571,7 +723,7 @@ static bool merge_customer(retain_mrr *m, const retain_mrr *x, size_t j, const u
         if (!c->more)
             return true;
     } else if (!c->more) {
-        return add_row(m, i, c->start, c->end, x->mrr[j], map[c->segment]);
+        return add_row(m, i, c->start, c->end, x->side[j].mrr, map[c->segment]);
     }
     /* a curve into m's customer: made a curve first unless new */
     curve *cv;
@@ -648,8 +800,8 @@ static uint32_t observed(const retain_mrr *m, size_t i, piece *buf)
         memcpy(buf, cv->v, cv->n * sizeof *buf);
         n = cv->n;
     } else if (c->start != c->end) {
-        buf[n++] =
-            (piece){c->start, c->segment | SERVED, m->mrr[i], m->opt.segments ? m->mrr[i] : 0};
+        buf[n++] = (piece){c->start, c->segment | SERVED, m->side[i].mrr,
+                           m->opt.segments ? m->side[i].mrr : 0};
         if (c->end != RT_NO_END)
             buf[n++] = (piece){c->end, 0, 0, 0};
     }
@@ -994,11 +1146,13 @@ size_t retain_mrr_customers(const retain_mrr *m)
 
 size_t retain_mrr_bytes(const retain_mrr *m)
 {
-    size_t b = rt_store_bytes(&m->store) + m->store.n * sizeof *m->mrr +
+    const fp_more *t = &m->more;
+    size_t b = rt_store_bytes(&m->store) + m->store.n * sizeof *m->side +
+               (t->slots ? (t->mask + 1) * sizeof *t->slots : 0) +
+               t->n * (sizeof *t->fp + sizeof *t->place + sizeof *t->next) +
                m->curves_cap * sizeof *m->curves + m->ids.cap;
     if (m->opt.ids)
         b += m->store.n * sizeof *m->id_at;
-    b += rt_rowset_bytes(&m->dups);
     for (size_t i = 0; i < m->ncurves; i++)
         b += m->curves[i].cap * sizeof(piece);
     return b;
