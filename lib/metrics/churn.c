@@ -186,28 +186,37 @@ typedef struct {
     int64_t *v; /* per day; prefix sums after finish */
 } dayhist;
 
-static bool dh_add(dayhist *h, int32_t day, int64_t w)
+/* Grows h to hold day, then adds w to it: the rare path of dh_add. */
+__attribute__((noinline)) static bool dh_grow_add(dayhist *h, int32_t day, int64_t w)
 {
-    if (!h->v || day < h->lo || (size_t)(day - h->lo) >= h->n) {
-        int32_t lo = h->v ? (day < h->lo ? day : h->lo) : day;
-        int64_t hi = h->v ? (day >= h->lo + (int64_t)h->n ? day : h->lo + (int64_t)h->n - 1) : day;
-        size_t n = (size_t)(hi - lo + 1);
-        size_t cap = h->n ? 2 * h->n : 512; /* grow geometrically, on the side that needs it */
-        if (cap < n)
-            cap = n;
-        if (h->v && day < h->lo)
-            lo = (int32_t)(hi - (int64_t)cap + 1);
-        int64_t *v = calloc(cap, sizeof *v);
-        if (!v)
-            return false;
-        if (h->v)
-            memcpy(v + (h->lo - lo), h->v, h->n * sizeof *v);
-        free(h->v);
-        h->v = v;
-        h->lo = lo;
-        h->n = cap;
-    }
+    int32_t lo = h->v ? (day < h->lo ? day : h->lo) : day;
+    int64_t hi = h->v ? (day >= h->lo + (int64_t)h->n ? day : h->lo + (int64_t)h->n - 1) : day;
+    size_t n = (size_t)(hi - lo + 1);
+    size_t cap = h->n ? 2 * h->n : 512; /* grow geometrically, on the side that needs it */
+    if (cap < n)
+        cap = n;
+    if (h->v && day < h->lo)
+        lo = (int32_t)(hi - (int64_t)cap + 1);
+    int64_t *v = calloc(cap, sizeof *v);
+    if (!v)
+        return false;
+    if (h->v)
+        memcpy(v + (h->lo - lo), h->v, h->n * sizeof *v);
+    free(h->v);
+    h->v = v;
+    h->lo = lo;
+    h->n = cap;
     return !__builtin_add_overflow(h->v[day - h->lo], w, &h->v[day - h->lo]);
+}
+
+/* Adds w on day; false on overflow or out of memory. Called several
+ * times for every life: the day is almost always in range. */
+static inline bool dh_add(dayhist *h, int32_t day, int64_t w)
+{
+    size_t i = (size_t)((int64_t)day - h->lo);
+    if (__builtin_expect(i >= h->n, 0)) /* also no table yet: n = 0 */
+        return dh_grow_add(h, day, w);
+    return !__builtin_add_overflow(h->v[i], w, &h->v[i]);
 }
 
 static void dh_prefix(dayhist *h)
@@ -273,6 +282,12 @@ struct retain_churn {
     size_t nseg_cap;
     bool with_reasons;
     retain_lives *lives;
+    /* the fold's last segment (its name as the lives hand it, stable
+     * while they are walked) and its stages: lives come by customer, and
+     * without --by all have the one segment */
+    const char *last_seg;
+    size_t last_seg_len;
+    stage_acc *last_st;
     retain_day first_start;
     uint64_t money_total; /* see rt_money_tally */
     /* results */
@@ -391,9 +406,14 @@ static retain_status add_life(retain_churn *c, const char *segment, size_t segme
                               const char *reason, size_t reason_len, retain_day start,
                               retain_day end, bool has_end, retain_money mrr)
 {
-    stage_acc *st = segment_stages(c, segment, segment_len);
-    if (!st)
-        return RETAIN_ERR_NOMEM;
+    stage_acc *st = c->last_st;
+    if (!st || segment != c->last_seg || segment_len != c->last_seg_len) {
+        if (!(st = segment_stages(c, segment, segment_len)))
+            return RETAIN_ERR_NOMEM;
+        c->last_seg = segment;
+        c->last_seg_len = segment_len;
+        c->last_st = st;
+    }
     uint32_t r = 0;
     if (reason) {
         c->with_reasons = true;

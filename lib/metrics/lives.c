@@ -96,11 +96,13 @@ struct retain_lives {
     retain_lives_options opt;
     bool with_mrr; /* mrr or segments */
     /* With the MRR and no segments, the segment word of a customer's first
-     * life holds, beside SERVING, the upper 31 bits of its MRR, and
-     * cattr.mrr_lo the lower 32 (4 bytes a customer instead of 8). An MRR
-     * outside 63 bits (beyond 4.6e12 in currency units: no real table has
-     * one) unpacks them for good into cattr.mrr. */
-    bool packed;
+     * life holds, beside SERVING, 31 bits of its MRR: while every such MRR
+     * is a whole number of cents below 10,737,418.24 in size (cents), the
+     * MRR in cents, nothing else (0 bytes a customer instead of 8); past
+     * that, the upper 31 bits of the MRR, and cattr.mrr_lo the lower 32 (4
+     * bytes). An MRR outside 63 bits (beyond 4.6e12 in currency units: no
+     * real table has one) unpacks them for good into cattr.mrr. */
+    bool packed, cents;
     /* Without the MRR and segments, nothing reads a life's segment word:
      * a customer's holds the upper half of its first row's place. */
     bool seg_spare;
@@ -138,7 +140,7 @@ retain_lives *retain_lives_new(const retain_lives_options *options)
         return NULL;
     l->opt = *options;
     l->with_mrr = options->mrr || options->segments;
-    l->packed = options->mrr && !options->segments;
+    l->packed = l->cents = options->mrr && !options->segments;
     l->seg_spare = !l->with_mrr;
     rt_store_init(&l->store);
     rt_intern_init(&l->segments);
@@ -190,11 +192,11 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
     if (n <= a->cap)
         return true;
     bool packed = l->packed && a == &l->cattr, fps = l->fps && a == &l->cattr;
-    if ((packed && !grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, n)) ||
+    if ((packed && !l->cents && !grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, n)) ||
         (fps && (!grow((void **)&a->fp, sizeof *a->fp, n) ||
                  !grow((void **)&a->place_lo, sizeof *a->place_lo, n) ||
                  (!l->seg_spare && !grow((void **)&a->place_hi, sizeof *a->place_hi, n)))) ||
-        (l->with_mrr && !packed && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
+        (l->with_mrr && !packed && !l->cents && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
         (l->opt.segments && !grow((void **)&a->best, sizeof *a->best, n)) ||
         (l->opt.reasons && !grow((void **)&a->reason, sizeof *a->reason, n)))
         return false;
@@ -212,11 +214,47 @@ retain_status retain_lives_reserve(retain_lives *l, size_t customers)
 
 /* ---- reading and writing lives ---------------------------------------- */
 
+#define CENT (RETAIN_MONEY_SCALE / 100)
+#define CENTS_MAX ((int64_t)1 << 30) /* 31 bits, signed */
+
 /* The packed MRR of customer i's first life. */
 static int64_t packed_mrr(const retain_lives *l, size_t i)
 {
     int32_t hi = (int32_t)(l->store.cust[i].segment << 1) >> 1; /* 31 bits, signed */
+    if (l->cents)
+        return (int64_t)hi * CENT;
     return (int64_t)((uint64_t)(int64_t)hi << 32 | l->cattr.mrr_lo[i]);
+}
+
+/* Whether a first-day MRR fits the segment word in cents. */
+static bool in_cents(int64_t mrr)
+{
+    return mrr % CENT == 0 && mrr / CENT >= -CENTS_MAX && mrr / CENT < CENTS_MAX;
+}
+
+/* Leaves cents: every customer's MRR into the upper 31 bits of its
+ * segment word and cattr.mrr_lo. */
+static bool uncents(retain_lives *l)
+{
+    attrs *a = &l->cattr;
+    if (!grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, a->cap ? a->cap : 1))
+        return false;
+    attrs *x = &l->xattr;
+    if (!grow((void **)&x->mrr, sizeof *x->mrr, x->cap ? x->cap : 1))
+        return false;
+    for (size_t i = 0; i < l->store.n; i++) {
+        int64_t mrr = packed_mrr(l, i);
+        uint32_t *seg = &l->store.cust[i].segment;
+        *seg = (*seg & SERVING) | ((uint32_t)((uint64_t)mrr >> 32) & SEG_MASK);
+        a->mrr_lo[i] = (uint32_t)mrr;
+    }
+    for (size_t i = 0; i < l->nextra; i++) { /* freed records too: harmless */
+        uint32_t *seg = &l->extra[i].seg;
+        x->mrr[i] = (int64_t)((int32_t)(*seg << 1) >> 1) * CENT;
+        *seg &= SERVING;
+    }
+    l->cents = false;
+    return true;
 }
 
 /* Leaves packing: every customer's MRR into cattr.mrr. */
@@ -231,7 +269,7 @@ static bool unpack(retain_lives *l)
     }
     free(a->mrr_lo);
     a->mrr_lo = NULL;
-    l->packed = false;
+    l->packed = l->cents = false;
     return true;
 }
 
@@ -250,8 +288,11 @@ static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
         v->end = c->end;
         v->seg = l->seg_spare ? 0 : c->segment;
     }
-    if (!x && l->packed) {
-        v->seg = l->store.cust[i].segment & SERVING;
+    if (l->cents) {
+        v->mrr = (int64_t)((int32_t)(v->seg << 1) >> 1) * CENT;
+        v->seg &= SERVING;
+    } else if (!x && l->packed) {
+        v->seg &= SERVING;
         v->mrr = packed_mrr(l, i);
     } else {
         v->mrr = l->with_mrr ? a->mrr[i] : 0;
@@ -263,30 +304,34 @@ static void load(const retain_lives *l, uint32_t cust, uint32_t x, life *v)
 /* False when out of memory (unpacking). */
 static bool save(retain_lives *l, uint32_t cust, uint32_t x, const life *v)
 {
+    if (l->cents && !in_cents(v->mrr) && !uncents(l))
+        return false;
     if (!x && l->packed && (v->mrr < -((int64_t)1 << 62) || v->mrr >= (int64_t)1 << 62) &&
         !unpack(l))
         return false;
     attrs *a = x ? &l->xattr : &l->cattr;
     size_t i = x ? x - 1 : cust;
+    uint32_t seg = v->seg;
+    if (l->cents)
+        seg = (seg & SERVING) | ((uint32_t)(v->mrr / CENT) & SEG_MASK);
+    else if (!x && l->packed)
+        seg = (seg & SERVING) | ((uint32_t)((uint64_t)v->mrr >> 32) & SEG_MASK);
     if (x) {
         life_rec *r = &l->extra[i];
         r->start = v->start;
         r->end = v->end;
-        r->seg = v->seg;
+        r->seg = seg;
     } else {
         rt_customer *c = &l->store.cust[i];
         c->start = v->start;
         c->end = v->end;
         if (!l->seg_spare)
-            c->segment = v->seg;
+            c->segment = seg;
     }
-    if (!x && l->packed) {
-        l->store.cust[i].segment =
-            (v->seg & SERVING) | ((uint32_t)((uint64_t)v->mrr >> 32) & SEG_MASK);
+    if (!l->cents && !x && l->packed)
         a->mrr_lo[i] = (uint32_t)v->mrr;
-    } else if (l->with_mrr) {
+    else if (!l->cents && l->with_mrr)
         a->mrr[i] = v->mrr;
-    }
     if (l->opt.segments)
         a->best[i] = v->best;
     if (l->opt.reasons)
@@ -772,8 +817,13 @@ size_t retain_lives_bytes(const retain_lives *l)
 {
     size_t per = (l->with_mrr ? sizeof(int64_t) : 0) + (l->opt.segments ? sizeof(int64_t) : 0) +
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
-    size_t first = per - (l->packed ? sizeof(int64_t) - sizeof(uint32_t) : 0) +
+    /* cents: no MRR beside the lives; packed: 4 bytes of it beside a customer */
+    size_t beside = l->cents ? sizeof(int64_t) : 0;
+    size_t first = per -
+                   (beside      ? beside
+                    : l->packed ? sizeof(int64_t) - sizeof(uint32_t)
+                                : 0) +
                    (l->fps ? sizeof(uint64_t) + sizeof(uint32_t) * (l->seg_spare ? 1 : 2) : 0);
-    return rt_store_bytes(&l->store) + l->store.n * first + l->nextra * (sizeof(life_rec) + per) +
-           l->nrowx * sizeof(row_rec);
+    return rt_store_bytes(&l->store) + l->store.n * first +
+           l->nextra * (sizeof(life_rec) + per - beside) + l->nrowx * sizeof(row_rec);
 }

@@ -394,11 +394,11 @@ static void test_duplicates_among_lives(void **state)
     }
 }
 
-/* The exact MRR of each life, by its start day (below 64). */
+/* The exact MRR of each life, by its start day (below 512). */
 static retain_status note_mrr(const retain_life *l, void *user)
 {
     retain_money *by_start = user;
-    assert_true(l->start >= 0 && l->start < 64);
+    assert_true(l->start >= 0 && l->start < 512);
     by_start[l->start] = l->mrr;
     return RETAIN_OK;
 }
@@ -440,7 +440,7 @@ static void test_mrr_kept_exact(void **state)
                          RETAIN_OK);
         retain_diag d;
         assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
-        retain_money got[64] = {0};
+        retain_money got[512] = {0};
         assert_int_equal(retain_lives_each(l, note_mrr, got), RETAIN_OK);
         for (size_t i = 0; i < N(v); i++)
             assert_true(got[i] == v[i]);
@@ -452,6 +452,64 @@ static void test_mrr_kept_exact(void **state)
     assert_int_equal(bytes[1] - bytes[0], 4 * (N(v) + 2)); /* unpacked: 8 bytes, not 4 */
 }
 
+/* While every life's first-day MRR is a whole number of cents within 31
+ * bits, lives keep it in their segment word and no more bytes than
+ * without an MRR; a later MRR that is not (a fraction of a cent, or
+ * 2^30 cents) moves every customer's and every win-back's out of it, all
+ * still exact. */
+static void test_mrr_in_cents(void **state)
+{
+    (void)state;
+    const retain_money cent = RETAIN_MONEY_SCALE / 100;
+    const retain_money v[] = {0,
+                              29 * RETAIN_MONEY_SCALE,
+                              -cent,
+                              ((1 << 30) - 1) * cent,
+                              -(1 << 30) * cent,
+                              895 * RETAIN_MONEY_SCALE + 99 * cent};
+    const retain_money leave[] = {0, 1, (retain_money)(1 << 30) * cent};
+    for (size_t k = 0; k < N(leave); k++) {
+        size_t bytes[2];
+        for (int with = 0; with < 2; with++) {
+            retain_lives_options o = {.mrr = with};
+            retain_lives *l = retain_lives_new(&o);
+            assert_non_null(l);
+            char id[16];
+            for (size_t i = 0; i < N(v); i++) {
+                int n = snprintf(id, sizeof id, "c%zu", i);
+                retain_day d = (retain_day)(10 * i);
+                /* a life, and a win-back with the next customer's MRR */
+                assert_int_equal(
+                    retain_lives_add(l, id, (size_t)n, NULL, 0, NULL, 0, d, d + 3, true, v[i]),
+                    RETAIN_OK);
+                assert_int_equal(retain_lives_add(l, id, (size_t)n, NULL, 0, NULL, 0, d + 5, d + 7,
+                                                  true, v[(i + 1) % N(v)]),
+                                 RETAIN_OK);
+            }
+            if (leave[k]) /* last, once the others are in */
+                assert_int_equal(
+                    retain_lives_add(l, "w", 1, NULL, 0, NULL, 0, 300, 301, true, leave[k]),
+                    RETAIN_OK);
+            retain_diag d;
+            assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+            retain_money got[512] = {0};
+            assert_int_equal(retain_lives_each(l, note_mrr, got), RETAIN_OK);
+            for (size_t i = 0; with && i < N(v); i++) {
+                assert_true(got[10 * i] == v[i]);
+                assert_true(got[10 * i + 5] == v[(i + 1) % N(v)]);
+            }
+            assert_true(!with || got[300] == leave[k]);
+            bytes[with] = retain_lives_bytes(l);
+            retain_lives_free(l);
+        }
+        size_t customers = N(v) + (leave[k] != 0), winbacks = N(v);
+        if (!leave[k])
+            assert_int_equal(bytes[1], bytes[0]);
+        else /* 4 bytes beside a customer, 8 beside a win-back */
+            assert_int_equal(bytes[1] - bytes[0], 4 * customers + 8 * winbacks);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -459,7 +517,7 @@ int main(void)
         cmocka_unit_test(test_gaps_and_bridges),      cmocka_unit_test(test_segment_rule),
         cmocka_unit_test(test_reasons_and_as_of),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_random_orders_agree),   cmocka_unit_test(test_duplicates_among_lives),
-        cmocka_unit_test(test_mrr_kept_exact),
+        cmocka_unit_test(test_mrr_kept_exact),        cmocka_unit_test(test_mrr_in_cents),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
