@@ -70,9 +70,12 @@ typedef struct {
     /* Of customers only, from the first row with a fingerprint on
      * (retain_lives.fps; 0 for a customer whose first row has none): its
      * first row's fingerprint and place, whose upper half is in the
-     * segment word when that is spare (retain_lives.seg_spare). */
+     * segment word when that is spare (retain_lives.seg_spare), else
+     * an index into retain_lives.his (place_key) while they are few, else
+     * in place_hi. */
     uint64_t *fp;
     uint32_t *place_lo, *place_hi;
+    uint16_t *place_key;
     size_t cap;
 } attrs;
 
@@ -107,6 +110,13 @@ struct retain_lives {
      * a customer's holds the upper half of its first row's place. */
     bool seg_spare;
     bool fps; /* cattr.fp and its places are kept */
+    /* The distinct upper halves of the customers' first places (a file
+     * and a chunk of it: a few thousand in a large file), while there are
+     * at most HIS_MAX: 2 bytes a customer (cattr.place_key) instead of 4.
+     * his_slots: their index + 1 by a hash, 0 free. */
+    uint32_t *his, *his_slots;
+    size_t nhis, his_mask;
+    uint32_t his_last; /* index of the last one asked for */
     rt_store store;
     rt_intern segments, reasons;
     rt_rowset rows;     /* exact duplicate rows: the counts only (the rows are in the chains) */
@@ -156,6 +166,7 @@ static void attrs_free(attrs *a)
     free(a->fp);
     free(a->place_lo);
     free(a->place_hi);
+    free(a->place_key);
     free(a->best);
     free(a->reason);
 }
@@ -174,6 +185,8 @@ void retain_lives_free(retain_lives *l)
     attrs_free(&l->xattr);
     free(l->extra);
     free(l->rowx);
+    free(l->his);
+    free(l->his_slots);
     free(l);
 }
 
@@ -195,7 +208,8 @@ static bool attrs_reserve(const retain_lives *l, attrs *a, size_t n)
     if ((packed && !l->cents && !grow((void **)&a->mrr_lo, sizeof *a->mrr_lo, n)) ||
         (fps && (!grow((void **)&a->fp, sizeof *a->fp, n) ||
                  !grow((void **)&a->place_lo, sizeof *a->place_lo, n) ||
-                 (!l->seg_spare && !grow((void **)&a->place_hi, sizeof *a->place_hi, n)))) ||
+                 (a->place_key && !grow((void **)&a->place_key, sizeof *a->place_key, n)) ||
+                 (a->place_hi && !grow((void **)&a->place_hi, sizeof *a->place_hi, n)))) ||
         (l->with_mrr && !packed && !l->cents && !grow((void **)&a->mrr, sizeof *a->mrr, n)) ||
         (l->opt.segments && !grow((void **)&a->best, sizeof *a->best, n)) ||
         (l->opt.reasons && !grow((void **)&a->reason, sizeof *a->reason, n)))
@@ -497,6 +511,59 @@ static bool add_to_customer(retain_lives *l, uint32_t i, life *r, uint64_t fp, u
     return true;
 }
 
+#define HIS_MAX 65536
+
+/* The index of an upper half of a place among l->his, added when new; -1
+ * past HIS_MAX, -2 when out of memory. */
+static long his_index(retain_lives *l, uint32_t hi)
+{
+    if (l->nhis && l->his[l->his_last] == hi)
+        return l->his_last; /* rows come by chunk: mostly the last one's */
+    if (2 * (l->nhis + 1) > l->his_mask + 1) {
+        if (l->nhis == HIS_MAX)
+            return -1;
+        size_t size = l->his_slots ? 2 * (l->his_mask + 1) : 64;
+        uint32_t *slots = calloc(size, sizeof *slots);
+        uint32_t *his = slots ? realloc(l->his, size / 2 * sizeof *his) : NULL;
+        if (!his) {
+            free(slots);
+            return -2;
+        }
+        for (size_t k = 0; k < l->nhis; k++) {
+            size_t pos = (size_t)(his[k] * 0x9E3779B1u) & (size - 1);
+            while (slots[pos])
+                pos = (pos + 1) & (size - 1);
+            slots[pos] = (uint32_t)k + 1;
+        }
+        free(l->his_slots);
+        l->his_slots = slots;
+        l->his = his;
+        l->his_mask = size - 1;
+    }
+    size_t pos = (size_t)(hi * 0x9E3779B1u) & l->his_mask;
+    for (; l->his_slots[pos]; pos = (pos + 1) & l->his_mask)
+        if (l->his[l->his_slots[pos] - 1] == hi)
+            return l->his_last = l->his_slots[pos] - 1;
+    l->his[l->nhis] = hi;
+    l->his_slots[pos] = (uint32_t)++l->nhis;
+    return l->his_last = (uint32_t)(l->nhis - 1);
+}
+
+/* Past HIS_MAX upper halves: every customer's into place_hi. */
+static bool widen_places(retain_lives *l)
+{
+    attrs *a = &l->cattr;
+    uint32_t *hi = malloc((a->cap ? a->cap : 1) * sizeof *hi);
+    if (!hi)
+        return false;
+    for (size_t i = 0; i < l->store.n; i++)
+        hi[i] = l->his[a->place_key[i]];
+    a->place_hi = hi;
+    free(a->place_key);
+    a->place_key = NULL;
+    return true;
+}
+
 /* The fingerprints of customers' first rows, kept from now on: 0 (none)
  * for the customers before. False when out of memory. */
 static bool keep_fingerprints(retain_lives *l)
@@ -505,42 +572,57 @@ static bool keep_fingerprints(retain_lives *l)
     size_t n = a->cap ? a->cap : 1;
     a->fp = calloc(n, sizeof *a->fp);
     a->place_lo = calloc(n, sizeof *a->place_lo);
-    a->place_hi = l->seg_spare ? NULL : calloc(n, sizeof *a->place_hi);
-    l->fps = a->fp && a->place_lo && (l->seg_spare || a->place_hi);
+    a->place_key = l->seg_spare ? NULL : calloc(n, sizeof *a->place_key);
+    /* key 0, that of the customers before: upper half 0 */
+    l->fps = a->fp && a->place_lo && (l->seg_spare || (a->place_key && his_index(l, 0) == 0));
     if (!l->fps) {
         free(a->fp);
         free(a->place_lo);
-        free(a->place_hi);
+        free(a->place_key);
         a->fp = NULL;
-        a->place_lo = a->place_hi = NULL;
+        a->place_lo = NULL;
+        a->place_key = NULL;
     }
     return l->fps;
 }
 
 static uint64_t first_place(const retain_lives *l, uint32_t i)
 {
-    uint32_t hi = l->seg_spare ? l->store.cust[i].segment : l->cattr.place_hi[i];
-    return (uint64_t)hi << 32 | l->cattr.place_lo[i];
+    const attrs *a = &l->cattr;
+    uint32_t hi = l->seg_spare   ? l->store.cust[i].segment
+                  : a->place_key ? l->his[a->place_key[i]]
+                                 : a->place_hi[i];
+    return (uint64_t)hi << 32 | a->place_lo[i];
 }
 
-static void set_first_place(retain_lives *l, uint32_t i, uint64_t place)
+/* False when out of memory. */
+static bool set_first_place(retain_lives *l, uint32_t i, uint64_t place)
 {
-    l->cattr.place_lo[i] = (uint32_t)place;
-    if (l->seg_spare)
-        l->store.cust[i].segment = (uint32_t)(place >> 32);
+    attrs *a = &l->cattr;
+    uint32_t hi = (uint32_t)(place >> 32);
+    a->place_lo[i] = (uint32_t)place;
+    if (l->seg_spare) {
+        l->store.cust[i].segment = hi;
+        return true;
+    }
+    long key = a->place_key ? his_index(l, hi) : -1;
+    if (key == -2 || (key == -1 && a->place_key && !widen_places(l)))
+        return false;
+    if (key >= 0)
+        a->place_key[i] = (uint16_t)key;
     else
-        l->cattr.place_hi[i] = (uint32_t)(place >> 32);
+        a->place_hi[i] = hi;
+    return true;
 }
 
 /* Whether row p (with a fingerprint) repeats one of customer i's rows
- * (then counted). */
-static bool repeats(retain_lives *l, uint32_t i, const rt_pending *p)
+ * (then counted): 1 when it does, 0 when not, -1 when out of memory. */
+static int repeats(retain_lives *l, uint32_t i, const rt_pending *p)
 {
     if (l->cattr.fp[i] == p->fp) {
         uint64_t kept = first_place(l, i);
         rt_rowset_count(&l->rows, p->place, &kept);
-        set_first_place(l, i, kept);
-        return true;
+        return set_first_place(l, i, kept) ? 1 : -1;
     }
     for (uint32_t x = l->store.cust[i].more; x; x = next_link(l, x)) {
         uint32_t *fp = x & ROW_REC ? l->rowx[(x & ~ROW_REC) - 1].fp : l->extra[x - 1].fp;
@@ -549,10 +631,10 @@ static bool repeats(retain_lives *l, uint32_t i, const rt_pending *p)
             uint64_t kept = get64(at);
             rt_rowset_count(&l->rows, p->place, &kept);
             set64(at, kept);
-            return true;
+            return 1;
         }
     }
-    return false;
+    return 0;
 }
 
 /* Adds the n rows of batch b. */
@@ -568,10 +650,14 @@ static bool add_batch(void *lives, void *b, size_t n)
             return false; /* from the first row with one on */
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &q->row[k];
+        int dup = 0;
         if (p->fp && !l->found[k]) { /* a new customer's first row: beside it */
             l->cattr.fp[l->index[k]] = p->fp;
-            set_first_place(l, l->index[k], p->place);
-        } else if (p->fp && repeats(l, l->index[k], p)) {
+            if (!set_first_place(l, l->index[k], p->place))
+                return false;
+        } else if (p->fp && (dup = repeats(l, l->index[k], p)) != 0) {
+            if (dup < 0)
+                return false;
             continue; /* an exact duplicate: left out */
         }
         life r = {p->start, p->end, p->segment, p->mrr, p->mrr, q->reason[k]};
@@ -819,11 +905,16 @@ size_t retain_lives_bytes(const retain_lives *l)
                  (l->opt.reasons ? sizeof(uint32_t) : 0);
     /* cents: no MRR beside the lives; packed: 4 bytes of it beside a customer */
     size_t beside = l->cents ? sizeof(int64_t) : 0;
+    /* a fingerprint, the place's lower half and, unless the segment word
+     * holds it, its upper half or that half's key */
+    size_t hi = l->seg_spare         ? 0
+                : l->cattr.place_key ? sizeof *l->cattr.place_key
+                                     : sizeof *l->cattr.place_hi;
     size_t first = per -
                    (beside      ? beside
                     : l->packed ? sizeof(int64_t) - sizeof(uint32_t)
                                 : 0) +
-                   (l->fps ? sizeof(uint64_t) + sizeof(uint32_t) * (l->seg_spare ? 1 : 2) : 0);
-    return rt_store_bytes(&l->store) + l->store.n * first +
+                   (l->fps ? sizeof(uint64_t) + sizeof(uint32_t) + hi : 0);
+    return rt_store_bytes(&l->store) + l->store.n * first + l->nhis * 3 * sizeof(uint32_t) +
            l->nextra * (sizeof(life_rec) + per - beside) + l->nrowx * sizeof(row_rec);
 }

@@ -510,6 +510,53 @@ static void test_mrr_in_cents(void **state)
     }
 }
 
+/* With the MRR, the upper halves of the customers' first places (file and
+ * chunk) are keys into a table of the distinct ones while there are at
+ * most 65,536; past them every customer's is moved out, and duplicates
+ * still name the first copy in file order, before and after. */
+static void test_many_place_halves(void **state)
+{
+    (void)state;
+    for (int many = 0; many < 2; many++) {
+        const uint64_t n = many ? 65536 + 100 : 100;
+        retain_lives_options o = {.mrr = true};
+        retain_lives *l = retain_lives_new(&o);
+        assert_non_null(l);
+        char id[16];
+        retain_row r = {.line = 1, .id = id, .has_end = true, .mrr = UNITS(1), .has_mrr = true};
+        /* customer c<i>: one row of fingerprint i + 1 at half i + 1 */
+        for (uint64_t i = 0; i < n; i++) {
+            r.id_len = (size_t)snprintf(id, sizeof id, "c%llu", (unsigned long long)i);
+            r.start = (retain_day)(i % 1000);
+            r.end = r.start + 10;
+            r.fingerprint = i + 1;
+            r.place = (i + 1) << 32 | 7;
+            assert_int_equal(retain_lives_add_row(l, NULL, 0, NULL, 0, &r), RETAIN_OK);
+        }
+        /* copies of c3 (later), c70 (earlier, then later) */
+        static const struct {
+            uint64_t cust, place;
+        } copies[] = {{3, 0}, {70, 1}, {70, (uint64_t)72 << 32}};
+        for (size_t k = 0; k < N(copies); k++) {
+            uint64_t i = copies[k].cust;
+            r.id_len = (size_t)snprintf(id, sizeof id, "c%llu", (unsigned long long)i);
+            r.start = (retain_day)(i % 1000);
+            r.end = r.start + 10;
+            r.fingerprint = i + 1;
+            r.place = k == 0 ? (n + 5) << 32 | 1 : copies[k].place;
+            assert_int_equal(retain_lives_add_row(l, NULL, 0, NULL, 0, &r), RETAIN_OK);
+        }
+        retain_diag d;
+        assert_int_equal(retain_lives_finish(l, &d), RETAIN_OK);
+        uint64_t place, of;
+        assert_int_equal(retain_lives_duplicates(l, &place, &of), 3);
+        assert_true(place == ((uint64_t)71 << 32 | 7)); /* c70's first row, after the copy at 1 */
+        assert_true(of == 1);
+        assert_int_equal(retain_lives_customers(l), n);
+        retain_lives_free(l);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -518,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_reasons_and_as_of),     cmocka_unit_test(test_errors),
         cmocka_unit_test(test_random_orders_agree),   cmocka_unit_test(test_duplicates_among_lives),
         cmocka_unit_test(test_mrr_kept_exact),        cmocka_unit_test(test_mrr_in_cents),
+        cmocka_unit_test(test_many_place_halves),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
