@@ -52,10 +52,16 @@ typedef struct {
     int64_t best;
 } piece;
 
+/* A curve's pieces: up to SMALL of them in a slot of the accumulator's
+ * slabs (a win-back's four; no allocation of its own, freed with the
+ * slabs), more in an allocation of the curve's own (cap > SMALL). */
 typedef struct {
     piece *v;
     uint32_t n, cap;
 } curve;
+
+#define SMALL 4
+#define SLAB_SLOTS 16384 /* slots of SMALL pieces a slab */
 
 enum { M_NEW, M_EXP, M_REACT, M_CONTR, M_CHURN, M_IN, M_OUT, M_COUNT };
 
@@ -89,6 +95,9 @@ struct retain_mrr {
     rt_buf ids;
     curve *curves; /* rt_customer.more = index + 1 of the customer's curve */
     size_t ncurves, curves_cap;
+    piece **slabs;
+    size_t nslabs, slabs_cap, slab_used; /* slots used of the last slab */
+    piece *free_slot; /* slots left by curves that grew, chained through their first bytes */
     rt_window window;
     fp_more more;        /* fingerprints beyond the sides' */
     rt_rowset dups;      /* the count of exact duplicate rows, and the first */
@@ -144,8 +153,12 @@ void retain_mrr_free(retain_mrr *m)
     free(m->id_at);
     rt_buf_free(&m->ids);
     for (size_t i = 0; i < m->ncurves; i++)
-        free(m->curves[i].v);
+        if (m->curves[i].cap > SMALL)
+            free(m->curves[i].v);
     free(m->curves);
+    for (size_t i = 0; i < m->nslabs; i++)
+        free(m->slabs[i]);
+    free(m->slabs);
     free(m->order);
     free(m->rows);
     rt_day_periods_free(&m->days);
@@ -357,20 +370,66 @@ static uint32_t coalesce(piece *v, uint32_t n)
     return w;
 }
 
-static bool curve_room(curve *cv, size_t need)
+/* A slot of SMALL pieces, or NULL when out of memory. */
+static piece *slot(retain_mrr *m)
 {
-    if (need <= cv->cap)
+    piece *p = m->free_slot;
+    if (p) {
+        memcpy(&m->free_slot, p, sizeof m->free_slot);
+        return p;
+    }
+    if (m->nslabs == 0 || m->slab_used == SLAB_SLOTS) {
+        if (m->nslabs == m->slabs_cap) {
+            size_t cap = m->slabs_cap ? 2 * m->slabs_cap : 64;
+            piece **v = realloc(m->slabs, cap * sizeof *v);
+            if (!v)
+                return NULL;
+            m->slabs = v;
+            m->slabs_cap = cap;
+        }
+        if (!(m->slabs[m->nslabs] = malloc((size_t)SLAB_SLOTS * SMALL * sizeof(piece))))
+            return NULL;
+        m->nslabs++;
+        m->slab_used = 0;
+    }
+    return m->slabs[m->nslabs - 1] + SMALL * m->slab_used++;
+}
+
+/* A slot no curve uses any more, for the next. */
+static void slot_free(retain_mrr *m, piece *p)
+{
+    memcpy(p, &m->free_slot, sizeof m->free_slot);
+    m->free_slot = p;
+}
+
+/* Room for need pieces (or more) in v, a curve's, whose first n are kept:
+ * a slot up to SMALL, else an allocation. False when out of memory. */
+static bool room(retain_mrr *m, piece **v, uint32_t *cap, uint32_t n, size_t need)
+{
+    if (need <= *cap)
         return true;
-    size_t cap = cv->cap ? 2 * (size_t)cv->cap : 4;
-    while (cap < need)
-        cap *= 2;
-    if (cap > UINT32_MAX)
+    if (need <= SMALL) {
+        piece *p = slot(m);
+        if (!p)
+            return false;
+        if (n)
+            memcpy(p, *v, n * sizeof *p);
+        *v = p;
+        *cap = SMALL;
+        return true;
+    }
+    size_t c = 2 * (size_t)*cap > SMALL ? 2 * (size_t)*cap : 2 * SMALL;
+    while (c < need)
+        c *= 2;
+    piece *p = c <= UINT32_MAX ? realloc(*cap > SMALL ? *v : NULL, c * sizeof *p) : NULL;
+    if (!p)
         return false;
-    piece *v = realloc(cv->v, cap * sizeof *v);
-    if (!v)
-        return false;
-    cv->v = v;
-    cv->cap = (uint32_t)cap;
+    if (*cap <= SMALL && n)
+        memcpy(p, *v, n * sizeof *p);
+    if (*cap > 0 && *cap <= SMALL)
+        slot_free(m, *v);
+    *v = p;
+    *cap = (uint32_t)c;
     return true;
 }
 
@@ -400,7 +459,7 @@ static bool curve_add(retain_mrr *m, curve *cv, int32_t s, int32_t e, int64_t v,
 {
     if (s == e)
         return true;
-    if (!curve_room(cv, (size_t)cv->n + 2))
+    if (!room(m, &cv->v, &cv->cap, cv->n, (size_t)cv->n + 2))
         return false;
     uint32_t a = split(cv, s);
     uint32_t b = e == RT_NO_END ? cv->n : split(cv, e);
@@ -617,9 +676,9 @@ static bool same_options(const retain_mrr_options *a, const retain_mrr_options *
 /* Pointwise sum of curve x (its segments through map) into curve cv. */
 static bool curve_merge(retain_mrr *m, curve *cv, const curve *x, const uint32_t *map)
 {
-    size_t cap = (size_t)cv->n + x->n;
-    piece *out = malloc((cap ? cap : 1) * sizeof *out);
-    if (!out)
+    piece *out = NULL;
+    uint32_t cap = 0;
+    if (!room(m, &out, &cap, 0, cv->n + x->n ? (size_t)cv->n + x->n : 1))
         return false;
     piece a = {0, 0, 0, 0}, b = a;
     uint32_t i = 0, j = 0, k = 0;
@@ -638,9 +697,12 @@ static bool curve_merge(retain_mrr *m, curve *cv, const curve *x, const uint32_t
         out[k].day = day;
         combine(m, &out[k++], &b);
     }
-    free(cv->v);
+    if (cv->cap > SMALL)
+        free(cv->v);
+    else if (cv->cap > 0)
+        slot_free(m, cv->v);
     cv->v = out;
-    cv->cap = (uint32_t)(cap ? cap : 1);
+    cv->cap = cap;
     cv->n = coalesce(out, k);
     return true;
 }
@@ -790,14 +852,16 @@ retain_status retain_mrr_merge(retain_mrr *m, retain_mrr *x, retain_diag *diag)
 /* ---- finish ------------------------------------------------------------ */
 
 /* Customer i's step function as observed at as-of, with its gaps of at
- * most merge_gap days filled, into buf (room for its pieces + 2). */
-static uint32_t observed(const retain_mrr *m, size_t i, piece *buf)
+ * most merge_gap days filled: its pieces (*count of them), the curve's
+ * own or made in buf (room for its pieces + 2). */
+static const piece *observed(const retain_mrr *m, size_t i, piece *buf, uint32_t *count)
 {
     const rt_customer *c = &m->store.cust[i];
+    const piece *v = buf;
     uint32_t n = 0;
     if (c->more) {
         const curve *cv = &m->curves[c->more - 1];
-        memcpy(buf, cv->v, cv->n * sizeof *buf);
+        v = cv->v;
         n = cv->n;
     } else if (c->start != c->end) {
         buf[n++] = (piece){c->start, c->segment | SERVED, m->side[i].mrr,
@@ -805,9 +869,12 @@ static uint32_t observed(const retain_mrr *m, size_t i, piece *buf)
         if (c->end != RT_NO_END)
             buf[n++] = (piece){c->end, 0, 0, 0};
     }
-    while (n && buf[n - 1].day > m->as_of)
+    while (n && v[n - 1].day > m->as_of)
         n--;
     if (m->opt.merge_gap > 0 && n > 2) {
+        if (v != buf)
+            memcpy(buf, v, n * sizeof *buf);
+        v = buf;
         for (uint32_t k = 1; k + 1 < n; k++) {
             if (!(buf[k].seg & SERVED) && buf[k + 1].day - buf[k].day <= m->opt.merge_gap) {
                 int32_t day = buf[k].day;
@@ -817,7 +884,8 @@ static uint32_t observed(const retain_mrr *m, size_t i, piece *buf)
         }
         n = coalesce(buf, n);
     }
-    return n;
+    *count = n;
+    return v;
 }
 
 /* The piece in force on day, or NULL when none is (not served). */
@@ -938,6 +1006,49 @@ static void add_customer(const retain_mrr *m, const piece *v, uint32_t n, int64_
     }
 }
 
+/* The movement in period q of a customer of one row [s, e) of MRR v > 0
+ * into its cells w: new when served on the period's last day and not on
+ * the day before, churned when the other way round (it cannot be back,
+ * nor move, nor change its MRR). */
+static void add_moved(const retain_mrr *m, int32_t s, int32_t e, int64_t v, int32_t q, int64_t *w)
+{
+    int32_t d0 = rt_period_first_day(&m->days, q) - 1, d1 = end_day(m, q);
+    bool on0 = s <= d0 && d0 < e, on1 = s <= d1 && d1 < e;
+    int64_t *mv = w + 2 * LEVELS(m->nper) + (size_t)(q - m->first) * M_COUNT;
+    if (on1 && !on0)
+        mv[M_NEW] += v;
+    else if (on0 && !on1)
+        mv[M_CHURN] += v;
+}
+
+/* What add_customer does for a customer of one inline row of MRR v (its
+ * pieces at most two), without making them: its MRR in the levels of the
+ * periods whose last day it serves, its movements in those of its start
+ * and end. */
+static void add_inline(const retain_mrr *m, const rt_customer *c, int64_t v, int64_t *work)
+{
+    int32_t s = c->start, e = c->end, lo, hi;
+    if (s == e || s > m->as_of || v == 0)
+        return; /* nothing observed, or nothing paid */
+    if (e != RT_NO_END && e > m->as_of)
+        e = RT_NO_END; /* the future is unknown */
+    int64_t *w = work + (size_t)(m->opt.segments ? c->segment : 0) * CELLS(m->nper);
+    if (rt_last_days_in(&m->days, s, e, m->first - 1, m->last, &lo, &hi)) {
+        w[lo - (m->first - 1)] += v;
+        w[hi - (m->first - 1) + 1] -= v;
+        w[LEVELS(m->nper) + lo - (m->first - 1)]++;
+        w[LEVELS(m->nper) + hi - (m->first - 1) + 1]--;
+    }
+    int32_t q = rt_day_period(&m->days, s);
+    if (q > m->last)
+        return;
+    if (q >= m->first)
+        add_moved(m, s, e, v, q, w);
+    int32_t q1 = e == RT_NO_END ? INT32_MAX : rt_day_period(&m->days, e);
+    if (q1 <= m->last && q1 >= m->first && q1 != q)
+        add_moved(m, s, e, v, q1, w);
+}
+
 /* Customers begin .. end - 1 summed into work, their pieces through buf
  * (room for the most pieces + 2): a part of the finish, for a thread. */
 typedef struct {
@@ -949,8 +1060,21 @@ typedef struct {
 
 static void fold_customers(const fold_part *f)
 {
-    for (size_t i = f->begin; i < f->end; i++)
-        add_customer(f->m, f->buf, observed(f->m, i, f->buf), f->work);
+    const retain_mrr *m = f->m;
+    for (size_t i = f->begin; i < f->end; i++) {
+        const rt_customer *c = &m->store.cust[i];
+        if (!c->more)
+            add_inline(m, c, m->side[i].mrr, f->work);
+        else {
+            uint32_t n;
+            const piece *v = observed(m, i, f->buf, &n);
+            add_customer(m, v, n, f->work);
+        }
+        /* a curve's pieces a few customers ahead are read meanwhile */
+        const rt_customer *ahead = i + 16 < f->end ? &m->store.cust[i + 16] : NULL;
+        if (ahead && ahead->more)
+            __builtin_prefetch(m->curves[ahead->more - 1].v);
+    }
 }
 
 static bool fold_batch(void *ctx, void *part, size_t n)
@@ -1153,8 +1277,11 @@ size_t retain_mrr_bytes(const retain_mrr *m)
                m->curves_cap * sizeof *m->curves + m->ids.cap;
     if (m->opt.ids)
         b += m->store.n * sizeof *m->id_at;
+    /* the slots taken (the last slab's others are address space only) */
+    if (m->nslabs)
+        b += ((m->nslabs - 1) * (size_t)SLAB_SLOTS + m->slab_used) * SMALL * sizeof(piece);
     for (size_t i = 0; i < m->ncurves; i++)
-        b += m->curves[i].cap * sizeof(piece);
+        b += m->curves[i].cap > SMALL ? m->curves[i].cap * sizeof(piece) : 0;
     return b;
 }
 
@@ -1191,16 +1318,17 @@ retain_status retain_mrr_customers_each(const retain_mrr *m, retain_mrr_customer
         qsort_r(idx, m->store.n, sizeof *idx, by_id, (void *)m);
     const int64_t scale = m->opt.annual ? 12 : 1;
     for (size_t k = 0; st == RETAIN_OK && k < m->store.n; k++) {
-        uint32_t n = observed(m, idx[k], buf);
+        uint32_t n;
+        const piece *v = observed(m, idx[k], buf, &n);
         if (n == 0)
             continue;
-        int32_t first_paid = first_paid_day(buf, n);
-        int32_t q = rt_day_period(&m->days, buf[0].day);
+        int32_t first_paid = first_paid_day(v, n);
+        int32_t q = rt_day_period(&m->days, v[0].day);
         retain_mrr_customer out = {0};
         out.id = id_of(m, idx[k], &out.id_len);
         for (q = q > m->first ? q : m->first; st == RETAIN_OK && q <= m->last; q++) {
             change ch;
-            if (!compare_days(m, buf, n, first_paid, q, &ch))
+            if (!compare_days(m, v, n, first_paid, q, &ch))
                 continue;
             out.period = q;
             out.m0 = ch.m0 * scale;
