@@ -32,14 +32,16 @@ typedef struct {
     uint32_t segment;
 } life;
 
-/* A customer's id and rows, in 16 bytes: an event's lookup reads one cache
- * line for them (and, for an id longer than 8 bytes, its bytes). */
+/* A customer's id and rows, in 24 bytes: a lookup reads one cache line
+ * for them (and, for an id longer than ID_INLINE bytes, its bytes). */
 typedef struct {
-    uint64_t id; /* the id's bytes when 8 or fewer (zero-padded), else their
-                    offset in the registry's buffer */
+    uint64_t id[2]; /* the id's bytes when ID_INLINE or fewer (zero-padded),
+                       else id[0] their offset in the registry's buffer */
     uint32_t len;
     uint32_t first_row; /* index + 1 of its latest row; 0: none */
 } cust_ref;
+
+#define ID_INLINE 16
 
 /* The customers, shared by an accumulator and its forks. */
 typedef struct {
@@ -226,7 +228,7 @@ static uint64_t id_hash(const char *id, size_t len)
 static const char *id_bytes(const registry *r, size_t i)
 {
     const cust_ref *c = &r->ref[i];
-    return c->len <= 8 ? (const char *)&c->id : r->ids.data + c->id;
+    return c->len <= ID_INLINE ? (const char *)c->id : r->ids.data + c->id[0];
 }
 
 static bool same_id(const registry *r, size_t i, const char *id, size_t len)
@@ -234,12 +236,12 @@ static bool same_id(const registry *r, size_t i, const char *id, size_t len)
     const cust_ref *c = &r->ref[i];
     if (c->len != len)
         return false;
-    if (len <= 8) {
-        uint64_t k = 0;
-        memcpy(&k, id, len);
-        return k == c->id;
+    if (len <= ID_INLINE) {
+        uint64_t k[2] = {0, 0};
+        memcpy(k, id, len);
+        return ((k[0] ^ c->id[0]) | (k[1] ^ c->id[1])) == 0;
     }
-    return memcmp(r->ids.data + c->id, id, len) == 0;
+    return memcmp(r->ids.data + c->id[0], id, len) == 0;
 }
 
 static bool lookup(const registry *r, const char *id, size_t len, uint64_t h, size_t *pos,
@@ -308,11 +310,11 @@ static bool intern_hashed(registry *r, const char *id, size_t len, uint64_t h, s
         r->cap = cap;
     }
     cust_ref *c = &r->ref[r->n];
-    c->id = 0;
-    if (len <= 8) {
-        memcpy(&c->id, id, len);
+    c->id[0] = c->id[1] = 0;
+    if (len <= ID_INLINE) {
+        memcpy(c->id, id, len);
     } else {
-        c->id = r->ids.len;
+        c->id[0] = r->ids.len;
         if (!rt_buf_append(&r->ids, id, len))
             return false;
     }
@@ -1012,8 +1014,8 @@ static void flush(retain_events *ev)
             for (size_t at = 0; at < ev->ncut * sizeof *ev->state + 63; at += 64)
                 __builtin_prefetch(from + at);
         }
-        if (b < n && !q[b].same && q[b].who && r->ref[q[b].who - 1].len > 8)
-            __builtin_prefetch(r->ids.data + r->ref[q[b].who - 1].id);
+        if (b < n && !q[b].same && q[b].who && r->ref[q[b].who - 1].len > ID_INLINE)
+            __builtin_prefetch(r->ids.data + r->ref[q[b].who - 1].id[0]);
         pending *p = &q[k];
         const char *id = ev->qids.data + p->id_off;
         size_t i;
