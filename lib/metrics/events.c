@@ -27,10 +27,7 @@ typedef struct {
     uint32_t next;    /* index + 1 of the customer's next row; 0 ends */
 } cust_row;
 
-typedef struct {
-    int32_t start, end; /* end RT_NO_END while served on the as-of */
-    uint32_t segment;
-} life;
+typedef rt_events_life life;
 
 /* A customer's id and rows, in 24 bytes: a lookup reads one cache line
  * for them (and, for an id longer than ID_INLINE bytes, its bytes). */
@@ -660,9 +657,8 @@ unsigned long retain_events_duplicates(const retain_events *ev, uint64_t *place,
     return rt_rowset_duplicates(&ev->reg->dups, place, of);
 }
 
-/* Cutoffs given as days before the latest start: now it is known. Rows
- * starting after the as-of leave their customer's chain; ends after it
- * are open. */
+/* Cutoffs given as days before the latest start: now it is known (the
+ * customers' rows are cut at it as their lives are made: cut_rows). */
 static void resolve_cutoffs(retain_events *ev)
 {
     registry *r = ev->reg;
@@ -672,18 +668,22 @@ static void resolve_cutoffs(retain_events *ev)
         if (ev->cutoff[k] > r->as_of)
             r->as_of = ev->cutoff[k];
     }
-    for (size_t i = 0; i < r->n; i++) {
-        uint32_t *link = &r->ref[i].first_row;
-        while (*link) {
-            cust_row *row = &r->rows[*link - 1];
-            if (row->start > r->as_of) {
-                *link = row->next;
-                continue;
-            }
-            if (row->end != RT_NO_END && row->end > r->as_of)
-                row->end = RT_NO_END;
-            link = &row->next;
+}
+
+/* Customer i's rows at an as-of known only now: those starting after it
+ * leave the customer's chain; ends after it are open. */
+static void cut_rows(registry *r, size_t i)
+{
+    uint32_t *link = &r->ref[i].first_row;
+    while (*link) {
+        cust_row *row = &r->rows[*link - 1];
+        if (row->start > r->as_of) {
+            *link = row->next;
+            continue;
         }
+        if (row->end != RT_NO_END && row->end > r->as_of)
+            row->end = RT_NO_END;
+        link = &row->next;
     }
 }
 
@@ -714,7 +714,7 @@ static uint32_t life_segment(const registry *r, size_t i, int32_t start)
 
 /* The lives of customers [from, to) (see make_lives). */
 typedef struct {
-    const registry *r;
+    registry *r;
     size_t from, to;
     size_t at;  /* where the lives go: from here on, or (down) before here */
     bool down;  /* the customers last to first, each one's lives before the last's */
@@ -726,15 +726,18 @@ typedef struct {
  * first life's index in r->life_off. A customer has no more lives than
  * rows: the lives of customers [0, mid) fit in as many places as their
  * rows, those of [mid, n) made last to first end where the rows do, so
- * that both halves are made at once without meeting. */
+ * that both halves are made at once without meeting. Rows are cut at an
+ * as-of known only now (cut_rows) on the way. */
 static void make_lives(lives_job *j)
 {
-    const registry *r = j->r;
+    registry *r = j->r;
     rt_span *buf = NULL, *merged = NULL;
     size_t cap = 0, at = j->at;
     j->ok = true;
     for (size_t c = 0; c < j->to - j->from; c++) {
         size_t i = j->down ? j->to - 1 - c : j->from + c;
+        if (r->from_latest_start)
+            cut_rows(r, i);
         uint32_t k0 = r->ref[i].first_row;
         if (k0 && !r->rows[k0 - 1].next) {
             /* one row: its days are the life (a life of 0 days when it
@@ -1273,6 +1276,13 @@ static void fill_life(const registry *r, const life *l, retain_life *out)
     out->has_end = l->end != RT_NO_END;
     out->end = out->has_end ? l->end : 0;
     out->segment = rt_intern_str(&r->segments, l->segment, &out->segment_len);
+}
+
+const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size_t *n)
+{
+    const registry *r = ev->reg;
+    *n = i < r->n_lived ? r->life_off[i + 1] - r->life_off[i] : 0;
+    return *n ? &r->lives[r->life_off[i]] : NULL;
 }
 
 void retain_events_life(const retain_events *ev, size_t i, size_t k, retain_life *out)

@@ -1,6 +1,6 @@
 /* The events registry's customer rows with their duplicate-row identity,
- * for accumulators built on it (lib/models/score.c); nothing here is
- * exported. */
+ * for accumulators built on it (lib/models/score.c), and its lives as
+ * they are kept (lib/metrics/referral.c); nothing here is exported. */
 #ifndef RETAIN_EVENTS_ROWS_H
 #define RETAIN_EVENTS_ROWS_H
 
@@ -15,5 +15,18 @@ retain_status rt_events_add_customer(retain_events *ev, const char *id, size_t i
                                      retain_money mrr, const char *segment, size_t segment_len,
                                      unsigned long line, uint64_t fingerprint, uint64_t place,
                                      retain_diag *diag);
+
+/* A life as the registry keeps it: end RT_NO_END while served on the
+ * as-of (lib/core/store.h); segment interned (retain_events_life() has
+ * its name). */
+typedef struct {
+    int32_t start, end;
+    uint32_t segment;
+} rt_events_life;
+
+/* After retain_events_customers_done(): customer i's lives, *n of them
+ * (NULL when none), first to last; valid while the accumulator is. For a
+ * walk over every customer's lives, without a call per life. */
+const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size_t *n);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "internal.h"
 #include "store.h"
+#include "events_rows.h"
 #include "whole.h"
 #include "worker.h"
 
@@ -394,11 +395,9 @@ static int cmp_ref_referrer(const void *a, const void *b)
 /* The start of customer i's first life; RETAIN_DAY_MAX when it has none. */
 static retain_day first_start(const retain_referral *r, size_t i)
 {
-    if (retain_events_lives(r->ev, i) == 0)
-        return RETAIN_DAY_MAX;
-    retain_life life;
-    retain_events_life(r->ev, i, 0, &life);
-    return life.start;
+    size_t n;
+    const rt_events_life *l = rt_events_lives_of(r->ev, i, &n);
+    return n ? l[0].start : RETAIN_DAY_MAX;
 }
 
 static bool successful(const retain_referral *r, const ref *x, retain_day *first)
@@ -722,22 +721,23 @@ static retain_status walk_customers(retain_referral *r, const cust_info *info, l
     /* the registry knows the customers apart: each goes in whole, by no id */
     for (size_t i = 0; i < n && ok; i++) {
         int g = is_referred(info, i) ? 0 : 1;
-        size_t nl = retain_events_lives(r->ev, i);
+        size_t nl;
+        const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
         bool fresh = true; /* the first life of the customer the table sees */
         for (size_t j = 0; j < nl && ok; j++) {
-            retain_life life;
-            retain_events_life(r->ev, i, j, &life);
+            const rt_events_life *life = &lives[j];
+            bool has_end = life->end != RT_NO_END;
             if (j == 0)
-                count_new(r, k, i, g, life.start);
-            if (any && life.has_end && life.end <= before)
+                count_new(r, k, i, g, life->start);
+            if (any && has_end && life->end <= before)
                 continue; /* (the table needs a row: the first is kept) */
             /* ARPU counts the MRR on as-of of the customers active then */
             b->v[nb++] =
-                (ltv_life){life.start,
-                           life.end,
-                           retain_events_mrr_on(r->ev, i, life.has_end ? life.start : r->as_of),
+                (ltv_life){life->start,
+                           has_end ? life->end : 0,
+                           retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of),
                            (uint8_t)g,
-                           life.has_end,
+                           has_end,
                            fresh};
             any = true;
             fresh = false;
