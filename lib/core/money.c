@@ -102,11 +102,40 @@ static void strip_currency_back(const unsigned char **s, size_t *len)
     trim(s, len);
 }
 
+/* The amount of an export's usual form, 1 to 12 digits and maybe the
+ * decimal separator and 1 to 6 decimals, nothing else ("29.00"): parsed
+ * at once, as the full parse below would; false for any other text. A
+ * customer table has one amount a row. */
+static bool plain_amount(const unsigned char *s, size_t len, char decimal, retain_money *out)
+{
+    size_t i = 0;
+    uint64_t units = 0;
+    while (i < len && i <= 12 && is_digit(s[i]))
+        units = units * 10 + (uint64_t)(s[i++] - '0');
+    if (i == 0 || i > 12)
+        return false;
+    uint64_t micro = 0;
+    if (i < len) {
+        if (s[i++] != (unsigned char)decimal)
+            return false;
+        size_t first = i;
+        for (uint64_t scale = RETAIN_MONEY_SCALE / 10; i < len && i - first < 6 && is_digit(s[i]);
+             scale /= 10)
+            micro += (uint64_t)(s[i++] - '0') * scale;
+        if (i == first || i != len)
+            return false;
+    }
+    *out = (retain_money)(units * RETAIN_MONEY_SCALE + micro);
+    return true;
+}
+
 retain_money_error retain_money_parse(const char *text, size_t len, char decimal, retain_money *out)
 {
     const unsigned char *s = (const unsigned char *)text;
     if (decimal != ',')
         decimal = '.';
+    if (plain_amount(s, len, decimal, out))
+        return RETAIN_MONEY_OK;
     const char group = decimal == '.' ? ',' : '.';
     bool negative = false;
     int signs = 0; /* one sign, in one place: -5, 5-, (5); never --5 nor (-5) */

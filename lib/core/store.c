@@ -32,6 +32,7 @@ static bool submit(rt_store *s)
         rt_pending *spare = malloc(RT_QUEUE_ROWS * sizeof *spare);
         if (spare && !(s->adder = rt_worker_start(add_batch, s, spare)))
             free(spare);
+        rt_worker_spares(s->adder, RT_QUEUE_ROWS * sizeof *spare, RT_WORKER_SPARES);
     }
     if (!s->adder) {
         bool ok = add_rows(s, s->queue, s->nqueue);

@@ -25,7 +25,10 @@
 #define RECORD_MAX (64u << 20) /* bytes of a record, 8 more per field: past it, not data */
 #define BATCH_RECORDS 1024
 #define BATCH_BYTES (128u << 10)
-#define BATCHES 4 /* in flight at most: memory stays flat */
+#define BATCHES 8 /* in flight at most: memory stays flat */
+/* A producer waiting for a free batch is woken when this many are free:
+ * it then parses them in one go instead of waking at every release. */
+#define WAKE_FREE (BATCHES / 2)
 
 /* One libcsv parser and the batch it fills. The producer thread has one
  * for the file from its start; the consumer has another for the chunks it
@@ -72,8 +75,10 @@ struct rt_csvstream {
     pthread_cond_t cond;
     rt_batch *full_head, *full_tail; /* parsed, for the consumer */
     rt_batch *free_list;
-    bool done; /* the producer published its last batch */
-    bool stop; /* the consumer wants no more */
+    size_t nfree;
+    bool producer_waits, consumer_waits; /* a broadcast only when one does */
+    bool done;                           /* the producer published its last batch */
+    bool stop;                           /* the consumer wants no more */
 
     rt_parse front;
 
@@ -293,13 +298,18 @@ static bool publish(rt_csvstream *s, bool last)
     s->front.cur = NULL;
     if (last)
         s->done = true;
-    pthread_cond_broadcast(&s->cond);
-    while (!last && !s->free_list && !s->stop)
+    if (s->consumer_waits || last)
+        pthread_cond_broadcast(&s->cond);
+    while (!last && !s->free_list && !s->stop) {
+        s->producer_waits = true;
         pthread_cond_wait(&s->cond, &s->lock);
+        s->producer_waits = false;
+    }
     bool go_on = !s->stop && !last;
     if (go_on) {
         s->front.cur = s->free_list;
         s->free_list = s->front.cur->next;
+        s->nfree--;
         batch_reset(s->front.cur);
     }
     pthread_mutex_unlock(&s->lock);
@@ -873,6 +883,7 @@ rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *en
         s->all[i].next = s->free_list;
         s->free_list = &s->all[i];
     }
+    s->nfree = BATCHES - 1;
     s->front.cur = &s->all[0];
     batch_reset(s->front.cur);
     if (pthread_create(&s->thread, NULL, produce, s) != 0) {
@@ -1023,7 +1034,9 @@ const rt_batch *rt_csvstream_next(rt_csvstream *s)
         }
         if (s->full_head || s->done)
             break;
+        s->consumer_waits = true;
         pthread_cond_wait(&s->cond, &s->lock);
+        s->consumer_waits = false;
     }
     rt_batch *b = s->full_head;
     if (b) {
@@ -1043,7 +1056,11 @@ void rt_csvstream_release(rt_csvstream *s, const rt_batch *batch)
     pthread_mutex_lock(&s->lock);
     b->next = s->free_list;
     s->free_list = b;
-    pthread_cond_broadcast(&s->cond);
+    s->nfree++;
+    /* a waiting producer wakes when it can parse a few batches, or when
+     * nothing is left for the consumer */
+    if (s->producer_waits && (s->nfree >= WAKE_FREE || !s->full_head))
+        pthread_cond_broadcast(&s->cond);
     pthread_mutex_unlock(&s->lock);
 }
 

@@ -680,6 +680,7 @@ static bool submit(retain_lives *l)
         batch *spare = malloc(sizeof *spare);
         if (spare && !(l->worker = rt_worker_start(add_batch, l, spare)))
             free(spare);
+        rt_worker_spares(l->worker, sizeof *spare, RT_WORKER_SPARES);
     }
     size_t n = l->nqueue;
     l->nqueue = 0;

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include <retain/money.h>
@@ -243,6 +244,48 @@ static void check_fmt(retain_money amount, int decimals, const char *expect)
     assert_int_equal(n, (int)strlen(expect));
 }
 
+/* Plain amounts (digits, maybe a separator and decimals) take a short
+ * path: each reads as the same text with a blank before it, which takes
+ * the full one; and so do the neighbours of that form (13 digits, 7
+ * decimals, a separator with none after it, the other separator). */
+static void test_parse_plain_path_agrees(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"0",
+                                        "7",
+                                        "29.00",
+                                        "895.5",
+                                        "007.25",
+                                        "1,5",
+                                        "123456789012",
+                                        "999999999999.999999",
+                                        "1234567890123",
+                                        "12.3456789",
+                                        "12.",
+                                        "1.2345675",
+                                        "5,",
+                                        ".5",
+                                        "12.34.5",
+                                        "1a",
+                                        "123456.000001"};
+    for (int comma = 0; comma < 2; comma++) {
+        char decimal = comma ? ',' : '.';
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            char padded[64];
+            int n = snprintf(padded, sizeof padded, " %s", texts[i]);
+            retain_money a = -1, b = -1;
+            retain_money_error ea = retain_money_parse(texts[i], strlen(texts[i]), decimal, &a);
+            retain_money_error eb = retain_money_parse(padded, (size_t)n, decimal, &b);
+            assert_int_equal(ea, eb);
+            if (ea == RETAIN_MONEY_OK)
+                assert_true(a == b);
+        }
+    }
+    retain_money v;
+    assert_int_equal(retain_money_parse("123456789012.5", 14, '.', &v), RETAIN_MONEY_OK);
+    assert_true(v == 123456789012500000LL);
+}
+
 static void test_format_decimals(void **state)
 {
     (void)state;
@@ -333,6 +376,7 @@ int main(void)
         cmocka_unit_test(test_parse_rounding_seventh_decimal),
         cmocka_unit_test(test_parse_range),
         cmocka_unit_test(test_parse_range_fraction_past_limit),
+        cmocka_unit_test(test_parse_plain_path_agrees),
         cmocka_unit_test(test_format_decimals),
         cmocka_unit_test(test_format_shortest),
         cmocka_unit_test(test_format_negative),
