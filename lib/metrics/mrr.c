@@ -83,6 +83,10 @@ typedef struct {
     uint64_t *fp, *place;
     uint32_t *next; /* index + 1 of the customer's row before; 0 ends */
     size_t n, cap;
+    /* a bit per customer index: whether it has a chain (a megabyte for 8M
+     * customers, in the caches, where a probe of slots would miss them) */
+    uint64_t *has;
+    size_t has_words;
 } fp_more;
 
 struct retain_mrr {
@@ -148,6 +152,7 @@ void retain_mrr_free(retain_mrr *m)
     free(m->more.fp);
     free(m->more.place);
     free(m->more.next);
+    free(m->more.has);
     rt_intern_free(&m->segments);
     free(m->side);
     free(m->id_at);
@@ -217,7 +222,7 @@ static size_t more_pos(const fp_more *t, uint32_t i)
 /* The slot of customer i's chain, or NULL when it has none. */
 static uint64_t *more_slot(const fp_more *t, uint32_t i)
 {
-    if (!t->slots)
+    if (i / 64 >= t->has_words || !(t->has[i / 64] >> (i % 64) & 1))
         return NULL;
     uint64_t key = (uint64_t)(i + 1) << 32;
     for (size_t pos = more_pos(t, i);; pos = (pos + 1) & t->mask) {
@@ -277,6 +282,17 @@ static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
     }
     uint64_t *slot = more_slot(t, i);
     if (!slot) {
+        if (i / 64 >= t->has_words) {
+            size_t words = t->has_words ? 2 * t->has_words : 1024;
+            while (words <= i / 64)
+                words *= 2;
+            uint64_t *has = realloc(t->has, words * sizeof *has);
+            if (!has)
+                return false;
+            memset(has + t->has_words, 0, (words - t->has_words) * sizeof *has);
+            t->has = has;
+            t->has_words = words;
+        }
         if (4 * (t->used + 1) > 3 * (t->slots ? t->mask + 1 : 0) && !more_grow(t))
             return false;
         size_t pos = more_pos(t, i);
@@ -285,6 +301,7 @@ static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
         slot = &t->slots[pos];
         *slot = (uint64_t)(i + 1) << 32;
         t->used++;
+        t->has[i / 64] |= 1ull << (i % 64);
     }
     t->fp[t->n] = fp;
     t->place[t->n] = place;
@@ -605,9 +622,10 @@ static retain_status add(retain_mrr *m, const char *id, size_t id_len, const cha
         return RETAIN_ERR_NOMEM;
     rt_pending *p = &m->fill[m->nqueue++];
     rt_store_key(0, id, id_len, p);
-    uint32_t seg = 0;
+    uint32_t seg = 0; /* without segments, every row's is "", the first */
     bool named = m->opt.segments && segment;
-    if (!rt_intern_get(&m->segments, named ? segment : "", named ? segment_len : 0, &seg)) {
+    if ((m->opt.segments || m->segments.n == 0) &&
+        !rt_intern_get(&m->segments, named ? segment : "", named ? segment_len : 0, &seg)) {
         m->nqueue--;
         return RETAIN_ERR_NOMEM;
     }
@@ -1272,7 +1290,7 @@ size_t retain_mrr_bytes(const retain_mrr *m)
 {
     const fp_more *t = &m->more;
     size_t b = rt_store_bytes(&m->store) + m->store.n * sizeof *m->side +
-               (t->slots ? (t->mask + 1) * sizeof *t->slots : 0) +
+               (t->slots ? (t->mask + 1) * sizeof *t->slots : 0) + t->has_words * sizeof *t->has +
                t->n * (sizeof *t->fp + sizeof *t->place + sizeof *t->next) +
                m->curves_cap * sizeof *m->curves + m->ids.cap;
     if (m->opt.ids)
