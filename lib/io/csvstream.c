@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 #include "csvstream.h"
 #include "internal.h"
 
@@ -64,6 +67,7 @@ struct rt_csvstream {
     FILE *in;
     pthread_t thread;
     bool started;
+    bool fingerprints; /* rt_record.fingerprint wanted */
     char delimiter, eol;
 
     /* --encoding: the input is converted to UTF-8 as it is read */
@@ -264,10 +268,14 @@ static void on_record(int term, void *user)
         p->nomem = true;
         return;
     }
-    b->rec[b->nrec].first = p->rec_first;
-    b->rec[b->nrec].n = (uint32_t)(b->nfields - p->rec_first);
-    b->rec[b->nrec].line = p->rec_line;
-    b->nrec++;
+    rt_record *rec = &b->rec[b->nrec++];
+    rec->first = p->rec_first;
+    rec->n = (uint32_t)(b->nfields - p->rec_first);
+    rec->line = p->rec_line;
+    if (p->s->fingerprints) { /* the cells lie one after the other, each with its NUL */
+        const char *from = b->arena + b->off[rec->first];
+        rec->fingerprint = XXH3_64bits(from, (size_t)(b->arena + b->arena_len - 1 - from));
+    }
     p->rec_first = (uint32_t)b->nfields;
     p->rec_arena = b->arena_len;
     /* batches end between records, so no record is split; a chunk's batch
@@ -834,11 +842,11 @@ static const char *iconv_name(const char *name)
 
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding)
 {
-    return rt_csvstream_start_marked(in, delimiter, encoding, -1);
+    return rt_csvstream_start_marked(in, delimiter, encoding, -1, false);
 }
 
 rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *encoding,
-                                        long long mark)
+                                        long long mark, bool fingerprints)
 {
     rt_csvstream *s = calloc(1, sizeof *s);
     if (!s)
@@ -854,6 +862,7 @@ rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *en
         s->encoding = encoding;
     }
     s->in = in;
+    s->fingerprints = fingerprints;
     struct stat st;
     long here = ftell(in);
     s->input_start = here;

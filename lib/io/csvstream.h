@@ -23,6 +23,7 @@
 typedef struct {
     uint32_t first, n;
     unsigned long line;
+    uint64_t fingerprint; /* with fingerprints: XXH3_64 of its cells, each with its NUL */
 } rt_record;
 
 /* A batch of records. Field i is arena + off[i], len[i] bytes, followed by
@@ -51,9 +52,11 @@ typedef struct rt_csvstream rt_csvstream;
 rt_csvstream *rt_csvstream_start(FILE *in, char delimiter, const char *encoding);
 /* The same, for a read in order that must know the line at byte `mark`
  * of the input (counted from where it starts; -1: none): the producer's
- * reads end there. See rt_csvstream_mark_line. Not with an encoding. */
+ * reads end there. See rt_csvstream_mark_line. Not with an encoding.
+ * With fingerprints, each record's fingerprint is computed where it is
+ * parsed (on the producer's thread for most). */
 rt_csvstream *rt_csvstream_start_marked(FILE *in, char delimiter, const char *encoding,
-                                        long long mark);
+                                        long long mark, bool fingerprints);
 
 /* Whether --encoding knows the name (utf-8, cp1252, windows-1252, latin1,
  * iso-8859-1, latin9, iso-8859-15, utf-16, utf-16le, utf-16be; any case). */

@@ -1384,10 +1384,7 @@ static void read_record(retain_reader *r, const rt_batch *b, const rt_record *re
     }
     fs->seen_data = true;
     if (r->dedup) {
-        /* the cells lie one after the other, each with its NUL */
-        uint32_t last = rec->first + rec->n - 1;
-        const char *from = b->arena + b->off[rec->first];
-        uint64_t fp = XXH3_64bits(from, (size_t)(b->arena + b->off[last] + b->len[last] - from));
+        uint64_t fp = rec->fingerprint; /* computed where it was parsed */
         row->fingerprint = fp ? fp : 1; /* 0 is none */
         row->place = record_place(r);
     }
@@ -1581,7 +1578,7 @@ retain_status retain_reader_read(retain_reader *r, FILE *in, retain_row_fn fn, v
             return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     }
     long long at = ftello(in); /* for a read again (recheck_in_order) */
-    rt_csvstream *cs = rt_csvstream_start_marked(in, r->delimiter, r->encoding, r->mark);
+    rt_csvstream *cs = rt_csvstream_start_marked(in, r->delimiter, r->encoding, r->mark, r->dedup);
     if (!cs)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     r->stream = cs;
