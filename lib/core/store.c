@@ -189,7 +189,7 @@ static uint64_t tag_of(uint64_t hi)
  * (keys spread evenly), and left to faults each would first map the zero
  * page on the probe's read, then copy it on the write, and flush the other
  * core's TLB: a stall for the parsing thread at every page. */
-static void populate(void *p, size_t bytes)
+void rt_populate(void *p, size_t bytes)
 {
 #ifdef MADV_POPULATE_WRITE
     uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
@@ -235,7 +235,7 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
-    populate(slots, size * sizeof *slots);
+    rt_populate(slots, size * sizeof *slots);
     for (size_t i = 0; sh->slots && i <= sh->mask; i++) {
         uint64_t slot = sh->slots[i];
         if (!slot)

@@ -78,6 +78,12 @@ unsigned long rt_rowset_duplicates(const rt_rowset *r, uint64_t *place, uint64_t
 
 size_t rt_rowset_bytes(const rt_rowset *r);
 
+/* Maps in the pages of a new array whose every page will be written soon
+ * (a hash table: keys spread evenly) at once, instead of a fault or two
+ * apiece (the zero page mapped on a probe's read, copied on the write,
+ * the other core's TLB flushed). A hint: nothing where the system cannot. */
+void rt_populate(void *p, size_t bytes);
+
 /* The hash index is split in shards by the key's top byte, each growing
  * on its own: growing one big table would stop the caller for a fraction
  * of a second at every doubling, and with it the parsing thread. */
