@@ -597,6 +597,8 @@ static bool submit(retain_mrr *m)
         rt_pending *spare = malloc(QUEUE * sizeof *spare);
         if (spare && !(m->worker = rt_worker_start(add_batch, m, spare)))
             free(spare);
+        /* batches in line: the caller goes on while the worker is late */
+        rt_worker_spares(m->worker, QUEUE * sizeof *spare, RT_WORKER_SPARES);
     }
     if (!m->worker)
         return flush(m);
