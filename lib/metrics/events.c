@@ -566,6 +566,7 @@ static retain_status submit(registry *r, retain_diag *diag)
         cust_batch *spare = malloc(sizeof *spare);
         if (spare && !(r->worker = rt_worker_start(add_batch, r, spare)))
             free(spare);
+        rt_worker_spares(r->worker, sizeof *spare, RT_WORKER_SPARES);
     }
     if (!r->worker)
         return add_queued(r, diag);

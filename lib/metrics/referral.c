@@ -716,6 +716,7 @@ static retain_status walk_customers(retain_referral *r, const cust_info *info, l
     rt_worker *w = spare ? rt_worker_start(add_lives, sink, spare) : NULL;
     if (!w)
         free(spare);
+    rt_worker_spares(w, sizeof *spare, RT_WORKER_SPARES);
     size_t nb = 0;
     bool any = false, ok = true;
     /* the registry knows the customers apart: each goes in whole, by no id */
