@@ -224,8 +224,18 @@ static void outcome_free(outcome *o)
 
 static size_t stolen_rows; /* over the whole run: the chunks were exercised */
 
+/* The reader's error that an unordered read may return instead of a
+ * callback's own earlier error (retain/reader.h: a callback's error on a
+ * row it was not handed yet cannot be known when the reader's turns up
+ * first, in a chunk from the end; which comes first is timing). NULL: the
+ * outcomes must be equal. */
+static const char *unordered_may_say;
+
 static void same_outcome(outcome *a, outcome *b)
 {
+    if (unordered_may_say && a->status != RETAIN_OK && b->status == RETAIN_ERR_DATA &&
+        strstr(b->diag.message, unordered_may_say))
+        return;
     assert_int_equal(a->status, b->status);
     if (a->status != RETAIN_OK) {
         assert_string_equal(a->diag.message, b->diag.message);
@@ -558,11 +568,13 @@ static void test_first_problem_wins_over_overflow(void **state)
         char id[16];
         snprintf(id, sizeof id, "C%05d", cases[i].sp[0].row);
         fail_id = cases[i].sp[0].kind == SP_FAIL ? id : NULL;
+        unordered_may_say = fail_id ? OVERFLOW_MSG : NULL;
         const char *path = write_table(',', 300, "10.00", cases[i].sp, 4);
         expect(check_table(path, ',', 0, true), cases[i].line, cases[i].message);
         unlink(path);
     }
     fail_id = NULL;
+    unordered_may_say = NULL;
 }
 
 /* --by's cap on segments: the row named has the first value past the cap
