@@ -181,7 +181,9 @@ struct retain_ltv_table {
 
 typedef struct seg_sums {
     int64_t mrr_sum, customers, seen;
-    double revenue;
+    /* MRR x days served, in millionth-days: exact, so the sum is the same
+     * in whatever order the customers come (a two-core read) */
+    __int128 revenue;
 } seg_sums;
 
 /* Room for the sums of n segments, the new ones 0. */
@@ -205,8 +207,7 @@ static void sum_row(seg_sums *g, int32_t start, int32_t end, int64_t mrr, retain
         *active = true;
         g->mrr_sum += mrr;
     }
-    g->revenue +=
-        (double)mrr / RETAIN_MONEY_SCALE * (double)(until - start) / RETAIN_DAYS_PER_MONTH;
+    g->revenue += (__int128)mrr * (until - start);
 }
 
 /* A row of the customer added whole (as-of given). */
@@ -418,7 +419,10 @@ retain_status retain_ltv_table_finish(retain_ltv_table *t, retain_diag *diag)
             r->arpu = (retain_value){(double)x->mrr_sum / RETAIN_MONEY_SCALE / (double)r->customers,
                                      true};
         if (r->customers_seen > 0)
-            r->observed_revenue = (retain_value){x->revenue / (double)r->customers_seen, true};
+            r->observed_revenue =
+                (retain_value){(double)x->revenue / RETAIN_MONEY_SCALE / RETAIN_DAYS_PER_MONTH /
+                                   (double)r->customers_seen,
+                               true};
     }
     /* the rate's segments are the same names, in the same order */
     for (size_t k = 0; k < nseg && k < retain_rate_segments(t->rate); k++)
