@@ -392,7 +392,7 @@ static piece *slot(retain_mrr *m)
 {
     piece *p = m->free_slot;
     if (p) {
-        memcpy(&m->free_slot, p, sizeof m->free_slot);
+        memcpy(&m->free_slot, (const void *)p, sizeof(piece *)); /* the link in its first bytes */
         return p;
     }
     if (m->nslabs == 0 || m->slab_used == SLAB_SLOTS) {
@@ -415,7 +415,7 @@ static piece *slot(retain_mrr *m)
 /* A slot no curve uses any more, for the next. */
 static void slot_free(retain_mrr *m, piece *p)
 {
-    memcpy(p, &m->free_slot, sizeof m->free_slot);
+    memcpy((void *)p, &m->free_slot, sizeof(piece *));
     m->free_slot = p;
 }
 
