@@ -103,20 +103,27 @@ static bool rowset_heads(rt_rowset *r, size_t cap)
     return true;
 }
 
-static bool rowset_rows(rt_rowset *r, size_t cap)
+bool rt_row_chains_grow(uint64_t **fp, uint64_t **place, uint32_t **next, size_t cap)
 {
-    uint64_t *f = realloc(r->fp, cap * sizeof *f);
+    uint64_t *f = realloc(*fp, cap * sizeof *f);
     if (!f)
         return false;
-    r->fp = f;
-    uint64_t *p = realloc(r->place, cap * sizeof *p);
+    *fp = f;
+    uint64_t *p = realloc(*place, cap * sizeof *p);
     if (!p)
         return false;
-    r->place = p;
-    uint32_t *n = realloc(r->next, cap * sizeof *n);
+    *place = p;
+    uint32_t *n = realloc(*next, cap * sizeof *n);
     if (!n)
         return false;
-    r->next = n;
+    *next = n;
+    return true;
+}
+
+static bool rowset_rows(rt_rowset *r, size_t cap)
+{
+    if (!rt_row_chains_grow(&r->fp, &r->place, &r->next, cap))
+        return false;
     r->cap = cap;
     return true;
 }

@@ -57,6 +57,11 @@ typedef struct {
 
 void rt_rowset_free(rt_rowset *r);
 
+/* Grows three arrays of rows kept together (fingerprints, places and the
+ * next row's index, as rt_rowset's) to cap entries each; false when out of
+ * memory (those grown stay valid, the others unchanged). */
+bool rt_row_chains_grow(uint64_t **fp, uint64_t **place, uint32_t **next, size_t cap);
+
 /* Room for n customers of one row each; false when out of memory. */
 bool rt_rowset_reserve(rt_rowset *r, size_t n);
 

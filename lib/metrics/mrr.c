@@ -266,18 +266,8 @@ static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
-        uint64_t *f = cap <= RT_MAX_CUSTOMERS ? realloc(t->fp, cap * sizeof *f) : NULL;
-        if (!f)
+        if (cap > RT_MAX_CUSTOMERS || !rt_row_chains_grow(&t->fp, &t->place, &t->next, cap))
             return false; /* indices are 32-bit */
-        t->fp = f;
-        uint64_t *p = realloc(t->place, cap * sizeof *p);
-        if (!p)
-            return false;
-        t->place = p;
-        uint32_t *n = realloc(t->next, cap * sizeof *n);
-        if (!n)
-            return false;
-        t->next = n;
         t->cap = cap;
     }
     uint64_t *slot = more_slot(t, i);
