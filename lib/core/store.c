@@ -683,16 +683,8 @@ bool rt_intern_find(const rt_intern *t, const char *s, size_t len, uint32_t *ind
     return false;
 }
 
-bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
+bool rt_intern_lookup(rt_intern *t, const char *s, size_t len, uint32_t *index)
 {
-    if (t->last) {
-        size_t l;
-        const char *v = rt_intern_str(t, t->last - 1, &l);
-        if (l == len && (len == 0 || memcmp(v, s, len) == 0)) { /* 0: no --by */
-            *index = t->last - 1;
-            return true;
-        }
-    }
     if (!t->slots || 2 * (t->n + 1) > t->mask + 1) {
         if (!intern_rehash(t))
             return false;

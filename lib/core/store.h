@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <retain/date.h>
 
@@ -239,7 +240,22 @@ typedef struct {
 void rt_intern_init(rt_intern *t);
 void rt_intern_free(rt_intern *t);
 /* Index of the value, added when new; false when out of memory. */
-bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index);
+bool rt_intern_lookup(rt_intern *t, const char *s, size_t len, uint32_t *index);
+
+/* rt_intern_lookup, with the value last looked up answered inline: rows
+ * mostly repeat it (no segment at all, sorted exports), and the callers
+ * call this once a row. */
+static inline bool rt_intern_get(rt_intern *t, const char *s, size_t len, uint32_t *index)
+{
+    if (t->last) {
+        size_t at = t->off[t->last - 1];
+        if (t->off[t->last] - at - 1 == len && (len == 0 || memcmp(t->bytes + at, s, len) == 0)) {
+            *index = t->last - 1;
+            return true;
+        }
+    }
+    return rt_intern_lookup(t, s, len, index);
+}
 const char *rt_intern_str(const rt_intern *t, uint32_t index, size_t *len);
 /* Index of the value when present; never adds. */
 bool rt_intern_find(const rt_intern *t, const char *s, size_t len, uint32_t *index);

@@ -61,7 +61,6 @@ typedef struct {
     cust_row *rows;
     size_t nrows, rows_cap;
     rt_intern segments;
-    uint32_t no_segment; /* index + 1 of "" in segments; 0 until it is there */
     /* exact duplicate rows of the customer table: each row's fingerprint
      * and place beside it (made at the first row that has one; 0: none),
      * compared with those of the customer's rows; dups counts them */
@@ -474,15 +473,8 @@ static retain_status take_customer(registry *r, const char *id, size_t id_len, u
     if (!r->any_row || start > r->latest_start)
         r->latest_start = start;
     r->any_row = true;
-    if (!segment || !segment_len) {
-        /* most tables have none: "" interned once */
-        if (!r->no_segment) {
-            if (!rt_intern_get(&r->segments, "", 0, &seg))
-                return nomem(diag);
-            r->no_segment = seg + 1;
-        }
-        seg = r->no_segment - 1;
-    } else if (!rt_intern_get(&r->segments, segment, segment_len, &seg))
+    /* no segment: "", which rt_intern_get answers from its last value */
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
         return nomem(diag);
     if (r->nrows == r->rows_cap && !rows_room(r, r->rows_cap ? 2 * r->rows_cap : 256))
         return nomem(diag);

@@ -272,17 +272,10 @@ static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
     }
     uint64_t *slot = more_slot(t, i);
     if (!slot) {
-        if (i / 64 >= t->has_words) {
-            size_t words = t->has_words ? 2 * t->has_words : 1024;
-            while (words <= i / 64)
-                words *= 2;
-            uint64_t *has = realloc(t->has, words * sizeof *has);
-            if (!has)
-                return false;
-            memset(has + t->has_words, 0, (words - t->has_words) * sizeof *has);
-            t->has = has;
-            t->has_words = words;
-        }
+        size_t had = t->has_words;
+        if (!rt_grow((void **)&t->has, &t->has_words, i / 64 + 1, sizeof *t->has))
+            return false;
+        memset(t->has + had, 0, (t->has_words - had) * sizeof *t->has);
         if (4 * (t->used + 1) > 3 * (t->slots ? t->mask + 1 : 0) && !more_grow(t))
             return false;
         size_t pos = more_pos(t, i);
@@ -546,12 +539,9 @@ static bool add_batch(void *mrr, void *rows, size_t n)
         return false;
     /* the sides of the known customers loaded at once: independent loads
      * overlap, where the adds below would wait for each in turn */
-    uint64_t sum = 0;
     for (size_t k = 0; k < n; k++)
         if (m->found[k])
-            sum += m->side[m->index[k]].fp;
-    volatile uint64_t sink = sum;
-    (void)sink;
+            __builtin_prefetch(&m->side[m->index[k]]);
     for (size_t k = 0; k < n; k++) {
         const rt_pending *p = &q[k];
         uint32_t i = m->index[k];
@@ -616,8 +606,7 @@ static retain_status add(retain_mrr *m, const char *id, size_t id_len, const cha
     rt_store_key(0, id, id_len, p);
     uint32_t seg = 0; /* without segments, every row's is "", the first */
     bool named = m->opt.segments && segment;
-    if ((m->opt.segments || m->segments.n == 0) &&
-        !rt_intern_get(&m->segments, named ? segment : "", named ? segment_len : 0, &seg)) {
+    if (!rt_intern_get(&m->segments, named ? segment : "", named ? segment_len : 0, &seg)) {
         m->nqueue--;
         return RETAIN_ERR_NOMEM;
     }

@@ -51,6 +51,11 @@ static bool is_referred(const cust_info *info, size_t i)
     return info->referred[i / 64] >> (i % 64) & 1;
 }
 
+static void set_referred(cust_info *info, size_t i)
+{
+    info->referred[i / 64] |= 1ull << (i % 64);
+}
+
 typedef struct {
     uint32_t customer;
     retain_referral_tier_row row;
@@ -434,7 +439,7 @@ static retain_status finish_referrers(retain_referral *r, cust_info *info)
                 continue;
             ok = ok &&
                  rt_money_tally(&tally, retain_events_mrr_on(r->ev, r->refs[i].referred, start));
-            info->referred[r->refs[i].referred / 64] |= 1ull << (r->refs[i].referred % 64);
+            set_referred(info, r->refs[i].referred);
         }
         return ok ? RETAIN_OK : RETAIN_ERR_DATA;
     }
@@ -469,7 +474,7 @@ static retain_status finish_referrers(retain_referral *r, cust_info *info)
             retain_money first = retain_events_mrr_on(r->ev, x->referred, start);
             ok = ok && rt_money_tally(&tally, first);
             o->mrr += first;
-            info->referred[x->referred / 64] |= 1ull << (x->referred % 64);
+            set_referred(info, x->referred);
         }
         o->median_x2 = median_x2(days, m);
         if (info->referrals)
