@@ -47,6 +47,8 @@ typedef struct {
     bool nomem;
     bool too_long;           /* the open record passed RECORD_MAX */
     size_t rec_arena;        /* where the open record's bytes start in the arena */
+    size_t rec_budget;       /* RECORD_MAX + the arena length and 8 x the fields
+                                before the open record: its cap, checked at once */
     bool count_lines;        /* lines are counted from libcsv's line-end calls */
     bool block_ascii;        /* the block being fed is ASCII without NUL */
     bool stopped;            /* the consumer wants no more: ignore callbacks */
@@ -209,29 +211,22 @@ __attribute__((noinline, cold)) static bool reserve_field(rt_batch *b, size_t le
     return true;
 }
 
-/* libcsv calls this for every field of the file: keep it lean. */
-static void on_field(void *data, size_t len, void *user)
+/* A record starts on the current line (its first field, or a quoted one
+ * opened on it). */
+static void start_record(rt_parse *p)
 {
-    rt_parse *p = user;
-    rt_batch *b = p->cur;
-    if (__builtin_expect(p->stopped | p->too_long | p->nomem, 0))
-        return; /* no batch any more, or no room: libcsv finishes the block for nothing */
-    if (!p->in_record) {
-        p->in_record = true;
-        p->rec_line = p->line;
-    }
-    if (__builtin_expect(
-            b->arena_len - p->rec_arena + len + 8 * (b->nfields - p->rec_first) > RECORD_MAX, 0)) {
-        p->too_long = true; /* a cap on memory, whatever the fields */
-        return;
-    }
-    if (__builtin_expect(b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap, 0) &&
-        !reserve_field(b, len)) {
-        p->nomem = true;
-        return;
-    }
-    char *dst = b->arena + b->arena_len;
-    const char *src = data;
+    p->in_record = true;
+    p->rec_line = p->line;
+    p->rec_budget = RECORD_MAX + p->rec_arena + 8 * (size_t)p->rec_first;
+}
+
+/* Appends a field to b, which has room for it. */
+static inline void store_field(rt_batch *b, const char *src, size_t len)
+{
+    /* b's members read before the bytes are written, which may alias them */
+    size_t at = b->arena_len, nf = b->nfields;
+    uint32_t *off = b->off, *lens = b->len;
+    char *dst = b->arena + at;
     /* most fields are short: two overlapping fixed-size moves beat a call */
     if (len >= 8 && len <= 16) {
         memcpy(dst, src, 8);
@@ -243,13 +238,53 @@ static void on_field(void *data, size_t len, void *user)
         for (size_t i = 0; i < len; i++)
             dst[i] = src[i];
     } else {
-        memcpy(dst, src, len);
+        for (size_t i = 0; i + 16 < len; i += 16)
+            memcpy(dst + i, src + i, 16);
+        memcpy(dst + len - 16, src + len - 16, 16);
     }
     dst[len] = '\0';
-    b->off[b->nfields] = (uint32_t)b->arena_len;
-    b->len[b->nfields] = (uint32_t)len;
-    b->nfields++;
-    b->arena_len += len + 1;
+    off[nf] = (uint32_t)at;
+    lens[nf] = (uint32_t)len;
+    b->nfields = nf + 1;
+    b->arena_len = at + len + 1;
+}
+
+/* on_field for the rest: a stopped or failed parse, a record past its
+ * cap, a batch to grow. */
+__attribute__((noinline)) static void on_other_field(void *data, size_t len, void *user)
+{
+    rt_parse *p = user;
+    rt_batch *b = p->cur;
+    if (p->stopped | p->too_long | p->nomem)
+        return; /* no batch any more, or no room: libcsv finishes the block for nothing */
+    if (b->arena_len + len + 8 * b->nfields > p->rec_budget) {
+        p->too_long = true; /* a cap on memory, whatever the fields */
+        return;
+    }
+    if ((b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap) &&
+        !reserve_field(b, len)) {
+        p->nomem = true;
+        return;
+    }
+    store_field(b, data, len);
+}
+
+/* libcsv calls this for every field of the file: keep it lean (no call
+ * but the tail call, so that it saves no registers). */
+static void on_field(void *data, size_t len, void *user)
+{
+    rt_parse *p = user;
+    rt_batch *b = p->cur;
+    if (!p->in_record) /* its first field: the record starts here */
+        start_record(p);
+    if (__builtin_expect((p->stopped | p->too_long | p->nomem) ||
+                             b->arena_len + len + 8 * b->nfields > p->rec_budget ||
+                             b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap,
+                         0)) {
+        on_other_field(data, len, user);
+        return;
+    }
+    store_field(b, data, len);
 }
 
 static bool publish(rt_csvstream *s, bool last);
@@ -515,8 +550,7 @@ static retain_status feed(rt_parse *p, const char *buf, size_t n)
             for (size_t i = pos; i < end; i++) {
                 char c = buf[i];
                 if (c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-                    p->in_record = true;
-                    p->rec_line = p->line;
+                    start_record(p);
                     break;
                 }
             }

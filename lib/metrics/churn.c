@@ -266,10 +266,16 @@ static void tally_free(tally *t)
     free(t->mrr.v);
 }
 
+/* A stage's tallies. A life adds to `last` of the last stage it reaches
+ * (on its start day), and to that stage's exit and churn tallies; the
+ * entries of the stages it went through, and their exits, follow from
+ * `last` at the end (expand_stages): a life's work does not grow with the
+ * stages it passed. */
 typedef struct {
     tally entry, exit;
     tally *churn; /* per reason (one when there are none) */
     size_t nchurn;
+    tally last; /* lives whose last stage reached is this one, by start day */
 } stage_acc;
 
 /* ---- the accumulator ------------------------------------------------- */
@@ -330,6 +336,7 @@ static void tables_free(retain_churn *c)
             stage_acc *s = &c->seg[g][k];
             tally_free(&s->entry);
             tally_free(&s->exit);
+            tally_free(&s->last);
             for (size_t r = 0; r < s->nchurn; r++)
                 tally_free(&s->churn[r]);
             free(s->churn);
@@ -421,30 +428,71 @@ static retain_status add_life(retain_churn *c, const char *segment, size_t segme
                                       reason_len ? reason_len : 7, &r))
             return RETAIN_ERR_NOMEM;
     }
+    /* the last stage the life reaches: stages start later and later */
     const retain_stages *t = c->opt.stages;
-    for (size_t k = 0; k < c->nstages; k++) {
-        int64_t from = t->from[k], to = t->from[k + 1];
-        int64_t lower = (int64_t)start + from;
-        if (has_end && end < lower)
-            break; /* never reaches this stage, nor the later ones */
-        stage_acc *s = &st[k];
-        if (lower > RETAIN_DAY_MAX)
+    size_t reached = 0;
+    while (reached < c->nstages) {
+        int64_t lower = (int64_t)start + t->from[reached];
+        if ((has_end && end < lower) || lower > RETAIN_DAY_MAX)
             break;
-        if (!tally_add(&s->entry, (int32_t)lower, mrr))
+        reached++;
+    }
+    if (reached == 0)
+        return RETAIN_OK;
+    size_t k = reached - 1;
+    stage_acc *s = &st[k];
+    if (!tally_add(&s->last, start, mrr))
+        return RETAIN_ERR_NOMEM;
+    int64_t to = t->from[k + 1];
+    int64_t exit = to < 0 ? INT64_MAX : (int64_t)start + to - 1;
+    if (has_end && end < exit)
+        exit = end;
+    if (c->opt.by_period && exit != INT64_MAX && exit <= RETAIN_DAY_MAX &&
+        !tally_add(&s->exit, (int32_t)exit, mrr))
+        return RETAIN_ERR_NOMEM;
+    if (has_end && (to < 0 || (int64_t)end - start < to)) {
+        tally *ch = churn_tally(s, r);
+        if (!ch || !tally_add(ch, end, mrr))
             return RETAIN_ERR_NOMEM;
-        int64_t exit = to < 0 ? INT64_MAX : (int64_t)start + to - 1;
-        if (has_end && end < exit)
-            exit = end;
-        if (c->opt.by_period && exit != INT64_MAX && exit <= RETAIN_DAY_MAX &&
-            !tally_add(&s->exit, (int32_t)exit, mrr))
-            return RETAIN_ERR_NOMEM;
-        if (has_end && (to < 0 || (int64_t)end - start < to)) {
-            tally *ch = churn_tally(s, r);
-            if (!ch || !tally_add(ch, end, mrr))
-                return RETAIN_ERR_NOMEM;
-        }
     }
     return RETAIN_OK;
+}
+
+/* Adds b, shifted by `by` days, to a; false on overflow or out of memory. */
+static bool dh_add_shifted(dayhist *a, const dayhist *b, int64_t by)
+{
+    for (size_t i = 0; i < b->n; i++)
+        if (b->v[i] && !dh_add(a, (int32_t)(b->lo + (int64_t)i + by), b->v[i]))
+            return false;
+    return true;
+}
+
+static bool tally_add_shifted(tally *a, const tally *b, int64_t by)
+{
+    return dh_add_shifted(&a->count, &b->count, by) && dh_add_shifted(&a->mrr, &b->mrr, by);
+}
+
+/* The entries (and, by period, the exits) of the stages the lives went
+ * through, from the last stage each reached: a life whose last stage is K
+ * entered every stage k <= K on its start day + from[k], and left every
+ * k < K the day before the next began (before any possible end: it
+ * reached K). The days are in range: a later stage's start was. */
+static bool expand_stages(retain_churn *c)
+{
+    const retain_stages *t = c->opt.stages;
+    for (size_t g = 0; g < c->segments.n; g++) {
+        for (size_t last = 0; last < c->nstages; last++) {
+            const tally *a = &c->seg[g][last].last;
+            for (size_t k = 0; k <= last; k++) {
+                stage_acc *s = &c->seg[g][k];
+                if (!tally_add_shifted(&s->entry, a, t->from[k]) ||
+                    (k < last && c->opt.by_period &&
+                     !tally_add_shifted(&s->exit, a, (int64_t)t->from[k + 1] - 1)))
+                    return false;
+            }
+        }
+    }
+    return true;
 }
 
 static void prefix_all(retain_churn *c)
@@ -490,7 +538,8 @@ static retain_status merge_tables(retain_churn *c, const retain_churn *x)
         for (size_t k = 0; k < c->nstages; k++) {
             stage_acc *s = &st[k];
             const stage_acc *xs = &x->seg[g][k];
-            if (!tally_merge(&s->entry, &xs->entry) || !tally_merge(&s->exit, &xs->exit))
+            if (!tally_merge(&s->entry, &xs->entry) || !tally_merge(&s->exit, &xs->exit) ||
+                !tally_merge(&s->last, &xs->last))
                 return RETAIN_ERR_NOMEM;
             for (uint32_t r = 0; r < xs->nchurn; r++) {
                 uint32_t to = 0; /* without reasons, the one tally */
@@ -536,6 +585,8 @@ retain_status rt_churn_finish_at(retain_churn *c, size_t mid, retain_diag *diag)
     c->as_of = retain_lives_as_of(c->lives);
     c->first_start = retain_lives_first_start(c->lives);
     st = count_lives(c, mid);
+    if (st == RETAIN_OK && !expand_stages(c))
+        st = RETAIN_ERR_NOMEM;
     if (st != RETAIN_OK)
         return rt_fail(diag, st, 0, NULL, "%s",
                        st == RETAIN_ERR_NOMEM ? "out of memory" : "a sum overflows");
