@@ -1,5 +1,6 @@
 /* Customer store and string interning: open addressing, linear probing. */
 #define _GNU_SOURCE /* qsort_r */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -234,7 +235,9 @@ static bool grow_beside(const rt_store *s, int64_t **mrr, uint64_t **fp, uint64_
     return true;
 }
 
-static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
+/* Grows a shard's table to hold need customers. Its pages are mapped in
+ * here, unless map_later (an empty shard, mapped by the caller). */
+static bool grow_shard(rt_store *s, rt_shard *sh, size_t need, bool map_later)
 {
     size_t size = sh->slots ? 2 * (sh->mask + 1) : 64;
     while (4 * need > 3 * size)
@@ -242,7 +245,8 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
     uint64_t *slots = calloc(size, sizeof *slots);
     if (!slots)
         return false;
-    rt_populate(slots, size * sizeof *slots);
+    if (!map_later || sh->used > 0) /* the rehash below would read them first */
+        rt_populate(slots, size * sizeof *slots);
     for (size_t i = 0; sh->slots && i <= sh->mask; i++) {
         uint64_t slot = sh->slots[i];
         if (!slot)
@@ -258,17 +262,52 @@ static bool grow_shard(rt_store *s, rt_shard *sh, size_t need)
     return true;
 }
 
+/* Shards [from, to) of a populate job, mapped in by map_shards. */
+typedef struct {
+    rt_store *s;
+    int from, to;
+    bool *fresh;
+} map_job;
+
+static void *map_shards(void *arg)
+{
+    const map_job *j = arg;
+    for (int i = j->from; i < j->to; i++)
+        if (j->fresh[i])
+            rt_populate(j->s->shard[i].slots, (j->s->shard[i].mask + 1) * sizeof(uint64_t));
+    return NULL;
+}
+
 bool rt_store_reserve(rt_store *s, size_t n)
 {
     if (!rt_worker_wait(s->adder))
         return false;
     /* shards fill evenly: a little room for the spread between them */
     size_t per_shard = n / RT_SHARDS + n / RT_SHARDS / 8 + 16;
-    for (int i = 0; i < RT_SHARDS; i++) {
+    bool fresh[RT_SHARDS] = {false}; /* new tables of empty shards, not mapped in yet */
+    bool ok = true, any = false;
+    for (int i = 0; i < RT_SHARDS && ok; i++) {
         rt_shard *sh = &s->shard[i];
-        if ((!sh->slots || 4 * per_shard > 3 * (sh->mask + 1)) && !grow_shard(s, sh, per_shard))
-            return false;
+        if (!sh->slots || 4 * per_shard > 3 * (sh->mask + 1)) {
+            fresh[i] = sh->used == 0;
+            any = any || fresh[i];
+            ok = grow_shard(s, sh, per_shard, true);
+        }
     }
+    /* The new tables' pages, all of which the customers will use, mapped
+     * in on two threads: this is the read's first work after the header,
+     * and on one thread the parsing thread would wait for it (tens of
+     * milliseconds for millions of customers). */
+    map_job half = {s, RT_SHARDS / 2, RT_SHARDS, fresh}, rest = {s, 0, RT_SHARDS / 2, fresh};
+    pthread_t other;
+    bool two = any && pthread_create(&other, NULL, map_shards, &half) == 0;
+    if (!two)
+        rest.to = RT_SHARDS;
+    map_shards(&rest);
+    if (two)
+        pthread_join(other, NULL);
+    if (!ok)
+        return false;
     if (n > s->cap && n <= RT_MAX_CUSTOMERS) {
         rt_customer *c = realloc(s->cust, n * sizeof *c);
         if (!c)
@@ -328,7 +367,7 @@ static bool locate(rt_store *s, const rt_pending *p, uint32_t *index, bool *foun
 {
     rt_shard *sh = shard_of(s, p->hi);
     if (!sh->slots || 4 * (sh->used + 1) > 3 * (sh->mask + 1)) {
-        if (!grow_shard(s, sh, sh->used + 1))
+        if (!grow_shard(s, sh, sh->used + 1, false))
             return false;
     }
     uint64_t tag = tag_of(p->hi);
