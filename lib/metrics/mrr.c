@@ -66,27 +66,22 @@ typedef struct {
 enum { M_NEW, M_EXP, M_REACT, M_CONTR, M_CHURN, M_IN, M_OUT, M_COUNT };
 
 /* What a customer keeps beside the store, in one line of memory: a row of
- * a known customer reads it at one cache miss. */
+ * a known customer reads it at one cache miss. A customer of several
+ * distinct rows keeps their fingerprints in a chain instead (fp 0, place
+ * the index + 1 of its latest row there), found from here. */
 typedef struct {
     int64_t mrr;    /* its inline row's MRR */
-    uint64_t fp;    /* the fingerprint of one of its rows (0: none yet) */
-    uint64_t place; /* the earliest place of that row (retain_row.place) */
+    uint64_t fp;    /* the fingerprint of its one row (0: none, or a chain) */
+    uint64_t place; /* the earliest place of that row (retain_row.place), or its chain's head */
 } side;
 
-/* The fingerprints of a customer's rows beyond the one in its side: a
- * chain of rows per customer, its head found by the customer's index in
- * a hash table (only the customers with several distinct rows have
- * one). Exact duplicate rows are told apart with them. */
+/* The fingerprints of the customers of several distinct rows: a chain of
+ * rows per customer, its head in the customer's side. Exact duplicate
+ * rows are told apart with them. */
 typedef struct {
-    uint64_t *slots; /* (customer + 1) << 32 | index + 1 of its latest row; 0 free */
-    size_t mask, used;
     uint64_t *fp, *place;
     uint32_t *next; /* index + 1 of the customer's row before; 0 ends */
     size_t n, cap;
-    /* a bit per customer index: whether it has a chain (a megabyte for 8M
-     * customers, in the caches, where a probe of slots would miss them) */
-    uint64_t *has;
-    size_t has_words;
 } fp_more;
 
 struct retain_mrr {
@@ -148,11 +143,9 @@ void retain_mrr_free(retain_mrr *m)
     free(m->fill);
     rt_store_free(&m->store);
     rt_rowset_free(&m->dups);
-    free(m->more.slots);
     free(m->more.fp);
     free(m->more.place);
     free(m->more.next);
-    free(m->more.has);
     rt_intern_free(&m->segments);
     free(m->side);
     free(m->id_at);
@@ -214,83 +207,27 @@ static const char *id_of(const retain_mrr *m, size_t i, size_t *len)
 
 /* ---- exact duplicates -------------------------------------------------- */
 
-static size_t more_pos(const fp_more *t, uint32_t i)
+/* The index + 1 of the latest row of customer i's chain, 0 when it has
+ * none (a fingerprint in its side, or none). */
+static uint32_t more_head(const retain_mrr *m, uint32_t i)
 {
-    return (size_t)(((i + 1) * 0x9E3779B97F4A7C15ull) >> 32) & t->mask;
+    return m->side[i].fp ? 0 : (uint32_t)m->side[i].place;
 }
 
-/* The slot of customer i's chain, or NULL when it has none. */
-static uint64_t *more_slot(const fp_more *t, uint32_t i)
-{
-    if (i / 64 >= t->has_words || !(t->has[i / 64] >> (i % 64) & 1))
-        return NULL;
-    uint64_t key = (uint64_t)(i + 1) << 32;
-    for (size_t pos = more_pos(t, i);; pos = (pos + 1) & t->mask) {
-        uint64_t slot = t->slots[pos];
-        if (slot == 0)
-            return NULL;
-        if ((slot & 0xFFFFFFFF00000000ull) == key)
-            return &t->slots[pos];
-    }
-}
-
-static uint32_t more_head(const fp_more *t, uint32_t i)
-{
-    const uint64_t *slot = more_slot(t, i);
-    return slot ? (uint32_t)*slot : 0;
-}
-
-static bool more_grow(fp_more *t)
-{
-    size_t size = t->slots ? 2 * (t->mask + 1) : 1024;
-    uint64_t *slots = calloc(size, sizeof *slots), *old = t->slots;
-    if (!slots)
-        return false;
-    size_t old_size = old ? t->mask + 1 : 0;
-    t->slots = slots;
-    t->mask = size - 1;
-    for (size_t k = 0; k < old_size; k++) {
-        if (!old[k])
-            continue;
-        size_t pos = more_pos(t, (uint32_t)((old[k] >> 32) - 1));
-        while (slots[pos])
-            pos = (pos + 1) & t->mask;
-        slots[pos] = old[k];
-    }
-    free(old);
-    return true;
-}
-
-/* Adds fingerprint fp at place to customer i's chain. */
-static bool more_add(fp_more *t, uint32_t i, uint64_t fp, uint64_t place)
+/* Adds fingerprint fp at place to the chain of rows that begins at head
+ * (0: a new chain): the index + 1 of its entry, 0 when out of memory. */
+static uint32_t more_add(fp_more *t, uint32_t head, uint64_t fp, uint64_t place)
 {
     if (t->n == t->cap) {
         size_t cap = t->cap ? 2 * t->cap : 1024;
         if (cap > RT_MAX_CUSTOMERS || !rt_row_chains_grow(&t->fp, &t->place, &t->next, cap))
-            return false; /* indices are 32-bit */
+            return 0; /* indices are 32-bit */
         t->cap = cap;
-    }
-    uint64_t *slot = more_slot(t, i);
-    if (!slot) {
-        size_t had = t->has_words;
-        if (!rt_grow((void **)&t->has, &t->has_words, i / 64 + 1, sizeof *t->has))
-            return false;
-        memset(t->has + had, 0, (t->has_words - had) * sizeof *t->has);
-        if (4 * (t->used + 1) > 3 * (t->slots ? t->mask + 1 : 0) && !more_grow(t))
-            return false;
-        size_t pos = more_pos(t, i);
-        while (t->slots[pos])
-            pos = (pos + 1) & t->mask;
-        slot = &t->slots[pos];
-        *slot = (uint64_t)(i + 1) << 32;
-        t->used++;
-        t->has[i / 64] |= 1ull << (i % 64);
     }
     t->fp[t->n] = fp;
     t->place[t->n] = place;
-    t->next[t->n] = (uint32_t)*slot;
-    *slot = ((uint64_t)(i + 1) << 32) | (uint32_t)++t->n;
-    return true;
+    t->next[t->n] = head;
+    return (uint32_t)++t->n;
 }
 
 /* Where customer i keeps the earliest place of its row of fingerprint fp
@@ -299,7 +236,7 @@ static uint64_t *fp_kept(const retain_mrr *m, uint32_t i, uint64_t fp)
 {
     if (m->side[i].fp == fp)
         return &m->side[i].place;
-    for (uint32_t r = more_head(&m->more, i); r; r = m->more.next[r - 1])
+    for (uint32_t r = more_head(m, i); r; r = m->more.next[r - 1])
         if (m->more.fp[r - 1] == fp)
             return &m->more.place[r - 1];
     return NULL;
@@ -315,12 +252,19 @@ static int fp_add(retain_mrr *m, uint32_t i, uint64_t fp, uint64_t place)
         rt_rowset_count(&m->dups, place, kept);
         return 0;
     }
-    if (m->side[i].fp == 0) {
-        m->side[i].fp = fp;
-        m->side[i].place = place;
+    side *d = &m->side[i];
+    if (d->fp == 0 && d->place == 0) {
+        d->fp = fp;
+        d->place = place;
         return 1;
     }
-    return more_add(&m->more, i, fp, place) ? 1 : -1;
+    /* the side's row opens the chain */
+    uint32_t head = d->fp ? more_add(&m->more, 0, d->fp, d->place) : (uint32_t)d->place;
+    if (!head || !(head = more_add(&m->more, head, fp, place)))
+        return -1;
+    d->fp = 0;
+    d->place = head;
+    return 1;
 }
 
 /* ---- curves ------------------------------------------------------------ */
@@ -418,9 +362,10 @@ static bool room(retain_mrr *m, piece **v, uint32_t *cap, uint32_t n, size_t nee
         *cap = SMALL;
         return true;
     }
-    size_t c = 2 * (size_t)*cap > SMALL ? 2 * (size_t)*cap : 2 * SMALL;
+    /* by half again: most curves past a slot have five or six pieces */
+    size_t c = *cap > SMALL ? *cap : SMALL;
     while (c < need)
-        c *= 2;
+        c += c / 2;
     piece *p = c <= UINT32_MAX ? realloc(*cap > SMALL ? *v : NULL, c * sizeof *p) : NULL;
     if (!p)
         return false;
@@ -713,7 +658,7 @@ static size_t shared_rows(const retain_mrr *a, size_t j, const retain_mrr *b, si
     uint64_t fp = a->side[j].fp;
     size_t shared = fp && fp_kept(b, (uint32_t)i, fp);
     *n = fp != 0;
-    for (uint32_t r = more_head(&a->more, (uint32_t)j); r; r = a->more.next[r - 1], ++*n)
+    for (uint32_t r = more_head(a, (uint32_t)j); r; r = a->more.next[r - 1], ++*n)
         shared += fp_kept(b, (uint32_t)i, a->more.fp[r - 1]) != NULL;
     return shared;
 }
@@ -752,7 +697,7 @@ static bool merge_rowset(retain_mrr *m, size_t i, const retain_mrr *x, size_t j)
     const side *a = &x->side[j];
     if (a->fp && fp_add(m, (uint32_t)i, a->fp, a->place) < 0)
         return false;
-    for (uint32_t r = more_head(&x->more, (uint32_t)j); r; r = x->more.next[r - 1])
+    for (uint32_t r = more_head(x, (uint32_t)j); r; r = x->more.next[r - 1])
         if (fp_add(m, (uint32_t)i, x->more.fp[r - 1], x->more.place[r - 1]) < 0)
             return false;
     return true;
@@ -1271,7 +1216,6 @@ size_t retain_mrr_bytes(const retain_mrr *m)
 {
     const fp_more *t = &m->more;
     size_t b = rt_store_bytes(&m->store) + m->store.n * sizeof *m->side +
-               (t->slots ? (t->mask + 1) * sizeof *t->slots : 0) + t->has_words * sizeof *t->has +
                t->n * (sizeof *t->fp + sizeof *t->place + sizeof *t->next) +
                m->curves_cap * sizeof *m->curves + m->ids.cap;
     if (m->opt.ids)
