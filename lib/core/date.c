@@ -167,7 +167,32 @@ static bool trailing_time_ok(const char *s, size_t len)
  * event row of retain risk passes here). */
 static bool parse_iso(const char *s, size_t len, retain_day *out)
 {
-    if (len < 10 || s[4] != '-' || s[7] != '-')
+    if (len < 10)
+        return false;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    /* "YYYY-MM-" as one word, its first byte lowest: less '0' in the digits'
+     * bytes and '-' in the dashes', every byte must be below 10 and the
+     * dashes' 0; then the digits are combined in place. */
+    uint64_t w;
+    uint16_t dd;
+    memcpy(&w, s, 8);
+    memcpy(&dd, s + 8, 2);
+    w ^= 0x2D30302D30303030ULL;
+    dd ^= 0x3030;
+    uint32_t dw = dd;
+    if (((w + 0x7676767676767676ULL) | w) & 0x8080808080808080ULL || (w & 0xFF0000FF00000000ULL) ||
+        ((dw + 0x7676) | dw) & 0x8080)
+        return false;
+    if (len > 10 && !trailing_time_ok(s + 10, len - 10))
+        return false;
+    uint64_t y = w & 0xFFFFFFFF;          /* bytes y0 y1 y2 y3 */
+    y = (y * 10 + (y >> 8)) & 0x00FF00FF; /* 10 y0 + y1, 10 y2 + y3 */
+    y = (y * 100 + (y >> 16)) & 0xFFFF;   /* the year */
+    int month = (int)(((w >> 40) & 0xFF) * 10 + ((w >> 48) & 0xFF));
+    int mday = (int)((dw & 0xFF) * 10 + (dw >> 8));
+    return retain_day_from_ymd((int)y, month, mday, out);
+#else
+    if (s[4] != '-' || s[7] != '-')
         return false;
     const unsigned char *u = (const unsigned char *)s;
     unsigned y0 = u[0] - 48u, y1 = u[1] - 48u, y2 = u[2] - 48u, y3 = u[3] - 48u;
@@ -178,6 +203,7 @@ static bool parse_iso(const char *s, size_t len, retain_day *out)
         return false;
     return retain_day_from_ymd((int)(1000 * y0 + 100 * y1 + 10 * y2 + y3), (int)(10 * m0 + m1),
                                (int)(10 * d0 + d1), out);
+#endif
 }
 
 /* Compiled formats: one item per conversion or literal. */
