@@ -108,22 +108,25 @@ static void strip_currency_back(const unsigned char **s, size_t *len)
  * customer table has one amount a row. */
 static bool plain_amount(const unsigned char *s, size_t len, char decimal, retain_money *out)
 {
-    size_t i = 0;
+    /* the units: 1 to 12 digits (a 13th fails) */
+    size_t i = 0, n = len < 13 ? len : 13;
     uint64_t units = 0;
-    while (i < len && i <= 12 && is_digit(s[i]))
+    while (i < n && (unsigned)(s[i] - '0') < 10)
         units = units * 10 + (uint64_t)(s[i++] - '0');
     if (i == 0 || i > 12)
         return false;
     uint64_t micro = 0;
     if (i < len) {
+        /* the decimals: 1 to 6 digits, to the end */
+        static const uint32_t scale[7] = {1, 100000, 10000, 1000, 100, 10, 1};
         if (s[i++] != (unsigned char)decimal)
             return false;
-        size_t first = i;
-        for (uint64_t scale = RETAIN_MONEY_SCALE / 10; i < len && i - first < 6 && is_digit(s[i]);
-             scale /= 10)
-            micro += (uint64_t)(s[i++] - '0') * scale;
+        size_t first = i, m = len - i < 6 ? len : i + 6;
+        while (i < m && (unsigned)(s[i] - '0') < 10)
+            micro = micro * 10 + (uint64_t)(s[i++] - '0');
         if (i == first || i != len)
             return false;
+        micro *= scale[i - first];
     }
     *out = (retain_money)(units * RETAIN_MONEY_SCALE + micro);
     return true;
