@@ -29,4 +29,8 @@ typedef struct {
  * walk over every customer's lives, without a call per life. */
 const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size_t *n);
 
+/* Starts loading what retain_events_mrr_on() reads of customer i (a hint,
+ * for a walk over the customers in order: call it some customers ahead). */
+void rt_events_fetch(const retain_events *ev, size_t i);
+
 #endif
