@@ -769,12 +769,11 @@ static bool looks_day_first(const char *s, size_t len)
     return true;
 }
 
-static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
+/* Why the date of a slot is not one: the error in r->diag; false. */
+__attribute__((noinline, cold)) static bool date_failed(retain_reader *r, size_t slot)
 {
     const char *s = r->slot_ptr[slot];
     size_t len = r->slot_len[slot];
-    if (retain_date_parse(s, len, r->date_format, out))
-        return true;
     char q[100];
     rt_quote(q, sizeof q, s, len);
     const char *col = slot_column_name(r, slot);
@@ -845,6 +844,14 @@ static bool convert_date(retain_reader *r, size_t slot, retain_day *out)
     return false;
 }
 
+/* The date of a slot; false with the error in r->diag. The rows' path:
+ * the errors' stack frame is date_failed's. */
+static inline bool convert_date(retain_reader *r, size_t slot, retain_day *out)
+{
+    return retain_date_parse(r->slot_ptr[slot], r->slot_len[slot], r->date_format, out) ||
+           date_failed(r, slot);
+}
+
 /* An amount of a semicolon file read without --decimal, while no amount
  * before it told the separator: one that reads with only one of them
  * decides it for the file (1 234,50, 12,5 and 1.234,50 say ','; 1234.50
@@ -889,18 +896,13 @@ static retain_money_error detect_decimal(retain_reader *r, size_t slot, retain_m
     return ep;
 }
 
-static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
+/* Why the amount of a slot is not one (e, from parsing it): the error in
+ * r->diag; false. */
+__attribute__((noinline, cold)) static bool money_failed(retain_reader *r, size_t slot,
+                                                         retain_money_error e)
 {
     const char *s = r->slot_ptr[slot];
     size_t len = r->slot_len[slot];
-    bool ambiguous = false;
-    retain_money_error e = r->decimal_auto && !r->decimal_line
-                               ? detect_decimal(r, slot, out, &ambiguous)
-                               : retain_money_parse(s, len, r->decimal, out);
-    if (e == RETAIN_MONEY_OK)
-        return true;
-    if (ambiguous)
-        return false;
     char q[100];
     rt_quote(q, sizeof q, s, len);
     const char *col = slot_column_name(r, slot);
@@ -919,6 +921,19 @@ static bool convert_money(retain_reader *r, size_t slot, retain_money *out)
     else if (e == RETAIN_MONEY_DECIMAL_POINT)
         rt_hint(r->diag, "this looks like a decimal point: drop --decimal ,");
     return false;
+}
+
+/* The amount of a slot; false with the error in r->diag. */
+static inline bool convert_money(retain_reader *r, size_t slot, retain_money *out)
+{
+    bool ambiguous = false;
+    retain_money_error e =
+        r->decimal_auto && !r->decimal_line
+            ? detect_decimal(r, slot, out, &ambiguous)
+            : retain_money_parse(r->slot_ptr[slot], r->slot_len[slot], r->decimal, out);
+    if (e == RETAIN_MONEY_OK)
+        return true;
+    return !ambiguous && money_failed(r, slot, e);
 }
 
 /* An amount of a role: money, in minor units with cents. */
