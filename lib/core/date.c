@@ -163,6 +163,22 @@ static bool trailing_time_ok(const char *s, size_t len)
     return is_time(s + 1, len - 1);
 }
 
+/* retain_day_from_ymd, inline for the years of most exports (1970-2099,
+ * a leap year every fourth). */
+static inline bool day_of_ymd(unsigned year, unsigned month, unsigned mday, retain_day *out)
+{
+    static const short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (year - 1970u >= 130u || month - 1u >= 12u || mday == 0)
+        return retain_day_from_ymd((int)year, (int)month, (int)mday, out);
+    unsigned leap = (year & 3) == 0;
+    if (mday > dim[month - 1] + (unsigned)(month == 2 && leap))
+        return false;
+    *out = (retain_day)(365 * (year - 1970) + (year - 1969) / 4 + (unsigned)before[month - 1] +
+                        (month > 2 && leap) + mday - 1);
+    return true;
+}
+
 /* YYYY-MM-DD, then nothing or a time: the digits read all at once (every
  * event row of retain risk passes here). */
 static bool parse_iso(const char *s, size_t len, retain_day *out)
@@ -190,7 +206,7 @@ static bool parse_iso(const char *s, size_t len, retain_day *out)
     y = (y * 100 + (y >> 16)) & 0xFFFF;   /* the year */
     int month = (int)(((w >> 40) & 0xFF) * 10 + ((w >> 48) & 0xFF));
     int mday = (int)((dw & 0xFF) * 10 + (dw >> 8));
-    return retain_day_from_ymd((int)y, month, mday, out);
+    return day_of_ymd((unsigned)y, (unsigned)month, (unsigned)mday, out);
 #else
     if (s[4] != '-' || s[7] != '-')
         return false;

@@ -52,6 +52,7 @@ typedef struct {
     bool count_lines;        /* lines are counted from libcsv's line-end calls */
     bool block_ascii;        /* the block being fed is ASCII without NUL */
     bool stopped;            /* the consumer wants no more: ignore callbacks */
+    bool halted;             /* stopped, too_long or nomem: on_field's one test */
     unsigned long failed_on; /* the line where an unclosed quote failed, or 0 */
     bool pending_cr;         /* the last block ended in a CR, counted as a line end:
                                 an LF first in the next one is its CRLF's */
@@ -258,12 +259,12 @@ __attribute__((noinline)) static void on_other_field(void *data, size_t len, voi
     if (p->stopped | p->too_long | p->nomem)
         return; /* no batch any more, or no room: libcsv finishes the block for nothing */
     if (b->arena_len + len + 8 * b->nfields > p->rec_budget) {
-        p->too_long = true; /* a cap on memory, whatever the fields */
+        p->too_long = p->halted = true; /* a cap on memory, whatever the fields */
         return;
     }
     if ((b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap) &&
         !reserve_field(b, len)) {
-        p->nomem = true;
+        p->nomem = p->halted = true;
         return;
     }
     store_field(b, data, len);
@@ -277,8 +278,7 @@ static void on_field(void *data, size_t len, void *user)
     rt_batch *b = p->cur;
     if (!p->in_record) /* its first field: the record starts here */
         start_record(p);
-    if (__builtin_expect((p->stopped | p->too_long | p->nomem) ||
-                             b->arena_len + len + 8 * b->nfields > p->rec_budget ||
+    if (__builtin_expect(p->halted || b->arena_len + len + 8 * b->nfields > p->rec_budget ||
                              b->arena_len + len + 1 > b->arena_cap || b->nfields == b->fields_cap,
                          0)) {
         on_other_field(data, len, user);
@@ -300,7 +300,7 @@ static void on_record(int term, void *user)
     p->in_record = false;
     if (b->nrec == b->rec_cap &&
         !grow((void **)&b->rec, &b->rec_cap, b->nrec + 1, sizeof *b->rec)) {
-        p->nomem = true;
+        p->nomem = p->halted = true;
         return;
     }
     rt_record *rec = &b->rec[b->nrec++];
@@ -317,7 +317,7 @@ static void on_record(int term, void *user)
      * takes the whole chunk */
     if (p->front && (b->nrec >= p->s->batch_records || b->arena_len >= BATCH_BYTES)) {
         if (!publish(p->s, false)) {
-            p->stopped = true;
+            p->stopped = p->halted = true;
             return;
         }
         p->rec_first = 0;
