@@ -180,90 +180,99 @@ retain_stages *retain_stages_parse(const char *spec, retain_diag *diag)
 
 /* ---- day-indexed sums ------------------------------------------------- */
 
+/* A day's count of lives and their MRR. */
+typedef struct {
+    int64_t count, mrr;
+} day_sums;
+
+/* Counts and MRR by day, side by side (one place for both: the fold
+ * adds to both at once). */
 typedef struct {
     int32_t lo; /* day of v[0] */
     size_t n;
-    int64_t *v; /* per day; prefix sums after finish */
-} dayhist;
+    day_sums *v; /* per day; prefix sums after finish */
+} tally;
 
-/* Grows h to hold day, then adds w to it: the rare path of dh_add. */
-__attribute__((noinline)) static bool dh_grow_add(dayhist *h, int32_t day, int64_t w)
+/* Grows t to hold day, then adds to it: the rare path of tally_put. */
+__attribute__((noinline)) static bool tally_grow_put(tally *t, int32_t day, int64_t count,
+                                                     int64_t mrr)
 {
-    int32_t lo = h->v ? (day < h->lo ? day : h->lo) : day;
-    int64_t hi = h->v ? (day >= h->lo + (int64_t)h->n ? day : h->lo + (int64_t)h->n - 1) : day;
+    int32_t lo = t->v ? (day < t->lo ? day : t->lo) : day;
+    int64_t hi = t->v ? (day >= t->lo + (int64_t)t->n ? day : t->lo + (int64_t)t->n - 1) : day;
     size_t n = (size_t)(hi - lo + 1);
-    size_t cap = h->n ? 2 * h->n : 512; /* grow geometrically, on the side that needs it */
+    size_t cap = t->n ? 2 * t->n : 512; /* grow geometrically, on the side that needs it */
     if (cap < n)
         cap = n;
-    if (h->v && day < h->lo)
+    if (t->v && day < t->lo)
         lo = (int32_t)(hi - (int64_t)cap + 1);
-    int64_t *v = calloc(cap, sizeof *v);
+    day_sums *v = calloc(cap, sizeof *v);
     if (!v)
         return false;
-    if (h->v)
-        memcpy(v + (h->lo - lo), h->v, h->n * sizeof *v);
-    free(h->v);
-    h->v = v;
-    h->lo = lo;
-    h->n = cap;
-    return !__builtin_add_overflow(h->v[day - h->lo], w, &h->v[day - h->lo]);
+    if (t->v)
+        memcpy(v + (t->lo - lo), t->v, t->n * sizeof *v);
+    free(t->v);
+    t->v = v;
+    t->lo = lo;
+    t->n = cap;
+    day_sums *d = &t->v[day - t->lo];
+    return !__builtin_add_overflow(d->count, count, &d->count) &&
+           !__builtin_add_overflow(d->mrr, mrr, &d->mrr);
 }
 
-/* Adds w on day; false on overflow or out of memory. Called several
- * times for every life: the day is almost always in range. */
-static inline bool dh_add(dayhist *h, int32_t day, int64_t w)
+/* Adds count lives of mrr on day; false on overflow or out of memory.
+ * Called for every life: the day is almost always in range. */
+static inline bool tally_put(tally *t, int32_t day, int64_t count, int64_t mrr)
 {
-    size_t i = (size_t)((int64_t)day - h->lo);
-    if (__builtin_expect(i >= h->n, 0)) /* also no table yet: n = 0 */
-        return dh_grow_add(h, day, w);
-    return !__builtin_add_overflow(h->v[i], w, &h->v[i]);
+    size_t i = (size_t)((int64_t)day - t->lo);
+    if (__builtin_expect(i >= t->n, 0)) /* also no table yet: n = 0 */
+        return tally_grow_put(t, day, count, mrr);
+    day_sums *d = &t->v[i];
+    return !__builtin_add_overflow(d->count, count, &d->count) &&
+           !__builtin_add_overflow(d->mrr, mrr, &d->mrr);
 }
 
-static void dh_prefix(dayhist *h)
+static bool tally_add(tally *t, int32_t day, retain_money mrr)
 {
-    for (size_t i = 1; i < h->n; i++)
-        h->v[i] += h->v[i - 1];
+    return tally_put(t, day, 1, mrr);
 }
 
-/* Sum of the days up to `day` (after dh_prefix). */
-static int64_t dh_upto(const dayhist *h, int64_t day)
+static void tally_prefix(tally *t)
 {
-    if (!h->v || day < h->lo)
-        return 0;
-    if (day - h->lo >= (int64_t)h->n)
-        return h->v[h->n - 1];
-    return h->v[day - h->lo];
+    for (size_t i = 1; i < t->n; i++) {
+        t->v[i].count += t->v[i - 1].count;
+        t->v[i].mrr += t->v[i - 1].mrr;
+    }
 }
 
-/* Adds the days of b to a (neither prefixed yet); false on overflow or
- * out of memory. */
-static bool dh_merge(dayhist *a, const dayhist *b)
+/* Sums of the days up to `day` (after tally_prefix). */
+static day_sums tally_upto(const tally *t, int64_t day)
+{
+    if (!t->v || day < t->lo)
+        return (day_sums){0, 0};
+    if (day - t->lo >= (int64_t)t->n)
+        return t->v[t->n - 1];
+    return t->v[day - t->lo];
+}
+
+/* Adds the days of b, shifted by `by` days, to a (neither prefixed yet);
+ * false on overflow or out of memory. */
+static bool tally_add_shifted(tally *a, const tally *b, int64_t by)
 {
     for (size_t i = 0; i < b->n; i++)
-        if (b->v[i] && !dh_add(a, b->lo + (int32_t)i, b->v[i]))
+        if ((b->v[i].count || b->v[i].mrr) &&
+            !tally_put(a, (int32_t)(b->lo + (int64_t)i + by), b->v[i].count, b->v[i].mrr))
             return false;
     return true;
 }
 
-/* Counts and MRR side by side. */
-typedef struct {
-    dayhist count, mrr;
-} tally;
-
-static bool tally_add(tally *t, int32_t day, retain_money mrr)
-{
-    return dh_add(&t->count, day, 1) && dh_add(&t->mrr, day, mrr);
-}
-
 static bool tally_merge(tally *a, const tally *b)
 {
-    return dh_merge(&a->count, &b->count) && dh_merge(&a->mrr, &b->mrr);
+    return tally_add_shifted(a, b, 0);
 }
 
 static void tally_free(tally *t)
 {
-    free(t->count.v);
-    free(t->mrr.v);
+    free(t->v);
 }
 
 /* A stage's tallies. A life adds to `last` of the last stage it reaches
@@ -458,20 +467,6 @@ static retain_status add_life(retain_churn *c, const char *segment, size_t segme
     return RETAIN_OK;
 }
 
-/* Adds b, shifted by `by` days, to a; false on overflow or out of memory. */
-static bool dh_add_shifted(dayhist *a, const dayhist *b, int64_t by)
-{
-    for (size_t i = 0; i < b->n; i++)
-        if (b->v[i] && !dh_add(a, (int32_t)(b->lo + (int64_t)i + by), b->v[i]))
-            return false;
-    return true;
-}
-
-static bool tally_add_shifted(tally *a, const tally *b, int64_t by)
-{
-    return dh_add_shifted(&a->count, &b->count, by) && dh_add_shifted(&a->mrr, &b->mrr, by);
-}
-
 /* The entries (and, by period, the exits) of the stages the lives went
  * through, from the last stage each reached: a life whose last stage is K
  * entered every stage k <= K on its start day + from[k], and left every
@@ -500,22 +495,21 @@ static void prefix_all(retain_churn *c)
     for (size_t g = 0; g < c->segments.n; g++) {
         for (size_t k = 0; k < c->nstages; k++) {
             stage_acc *s = &c->seg[g][k];
-            dh_prefix(&s->entry.count);
-            dh_prefix(&s->entry.mrr);
-            dh_prefix(&s->exit.count);
-            dh_prefix(&s->exit.mrr);
-            for (size_t r = 0; r < s->nchurn; r++) {
-                dh_prefix(&s->churn[r].count);
-                dh_prefix(&s->churn[r].mrr);
-            }
+            tally_prefix(&s->entry);
+            tally_prefix(&s->exit);
+            for (size_t r = 0; r < s->nchurn; r++)
+                tally_prefix(&s->churn[r]);
         }
     }
 }
 
-/* Sum of a tally over the days [a, b]. */
-static int64_t span(const dayhist *h, int64_t a, int64_t b)
+/* Sums of a tally over the days [a, b]. */
+static day_sums span(const tally *t, int64_t a, int64_t b)
 {
-    return b < a ? 0 : dh_upto(h, b) - dh_upto(h, a - 1);
+    if (b < a)
+        return (day_sums){0, 0};
+    day_sums hi = tally_upto(t, b), lo = tally_upto(t, a - 1);
+    return (day_sums){hi.count - lo.count, hi.mrr - lo.mrr};
 }
 
 static retain_status on_life(const retain_life *life, void *user)
@@ -614,7 +608,7 @@ retain_status rt_churn_finish_at(retain_churn *c, size_t mid, retain_diag *diag)
         for (size_t g = 0; g < nseg && !seen; g++)
             for (size_t k2 = 0; k2 < c->nstages && !seen; k2++)
                 seen = ri < c->seg[g][k2].nchurn &&
-                       dh_upto(&c->seg[g][k2].churn[ri].count, c->as_of) > 0;
+                       tally_upto(&c->seg[g][k2].churn[ri], c->as_of).count > 0;
         if (seen)
             c->reason_order[c->nreasons++] = ri;
     }
@@ -635,11 +629,13 @@ retain_status rt_churn_finish_at(retain_churn *c, size_t mid, retain_diag *diag)
             int64_t all = 0;
             for (size_t s = 0; s < c->nstages; s++) {
                 const stage_acc *a = &c->seg[g][s];
-                int64_t entered = dh_upto(&a->entry.count, q);
-                retain_money mrr_entered = dh_upto(&a->entry.mrr, q);
+                day_sums in = tally_upto(&a->entry, q);
+                int64_t entered = in.count;
+                retain_money mrr_entered = in.mrr;
                 if (c->opt.by_period) {
-                    entered -= dh_upto(&a->exit.count, p0 - 1);
-                    mrr_entered -= dh_upto(&a->exit.mrr, p0 - 1);
+                    day_sums left = tally_upto(&a->exit, p0 - 1);
+                    entered -= left.count;
+                    mrr_entered -= left.mrr;
                 }
                 for (size_t r = 0; r < nr; r++) {
                     retain_churn_cell *cell = &row[s * nr + r];
@@ -647,8 +643,9 @@ retain_status rt_churn_finish_at(retain_churn *c, size_t mid, retain_diag *diag)
                     cell->mrr_entered = mrr_entered;
                     size_t ri = c->nreasons ? c->reason_order[r] : 0;
                     if (ri < a->nchurn) {
-                        cell->churned = span(&a->churn[ri].count, p0, q);
-                        cell->mrr_churned = span(&a->churn[ri].mrr, p0, q);
+                        day_sums out = span(&a->churn[ri], p0, q);
+                        cell->churned = out.count;
+                        cell->mrr_churned = out.mrr;
                     }
                     all += cell->churned;
                 }
