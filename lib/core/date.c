@@ -20,21 +20,33 @@ static int days_in_month(int y, int m)
     return m == 2 && is_leap(y) ? 29 : dim[m - 1];
 }
 
+/* Whether year, month and day are in the years of most exports
+ * (1970-2099, a leap year every fourth), where day_of_ymd_1970 applies. */
+static inline bool in_1970s_range(unsigned year, unsigned month, unsigned mday)
+{
+    return year - 1970u < 130u && month - 1u < 12u && mday != 0;
+}
+
+/* The day of a date in_1970s_range: the days before the year, before the
+ * month, in it (every date of every table passes here); false when the
+ * month has no such day. */
+static inline bool day_of_ymd_1970(unsigned year, unsigned month, unsigned mday, retain_day *out)
+{
+    static const short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
+    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    unsigned leap = (year & 3) == 0;
+    if (mday > dim[month - 1] + (unsigned)(month == 2 && leap))
+        return false;
+    *out = (retain_day)(365 * (year - 1970) + (year - 1969) / 4 + (unsigned)before[month - 1] +
+                        (month > 2 && leap) + mday - 1);
+    return true;
+}
+
 bool retain_day_from_ymd(int year, int month, int mday, retain_day *out)
 {
-    if (year >= 1970 && year < 2100 && month >= 1 && month <= 12 && mday >= 1) {
-        /* the years of most exports, a leap year every fourth: the days
-         * before the year, before the month, in it (every event row of
-         * retain risk passes here) */
-        static const short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-        static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        int leap = (year & 3) == 0;
-        if (mday > dim[month - 1] + (month == 2 && leap))
-            return false;
-        *out = (retain_day)(365 * (year - 1970) + (year - 1969) / 4 + before[month - 1] +
-                            (month > 2 && leap) + mday - 1);
-        return true;
-    }
+    if (year >= 0 && month >= 0 && mday >= 0 &&
+        in_1970s_range((unsigned)year, (unsigned)month, (unsigned)mday))
+        return day_of_ymd_1970((unsigned)year, (unsigned)month, (unsigned)mday, out);
     if (year < 1 || year > 9999 || month < 1 || month > 12 || mday < 1 ||
         mday > days_in_month(year, month))
         return false;
@@ -163,22 +175,6 @@ static bool trailing_time_ok(const char *s, size_t len)
     return is_time(s + 1, len - 1);
 }
 
-/* retain_day_from_ymd, inline for the years of most exports (1970-2099,
- * a leap year every fourth). */
-static inline bool day_of_ymd(unsigned year, unsigned month, unsigned mday, retain_day *out)
-{
-    static const short before[12] = {0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334};
-    static const unsigned char dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year - 1970u >= 130u || month - 1u >= 12u || mday == 0)
-        return retain_day_from_ymd((int)year, (int)month, (int)mday, out);
-    unsigned leap = (year & 3) == 0;
-    if (mday > dim[month - 1] + (unsigned)(month == 2 && leap))
-        return false;
-    *out = (retain_day)(365 * (year - 1970) + (year - 1969) / 4 + (unsigned)before[month - 1] +
-                        (month > 2 && leap) + mday - 1);
-    return true;
-}
-
 /* YYYY-MM-DD, then nothing or a time: the digits read all at once (every
  * event row of retain risk passes here). */
 static bool parse_iso(const char *s, size_t len, retain_day *out)
@@ -206,7 +202,9 @@ static bool parse_iso(const char *s, size_t len, retain_day *out)
     y = (y * 100 + (y >> 16)) & 0xFFFF;   /* the year */
     int month = (int)(((w >> 40) & 0xFF) * 10 + ((w >> 48) & 0xFF));
     int mday = (int)((dw & 0xFF) * 10 + (dw >> 8));
-    return day_of_ymd((unsigned)y, (unsigned)month, (unsigned)mday, out);
+    if (!in_1970s_range((unsigned)y, (unsigned)month, (unsigned)mday))
+        return retain_day_from_ymd((int)y, month, mday, out);
+    return day_of_ymd_1970((unsigned)y, (unsigned)month, (unsigned)mday, out);
 #else
     if (s[4] != '-' || s[7] != '-')
         return false;

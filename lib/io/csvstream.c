@@ -256,7 +256,7 @@ __attribute__((noinline)) static void on_other_field(void *data, size_t len, voi
 {
     rt_parse *p = user;
     rt_batch *b = p->cur;
-    if (p->stopped | p->too_long | p->nomem)
+    if (p->halted)
         return; /* no batch any more, or no room: libcsv finishes the block for nothing */
     if (b->arena_len + len + 8 * b->nfields > p->rec_budget) {
         p->too_long = p->halted = true; /* a cap on memory, whatever the fields */

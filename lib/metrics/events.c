@@ -717,9 +717,6 @@ static uint32_t life_segment(const registry *r, size_t i, int32_t start)
     return found ? seg : any_seg;
 }
 
-/* Customers between a fetch ahead of their rows and their walk. */
-#define FETCH_AHEAD 16
-
 /* Starts loading customer i's latest row. A walk over the customers in
  * order reads their rows in about the order of the file, which the
  * caches see coming, but a customer of several rows starts at its latest,
@@ -761,8 +758,8 @@ static void make_lives(lives_job *j)
     j->ok = true;
     for (size_t c = 0; c < j->to - j->from; c++) {
         size_t i = j->down ? j->to - 1 - c : j->from + c;
-        if (c + FETCH_AHEAD < j->to - j->from)
-            fetch_rows(r, j->down ? i - FETCH_AHEAD : i + FETCH_AHEAD);
+        if (c + RT_EVENTS_FETCH_AHEAD < j->to - j->from)
+            fetch_rows(r, j->down ? i - RT_EVENTS_FETCH_AHEAD : i + RT_EVENTS_FETCH_AHEAD);
         if (r->from_latest_start)
             cut_rows(r, i);
         uint32_t k0 = r->ref[i].first_row;

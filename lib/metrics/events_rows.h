@@ -30,7 +30,9 @@ typedef struct {
 const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size_t *n);
 
 /* Starts loading what retain_events_mrr_on() reads of customer i (a hint,
- * for a walk over the customers in order: call it some customers ahead). */
+ * for a walk over the customers in order: call it RT_EVENTS_FETCH_AHEAD
+ * customers ahead). */
+#define RT_EVENTS_FETCH_AHEAD 16
 void rt_events_fetch(const retain_events *ev, size_t i);
 
 #endif

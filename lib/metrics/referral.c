@@ -726,7 +726,7 @@ static retain_status walk_customers(retain_referral *r, const cust_info *info, l
     bool any = false, ok = true;
     /* the registry knows the customers apart: each goes in whole, by no id */
     for (size_t i = 0; i < n && ok; i++) {
-        rt_events_fetch(r->ev, i + 16);
+        rt_events_fetch(r->ev, i + RT_EVENTS_FETCH_AHEAD);
         int g = is_referred(info, i) ? 0 : 1;
         size_t nl;
         const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
