@@ -184,7 +184,11 @@ typedef struct {
      * segment cap (which rows past the cap are skipped would depend on the
      * order); with an encoding; on a pipe or a file under 8 MiB; and, in
      * a semicolon file without a decimal separator given (decimal 0) with
-     * an amount column, until an amount told the separator. */
+     * an amount column, until an amount told the separator. While rows
+     * may come out of order, the reader's own parsing thread runs with
+     * its nice value raised by 10 (on Linux, where nice is per thread), so
+     * that the threads handling the rows run first; the calling thread's
+     * priority is not changed. */
     bool unordered;
     /* At most this many distinct values in the first extra column (the
      * segment column, --by): the row with one more fails with

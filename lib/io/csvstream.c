@@ -13,7 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define XXH_INLINE_ALL
@@ -86,6 +88,10 @@ struct rt_csvstream {
     bool producer_waits, consumer_waits; /* a broadcast only when one does */
     bool done;                           /* the producer published its last batch */
     bool stop;                           /* the consumer wants no more */
+    /* set by the consumer when it may steal (atomic): the producer then
+     * lowers its priority, and notes in yielded that it did */
+    bool yield;
+    bool yielded;
 
     rt_parse front;
 
@@ -130,6 +136,7 @@ rt_csvstream_tuning rt_csvstream_tune = {
     .batch_records = BATCH_RECORDS,
     .steal_min = 8u << 20,    /* below, a second core gains little */
     .steal_chunk = 64u << 10, /* short enough not to keep batches waiting */
+    .producer_nice = 10,
 };
 
 /* libcsv grows its field buffer by a fixed block (128 bytes) per call, so
@@ -770,6 +777,35 @@ static size_t read_block(rt_csvstream *s, char *buf, char *conv_buf, size_t want
     return out ? out : (size_t)-2; /* a block that made no character yet */
 }
 
+/* Lowers the calling thread's priority (its nice value, which Linux
+ * keeps per thread) by rt_csvstream_tune.producer_nice, once the consumer
+ * may steal chunks. The three threads of a large read (this producer, the
+ * consumer, an accumulator's adder) share two cores; at one priority the
+ * producer runs ahead while the others wait for a core, fills its batches,
+ * then sleeps, and one core idles while the others catch up: about a
+ * tenth of the read on a 2-core machine. Below them it parses when a core
+ * is free, and a producer kept from running by other programs' load
+ * delays nothing: the consumer then parses chunks from the end itself.
+ * Errors are ignored (the priority is a hint); errno is kept. */
+static bool yield_to_consumer(void)
+{
+    int inc = rt_csvstream_tune.producer_nice;
+    if (inc <= 0)
+        return false;
+#ifdef SYS_gettid
+    int saved = errno;
+    id_t tid = (id_t)syscall(SYS_gettid);
+    errno = 0;
+    int now = getpriority(PRIO_PROCESS, tid);
+    bool ok = !(now == -1 && errno != 0) &&
+              setpriority(PRIO_PROCESS, tid, now + inc > 19 ? 19 : now + inc) == 0;
+    errno = saved;
+    return ok;
+#else
+    return false;
+#endif
+}
+
 static void *produce(void *arg)
 {
     rt_csvstream *s = arg;
@@ -788,8 +824,15 @@ static void *produce(void *arg)
     long long pos = 0;
     size_t n, want, carry = 0, raw;
     char *data;
-    while (!stopping(s) && (want = next_read(s, pos)) > 0 &&
-           (n = read_block(s, buf, conv_buf, want, &carry, &data, &raw, &st)) > 0) {
+    bool yielding = false;
+    for (;;) {
+        if (!yielding && __atomic_load_n(&s->yield, __ATOMIC_RELAXED)) {
+            yielding = true;
+            __atomic_store_n(&s->yielded, yield_to_consumer(), __ATOMIC_RELAXED);
+        }
+        if (stopping(s) || (want = next_read(s, pos)) == 0 ||
+            (n = read_block(s, buf, conv_buf, want, &carry, &data, &raw, &st)) == 0)
+            break;
         pos += (long long)raw;
         if (n == (size_t)-2)
             continue;
@@ -959,6 +1002,12 @@ void rt_csvstream_allow_steal(rt_csvstream *s)
     configure(s, &s->back);
     s->back.cur = &s->back_batch;
     s->may_steal = true;
+    __atomic_store_n(&s->yield, true, __ATOMIC_RELAXED);
+}
+
+bool rt_csvstream_yielded(const rt_csvstream *s)
+{
+    return __atomic_load_n(&s->yielded, __ATOMIC_RELAXED);
 }
 
 static long long count_quotes(const char *p, size_t n)

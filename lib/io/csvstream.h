@@ -79,6 +79,9 @@ size_t rt_csvstream_estimate(rt_csvstream *s);
  * caller's thread and returns it. Only for a regular file of at least
  * rt_csvstream_steal_min bytes; call it once the header is read. */
 void rt_csvstream_allow_steal(rt_csvstream *s);
+/* Whether the producer lowered its priority when chunks could be stolen
+ * (rt_csvstream_tuning.producer_nice); for tests. */
+bool rt_csvstream_yielded(const rt_csvstream *s);
 /* No more chunks: after a problem in one, the records before it matter. */
 void rt_csvstream_stop_stealing(rt_csvstream *s);
 
@@ -89,6 +92,9 @@ void rt_csvstream_stop_stealing(rt_csvstream *s);
 typedef struct {
     size_t block, batch_records, steal_min, steal_chunk;
     bool eager;
+    /* added to the producer thread's nice value once chunks may be
+     * stolen (see yield_to_consumer in csvstream.c); 0: left alone */
+    int producer_nice;
 } rt_csvstream_tuning;
 extern rt_csvstream_tuning rt_csvstream_tune;
 

@@ -179,8 +179,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .max_segments = size & 2 ? 3 : 0,
     };
     static const rt_csvstream_tuning tunings[] = {
-        {4096, 4, 0, 97, true},
-        {5000, 16, 0, 1024, true},
+        {4096, 4, 0, 97, true, 0},
+        {5000, 16, 0, 1024, true, 0},
     };
     rt_csvstream_tuning saved = rt_csvstream_tune;
     outcome a, b;

@@ -65,10 +65,10 @@ static void read_file(const char *path, bool unordered, outcome *o)
 static void expect_line(const char *data, size_t len, retain_status status, unsigned long line)
 {
     static const rt_csvstream_tuning tunings[] = {
-        {1u << 20, 1024, 8u << 20, 64u << 10, false}, /* the defaults */
-        {256, 16, 0, 200, true},
-        {4096, 8, 0, 1000, true},
-        {100000, 64, 0, 30000, true},
+        {1u << 20, 1024, 8u << 20, 64u << 10, false, 10}, /* the defaults */
+        {256, 16, 0, 200, true, 0},
+        {4096, 8, 0, 1000, true, 0},
+        {100000, 64, 0, 30000, true, 0},
     };
     char *path = path_of(data, len);
     rt_csvstream_tuning saved = rt_csvstream_tune;

@@ -271,10 +271,10 @@ static void same_outcome(outcome *a, outcome *b)
 }
 
 static const rt_csvstream_tuning tunings[] = {
-    {256, 16, 0, 200, true},
-    {300, 8, 0, 97, true},
-    {1000, 64, 0, 1024, true},
-    {512, 32, 0, 4096, false},
+    {256, 16, 0, 200, true, 0},
+    {300, 8, 0, 97, true, 0},
+    {1000, 64, 0, 1024, true, 0},
+    {512, 32, 0, 4096, false, 0},
 };
 
 static void check_shape(const shape *sh, unsigned seed)
@@ -342,6 +342,48 @@ static void test_small_file_reads_in_order(void **state)
     assert_int_equal(o.n, 50);
     assert_int_equal(o.back, 0);
     outcome_free(&o);
+    unlink(path);
+}
+
+/* The producer lowers its priority once chunks may be stolen, and only
+ * then (rt_csvstream_tuning.producer_nice); the records are the same. */
+static void test_producer_yields_when_chunks_may_be_stolen(void **state)
+{
+    (void)state;
+    shape sh = {',', false, false, false, QUOTE_NONE, 2000, BAD_NONE, {-1, -1, -1}};
+    const char *path = write_export(&sh, 11);
+    rt_csvstream_tuning saved = rt_csvstream_tune;
+    /* 16 records a batch: the producer waits for the consumer long
+     * before the end of the file, so it sees the consumer's word */
+    rt_csvstream_tune = (rt_csvstream_tuning){4096, 16, 0, 1024, false, 3};
+    for (int steal = 0; steal < 2; steal++) {
+        FILE *in = fopen(path, "rb");
+        assert_non_null(in);
+        rt_csvstream *s = rt_csvstream_start(in, ',', NULL);
+        assert_non_null(s);
+        if (steal)
+            rt_csvstream_allow_steal(s);
+        size_t records = 0;
+        for (const rt_batch *b; (b = rt_csvstream_next(s)); rt_csvstream_release(s, b))
+            records += b->nrec;
+        assert_int_equal(rt_csvstream_stop(s, NULL), RETAIN_OK);
+        assert_int_equal(records, 2001); /* and the header */
+        assert_int_equal(rt_csvstream_yielded(s), steal);
+        rt_csvstream_free(s);
+        fclose(in);
+    }
+    rt_csvstream_tune.producer_nice = 0; /* none asked: none taken */
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    rt_csvstream *s = rt_csvstream_start(in, ',', NULL);
+    rt_csvstream_allow_steal(s);
+    for (const rt_batch *b; (b = rt_csvstream_next(s)); rt_csvstream_release(s, b))
+        ;
+    assert_int_equal(rt_csvstream_stop(s, NULL), RETAIN_OK);
+    assert_false(rt_csvstream_yielded(s));
+    rt_csvstream_free(s);
+    fclose(in);
+    rt_csvstream_tune = saved;
     unlink(path);
 }
 
@@ -671,6 +713,7 @@ int main(void)
         cmocka_unit_test(test_segment_cap_in_file_order),
         cmocka_unit_test(test_decimal_comma_told_then_chunks),
         cmocka_unit_test(test_total_over_the_tables_files),
+        cmocka_unit_test(test_producer_yields_when_chunks_may_be_stolen),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
