@@ -91,12 +91,12 @@ retain_status retain_activation_compute(const retain_events *ev, const retain_ac
         return st;
     }
     a->ncohorts = (size_t)(a->last - a->first + 1);
-    size_t nseg = a->segments.n;
-    if ((uint64_t)a->ncohorts * nseg > MAX_CELLS) {
+    size_t nseg = a->segments.n, ncohorts = a->ncohorts;
+    if ((uint64_t)ncohorts * nseg > MAX_CELLS) {
         retain_activation_free(a);
         retain_survival_free(sv);
         return rt_fail(diag, RETAIN_ERR_USAGE, 0, NULL, "%zu segments x %zu cohorts: over %u lines",
-                       nseg, a->ncohorts, MAX_CELLS);
+                       nseg, ncohorts, MAX_CELLS);
     }
     a->cell = calloc(a->ncohorts * nseg, sizeof *a->cell);
     a->onb = calloc(nseg, sizeof *a->onb);
