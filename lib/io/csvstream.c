@@ -472,19 +472,32 @@ static bool between_records(const rt_parse *p)
  * need no UTF-8 check, which saves the consumer a pass over every field. */
 static bool block_is_ascii(const char *buf, size_t n)
 {
-    uint64_t any = 0, zero = 0;
+    /* 64 bytes a turn in 16-byte vectors (GCC's and clang's vector
+     * extensions: SSE2 on x86-64, NEON on ARM), a fifth of the
+     * instructions of 8-byte words: the block's every byte goes through */
+    typedef unsigned char v16 __attribute__((vector_size(16)));
+    v16 high = {0}, nul = {0};
+    const v16 zero = {0};
     size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, buf + i, 8);
-        any |= w;
-        zero |= (w - 0x0101010101010101ULL) & ~w;
+    for (; i + 64 <= n; i += 64) {
+        v16 a, b, c, d;
+        memcpy(&a, buf + i, 16);
+        memcpy(&b, buf + i + 16, 16);
+        memcpy(&c, buf + i + 32, 16);
+        memcpy(&d, buf + i + 48, 16);
+        high |= a | b | c | d;
+        nul |= (v16)((a == zero) | (b == zero) | (c == zero) | (d == zero));
+    }
+    unsigned char any = 0, none = 0;
+    for (int k = 0; k < 16; k++) {
+        any |= high[k];
+        none |= nul[k];
     }
     for (; i < n; i++) {
         any |= (unsigned char)buf[i];
-        zero |= buf[i] == 0 ? 0x80 : 0;
+        none |= buf[i] == 0;
     }
-    return ((any | zero) & 0x8080808080808080ULL) == 0;
+    return (any & 0x80) == 0 && none == 0;
 }
 
 /* Whether buf has a CR that is not the first half of a CRLF (a CR last in

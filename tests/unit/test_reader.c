@@ -626,6 +626,31 @@ static void test_invalid_utf8(void **state)
     assert_row(&C.rows[0], 2, "caf\xC3\xA9-\xE2\x82\xAC");
 }
 
+/* A byte that is not ASCII, or a NUL past the first bytes' check, is seen
+ * anywhere in a block (its check reads 64 bytes a turn, then the tail one
+ * by one): the last 24 rows cover every lane, the last whole turns and
+ * the tail. */
+static void test_non_ascii_anywhere_in_a_block(void **state)
+{
+    (void)state;
+    enum { ROWS = 300, ROW = 20, BAD = 24 }; /* "idXXXXXX,2024-01-01\n" */
+    static char text[9 + ROWS * ROW + 1];
+    retain_reader_options o = defaults();
+    retain_diag diag;
+    for (int bad = ROWS - BAD; bad < ROWS; bad++) {
+        for (int at = 0; at < 8; at++) {
+            char *p = text + sprintf(text, "id,start\n");
+            for (int k = 0; k < ROWS; k++)
+                p += sprintf(p, "id%06d,2024-01-01\n", k);
+            size_t len = (size_t)(p - text);
+            text[9 + bad * ROW + at] = at % 2 ? (char)0xE9 : '\0'; /* Latin-1 e acute */
+            assert_int_equal(read_bytes(&o, text, len, &C, &diag, NULL), RETAIN_ERR_DATA);
+            assert_int_equal(diag.line, bad + 2);
+            assert_string_equal(diag.column, "id");
+        }
+    }
+}
+
 static void test_skip_bad(void **state)
 {
     (void)state;
@@ -959,6 +984,7 @@ int main(void)
         cmocka_unit_test(test_empty_inputs),
         cmocka_unit_test(test_utf16),
         cmocka_unit_test(test_invalid_utf8),
+        cmocka_unit_test(test_non_ascii_anywhere_in_a_block),
         cmocka_unit_test(test_skip_bad),
         cmocka_unit_test(test_money_options),
         cmocka_unit_test(test_guess_latest_from_the_tail),
