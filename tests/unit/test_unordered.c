@@ -345,6 +345,27 @@ static void test_small_file_reads_in_order(void **state)
     unlink(path);
 }
 
+/* Streams the export at path whole (its 2000 rows and header), chunks
+ * taken or not; whether the producer lowered its priority. */
+static bool stream_yielded(const char *path, bool steal)
+{
+    FILE *in = fopen(path, "rb");
+    assert_non_null(in);
+    rt_csvstream *s = rt_csvstream_start(in, ',', NULL);
+    assert_non_null(s);
+    if (steal)
+        rt_csvstream_allow_steal(s);
+    size_t records = 0;
+    for (const rt_batch *b; (b = rt_csvstream_next(s)); rt_csvstream_release(s, b))
+        records += b->nrec;
+    assert_int_equal(rt_csvstream_stop(s, NULL), RETAIN_OK);
+    assert_int_equal(records, 2001); /* and the header */
+    bool yielded = rt_csvstream_yielded(s);
+    rt_csvstream_free(s);
+    fclose(in);
+    return yielded;
+}
+
 /* The producer lowers its priority once chunks may be stolen, and only
  * then (rt_csvstream_tuning.producer_nice); the records are the same. */
 static void test_producer_yields_when_chunks_may_be_stolen(void **state)
@@ -356,33 +377,10 @@ static void test_producer_yields_when_chunks_may_be_stolen(void **state)
     /* 16 records a batch: the producer waits for the consumer long
      * before the end of the file, so it sees the consumer's word */
     rt_csvstream_tune = (rt_csvstream_tuning){4096, 16, 0, 1024, false, 3};
-    for (int steal = 0; steal < 2; steal++) {
-        FILE *in = fopen(path, "rb");
-        assert_non_null(in);
-        rt_csvstream *s = rt_csvstream_start(in, ',', NULL);
-        assert_non_null(s);
-        if (steal)
-            rt_csvstream_allow_steal(s);
-        size_t records = 0;
-        for (const rt_batch *b; (b = rt_csvstream_next(s)); rt_csvstream_release(s, b))
-            records += b->nrec;
-        assert_int_equal(rt_csvstream_stop(s, NULL), RETAIN_OK);
-        assert_int_equal(records, 2001); /* and the header */
-        assert_int_equal(rt_csvstream_yielded(s), steal);
-        rt_csvstream_free(s);
-        fclose(in);
-    }
+    assert_false(stream_yielded(path, false));
+    assert_true(stream_yielded(path, true));
     rt_csvstream_tune.producer_nice = 0; /* none asked: none taken */
-    FILE *in = fopen(path, "rb");
-    assert_non_null(in);
-    rt_csvstream *s = rt_csvstream_start(in, ',', NULL);
-    rt_csvstream_allow_steal(s);
-    for (const rt_batch *b; (b = rt_csvstream_next(s)); rt_csvstream_release(s, b))
-        ;
-    assert_int_equal(rt_csvstream_stop(s, NULL), RETAIN_OK);
-    assert_false(rt_csvstream_yielded(s));
-    rt_csvstream_free(s);
-    fclose(in);
+    assert_false(stream_yielded(path, true));
     rt_csvstream_tune = saved;
     unlink(path);
 }
