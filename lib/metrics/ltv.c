@@ -329,6 +329,43 @@ retain_status rt_ltv_table_add_whole(retain_ltv_table *t, const char *segment, s
                new_customer);
 }
 
+retain_status rt_ltv_table_count_whole(retain_ltv_table *t, retain_day from)
+{
+    if (t->survival || !t->opt.has_as_of || t->opt.has_from || t->opt.has_to || t->store.n > 0)
+        return RETAIN_ERR_USAGE;
+    return rt_rate_count_whole(t->rate, from);
+}
+
+retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, retain_ltv_table *from)
+{
+    if (into->finished || from->finished || into->store.n > 0 || from->store.n > 0 ||
+        into->opt.as_of != from->opt.as_of || into->opt.window != from->opt.window)
+        return RETAIN_ERR_USAGE;
+    retain_status st = rt_rate_merge_whole(into->rate, from->rate);
+    if (st != RETAIN_OK)
+        return st;
+    if (!rt_money_tally(&into->money_total, (int64_t)from->money_total))
+        return RETAIN_ERR_DATA; /* a sum would overflow */
+    for (size_t g = 0; g < from->segments.n; g++) {
+        size_t len;
+        const char *name = rt_intern_str(&from->segments, (uint32_t)g, &len);
+        uint32_t seg;
+        if (!rt_intern_get(&into->segments, name, len, &seg) || !sums_room(into, (size_t)seg + 1))
+            return RETAIN_ERR_NOMEM;
+        if (g >= from->sums_cap)
+            continue;
+        seg_sums *a = &into->sums[seg];
+        const seg_sums *b = &from->sums[g];
+        a->mrr_sum += b->mrr_sum; /* within the tally just checked */
+        a->customers += b->customers;
+        a->seen += b->seen;
+        a->revenue += b->revenue;
+    }
+    rt_window_merge(&into->window, &from->window);
+    into->whole_new = true; /* whatever comes next is another customer */
+    return RETAIN_OK;
+}
+
 retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retain_diag *diag)
 {
     retain_ltv_table *t = table;

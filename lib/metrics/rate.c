@@ -27,11 +27,22 @@ struct retain_rate {
     int64_t *counts; /* [segment][period][C_COUNT] */
     rt_day_periods days;
     bool whole_new; /* rt_rate_add_whole: the next row kept begins a customer */
+    /* rt_rate_count_whole: each customer added whole is counted into work
+     * (CELLS(nper) per segment) once its rows are in, the rows of the one
+     * now in cur; first, last and days are fixed from the start */
+    bool counting;
+    int64_t *work;
+    size_t work_segments;
+    rt_spans cur, merged;
+    size_t ncur;
+    uint32_t cur_segment;
 };
 
+/* The period of a day; one before the first counted for a day before the
+ * day table (a rate counting whole from a later day than the data's). */
 static int32_t period_of(const retain_rate *r, retain_day day)
 {
-    return rt_day_period(&r->days, day);
+    return day < r->days.from ? r->first - 2 : rt_day_period(&r->days, day);
 }
 
 retain_rate *retain_rate_new(const retain_rate_options *options)
@@ -56,8 +67,13 @@ void retain_rate_free(retain_rate *r)
     free(r->order);
     free(r->counts);
     rt_day_periods_free(&r->days);
+    free(r->work);
+    free(r->cur.v);
+    free(r->merged.v);
     free(r);
 }
+
+static retain_status count_row(retain_rate *r, uint32_t segment, int32_t start, int32_t end);
 
 /* A row of customer id, or (id NULL) of the customer added whole. */
 static retain_status add(retain_rate *r, const char *segment, size_t segment_len, const char *id,
@@ -70,8 +86,14 @@ static retain_status add(retain_rate *r, const char *segment, size_t segment_len
         return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg = 0;
     int32_t e = has_end ? end : RT_NO_END;
-    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
-        !(id ? rt_store_push_row(&r->store, seg, id, id_len, start, e, 0, fp, place)
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+        return RETAIN_ERR_NOMEM;
+    if (!id && r->counting) {
+        retain_status st = count_row(r, seg, start, e);
+        r->whole_new = false;
+        return st;
+    }
+    if (!(id ? rt_store_push_row(&r->store, seg, id, id_len, start, e, 0, fp, place)
              : rt_store_append(&r->store, seg, start, e, 0, r->whole_new)))
         return RETAIN_ERR_NOMEM;
     r->whole_new = r->whole_new && id;
@@ -137,6 +159,8 @@ static inline void add_active(const tally *t, int32_t a, int32_t b, int32_t *pre
 {
     const retain_rate *r = t->r;
     int32_t lo, hi;
+    if (a < r->days.from)
+        a = r->days.from; /* counting whole: no earlier period is counted */
     if (!rt_last_days_in(&r->days, a, b, r->first - 1, r->last, &lo, &hi))
         return;
     t->diff[lo - (r->first - 1)]++;
@@ -179,6 +203,8 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
         if (p == prev)
             continue; /* a customer joins at most once a period */
         prev = p;
+        if (p < t->r->first)
+            continue; /* no join counted there (--from, counting whole) */
         retain_day before = rt_period_first_day(&t->r->days, p) - 1;
         while (j < nm && m[j].end <= before)
             j++; /* spans are disjoint and sorted: linear in the rows */
@@ -187,6 +213,22 @@ static bool add_customer(const tally *t, rt_span *rows, size_t n, rt_spans *merg
             add_joined(t, p, p == first_period);
     }
     return true;
+}
+
+/* Counts a customer of the segment whose cells are w: its n rows (ends
+ * after as-of made open; sorted here). False when out of memory. */
+static bool count_customer(const retain_rate *r, int64_t *w, rt_span *rows, size_t n,
+                           rt_spans *merged)
+{
+    tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2, w + 3 * r->nper + 2};
+    if (n == 1) {
+        /* one row: nobody was active before it started */
+        int32_t prev = INT32_MIN;
+        add_active(&t, rows[0].start, rows[0].end, &prev);
+        add_joined(&t, period_of(r, rows[0].start), true);
+        return true;
+    }
+    return add_customer(&t, rows, n, merged);
 }
 
 /* Customers begin .. end - 1 counted into work. */
@@ -205,20 +247,114 @@ static void tally_customers(tally_job *job)
     for (size_t i = job->begin; job->ok && i < job->end; i++) {
         const rt_customer *c = &s->cust[i];
         int64_t *w = job->work + (size_t)c->segment * CELLS(r->nper);
-        tally t = {r, w, w + r->nper + 2, w + 2 * r->nper + 2, w + 3 * r->nper + 2};
         if (c->more == 0) {
-            /* one row: nobody was active before it started */
-            int32_t prev = INT32_MIN;
-            add_active(&t, c->start, c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END,
-                       &prev);
-            add_joined(&t, period_of(r, c->start), true);
+            rt_span one = {c->start, c->end != RT_NO_END && c->end <= r->as_of ? c->end : RT_NO_END,
+                           0};
+            count_customer(r, w, &one, 1, NULL);
             continue;
         }
         size_t n = rt_store_rows(s, i, r->as_of, &rows);
-        job->ok = n > 0 && add_customer(&t, rows.v, n, &merged);
+        job->ok = n > 0 && count_customer(r, w, rows.v, n, &merged);
     }
     free(rows.v);
     free(merged.v);
+}
+
+/* ---- counting whole (rt_rate_count_whole) ---- */
+
+/* Room for the cells of n segments, the new ones 0. */
+static bool work_room(retain_rate *r, size_t n)
+{
+    if (n <= r->work_segments)
+        return true;
+    size_t cells = CELLS(r->nper);
+    int64_t *w = realloc(r->work, n * cells * sizeof *w);
+    if (!w)
+        return false;
+    memset(w + r->work_segments * cells, 0, (n - r->work_segments) * cells * sizeof *w);
+    r->work = w;
+    r->work_segments = n;
+    return true;
+}
+
+/* Counts the customer whose rows are in cur, if any. */
+static bool end_customer(retain_rate *r)
+{
+    size_t n = r->ncur;
+    r->ncur = 0;
+    return n == 0 || count_customer(r, r->work + (size_t)r->cur_segment * CELLS(r->nper), r->cur.v,
+                                    n, &r->merged);
+}
+
+static retain_status count_row(retain_rate *r, uint32_t segment, int32_t start, int32_t end)
+{
+    if (r->whole_new || segment != r->cur_segment || r->ncur == 0) {
+        if (!end_customer(r))
+            return RETAIN_ERR_NOMEM;
+        if ((size_t)segment + 1 > RT_TABLE_MAX_LINES / r->nper)
+            return RETAIN_ERR_DATA; /* the table would pass its lines (rt_table_check) */
+        if (!work_room(r, (size_t)segment + 1))
+            return RETAIN_ERR_NOMEM;
+        r->cur_segment = segment;
+    }
+    if (r->ncur == r->cur.cap) {
+        size_t cap = r->cur.cap ? 2 * r->cur.cap : 16;
+        rt_span *v = realloc(r->cur.v, cap * sizeof *v);
+        if (!v)
+            return RETAIN_ERR_NOMEM;
+        r->cur.v = v;
+        r->cur.cap = cap;
+    }
+    r->cur.v[r->ncur++] =
+        (rt_span){start, end != RT_NO_END && end <= r->as_of ? end : RT_NO_END, 0};
+    return RETAIN_OK;
+}
+
+retain_status rt_rate_count_whole(retain_rate *r, retain_day from)
+{
+    const retain_period_kind k = r->opt.period;
+    if (!r->opt.has_as_of || r->opt.has_from || r->opt.has_to || r->counting || r->window.any ||
+        r->window.any_ignored || r->store.n > 0)
+        return RETAIN_ERR_USAGE;
+    r->as_of = r->opt.as_of;
+    r->first = retain_period_of(k, from);
+    r->last = retain_period_of(k, r->as_of);
+    if (r->first > r->last)
+        return RETAIN_ERR_USAGE;
+    if ((int64_t)r->last - r->first + 1 > (int64_t)RT_TABLE_MAX_LINES)
+        return RETAIN_ERR_DATA;
+    r->nper = (size_t)(r->last - r->first + 1);
+    if (!rt_day_periods_init(&r->days, k, retain_period_first_day(k, r->first - 1), r->as_of))
+        return RETAIN_ERR_NOMEM;
+    r->counting = true;
+    return RETAIN_OK;
+}
+
+retain_status rt_rate_merge_whole(retain_rate *into, retain_rate *from)
+{
+    if (!into->counting || !from->counting || into->finished || from->finished ||
+        into->first != from->first || into->last != from->last || into->as_of != from->as_of ||
+        into->opt.period != from->opt.period || into->opt.merge_gap != from->opt.merge_gap)
+        return RETAIN_ERR_USAGE;
+    if (!end_customer(into) || !end_customer(from))
+        return RETAIN_ERR_NOMEM;
+    into->whole_new = true; /* whatever comes next is another customer */
+    size_t cells = CELLS(into->nper);
+    for (size_t g = 0; g < from->segments.n; g++) {
+        size_t len;
+        const char *name = rt_intern_str(&from->segments, (uint32_t)g, &len);
+        uint32_t seg;
+        if (!rt_intern_get(&into->segments, name, len, &seg) || !work_room(into, (size_t)seg + 1))
+            return RETAIN_ERR_NOMEM;
+        if (g >= from->work_segments)
+            continue;
+        int64_t *w = into->work + (size_t)seg * cells;
+        const int64_t *v = from->work + g * cells;
+        for (size_t c = 0; c < cells; c++)
+            w[c] += v[c];
+    }
+    rt_window_merge(&into->window, &from->window);
+    return RETAIN_OK;
 }
 
 static void *tally_thread(void *job)
@@ -227,12 +363,71 @@ static void *tally_thread(void *job)
     return NULL;
 }
 
+/* The counts of every segment from its cells over periods r->first ..
+ * r->last, the first `skip` periods left out (r->first and r->nper then
+ * name the rest): into r->counts, allocated here. False when out of memory. */
+static bool counts_from_work(retain_rate *r, const int64_t *work, size_t nseg, size_t skip)
+{
+    size_t nwork = r->nper, nper = nwork - skip;
+    r->counts = calloc(nseg * nper * C_COUNT + 1, sizeof *r->counts);
+    if (!r->counts)
+        return false;
+    for (size_t g = 0; g < nseg; g++) {
+        const int64_t *w = work + g * CELLS(nwork);
+        int64_t *out = r->counts + g * nper * C_COUNT;
+        int64_t active = w[0]; /* on the last day of period first - 1 */
+        int64_t kept = 0;
+        for (size_t p = 0; p < nwork; p++) {
+            int64_t start = active;
+            active += w[p + 1];
+            kept += w[3 * nwork + 2 + p];
+            if (p < skip)
+                continue;
+            int64_t *o = out + (p - skip) * C_COUNT;
+            o[C_START] = start;
+            o[C_END] = active;
+            o[C_NEW] = w[nwork + 2 + p];
+            o[C_REACT] = w[2 * nwork + 2 + p];
+            o[C_LOST] = o[C_START] + o[C_NEW] + o[C_REACT] - o[C_END];
+            o[C_KEPT] = kept;
+        }
+    }
+    r->first += (int32_t)skip;
+    r->nper = nper;
+    return true;
+}
+
+/* The finish of a rate counting whole: its customers are counted, its
+ * periods those from the first counted or the first start on. */
+static retain_status finish_counted(retain_rate *r, retain_diag *diag)
+{
+    if (!end_customer(r))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    retain_day as_of = r->as_of;
+    retain_status st = rt_window_close(&r->window, &as_of, diag);
+    int32_t first, last;
+    if (st == RETAIN_OK)
+        st = rt_report_periods(r->opt.period, r->window.min_start, r->as_of, true, r->first, false,
+                               0, &first, &last, diag);
+    if (st != RETAIN_OK)
+        return st;
+    size_t nseg = r->segments.n;
+    r->order = rt_intern_sorted(&r->segments);
+    if (!r->order || !work_room(r, nseg) ||
+        !counts_from_work(r, r->work, nseg, (size_t)(first - r->first)))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    r->finished = true;
+    return RETAIN_OK;
+}
+
 retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
 {
     const retain_period_kind k = r->opt.period;
     if (!rt_store_flush(&r->store))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     retain_status st = rt_merge_gap_check(r->opt.merge_gap, diag);
+    if (st == RETAIN_OK && r->counting)
+        return finish_counted(r, diag);
     if (st == RETAIN_OK)
         st = rt_window_close(&r->window, &r->as_of, diag);
     if (st != RETAIN_OK)
@@ -247,11 +442,9 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
     if (st != RETAIN_OK)
         return st;
     r->order = rt_intern_sorted(&r->segments);
-    r->counts = calloc(nseg * r->nper * C_COUNT, sizeof *r->counts);
     size_t cells = nseg * CELLS(r->nper);
     int64_t *work = calloc(cells, sizeof *work);
-    bool ok = r->order && r->counts && work &&
-              rt_day_periods_init(&r->days, k, r->window.min_start, r->as_of);
+    bool ok = r->order && work && rt_day_periods_init(&r->days, k, r->window.min_start, r->as_of);
     /* the customers in two halves, the first on a second thread (idle
      * now that parsing is over), each with its own counts */
     tally_job half = {r, 0, r->store.n / 2, NULL, true};
@@ -271,28 +464,10 @@ retain_status retain_rate_finish(retain_rate *r, retain_diag *diag)
         ok = ok && rest.ok;
     }
     free(half.work);
-    if (!ok) {
-        free(work);
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    }
-    for (size_t g = 0; g < nseg; g++) {
-        const int64_t *w = work + (size_t)g * CELLS(r->nper);
-        int64_t *out = r->counts + (size_t)g * r->nper * C_COUNT;
-        int64_t active = w[0]; /* on the last day of period first - 1 */
-        int64_t kept = 0;
-        for (size_t p = 0; p < r->nper; p++) {
-            int64_t *o = out + p * C_COUNT;
-            o[C_START] = active;
-            active += w[p + 1];
-            o[C_END] = active;
-            o[C_NEW] = w[r->nper + 2 + p];
-            o[C_REACT] = w[2 * r->nper + 2 + p];
-            o[C_LOST] = o[C_START] + o[C_NEW] + o[C_REACT] - o[C_END];
-            kept += w[3 * r->nper + 2 + p];
-            o[C_KEPT] = kept;
-        }
-    }
+    ok = ok && counts_from_work(r, work, nseg, 0);
     free(work);
+    if (!ok)
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     r->finished = true;
     return RETAIN_OK;
 }

@@ -1,5 +1,6 @@
 /* Referral programmes: tiers, deals per source, referred customers against
  * the others, ROI, referrers. See retain/referral.h and retain-referral(1). */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "store.h"
 #include "events_rows.h"
 #include "whole.h"
-#include "worker.h"
 
 #define NONE UINT32_MAX
 
@@ -619,22 +619,6 @@ static retain_status spend_window(retain_referral *r, costs *k)
     return RETAIN_OK;
 }
 
-/* Customer i, of group g, whose first life starts on `first`: a new
- * customer of the window, with its reward. */
-static void count_new(retain_referral *r, costs *k, size_t i, int g, retain_day first)
-{
-    if (first < k->first || first > k->last || k->st != RETAIN_OK)
-        return;
-    r->group[g].new_customers++;
-    if (g == 0 && r->o.has_reward_pct) {
-        retain_money m = retain_events_mrr_on(r->ev, i, first);
-        retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
-        if (!rt_money_tally(&k->reward_tally, v))
-            k->st = RETAIN_ERR_DATA;
-        k->rewards += v;
-    }
-}
-
 /* Each group's cost, CAC, LTV:CAC and ROI, after its LTV. */
 static void finish_cost(retain_referral *r, costs *k)
 {
@@ -664,101 +648,133 @@ static void finish_cost(retain_referral *r, costs *k)
     }
 }
 
-/* A life handed to retain ltv's table (see finish_ltv). */
-typedef struct {
-    int32_t start, end;
-    retain_money mrr;
-    uint8_t group;
-    bool has_end, fresh;
-} ltv_life;
-
-#define LTV_BATCH 4096
-
-typedef struct {
-    ltv_life v[LTV_BATCH];
-} ltv_batch;
-
-typedef struct {
-    retain_ltv_table *t;
-    bool any_mrr;
-    retain_status st;
-} ltv_sink;
-
 static const char *const group_name[2] = {"referred", "other"};
 
-/* n lives of a batch into the table; false at the first error. */
-static bool add_lives(void *sink, void *batch, size_t n)
+/* A part of the walk over the customers of the summary (walk_customers):
+ * customers [from, to) into a table of their own, and the new customers
+ * of the spend window with their rewards. */
+typedef struct {
+    const retain_referral *r;
+    const cust_info *info;
+    const costs *k;
+    size_t from, to;
+    retain_day before; /* lives ending on or before it count for nothing */
+    retain_ltv_table *t;
+    int64_t new_customers[2];
+    retain_money rewards;
+    uint64_t reward_tally;
+    retain_status st, cost_st; /* a reward sum past the money range: cost_st */
+} walk_part;
+
+/* Customer i, of group g, whose first life starts on `first`: a new
+ * customer of the window, with its reward. */
+static void count_new(walk_part *p, size_t i, int g, retain_day first)
 {
-    ltv_sink *s = sink;
-    const ltv_life *v = ((const ltv_batch *)batch)->v;
-    for (size_t j = 0; j < n && s->st == RETAIN_OK; j++)
-        s->st = rt_ltv_table_add_whole(s->t, group_name[v[j].group], v[j].group ? 5 : 8, v[j].start,
-                                       v[j].end, v[j].has_end, v[j].mrr, s->any_mrr, v[j].fresh);
-    return s->st == RETAIN_OK;
+    const retain_referral *r = p->r;
+    if (first < p->k->first || first > p->k->last || p->cost_st != RETAIN_OK)
+        return;
+    p->new_customers[g]++;
+    if (g == 0 && r->o.has_reward_pct) {
+        retain_money m = retain_events_mrr_on(r->ev, i, first);
+        retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
+        if (!rt_money_tally(&p->reward_tally, v))
+            p->cost_st = RETAIN_ERR_DATA;
+        p->rewards += v;
+    }
 }
 
+static void walk_part_run(walk_part *p)
+{
+    const retain_referral *r = p->r;
+    bool any = false;
+    /* the registry knows the customers apart: each goes in whole, by no id */
+    for (size_t i = p->from; i < p->to && p->st == RETAIN_OK; i++) {
+        rt_events_fetch(r->ev, i + RT_EVENTS_FETCH_AHEAD);
+        int g = is_referred(p->info, i) ? 0 : 1;
+        size_t nl;
+        const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
+        bool fresh = true; /* the first life of the customer the table sees */
+        for (size_t j = 0; j < nl && p->st == RETAIN_OK; j++) {
+            const rt_events_life *life = &lives[j];
+            bool has_end = life->end != RT_NO_END;
+            if (j == 0)
+                count_new(p, i, g, life->start);
+            if (any && has_end && life->end <= p->before)
+                continue; /* (the table needs a row: the first is kept) */
+            /* ARPU counts the MRR on as-of of the customers active then */
+            retain_money mrr = retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of);
+            p->st =
+                rt_ltv_table_add_whole(p->t, group_name[g], g ? 5 : 8, life->start,
+                                       has_end ? life->end : 0, has_end, mrr, r->any_mrr, fresh);
+            any = true;
+            fresh = false;
+        }
+    }
+}
+
+static void *walk_part_thread(void *part)
+{
+    walk_part_run(part);
+    return NULL;
+}
+
+/* Below this many customers, the walk is made on the caller's thread alone. */
+#define WALK_SPLIT_MIN 65536
+
 /* The walk over the customers of the summary: each one's lives into retain
- * ltv's table, on a thread of its own (worker) while this one walks on,
- * and the new customers of the spend window into k. */
-static retain_status walk_customers(retain_referral *r, const cust_info *info, ltv_sink *sink,
+ * ltv's table, the new customers of the spend window into k and the
+ * groups; in two halves on two threads when there are many, each half
+ * with a table of its own, the two merged after. */
+static retain_status walk_customers(retain_referral *r, const cust_info *info, retain_ltv_table *t,
                                     costs *k)
 {
     /* The churn is the TRC of the window's months: a life that ended
      * before the day before the first of them is active on none of the
      * days TRC looks at, nor starts in them (a later life of its customer
      * is new instead of won back: N is the same). Leaving such lives out
-     * changes no figure used here and saves most of the table's work. */
+     * changes no figure used here and saves most of the table's work; the
+     * table counts each customer at once from that month on. */
     int32_t last = retain_period_of(RETAIN_PERIOD_MONTH, r->as_of);
     if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > r->as_of)
         last--;
-    retain_day before = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1) - 1;
+    retain_day from = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1);
     size_t n = retain_events_customers(r->ev);
-    ltv_batch *b = malloc(sizeof *b), *spare = malloc(sizeof *spare);
-    if (!b) {
-        free(spare);
-        return RETAIN_ERR_NOMEM;
-    }
-    rt_worker *w = spare ? rt_worker_start(add_lives, sink, spare) : NULL;
-    if (!w)
-        free(spare);
-    rt_worker_spares(w, sizeof *spare, RT_WORKER_SPARES);
-    size_t nb = 0;
-    bool any = false, ok = true;
-    /* the registry knows the customers apart: each goes in whole, by no id */
-    for (size_t i = 0; i < n && ok; i++) {
-        rt_events_fetch(r->ev, i + RT_EVENTS_FETCH_AHEAD);
-        int g = is_referred(info, i) ? 0 : 1;
-        size_t nl;
-        const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
-        bool fresh = true; /* the first life of the customer the table sees */
-        for (size_t j = 0; j < nl && ok; j++) {
-            const rt_events_life *life = &lives[j];
-            bool has_end = life->end != RT_NO_END;
-            if (j == 0)
-                count_new(r, k, i, g, life->start);
-            if (any && has_end && life->end <= before)
-                continue; /* (the table needs a row: the first is kept) */
-            /* ARPU counts the MRR on as-of of the customers active then */
-            b->v[nb++] =
-                (ltv_life){life->start,
-                           has_end ? life->end : 0,
-                           retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of),
-                           (uint8_t)g,
-                           has_end,
-                           fresh};
-            any = true;
-            fresh = false;
-            if (nb == LTV_BATCH) {
-                ok = w ? rt_worker_submit(w, (void **)&b, nb) : add_lives(sink, b, nb);
-                nb = 0;
-            }
+    retain_status st = rt_ltv_table_count_whole(t, from);
+    walk_part part[2] = {{r, info, k, 0, n, from - 1, t, {0}, 0, 0, st, RETAIN_OK},
+                         {r, info, k, n, n, from - 1, NULL, {0}, 0, 0, RETAIN_OK, RETAIN_OK}};
+    pthread_t helper;
+    bool two = false;
+    if (st == RETAIN_OK && n >= WALK_SPLIT_MIN) {
+        retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
+        part[1].t = retain_ltv_table_new(&to);
+        part[1].from = part[0].to = n / 2;
+        if (!part[1].t)
+            part[1].st = RETAIN_ERR_NOMEM;
+        else if ((part[1].st = rt_ltv_table_count_whole(part[1].t, from)) == RETAIN_OK)
+            two = pthread_create(&helper, NULL, walk_part_thread, &part[1]) == 0;
+        if (!two) { /* one thread does it all */
+            part[0].to = n;
+            part[1].from = n;
         }
     }
-    if (ok && nb)
-        ok = w ? rt_worker_submit(w, (void **)&b, nb) : add_lives(sink, b, nb);
-    rt_worker_end(&w);
-    free(b);
-    return sink->st;
+    if (st == RETAIN_OK)
+        walk_part_run(&part[0]);
+    if (two)
+        pthread_join(helper, NULL);
+    st = part[0].st != RETAIN_OK ? part[0].st : two ? part[1].st : RETAIN_OK;
+    if (st == RETAIN_OK && two)
+        st = rt_ltv_table_merge_whole(t, part[1].t);
+    retain_ltv_table_free(part[1].t);
+    for (int h = 0; h < 2; h++) {
+        for (int g = 0; g < 2; g++)
+            r->group[g].new_customers += part[h].new_customers[g];
+        k->rewards += part[h].rewards;
+        if (k->st == RETAIN_OK && part[h].cost_st != RETAIN_OK)
+            k->st = part[h].cost_st;
+        if (k->st == RETAIN_OK && !rt_money_tally(&k->reward_tally, (int64_t)part[h].reward_tally))
+            k->st = RETAIN_ERR_DATA;
+    }
+    return st;
 }
 
 /* The LTV inputs of the two groups: their lives into retain ltv's table,
@@ -767,11 +783,10 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, costs
                                 retain_diag *diag)
 {
     retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
-    ltv_sink sink = {retain_ltv_table_new(&to), r->any_mrr, RETAIN_OK};
-    retain_ltv_table *t = sink.t;
+    retain_ltv_table *t = retain_ltv_table_new(&to);
     if (!t)
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    retain_status st = walk_customers(r, info, &sink, k);
+    retain_status st = walk_customers(r, info, t, k);
     if (st == RETAIN_OK)
         st = retain_ltv_table_finish(t, diag);
     else

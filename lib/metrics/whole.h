@@ -21,6 +21,21 @@
 retain_status rt_rate_add_whole(retain_rate *rate, const char *segment, size_t segment_len,
                                 retain_day start, retain_day end, bool has_end, bool new_customer);
 
+/* Makes the rate count each customer added whole as soon as its rows
+ * are in (the next customer's first row, or the finish) and keep none:
+ * the periods counted are those from the one holding `from` on (the rows
+ * before it tell only who was active on its eve), and the finished rate
+ * lists them from there, or from the first start if later. Before any
+ * row, with the as-of given and no --from/--to: RETAIN_ERR_USAGE
+ * otherwise; RETAIN_ERR_NOMEM. */
+retain_status rt_rate_count_whole(retain_rate *rate, retain_day from);
+
+/* Adds the counts of `from` into `into`, both counting whole from the same
+ * period with the same options and neither finished: rates over two sets
+ * of customers merge into the rate of both. `from` is left to be freed.
+ * RETAIN_ERR_USAGE when they differ, RETAIN_ERR_NOMEM. */
+retain_status rt_rate_merge_whole(retain_rate *into, retain_rate *from);
+
 /* As retain_ltv_table_add(), the customer told by new_customer (a row in
  * another segment begins another, as a customer is one per segment). The
  * rows are summed as they come, never kept: the table must have its as-of
@@ -30,5 +45,16 @@ retain_status rt_ltv_table_add_whole(retain_ltv_table *table, const char *segmen
                                      size_t segment_len, retain_day start, retain_day end,
                                      bool has_end, retain_money mrr, bool has_mrr,
                                      bool new_customer);
+
+/* rt_rate_count_whole for the table's monthly rate: the churn of the
+ * months from the one holding `from` on needs no customer's rows kept. */
+retain_status rt_ltv_table_count_whole(retain_ltv_table *table, retain_day from);
+
+/* Adds `from` into `into`, both filled whole (rt_ltv_table_count_whole
+ * from the same day, the same options), neither finished: the tables of
+ * two sets of customers merge into the table of both. `from` is left to
+ * be freed. RETAIN_ERR_USAGE when they differ, RETAIN_ERR_DATA when the
+ * MRR sums would pass the money range, RETAIN_ERR_NOMEM. */
+retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, retain_ltv_table *from);
 
 #endif

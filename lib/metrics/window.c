@@ -29,6 +29,20 @@ bool rt_window_keep(rt_window *w, retain_day start)
     return true;
 }
 
+void rt_window_merge(rt_window *into, const rt_window *from)
+{
+    if (from->any_ignored && (!into->any_ignored || from->min_ignored < into->min_ignored))
+        into->min_ignored = from->min_ignored;
+    into->any_ignored |= from->any_ignored;
+    if (from->any) {
+        if (!into->any || from->min_start < into->min_start)
+            into->min_start = from->min_start;
+        if (!into->any || from->max_start > into->max_start)
+            into->max_start = from->max_start;
+    }
+    into->any |= from->any;
+}
+
 retain_status rt_table_check(size_t nseg, size_t per_segment, const char *unit,
                              retain_period_kind k, int32_t first, int32_t last, bool range,
                              retain_diag *diag)

@@ -30,6 +30,10 @@ void rt_window_init(rt_window *w, bool has_as_of, retain_day as_of);
  * "Days, activity, as-of"). */
 bool rt_window_keep(rt_window *w, retain_day start);
 
+/* Adds what `from` saw to `into`, both of the same as-of: the window of
+ * two parts of a table is that of the whole. */
+void rt_window_merge(rt_window *into, const rt_window *from);
+
 /* The longest span from the first start to as-of: a report of centuries
  * is a mistyped year, and would cost memory and output in proportion. */
 #define RT_SPAN_MAX_YEARS 100

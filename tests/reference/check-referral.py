@@ -3,7 +3,7 @@
 --summary, --ambassadors) against referral.py, written from SPEC.md and
 retain-referral(1).
 
-    check-referral.py RETAIN_BINARY [--seeds N] [--first-seed K] [-v]
+    check-referral.py RETAIN_BINARY [--seeds N] [--first-seed K] [--customers N] [-v]
 
 Each seed builds a small CRM: renewals and win-backs, churned referrers,
 referrals whose company signed before them (not successful), leads and
@@ -46,8 +46,8 @@ def money(rng):
     return Fraction(rng.randrange(1000, 300000), 100)
 
 
-def world(rng):
-    n = rng.randint(3, 30)
+def world(rng, customers=None):
+    n = customers or rng.randint(3, 30)
     ids = ["C%02d" % i for i in range(n)]
     crm, line = [], 2
     for cid in ids:
@@ -204,9 +204,9 @@ def compare(name, got_text, want):
     return problems
 
 
-def run_seed(binary, seed, verbose):
+def run_seed(binary, seed, verbose, customers=None):
     rng = random.Random(seed)
-    crm, refs, deals, answers, events, spend = world(rng)
+    crm, refs, deals, answers, events, spend = world(rng, customers)
     as_of = None
     if rng.random() < 0.5:  # on or after the first start: else nothing to be as of
         lo = (min(r[2] for r in crm) - BASE).days
@@ -268,11 +268,13 @@ def main():
     ap.add_argument("retain")
     ap.add_argument("--seeds", type=int, default=100)
     ap.add_argument("--first-seed", type=int, default=1)
+    ap.add_argument("--customers", type=int, help="this many customers in each CRM (default: "
+                    "3 to 30): a large table is walked on two threads")
     ap.add_argument("-v", action="store_true")
     a = ap.parse_args()
     passed = failed = 0
     for seed in range(a.first_seed, a.first_seed + a.seeds):
-        if run_seed(a.retain, seed, a.v):
+        if run_seed(a.retain, seed, a.v, a.customers):
             passed += 1
         else:
             failed += 1

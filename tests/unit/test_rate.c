@@ -16,6 +16,8 @@
 #include <retain/number.h>
 #include <retain/rate.h>
 
+#include "whole.h"
+
 static retain_day day_of(const char *iso)
 {
     retain_day d = 0;
@@ -701,6 +703,10 @@ static bool oracle_active(const rnd_row *rows, size_t n, int seg, int id, retain
     return false;
 }
 
+static const retain_period_kind kinds[] = {RETAIN_PERIOD_DAY, RETAIN_PERIOD_WEEK,
+                                           RETAIN_PERIOD_MONTH, RETAIN_PERIOD_QUARTER,
+                                           RETAIN_PERIOD_YEAR};
+
 static void random_round(retain_period_kind k, bool with_segments, bool explicit_as_of, int nid,
                          size_t nrows)
 {
@@ -825,15 +831,131 @@ static void test_random_against_spec(void **state)
 {
     (void)state;
     rng_state = 20240315;
-    static const retain_period_kind kinds[] = {RETAIN_PERIOD_DAY, RETAIN_PERIOD_WEEK,
-                                               RETAIN_PERIOD_MONTH, RETAIN_PERIOD_QUARTER,
-                                               RETAIN_PERIOD_YEAR};
     for (int round = 0; round < 60; round++) {
         retain_period_kind k = kinds[round % 5];
         int nid = 3 + (int)rnd(30);
         size_t nrows = 1 + rnd(80);
         random_round(k, round % 2 == 1, round % 3 != 0, nid, nrows);
     }
+}
+
+/* A rate counting whole (rt_rate_count_whole) from a random day, its
+ * customers in two parts merged (rt_rate_merge_whole) or in one, lists the
+ * counts of the rate by id from that day's period on (or the first
+ * start's, when later). */
+static void counted_round(retain_period_kind k, bool with_segments, int nid, size_t nrows)
+{
+    rnd_row *rows = calloc(nrows, sizeof *rows);
+    assert_non_null(rows);
+    const retain_day base = day_of("2023-01-01");
+    for (size_t i = 0; i < nrows; i++) {
+        rnd_row *x = &rows[i];
+        x->seg = with_segments ? (int)rnd(3) : -1;
+        x->id = (int)rnd((uint32_t)nid);
+        x->start = base + (retain_day)rnd(500);
+        uint32_t kind = rnd(10);
+        x->has_end = kind >= 3;
+        x->end = kind == 3 ? x->start : x->start + 1 + (retain_day)rnd(kind < 7 ? 40 : 300);
+    }
+    retain_rate_options o;
+    memset(&o, 0, sizeof o);
+    o.period = k;
+    o.has_as_of = true;
+    o.as_of = base + 380 + (retain_day)rnd(100);
+    retain_day from = base - 30 + (retain_day)rnd(400);
+    retain_rate *ref = retain_rate_new(&o), *part[2] = {retain_rate_new(&o), retain_rate_new(&o)};
+    assert_non_null(ref);
+    assert_non_null(part[0]);
+    assert_non_null(part[1]);
+    for (int h = 0; h < 2; h++)
+        assert_int_equal(rt_rate_count_whole(part[h], from), RETAIN_OK);
+    /* customers in the order they first appear, the first `split` to part 0 */
+    int split = (int)rnd((uint32_t)nid + 1), seen = 0;
+    bool *done = calloc(nrows, sizeof *done);
+    assert_non_null(done);
+    for (size_t i = 0; i < nrows; i++) {
+        char id[16];
+        int n = snprintf(id, sizeof id, "cust%d", rows[i].id);
+        const char *seg = rows[i].seg >= 0 ? rnd_segs[rows[i].seg] : NULL;
+        size_t seg_len = seg ? 1 : 0;
+        assert_int_equal(retain_rate_add(ref, seg, seg_len, id, (size_t)n, rows[i].start,
+                                         rows[i].end, rows[i].has_end),
+                         RETAIN_OK);
+        if (done[i])
+            continue;
+        retain_rate *to = part[seen++ < split ? 0 : 1];
+        for (size_t j = i; j < nrows; j++) {
+            if (done[j] || rows[j].id != rows[i].id || rows[j].seg != rows[i].seg)
+                continue;
+            done[j] = true;
+            assert_int_equal(rt_rate_add_whole(to, seg, seg_len, rows[j].start, rows[j].end,
+                                               rows[j].has_end, j == i),
+                             RETAIN_OK);
+        }
+    }
+    free(done);
+    retain_diag diag;
+    assert_int_equal(rt_rate_merge_whole(part[0], part[1]), RETAIN_OK);
+    retain_rate_free(part[1]);
+    retain_rate *whole = part[0];
+    retain_status st = retain_rate_finish(ref, &diag);
+    assert_int_equal(retain_rate_finish(whole, &diag), st);
+    if (st != RETAIN_OK) { /* every row after as-of */
+        retain_rate_free(ref);
+        retain_rate_free(whole);
+        free(rows);
+        return;
+    }
+    size_t nref = retain_rate_periods(ref), n = retain_rate_periods(whole);
+    retain_rate_row a, b;
+    retain_rate_get(ref, 0, nref - 1, &a);
+    int32_t first = a.period - (int32_t)nref + 1, want = retain_period_of(k, from);
+    if (want < first)
+        want = first;
+    assert_int_equal(n, (size_t)(a.period - want + 1));
+    assert_int_equal(retain_rate_segments(whole), retain_rate_segments(ref));
+    for (size_t g = 0; g < retain_rate_segments(ref); g++) {
+        size_t la, lb;
+        const char *na = retain_rate_segment(ref, g, &la), *nb = retain_rate_segment(whole, g, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(na, nb, la);
+        for (size_t p = 0; p < n; p++) {
+            retain_rate_get(ref, g, (size_t)(want - first) + p, &a);
+            retain_rate_get(whole, g, p, &b);
+            assert_int_equal(b.period, a.period);
+            assert_int_equal(b.customers_start, a.customers_start);
+            assert_int_equal(b.new_customers, a.new_customers);
+            assert_int_equal(b.reactivated, a.reactivated);
+            assert_int_equal(b.lost, a.lost);
+            assert_int_equal(b.customers_end, a.customers_end);
+            assert_int_equal(b.kept, a.kept);
+        }
+    }
+    retain_rate_free(ref);
+    retain_rate_free(whole);
+    free(rows);
+}
+
+static void test_random_counted_whole(void **state)
+{
+    (void)state;
+    rng_state = 20261202;
+    for (int round = 0; round < 100; round++)
+        counted_round(kinds[round % 5], round % 2 == 1, 2 + (int)rnd(30), 1 + rnd(80));
+    /* only before any row, with the as-of given, without --from/--to */
+    retain_rate_options o = {.period = RETAIN_PERIOD_MONTH};
+    retain_rate *r = retain_rate_new(&o);
+    assert_non_null(r);
+    assert_int_equal(rt_rate_count_whole(r, day_of("2024-01-01")), RETAIN_ERR_USAGE);
+    retain_rate_free(r);
+    o.has_as_of = true;
+    o.as_of = day_of("2024-06-30");
+    r = retain_rate_new(&o);
+    assert_non_null(r);
+    assert_int_equal(rt_rate_count_whole(r, day_of("2024-07-01")), RETAIN_ERR_USAGE);
+    assert_int_equal(rt_rate_count_whole(r, day_of("2024-01-15")), RETAIN_OK);
+    assert_int_equal(rt_rate_count_whole(r, day_of("2024-01-15")), RETAIN_ERR_USAGE);
+    retain_rate_free(r);
 }
 
 int main(void)
@@ -861,6 +983,7 @@ int main(void)
         cmocka_unit_test(test_id_is_bytes_of_given_length),
         cmocka_unit_test(test_percentages),
         cmocka_unit_test(test_random_against_spec),
+        cmocka_unit_test(test_random_counted_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
