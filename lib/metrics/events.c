@@ -734,82 +734,117 @@ void rt_events_fetch(const retain_events *ev, size_t i)
         fetch_rows(ev->reg, i);
 }
 
-/* The lives of customers [from, to) (see make_lives). */
+/* The customers whose lives are not made yet, [up, down): one thread
+ * takes blocks of them from the bottom, the other from the top, until
+ * they meet, wherever the work puts the meeting (customers first seen
+ * early in a file tend to have more rows). */
+typedef struct {
+    pthread_mutex_t lock;
+    size_t up, down;
+} lives_claims;
+
+#define LIVES_BLOCK 4096
+
+/* The lives of the customers one thread claims (see make_lives). */
 typedef struct {
     registry *r;
-    size_t from, to;
-    size_t at;  /* where the lives go: from here on, or (down) before here */
-    bool down;  /* the customers last to first, each one's lives before the last's */
-    size_t end; /* after: one past the last life made (down: the first) */
+    lives_claims *claims;
+    bool down; /* from the top: the customers last to first, each one's lives before the last's */
+    size_t at; /* where the lives go: from here on, or (down) before here */
     bool ok;
 } lives_job;
 
+/* The next block for j, [*lo, *hi); false when none is left. */
+static bool claim_lives(lives_job *j, size_t *lo, size_t *hi)
+{
+    lives_claims *c = j->claims;
+    pthread_mutex_lock(&c->lock);
+    size_t left = c->down - c->up, n = left < LIVES_BLOCK ? left : LIVES_BLOCK;
+    if (j->down) {
+        *hi = c->down;
+        *lo = c->down -= n;
+    } else {
+        *lo = c->up;
+        *hi = c->up += n;
+    }
+    pthread_mutex_unlock(&c->lock);
+    return n > 0;
+}
+
+/* Customer i's lives, at *at (down: ending there), *at moved past them.
+ * buf and merged: the caller's buffers of *cap rows. */
+static bool customer_lives(registry *r, size_t i, bool down, size_t *at, rt_span **buf,
+                           rt_span **merged, size_t *cap)
+{
+    if (r->from_latest_start)
+        cut_rows(r, i);
+    uint32_t k0 = r->ref[i].first_row;
+    if (k0 && !r->rows[k0 - 1].next) {
+        /* one row: its days are the life (a life of 0 days when it
+         * serves none), its segment the life's */
+        const cust_row *row = &r->rows[k0 - 1];
+        *at -= down;
+        r->lives[*at] = (life){row->start, row->end, row->segment};
+        r->life_off[i] = (uint32_t)*at;
+        *at += !down;
+        return true;
+    }
+    size_t m = 0;
+    for (uint32_t k = k0; k; k = r->rows[k - 1].next) {
+        if (m == *cap) {
+            size_t more = *cap ? 2 * *cap : 16;
+            if (!resize(buf, more, sizeof **buf) || !resize(merged, more, sizeof **merged))
+                return false;
+            *cap = more;
+        }
+        (*buf)[m].start = r->rows[k - 1].start;
+        (*buf)[m].end = r->rows[k - 1].end;
+        (*buf)[m].mrr = 0;
+        m++;
+    }
+    size_t nm = 0;
+    if (m) {
+        rt_spans_sort(*buf, m);
+        nm = rt_spans_merge(*buf, m, r->merge_gap, *merged);
+        if (nm == 0) {
+            /* rows of no day only: a life of 0 days that churned */
+            (*merged)[0] = (*buf)[0];
+            nm = 1;
+        }
+    }
+    *at -= down ? nm : 0;
+    r->life_off[i] = (uint32_t)*at;
+    for (size_t l = 0; l < nm; l++)
+        r->lives[*at + l] =
+            (life){(*merged)[l].start, (*merged)[l].end, life_segment(r, i, (*merged)[l].start)};
+    *at += down ? 0 : nm;
+    return true;
+}
+
 /* Merges each customer's rows into lives, into r->lives, with each one's
  * first life's index in r->life_off. A customer has no more lives than
- * rows: the lives of customers [0, mid) fit in as many places as their
- * rows, those of [mid, n) made last to first end where the rows do, so
- * that both halves are made at once without meeting. Rows are cut at an
- * as-of known only now (cut_rows) on the way. */
+ * rows: the lives of the customers below any index fit in as many places
+ * as their rows, those above it, made last to first, end where the rows
+ * do, so that a thread from each end makes them at once without meeting.
+ * Rows are cut at an as-of known only now (cut_rows) on the way. */
 static void make_lives(lives_job *j)
 {
     registry *r = j->r;
     rt_span *buf = NULL, *merged = NULL;
-    size_t cap = 0, at = j->at;
-    j->ok = true;
-    for (size_t c = 0; c < j->to - j->from; c++) {
-        size_t i = j->down ? j->to - 1 - c : j->from + c;
-        if (c + RT_EVENTS_FETCH_AHEAD < j->to - j->from)
-            fetch_rows(r, j->down ? i - RT_EVENTS_FETCH_AHEAD : i + RT_EVENTS_FETCH_AHEAD);
-        if (r->from_latest_start)
-            cut_rows(r, i);
-        uint32_t k0 = r->ref[i].first_row;
-        if (k0 && !r->rows[k0 - 1].next) {
-            /* one row: its days are the life (a life of 0 days when it
-             * serves none), its segment the life's */
-            const cust_row *row = &r->rows[k0 - 1];
-            at -= j->down;
-            r->lives[at] = (life){row->start, row->end, row->segment};
-            r->life_off[i] = (uint32_t)at;
-            at += !j->down;
-            continue;
+    size_t cap = 0, lo, hi, at = j->at; /* here, not in *j: the jobs share a cache line */
+    bool ok = true, down = j->down;
+    while (ok && claim_lives(j, &lo, &hi)) {
+        for (size_t c = 0; c < hi - lo && ok; c++) {
+            size_t i = down ? hi - 1 - c : lo + c;
+            if (c + RT_EVENTS_FETCH_AHEAD < hi - lo)
+                fetch_rows(r, down ? i - RT_EVENTS_FETCH_AHEAD : i + RT_EVENTS_FETCH_AHEAD);
+            ok = customer_lives(r, i, down, &at, &buf, &merged, &cap);
         }
-        size_t m = 0;
-        for (uint32_t k = k0; k; k = r->rows[k - 1].next) {
-            if (m == cap) {
-                size_t more = cap ? 2 * cap : 16;
-                if (!resize(&buf, more, sizeof *buf) || !resize(&merged, more, sizeof *merged)) {
-                    j->ok = false;
-                    break;
-                }
-                cap = more;
-            }
-            buf[m].start = r->rows[k - 1].start;
-            buf[m].end = r->rows[k - 1].end;
-            buf[m].mrr = 0;
-            m++;
-        }
-        if (!j->ok)
-            break;
-        size_t nm = 0;
-        if (m) {
-            rt_spans_sort(buf, m);
-            nm = rt_spans_merge(buf, m, r->merge_gap, merged);
-            if (nm == 0) {
-                /* rows of no day only: a life of 0 days that churned */
-                merged[0] = buf[0];
-                nm = 1;
-            }
-        }
-        at -= j->down ? nm : 0;
-        r->life_off[i] = (uint32_t)at;
-        for (size_t l = 0; l < nm; l++)
-            r->lives[at + l] =
-                (life){merged[l].start, merged[l].end, life_segment(r, i, merged[l].start)};
-        at += j->down ? 0 : nm;
     }
     free(buf);
     free(merged);
-    j->end = at;
+    j->at = at;
+    j->ok = ok;
 }
 
 static void *lives_thread(void *job)
@@ -848,27 +883,26 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     r->lives = malloc((r->nrows ? r->nrows : 1) * sizeof *r->lives);
     if (!r->life_off || !r->lives)
         return nomem(diag);
-    /* the second half of the customers on a second thread (the reading
-     * threads are done), its lives made from the end of the array down */
-    size_t mid = r->n >= LIVES_SPLIT_MIN ? r->n / 2 : r->n;
-    lives_job first = {r, 0, mid, 0, false, 0, true},
-              second = {r, mid, r->n, r->nrows, true, r->nrows, true};
+    /* a thread from each end of the customers (the reading threads are
+     * done), the lives of the top ones made from the end of the array down */
+    lives_claims claims = {PTHREAD_MUTEX_INITIALIZER, 0, r->n};
+    lives_job first = {r, &claims, false, 0, true}, second = {r, &claims, true, r->nrows, true};
     pthread_t helper;
-    bool two = mid < r->n && pthread_create(&helper, NULL, lives_thread, &second) == 0;
+    bool two = r->n >= LIVES_SPLIT_MIN && pthread_create(&helper, NULL, lives_thread, &second) == 0;
     make_lives(&first);
     if (two)
         pthread_join(helper, NULL);
     else
-        make_lives(&second);
+        make_lives(&second); /* nothing left: second.at stays nrows */
+    pthread_mutex_destroy(&claims.lock);
     if (!first.ok || !second.ok)
         return nomem(diag);
-    /* the second half's lives right after the first's */
-    size_t shift = second.end - first.end;
-    memmove(r->lives + first.end, r->lives + second.end,
-            (r->nrows - second.end) * sizeof *r->lives);
+    /* the top customers' lives right after the bottom ones' */
+    size_t mid = claims.up, shift = second.at - first.at;
+    memmove(r->lives + first.at, r->lives + second.at, (r->nrows - second.at) * sizeof *r->lives);
     for (size_t i = mid; i < r->n; i++)
         r->life_off[i] -= (uint32_t)shift;
-    r->life_off[r->n] = (uint32_t)(first.end + r->nrows - second.end);
+    r->life_off[r->n] = (uint32_t)(first.at + r->nrows - second.at);
     r->n_lived = r->n;
     return RETAIN_OK;
 }
