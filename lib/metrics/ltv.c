@@ -169,14 +169,10 @@ struct retain_ltv_table {
     uint32_t *order;
     retain_ltv_inputs *result; /* per segment index */
     retain_survival *survival; /* with the survival option */
-    /* per segment, the sums of the customers' rows (see sum_row) */
+    /* per segment, the sums of the customers' rows (see sum_row); those
+     * of customers added whole are summed as they come, never stored */
     struct seg_sums *sums;
     size_t sums_cap;
-    /* customers added whole are summed as they come, never stored: the
-     * next row kept begins one (whole_new), that of the rows now (its
-     * segment, whether one of them is open on as-of) */
-    bool whole_new, whole_active;
-    uint32_t whole_seg;
 };
 
 typedef struct seg_sums {
@@ -208,26 +204,6 @@ static void sum_row(seg_sums *g, int32_t start, int32_t end, int64_t mrr, retain
         g->mrr_sum += mrr;
     }
     g->revenue += (__int128)mrr * (until - start);
-}
-
-/* A row of the customer added whole (as-of given). */
-static bool sum_whole(retain_ltv_table *t, uint32_t seg, int32_t start, int32_t end, int64_t mrr)
-{
-    if (!sums_room(t, (size_t)seg + 1))
-        return false;
-    seg_sums *g = &t->sums[seg];
-    if (t->whole_new || seg != t->whole_seg) { /* a customer is one in one segment */
-        g->seen++;
-        t->whole_seg = seg;
-        t->whole_active = t->whole_new = false;
-    }
-    bool active = false;
-    sum_row(g, start, end != RT_NO_END && end <= t->opt.as_of ? end : RT_NO_END, mrr, t->opt.as_of,
-            &active);
-    if (active && !t->whole_active)
-        g->customers++;
-    t->whole_active |= active;
-    return true;
 }
 
 retain_ltv_table *retain_ltv_table_new(const retain_ltv_table_options *options)
@@ -276,22 +252,18 @@ void retain_ltv_table_free(retain_ltv_table *t)
     free(t);
 }
 
-/* A row of customer id, or (id NULL) of the customer added whole, which
- * new_customer begins. */
+/* A row of customer id. */
 static retain_status add(retain_ltv_table *t, const char *segment, size_t segment_len,
                          const char *id, size_t id_len, retain_day start, retain_day end,
-                         bool has_end, retain_money mrr, bool has_mrr, const retain_row *row,
-                         bool new_customer)
+                         bool has_end, retain_money mrr, bool has_mrr, const retain_row *row)
 {
     if (!segment)
         segment_len = 0;
     /* the monthly rate counts customers active: a duplicate changes none */
     retain_status st =
-        id ? retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end)
-           : rt_rate_add_whole(t->rate, segment, segment_len, start, end, has_end, new_customer);
+        retain_rate_add(t->rate, segment, segment_len, id, id_len, start, end, has_end);
     if (st != RETAIN_OK)
         return st;
-    t->whole_new = t->whole_new || new_customer;
     if (!rt_window_keep(&t->window, start))
         return RETAIN_OK;
     if (has_mrr && !rt_money_tally(&t->money_total, mrr))
@@ -300,9 +272,8 @@ static retain_status add(retain_ltv_table *t, const char *segment, size_t segmen
     int32_t e = has_end ? end : RT_NO_END;
     int64_t m = has_mrr ? mrr : 0;
     if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
-        !(id ? rt_store_push_row(&t->store, seg, id, id_len, start, e, m,
-                                 row ? row->fingerprint : 0, row ? row->place : 0)
-             : sum_whole(t, seg, start, e, m)))
+        !rt_store_push_row(&t->store, seg, id, id_len, start, e, m, row ? row->fingerprint : 0,
+                           row ? row->place : 0))
         return RETAIN_ERR_NOMEM;
     return RETAIN_OK;
 }
@@ -312,21 +283,45 @@ retain_status retain_ltv_table_add(retain_ltv_table *t, const char *segment, siz
                                    bool has_end, retain_money mrr, bool has_mrr)
 {
     retain_status st =
-        add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL, false);
+        add(t, segment, segment_len, id, id_len, start, end, has_end, mrr, has_mrr, NULL);
     if (st == RETAIN_OK && t->survival)
         st = retain_survival_add(t->survival, id, id_len, segment, segment ? segment_len : 0, start,
                                  end, has_end, has_mrr ? mrr : 0);
     return st;
 }
 
-retain_status rt_ltv_table_add_whole(retain_ltv_table *t, const char *segment, size_t segment_len,
-                                     retain_day start, retain_day end, bool has_end,
-                                     retain_money mrr, bool has_mrr, bool new_customer)
+retain_status rt_ltv_table_add_customer(retain_ltv_table *t, const char *segment,
+                                        size_t segment_len, rt_span *rows, size_t n, bool has_mrr)
 {
     if (t->survival || !t->opt.has_as_of)
         return RETAIN_ERR_USAGE; /* curves made by id; rows summed at once */
-    return add(t, segment, segment_len, NULL, 0, start, end, has_end, mrr, has_mrr, NULL,
-               new_customer);
+    if (!segment)
+        segment_len = 0;
+    seg_sums *g = NULL;
+    bool active = false;
+    for (size_t j = 0; j < n; j++) {
+        const rt_span *x = &rows[j];
+        if (x->end != RT_NO_END && x->end < x->start)
+            return RETAIN_ERR_DATA;
+        if (!rt_window_keep(&t->window, x->start))
+            continue; /* not yet a customer on as-of */
+        if (has_mrr && !rt_money_tally(&t->money_total, x->mrr))
+            return RETAIN_ERR_DATA; /* a sum would overflow */
+        if (!g) {                   /* its first row kept: the customer is seen */
+            uint32_t seg;
+            if (!rt_intern_get(&t->segments, segment ? segment : "", segment_len, &seg) ||
+                !sums_room(t, (size_t)seg + 1))
+                return RETAIN_ERR_NOMEM;
+            g = &t->sums[seg];
+            g->seen++;
+        }
+        int32_t end = x->end != RT_NO_END && x->end <= t->opt.as_of ? x->end : RT_NO_END;
+        sum_row(g, x->start, end, has_mrr ? x->mrr : 0, t->opt.as_of, &active);
+    }
+    if (active)
+        g->customers++;
+    /* the monthly rate's, last: it may reorder and cut the rows */
+    return rt_rate_add_customer(t->rate, segment, segment_len, rows, n);
 }
 
 retain_status rt_ltv_table_count_whole(retain_ltv_table *t, retain_day from)
@@ -336,7 +331,7 @@ retain_status rt_ltv_table_count_whole(retain_ltv_table *t, retain_day from)
     return rt_rate_count_whole(t->rate, from);
 }
 
-retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, retain_ltv_table *from)
+retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_table *from)
 {
     if (into->finished || from->finished || into->store.n > 0 || from->store.n > 0 ||
         into->opt.as_of != from->opt.as_of || into->opt.window != from->opt.window)
@@ -362,7 +357,6 @@ retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, retain_ltv_table 
         a->revenue += b->revenue;
     }
     rt_window_merge(&into->window, &from->window);
-    into->whole_new = true; /* whatever comes next is another customer */
     return RETAIN_OK;
 }
 
@@ -372,7 +366,7 @@ retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retai
     bool seg = t->opt.segments;
     retain_status st =
         add(t, seg ? row->extra[0] : NULL, seg ? row->extra_len[0] : 0, row->id, row->id_len,
-            row->start, row->end, row->has_end, row->mrr, row->has_mrr, row, false);
+            row->start, row->end, row->has_end, row->mrr, row->has_mrr, row);
     if (st != RETAIN_OK)
         return rt_fail(diag, st, row->line, NULL, "%s", retain_status_str(st));
     return t->survival ? retain_survival_add_row(row, t->survival, diag) : RETAIN_OK;

@@ -26,16 +26,13 @@ struct retain_rate {
     size_t nper;
     int64_t *counts; /* [segment][period][C_COUNT] */
     rt_day_periods days;
-    bool whole_new; /* rt_rate_add_whole: the next row kept begins a customer */
     /* rt_rate_count_whole: each customer added whole is counted into work
-     * (CELLS(nper) per segment) once its rows are in, the rows of the one
-     * now in cur; first, last and days are fixed from the start */
+     * (CELLS(nper) per segment) at once; first, last and days are fixed
+     * from the start */
     bool counting;
     int64_t *work;
     size_t work_segments;
-    rt_spans cur, merged;
-    size_t ncur;
-    uint32_t cur_segment;
+    rt_spans merged;
 };
 
 /* The period of a day; one before the first counted for a day before the
@@ -68,14 +65,11 @@ void retain_rate_free(retain_rate *r)
     free(r->counts);
     rt_day_periods_free(&r->days);
     free(r->work);
-    free(r->cur.v);
     free(r->merged.v);
     free(r);
 }
 
-static retain_status count_row(retain_rate *r, uint32_t segment, int32_t start, int32_t end);
-
-/* A row of customer id, or (id NULL) of the customer added whole. */
+/* A row of customer id. */
 static retain_status add(retain_rate *r, const char *segment, size_t segment_len, const char *id,
                          size_t id_len, retain_day start, retain_day end, bool has_end, uint64_t fp,
                          uint64_t place)
@@ -86,25 +80,10 @@ static retain_status add(retain_rate *r, const char *segment, size_t segment_len
         return RETAIN_OK; /* not yet a customer on the observation day */
     uint32_t seg = 0;
     int32_t e = has_end ? end : RT_NO_END;
-    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg) ||
+        !rt_store_push_row(&r->store, seg, id, id_len, start, e, 0, fp, place))
         return RETAIN_ERR_NOMEM;
-    if (!id && r->counting) {
-        retain_status st = count_row(r, seg, start, e);
-        r->whole_new = false;
-        return st;
-    }
-    if (!(id ? rt_store_push_row(&r->store, seg, id, id_len, start, e, 0, fp, place)
-             : rt_store_append(&r->store, seg, start, e, 0, r->whole_new)))
-        return RETAIN_ERR_NOMEM;
-    r->whole_new = r->whole_new && id;
     return RETAIN_OK;
-}
-
-retain_status rt_rate_add_whole(retain_rate *r, const char *segment, size_t segment_len,
-                                retain_day start, retain_day end, bool has_end, bool new_customer)
-{
-    r->whole_new = r->whole_new || new_customer;
-    return add(r, segment, segment_len, NULL, 0, start, end, has_end, 0, 0);
 }
 
 retain_status retain_rate_add(retain_rate *r, const char *segment, size_t segment_len,
@@ -277,36 +256,37 @@ static bool work_room(retain_rate *r, size_t n)
     return true;
 }
 
-/* Counts the customer whose rows are in cur, if any. */
-static bool end_customer(retain_rate *r)
+retain_status rt_rate_add_customer(retain_rate *r, const char *segment, size_t segment_len,
+                                   rt_span *rows, size_t n)
 {
-    size_t n = r->ncur;
-    r->ncur = 0;
-    return n == 0 || count_customer(r, r->work + (size_t)r->cur_segment * CELLS(r->nper), r->cur.v,
-                                    n, &r->merged);
-}
-
-static retain_status count_row(retain_rate *r, uint32_t segment, int32_t start, int32_t end)
-{
-    if (r->whole_new || segment != r->cur_segment || r->ncur == 0) {
-        if (!end_customer(r))
-            return RETAIN_ERR_NOMEM;
-        if ((size_t)segment + 1 > RT_TABLE_MAX_LINES / r->nper)
+    size_t m = 0; /* the rows kept, ends after as-of made open when counting */
+    for (size_t j = 0; j < n; j++) {
+        rt_span x = rows[j];
+        if (x.end != RT_NO_END && x.end < x.start)
+            return RETAIN_ERR_DATA;
+        if (!rt_window_keep(&r->window, x.start))
+            continue; /* not yet a customer on the observation day */
+        if (r->counting && x.end != RT_NO_END && x.end > r->as_of)
+            x.end = RT_NO_END;
+        x.mrr = 0;
+        rows[m++] = x;
+    }
+    uint32_t seg = 0;
+    if (m == 0)
+        return RETAIN_OK;
+    if (!rt_intern_get(&r->segments, segment ? segment : "", segment ? segment_len : 0, &seg))
+        return RETAIN_ERR_NOMEM;
+    if (r->counting) {
+        if ((size_t)seg + 1 > RT_TABLE_MAX_LINES / r->nper)
             return RETAIN_ERR_DATA; /* the table would pass its lines (rt_table_check) */
-        if (!work_room(r, (size_t)segment + 1))
+        if (!work_room(r, (size_t)seg + 1) ||
+            !count_customer(r, r->work + (size_t)seg * CELLS(r->nper), rows, m, &r->merged))
             return RETAIN_ERR_NOMEM;
-        r->cur_segment = segment;
+        return RETAIN_OK;
     }
-    if (r->ncur == r->cur.cap) {
-        size_t cap = r->cur.cap ? 2 * r->cur.cap : 16;
-        rt_span *v = realloc(r->cur.v, cap * sizeof *v);
-        if (!v)
+    for (size_t j = 0; j < m; j++)
+        if (!rt_store_append(&r->store, seg, rows[j].start, rows[j].end, 0, j == 0))
             return RETAIN_ERR_NOMEM;
-        r->cur.v = v;
-        r->cur.cap = cap;
-    }
-    r->cur.v[r->ncur++] =
-        (rt_span){start, end != RT_NO_END && end <= r->as_of ? end : RT_NO_END, 0};
     return RETAIN_OK;
 }
 
@@ -330,15 +310,12 @@ retain_status rt_rate_count_whole(retain_rate *r, retain_day from)
     return RETAIN_OK;
 }
 
-retain_status rt_rate_merge_whole(retain_rate *into, retain_rate *from)
+retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from)
 {
     if (!into->counting || !from->counting || into->finished || from->finished ||
         into->first != from->first || into->last != from->last || into->as_of != from->as_of ||
         into->opt.period != from->opt.period || into->opt.merge_gap != from->opt.merge_gap)
         return RETAIN_ERR_USAGE;
-    if (!end_customer(into) || !end_customer(from))
-        return RETAIN_ERR_NOMEM;
-    into->whole_new = true; /* whatever comes next is another customer */
     size_t cells = CELLS(into->nper);
     for (size_t g = 0; g < from->segments.n; g++) {
         size_t len;
@@ -401,8 +378,6 @@ static bool counts_from_work(retain_rate *r, const int64_t *work, size_t nseg, s
  * periods those from the first counted or the first start on. */
 static retain_status finish_counted(retain_rate *r, retain_diag *diag)
 {
-    if (!end_customer(r))
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
     retain_day as_of = r->as_of;
     retain_status st = rt_window_close(&r->window, &as_of, diag);
     int32_t first, last;

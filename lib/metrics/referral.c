@@ -683,33 +683,46 @@ static void count_new(walk_part *p, size_t i, int g, retain_day first)
     }
 }
 
-static void walk_part_run(walk_part *p)
+static void walk_part_run(walk_part *part)
 {
+    /* on this thread's stack: the two parts would share cache lines */
+    walk_part copy = *part, *p = &copy;
     const retain_referral *r = p->r;
+    rt_span *rows = NULL;
+    size_t cap = 0;
     bool any = false;
     /* the registry knows the customers apart: each goes in whole, by no id */
     for (size_t i = p->from; i < p->to && p->st == RETAIN_OK; i++) {
         rt_events_fetch(r->ev, i + RT_EVENTS_FETCH_AHEAD);
         int g = is_referred(p->info, i) ? 0 : 1;
-        size_t nl;
+        size_t nl, m = 0;
         const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
-        bool fresh = true; /* the first life of the customer the table sees */
-        for (size_t j = 0; j < nl && p->st == RETAIN_OK; j++) {
+        if (nl > cap && !rt_grow((void **)&rows, &cap, nl, sizeof *rows)) {
+            p->st = RETAIN_ERR_NOMEM;
+            break;
+        }
+        for (size_t j = 0; j < nl; j++) {
             const rt_events_life *life = &lives[j];
             bool has_end = life->end != RT_NO_END;
             if (j == 0)
                 count_new(p, i, g, life->start);
-            if (any && has_end && life->end <= p->before)
+            if ((any || m) && has_end && life->end <= p->before)
                 continue; /* (the table needs a row: the first is kept) */
-            /* ARPU counts the MRR on as-of of the customers active then */
-            retain_money mrr = retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of);
-            p->st =
-                rt_ltv_table_add_whole(p->t, group_name[g], g ? 5 : 8, life->start,
-                                       has_end ? life->end : 0, has_end, mrr, r->any_mrr, fresh);
+            /* ARPU counts the MRR on as-of of the customers active then;
+             * the MRR of a life ended by then feeds only the observed
+             * revenue, which the summary has no use for */
+            retain_money mrr = 0;
+            if (r->any_mrr && (!has_end || life->end > r->as_of))
+                mrr = retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of);
+            rows[m++] = (rt_span){life->start, has_end ? life->end : RT_NO_END, mrr};
+        }
+        if (m) {
+            p->st = rt_ltv_table_add_customer(p->t, group_name[g], g ? 5 : 8, rows, m, r->any_mrr);
             any = true;
-            fresh = false;
         }
     }
+    free(rows);
+    *part = copy;
 }
 
 static void *walk_part_thread(void *part)

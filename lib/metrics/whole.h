@@ -1,13 +1,13 @@
 /* Customers added whole: for a caller that already knows its customers
  * apart (the event accumulator's registry, retain/events.h) and hands
- * each one's rows over together, with no id to hash and look up again.
+ * each one's rows over at once, with no id to hash and look up again.
  * Not exported.
  *
- * new_customer marks the first row of a customer; the rows after it, up
- * to the next such, are that customer's. A customer added so is never
- * found by an id: fill a table either by ids or whole, never both. The
- * checks and errors are those of the functions by id (a row starting
- * after the as-of is left out, as there). */
+ * A customer is its rows (rt_span: start, end RT_NO_END when open, MRR)
+ * and one segment. A customer added so is never found by an id: fill a
+ * table either by ids or whole, never both. The checks and errors are
+ * those of the functions by id (a row starting after the as-of is left
+ * out, as there; RETAIN_ERR_DATA for a row ending before it starts). */
 #ifndef RETAIN_WHOLE_H
 #define RETAIN_WHOLE_H
 
@@ -17,34 +17,34 @@
 #include <retain/ltv.h>
 #include <retain/rate.h>
 
-/* As retain_rate_add(), the customer told by new_customer. */
-retain_status rt_rate_add_whole(retain_rate *rate, const char *segment, size_t segment_len,
-                                retain_day start, retain_day end, bool has_end, bool new_customer);
+#include "store.h"
 
-/* Makes the rate count each customer added whole as soon as its rows
- * are in (the next customer's first row, or the finish) and keep none:
- * the periods counted are those from the one holding `from` on (the rows
- * before it tell only who was active on its eve), and the finished rate
- * lists them from there, or from the first start if later. Before any
- * row, with the as-of given and no --from/--to: RETAIN_ERR_USAGE
- * otherwise; RETAIN_ERR_NOMEM. */
+/* As retain_rate_add() for each of the n rows of one customer. The rows
+ * may be reordered and changed (their MRR is not read). */
+retain_status rt_rate_add_customer(retain_rate *rate, const char *segment, size_t segment_len,
+                                   rt_span *rows, size_t n);
+
+/* Makes the rate count each customer added whole at once and keep none
+ * of its rows: the periods counted are those from the one holding `from`
+ * on (the rows before it tell only who was active on its eve), and the
+ * finished rate lists them from there, or from the first start if later.
+ * Before any row, with the as-of given and no --from/--to:
+ * RETAIN_ERR_USAGE otherwise; RETAIN_ERR_NOMEM. */
 retain_status rt_rate_count_whole(retain_rate *rate, retain_day from);
 
 /* Adds the counts of `from` into `into`, both counting whole from the same
  * period with the same options and neither finished: rates over two sets
- * of customers merge into the rate of both. `from` is left to be freed.
- * RETAIN_ERR_USAGE when they differ, RETAIN_ERR_NOMEM. */
-retain_status rt_rate_merge_whole(retain_rate *into, retain_rate *from);
+ * of customers merge into the rate of both. RETAIN_ERR_USAGE when they
+ * differ, RETAIN_ERR_NOMEM. */
+retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from);
 
-/* As retain_ltv_table_add(), the customer told by new_customer (a row in
- * another segment begins another, as a customer is one per segment). The
- * rows are summed as they come, never kept: the table must have its as-of
- * given. RETAIN_ERR_USAGE without it, or with the survival option (its
- * curves are made by id). */
-retain_status rt_ltv_table_add_whole(retain_ltv_table *table, const char *segment,
-                                     size_t segment_len, retain_day start, retain_day end,
-                                     bool has_end, retain_money mrr, bool has_mrr,
-                                     bool new_customer);
+/* As retain_ltv_table_add() for each of the n rows of one customer, with
+ * their MRR when has_mrr. The rows are summed at once, never kept: the
+ * table must have its as-of given (RETAIN_ERR_USAGE without it, or with
+ * the survival option, whose curves are made by id). The rows may be
+ * reordered and changed. */
+retain_status rt_ltv_table_add_customer(retain_ltv_table *table, const char *segment,
+                                        size_t segment_len, rt_span *rows, size_t n, bool has_mrr);
 
 /* rt_rate_count_whole for the table's monthly rate: the churn of the
  * months from the one holding `from` on needs no customer's rows kept. */
@@ -52,9 +52,9 @@ retain_status rt_ltv_table_count_whole(retain_ltv_table *table, retain_day from)
 
 /* Adds `from` into `into`, both filled whole (rt_ltv_table_count_whole
  * from the same day, the same options), neither finished: the tables of
- * two sets of customers merge into the table of both. `from` is left to
- * be freed. RETAIN_ERR_USAGE when they differ, RETAIN_ERR_DATA when the
- * MRR sums would pass the money range, RETAIN_ERR_NOMEM. */
-retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, retain_ltv_table *from);
+ * two sets of customers merge into the table of both. RETAIN_ERR_USAGE
+ * when they differ, RETAIN_ERR_DATA when the MRR sums would pass the
+ * money range, RETAIN_ERR_NOMEM. */
+retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_table *from);
 
 #endif

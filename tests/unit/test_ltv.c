@@ -241,30 +241,36 @@ static void test_table_inputs(void **state)
     retain_ltv_table_free(t);
 }
 
-/* The same rows added whole, customer after customer (rt_ltv_table_add_whole),
- * in the order the customers first appear. */
+/* The same rows added whole, customer after customer
+ * (rt_ltv_table_add_customer), in the order the customers first appear. */
 static retain_ltv_table *table_whole(const row *rows, size_t n, const char *as_of, int window)
 {
     retain_ltv_table_options o = {.has_as_of = true, .as_of = day_of(as_of), .window = window};
     retain_ltv_table *t = retain_ltv_table_new(&o);
     assert_non_null(t);
     bool *done = calloc(n, sizeof *done);
+    rt_span *spans = calloc(n, sizeof *spans);
     assert_non_null(done);
+    assert_non_null(spans);
     for (size_t i = 0; i < n; i++) {
+        size_t m = 0;
         for (size_t j = i; j < n; j++) {
             const row *r = &rows[j];
             if (done[j] || strcmp(r->id, rows[i].id) != 0 ||
                 (r->seg ? strcmp(r->seg, rows[i].seg ? rows[i].seg : "") : rows[i].seg != NULL))
                 continue;
             done[j] = true;
-            assert_int_equal(rt_ltv_table_add_whole(
-                                 t, r->seg, r->seg ? strlen(r->seg) : 0, day_of(r->start),
-                                 r->end ? day_of(r->end) : 0, r->end != NULL,
-                                 (retain_money)llround(r->mrr * RETAIN_MONEY_SCALE), true, j == i),
-                             RETAIN_OK);
+            spans[m++] = (rt_span){day_of(r->start), r->end ? day_of(r->end) : RT_NO_END,
+                                   (retain_money)llround(r->mrr * RETAIN_MONEY_SCALE)};
         }
+        const char *seg = rows[i].seg;
+        if (m)
+            assert_int_equal(
+                rt_ltv_table_add_customer(t, seg, seg ? strlen(seg) : 0, spans, m, true),
+                RETAIN_OK);
     }
     free(done);
+    free(spans);
     retain_diag d;
     assert_int_equal(retain_ltv_table_finish(t, &d), RETAIN_OK);
     return t;
@@ -313,9 +319,8 @@ static void test_table_whole(void **state)
     retain_ltv_table_options o = {.window = 2};
     t = retain_ltv_table_new(&o);
     assert_non_null(t);
-    assert_int_equal(
-        rt_ltv_table_add_whole(t, NULL, 0, day_of("2024-01-01"), 0, false, 0, true, true),
-        RETAIN_ERR_USAGE);
+    rt_span one = {day_of("2024-01-01"), RT_NO_END, 0};
+    assert_int_equal(rt_ltv_table_add_customer(t, NULL, 0, &one, 1, true), RETAIN_ERR_USAGE);
     retain_ltv_table_free(t);
 }
 

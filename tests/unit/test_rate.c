@@ -840,7 +840,7 @@ static void test_random_against_spec(void **state)
 }
 
 /* A rate counting whole (rt_rate_count_whole) from a random day, its
- * customers in two parts merged (rt_rate_merge_whole) or in one, lists the
+ * customers (rt_rate_add_customer) in two parts merged (rt_rate_merge_whole) or in one, lists the
  * counts of the rate by id from that day's period on (or the first
  * start's, when later). */
 static void counted_round(retain_period_kind k, bool with_segments, int nid, size_t nrows)
@@ -872,7 +872,9 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
     /* customers in the order they first appear, the first `split` to part 0 */
     int split = (int)rnd((uint32_t)nid + 1), seen = 0;
     bool *done = calloc(nrows, sizeof *done);
+    rt_span *spans = calloc(nrows, sizeof *spans);
     assert_non_null(done);
+    assert_non_null(spans);
     for (size_t i = 0; i < nrows; i++) {
         char id[16];
         int n = snprintf(id, sizeof id, "cust%d", rows[i].id);
@@ -884,16 +886,17 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
         if (done[i])
             continue;
         retain_rate *to = part[seen++ < split ? 0 : 1];
+        size_t m = 0;
         for (size_t j = i; j < nrows; j++) {
             if (done[j] || rows[j].id != rows[i].id || rows[j].seg != rows[i].seg)
                 continue;
             done[j] = true;
-            assert_int_equal(rt_rate_add_whole(to, seg, seg_len, rows[j].start, rows[j].end,
-                                               rows[j].has_end, j == i),
-                             RETAIN_OK);
+            spans[m++] = (rt_span){rows[j].start, rows[j].has_end ? rows[j].end : RT_NO_END, 0};
         }
+        assert_int_equal(rt_rate_add_customer(to, seg, seg_len, spans, m), RETAIN_OK);
     }
     free(done);
+    free(spans);
     retain_diag diag;
     assert_int_equal(rt_rate_merge_whole(part[0], part[1]), RETAIN_OK);
     retain_rate_free(part[1]);
