@@ -115,6 +115,9 @@ static int read_tables(cli *c, retain_referral *r, const char *const *path)
         /* the later line wins among answers of a day */
         c->input.unordered = false;
         code = cli_read_other(c, kinds[k], path[k], 0, 0, 0, fn, &s);
+        retain_diag diag;
+        if (code == EXIT_OK && k == 0 && retain_referral_referrals_done(r, &diag) != RETAIN_OK)
+            code = cli_report(c, &diag);
         unsigned long line;
         uint64_t unknown = what[k] ? retain_referral_unknown(r, kinds[k], &line) : 0;
         if (code == EXIT_OK && unknown)

@@ -7,7 +7,8 @@
  * retain_referral_add_customer() (any order; the rows are folded into an
  * event accumulator's lives, retain/events.h, never kept);
  * retain_referral_customers_done(); then, in any order, the rows of the
- * referrals table (retain_referral_add_referral), of the deals table
+ * referrals table (retain_referral_add_referral, then
+ * retain_referral_referrals_done), of the deals table
  * (retain_referral_add_deal), of the survey and the events tables
  * (retain_referral_add_event), and a spend table
  * (retain_referral_add_spend); retain_referral_finish(); then read the
@@ -123,11 +124,18 @@ RETAIN_API retain_day retain_referral_as_of(const retain_referral *r);
 
 /* A row of a referrals table (kind RETAIN_TABLE_REFERRALS): its referrer
  * (id), referred id, date and optional reward (amount). A referrer that is
- * no customer is counted (retain_referral_unknown) and left out.
- * RETAIN_ERR_DATA for a negative reward or rewards past the money range;
- * RETAIN_ERR_NOMEM. */
+ * no customer is counted (retain_referral_unknown) and left out. The ids
+ * are looked up a few hundred rows at a time, the row's line kept for the
+ * errors found then. RETAIN_ERR_DATA for a negative reward (at once) or
+ * rewards past the money range (with the row's line, at this call or a
+ * later one); RETAIN_ERR_NOMEM. */
 RETAIN_API retain_status retain_referral_add_referral(retain_referral *r, const retain_row *row,
                                                       retain_diag *diag);
+
+/* After the last referral row: looks up the ids of the rows not looked
+ * up yet, which retain_referral_unknown then counts (finish does it when
+ * not done). Errors as retain_referral_add_referral. */
+RETAIN_API retain_status retain_referral_referrals_done(retain_referral *r, retain_diag *diag);
 
 /* A row of a deals table (kind RETAIN_TABLE_DEALS): source, created
  * (date), outcome, closed. RETAIN_ERR_DATA (with the line) for a close day
@@ -157,7 +165,8 @@ RETAIN_API retain_status retain_referral_add_spend(retain_referral *r, const ret
 RETAIN_API retain_status retain_referral_finish(retain_referral *r, retain_diag *diag);
 
 /* Rows of a table left out for naming no customer, and the first line of
- * one (0 when unknown): referrals (by their referrer), survey, events. */
+ * one (0 when unknown): referrals (by their referrer; those looked up:
+ * after retain_referral_referrals_done), survey, events. */
 RETAIN_API uint64_t retain_referral_unknown(const retain_referral *r, retain_table_kind kind,
                                             unsigned long *first_line);
 

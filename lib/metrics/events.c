@@ -1320,6 +1320,40 @@ bool retain_events_find(const retain_events *ev, const char *id, size_t len, siz
     return lookup(ev->reg, id, len, id_hash(id, len), &pos, i);
 }
 
+/* How many ids rt_events_find_many looks up together. */
+#define FIND_BATCH 64
+
+void rt_events_find_many(const retain_events *ev, const rt_events_key *keys, size_t n, size_t *out)
+{
+    const registry *r = ev->reg;
+    const char *id[FIND_BATCH];
+    size_t len[FIND_BATCH];
+    uint64_t h[FIND_BATCH];
+    for (size_t b = 0; b < n; b += FIND_BATCH) {
+        size_t m = n - b < FIND_BATCH ? n - b : FIND_BATCH;
+        /* the ids hashed and their slots loaded, then the customers the
+         * slots name, then the comparisons: the loads overlap, where one
+         * id after the other would wait for each */
+        for (size_t k = 0; k < m; k++) {
+            id[k] = keys[b + k].id;
+            len[k] = keys[b + k].len;
+            rt_trim(&id[k], &len[k]);
+            h[k] = id_hash(id[k], len[k]);
+            if (r->slots)
+                __builtin_prefetch(&r->slots[h[k] & r->mask]);
+        }
+        for (size_t k = 0; r->slots && k < m; k++) {
+            uint64_t slot = r->slots[h[k] & r->mask];
+            if (slot)
+                __builtin_prefetch(&r->ref[(slot & 0xFFFFFFFFu) - 1]);
+        }
+        for (size_t k = 0; k < m; k++) {
+            size_t pos, i;
+            out[b + k] = len[k] && lookup(r, id[k], len[k], h[k], &pos, &i) ? i : SIZE_MAX;
+        }
+    }
+}
+
 retain_day retain_events_as_of(const retain_events *ev)
 {
     return ev->reg->as_of;

@@ -35,4 +35,15 @@ const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size
 #define RT_EVENTS_FETCH_AHEAD 16
 void rt_events_fetch(const retain_events *ev, size_t i);
 
+/* An id to find: its bytes (trimmed there). */
+typedef struct {
+    const char *id;
+    size_t len;
+} rt_events_key;
+
+/* retain_events_find() for each of n ids at once, their hash slots and
+ * customers loaded ahead of the comparisons: out[k] receives the customer
+ * index of keys[k], or SIZE_MAX when the id is empty or unknown. */
+void rt_events_find_many(const retain_events *ev, const rt_events_key *keys, size_t n, size_t *out);
+
 #endif

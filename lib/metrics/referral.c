@@ -28,6 +28,19 @@ typedef struct {
     retain_money reward;
 } ref;
 
+/* A referral read whose ids are looked up with the next ones: its ids'
+ * offsets in pending_ids, and the rest of the row. */
+typedef struct {
+    size_t referrer, referrer_len, referred, referred_len;
+    unsigned long line;
+    retain_day date;
+    bool has_reward;
+    retain_money reward;
+} pending_ref;
+
+/* How many referrals are looked up together (rt_events_find_many). */
+#define REF_BATCH 256
+
 /* One won deal with a close day: its source and its days to close. */
 typedef struct {
     uint32_t source;
@@ -71,6 +84,10 @@ struct retain_referral {
     uint64_t reward_total;
     uint64_t unknown_refs;
     unsigned long unknown_ref_line;
+    /* referrals read, their ids not looked up yet (look_up_referrals) */
+    pending_ref *pending;
+    size_t npending;
+    rt_buf pending_ids;
     /* deals */
     rt_intern sources;
     deal_counts *counts;
@@ -144,6 +161,8 @@ void retain_referral_free(retain_referral *r)
         return;
     retain_events_free(r->ev);
     free(r->refs);
+    free(r->pending);
+    rt_buf_free(&r->pending_ids);
     rt_intern_free(&r->sources);
     free(r->counts);
     free(r->won);
@@ -187,14 +206,44 @@ retain_day retain_referral_as_of(const retain_referral *r)
     return r->as_of;
 }
 
-static bool find(const retain_referral *r, const char *id, size_t len, uint32_t *out)
+/* The referrals queued: their referrers and referred customers found (in a
+ * batch: rt_events_find_many), the rewards of known referrers summed. */
+static retain_status look_up_referrals(retain_referral *r, retain_diag *diag)
 {
-    rt_trim(&id, &len);
-    size_t i;
-    if (len == 0 || !retain_events_find(r->ev, id, len, &i))
-        return false;
-    *out = (uint32_t)i;
-    return true;
+    size_t n = r->npending;
+    if (n == 0)
+        return RETAIN_OK;
+    rt_events_key keys[2 * REF_BATCH];
+    size_t found[2 * REF_BATCH];
+    for (size_t k = 0; k < n; k++) {
+        const pending_ref *q = &r->pending[k];
+        keys[2 * k] = (rt_events_key){r->pending_ids.data + q->referrer, q->referrer_len};
+        keys[2 * k + 1] = (rt_events_key){r->pending_ids.data + q->referred, q->referred_len};
+    }
+    rt_events_find_many(r->ev, keys, 2 * n, found);
+    r->npending = 0;
+    r->pending_ids.len = 0;
+    if (!rt_grow((void **)&r->refs, &r->refs_cap, r->nrefs + n, sizeof *r->refs))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    for (size_t k = 0; k < n; k++) {
+        const pending_ref *q = &r->pending[k];
+        if (found[2 * k] == SIZE_MAX) {
+            if (r->unknown_refs++ == 0)
+                r->unknown_ref_line = q->line;
+            continue;
+        }
+        if (q->has_reward) {
+            if (!rt_money_tally(&r->reward_total, q->reward))
+                return rt_fail(diag, RETAIN_ERR_DATA, q->line, NULL,
+                               "the rewards add up past the money range");
+            r->has_rewards = true;
+        }
+        r->refs[r->nrefs++] =
+            (ref){(uint32_t)found[2 * k],
+                  found[2 * k + 1] == SIZE_MAX ? NONE : (uint32_t)found[2 * k + 1], q->date,
+                  q->has_reward, q->has_reward ? q->reward : 0};
+    }
+    return RETAIN_OK;
 }
 
 retain_status retain_referral_add_referral(retain_referral *r, const retain_row *row,
@@ -202,26 +251,24 @@ retain_status retain_referral_add_referral(retain_referral *r, const retain_row 
 {
     if (row->date > r->as_of)
         return RETAIN_OK;
-    ref x = {NONE, NONE, row->date, row->has_amount, row->has_amount ? row->amount : 0};
-    if (!find(r, row->id, row->id_len, &x.referrer)) {
-        if (r->unknown_refs++ == 0)
-            r->unknown_ref_line = row->line;
-        return RETAIN_OK;
-    }
-    if (row->has_amount) {
-        if (row->amount < 0)
-            return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
-                           "a negative reward: rewards paid are 0 or more");
-        if (!rt_money_tally(&r->reward_total, row->amount))
-            return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
-                           "the rewards add up past the money range");
-        r->has_rewards = true;
-    }
-    find(r, row->referred, row->referred_len, &x.referred);
-    if (!rt_grow((void **)&r->refs, &r->refs_cap, r->nrefs + 1, sizeof *r->refs))
+    if (row->has_amount && row->amount < 0)
+        return rt_fail(diag, RETAIN_ERR_DATA, row->line, NULL,
+                       "a negative reward: rewards paid are 0 or more");
+    if (!r->pending && !(r->pending = malloc(REF_BATCH * sizeof *r->pending)))
         return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    r->refs[r->nrefs++] = x;
-    return RETAIN_OK;
+    pending_ref *q = &r->pending[r->npending];
+    *q = (pending_ref){r->pending_ids.len, row->id_len, r->pending_ids.len + row->id_len,
+                       row->referred_len,  row->line,   row->date,
+                       row->has_amount,    row->amount};
+    if (!rt_buf_append(&r->pending_ids, row->id, row->id_len) ||
+        !rt_buf_append(&r->pending_ids, row->referred, row->referred_len))
+        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
+    return ++r->npending == REF_BATCH ? look_up_referrals(r, diag) : RETAIN_OK;
+}
+
+retain_status retain_referral_referrals_done(retain_referral *r, retain_diag *diag)
+{
+    return look_up_referrals(r, diag);
 }
 
 retain_status retain_referral_add_deal(retain_referral *r, const retain_row *row, retain_diag *diag)
@@ -835,6 +882,9 @@ static bool wants_tiers(const retain_referral *r)
 
 retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
 {
+    retain_status looked = retain_referral_referrals_done(r, diag);
+    if (looked != RETAIN_OK)
+        return looked;
     size_t n = retain_events_customers(r->ev);
     unsigned want = r->o.want ? r->o.want : ~0u;
     bool tiers = wants_tiers(r);
