@@ -170,7 +170,8 @@ struct retain_events {
     size_t nq;
     rt_buf qids; /* the ids of the waiting events */
     uint64_t tally;
-    bool sync; /* the tally is full: events are folded as they come */
+    bool sync;                 /* the tally is full: events are folded as they come */
+    rt_events_lives_walk walk; /* with the lives, at customers_done (customer NULL: none) */
 };
 
 /* Resizes the array *p to n elements of size bytes; false when out of
@@ -752,6 +753,8 @@ typedef struct {
     bool down; /* from the top: the customers last to first, each one's lives before the last's */
     size_t at; /* where the lives go: from here on, or (down) before here */
     bool ok;
+    const rt_events_lives_walk *walk; /* each customer's lives handed over as made */
+    retain_status walk_status;
 } lives_job;
 
 /* The next block for j, [*lo, *hi); false when none is left. */
@@ -833,18 +836,24 @@ static void make_lives(lives_job *j)
     rt_span *buf = NULL, *merged = NULL;
     size_t cap = 0, lo, hi, at = j->at; /* here, not in *j: the jobs share a cache line */
     bool ok = true, down = j->down;
-    while (ok && claim_lives(j, &lo, &hi)) {
-        for (size_t c = 0; c < hi - lo && ok; c++) {
-            size_t i = down ? hi - 1 - c : lo + c;
+    const rt_events_lives_walk *walk = j->walk;
+    retain_status walked = RETAIN_OK;
+    while (ok && walked == RETAIN_OK && claim_lives(j, &lo, &hi)) {
+        for (size_t c = 0; c < hi - lo && ok && walked == RETAIN_OK; c++) {
+            size_t i = down ? hi - 1 - c : lo + c, was = at;
             if (c + RT_EVENTS_FETCH_AHEAD < hi - lo)
                 fetch_rows(r, down ? i - RT_EVENTS_FETCH_AHEAD : i + RT_EVENTS_FETCH_AHEAD);
             ok = customer_lives(r, i, down, &at, &buf, &merged, &cap);
+            if (ok && walk && at != was)
+                walked = walk->customer(walk->ctx, down, i, r->lives + (down ? at : was),
+                                        down ? was - at : at - was);
         }
     }
     free(buf);
     free(merged);
     j->at = at;
     j->ok = ok;
+    j->walk_status = walked;
 }
 
 static void *lives_thread(void *job)
@@ -886,7 +895,11 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     /* a thread from each end of the customers (the reading threads are
      * done), the lives of the top ones made from the end of the array down */
     lives_claims claims = {PTHREAD_MUTEX_INITIALIZER, 0, r->n};
-    lives_job first = {r, &claims, false, 0, true}, second = {r, &claims, true, r->nrows, true};
+    const rt_events_lives_walk *walk = ev->walk.customer ? &ev->walk : NULL;
+    if (walk && (st = walk->begin(walk->ctx, r->as_of)) != RETAIN_OK)
+        return st;
+    lives_job first = {r, &claims, false, 0, true, walk, RETAIN_OK},
+              second = {r, &claims, true, r->nrows, true, walk, RETAIN_OK};
     pthread_t helper;
     bool two = r->n >= LIVES_SPLIT_MIN && pthread_create(&helper, NULL, lives_thread, &second) == 0;
     make_lives(&first);
@@ -897,6 +910,8 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     pthread_mutex_destroy(&claims.lock);
     if (!first.ok || !second.ok)
         return nomem(diag);
+    if (first.walk_status != RETAIN_OK || second.walk_status != RETAIN_OK)
+        return first.walk_status != RETAIN_OK ? first.walk_status : second.walk_status;
     /* the top customers' lives right after the bottom ones' */
     size_t mid = claims.up, shift = second.at - first.at;
     memmove(r->lives + first.at, r->lives + second.at, (r->nrows - second.at) * sizeof *r->lives);
@@ -1423,6 +1438,21 @@ static retain_money rows_mrr_on(const registry *r, size_t i, retain_day d, bool 
             *last_end = row->end;
     }
     return sum;
+}
+
+retain_money rt_events_mrr_served(const retain_events *ev, size_t i, retain_day d)
+{
+    retain_day last_end;
+    bool served;
+    retain_money sum = rows_mrr_on(ev->reg, i, d, &served, &last_end);
+    if (!served && last_end != INT32_MIN) /* a day of a merged gap */
+        sum = rows_mrr_on(ev->reg, i, last_end - 1, &served, &last_end);
+    return sum;
+}
+
+void rt_events_walk_lives(retain_events *ev, const rt_events_lives_walk *walk)
+{
+    ev->walk = *walk;
 }
 
 retain_money retain_events_mrr_on(const retain_events *ev, size_t i, retain_day d)

@@ -35,6 +35,26 @@ const rt_events_life *rt_events_lives_of(const retain_events *ev, size_t i, size
 #define RT_EVENTS_FETCH_AHEAD 16
 void rt_events_fetch(const retain_events *ev, size_t i);
 
+/* A walk over the customers while retain_events_customers_done makes
+ * their lives, for a caller that reads each customer's lives once, while
+ * they are in the cache: begin once, with the as-of in force, before the
+ * first; then customer for each customer that has lives, on one of two
+ * threads (part 0 or 1: each has a part of its own, in no set order of
+ * customers), with its lives (valid during the call). A status other than
+ * RETAIN_OK stops the walk, and customers_done returns it (with no
+ * message: the caller's). Set before customers_done. */
+typedef struct {
+    retain_status (*begin)(void *ctx, retain_day as_of);
+    retain_status (*customer)(void *ctx, int part, size_t i, const rt_events_life *lives, size_t n);
+    void *ctx;
+} rt_events_lives_walk;
+
+void rt_events_walk_lives(retain_events *ev, const rt_events_lives_walk *walk);
+
+/* retain_events_mrr_on() for a day d that one of customer i's lives
+ * serves; callable from the walk above, before the lives are all made. */
+retain_money rt_events_mrr_served(const retain_events *ev, size_t i, retain_day d);
+
 /* An id to find: its bytes (trimmed there). */
 typedef struct {
     const char *id;

@@ -331,19 +331,24 @@ retain_status rt_ltv_table_count_whole(retain_ltv_table *t, retain_day from)
     return rt_rate_count_whole(t->rate, from);
 }
 
-retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_table *from)
+/* `from` added to `into` (sign 1), each segment to the one of its name,
+ * or (sign -1, segment given) taken out of that segment. */
+static retain_status combine(retain_ltv_table *into, const retain_ltv_table *from, int sign,
+                             const char *segment, size_t segment_len)
 {
     if (into->finished || from->finished || into->store.n > 0 || from->store.n > 0 ||
         into->opt.as_of != from->opt.as_of || into->opt.window != from->opt.window)
         return RETAIN_ERR_USAGE;
-    retain_status st = rt_rate_merge_whole(into->rate, from->rate);
+    retain_status st = sign > 0 ? rt_rate_merge_whole(into->rate, from->rate)
+                                : rt_rate_take_out(into->rate, segment, segment_len, from->rate);
     if (st != RETAIN_OK)
         return st;
-    if (!rt_money_tally(&into->money_total, (int64_t)from->money_total))
+    /* taking out a part of the sums keeps them within the tally */
+    if (sign > 0 && !rt_money_tally(&into->money_total, (int64_t)from->money_total))
         return RETAIN_ERR_DATA; /* a sum would overflow */
     for (size_t g = 0; g < from->segments.n; g++) {
-        size_t len;
-        const char *name = rt_intern_str(&from->segments, (uint32_t)g, &len);
+        size_t len = segment_len;
+        const char *name = segment ? segment : rt_intern_str(&from->segments, (uint32_t)g, &len);
         uint32_t seg;
         if (!rt_intern_get(&into->segments, name, len, &seg) || !sums_room(into, (size_t)seg + 1))
             return RETAIN_ERR_NOMEM;
@@ -351,13 +356,25 @@ retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_
             continue;
         seg_sums *a = &into->sums[seg];
         const seg_sums *b = &from->sums[g];
-        a->mrr_sum += b->mrr_sum; /* within the tally just checked */
-        a->customers += b->customers;
-        a->seen += b->seen;
-        a->revenue += b->revenue;
+        a->mrr_sum += sign * b->mrr_sum; /* within the tally just checked */
+        a->customers += sign * b->customers;
+        a->seen += sign * b->seen;
+        a->revenue += sign * b->revenue;
     }
-    rt_window_merge(&into->window, &from->window);
+    if (sign > 0)
+        rt_window_merge(&into->window, &from->window);
     return RETAIN_OK;
+}
+
+retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_table *from)
+{
+    return combine(into, from, 1, NULL, 0);
+}
+
+retain_status rt_ltv_table_take_out(retain_ltv_table *table, const char *segment,
+                                    size_t segment_len, const retain_ltv_table *part)
+{
+    return combine(table, part, -1, segment ? segment : "", segment ? segment_len : 0);
 }
 
 retain_status retain_ltv_table_add_row(const retain_row *row, void *table, retain_diag *diag)

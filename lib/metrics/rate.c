@@ -310,7 +310,10 @@ retain_status rt_rate_count_whole(retain_rate *r, retain_day from)
     return RETAIN_OK;
 }
 
-retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from)
+/* The counts of `from` added to `into` (sign 1), each segment to the one
+ * of its name, or (sign -1, segment given) taken out of that segment. */
+static retain_status combine(retain_rate *into, const retain_rate *from, int sign,
+                             const char *segment, size_t segment_len)
 {
     if (!into->counting || !from->counting || into->finished || from->finished ||
         into->first != from->first || into->last != from->last || into->as_of != from->as_of ||
@@ -318,8 +321,8 @@ retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from)
         return RETAIN_ERR_USAGE;
     size_t cells = CELLS(into->nper);
     for (size_t g = 0; g < from->segments.n; g++) {
-        size_t len;
-        const char *name = rt_intern_str(&from->segments, (uint32_t)g, &len);
+        size_t len = segment_len;
+        const char *name = segment ? segment : rt_intern_str(&from->segments, (uint32_t)g, &len);
         uint32_t seg;
         if (!rt_intern_get(&into->segments, name, len, &seg) || !work_room(into, (size_t)seg + 1))
             return RETAIN_ERR_NOMEM;
@@ -328,10 +331,22 @@ retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from)
         int64_t *w = into->work + (size_t)seg * cells;
         const int64_t *v = from->work + g * cells;
         for (size_t c = 0; c < cells; c++)
-            w[c] += v[c];
+            w[c] += sign * v[c];
     }
-    rt_window_merge(&into->window, &from->window);
+    if (sign > 0)
+        rt_window_merge(&into->window, &from->window);
     return RETAIN_OK;
+}
+
+retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from)
+{
+    return combine(into, from, 1, NULL, 0);
+}
+
+retain_status rt_rate_take_out(retain_rate *rate, const char *segment, size_t segment_len,
+                               const retain_rate *part)
+{
+    return combine(rate, part, -1, segment ? segment : "", segment ? segment_len : 0);
 }
 
 static void *tally_thread(void *job)

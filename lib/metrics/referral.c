@@ -16,6 +16,7 @@
 #include "store.h"
 #include "events_rows.h"
 #include "whole.h"
+#include "window.h"
 
 #define NONE UINT32_MAX
 
@@ -59,11 +60,6 @@ typedef struct {
     uint32_t *referrals; /* NULL for the summary, which needs none */
 } cust_info;
 
-static bool is_referred(const cust_info *info, size_t i)
-{
-    return info->referred[i / 64] >> (i % 64) & 1;
-}
-
 static void set_referred(cust_info *info, size_t i)
 {
     info->referred[i / 64] |= 1ull << (i % 64);
@@ -73,6 +69,26 @@ typedef struct {
     uint32_t customer;
     retain_referral_tier_row row;
 } tier_entry;
+
+/* Days of first starts counted one by one; earlier ones listed. */
+#define FIRST_DAYS (RT_SPAN_MAX_DAYS + 2)
+
+struct lives_part {
+    retain_ltv_table *t;
+    rt_span *rows;
+    size_t cap;
+    bool any;            /* a customer is in the table: the others' ended lives can go */
+    int64_t *first_days; /* customers whose first life starts on first_lo + k */
+    retain_day *early;   /* first starts before first_lo */
+    size_t nearly, early_cap;
+    retain_status st;
+    char pad[64]; /* the two parts, allocated apart, share no cache line */
+};
+
+static void free_part(struct lives_part *p);
+static retain_status walk_begin(void *ctx, retain_day as_of);
+static retain_status walk_customer(void *ctx, int part, size_t i, const rt_events_life *lives,
+                                   size_t n);
 
 struct retain_referral {
     retain_referral_options o;
@@ -98,6 +114,10 @@ struct retain_referral {
     retain_acquisition *acq;
     retain_period_kind spend_period;
     bool spend_unknown[2];
+    /* the summary's walk (struct lives_part, see walk_begin) */
+    struct lives_part *part[2];
+    retain_day window_from, first_lo;
+    retain_status walk_st; /* walk_begin's */
     /* results */
     tier_entry *tiers;
     size_t ntiers;
@@ -167,6 +187,8 @@ void retain_referral_free(retain_referral *r)
     free(r->counts);
     free(r->won);
     retain_acquisition_free(r->acq);
+    free_part(r->part[0]);
+    free_part(r->part[1]);
     free(r->tiers);
     free(r->src);
     free(r->referrers);
@@ -188,7 +210,19 @@ retain_status retain_referral_reserve(retain_referral *r, size_t customers)
 
 retain_status retain_referral_customers_done(retain_referral *r, retain_diag *diag)
 {
+    if (r->o.want & RETAIN_REFERRAL_SUMMARY || !r->o.want) {
+        /* the summary's walk over the customers, as their lives are made */
+        rt_events_lives_walk walk = {walk_begin, walk_customer, r};
+        rt_events_walk_lives(r->ev, &walk);
+    }
     retain_status st = retain_events_customers_done(r->ev, diag);
+    retain_status walked = r->walk_st;
+    for (int h = 0; h < 2 && walked == RETAIN_OK; h++)
+        walked = r->part[h] ? r->part[h]->st : RETAIN_OK;
+    if (walked != RETAIN_OK) /* the walk's error: the message is ours */
+        return rt_fail(diag, walked, 0, NULL, "%s",
+                       walked == RETAIN_ERR_NOMEM ? "out of memory"
+                                                  : "MRR sums pass the money range");
     if (st != RETAIN_OK)
         return st;
     r->customers_done = true;
@@ -697,156 +731,180 @@ static void finish_cost(retain_referral *r, costs *k)
 
 static const char *const group_name[2] = {"referred", "other"};
 
-/* A part of the walk over the customers of the summary (walk_customers):
- * customers [from, to) into a table of their own, and the new customers
- * of the spend window with their rewards. */
-typedef struct {
-    const retain_referral *r;
-    const cust_info *info;
-    const costs *k;
-    size_t from, to;
-    retain_day before; /* lives ending on or before it count for nothing */
-    retain_ltv_table *t;
-    int64_t new_customers[2];
-    retain_money rewards;
-    uint64_t reward_tally;
-    retain_status st, cost_st; /* a reward sum past the money range: cost_st */
-} walk_part;
+/* The summary's LTV inputs come from a walk over every customer's lives,
+ * made while retain_events_customers_done makes them (on its two
+ * threads: rt_events_walk_lives), before the referrals say who is
+ * referred: every customer goes into the "other" segment of its part's
+ * table, and at the finish the referred ones, a few, are walked again
+ * into a table of their own and taken out of it (rt_ltv_table_take_out:
+ * exact, the sums and counts being sums over the customers). Their first
+ * starts are counted by day for the new customers of a spend window known
+ * only then. */
 
-/* Customer i, of group g, whose first life starts on `first`: a new
- * customer of the window, with its reward. */
-static void count_new(walk_part *p, size_t i, int g, retain_day first)
-{
-    const retain_referral *r = p->r;
-    if (first < p->k->first || first > p->k->last || p->cost_st != RETAIN_OK)
-        return;
-    p->new_customers[g]++;
-    if (g == 0 && r->o.has_reward_pct) {
-        retain_money m = retain_events_mrr_on(r->ev, i, first);
-        retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
-        if (!rt_money_tally(&p->reward_tally, v))
-            p->cost_st = RETAIN_ERR_DATA;
-        p->rewards += v;
-    }
-}
-
-static void walk_part_run(walk_part *part)
-{
-    /* on this thread's stack: the two parts would share cache lines */
-    walk_part copy = *part, *p = &copy;
-    const retain_referral *r = p->r;
-    rt_span *rows = NULL;
-    size_t cap = 0;
-    bool any = false;
-    /* the registry knows the customers apart: each goes in whole, by no id */
-    for (size_t i = p->from; i < p->to && p->st == RETAIN_OK; i++) {
-        rt_events_fetch(r->ev, i + RT_EVENTS_FETCH_AHEAD);
-        int g = is_referred(p->info, i) ? 0 : 1;
-        size_t nl, m = 0;
-        const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
-        if (nl > cap && !rt_grow((void **)&rows, &cap, nl, sizeof *rows)) {
-            p->st = RETAIN_ERR_NOMEM;
-            break;
-        }
-        for (size_t j = 0; j < nl; j++) {
-            const rt_events_life *life = &lives[j];
-            bool has_end = life->end != RT_NO_END;
-            if (j == 0)
-                count_new(p, i, g, life->start);
-            if ((any || m) && has_end && life->end <= p->before)
-                continue; /* (the table needs a row: the first is kept) */
-            /* ARPU counts the MRR on as-of of the customers active then;
-             * the MRR of a life ended by then feeds only the observed
-             * revenue, which the summary has no use for */
-            retain_money mrr = 0;
-            if (r->any_mrr && (!has_end || life->end > r->as_of))
-                mrr = retain_events_mrr_on(r->ev, i, has_end ? life->start : r->as_of);
-            rows[m++] = (rt_span){life->start, has_end ? life->end : RT_NO_END, mrr};
-        }
-        if (m) {
-            p->st = rt_ltv_table_add_customer(p->t, group_name[g], g ? 5 : 8, rows, m, r->any_mrr);
-            any = true;
-        }
-    }
-    free(rows);
-    *part = copy;
-}
-
-static void *walk_part_thread(void *part)
-{
-    walk_part_run(part);
-    return NULL;
-}
-
-/* Below this many customers, the walk is made on the caller's thread alone. */
-#define WALK_SPLIT_MIN 65536
-
-/* The walk over the customers of the summary: each one's lives into retain
- * ltv's table, the new customers of the spend window into k and the
- * groups; in two halves on two threads when there are many, each half
- * with a table of its own, the two merged after. */
-static retain_status walk_customers(retain_referral *r, const cust_info *info, retain_ltv_table *t,
-                                    costs *k)
-{
-    /* The churn is the TRC of the window's months: a life that ended
-     * before the day before the first of them is active on none of the
-     * days TRC looks at, nor starts in them (a later life of its customer
-     * is new instead of won back: N is the same). Leaving such lives out
-     * changes no figure used here and saves most of the table's work; the
-     * table counts each customer at once from that month on. */
-    int32_t last = retain_period_of(RETAIN_PERIOD_MONTH, r->as_of);
-    if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > r->as_of)
-        last--;
-    retain_day from = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1);
-    size_t n = retain_events_customers(r->ev);
-    retain_status st = rt_ltv_table_count_whole(t, from);
-    walk_part part[2] = {{r, info, k, 0, n, from - 1, t, {0}, 0, 0, st, RETAIN_OK},
-                         {r, info, k, n, n, from - 1, NULL, {0}, 0, 0, RETAIN_OK, RETAIN_OK}};
-    pthread_t helper;
-    bool two = false;
-    if (st == RETAIN_OK && n >= WALK_SPLIT_MIN) {
-        retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
-        part[1].t = retain_ltv_table_new(&to);
-        part[1].from = part[0].to = n / 2;
-        if (!part[1].t)
-            part[1].st = RETAIN_ERR_NOMEM;
-        else if ((part[1].st = rt_ltv_table_count_whole(part[1].t, from)) == RETAIN_OK)
-            two = pthread_create(&helper, NULL, walk_part_thread, &part[1]) == 0;
-        if (!two) { /* one thread does it all */
-            part[0].to = n;
-            part[1].from = n;
-        }
-    }
-    if (st == RETAIN_OK)
-        walk_part_run(&part[0]);
-    if (two)
-        pthread_join(helper, NULL);
-    st = part[0].st != RETAIN_OK ? part[0].st : two ? part[1].st : RETAIN_OK;
-    if (st == RETAIN_OK && two)
-        st = rt_ltv_table_merge_whole(t, part[1].t);
-    retain_ltv_table_free(part[1].t);
-    for (int h = 0; h < 2; h++) {
-        for (int g = 0; g < 2; g++)
-            r->group[g].new_customers += part[h].new_customers[g];
-        k->rewards += part[h].rewards;
-        if (k->st == RETAIN_OK && part[h].cost_st != RETAIN_OK)
-            k->st = part[h].cost_st;
-        if (k->st == RETAIN_OK && !rt_money_tally(&k->reward_tally, (int64_t)part[h].reward_tally))
-            k->st = RETAIN_ERR_DATA;
-    }
-    return st;
-}
-
-/* The LTV inputs of the two groups: their lives into retain ltv's table,
- * the new customers and rewards of the spend window on the way. */
-static retain_status finish_ltv(retain_referral *r, const cust_info *info, costs *k,
-                                retain_diag *diag)
+/* The table every walk fills: monthly rate counted from the window's
+ * first month on. NULL when out of memory. */
+static retain_ltv_table *summary_table(const retain_referral *r)
 {
     retain_ltv_table_options to = {.has_as_of = true, .as_of = r->as_of, .window = r->o.window};
     retain_ltv_table *t = retain_ltv_table_new(&to);
-    if (!t)
-        return rt_fail(diag, RETAIN_ERR_NOMEM, 0, NULL, "out of memory");
-    retain_status st = walk_customers(r, info, t, k);
+    if (t && rt_ltv_table_count_whole(t, r->window_from) != RETAIN_OK) {
+        retain_ltv_table_free(t);
+        t = NULL;
+    }
+    return t;
+}
+
+/* Customer i's lives into table t (group g's segment), as the summary
+ * needs them: the lives that ended before the eve of the window's first
+ * month are active on none of the days TRC looks at, nor start in them (a
+ * later life of its customer is new instead of won back: N is the same),
+ * and go, but for the table's first customer (a table needs a row); the
+ * MRR is that on as-of of the lives open then (ARPU's), that of lives
+ * ended by then feeding only the observed revenue, unused here. */
+static retain_status add_lives(const retain_referral *r, struct lives_part *p, int g, size_t i,
+                               const rt_events_life *lives, size_t n)
+{
+    if (n > p->cap && !rt_grow((void **)&p->rows, &p->cap, n, sizeof *p->rows))
+        return RETAIN_ERR_NOMEM;
+    size_t m = 0;
+    for (size_t j = 0; j < n; j++) {
+        const rt_events_life *life = &lives[j];
+        bool has_end = life->end != RT_NO_END;
+        if ((p->any || m) && has_end && life->end < r->window_from)
+            continue;
+        retain_money mrr = 0;
+        if (r->any_mrr && (!has_end || life->end > r->as_of))
+            mrr = rt_events_mrr_served(r->ev, i, has_end ? life->start : r->as_of);
+        p->rows[m++] = (rt_span){life->start, has_end ? life->end : RT_NO_END, mrr};
+    }
+    if (m == 0)
+        return RETAIN_OK;
+    p->any = true;
+    return rt_ltv_table_add_customer(p->t, group_name[g], g ? 5 : 8, p->rows, m, r->any_mrr);
+}
+
+static void free_part(struct lives_part *p)
+{
+    if (!p)
+        return;
+    retain_ltv_table_free(p->t);
+    free(p->rows);
+    free(p->first_days);
+    free(p->early);
+    free(p);
+}
+
+static retain_status walk_begin(void *ctx, retain_day as_of)
+{
+    retain_referral *r = ctx;
+    r->as_of = as_of;
+    /* the months of the churn: the window's, ending with the last month
+     * that ends on or before as-of */
+    int32_t last = retain_period_of(RETAIN_PERIOD_MONTH, as_of);
+    if (retain_period_last_day(RETAIN_PERIOD_MONTH, last) > as_of)
+        last--;
+    r->window_from = retain_period_first_day(RETAIN_PERIOD_MONTH, last - r->o.window + 1);
+    r->first_lo = as_of - FIRST_DAYS + 1;
+    for (int h = 0; h < 2; h++) {
+        struct lives_part *p = r->part[h] = calloc(1, sizeof *p);
+        if (!p || !(p->t = summary_table(r)) ||
+            !(p->first_days = calloc(FIRST_DAYS, sizeof *p->first_days)))
+            return r->walk_st = RETAIN_ERR_NOMEM;
+    }
+    return RETAIN_OK;
+}
+
+static retain_status walk_customer(void *ctx, int part, size_t i, const rt_events_life *lives,
+                                   size_t n)
+{
+    const retain_referral *r = ctx;
+    struct lives_part *p = r->part[part];
+    retain_day first = lives[0].start;
+    if (first >= r->first_lo && first <= r->as_of)
+        p->first_days[first - r->first_lo]++;
+    else if (rt_grow((void **)&p->early, &p->early_cap, p->nearly + 1, sizeof *p->early))
+        p->early[p->nearly++] = first;
+    else
+        return p->st = RETAIN_ERR_NOMEM;
+    return p->st = add_lives(r, p, 1, i, lives, n);
+}
+
+/* The customers whose first life starts in the spend window. */
+static int64_t new_in_window(const retain_referral *r, const costs *k)
+{
+    int64_t n = 0;
+    for (int h = 0; h < 2; h++) {
+        const struct lives_part *p = r->part[h];
+        for (size_t j = 0; j < p->nearly; j++)
+            n += p->early[j] >= k->first && p->early[j] <= k->last;
+        retain_day lo = k->first > r->first_lo ? k->first : r->first_lo;
+        for (retain_day d = lo; d <= k->last; d++)
+            n += p->first_days[d - r->first_lo];
+    }
+    return n;
+}
+
+/* Customer i, referred, whose first life starts on `first`: a new
+ * customer of the window, with its reward. */
+static void count_new(retain_referral *r, costs *k, size_t i, retain_day first)
+{
+    if (first < k->first || first > k->last || k->st != RETAIN_OK)
+        return;
+    r->group[0].new_customers++;
+    if (r->o.has_reward_pct) {
+        retain_money m = retain_events_mrr_on(r->ev, i, first);
+        retain_money v = muldiv(m, 12 * r->o.reward_pct, 100 * (int64_t)RETAIN_MONEY_SCALE);
+        if (!rt_money_tally(&k->reward_tally, v))
+            k->st = RETAIN_ERR_DATA;
+        k->rewards += v;
+    }
+}
+
+/* The referred customers into a table of their own, taken out of the
+ * others' and merged in as the "referred" segment; the new customers of
+ * the window counted in each group. */
+static retain_status walk_referred(retain_referral *r, const cust_info *info, costs *k,
+                                   retain_ltv_table *t)
+{
+    /* any: no row kept for a table of its own, as this one is never
+     * finished alone; the referred customers' rows are then those the
+     * others' table got for them, but for its first customer's: a life
+     * kept there makes a later one won back instead of new, which changes
+     * no figure here (the churn reads new + won back) */
+    struct lives_part part = {.any = true}, *p = &part;
+    if (!(p->t = summary_table(r)))
+        return RETAIN_ERR_NOMEM;
+    retain_status st = RETAIN_OK;
+    size_t n = retain_events_customers(r->ev);
+    for (size_t w = 0; w < n / 64 + 1 && st == RETAIN_OK; w++) {
+        for (uint64_t bits = info->referred[w]; bits && st == RETAIN_OK; bits &= bits - 1) {
+            size_t i = w * 64 + (size_t)__builtin_ctzll(bits), nl;
+            const rt_events_life *lives = rt_events_lives_of(r->ev, i, &nl);
+            if (nl == 0)
+                continue;
+            count_new(r, k, i, lives[0].start);
+            st = add_lives(r, p, 0, i, lives, nl);
+        }
+    }
+    r->group[1].new_customers = new_in_window(r, k) - r->group[0].new_customers;
+    if (st == RETAIN_OK)
+        st = rt_ltv_table_take_out(t, group_name[1], 5, p->t);
+    if (st == RETAIN_OK)
+        st = rt_ltv_table_merge_whole(t, p->t);
+    retain_ltv_table_free(p->t);
+    free(p->rows);
+    return st;
+}
+
+/* The LTV inputs of the two groups, the new customers and rewards of the
+ * spend window on the way. */
+static retain_status finish_ltv(retain_referral *r, const cust_info *info, costs *k,
+                                retain_diag *diag)
+{
+    retain_ltv_table *t = r->part[0]->t;
+    retain_status st = rt_ltv_table_merge_whole(t, r->part[1]->t);
+    if (st == RETAIN_OK)
+        st = walk_referred(r, info, k, t);
     if (st == RETAIN_OK)
         st = retain_ltv_table_finish(t, diag);
     else
@@ -868,7 +926,6 @@ static retain_status finish_ltv(retain_referral *r, const cust_info *info, costs
             st = retain_ltv_table_value(t, s, &m, &o->ltv, diag);
         }
     }
-    retain_ltv_table_free(t);
     r->group[0].name = group_name[0];
     r->group[1].name = group_name[1];
     return st;

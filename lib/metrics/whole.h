@@ -38,6 +38,13 @@ retain_status rt_rate_count_whole(retain_rate *rate, retain_day from);
  * differ, RETAIN_ERR_NOMEM. */
 retain_status rt_rate_merge_whole(retain_rate *into, const retain_rate *from);
 
+/* Takes the customers of `part` (counting whole as `rate`, in any of its
+ * segments) out of rate's segment `segment`, which counted them too: that
+ * segment then counts its other customers, exactly. RETAIN_ERR_USAGE and
+ * RETAIN_ERR_NOMEM as rt_rate_merge_whole. */
+retain_status rt_rate_take_out(retain_rate *rate, const char *segment, size_t segment_len,
+                               const retain_rate *part);
+
 /* As retain_ltv_table_add() for each of the n rows of one customer, with
  * their MRR when has_mrr. The rows are summed at once, never kept: the
  * table must have its as-of given (RETAIN_ERR_USAGE without it, or with
@@ -56,5 +63,13 @@ retain_status rt_ltv_table_count_whole(retain_ltv_table *table, retain_day from)
  * when they differ, RETAIN_ERR_DATA when the MRR sums would pass the
  * money range, RETAIN_ERR_NOMEM. */
 retain_status rt_ltv_table_merge_whole(retain_ltv_table *into, const retain_ltv_table *from);
+
+/* Takes the customers of `part` (filled whole as `table`, in any of its
+ * segments, with the same rows) out of table's segment `segment`, which
+ * holds them too: its sums and its rate's counts are then those of its
+ * other customers, exactly (the first rows seen of the window are kept).
+ * Errors as rt_ltv_table_merge_whole. */
+retain_status rt_ltv_table_take_out(retain_ltv_table *table, const char *segment,
+                                    size_t segment_len, const retain_ltv_table *part);
 
 #endif

@@ -839,6 +839,38 @@ static void test_random_against_spec(void **state)
     }
 }
 
+/* A rate counting whole from `from` lists the counts of the rate by id
+ * (ref) from that day's period on (or the first start's, when later). */
+static void same_counts(const retain_rate *ref, const retain_rate *whole, retain_period_kind k,
+                        retain_day from)
+{
+    size_t nref = retain_rate_periods(ref), n = retain_rate_periods(whole);
+    retain_rate_row a, b;
+    retain_rate_get(ref, 0, nref - 1, &a);
+    int32_t first = a.period - (int32_t)nref + 1, want = retain_period_of(k, from);
+    if (want < first)
+        want = first;
+    assert_int_equal(n, (size_t)(a.period - want + 1));
+    assert_int_equal(retain_rate_segments(whole), retain_rate_segments(ref));
+    for (size_t g = 0; g < retain_rate_segments(ref); g++) {
+        size_t la, lb;
+        const char *na = retain_rate_segment(ref, g, &la), *nb = retain_rate_segment(whole, g, &lb);
+        assert_int_equal(la, lb);
+        assert_memory_equal(na, nb, la);
+        for (size_t p = 0; p < n; p++) {
+            retain_rate_get(ref, g, (size_t)(want - first) + p, &a);
+            retain_rate_get(whole, g, p, &b);
+            assert_int_equal(b.period, a.period);
+            assert_int_equal(b.customers_start, a.customers_start);
+            assert_int_equal(b.new_customers, a.new_customers);
+            assert_int_equal(b.reactivated, a.reactivated);
+            assert_int_equal(b.lost, a.lost);
+            assert_int_equal(b.customers_end, a.customers_end);
+            assert_int_equal(b.kept, a.kept);
+        }
+    }
+}
+
 /* A rate counting whole (rt_rate_count_whole) from a random day, its
  * customers (rt_rate_add_customer) in two parts merged (rt_rate_merge_whole) or in one, lists the
  * counts of the rate by id from that day's period on (or the first
@@ -869,6 +901,20 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
     assert_non_null(part[1]);
     for (int h = 0; h < 2; h++)
         assert_int_equal(rt_rate_count_whole(part[h], from), RETAIN_OK);
+    /* without segments: every customer counted into all, those of part 0
+     * into sub as well and taken out of all after, which then counts part
+     * 1's, as does rest by id */
+    retain_rate *all = NULL, *sub = NULL, *rest = NULL;
+    if (!with_segments) {
+        all = retain_rate_new(&o);
+        sub = retain_rate_new(&o);
+        rest = retain_rate_new(&o);
+        assert_non_null(all);
+        assert_non_null(sub);
+        assert_non_null(rest);
+        assert_int_equal(rt_rate_count_whole(all, from), RETAIN_OK);
+        assert_int_equal(rt_rate_count_whole(sub, from), RETAIN_OK);
+    }
     /* customers in the order they first appear, the first `split` to part 0 */
     int split = (int)rnd((uint32_t)nid + 1), seen = 0;
     bool *done = calloc(nrows, sizeof *done);
@@ -892,6 +938,18 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
                 continue;
             done[j] = true;
             spans[m++] = (rt_span){rows[j].start, rows[j].has_end ? rows[j].end : RT_NO_END, 0};
+            if (rest && to == part[1])
+                assert_int_equal(retain_rate_add(rest, NULL, 0, id, (size_t)n, rows[j].start,
+                                                 rows[j].end, rows[j].has_end),
+                                 RETAIN_OK);
+        }
+        if (all) { /* the rows are changed by an add: each its copy */
+            rt_span copy[80];
+            memcpy(copy, spans, m * sizeof *spans);
+            assert_int_equal(rt_rate_add_customer(all, NULL, 0, copy, m), RETAIN_OK);
+            memcpy(copy, spans, m * sizeof *spans);
+            if (to == part[0])
+                assert_int_equal(rt_rate_add_customer(sub, NULL, 0, copy, m), RETAIN_OK);
         }
         assert_int_equal(rt_rate_add_customer(to, seg, seg_len, spans, m), RETAIN_OK);
     }
@@ -901,6 +959,34 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
     assert_int_equal(rt_rate_merge_whole(part[0], part[1]), RETAIN_OK);
     retain_rate_free(part[1]);
     retain_rate *whole = part[0];
+    if (all) {
+        assert_int_equal(rt_rate_take_out(all, NULL, 0, sub), RETAIN_OK);
+        retain_rate_free(sub);
+        /* rest has a row when part 1 has one on or before as-of */
+        retain_status rs = retain_rate_finish(rest, &diag);
+        if (rs == RETAIN_OK) {
+            assert_int_equal(retain_rate_finish(all, &diag), RETAIN_OK);
+            retain_rate_row x;
+            retain_rate_get(all, 0, retain_rate_periods(all) - 1, &x);
+            retain_rate_row y;
+            retain_rate_get(rest, 0, retain_rate_periods(rest) - 1, &y);
+            /* all's periods start at the first start of every customer:
+             * compare from rest's first period that all lists */
+            int32_t lo = x.period - (int32_t)retain_rate_periods(all) + 1,
+                    lo_rest = y.period - (int32_t)retain_rate_periods(rest) + 1;
+            for (int32_t q = lo > lo_rest ? lo : lo_rest; q <= x.period; q++) {
+                retain_rate_get(all, 0, (size_t)(q - lo), &x);
+                retain_rate_get(rest, 0, (size_t)(q - lo_rest), &y);
+                assert_int_equal(x.customers_start, y.customers_start);
+                assert_int_equal(x.new_customers + x.reactivated, y.new_customers + y.reactivated);
+                assert_int_equal(x.new_customers, y.new_customers);
+                assert_int_equal(x.customers_end, y.customers_end);
+                assert_int_equal(x.kept, y.kept);
+            }
+        }
+        retain_rate_free(all);
+        retain_rate_free(rest);
+    }
     retain_status st = retain_rate_finish(ref, &diag);
     assert_int_equal(retain_rate_finish(whole, &diag), st);
     if (st != RETAIN_OK) { /* every row after as-of */
@@ -909,31 +995,7 @@ static void counted_round(retain_period_kind k, bool with_segments, int nid, siz
         free(rows);
         return;
     }
-    size_t nref = retain_rate_periods(ref), n = retain_rate_periods(whole);
-    retain_rate_row a, b;
-    retain_rate_get(ref, 0, nref - 1, &a);
-    int32_t first = a.period - (int32_t)nref + 1, want = retain_period_of(k, from);
-    if (want < first)
-        want = first;
-    assert_int_equal(n, (size_t)(a.period - want + 1));
-    assert_int_equal(retain_rate_segments(whole), retain_rate_segments(ref));
-    for (size_t g = 0; g < retain_rate_segments(ref); g++) {
-        size_t la, lb;
-        const char *na = retain_rate_segment(ref, g, &la), *nb = retain_rate_segment(whole, g, &lb);
-        assert_int_equal(la, lb);
-        assert_memory_equal(na, nb, la);
-        for (size_t p = 0; p < n; p++) {
-            retain_rate_get(ref, g, (size_t)(want - first) + p, &a);
-            retain_rate_get(whole, g, p, &b);
-            assert_int_equal(b.period, a.period);
-            assert_int_equal(b.customers_start, a.customers_start);
-            assert_int_equal(b.new_customers, a.new_customers);
-            assert_int_equal(b.reactivated, a.reactivated);
-            assert_int_equal(b.lost, a.lost);
-            assert_int_equal(b.customers_end, a.customers_end);
-            assert_int_equal(b.kept, a.kept);
-        }
-    }
+    same_counts(ref, whole, k, from);
     retain_rate_free(ref);
     retain_rate_free(whole);
     free(rows);
