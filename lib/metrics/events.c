@@ -862,6 +862,21 @@ static void *lives_thread(void *job)
     return NULL;
 }
 
+/* A block of `bytes` made of the block p of `had` bytes (p NULL: none),
+ * which it takes over: p resized (its pages stay mapped), else a new one
+ * and p freed; NULL when out of memory (p freed). */
+static void *reuse(void *p, size_t had, size_t bytes)
+{
+    if (!p || had == 0) {
+        free(p);
+        return malloc(bytes);
+    }
+    void *q = realloc(p, bytes);
+    if (!q)
+        free(p);
+    return q;
+}
+
 /* Below this many customers, lives are made on the caller's thread alone. */
 #define LIVES_SPLIT_MIN 65536
 
@@ -875,11 +890,6 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
         return st;
     r->done = true;
     r->implicit = r->n == 0;
-    /* the duplicate rows are all counted: their fingerprints go, before
-     * the lives and what the callers build from them */
-    free(r->row_fp);
-    free(r->row_place);
-    r->row_fp = r->row_place = NULL;
     if (r->from_latest_start) {
         if (!r->any_row)
             return rt_fail(diag, RETAIN_ERR_DATA, 0, NULL, "no customer row");
@@ -888,8 +898,15 @@ retain_status retain_events_customers_done(retain_events *ev, retain_diag *diag)
     uint32_t none;
     if (!rt_intern_get(&r->segments, "", 0, &none))
         return nomem(diag);
-    r->life_off = malloc((r->n + 1) * sizeof *r->life_off);
-    r->lives = malloc((r->nrows ? r->nrows : 1) * sizeof *r->lives);
+    /* the duplicate rows are all counted: their fingerprints and places
+     * go, before the lives and what the callers build from them, and
+     * their memory, mapped in already, takes the lives and their offsets
+     * (one page fault less per 4 KiB of them) */
+    r->life_off = reuse(r->row_place, r->row_fp ? r->rows_cap * sizeof *r->row_place : 0,
+                        (r->n + 1) * sizeof *r->life_off);
+    r->lives = reuse(r->row_fp, r->row_fp ? r->rows_cap * sizeof *r->row_fp : 0,
+                     (r->nrows ? r->nrows : 1) * sizeof *r->lives);
+    r->row_fp = r->row_place = NULL;
     if (!r->life_off || !r->lives)
         return nomem(diag);
     /* a thread from each end of the customers (the reading threads are
