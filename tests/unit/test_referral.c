@@ -380,12 +380,56 @@ static void test_default_as_of(void **state)
     retain_referral_free(r);
 }
 
+/* Referrals are looked up in batches: more than one batch of them, some
+ * naming no customer, are all counted once referrals_done has looked up
+ * the last, the first unknown's line kept; their outcome is the same as
+ * one at a time. */
+static void test_referrals_in_batches(void **state)
+{
+    (void)state;
+    retain_referral *r = make("2025-06-30", NULL);
+    customer(r, "A", "2020-01-01", NULL, 500);
+    customer(r, "B", "2024-02-01", NULL, 100);
+    done(r);
+    retain_diag diag;
+    uint64_t unknown = 0;
+    unsigned long first_unknown = 0;
+    for (unsigned long k = 0; k < 700; k++) {
+        retain_row row = {0};
+        row.line = 10 + k;
+        bool known = k % 7 != 5;
+        row.id = known ? "A" : " X ";
+        row.id_len = strlen(row.id);
+        row.referred = k == 0 ? "B" : "";
+        row.referred_len = strlen(row.referred);
+        row.date = day_of("2024-01-15");
+        row.has_date = true;
+        if (!known && unknown++ == 0)
+            first_unknown = row.line;
+        assert_int_equal(retain_referral_add_referral(r, &row, &diag), RETAIN_OK);
+    }
+    assert_int_equal(retain_referral_referrals_done(r, &diag), RETAIN_OK);
+    unsigned long line = 0;
+    assert_int_equal(retain_referral_unknown(r, RETAIN_TABLE_REFERRALS, &line), unknown);
+    assert_int_equal(line, first_unknown);
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    retain_referral_tier_row t;
+    assert_non_null(find_tier(r, "A", &t));
+    assert_int_equal(t.referrals, 600); /* 700 less the 100 unknown */
+    assert_int_equal(t.successful, 1);
+    retain_referral_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tiers),        cmocka_unit_test(test_groups_and_rewards),
-        cmocka_unit_test(test_spend_window), cmocka_unit_test(test_deals),
-        cmocka_unit_test(test_bad_options),  cmocka_unit_test(test_default_as_of),
+        cmocka_unit_test(test_tiers),
+        cmocka_unit_test(test_groups_and_rewards),
+        cmocka_unit_test(test_spend_window),
+        cmocka_unit_test(test_deals),
+        cmocka_unit_test(test_bad_options),
+        cmocka_unit_test(test_default_as_of),
+        cmocka_unit_test(test_referrals_in_batches),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
