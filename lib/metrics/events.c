@@ -1457,14 +1457,24 @@ static retain_money rows_mrr_on(const registry *r, size_t i, retain_day d, bool 
     return sum;
 }
 
-retain_money rt_events_mrr_served(const retain_events *ev, size_t i, retain_day d)
+/* The MRR of customer i on day d; on a day of a merged gap (no row serves
+ * it, a life does: known by the caller when in_life, else looked up), the
+ * MRR of the last day served before it. */
+static retain_money mrr_on_day(const retain_events *ev, size_t i, retain_day d, bool in_life)
 {
+    const registry *r = ev->reg;
     retain_day last_end;
     bool served;
-    retain_money sum = rows_mrr_on(ev->reg, i, d, &served, &last_end);
-    if (!served && last_end != INT32_MIN) /* a day of a merged gap */
-        sum = rows_mrr_on(ev->reg, i, last_end - 1, &served, &last_end);
+    retain_money sum = rows_mrr_on(r, i, d, &served, &last_end);
+    retain_life serving;
+    if (!served && last_end != INT32_MIN && (in_life || retain_events_life_on(ev, i, d, &serving)))
+        sum = rows_mrr_on(r, i, last_end - 1, &served, &last_end);
     return sum;
+}
+
+retain_money rt_events_mrr_served(const retain_events *ev, size_t i, retain_day d)
+{
+    return mrr_on_day(ev, i, d, true);
 }
 
 void rt_events_walk_lives(retain_events *ev, const rt_events_lives_walk *walk)
@@ -1474,16 +1484,7 @@ void rt_events_walk_lives(retain_events *ev, const rt_events_lives_walk *walk)
 
 retain_money retain_events_mrr_on(const retain_events *ev, size_t i, retain_day d)
 {
-    const registry *r = ev->reg;
-    if (i >= r->n)
-        return 0;
-    retain_day last_end;
-    bool served;
-    retain_money sum = rows_mrr_on(r, i, d, &served, &last_end);
-    retain_life serving;
-    if (!served && last_end != INT32_MIN && retain_events_life_on(ev, i, d, &serving))
-        sum = rows_mrr_on(r, i, last_end - 1, &served, &last_end); /* a day of a merged gap */
-    return sum;
+    return i < ev->reg->n ? mrr_on_day(ev, i, d, false) : 0;
 }
 
 bool retain_events_cutoff(const retain_events *ev, retain_day c, size_t *k)

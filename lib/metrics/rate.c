@@ -268,7 +268,6 @@ retain_status rt_rate_add_customer(retain_rate *r, const char *segment, size_t s
             continue; /* not yet a customer on the observation day */
         if (r->counting && x.end != RT_NO_END && x.end > r->as_of)
             x.end = RT_NO_END;
-        x.mrr = 0;
         rows[m++] = x;
     }
     uint32_t seg = 0;

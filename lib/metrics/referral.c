@@ -1,6 +1,5 @@
 /* Referral programmes: tiers, deals per source, referred customers against
  * the others, ROI, referrers. See retain/referral.h and retain-referral(1). */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -783,14 +782,19 @@ static retain_status add_lives(const retain_referral *r, struct lives_part *p, i
     return rt_ltv_table_add_customer(p->t, group_name[g], g ? 5 : 8, p->rows, m, r->any_mrr);
 }
 
-static void free_part(struct lives_part *p)
+/* What a part holds, freed (the part itself stays). */
+static void clear_part(struct lives_part *p)
 {
-    if (!p)
-        return;
     retain_ltv_table_free(p->t);
     free(p->rows);
     free(p->first_days);
     free(p->early);
+}
+
+static void free_part(struct lives_part *p)
+{
+    if (p)
+        clear_part(p);
     free(p);
 }
 
@@ -891,8 +895,7 @@ static retain_status walk_referred(retain_referral *r, const cust_info *info, co
         st = rt_ltv_table_take_out(t, group_name[1], 5, p->t);
     if (st == RETAIN_OK)
         st = rt_ltv_table_merge_whole(t, p->t);
-    retain_ltv_table_free(p->t);
-    free(p->rows);
+    clear_part(p);
     return st;
 }
 
