@@ -279,8 +279,10 @@ RETAIN_API bool retain_referral_has_mrr(const retain_referral *r);
 
 /* ---- the tables 'retain referral' prints ------------------------------ */
 
-/* Each starts a writer as retain_print says (deferred), writes the whole
- * table and returns the writer unfinished (retain/output.h): the caller
+/* Each starts a writer as retain_print says (deferred, but the tier
+ * table, which is written as it goes: its values are all known by then),
+ * writes the whole table and returns the writer unfinished
+ * (retain/output.h): the caller
  * calls retain_writer_finish() and retain_writer_free(); NULL when out of
  * memory. After retain_referral_finish(). Columns: see retain-metrics(7).
  *

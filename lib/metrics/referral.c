@@ -1,6 +1,7 @@
 /* Referral programmes: tiers, deals per source, referred customers against
  * the others, ROI, referrers. See retain/referral.h and retain-referral(1). */
-#include <stdio.h>
+#define _GNU_SOURCE /* qsort_r */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,7 @@
 #include <retain/risk.h>
 
 #include "internal.h"
+#include "keysort.h"
 #include "store.h"
 #include "events_rows.h"
 #include "whole.h"
@@ -64,10 +66,32 @@ static void set_referred(cust_info *info, size_t i)
     info->referred[i / 64] |= 1ull << (i % 64);
 }
 
+/* A row of the tier table in 40 bytes, sorted by its first TIER_KEY
+ * bytes (rt_keysort): the rank, then the id's first 16 bytes, zero-padded
+ * (ties, ids longer than that, by the whole id). What the table prints of
+ * a customer is in it, but for a referrer's counts: the table is written
+ * in its order without going back to the customers (a cache miss a row). */
+#define TIER_KEY 25
 typedef struct {
+    unsigned char key[TIER_KEY]; /* RETAIN_TIER_AMBASSADOR - tier, then
+                                  * ~successful_24m and ~successful (4 bytes
+                                  * each, most significant first), then the id */
+    uint8_t id_len;              /* up to 16: the id is key + 9; 17: longer */
+    int8_t nps;                  /* -1 without an answer */
+    uint8_t flags;               /* TIER_ACTIVE ... */
     uint32_t customer;
-    retain_referral_tier_row row;
+    int32_t tenure_days;
+    int32_t days_silent;
 } tier_entry;
+
+enum {
+    TIER_ACTIVE = 1,
+    TIER_REFERRER = 2, /* made a referral: its counts in r->referrers */
+    TIER_HAS_SILENT = 4,
+    TIER_SILENT = 8,
+    TIER_CANDIDATE = 16
+};
+#define TIER_ID 9 /* where the id's bytes start in the key */
 
 /* Days of first starts counted one by one; earlier ones listed. */
 #define FIRST_DAYS (RT_SPAN_MAX_DAYS + 2)
@@ -118,8 +142,11 @@ struct retain_referral {
     retain_day window_from, first_lo;
     retain_status walk_st; /* walk_begin's */
     /* results */
-    tier_entry *tiers;
-    size_t ntiers;
+    tier_entry *tiers, *tiers_b; /* the two halves' rows, each sorted */
+    size_t ntiers, ntiers_a;
+    uint32_t *order;          /* the table's rows: k < ntiers_a in tiers, the others in tiers_b */
+    uint32_t *referrer_of;    /* per customer: its row in referrers + 1, 0 when none */
+    uint32_t *referrer_order; /* the referrers' rows in the table's order */
     retain_referral_source *src;
     size_t nsrc;
     retain_referral_group group[2];
@@ -189,6 +216,10 @@ void retain_referral_free(retain_referral *r)
     free_part(r->part[0]);
     free_part(r->part[1]);
     free(r->tiers);
+    free(r->tiers_b);
+    free(r->order);
+    free(r->referrer_of);
+    free(r->referrer_order);
     free(r->src);
     free(r->referrers);
     free(r);
@@ -493,9 +524,12 @@ static bool successful(const retain_referral *r, const ref *x, retain_day *first
     return *first != RETAIN_DAY_MAX && *first >= x->date;
 }
 
-static int cmp_referrer(const void *a, const void *b)
+static int cmp_referrer(const void *a, const void *b, void *referrers)
 {
-    const retain_referral_referrer *x = a, *y = b;
+    const retain_referral_referrer *x = (const retain_referral_referrer *)referrers +
+                                        *(const uint32_t *)a,
+                                   *y = (const retain_referral_referrer *)referrers +
+                                        *(const uint32_t *)b;
     if (x->successful != y->successful)
         return x->successful > y->successful ? -1 : 1;
     if (x->mrr != y->mrr)
@@ -609,40 +643,122 @@ static bool tier_row(const retain_referral *r, const retain_risk_options *ro, co
     return true;
 }
 
-static int cmp_tier(const void *a, const void *b)
+/* Tier rows whose keys are equal (ids alike in their first 16 bytes): by
+ * their whole ids' bytes. */
+static int tier_by_id(const void *a, const void *b, void *referral)
 {
-    const retain_referral_tier_row *x = &((const tier_entry *)a)->row,
-                                   *y = &((const tier_entry *)b)->row;
-    if (x->tier != y->tier)
-        return x->tier > y->tier ? -1 : 1;
-    if (x->successful_24m != y->successful_24m)
-        return x->successful_24m > y->successful_24m ? -1 : 1;
-    if (x->successful != y->successful)
-        return x->successful > y->successful ? -1 : 1;
-    size_t n = x->id_len < y->id_len ? x->id_len : y->id_len;
-    int c = memcmp(x->id, y->id, n);
-    return c ? c : (x->id_len > y->id_len) - (x->id_len < y->id_len);
+    const retain_referral *r = referral;
+    size_t la, lb;
+    const char *x = retain_events_id(r->ev, ((const tier_entry *)a)->customer, &la);
+    const char *y = retain_events_id(r->ev, ((const tier_entry *)b)->customer, &lb);
+    int c = memcmp(x, y, la < lb ? la : lb);
+    return c ? c : (la > lb) - (la < lb);
 }
 
-/* The tier rows: of every customer listed, or of the referrers only. */
+/* A count as the key's 4 bytes, larger first (counts past 2^32 - 1, which
+ * memory cannot hold referrals for, rank as that). */
+static void key_count_desc(unsigned char *to, int64_t x)
+{
+    rt_key_u32(to, 0xFFFFFFFFul - (x < 0 ? 0 : x > 0xFFFFFFFF ? 0xFFFFFFFFul : (unsigned long)x));
+}
+
+static void pack_tier(tier_entry *e, const retain_referral_tier_row *t, uint32_t customer,
+                      bool referrer)
+{
+    memset(e, 0, sizeof *e);
+    e->key[0] = (unsigned char)(RETAIN_TIER_AMBASSADOR - t->tier);
+    key_count_desc(e->key + 1, t->successful_24m);
+    key_count_desc(e->key + 5, t->successful);
+    memcpy(e->key + TIER_ID, t->id, t->id_len < 16 ? t->id_len : 16);
+    e->id_len = (uint8_t)(t->id_len <= 16 ? t->id_len : 17);
+    e->nps = (int8_t)(t->has_nps ? t->nps : -1);
+    e->flags = (uint8_t)((t->active ? TIER_ACTIVE : 0) | (referrer ? TIER_REFERRER : 0) |
+                         (t->has_silent ? TIER_HAS_SILENT : 0) | (t->silent ? TIER_SILENT : 0) |
+                         (t->candidate ? TIER_CANDIDATE : 0));
+    e->customer = customer;
+    e->tenure_days = t->tenure_days;
+    e->days_silent = t->days_silent;
+}
+
+/* The tier rows of customers [from, to), made and sorted on a thread of
+ * their own. */
+typedef struct {
+    retain_referral *r;
+    const cust_info *info;
+    const retain_risk_options *ro;
+    bool referrers_only;
+    size_t from, to;
+    tier_entry *out; /* room for to - from, or for the referrers */
+    size_t m;
+    int threads; /* the sort's */
+} tier_part;
+
+static void *tier_part_rows(void *part)
+{
+    tier_part *p = part;
+    retain_referral *r = p->r;
+    for (size_t i = p->from; i < p->to; i++) {
+        uint32_t who = p->info->referrals[i];
+        if (p->referrers_only && !who)
+            continue;
+        retain_referral_tier_row t;
+        if (!tier_row(r, p->ro, p->info, i, &t))
+            continue;
+        pack_tier(&p->out[p->m++], &t, (uint32_t)i, who != 0);
+        if (who)
+            r->referrers[who - 1].tier = t.tier; /* the referrer's alone: one thread writes it */
+    }
+    rt_keysort(p->out, p->m, sizeof *p->out, TIER_KEY, tier_by_id, r, p->threads);
+    return NULL;
+}
+
+/* Customers from which the tier rows are made on two threads. */
+#define TIERS_SPLIT_MIN 100000
+
+/* The tier rows: of every customer listed, or of the referrers only; each
+ * referrer's tier set. Two threads make and sort a half each, in arrays of
+ * their own (the pages of customers not listed never touched), and the
+ * table's order merges them. */
 static retain_status finish_tiers(retain_referral *r, const cust_info *info, bool referrers_only)
 {
-    size_t n = retain_events_customers(r->ev), m = 0;
+    size_t n = retain_events_customers(r->ev);
     retain_risk_options ro;
     retain_risk_defaults(&ro);
     ro.silence = r->o.silence;
     ro.tables[RETAIN_EVENT_ACTIVITY] = true;
-    r->tiers = malloc((n ? n : 1) * sizeof *r->tiers);
-    if (!r->tiers)
+    size_t half = n >= TIERS_SPLIT_MIN && !referrers_only ? n / 2 : n;
+    tier_part part[2] = {
+        {r, info, &ro, referrers_only, 0, half, NULL, 0, 2},
+        {r, info, &ro, referrers_only, half, n, NULL, 0, 1},
+    };
+    size_t room = referrers_only ? r->nreferrers : half;
+    part[0].out = r->tiers = malloc((room ? room : 1) * sizeof *r->tiers);
+    r->order = malloc((n ? n : 1) * sizeof *r->order);
+    if (!r->tiers || !r->order)
         return RETAIN_ERR_NOMEM;
-    for (size_t i = 0; i < n; i++) {
-        if (referrers_only && !info->referrals[i])
-            continue;
-        if (tier_row(r, &ro, info, i, &r->tiers[m].row))
-            r->tiers[m++].customer = (uint32_t)i;
+    pthread_t helper;
+    bool two = half < n && (part[1].out = r->tiers_b = malloc((n - half) * sizeof *r->tiers)) &&
+               pthread_create(&helper, NULL, tier_part_rows, &part[1]) == 0;
+    if (two) {
+        part[0].threads = 1;
+    } else {
+        part[0].to = n;
+        if (half < n) { /* one array for all */
+            free(r->tiers_b);
+            r->tiers_b = NULL;
+            tier_entry *all = realloc(r->tiers, n * sizeof *r->tiers);
+            if (!all)
+                return RETAIN_ERR_NOMEM;
+            part[0].out = r->tiers = all;
+        }
     }
-    sort(r->tiers, m, sizeof *r->tiers, cmp_tier);
-    r->ntiers = m;
+    tier_part_rows(&part[0]);
+    if (two)
+        pthread_join(helper, NULL);
+    r->ntiers_a = part[0].m;
+    r->ntiers = part[0].m + part[1].m;
+    rt_keymerge(r->tiers, part[0].m, r->tiers_b, part[1].m, sizeof *r->tiers, TIER_KEY, tier_by_id,
+                r, r->order);
     return RETAIN_OK;
 }
 
@@ -958,13 +1074,15 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
     retain_status st = finish_referrers(r, &info);
     if (st == RETAIN_OK && tiers)
         st = finish_tiers(r, &info, !(want & RETAIN_REFERRAL_TIERS));
-    for (size_t k = 0; st == RETAIN_OK && k < r->ntiers; k++) {
-        uint32_t who = info.referrals[r->tiers[k].customer];
-        if (who)
-            r->referrers[who - 1].tier = r->tiers[k].row.tier;
+    if (st == RETAIN_OK && !(r->referrer_order = malloc((r->nreferrers + 1) * sizeof(uint32_t))))
+        st = RETAIN_ERR_NOMEM;
+    if (st == RETAIN_OK) {
+        /* an order: the tier rows find a referrer's row by its place */
+        for (size_t k = 0; k < r->nreferrers; k++)
+            r->referrer_order[k] = (uint32_t)k;
+        qsort_r(r->referrer_order, r->nreferrers, sizeof *r->referrer_order, cmp_referrer,
+                r->referrers);
     }
-    if (st == RETAIN_OK)
-        sort(r->referrers, r->nreferrers, sizeof *r->referrers, cmp_referrer);
     if (st == RETAIN_OK)
         st = finish_sources(r);
     costs k = {0};
@@ -982,7 +1100,7 @@ retain_status retain_referral_finish(retain_referral *r, retain_diag *diag)
             finish_cost(r, &k);
     }
     free(info.referred);
-    free(info.referrals);
+    r->referrer_of = info.referrals; /* the tier rows' referrers */
     r->finished = st == RETAIN_OK;
     return st;
 }
@@ -996,37 +1114,99 @@ size_t retain_referral_tiers(const retain_referral *r)
 
 void retain_referral_tier_get(const retain_referral *r, size_t k, retain_referral_tier_row *out)
 {
-    *out = r->tiers[k].row;
+    uint32_t at = r->order[k];
+    const tier_entry *e = at < r->ntiers_a ? &r->tiers[at] : &r->tiers_b[at - r->ntiers_a];
+    memset(out, 0, sizeof *out);
+    if (e->id_len <= 16) {
+        out->id = (const char *)e->key + TIER_ID;
+        out->id_len = e->id_len;
+    } else {
+        out->id = retain_events_id(r->ev, e->customer, &out->id_len);
+    }
+    out->active = e->flags & TIER_ACTIVE;
+    out->tenure_days = e->tenure_days;
+    out->has_nps = e->nps >= 0;
+    out->nps = e->nps >= 0 ? e->nps : 0;
+    out->has_silent = e->flags & TIER_HAS_SILENT;
+    out->days_silent = e->days_silent;
+    out->silent = e->flags & TIER_SILENT;
+    if (e->flags & TIER_REFERRER) {
+        const retain_referral_referrer *who = &r->referrers[r->referrer_of[e->customer] - 1];
+        out->referrals = who->referrals;
+        out->successful = who->successful;
+        out->successful_24m = who->successful_24m;
+    }
+    out->tier = (retain_tier)(RETAIN_TIER_AMBASSADOR - e->key[0]);
+    out->candidate = e->flags & TIER_CANDIDATE;
+}
+
+/* The words of retain_referral_why, put together without printf (a row
+ * of the tier table each): what does not fit is cut, the text ended. */
+typedef struct {
+    char *buf;
+    size_t size, len;
+} words;
+
+static void say(words *w, const char *s)
+{
+    for (; *s && w->len + 1 < w->size; s++)
+        w->buf[w->len++] = *s;
+}
+
+static void say_count(words *w, int64_t x)
+{
+    char digits[24];
+    size_t k = sizeof digits;
+    digits[--k] = '\0';
+    uint64_t v = x < 0 ? (uint64_t)0 - (uint64_t)x : (uint64_t)x;
+    do
+        digits[--k] = (char)('0' + v % 10);
+    while ((v /= 10) > 0);
+    if (x < 0)
+        digits[--k] = '-';
+    say(w, digits + k);
 }
 
 size_t retain_referral_why(const retain_referral_tier_row *t, char *buf, size_t size)
 {
-    int n;
-    if (!t->active)
-        n = snprintf(buf, size, "no longer a customer");
-    else if (t->tier == RETAIN_TIER_AMBASSADOR)
-        n = snprintf(buf, size, "%lld successful referrals in 24 months",
-                     (long long)t->successful_24m);
-    else if (t->tier == RETAIN_TIER_REFERRER)
-        n = snprintf(buf, size, "%lld successful referral%s", (long long)t->successful,
-                     t->successful > 1 ? "s" : "");
-    else if (t->tier == RETAIN_TIER_ADVOCATE)
-        n = snprintf(buf, size, "%ld days, NPS %d%s", (long)t->tenure_days, t->nps,
-                     t->has_silent ? ", not silent" : "");
-    else {
+    if (size == 0)
+        return 0;
+    words w = {buf, size, 0};
+    if (!t->active) {
+        say(&w, "no longer a customer");
+    } else if (t->tier == RETAIN_TIER_AMBASSADOR) {
+        say_count(&w, t->successful_24m);
+        say(&w, " successful referrals in 24 months");
+    } else if (t->tier == RETAIN_TIER_REFERRER) {
+        say_count(&w, t->successful);
+        say(&w, t->successful > 1 ? " successful referrals" : " successful referral");
+    } else if (t->tier == RETAIN_TIER_ADVOCATE) {
+        say_count(&w, t->tenure_days);
+        say(&w, " days, NPS ");
+        say_count(&w, t->nps);
+        if (t->has_silent)
+            say(&w, ", not silent");
+    } else {
         /* every condition of T1 it misses */
-        n = 0;
-        if (t->tenure_days < 365)
-            n += snprintf(buf + n, size - (size_t)n, "%ld days, under 365", (long)t->tenure_days);
-        if (!t->has_nps)
-            n += snprintf(buf + n, size - (size_t)n, "%sno NPS answer", n ? "; " : "");
-        else if (t->nps < 9)
-            n += snprintf(buf + n, size - (size_t)n, "%sNPS %d, below 9", n ? "; " : "", t->nps);
-        if (t->silent)
-            n += snprintf(buf + n, size - (size_t)n, "%ssilent for %ld days", n ? "; " : "",
-                          (long)t->days_silent);
+        if (t->tenure_days < 365) {
+            say_count(&w, t->tenure_days);
+            say(&w, " days, under 365");
+        }
+        if (!t->has_nps) {
+            say(&w, w.len ? "; no NPS answer" : "no NPS answer");
+        } else if (t->nps < 9) {
+            say(&w, w.len ? "; NPS " : "NPS ");
+            say_count(&w, t->nps);
+            say(&w, ", below 9");
+        }
+        if (t->silent) {
+            say(&w, w.len ? "; silent for " : "silent for ");
+            say_count(&w, t->days_silent);
+            say(&w, " days");
+        }
     }
-    return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+    buf[w.len] = '\0';
+    return w.len;
 }
 
 size_t retain_referral_sources(const retain_referral *r)
@@ -1061,15 +1241,15 @@ size_t retain_referral_referrers(const retain_referral *r)
 
 void retain_referral_referrer_get(const retain_referral *r, size_t k, retain_referral_referrer *out)
 {
-    *out = r->referrers[k];
+    *out = r->referrers[r->referrer_order[k]];
 }
 
 size_t retain_referral_bytes(const retain_referral *r)
 {
     return sizeof *r + retain_events_bytes(r->ev) + r->refs_cap * sizeof *r->refs +
            r->won_cap * sizeof *r->won + r->counts_cap * sizeof *r->counts +
-           r->ntiers * sizeof *r->tiers + r->nreferrers * sizeof *r->referrers +
-           retain_events_customers(r->ev) / 8 +
+           r->ntiers * (sizeof *r->tiers + sizeof *r->order) +
+           r->nreferrers * sizeof *r->referrers + retain_events_customers(r->ev) / 8 +
            (wants_tiers(r) ? retain_events_customers(r->ev) * sizeof(uint32_t) : 0);
 }
 

@@ -54,8 +54,9 @@ retain_writer *retain_referral_write(const retain_referral *r, const retain_prin
     static const char *const names[] = {"id",        "active",     "tenure_days",    "nps",
                                         "referrals", "successful", "successful_24m", "tier",
                                         "why",       "candidate"};
-    retain_writer *w =
-        retain_writer_open(p->out, p->format, names, 10, p->flags | RETAIN_WRITER_DEFERRED);
+    /* not deferred: every value is known before the first row, and the
+     * table (a row per customer) would go through a temporary file */
+    retain_writer *w = retain_writer_open(p->out, p->format, names, 10, p->flags);
     for (size_t k = 0; w && k < retain_referral_tiers(r); k++) {
         retain_referral_tier_row t;
         retain_referral_tier_get(r, k, &t);

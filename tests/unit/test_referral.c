@@ -420,6 +420,142 @@ static void test_referrals_in_batches(void **state)
     retain_referral_free(r);
 }
 
+/* The tier table's order and figures on 150000 customers (the two halves'
+ * path): ids long and short, alike in their first 16 bytes and prefixes
+ * of one another, each row checked against what the test itself works out
+ * (tenure, NPS, referrals made, successful, in the 24 months), every
+ * listed customer there once, and each row before the next by tier, then
+ * successful_24m, successful (more first), then id bytes. */
+#define ORDER_N 150000
+#define ORDER_REFS 6000
+
+typedef struct {
+    int start, end; /* days; end 0 when open */
+    int nps;        /* -1 none */
+    int refs, ok, ok24;
+    bool seen;
+} order_cust;
+
+static uint64_t order_rng = 0x9E3779B97F4A7C15ull;
+
+static unsigned order_rand(unsigned n)
+{
+    order_rng ^= order_rng << 13;
+    order_rng ^= order_rng >> 7;
+    order_rng ^= order_rng << 17;
+    return (unsigned)(order_rng % n);
+}
+
+static void order_id(char *id, size_t size, unsigned k)
+{
+    static const char base[] = "ACME-CORPORATION";
+    if (k % 3 == 0)
+        snprintf(id, size, "%s-%u", base, k);
+    else if (k % 3 == 1)
+        snprintf(id, size, "C-%u", k);
+    else
+        snprintf(id, size, "%.*s-%u", (int)(1 + k % 16), base, k);
+}
+
+static int tier_before(const retain_referral_tier_row *a, const retain_referral_tier_row *b)
+{
+    if (a->tier != b->tier)
+        return a->tier > b->tier ? -1 : 1;
+    if (a->successful_24m != b->successful_24m)
+        return a->successful_24m > b->successful_24m ? -1 : 1;
+    if (a->successful != b->successful)
+        return a->successful > b->successful ? -1 : 1;
+    size_t n = a->id_len < b->id_len ? a->id_len : b->id_len;
+    int c = memcmp(a->id, b->id, n);
+    return c ? c : (a->id_len > b->id_len) - (a->id_len < b->id_len);
+}
+
+static void test_tier_order(void **state)
+{
+    (void)state;
+    order_cust *c = calloc(ORDER_N, sizeof *c);
+    assert_non_null(c);
+    retain_referral *r = make("2025-06-30", NULL);
+    retain_day as_of = day_of("2025-06-30"), from = day_of("2019-01-01");
+    retain_day day24 = day_of("2023-06-30");
+    char id[64], other[64], iso[16];
+    for (unsigned k = 0; k < ORDER_N; k++) {
+        c[k].start = from + (int)order_rand((unsigned)(as_of - from));
+        c[k].end = order_rand(5) == 0 ? c[k].start + 1 + (int)order_rand(300) : 0;
+        if (c[k].end > as_of)
+            c[k].end = 0;
+        c[k].nps = order_rand(3) == 0 ? (int)order_rand(11) : -1;
+        order_id(id, sizeof id, k);
+        retain_row row = {0};
+        row.line = 2 + k;
+        row.id = id;
+        row.id_len = strlen(id);
+        row.start = c[k].start;
+        row.has_end = c[k].end != 0;
+        row.end = c[k].end;
+        row.mrr = 10 * UNIT;
+        row.has_mrr = true;
+        retain_diag diag;
+        assert_int_equal(retain_referral_add_customer(r, &row, &diag), RETAIN_OK);
+    }
+    done(r);
+    for (unsigned j = 0; j < ORDER_REFS; j++) {
+        unsigned a = order_rand(ORDER_N / 20), b = order_rand(ORDER_N); /* a few referrers */
+        retain_day d = from + (int)order_rand((unsigned)(as_of - from));
+        order_id(id, sizeof id, a);
+        order_id(other, sizeof other, b);
+        retain_day_format(d, iso);
+        referral(r, id, other, iso, -1);
+        c[a].refs++;
+        if (c[b].start >= d) {
+            c[a].ok++;
+            c[a].ok24 += d > day24;
+        }
+    }
+    for (unsigned k = 0; k < ORDER_N; k++) {
+        if (c[k].nps < 0)
+            continue;
+        order_id(id, sizeof id, k);
+        answer(r, id, "2025-01-10", c[k].nps);
+    }
+    retain_diag diag;
+    assert_int_equal(retain_referral_finish(r, &diag), RETAIN_OK);
+    size_t listed = 0;
+    for (unsigned k = 0; k < ORDER_N; k++)
+        listed += c[k].end == 0 || c[k].refs > 0;
+    assert_int_equal(retain_referral_tiers(r), listed);
+    retain_referral_tier_row prev = {0}, t;
+    char prev_id[64] = "";
+    for (size_t k = 0; k < retain_referral_tiers(r); k++) {
+        retain_referral_tier_get(r, k, &t);
+        assert_true(t.id_len < sizeof id);
+        memcpy(id, t.id, t.id_len);
+        id[t.id_len] = '\0';
+        unsigned i = (unsigned)strtoul(strrchr(id, '-') + 1, NULL, 10);
+        order_id(other, sizeof other, i);
+        assert_string_equal(id, other);
+        assert_false(c[i].seen);
+        c[i].seen = true;
+        assert_int_equal(t.active, c[i].end == 0);
+        if (t.active)
+            assert_int_equal(t.tenure_days, as_of - c[i].start);
+        assert_int_equal(t.has_nps, c[i].nps >= 0);
+        if (t.has_nps)
+            assert_int_equal(t.nps, c[i].nps);
+        assert_int_equal(t.referrals, c[i].refs);
+        assert_int_equal(t.successful, c[i].ok);
+        assert_int_equal(t.successful_24m, c[i].ok24);
+        if (k > 0) {
+            prev.id = prev_id;
+            assert_true(tier_before(&prev, &t) < 0);
+        }
+        prev = t;
+        memcpy(prev_id, id, t.id_len + 1);
+    }
+    retain_referral_free(r);
+    free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -430,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_default_as_of),
         cmocka_unit_test(test_referrals_in_batches),
+        cmocka_unit_test(test_tier_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
